@@ -1,0 +1,118 @@
+# warroom: a terminal incident war-room console (warroom) and its relay (warroomd).
+# Plain make.  `make` builds both programs; `make check` installs what the
+# tests need (make deps), builds and runs every test; `make sanitize` runs the
+# same tests under AddressSanitizer and UBSan; `make bench` prints figures.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANPREFIX ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share/warroom
+DESTDIR  ?=
+
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS_STD = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter
+
+ifeq ($(SANITIZE),1)
+BUILD    ?= build-sanitize
+SAN       = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD    ?= build
+SAN       =
+endif
+
+PKGS     = ncursesw libwebsockets sqlite3 jansson
+LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lncursesw -ltinfo -lwebsockets -lsqlite3 -ljansson)
+CMOCKA_LDLIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+ALL_CFLAGS = $(CFLAGS_STD) $(WARN) $(CFLAGS) $(SAN) -I. $(LIBS_CFLAGS) \
+	-DWR_VERSION='"$(VERSION)"' -DWR_DATADIR='"$(DATADIR)"' -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+LDLIBS_ALL = $(LIBS_LDLIBS) -lm
+
+LIB_SRC  = $(wildcard core/*.c store/*.c net/*.c cli/*.c tui/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB      = $(BUILD)/libwarroom.a
+
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC = $(wildcard bench/bench_*.c)
+BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+BINS     = $(BUILD)/warroom $(BUILD)/warroomd
+MANS     = $(wildcard man/*.[1-9])
+
+.PHONY: all check check-run sanitize deps install uninstall clean bench demo lint-man
+
+all: $(BINS)
+	@ln -sf $(BUILD)/warroom warroom 2>/dev/null || true
+	@ln -sf $(BUILD)/warroomd warroomd 2>/dev/null || true
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BUILD)/warroom: $(BUILD)/cmd/warroom.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/warroomd: $(BUILD)/cmd/warroomd.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LDLIBS) $(LDLIBS_ALL)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+deps:
+	@sh scripts/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: $(BINS) $(TEST_BIN)
+	@sh scripts/run-tests.sh $(BUILD)
+
+sanitize:
+	@$(MAKE) --no-print-directory SANITIZE=1 check
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BINS) $(BENCH_BIN)
+	@sh scripts/bench.sh $(BUILD)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/warroom --demo
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MANS)
+
+install: $(BINS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(MANPREFIX)/man8 \
+		$(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR)/scenarios
+	install -m 755 $(BUILD)/warroom $(BUILD)/warroomd $(DESTDIR)$(BINDIR)
+	for m in $(MANS); do \
+		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man$$s/; \
+	done
+	for f in themes/*.theme; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/themes/; done; true
+	for f in scenarios/*.jsonl; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/scenarios/; done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/warroom $(DESTDIR)$(BINDIR)/warroomd
+	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/}; done
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-sanitize warroom warroomd
+
+-include $(LIB_OBJ:.o=.d) $(TEST_BIN:=.d) $(BUILD)/cmd/warroom.d $(BUILD)/cmd/warroomd.d

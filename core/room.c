@@ -1,0 +1,672 @@
+/*
+ * room.c: the reducer (room.h).  One event at a time, in seq order; the
+ * planners compute events without changing anything.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "room.h"
+#include "strmap.h"
+#include "util.h"
+
+/* A triggered event may name an id at most this far beyond the next one: the
+ * room's slot table is indexed by id, and an absurd id from a hostile or
+ * corrupt feed must be refused, not allocated for. */
+#define WR_ROOM_MAX_ID_JUMP	1000000
+
+static const char *op_names[WR_OP_KIND_COUNT] = {
+	"none", "ack", "unack", "resolve", "reopen", "note", "assign"
+};
+
+const char *
+wr_op_kind_name(wr_op_kind k)
+{
+	return (unsigned)k < WR_OP_KIND_COUNT ? op_names[k] : "none";
+}
+
+wr_op_kind
+wr_op_kind_parse(const char *name)
+{
+	for (int i = 1; i < WR_OP_KIND_COUNT; i++)
+		if (name != NULL && strcmp(name, op_names[i]) == 0)
+			return (wr_op_kind)i;
+	return 0;
+}
+
+void
+wr_room_init(struct wr_room *r, int keep_alerts)
+{
+	memset(r, 0, sizeof *r);
+	r->next_id = 1;
+	r->keep_alerts = keep_alerts;
+	r->by_key = wr_strmap_new();
+}
+
+void
+wr_room_free(struct wr_room *r)
+{
+	for (size_t i = 0; i < r->inc_cap; i++)
+		wr_incident_free(r->inc[i]);
+	free(r->inc);
+	wr_strmap_free(r->by_key);
+	memset(r, 0, sizeof *r);
+}
+
+struct wr_incident *
+wr_room_get(const struct wr_room *r, int64_t id)
+{
+	if (id < 1 || (uint64_t)id > r->inc_cap)
+		return NULL;
+	return r->inc[id - 1];
+}
+
+/* NULL and "" are the same source or key (key_of() makes them so). */
+static int
+same0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static char *
+key_of(const char *source, const char *key)
+{
+	return xasprintf("%s\x1f%s", source ? source : "", key ? key : "");
+}
+
+/*
+ * The occurrence index (relay rooms only, keep_alerts): which incident of
+ * source and key holds the occurrence fingerprint+starts.  It shares the
+ * by_key map under a prefix no source name starts with, so that the header
+ * need not change.  Needed because a person-resolved incident is followed by
+ * a newer one for the same key, and repeats of the older one's occurrences
+ * must still be recognised as known.
+ */
+static char *
+occ_key(const char *source, const char *key, const char *fp, int64_t starts)
+{
+	return xasprintf("\x1eocc\x1f%s\x1f%s\x1f%s\x1f%lld",
+	    source ? source : "", key ? key : "", fp, (long long)starts);
+}
+
+struct wr_incident *
+wr_room_find_key(const struct wr_room *r, const char *source, const char *key)
+{
+	char *k = key_of(source, key);
+	int64_t id;
+	int found = wr_strmap_get(r->by_key, k, &id);
+
+	struct wr_incident *inc;
+
+	free(k);
+	if (!found || (inc = wr_room_get(r, id)) == NULL)
+		return NULL;
+	/* wr_room_put() may have replaced the incident with one of another
+	 * key: the stale index entry must not answer for it. */
+	if (!same0(inc->source, source) || !same0(inc->key, key))
+		return NULL;
+	return inc;
+}
+
+static void
+count(struct wr_room *r, const struct wr_incident *inc, int delta)
+{
+	/* wr_room_put() and apply_triggered() keep both in range. */
+	r->by_state[inc->state] += delta;
+	if (inc->state != WR_ST_RESOLVED)
+		r->open_by_sev[inc->severity] += delta;
+}
+
+static void
+slot_reserve(struct wr_room *r, int64_t id)
+{
+	size_t need = (size_t)id;
+
+	if (need <= r->inc_cap)
+		return;
+	/* Doubling past this would overflow the size computation. */
+	if (need > SIZE_MAX / 2 / sizeof *r->inc)
+		util_die("incident id %lld is too large", (long long)id);
+	size_t ncap = r->inc_cap ? r->inc_cap : 64;
+	while (ncap < need)
+		ncap *= 2;
+	r->inc = xrealloc(r->inc, ncap * sizeof *r->inc);
+	memset(r->inc + r->inc_cap, 0, (ncap - r->inc_cap) * sizeof *r->inc);
+	r->inc_cap = ncap;
+}
+
+static void
+index_key(struct wr_room *r, const struct wr_incident *inc)
+{
+	char *k = key_of(inc->source, inc->key);
+	int64_t cur;
+
+	/* The key points at the newest incident: a reopened old one must not
+	 * steal it from a newer one. */
+	if (!wr_strmap_get(r->by_key, k, &cur) || cur < inc->id)
+		wr_strmap_set(r->by_key, k, inc->id);
+	free(k);
+}
+
+static void
+index_occ(struct wr_room *r, const struct wr_incident *inc,
+    const struct wr_alert *a)
+{
+	char *k;
+	int64_t cur;
+
+	if (!r->keep_alerts || a->fingerprint == NULL)
+		return;
+	k = occ_key(inc->source, inc->key, a->fingerprint, a->starts);
+	if (!wr_strmap_get(r->by_key, k, &cur) || cur < inc->id)
+		wr_strmap_set(r->by_key, k, inc->id);
+	free(k);
+}
+
+static struct wr_alert *
+find_alert(const struct wr_incident *inc, const char *fp, int64_t starts)
+{
+	if (inc == NULL || fp == NULL)
+		return NULL;
+	for (size_t i = 0; i < inc->alerts_len; i++) {
+		struct wr_alert *a = &inc->alerts[i];
+		if (a->starts == starts && a->fingerprint != NULL &&
+		    strcmp(a->fingerprint, fp) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+/*
+ * The known occurrence a of a delivery for source and key: in the newest
+ * incident (newest, may be NULL) or, in a relay room, in an older incident
+ * of the same key.  *where gets its incident.
+ */
+static struct wr_alert *
+lookup_occ(const struct wr_room *r, const struct wr_incident *newest,
+    const char *source, const char *key, const struct wr_alert *a,
+    struct wr_incident **where)
+{
+	struct wr_alert *known = find_alert(newest, a->fingerprint, a->starts);
+	struct wr_incident *inc;
+	int64_t id;
+	char *k;
+	int found;
+
+	*where = (struct wr_incident *)newest;
+	if (known != NULL || !r->keep_alerts || a->fingerprint == NULL)
+		return known;
+	k = occ_key(source, key, a->fingerprint, a->starts);
+	found = wr_strmap_get(r->by_key, k, &id);
+	free(k);
+	if (!found || (inc = wr_room_get(r, id)) == NULL)
+		return NULL;
+	*where = inc;
+	return find_alert(inc, a->fingerprint, a->starts);
+}
+
+void
+wr_room_put(struct wr_room *r, struct wr_incident *inc)
+{
+	struct wr_incident *old;
+
+	if (inc == NULL)
+		return;
+	if (inc->id < 1) {
+		/* No slot can hold it (inc[id - 1]): the room owns it, so it
+		 * is freed rather than written out of bounds. */
+		wr_incident_free(inc);
+		return;
+	}
+	if ((unsigned)inc->severity >= WR_SEV_COUNT)
+		inc->severity = WR_SEV_WARNING;
+	if ((unsigned)inc->state >= WR_ST_COUNT)
+		inc->state = WR_ST_TRIGGERED;
+	slot_reserve(r, inc->id);
+	old = r->inc[inc->id - 1];
+	if (old == inc) {
+		count(r, old, -1);
+		r->n_incidents--;
+	} else if (old != NULL) {
+		count(r, old, -1);
+		wr_incident_free(old);
+		r->n_incidents--;
+	}
+	if (!r->keep_alerts) {
+		for (size_t i = 0; i < inc->alerts_len; i++)
+			wr_alert_free(&inc->alerts[i]);
+		free(inc->alerts);
+		inc->alerts = NULL;
+		inc->alerts_len = inc->alerts_cap = 0;
+	}
+	r->inc[inc->id - 1] = inc;
+	r->n_incidents++;
+	if (inc->id >= r->next_id)
+		r->next_id = inc->id + 1;
+	count(r, inc, +1);
+	index_key(r, inc);
+	for (size_t i = 0; i < inc->alerts_len; i++)
+		index_occ(r, inc, &inc->alerts[i]);
+	r->generation++;
+}
+
+#define REFUSE(...) do {						\
+	if (err != NULL && errsz > 0)					\
+		snprintf(err, errsz, __VA_ARGS__);			\
+	return WR_APPLY_REFUSED;					\
+} while (0)
+
+static enum wr_apply_result
+apply_triggered(struct wr_room *r, const struct wr_event *e, char *err,
+    size_t errsz)
+{
+	struct wr_incident *inc;
+
+	if (e->incident < 1)
+		REFUSE("event %lld: bad incident id %lld", (long long)e->seq,
+		    (long long)e->incident);
+	/* Both are >= 1, so the difference cannot overflow. */
+	if (e->incident - r->next_id > WR_ROOM_MAX_ID_JUMP)
+		REFUSE("event %lld: incident id %lld is absurd (next is %lld)",
+		    (long long)e->seq, (long long)e->incident,
+		    (long long)r->next_id);
+	if (wr_room_get(r, e->incident) != NULL)
+		REFUSE("event %lld: incident %lld already exists",
+		    (long long)e->seq, (long long)e->incident);
+	inc = xcalloc(1, sizeof *inc);
+	inc->id = e->incident;
+	inc->source = xstrdup0(e->source ? e->source : "");
+	inc->key = xstrdup0(e->key ? e->key : "");
+	inc->title = xstrdup0(e->title ? e->title : "");
+	inc->service = xstrdup0(e->service ? e->service : "");
+	inc->severity = (unsigned)e->severity < WR_SEV_COUNT ?
+	    e->severity : WR_SEV_WARNING;
+	inc->severity_raw = xstrdup0(e->severity_raw);
+	inc->state = WR_ST_TRIGGERED;
+	inc->created = inc->updated = inc->last_seen = e->time;
+	wr_room_put(r, inc);
+	return WR_APPLY_OK;
+}
+
+enum wr_apply_result
+wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
+    size_t errsz)
+{
+	struct wr_incident *inc;
+	struct wr_alert *a;
+
+	if (e->seq != 0) {
+		if (e->seq <= r->last_seq)
+			return WR_APPLY_OLD;
+		if (e->seq != r->last_seq + 1) {
+			if (err != NULL && errsz > 0)
+				snprintf(err, errsz,
+				    "gap in the feed: expected seq %lld, got %lld",
+				    (long long)(r->last_seq + 1),
+				    (long long)e->seq);
+			return WR_APPLY_GAP;
+		}
+	}
+	if (e->kind == WR_EV_TRIGGERED) {
+		enum wr_apply_result res = apply_triggered(r, e, err, errsz);
+		if (res == WR_APPLY_OK && e->seq != 0)
+			r->last_seq = e->seq;
+		return res;
+	}
+	inc = wr_room_get(r, e->incident);
+	if (inc == NULL)
+		REFUSE("event %lld (%s): unknown incident %lld",
+		    (long long)e->seq, wr_event_kind_name(e->kind),
+		    (long long)e->incident);
+
+	switch (e->kind) {
+	case WR_EV_ALERT_FIRING:
+		if (e->alert.fingerprint == NULL)
+			REFUSE("event %lld: alert without fingerprint",
+			    (long long)e->seq);
+		if (inc->state == WR_ST_RESOLVED)
+			REFUSE("event %lld: incident %lld is resolved",
+			    (long long)e->seq, (long long)inc->id);
+		if (r->keep_alerts) {
+			if (find_alert(inc, e->alert.fingerprint,
+			    e->alert.starts) != NULL)
+				REFUSE("event %lld: alert %s is already in "
+				    "incident %lld", (long long)e->seq,
+				    e->alert.fingerprint, (long long)inc->id);
+			if (inc->alerts_len == inc->alerts_cap) {
+				inc->alerts_cap = inc->alerts_cap ?
+				    inc->alerts_cap * 2 : 4;
+				inc->alerts = xrealloc(inc->alerts,
+				    inc->alerts_cap * sizeof *inc->alerts);
+			}
+			a = &inc->alerts[inc->alerts_len++];
+			wr_alert_copy(a, &e->alert);
+			a->firing = 1;
+			a->ends = 0;
+			a->last_seen = e->time;
+			index_occ(r, inc, a);
+		}
+		inc->n_alerts++;
+		inc->n_firing++;
+		inc->last_seen = e->time;
+		break;
+	case WR_EV_ALERT_RESOLVED:
+		if (r->keep_alerts) {
+			if (e->alert.fingerprint == NULL ||
+			    (a = find_alert(inc, e->alert.fingerprint,
+			    e->alert.starts)) == NULL)
+				REFUSE("event %lld: no such alert in incident "
+				    "%lld", (long long)e->seq,
+				    (long long)inc->id);
+			if (!a->firing)
+				REFUSE("event %lld: alert %s already resolved",
+				    (long long)e->seq, a->fingerprint);
+			a->firing = 0;
+			a->ends = e->alert.ends ? e->alert.ends : e->time;
+			a->last_seen = e->time;
+		}
+		if (inc->n_firing > 0)
+			inc->n_firing--;
+		inc->last_seen = e->time;
+		break;
+	case WR_EV_ACKNOWLEDGED:
+		if (inc->state != WR_ST_TRIGGERED)
+			REFUSE("event %lld: incident %lld is %s",
+			    (long long)e->seq, (long long)inc->id,
+			    wr_state_name(inc->state));
+		count(r, inc, -1);
+		inc->state = WR_ST_ACKNOWLEDGED;
+		util_set_str(&inc->ack_by, e->actor);
+		inc->ack_at = e->time;
+		count(r, inc, +1);
+		break;
+	case WR_EV_UNACKNOWLEDGED:
+		if (inc->state != WR_ST_ACKNOWLEDGED)
+			REFUSE("event %lld: incident %lld is not acknowledged",
+			    (long long)e->seq, (long long)inc->id);
+		count(r, inc, -1);
+		inc->state = WR_ST_TRIGGERED;
+		util_set_str(&inc->ack_by, NULL);
+		inc->ack_at = 0;
+		count(r, inc, +1);
+		break;
+	case WR_EV_NOTE:
+		if (e->text == NULL)
+			REFUSE("event %lld: note without text",
+			    (long long)e->seq);
+		inc->n_notes++;
+		break;
+	case WR_EV_RESOLVED:
+		if (inc->state == WR_ST_RESOLVED)
+			REFUSE("event %lld: incident %lld is already resolved",
+			    (long long)e->seq, (long long)inc->id);
+		count(r, inc, -1);
+		inc->state = WR_ST_RESOLVED;
+		util_set_str(&inc->resolved_by, e->actor);
+		inc->resolved_at = e->time;
+		count(r, inc, +1);
+		break;
+	case WR_EV_REOPENED:
+		if (inc->state != WR_ST_RESOLVED)
+			REFUSE("event %lld: incident %lld is not resolved",
+			    (long long)e->seq, (long long)inc->id);
+		count(r, inc, -1);
+		inc->state = WR_ST_TRIGGERED;
+		util_set_str(&inc->ack_by, NULL);
+		util_set_str(&inc->resolved_by, NULL);
+		inc->ack_at = inc->resolved_at = 0;
+		count(r, inc, +1);
+		index_key(r, inc);
+		break;
+	case WR_EV_ASSIGNED:
+		if (e->text == NULL || e->text[0] == '\0')
+			REFUSE("event %lld: assignment without a name",
+			    (long long)e->seq);
+		util_set_str(&inc->assignee, e->text);
+		break;
+	default:
+		REFUSE("event %lld: unknown kind %d", (long long)e->seq,
+		    (int)e->kind);
+	}
+	inc->updated = e->time;
+	if (e->seq != 0)
+		r->last_seq = e->seq;
+	r->generation++;
+	return WR_APPLY_OK;
+}
+
+static struct wr_event *
+plan_push(struct wr_evlist *out, wr_event_kind kind, int64_t incident,
+    const struct wr_group_input *in)
+{
+	struct wr_event *e = wr_evlist_push(out);
+
+	e->kind = kind;
+	e->incident = incident;
+	e->time = in->now;
+	e->actor = xstrdup0(in->actor ? in->actor : in->source);
+	e->via = xstrdup0(in->via);
+	return e;
+}
+
+static int
+planned_occurrence(const struct wr_evlist *out, size_t from,
+    const struct wr_alert *a)
+{
+	for (size_t i = from; i < out->n; i++) {
+		const struct wr_event *e = &out->v[i];
+		if ((e->kind == WR_EV_ALERT_FIRING ||
+		    e->kind == WR_EV_ALERT_RESOLVED) &&
+		    e->alert.starts == a->starts &&
+		    e->alert.fingerprint != NULL &&
+		    strcmp(e->alert.fingerprint, a->fingerprint) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+plan_firing(struct wr_evlist *out, int64_t id, const struct wr_alert *a,
+    const struct wr_group_input *in)
+{
+	struct wr_event *e = plan_push(out, WR_EV_ALERT_FIRING, id, in);
+
+	wr_alert_copy(&e->alert, a);
+	e->alert.firing = 1;
+	e->alert.ends = 0;
+	e->alert.last_seen = in->now;
+}
+
+static void
+plan_alert_resolved(struct wr_evlist *out, int64_t id,
+    const struct wr_alert *a, const struct wr_group_input *in)
+{
+	struct wr_event *e = plan_push(out, WR_EV_ALERT_RESOLVED, id, in);
+
+	e->alert.fingerprint = xstrdup(a->fingerprint);
+	e->alert.starts = a->starts;
+	e->alert.ends = a->ends ? a->ends : in->now;
+}
+
+/*
+ * Every occurrence of an open incident resolved at the source: the incident
+ * is, with the source as actor.  Looks at the events planned from index
+ * start on; appends a RESOLVED event for each incident they leave with no
+ * firing occurrence.
+ */
+static void
+plan_source_resolves(const struct wr_room *r, struct wr_evlist *out,
+    size_t start, const struct wr_group_input *in)
+{
+	size_t end = out->n;
+
+	for (size_t i = start; i < end; i++) {
+		int64_t id = out->v[i].incident;
+		const struct wr_incident *inc;
+		int64_t firing;
+		int seen_before = 0;
+
+		if (out->v[i].kind != WR_EV_ALERT_RESOLVED)
+			continue;
+		for (size_t j = start; j < i; j++)
+			if (out->v[j].kind == WR_EV_ALERT_RESOLVED &&
+			    out->v[j].incident == id)
+				seen_before = 1;
+		if (seen_before)
+			continue;
+		inc = wr_room_get(r, id);
+		if (inc == NULL || inc->state == WR_ST_RESOLVED)
+			continue;
+		firing = inc->n_firing;
+		for (size_t j = start; j < end; j++) {
+			if (out->v[j].incident != id)
+				continue;
+			if (out->v[j].kind == WR_EV_ALERT_RESOLVED)
+				firing--;
+			else if (out->v[j].kind == WR_EV_ALERT_FIRING)
+				firing++;
+		}
+		if (firing <= 0)
+			plan_push(out, WR_EV_RESOLVED, id, in);
+	}
+}
+
+size_t
+wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
+    struct wr_evlist *out, size_t *seen_only)
+{
+	const struct wr_incident *inc = wr_room_find_key(r, in->source, in->key);
+	size_t start = out->n, seen = 0;
+	/* New occurrences join the newest incident while it is open; once it
+	 * is resolved, the first new one opens a new incident.  Occurrences
+	 * already known (to it or to an older incident of the key) never
+	 * join, open or reopen anything: they are repeats. */
+	int is_open = inc != NULL && inc->state != WR_ST_RESOLVED;
+	int64_t id = is_open ? inc->id : r->next_id;
+	int opened = 0;
+
+	for (size_t i = 0; in->alerts != NULL && i < in->n_alerts; i++) {
+		const struct wr_alert *a = &in->alerts[i];
+		struct wr_incident *where;
+		struct wr_alert *known;
+
+		/* Without a fingerprint an alert has no identity. */
+		if (a->fingerprint == NULL || planned_occurrence(out, start, a))
+			continue;
+		known = lookup_occ(r, inc, in->source, in->key, a, &where);
+		if (known != NULL) {
+			if (!a->firing && known->firing)
+				plan_alert_resolved(out, where->id, a, in);
+			else
+				seen++;
+			continue;
+		}
+		if (!a->firing)
+			continue;	/* the end of something never seen */
+		if (!is_open && !opened) {
+			struct wr_event *e = plan_push(out,
+			    WR_EV_TRIGGERED, id, in);
+			e->source = xstrdup0(in->source);
+			e->key = xstrdup0(in->key);
+			e->title = xstrdup0(in->title);
+			e->service = xstrdup0(in->service);
+			e->severity = in->severity;
+			e->severity_raw = xstrdup0(in->severity_raw);
+			opened = 1;
+		}
+		plan_firing(out, id, a, in);
+	}
+	plan_source_resolves(r, out, start, in);
+	if (seen_only != NULL)
+		*seen_only = seen;
+	return out->n - start;
+}
+
+void
+wr_room_touch(struct wr_room *r, const struct wr_group_input *in)
+{
+	struct wr_incident *inc = wr_room_find_key(r, in->source, in->key);
+	int changed = 0;
+
+	for (size_t i = 0; in->alerts != NULL && i < in->n_alerts; i++) {
+		struct wr_incident *where;
+		struct wr_alert *a = lookup_occ(r, inc, in->source, in->key,
+		    &in->alerts[i], &where);
+		if (a != NULL) {
+			a->last_seen = in->now;
+			where->last_seen = in->now;
+			changed = 1;
+		}
+	}
+	if (changed)
+		r->generation++;
+}
+
+#undef REFUSE
+#define REFUSE(...) do {						\
+	if (err != NULL && errsz > 0)					\
+		snprintf(err, errsz, __VA_ARGS__);			\
+	return WR_PLAN_REFUSED;						\
+} while (0)
+
+enum wr_plan_result
+wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
+    struct wr_event *out, char *err, size_t errsz)
+{
+	const struct wr_incident *inc = wr_room_get(r, op->incident);
+	wr_event_kind kind;
+
+	if (inc == NULL)
+		REFUSE("no incident %lld", (long long)op->incident);
+	if (op->actor == NULL || op->actor[0] == '\0')
+		REFUSE("an op needs the name of the person making it");
+	switch (op->kind) {
+	case WR_OP_ACK:
+		if (inc->state == WR_ST_RESOLVED)
+			REFUSE("incident %lld is resolved; reopen it first",
+			    (long long)inc->id);
+		if (inc->state == WR_ST_ACKNOWLEDGED)
+			return WR_PLAN_NOOP;
+		kind = WR_EV_ACKNOWLEDGED;
+		break;
+	case WR_OP_UNACK:
+		if (inc->state != WR_ST_ACKNOWLEDGED)
+			return WR_PLAN_NOOP;
+		kind = WR_EV_UNACKNOWLEDGED;
+		break;
+	case WR_OP_RESOLVE:
+		if (inc->state == WR_ST_RESOLVED)
+			return WR_PLAN_NOOP;
+		kind = WR_EV_RESOLVED;
+		break;
+	case WR_OP_REOPEN:
+		if (inc->state != WR_ST_RESOLVED)
+			return WR_PLAN_NOOP;
+		kind = WR_EV_REOPENED;
+		break;
+	case WR_OP_NOTE:
+		if (op->text == NULL || op->text[0] == '\0')
+			REFUSE("a note needs text");
+		kind = WR_EV_NOTE;
+		break;
+	case WR_OP_ASSIGN:
+		if (op->text == NULL || op->text[0] == '\0')
+			REFUSE("assign needs a name");
+		if (util_strcmp0(inc->assignee, op->text) == 0)
+			return WR_PLAN_NOOP;
+		kind = WR_EV_ASSIGNED;
+		break;
+	default:
+		REFUSE("unknown op %d", (int)op->kind);
+	}
+	memset(out, 0, sizeof *out);
+	out->kind = kind;
+	out->incident = inc->id;
+	out->time = op->now;
+	out->actor = xstrdup(op->actor);
+	out->via = xstrdup0(op->via);
+	out->op_id = xstrdup0(op->op_id);
+	if (kind == WR_EV_NOTE || kind == WR_EV_ASSIGNED)
+		out->text = xstrdup(op->text);
+	return WR_PLAN_EVENT;
+}

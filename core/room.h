@@ -1,0 +1,126 @@
+/*
+ * room.h: the room (every incident) and the reducer that changes it.
+ *
+ * wr_room_apply() applies one event, in seq order.  The wr_room_plan_*()
+ * functions compute the events an input would cause against the room as it
+ * is, without changing it, so that a caller can commit the events first and
+ * apply them after (DESIGN.md, "Data flow, relay").  Planned events carry
+ * seq 0; the caller numbers them when it appends them to the log.
+ *
+ * Pure: no I/O.  Both the relay (which keeps every alert) and the console
+ * (which keeps summaries only) use it.
+ */
+#ifndef WR_ROOM_H
+#define WR_ROOM_H
+
+#include "model.h"
+
+enum wr_apply_result {
+	WR_APPLY_OK = 0,
+	WR_APPLY_OLD,		/* seq at or below the last applied: ignored */
+	WR_APPLY_GAP,		/* seq beyond last+1: protocol error, resync */
+	WR_APPLY_REFUSED	/* the event does not fit the room (reason set) */
+};
+
+enum wr_plan_result {
+	WR_PLAN_EVENT = 0,	/* an event was planned */
+	WR_PLAN_NOOP,		/* the op changes nothing */
+	WR_PLAN_REFUSED		/* the op is not allowed (reason set) */
+};
+
+typedef enum {
+	WR_OP_ACK = 1,
+	WR_OP_UNACK,
+	WR_OP_RESOLVE,
+	WR_OP_REOPEN,
+	WR_OP_NOTE,
+	WR_OP_ASSIGN,
+	WR_OP_KIND_COUNT
+} wr_op_kind;
+
+struct wr_strmap;
+
+struct wr_room {
+	int64_t last_seq;
+	int64_t next_id;	/* the id the next new incident gets */
+	int keep_alerts;	/* relay: 1; console: 0 (summaries only) */
+	struct wr_incident **inc;	/* inc[id - 1], NULL where unknown */
+	size_t inc_cap;
+	size_t n_incidents;
+	struct wr_strmap *by_key;	/* source\x1fkey -> newest incident id */
+	/* counts of open (not resolved) incidents by severity, and by state */
+	int open_by_sev[WR_SEV_COUNT];
+	int by_state[WR_ST_COUNT];
+	uint64_t generation;	/* bumped on every change, for dirty checks */
+};
+
+/* An op from a person (or a source acting like one: Events v2 ack/resolve). */
+struct wr_op {
+	wr_op_kind kind;
+	int64_t incident;
+	const char *actor;
+	const char *via;
+	const char *op_id;
+	const char *text;	/* note text, assignee */
+	int64_t now;
+};
+
+/* A delivery of one alert group, normalised by an ingest adapter. */
+struct wr_group_input {
+	const char *source;
+	const char *key;
+	const char *title;
+	const char *service;
+	wr_severity severity;
+	const char *severity_raw;	/* NULL when severity was one of ours */
+	const struct wr_alert *alerts;	/* firing and resolved ones */
+	size_t n_alerts;
+	const char *actor;		/* usually the source's name */
+	const char *via;
+	int64_t now;
+};
+
+void wr_room_init(struct wr_room *r, int keep_alerts);
+void wr_room_free(struct wr_room *r);
+
+/* The incident with this id, or NULL. */
+struct wr_incident *wr_room_get(const struct wr_room *r, int64_t id);
+/* The newest incident for source and key, or NULL. */
+struct wr_incident *wr_room_find_key(const struct wr_room *r,
+    const char *source, const char *key);
+
+/*
+ * Apply one event.  Returns WR_APPLY_*; on REFUSED, err (may be NULL) gets
+ * the reason.  An event with seq 0 is applied without seq checks (a caller
+ * replaying planned events before they are numbered never does that; tests
+ * and the snapshot loader do).
+ */
+enum wr_apply_result wr_room_apply(struct wr_room *r, const struct wr_event *e,
+    char *err, size_t errsz);
+
+/*
+ * Take an incident loaded from a store or a snapshot: the room owns it from
+ * now on.  Replaces any incident with the same id.
+ */
+void wr_room_put(struct wr_room *r, struct wr_incident *inc);
+
+/*
+ * Plan the events an alert group delivery causes, appended to out.  Returns
+ * the number of events planned; *seen_only (may be NULL) is set to the
+ * number of known occurrences that only changed their last-seen time.
+ */
+size_t wr_room_plan_group(const struct wr_room *r,
+    const struct wr_group_input *in, struct wr_evlist *out, size_t *seen_only);
+
+/* Plan the event an op causes.  On WR_PLAN_EVENT, *out is filled (owned by
+ * the caller, free with wr_event_free). */
+enum wr_plan_result wr_room_plan_op(const struct wr_room *r,
+    const struct wr_op *op, struct wr_event *out, char *err, size_t errsz);
+
+/* Update last-seen times for a repeated delivery (not an event). */
+void wr_room_touch(struct wr_room *r, const struct wr_group_input *in);
+
+const char *wr_op_kind_name(wr_op_kind k);
+wr_op_kind wr_op_kind_parse(const char *name);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * timefmt.h: times as Unix milliseconds, and their ISO 8601 / RFC 3339 forms.
+ * Everything written for machines is UTC ISO 8601 with milliseconds.
+ */
+#ifndef WR_TIMEFMT_H
+#define WR_TIMEFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Wall clock, Unix milliseconds. */
+int64_t wr_now_ms(void);
+/* Monotonic clock, milliseconds. */
+int64_t wr_mono_ms(void);
+/*
+ * Parse "2026-11-27T15:57:08.771363687Z" or "...+01:00".  Alertmanager's
+ * "0001-01-01T00:00:00Z" (no end) parses to 0.  Returns 0, or -1 for text
+ * that is not such a time.
+ */
+int wr_time_parse(const char *s, int64_t *ms);
+/* "2026-11-27T15:57:08.771Z" into buf (at least 32 bytes). */
+void wr_time_format(int64_t ms, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,395 @@
+/*
+ * ingest-alertmanager.c: the Alertmanager webhook adapter (ingest.h), and
+ * the parts of ingest.h that every adapter shares (results, severities, the
+ * wr_group_input view).
+ *
+ * Alertmanager POSTs the whole group on every delivery (version "4"; Grafana
+ * sends version "1" with extra fields, which are ignored here) and retries
+ * on 5xx, so the same group arrives again and again: the reducer, not this
+ * file, decides what is new.  This file only checks the shape of the body,
+ * with a reason naming the field at fault, and normalises it: one group per
+ * delivery keyed by groupKey, or, when the route groups by nothing (groupKey
+ * ends in ":{}"), one group per alert keyed by groupKey "/" fingerprint so
+ * that unrelated alerts do not share an incident.  Labels and annotations
+ * are kept in the order the body gave them (jansson iterates objects in
+ * insertion order since 2.8) and byte for byte.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/timefmt.h"
+#include "core/util.h"
+#include "net/ingest.h"
+#include "net/json-strict.h"
+
+/* ---- shared by every adapter ----------------------------------------- */
+
+struct ingest_group *
+ingest_result_add_group(struct ingest_result *r)
+{
+	struct ingest_group *g;
+
+	r->groups = xrealloc(r->groups, (r->n_groups + 1) * sizeof *r->groups);
+	g = &r->groups[r->n_groups++];
+	memset(g, 0, sizeof *g);
+	return g;
+}
+
+int
+ingest_severity_parse(const char *name, wr_severity *out)
+{
+	char low[16];
+	size_t i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; name[i] != '\0'; i++) {
+		if (i + 1 >= sizeof low)
+			return -1;
+		low[i] = (name[i] >= 'A' && name[i] <= 'Z') ?
+		    (char)(name[i] - 'A' + 'a') : name[i];
+	}
+	low[i] = '\0';
+	return wr_severity_parse(low, out);
+}
+
+void
+ingest_result_free(struct ingest_result *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n_groups; i++) {
+		struct ingest_group *g = &r->groups[i];
+
+		free(g->source);
+		free(g->key);
+		free(g->title);
+		free(g->service);
+		free(g->severity_raw);
+		for (size_t j = 0; j < g->n_alerts; j++)
+			wr_alert_free(&g->alerts[j]);
+		free(g->alerts);
+	}
+	free(r->groups);
+	for (size_t i = 0; i < r->n_actions; i++)
+		free(r->actions[i].key);
+	free(r->actions);
+	free(r->dedup_key);
+	memset(r, 0, sizeof *r);
+}
+
+void
+ingest_group_input(const struct ingest_group *g, int64_t now,
+    const char *via, struct wr_group_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->source = g->source;
+	in->key = g->key;
+	in->title = g->title;
+	in->service = g->service;
+	in->severity = g->severity;
+	in->severity_raw = g->severity_raw;
+	in->alerts = g->alerts;
+	in->n_alerts = g->n_alerts;
+	in->actor = g->source;
+	in->via = via;
+	in->now = now;
+}
+
+/* ---- Alertmanager ----------------------------------------------------- */
+
+#define AM_NO_GROUPING	":{}"
+
+/* The member, or NULL when it is absent or JSON null. */
+static json_t *
+member(const json_t *obj, const char *name)
+{
+	json_t *v = json_object_get(obj, name);
+
+	return json_is_null(v) ? NULL : v;
+}
+
+/* Copy an object of strings into out.  Paths and keys in reasons are cut
+ * short: a key is whatever the sender chose. */
+static int
+kv_parse(const json_t *obj, const char *path, struct wr_kvlist *out,
+    char *err, size_t errsz)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(obj)) {
+		snprintf(err, errsz, "%s: expected an object, got %s", path,
+		    json_strict_type_name(obj));
+		return -1;
+	}
+	json_object_foreach((json_t *)obj, k, v) {
+		if (!json_is_string(v)) {
+			snprintf(err, errsz, "%s.%.64s: expected a string, "
+			    "got %s", path, k, json_strict_type_name(v));
+			return -1;
+		}
+		wr_kvlist_add(out, k, json_string_value(v));
+	}
+	return 0;
+}
+
+/* A required string member; *out borrows from obj. */
+static int
+string_member(const json_t *obj, const char *name, const char *path,
+    int nonempty, const char **out, char *err, size_t errsz)
+{
+	json_t *v = member(obj, name);
+
+	if (v == NULL) {
+		snprintf(err, errsz, "%s%s%s: missing", path, *path ? "." : "",
+		    name);
+		return -1;
+	}
+	if (!json_is_string(v)) {
+		snprintf(err, errsz, "%s%s%s: expected a string, got %s", path,
+		    *path ? "." : "", name, json_strict_type_name(v));
+		return -1;
+	}
+	if (nonempty && json_string_length(v) == 0) {
+		snprintf(err, errsz, "%s%s%s: empty", path, *path ? "." : "",
+		    name);
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int
+time_member(const json_t *obj, const char *name, const char *path,
+    int64_t *ms, char *err, size_t errsz)
+{
+	const char *s;
+
+	if (string_member(obj, name, path, 1, &s, err, errsz) != 0)
+		return -1;
+	if (wr_time_parse(s, ms) != 0) {
+		snprintf(err, errsz, "%s.%s: \"%.40s\" is not an RFC 3339 time",
+		    path, name, s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+alert_parse(const json_t *a, size_t i, struct wr_alert *out, char *err,
+    size_t errsz)
+{
+	char path[48];
+	const char *status, *fp;
+	json_t *v;
+
+	snprintf(path, sizeof path, "alerts[%zu]", i);
+	if (!json_is_object(a)) {
+		snprintf(err, errsz, "%s: expected an object, got %s", path,
+		    json_strict_type_name(a));
+		return -1;
+	}
+	if (string_member(a, "status", path, 0, &status, err, errsz) != 0)
+		return -1;
+	if (strcmp(status, "firing") != 0 && strcmp(status, "resolved") != 0) {
+		snprintf(err, errsz, "%s.status: expected \"firing\" or "
+		    "\"resolved\", got \"%.20s\"", path, status);
+		return -1;
+	}
+	if (string_member(a, "fingerprint", path, 1, &fp, err, errsz) != 0)
+		return -1;
+	if (time_member(a, "startsAt", path, &out->starts, err, errsz) != 0 ||
+	    time_member(a, "endsAt", path, &out->ends, err, errsz) != 0)
+		return -1;
+	out->fingerprint = xstrdup(fp);
+	out->firing = strcmp(status, "firing") == 0;
+
+	if ((v = member(a, "labels")) == NULL) {
+		snprintf(err, errsz, "%s.labels: missing", path);
+		return -1;
+	}
+	snprintf(path, sizeof path, "alerts[%zu].labels", i);
+	if (kv_parse(v, path, &out->labels, err, errsz) != 0)
+		return -1;
+	snprintf(path, sizeof path, "alerts[%zu].annotations", i);
+	if ((v = member(a, "annotations")) != NULL &&
+	    kv_parse(v, path, &out->annotations, err, errsz) != 0)
+		return -1;
+	return 0;
+}
+
+/* The first non-empty value of name in a, else in b (either may be NULL).
+ * Prometheus drops empty labels, so "" is treated as absent. */
+static const char *
+pick(const struct wr_kvlist *a, const struct wr_kvlist *b, const char *name)
+{
+	const char *v = a != NULL ? wr_kvlist_get(a, name) : NULL;
+
+	if (v != NULL && v[0] != '\0')
+		return v;
+	v = b != NULL ? wr_kvlist_get(b, name) : NULL;
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* Severity and service from labels: a first, then b. */
+static void
+group_labels(struct ingest_group *g, const struct wr_kvlist *a,
+    const struct wr_kvlist *b)
+{
+	const char *sev = pick(a, b, "severity");
+	const char *svc = pick(a, b, "service");
+
+	if (svc == NULL)
+		svc = pick(a, b, "job");
+	g->service = xstrdup(svc != NULL ? svc : "");
+	g->severity = WR_SEV_WARNING;
+	if (sev != NULL && ingest_severity_parse(sev, &g->severity) != 0) {
+		g->severity = WR_SEV_WARNING;
+		g->severity_raw = xstrdup(sev);
+	}
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+int
+ingest_alertmanager(const char *body, size_t len, struct ingest_result *out,
+    char *err, size_t errsz)
+{
+	char ebuf[256];
+	struct wr_kvlist common_labels = { 0 }, common_ann = { 0 }, scratch;
+	struct wr_alert *alerts = NULL;
+	size_t n = 0;
+	const char *group_key;
+	json_t *root, *v, *arr;
+
+	memset(out, 0, sizeof *out);
+	if (err == NULL || errsz == 0) {
+		err = ebuf;
+		errsz = sizeof ebuf;
+	}
+	err[0] = '\0';
+	if ((root = json_strict_parse(body, len, err, errsz)) == NULL)
+		return -1;
+
+	if ((v = member(root, "version")) != NULL && !json_is_string(v)) {
+		snprintf(err, errsz, "version: expected a string, got %s",
+		    json_strict_type_name(v));
+		goto fail;
+	}
+	/* Any version string is read the same way: "4" and Grafana's "1"
+	 * differ only in fields this adapter ignores. */
+	if (string_member(root, "groupKey", "", 1, &group_key, err,
+	    errsz) != 0)
+		goto fail;
+	if ((arr = member(root, "alerts")) == NULL) {
+		snprintf(err, errsz, "alerts: missing");
+		goto fail;
+	}
+	if (!json_is_array(arr)) {
+		snprintf(err, errsz, "alerts: expected an array, got %s",
+		    json_strict_type_name(arr));
+		goto fail;
+	}
+	if (json_array_size(arr) == 0) {
+		snprintf(err, errsz, "alerts: no alerts in the body");
+		goto fail;
+	}
+	if (json_array_size(arr) > INGEST_MAX_ALERTS) {
+		snprintf(err, errsz, "alerts: %zu alerts in one body, more "
+		    "than the %d accepted; split the group (group_by) or lower "
+		    "max_alerts in the webhook config", json_array_size(arr),
+		    INGEST_MAX_ALERTS);
+		goto fail;
+	}
+	if ((v = member(root, "commonLabels")) != NULL &&
+	    kv_parse(v, "commonLabels", &common_labels, err, errsz) != 0)
+		goto fail;
+	if ((v = member(root, "commonAnnotations")) != NULL &&
+	    kv_parse(v, "commonAnnotations", &common_ann, err, errsz) != 0)
+		goto fail;
+	memset(&scratch, 0, sizeof scratch);
+	if ((v = member(root, "groupLabels")) != NULL &&
+	    kv_parse(v, "groupLabels", &scratch, err, errsz) != 0) {
+		wr_kvlist_free(&scratch);
+		goto fail;
+	}
+	wr_kvlist_free(&scratch);
+
+	alerts = xcalloc(json_array_size(arr), sizeof *alerts);
+	for (n = 0; n < json_array_size(arr); n++) {
+		if (alert_parse(json_array_get(arr, n), n, &alerts[n], err,
+		    errsz) != 0) {
+			n++;	/* the half-built one is freed too */
+			goto fail;
+		}
+	}
+
+	if (ends_with(group_key, AM_NO_GROUPING)) {
+		/* Grouped by nothing: one incident per alert. */
+		for (size_t i = 0; i < n; i++) {
+			struct ingest_group *g = ingest_result_add_group(out);
+			const char *t = pick(&alerts[i].annotations, NULL,
+			    "summary");
+
+			if (t == NULL)
+				t = pick(&alerts[i].labels, NULL, "alertname");
+			g->source = xstrdup(INGEST_SOURCE_ALERTMANAGER);
+			g->key = xasprintf("%s/%s", group_key,
+			    alerts[i].fingerprint);
+			g->title = xstrdup(t != NULL ? t :
+			    alerts[i].fingerprint);
+			group_labels(g, &alerts[i].labels, &common_labels);
+			g->alerts = xmalloc(sizeof *g->alerts);
+			g->alerts[0] = alerts[i];	/* moved */
+			g->n_alerts = 1;
+		}
+		free(alerts);
+	} else {
+		struct ingest_group *g = ingest_result_add_group(out);
+		const char *t = pick(&common_ann, NULL, "summary");
+
+		if (t == NULL && n == 1)
+			t = pick(&alerts[0].annotations, NULL, "summary");
+		g->source = xstrdup(INGEST_SOURCE_ALERTMANAGER);
+		g->key = xstrdup(group_key);
+		if (t != NULL) {
+			g->title = xstrdup(t);
+		} else {
+			const char *name = pick(&common_labels,
+			    &alerts[0].labels, "alertname");
+
+			if (name == NULL)
+				name = group_key;
+			g->title = n == 1 ? xstrdup(name) :
+			    xasprintf("%s \xe2\x80\x94 %zu alerts", name, n);
+		}
+		group_labels(g, &common_labels, &alerts[0].labels);
+		g->alerts = alerts;	/* moved */
+		g->n_alerts = n;
+	}
+	wr_kvlist_free(&common_labels);
+	wr_kvlist_free(&common_ann);
+	json_decref(root);
+	return 0;
+
+fail:
+	for (size_t i = 0; i < n; i++)
+		wr_alert_free(&alerts[i]);
+	free(alerts);
+	wr_kvlist_free(&common_labels);
+	wr_kvlist_free(&common_ann);
+	json_decref(root);
+	ingest_result_free(out);
+	json_strict_ascii(err);
+	return -1;
+}

@@ -1,0 +1,104 @@
+/*
+ * ingest.h: the ingest adapters, one per source format, and what they
+ * produce.
+ *
+ * An adapter turns one HTTP body into normalised alert groups (each becomes
+ * a struct wr_group_input for wr_room_plan_group()) and, for Events v2,
+ * actions against an existing incident.  Adapters are pure: no room, no
+ * store, no sockets; the only I/O is reading /dev/urandom for a generated
+ * dedup_key.  Every string in a result is a copy the result owns, kept
+ * byte for byte as the source sent it (sanitising for the terminal is the
+ * console's job); ingest_result_free() frees them all.
+ *
+ * Bodies are checked with json_strict_parse() (json-strict.h): invalid
+ * JSON or UTF-8, \u0000, duplicate keys and a non-object top level are
+ * refused before any field is looked at.  The caller caps the body size.
+ */
+#ifndef WR_INGEST_H
+#define WR_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "core/room.h"
+
+#define INGEST_SOURCE_ALERTMANAGER	"alertmanager"
+#define INGEST_SOURCE_EVENTS_V2		"events-v2"
+#define INGEST_MAX_ALERTS		10000	/* per body */
+#define INGEST_EV2_MAX_DEDUP_KEY	255	/* characters */
+#define INGEST_EV2_MAX_SUMMARY		1024	/* characters */
+
+/* One incident's worth of alerts; becomes a struct wr_group_input. */
+struct ingest_group {
+	char *source;		/* INGEST_SOURCE_* */
+	/*
+	 * Alertmanager: the groupKey, or groupKey "/" fingerprint when the
+	 * groupKey has no grouping labels (ends in ":{}"), one group per
+	 * alert then.  Events v2: the dedup_key.
+	 */
+	char *key;
+	char *title;		/* never NULL */
+	char *service;		/* never NULL; "" when the source named none */
+	wr_severity severity;
+	/* NULL unless the source sent a severity other than critical, error,
+	 * warning or info (then severity is WR_SEV_WARNING). */
+	char *severity_raw;
+	struct wr_alert *alerts;	/* firing and resolved, in body order */
+	size_t n_alerts;
+};
+
+/* Events v2 acknowledge/resolve: an op against the newest incident with
+ * source INGEST_SOURCE_EVENTS_V2 and this key. */
+struct ingest_action {
+	wr_op_kind kind;	/* WR_OP_ACK or WR_OP_RESOLVE */
+	char *key;
+};
+
+struct ingest_result {
+	struct ingest_group *groups;
+	size_t n_groups;
+	struct ingest_action *actions;
+	size_t n_actions;
+	/* Events v2: the dedup_key used (generated when a trigger had none),
+	 * for the 202 answer.  NULL for Alertmanager. */
+	char *dedup_key;
+};
+
+/*
+ * Parse an Alertmanager webhook body (version "4"; Grafana's version "1",
+ * with its extra fields, is accepted too).  Returns 0 with *out filled, or
+ * -1 with *out empty and a reason in err naming the field at fault
+ * ("alerts[3].labels.severity: expected a string, got a number").
+ */
+int ingest_alertmanager(const char *body, size_t len,
+    struct ingest_result *out, char *err, size_t errsz);
+
+/*
+ * Parse a PagerDuty Events API v2 enqueue body.  Returns 0 with *out
+ * filled (one group for a trigger, one action for acknowledge/resolve) and
+ * *errors NULL, or -1 with *out empty, the 400 answer's "message" in err
+ * and each problem as a sentence in *errors (a malloc'd array of *n_errors
+ * malloc'd strings; free with ingest_errors_free()).  errors and n_errors
+ * may be NULL.
+ */
+int ingest_events_v2(const char *body, size_t len, struct ingest_result *out,
+    char *err, size_t errsz, char ***errors, size_t *n_errors);
+
+void ingest_errors_free(char **errors, size_t n_errors);
+void ingest_result_free(struct ingest_result *r);
+
+/*
+ * Fill *in as a view of g: it borrows g's strings and alerts, so g must
+ * outlive it.  The actor is the source's name.
+ */
+void ingest_group_input(const struct ingest_group *g, int64_t now,
+    const char *via, struct wr_group_input *in);
+
+/* For the adapters (ingest-*.c), not for callers. */
+/* A new zeroed group at the end of r->groups. */
+struct ingest_group *ingest_result_add_group(struct ingest_result *r);
+/* critical/error/warning/info, any case; 0, or -1 for anything else. */
+int ingest_severity_parse(const char *name, wr_severity *out);
+
+#endif

@@ -1,0 +1,1141 @@
+/*
+ * proto.c: the JSON codec of the "warroom.v1" protocol (proto.h).
+ *
+ * Encoders build jansson objects from the model's records and the protocol's
+ * message structs, in a fixed member order ("type" first) so that frames
+ * and `warroom tail --json` lines read the same every time.  Decoders check
+ * every member they use for presence, type and range, and name the member in
+ * the reason when they refuse; members they do not know are ignored.  Frames
+ * are parsed with duplicate keys refused and jansson's default refusal of
+ * \u0000 and of invalid UTF-8.  No I/O except proto_new_op_id(), which reads
+ * /dev/urandom.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/proto.h"
+#include "core/timefmt.h"
+#include "core/util.h"
+
+/* ---- errors --------------------------------------------------------- */
+
+static void __attribute__((format(printf, 3, 4)))
+seterr(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+#define FAIL(...) do { seterr(err, errsz, __VA_ARGS__); goto fail; } while (0)
+#define TRY(x) do { if ((x) != 0) goto fail; } while (0)
+
+/* ---- UTF-8 ------------------------------------------------------------- */
+
+/* Length of the well-formed UTF-8 sequence at p (the rules jansson checks:
+ * no overlongs, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+static int
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	while (*p != '\0') {
+		if ((n = utf8_len(p)) == 0)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/* A copy with every byte that does not start a well-formed sequence
+ * replaced by U+FFFD. */
+static char *
+utf8_repair(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), o = 0, n;
+	char *out = xmalloc(len * 3 + 1);
+
+	while (*p != '\0') {
+		if ((n = utf8_len(p)) == 0) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			p++;
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* ---- encoding helpers -------------------------------------------------- */
+
+/* A JSON string for s (NULL as ""); never NULL. */
+static json_t *
+jstr(const char *s)
+{
+	json_t *v;
+	char *r;
+
+	if (s == NULL)
+		s = "";
+	if (utf8_valid(s))
+		v = json_string_nocheck(s);
+	else {
+		r = utf8_repair(s);
+		v = json_string_nocheck(r);
+		free(r);
+	}
+	if (v == NULL)
+		util_die("out of memory (jansson)");
+	return v;
+}
+
+static void
+put(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new_nocheck(o, key, v) != 0)
+		util_die("out of memory (jansson)");
+}
+
+static void
+put_str(json_t *o, const char *key, const char *s)
+{
+	put(o, key, jstr(s));
+}
+
+/* Omitted when NULL. */
+static void
+put_opt_str(json_t *o, const char *key, const char *s)
+{
+	if (s != NULL)
+		put_str(o, key, s);
+}
+
+static void
+put_int(json_t *o, const char *key, int64_t v)
+{
+	put(o, key, json_integer((json_int_t)v));
+}
+
+static void
+put_time(json_t *o, const char *key, int64_t ms)
+{
+	char buf[40];
+
+	wr_time_format(ms, buf, sizeof buf);
+	put(o, key, json_string_nocheck(buf));
+}
+
+static json_t *
+new_object(const char *type)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		util_die("out of memory (jansson)");
+	if (type != NULL)
+		put(o, "type", json_string_nocheck(type));
+	return o;
+}
+
+static json_t *
+kv_to_json(const struct wr_kvlist *l)
+{
+	json_t *o = new_object(NULL);
+
+	for (size_t i = 0; i < l->n; i++) {
+		const char *k = l->v[i].key ? l->v[i].key : "";
+
+		if (utf8_valid(k))
+			put(o, k, jstr(l->v[i].value));
+		else {
+			char *r = utf8_repair(k);
+			put(o, r, jstr(l->v[i].value));
+			free(r);
+		}
+	}
+	return o;
+}
+
+enum alert_form { AF_FIRING, AF_RESOLVED, AF_INCIDENT };
+
+static json_t *
+alert_to_json(const struct wr_alert *a, enum alert_form form)
+{
+	json_t *o = new_object(NULL);
+
+	put_str(o, "fingerprint", a->fingerprint);
+	put_time(o, "starts", a->starts);
+	if (form == AF_RESOLVED || a->ends != 0)
+		put_time(o, "ends", a->ends);
+	if (form == AF_INCIDENT) {
+		put(o, "firing", json_boolean(a->firing));
+		put_time(o, "last_seen", a->last_seen);
+	}
+	if (form != AF_RESOLVED) {
+		put(o, "labels", kv_to_json(&a->labels));
+		put(o, "annotations", kv_to_json(&a->annotations));
+	}
+	return o;
+}
+
+/* ---- decoding helpers -------------------------------------------------- */
+
+#define REQ	0x1	/* must be present and not null */
+#define NONEMPTY 0x2	/* a string must not be "" */
+
+/* The member key of o, or NULL when absent or null (an error if REQ). */
+static int
+member(const json_t *o, const char *ctx, const char *key, int flags,
+    json_t **v, char *err, size_t errsz)
+{
+	*v = json_object_get(o, key);
+	if (*v != NULL && json_is_null(*v))
+		*v = NULL;
+	if (*v == NULL && (flags & REQ)) {
+		seterr(err, errsz, "%s%s: missing", ctx, key);
+		return -1;
+	}
+	return 0;
+}
+
+/* A borrowed string (NULL when optional and absent). */
+static int
+get_str(const json_t *o, const char *ctx, const char *key, int flags,
+    size_t maxlen, const char **out, char *err, size_t errsz)
+{
+	json_t *v;
+	size_t len;
+
+	*out = NULL;
+	if (member(o, ctx, key, flags, &v, err, errsz) != 0)
+		return -1;
+	if (v == NULL)
+		return 0;
+	if (!json_is_string(v)) {
+		seterr(err, errsz, "%s%s: must be a string", ctx, key);
+		return -1;
+	}
+	len = json_string_length(v);
+	if (strlen(json_string_value(v)) != len) {
+		seterr(err, errsz, "%s%s: must not contain NUL", ctx, key);
+		return -1;
+	}
+	if ((flags & NONEMPTY) && len == 0) {
+		seterr(err, errsz, "%s%s: must not be empty", ctx, key);
+		return -1;
+	}
+	if (maxlen > 0 && len > maxlen) {
+		seterr(err, errsz, "%s%s: longer than %zu bytes", ctx, key,
+		    maxlen);
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* A string copied into *out (freeing nothing; NULL when absent). */
+static int
+dup_str(const json_t *o, const char *ctx, const char *key, int flags,
+    size_t maxlen, char **out, char *err, size_t errsz)
+{
+	const char *s;
+
+	if (get_str(o, ctx, key, flags, maxlen, &s, err, errsz) != 0)
+		return -1;
+	*out = xstrdup0(s);
+	return 0;
+}
+
+/* An integer in [min, max]; *out = 0 when optional and absent. */
+static int
+get_int(const json_t *o, const char *ctx, const char *key, int flags,
+    int64_t min, int64_t max, int64_t *out, char *err, size_t errsz)
+{
+	json_t *v;
+	json_int_t i;
+
+	*out = 0;
+	if (member(o, ctx, key, flags, &v, err, errsz) != 0)
+		return -1;
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v)) {
+		seterr(err, errsz, "%s%s: must be an integer", ctx, key);
+		return -1;
+	}
+	i = json_integer_value(v);
+	if (i < min || i > max) {
+		seterr(err, errsz, "%s%s: %lld is out of range [%lld, %lld]",
+		    ctx, key, (long long)i, (long long)min, (long long)max);
+		return -1;
+	}
+	*out = (int64_t)i;
+	return 0;
+}
+
+static int
+get_bool(const json_t *o, const char *ctx, const char *key, int flags,
+    int *out, char *err, size_t errsz)
+{
+	json_t *v;
+
+	*out = 0;
+	if (member(o, ctx, key, flags, &v, err, errsz) != 0)
+		return -1;
+	if (v == NULL)
+		return 0;
+	if (!json_is_boolean(v)) {
+		seterr(err, errsz, "%s%s: must be true or false", ctx, key);
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* An ISO 8601 time as Unix ms; 0 when optional and absent. */
+static int
+get_time(const json_t *o, const char *ctx, const char *key, int flags,
+    int64_t *out, char *err, size_t errsz)
+{
+	const char *s;
+
+	*out = 0;
+	if (get_str(o, ctx, key, flags, 64, &s, err, errsz) != 0)
+		return -1;
+	if (s == NULL)
+		return 0;
+	if (wr_time_parse(s, out) != 0) {
+		seterr(err, errsz, "%s%s: not an ISO 8601 time", ctx, key);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+get_kv(const json_t *o, const char *ctx, const char *key, int flags,
+    struct wr_kvlist *out, char *err, size_t errsz)
+{
+	json_t *v, *val;
+	const char *k;
+	size_t klen;
+
+	if (member(o, ctx, key, flags, &v, err, errsz) != 0)
+		return -1;
+	if (v == NULL)
+		return 0;
+	if (!json_is_object(v)) {
+		seterr(err, errsz, "%s%s: must be an object", ctx, key);
+		return -1;
+	}
+	json_object_keylen_foreach(v, k, klen, val) {
+		if (strlen(k) != klen) {
+			seterr(err, errsz, "%s%s: a name contains NUL", ctx,
+			    key);
+			return -1;
+		}
+		if (!json_is_string(val)) {
+			seterr(err, errsz, "%s%s: every value must be a string",
+			    ctx, key);
+			return -1;
+		}
+		if (strlen(json_string_value(val)) != json_string_length(val)) {
+			seterr(err, errsz, "%s%s: a value contains NUL", ctx,
+			    key);
+			return -1;
+		}
+		wr_kvlist_add(out, k, json_string_value(val));
+	}
+	return 0;
+}
+
+static int
+check_object(const json_t *o, const char *what, char *err, size_t errsz)
+{
+	if (o == NULL || !json_is_object(o)) {
+		seterr(err, errsz, "%s: not a JSON object", what);
+		return -1;
+	}
+	return 0;
+}
+
+/* An object that is a message: "type", if present, must be want. */
+static int
+check_message(const json_t *o, const char *want, char *err, size_t errsz)
+{
+	const char *t;
+
+	if (check_object(o, want, err, errsz) != 0)
+		return -1;
+	if (get_str(o, "", "type", 0, 0, &t, err, errsz) != 0)
+		return -1;
+	if (t != NULL && strcmp(t, want) != 0) {
+		seterr(err, errsz, "type: expected \"%s\"", want);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+one_of(const char *s, const char *const *names)
+{
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (strcmp(s, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- frames ------------------------------------------------------------ */
+
+static const char *type_names[] = {
+	"unknown", "hello", "op", "ping", "pong", "welcome", "snapshot",
+	"event", "caught_up", "result", "error"
+};
+
+const char *
+proto_type_name(enum proto_type t)
+{
+	return (unsigned)t <= PROTO_ERROR ? type_names[t] : "unknown";
+}
+
+json_t *
+proto_parse(const char *buf, size_t len, enum proto_type *type, char *err,
+    size_t errsz)
+{
+	json_error_t e;
+	json_t *o;
+	const char *t;
+
+	*type = PROTO_UNKNOWN;
+	if (buf == NULL) {
+		seterr(err, errsz, "empty frame");
+		return NULL;
+	}
+	o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
+	if (o == NULL) {
+		seterr(err, errsz, "not valid JSON: %s (line %d, column %d)",
+		    e.text, e.line, e.column);
+		return NULL;
+	}
+	if (!json_is_object(o)) {
+		seterr(err, errsz, "frame: not a JSON object");
+		json_decref(o);
+		return NULL;
+	}
+	if (get_str(o, "", "type", REQ | NONEMPTY, 64, &t, err, errsz) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	for (int i = PROTO_HELLO; i <= PROTO_ERROR; i++) {
+		if (strcmp(t, type_names[i]) == 0) {
+			*type = (enum proto_type)i;
+			return o;
+		}
+	}
+	seterr(err, errsz, "type: unknown message type");
+	return o;
+}
+
+char *
+proto_dump(const json_t *o, size_t *len)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+
+	if (len != NULL)
+		*len = s != NULL ? strlen(s) : 0;
+	return s;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+json_t *
+proto_event_to_json(const struct wr_event *e)
+{
+	json_t *o = new_object("event");
+
+	put_int(o, "seq", e->seq);
+	put_str(o, "kind", wr_event_kind_name(e->kind));
+	put_int(o, "incident", e->incident);
+	put_time(o, "time", e->time);
+	put_str(o, "actor", e->actor);
+	put_opt_str(o, "via", e->via);
+	put_opt_str(o, "op_id", e->op_id);
+	switch (e->kind) {
+	case WR_EV_TRIGGERED:
+		put_str(o, "source", e->source);
+		put_str(o, "key", e->key);
+		put_str(o, "title", e->title);
+		put_str(o, "service", e->service);
+		put_str(o, "severity", wr_severity_name(e->severity));
+		put_opt_str(o, "severity_raw", e->severity_raw);
+		break;
+	case WR_EV_ALERT_FIRING:
+		put(o, "alert", alert_to_json(&e->alert, AF_FIRING));
+		break;
+	case WR_EV_ALERT_RESOLVED:
+		put(o, "alert", alert_to_json(&e->alert, AF_RESOLVED));
+		break;
+	case WR_EV_NOTE:
+		put_str(o, "text", e->text);
+		break;
+	case WR_EV_ASSIGNED:
+		put_str(o, "assignee", e->text);
+		break;
+	default:
+		break;
+	}
+	return o;
+}
+
+/* The alert of an event (form AF_FIRING or AF_RESOLVED) or of an incident
+ * (AF_INCIDENT); ctx names it in reasons. */
+static int
+alert_from_json(const json_t *o, const char *ctx, enum alert_form form,
+    struct wr_alert *a, char *err, size_t errsz)
+{
+	memset(a, 0, sizeof *a);
+	if (!json_is_object(o)) {
+		seterr(err, errsz, "%.*s: must be an object",
+		    (int)strlen(ctx) - 1, ctx);
+		return -1;
+	}
+	TRY(dup_str(o, ctx, "fingerprint", REQ | NONEMPTY, 0, &a->fingerprint,
+	    err, errsz));
+	TRY(get_time(o, ctx, "starts", REQ, &a->starts, err, errsz));
+	TRY(get_time(o, ctx, "ends", form == AF_RESOLVED ? REQ : 0, &a->ends,
+	    err, errsz));
+	if (form == AF_INCIDENT) {
+		TRY(get_bool(o, ctx, "firing", REQ, &a->firing, err, errsz));
+		TRY(get_time(o, ctx, "last_seen", REQ, &a->last_seen, err,
+		    errsz));
+	}
+	if (form != AF_RESOLVED) {
+		TRY(get_kv(o, ctx, "labels", REQ, &a->labels, err, errsz));
+		TRY(get_kv(o, ctx, "annotations", REQ, &a->annotations, err,
+		    errsz));
+	}
+	return 0;
+fail:
+	wr_alert_free(a);
+	memset(a, 0, sizeof *a);
+	return -1;
+}
+
+int
+proto_event_from_json(const json_t *o, struct wr_event *out, char *err,
+    size_t errsz)
+{
+	const char *kind, *sev;
+	json_t *v;
+
+	memset(out, 0, sizeof *out);
+	TRY(check_message(o, "event", err, errsz));
+	TRY(get_int(o, "", "seq", REQ, 1, INT64_MAX, &out->seq, err, errsz));
+	TRY(get_str(o, "", "kind", REQ, 64, &kind, err, errsz));
+	if ((out->kind = wr_event_kind_parse(kind)) == WR_EV_NONE)
+		FAIL("kind: unknown event kind");
+	TRY(get_int(o, "", "incident", REQ, 1, INT64_MAX, &out->incident, err,
+	    errsz));
+	TRY(get_time(o, "", "time", REQ, &out->time, err, errsz));
+	TRY(dup_str(o, "", "actor", REQ, 0, &out->actor, err, errsz));
+	TRY(dup_str(o, "", "via", 0, 0, &out->via, err, errsz));
+	TRY(dup_str(o, "", "op_id", 0, 0, &out->op_id, err, errsz));
+
+	switch (out->kind) {
+	case WR_EV_TRIGGERED:
+		TRY(dup_str(o, "", "source", REQ, 0, &out->source, err, errsz));
+		TRY(dup_str(o, "", "key", REQ, 0, &out->key, err, errsz));
+		TRY(dup_str(o, "", "title", REQ, 0, &out->title, err, errsz));
+		TRY(dup_str(o, "", "service", REQ, 0, &out->service, err,
+		    errsz));
+		TRY(get_str(o, "", "severity", REQ, 64, &sev, err, errsz));
+		if (wr_severity_parse(sev, &out->severity) != 0)
+			FAIL("severity: unknown severity");
+		TRY(dup_str(o, "", "severity_raw", 0, 0, &out->severity_raw,
+		    err, errsz));
+		break;
+	case WR_EV_ALERT_FIRING:
+	case WR_EV_ALERT_RESOLVED:
+		TRY(member(o, "", "alert", REQ, &v, err, errsz));
+		TRY(alert_from_json(v, "alert.", out->kind ==
+		    WR_EV_ALERT_FIRING ? AF_FIRING : AF_RESOLVED, &out->alert,
+		    err, errsz));
+		if (out->kind == WR_EV_ALERT_FIRING) {
+			out->alert.firing = 1;
+			out->alert.last_seen = out->time;
+		}
+		break;
+	case WR_EV_NOTE:
+		TRY(dup_str(o, "", "text", REQ, 0, &out->text, err, errsz));
+		break;
+	case WR_EV_ASSIGNED:
+		TRY(dup_str(o, "", "assignee", REQ, 0, &out->text, err, errsz));
+		break;
+	default:
+		break;
+	}
+	return 0;
+fail:
+	wr_event_free(out);
+	return -1;
+}
+
+/* ---- incidents ----------------------------------------------------------- */
+
+json_t *
+proto_incident_to_json(const struct wr_incident *inc, int with_alerts)
+{
+	json_t *o = new_object(NULL), *a;
+
+	put_int(o, "id", inc->id);
+	put_str(o, "source", inc->source);
+	put_str(o, "key", inc->key);
+	put_str(o, "title", inc->title);
+	put_str(o, "service", inc->service);
+	put_str(o, "severity", wr_severity_name(inc->severity));
+	put_opt_str(o, "severity_raw", inc->severity_raw);
+	put_str(o, "state", wr_state_name(inc->state));
+	put_opt_str(o, "ack_by", inc->ack_by);
+	if (inc->ack_at != 0)
+		put_time(o, "ack_at", inc->ack_at);
+	put_opt_str(o, "resolved_by", inc->resolved_by);
+	if (inc->resolved_at != 0)
+		put_time(o, "resolved_at", inc->resolved_at);
+	put_opt_str(o, "assignee", inc->assignee);
+	put_time(o, "created", inc->created);
+	put_time(o, "updated", inc->updated);
+	put_time(o, "last_seen", inc->last_seen);
+	put_int(o, "n_alerts", inc->n_alerts);
+	put_int(o, "n_firing", inc->n_firing);
+	put_int(o, "n_notes", inc->n_notes);
+	if (with_alerts) {
+		if ((a = json_array()) == NULL)
+			util_die("out of memory (jansson)");
+		for (size_t i = 0; i < inc->alerts_len; i++)
+			if (json_array_append_new(a, alert_to_json(
+			    &inc->alerts[i], AF_INCIDENT)) != 0)
+				util_die("out of memory (jansson)");
+		put(o, "alerts", a);
+	}
+	return o;
+}
+
+static int
+get_count(const json_t *o, const char *key, int *out, char *err, size_t errsz)
+{
+	int64_t v;
+
+	if (get_int(o, "", key, REQ, 0, INT_MAX, &v, err, errsz) != 0)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int
+proto_incident_from_json(const json_t *o, struct wr_incident **out,
+    char *err, size_t errsz)
+{
+	struct wr_incident *inc = xcalloc(1, sizeof *inc);
+	const char *s;
+	json_t *arr, *v;
+	size_t i;
+
+	*out = NULL;
+	TRY(check_object(o, "incident", err, errsz));
+	TRY(get_int(o, "", "id", REQ, 1, INT64_MAX, &inc->id, err, errsz));
+	TRY(dup_str(o, "", "source", REQ, 0, &inc->source, err, errsz));
+	TRY(dup_str(o, "", "key", REQ, 0, &inc->key, err, errsz));
+	TRY(dup_str(o, "", "title", REQ, 0, &inc->title, err, errsz));
+	TRY(dup_str(o, "", "service", REQ, 0, &inc->service, err, errsz));
+	TRY(get_str(o, "", "severity", REQ, 64, &s, err, errsz));
+	if (wr_severity_parse(s, &inc->severity) != 0)
+		FAIL("severity: unknown severity");
+	TRY(dup_str(o, "", "severity_raw", 0, 0, &inc->severity_raw, err,
+	    errsz));
+	TRY(get_str(o, "", "state", REQ, 64, &s, err, errsz));
+	if (wr_state_parse(s, &inc->state) != 0)
+		FAIL("state: unknown state");
+	TRY(dup_str(o, "", "ack_by", 0, 0, &inc->ack_by, err, errsz));
+	TRY(get_time(o, "", "ack_at", 0, &inc->ack_at, err, errsz));
+	TRY(dup_str(o, "", "resolved_by", 0, 0, &inc->resolved_by, err,
+	    errsz));
+	TRY(get_time(o, "", "resolved_at", 0, &inc->resolved_at, err, errsz));
+	TRY(dup_str(o, "", "assignee", 0, 0, &inc->assignee, err, errsz));
+	TRY(get_time(o, "", "created", REQ, &inc->created, err, errsz));
+	TRY(get_time(o, "", "updated", REQ, &inc->updated, err, errsz));
+	TRY(get_time(o, "", "last_seen", REQ, &inc->last_seen, err, errsz));
+	TRY(get_count(o, "n_alerts", &inc->n_alerts, err, errsz));
+	TRY(get_count(o, "n_firing", &inc->n_firing, err, errsz));
+	TRY(get_count(o, "n_notes", &inc->n_notes, err, errsz));
+	TRY(member(o, "", "alerts", 0, &arr, err, errsz));
+	if (arr != NULL) {
+		if (!json_is_array(arr))
+			FAIL("alerts: must be an array");
+		if (json_array_size(arr) > 0) {
+			inc->alerts_cap = json_array_size(arr);
+			inc->alerts = xcalloc(inc->alerts_cap,
+			    sizeof *inc->alerts);
+		}
+		json_array_foreach(arr, i, v) {
+			char ctx[48];
+
+			snprintf(ctx, sizeof ctx, "alerts[%zu].", i);
+			TRY(alert_from_json(v, ctx, AF_INCIDENT,
+			    &inc->alerts[i], err, errsz));
+			inc->alerts_len++;
+		}
+	}
+	*out = inc;
+	return 0;
+fail:
+	wr_incident_free(inc);
+	return -1;
+}
+
+/* ---- hello --------------------------------------------------------------- */
+
+json_t *
+proto_hello_to_json(const struct proto_hello *h)
+{
+	json_t *o = new_object("hello");
+
+	put_str(o, "user", h->user);
+	if (h->epoch != NULL && h->epoch[0] != '\0')
+		put_str(o, "epoch", h->epoch);
+	else
+		put(o, "epoch", json_null());
+	put_int(o, "seq", h->seq);
+	put(o, "from_now", json_boolean(h->from_now));
+	put_opt_str(o, "client", h->client);
+	return o;
+}
+
+int
+proto_hello_from_json(const json_t *o, struct proto_hello *h, char *err,
+    size_t errsz)
+{
+	memset(h, 0, sizeof *h);
+	TRY(check_message(o, "hello", err, errsz));
+	TRY(dup_str(o, "", "user", REQ | NONEMPTY, PROTO_MAX_ACTOR, &h->user,
+	    err, errsz));
+	TRY(dup_str(o, "", "epoch", NONEMPTY, PROTO_MAX_EPOCH, &h->epoch, err,
+	    errsz));
+	TRY(get_int(o, "", "seq", REQ, 0, INT64_MAX, &h->seq, err, errsz));
+	if (h->epoch == NULL && h->seq != 0)
+		FAIL("seq: must be 0 when epoch is null");
+	TRY(get_bool(o, "", "from_now", 0, &h->from_now, err, errsz));
+	TRY(dup_str(o, "", "client", 0, 256, &h->client, err, errsz));
+	return 0;
+fail:
+	proto_hello_free(h);
+	return -1;
+}
+
+void
+proto_hello_free(struct proto_hello *h)
+{
+	free(h->user);
+	free(h->epoch);
+	free(h->client);
+	memset(h, 0, sizeof *h);
+}
+
+/* ---- welcome ------------------------------------------------------------- */
+
+static const char *const welcome_modes[] = {
+	"replay", "snapshot", "live", NULL
+};
+
+json_t *
+proto_welcome_to_json(const struct proto_welcome *w)
+{
+	json_t *o = new_object("welcome");
+
+	put_str(o, "epoch", w->epoch);
+	put_int(o, "head", w->head);
+	put_int(o, "first", w->first);
+	put_str(o, "mode", w->mode);
+	put_opt_str(o, "reason", w->reason);
+	put_int(o, "heartbeat_ms", w->heartbeat_ms);
+	put_opt_str(o, "server", w->server);
+	put_str(o, "user", w->user);
+	put_opt_str(o, "token", w->token);
+	return o;
+}
+
+int
+proto_welcome_from_json(const json_t *o, struct proto_welcome *w, char *err,
+    size_t errsz)
+{
+	int64_t hb;
+
+	memset(w, 0, sizeof *w);
+	TRY(check_message(o, "welcome", err, errsz));
+	TRY(dup_str(o, "", "epoch", REQ | NONEMPTY, PROTO_MAX_EPOCH, &w->epoch,
+	    err, errsz));
+	TRY(get_int(o, "", "head", REQ, 0, INT64_MAX, &w->head, err, errsz));
+	TRY(get_int(o, "", "first", REQ, 0, INT64_MAX, &w->first, err, errsz));
+	TRY(dup_str(o, "", "mode", REQ, 16, &w->mode, err, errsz));
+	if (!one_of(w->mode, welcome_modes))
+		FAIL("mode: must be replay, snapshot or live");
+	TRY(dup_str(o, "", "reason", 0, 0, &w->reason, err, errsz));
+	TRY(get_int(o, "", "heartbeat_ms", REQ, 1, INT_MAX, &hb, err, errsz));
+	w->heartbeat_ms = (int)hb;
+	TRY(dup_str(o, "", "server", 0, 256, &w->server, err, errsz));
+	TRY(dup_str(o, "", "user", REQ, PROTO_MAX_ACTOR, &w->user, err,
+	    errsz));
+	TRY(dup_str(o, "", "token", 0, 256, &w->token, err, errsz));
+	return 0;
+fail:
+	proto_welcome_free(w);
+	return -1;
+}
+
+void
+proto_welcome_free(struct proto_welcome *w)
+{
+	free(w->epoch);
+	free(w->mode);
+	free(w->reason);
+	free(w->server);
+	free(w->user);
+	free(w->token);
+	memset(w, 0, sizeof *w);
+}
+
+/* ---- op ------------------------------------------------------------------ */
+
+static int
+op_has_text(wr_op_kind k)
+{
+	return k == WR_OP_NOTE || k == WR_OP_ASSIGN;
+}
+
+json_t *
+proto_op_to_json(const struct proto_op *op)
+{
+	json_t *o = new_object("op");
+
+	put_str(o, "op_id", op->op_id);
+	put_str(o, "op", wr_op_kind_name(op->kind));
+	put_int(o, "incident", op->incident);
+	put_str(o, "epoch", op->epoch);
+	put_str(o, "actor", op->actor);
+	if (op_has_text(op->kind))
+		put_opt_str(o, "text", op->text);
+	return o;
+}
+
+int
+proto_op_from_json(const json_t *o, struct proto_op *op, char *err,
+    size_t errsz)
+{
+	const char *s;
+
+	memset(op, 0, sizeof *op);
+	TRY(check_message(o, "op", err, errsz));
+	TRY(get_str(o, "", "op_id", REQ, 0, &s, err, errsz));
+	if (!proto_op_id_valid(s))
+		FAIL("op_id: must be 32 lowercase hex digits");
+	op->op_id = xstrdup(s);
+	TRY(get_str(o, "", "op", REQ, 0, &s, err, errsz));
+	if ((op->kind = wr_op_kind_parse(s)) == 0)
+		FAIL("op: unknown op (ack, unack, resolve, reopen, note, "
+		    "assign)");
+	TRY(get_int(o, "", "incident", REQ, 1, INT64_MAX, &op->incident, err,
+	    errsz));
+	TRY(dup_str(o, "", "epoch", REQ | NONEMPTY, PROTO_MAX_EPOCH,
+	    &op->epoch, err, errsz));
+	TRY(dup_str(o, "", "actor", REQ | NONEMPTY, PROTO_MAX_ACTOR,
+	    &op->actor, err, errsz));
+	if (op->kind == WR_OP_NOTE)
+		TRY(dup_str(o, "", "text", REQ | NONEMPTY, PROTO_MAX_NOTE,
+		    &op->text, err, errsz));
+	else if (op->kind == WR_OP_ASSIGN)
+		TRY(dup_str(o, "", "text", REQ | NONEMPTY, PROTO_MAX_ACTOR,
+		    &op->text, err, errsz));
+	else
+		TRY(get_str(o, "", "text", 0, 0, &s, err, errsz));
+	return 0;
+fail:
+	proto_op_free(op);
+	return -1;
+}
+
+void
+proto_op_free(struct proto_op *op)
+{
+	free(op->op_id);
+	free(op->epoch);
+	free(op->actor);
+	free(op->text);
+	memset(op, 0, sizeof *op);
+}
+
+/* ---- result -------------------------------------------------------------- */
+
+static const char *const result_statuses[] = {
+	"applied", "noop", "refused", NULL
+};
+
+json_t *
+proto_result_to_json(const struct proto_result *r)
+{
+	json_t *o = new_object("result");
+	const char *st = r->status ? r->status : "";
+
+	put_str(o, "op_id", r->op_id);
+	put_str(o, "status", st);
+	if (strcmp(st, "applied") == 0)
+		put_int(o, "seq", r->seq);
+	if (strcmp(st, "refused") == 0) {
+		put_str(o, "code", r->code);
+		put_str(o, "reason", r->reason);
+	}
+	return o;
+}
+
+int
+proto_result_from_json(const json_t *o, struct proto_result *r, char *err,
+    size_t errsz)
+{
+	const char *s;
+
+	memset(r, 0, sizeof *r);
+	TRY(check_message(o, "result", err, errsz));
+	TRY(get_str(o, "", "op_id", REQ, 0, &s, err, errsz));
+	if (!proto_op_id_valid(s))
+		FAIL("op_id: must be 32 lowercase hex digits");
+	r->op_id = xstrdup(s);
+	TRY(dup_str(o, "", "status", REQ, 16, &r->status, err, errsz));
+	if (!one_of(r->status, result_statuses))
+		FAIL("status: must be applied, noop or refused");
+	if (strcmp(r->status, "applied") == 0)
+		TRY(get_int(o, "", "seq", REQ, 1, INT64_MAX, &r->seq, err,
+		    errsz));
+	if (strcmp(r->status, "refused") == 0) {
+		TRY(dup_str(o, "", "code", REQ | NONEMPTY, 64, &r->code, err,
+		    errsz));
+		TRY(dup_str(o, "", "reason", REQ, 0, &r->reason, err, errsz));
+	}
+	return 0;
+fail:
+	proto_result_free(r);
+	return -1;
+}
+
+void
+proto_result_free(struct proto_result *r)
+{
+	free(r->op_id);
+	free(r->status);
+	free(r->code);
+	free(r->reason);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- snapshot, caught_up, error, ping ------------------------------------ */
+
+json_t *
+proto_snapshot_to_json(int64_t seq, json_t *incidents_array, int last)
+{
+	json_t *o = new_object("snapshot");
+
+	put_int(o, "seq", seq);
+	if (incidents_array == NULL && (incidents_array = json_array()) == NULL)
+		util_die("out of memory (jansson)");
+	put(o, "incidents", incidents_array);
+	put(o, "last", json_boolean(last));
+	return o;
+}
+
+int
+proto_snapshot_from_json(const json_t *o, int64_t *seq, json_t **incidents,
+    int *last, char *err, size_t errsz)
+{
+	json_t *a;
+
+	*incidents = NULL;
+	TRY(check_message(o, "snapshot", err, errsz));
+	TRY(get_int(o, "", "seq", REQ, 0, INT64_MAX, seq, err, errsz));
+	TRY(member(o, "", "incidents", REQ, &a, err, errsz));
+	if (!json_is_array(a))
+		FAIL("incidents: must be an array");
+	TRY(get_bool(o, "", "last", REQ, last, err, errsz));
+	*incidents = a;
+	return 0;
+fail:
+	return -1;
+}
+
+json_t *
+proto_caught_up_to_json(int64_t seq)
+{
+	json_t *o = new_object("caught_up");
+
+	put_int(o, "seq", seq);
+	return o;
+}
+
+int
+proto_caught_up_from_json(const json_t *o, int64_t *seq, char *err,
+    size_t errsz)
+{
+	if (check_message(o, "caught_up", err, errsz) != 0)
+		return -1;
+	return get_int(o, "", "seq", REQ, 0, INT64_MAX, seq, err, errsz);
+}
+
+json_t *
+proto_error_to_json(const char *code, const char *reason, const char *op_id)
+{
+	json_t *o = new_object("error");
+
+	put_str(o, "code", code ? code : PROTO_ERR_INTERNAL);
+	put_opt_str(o, "reason", reason);
+	put_opt_str(o, "op_id", op_id);
+	return o;
+}
+
+int
+proto_error_from_json(const json_t *o, const char **code,
+    const char **reason, const char **op_id, char *err, size_t errsz)
+{
+	*code = *reason = *op_id = NULL;
+	TRY(check_message(o, "error", err, errsz));
+	TRY(get_str(o, "", "code", REQ | NONEMPTY, 64, code, err, errsz));
+	TRY(get_str(o, "", "reason", 0, 0, reason, err, errsz));
+	TRY(get_str(o, "", "op_id", 0, 0, op_id, err, errsz));
+	if (*op_id != NULL && !proto_op_id_valid(*op_id))
+		FAIL("op_id: must be 32 lowercase hex digits");
+	return 0;
+fail:
+	*code = *reason = *op_id = NULL;
+	return -1;
+}
+
+json_t *
+proto_ping_to_json(const char *type, int64_t t)
+{
+	json_t *o = new_object(type != NULL && strcmp(type, "pong") == 0 ?
+	    "pong" : "ping");
+
+	put_int(o, "t", t);
+	return o;
+}
+
+int
+proto_ping_from_json(const json_t *o, int64_t *t, char *err, size_t errsz)
+{
+	const char *type;
+
+	if (check_object(o, "ping", err, errsz) != 0)
+		return -1;
+	if (get_str(o, "", "type", 0, 0, &type, err, errsz) != 0)
+		return -1;
+	if (type != NULL && strcmp(type, "ping") != 0 &&
+	    strcmp(type, "pong") != 0) {
+		seterr(err, errsz, "type: expected \"ping\" or \"pong\"");
+		return -1;
+	}
+	return get_int(o, "", "t", REQ, INT64_MIN, INT64_MAX, t, err, errsz);
+}
+
+/* ---- op ids --------------------------------------------------------------- */
+
+int
+proto_new_op_id(char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[16];
+	size_t got = 0;
+	ssize_t n;
+	int fd, saved;
+
+	out[0] = '\0';
+	do
+		fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return -1;
+	while (got < sizeof raw) {
+		n = read(fd, raw + got, sizeof raw - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			saved = n == 0 ? EIO : errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	for (size_t i = 0; i < sizeof raw; i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 0xF];
+	}
+	out[32] = '\0';
+	return 0;
+}
+
+int
+proto_op_id_valid(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < 32; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[32] == '\0';
+}

@@ -1,0 +1,217 @@
+/*
+ * proto.h: the JSON codec of the console <-> relay protocol, "warroom.v1"
+ * (man/warroom-protocol.7 is the reference for every message and rule).
+ *
+ * One websocket text frame is one JSON object with a "type".  This module
+ * turns frames into jansson objects and back, and converts the model's
+ * records (events, incidents) and the protocol's own messages to and from
+ * those objects.  No sockets, no SQL: net/feed and the relay's server use it.
+ *
+ * Decoders are strict: every field is type-checked, a failure returns -1
+ * with a reason that names the field; unknown extra fields are ignored
+ * (forward compatibility).  Optional fields may be absent or null; both
+ * mean "none".  Strings never contain NUL.  Times on the wire are ISO 8601
+ * UTC strings with milliseconds; in memory they are Unix milliseconds.
+ *
+ * Encoders never fail: a string that is not valid UTF-8 (which jansson
+ * refuses) is sent with each ill-formed byte replaced by U+FFFD.
+ */
+#ifndef WR_PROTO_H
+#define WR_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/model.h"
+#include "core/room.h"
+
+#define WR_PROTO_NAME "warroom.v1"
+
+/* Limits (the relay may be configured to other frame sizes). */
+#define PROTO_MAX_FRAME		(1024 * 1024)	/* bytes, default */
+#define PROTO_MAX_ACTOR		64		/* bytes: actor, user, assignee */
+#define PROTO_MAX_NOTE		8192		/* bytes of note text */
+#define PROTO_MAX_EPOCH		64		/* bytes */
+#define PROTO_SNAPSHOT_CHUNK	200		/* incidents per snapshot frame */
+#define PROTO_HEARTBEAT_MS	10000		/* default ping interval */
+#define PROTO_DEAD_INTERVALS	3		/* silent this many: dead */
+#define PROTO_CLOSE_POLICY	1008		/* websocket close: slow console */
+
+/* Error codes ("error" messages and refused results). */
+#define PROTO_ERR_BAD_FRAME		"bad_frame"
+#define PROTO_ERR_BAD_OP		"bad_op"
+#define PROTO_ERR_UNKNOWN_INCIDENT	"unknown_incident"
+#define PROTO_ERR_EPOCH			"epoch"
+#define PROTO_ERR_RATE			"rate"
+#define PROTO_ERR_INTERNAL		"internal"
+
+enum proto_type {
+	PROTO_UNKNOWN = 0,
+	PROTO_HELLO,
+	PROTO_OP,
+	PROTO_PING,
+	PROTO_PONG,
+	PROTO_WELCOME,
+	PROTO_SNAPSHOT,
+	PROTO_EVENT,
+	PROTO_CAUGHT_UP,
+	PROTO_RESULT,
+	PROTO_ERROR
+};
+
+/* "hello", "op", ...; "unknown" for PROTO_UNKNOWN. */
+const char *proto_type_name(enum proto_type t);
+
+/*
+ * Parse one frame: returns a new json object (caller json_decref()s) and
+ * sets *type, or returns NULL with a reason in err.  Refused: text that is
+ * not JSON, invalid UTF-8, \u0000 in a string, duplicate keys, anything but
+ * an object, a missing or non-string "type".  An object whose "type" is not
+ * one of ours is returned with *type = PROTO_UNKNOWN (and the reason in
+ * err), so that a caller may ignore messages of a newer peer.  The frame
+ * size limit is the caller's to enforce before calling.
+ */
+json_t *proto_parse(const char *buf, size_t len, enum proto_type *type,
+    char *err, size_t errsz);
+
+/* Compact serialisation (malloc'd, caller frees with free()); steals
+ * nothing.  *len (may be NULL) gets the length without the NUL.  NULL only
+ * if jansson fails (out of memory). */
+char *proto_dump(const json_t *o, size_t *len);
+
+/* ---- events and incidents -------------------------------------------- */
+
+/* The event as a message: includes "type":"event".  This is also the line
+ * `warroom tail --json` prints. */
+json_t *proto_event_to_json(const struct wr_event *e);
+/*
+ * Decode an event into *out (overwritten; free with wr_event_free()).  A
+ * "type" member, if present, must be "event".  seq and incident must be
+ * >= 1.  For alert_firing the alert gets firing = 1 and last_seen = time;
+ * for alert_resolved firing = 0.  On failure *out is left zeroed.
+ */
+int proto_event_from_json(const json_t *o, struct wr_event *out, char *err,
+    size_t errsz);
+
+/* An incident object; its alerts (with "firing" and "last_seen") only when
+ * with_alerts is non-zero. */
+json_t *proto_incident_to_json(const struct wr_incident *inc, int with_alerts);
+/* Decode into a new incident (*out; free with wr_incident_free()).  The
+ * "alerts" array is optional.  On failure *out is NULL. */
+int proto_incident_from_json(const json_t *o, struct wr_incident **out,
+    char *err, size_t errsz);
+
+/* ---- protocol messages ----------------------------------------------- */
+
+/* Console -> relay, first frame.  epoch NULL and seq 0 when the console has
+ * nothing; client may be NULL. */
+struct proto_hello {
+	char *user;
+	char *epoch;
+	int64_t seq;
+	int from_now;
+	char *client;
+};
+
+/* Relay -> console, answer to hello.  mode is "replay", "snapshot" or
+ * "live"; reason (why a snapshot) and token (the token's name) may be
+ * NULL. */
+struct proto_welcome {
+	char *epoch;
+	int64_t head;
+	int64_t first;
+	char *mode;
+	char *reason;
+	int heartbeat_ms;
+	char *server;
+	char *user;
+	char *token;
+};
+
+/* Console -> relay: a person's op.  text only for note and assign (NULL
+ * for the others, and dropped on decode). */
+struct proto_op {
+	char *op_id;
+	wr_op_kind kind;
+	int64_t incident;
+	char *epoch;
+	char *actor;
+	char *text;
+};
+
+/* Relay -> console: what became of an op.  status is "applied", "noop" or
+ * "refused"; seq for applied only (else 0); code and reason for refused
+ * only (else NULL). */
+struct proto_result {
+	char *op_id;
+	char *status;
+	int64_t seq;
+	char *code;
+	char *reason;
+};
+
+/*
+ * The *_from_json() functions overwrite the struct (no free first); on
+ * failure it is left zeroed.  The *_free() functions free the strings and
+ * zero the struct (safe on a zeroed struct).
+ */
+json_t *proto_hello_to_json(const struct proto_hello *h);
+int proto_hello_from_json(const json_t *o, struct proto_hello *h, char *err,
+    size_t errsz);
+void proto_hello_free(struct proto_hello *h);
+
+json_t *proto_welcome_to_json(const struct proto_welcome *w);
+int proto_welcome_from_json(const json_t *o, struct proto_welcome *w,
+    char *err, size_t errsz);
+void proto_welcome_free(struct proto_welcome *w);
+
+json_t *proto_op_to_json(const struct proto_op *op);
+/* Also validates: op_id well formed, op known, incident >= 1, actor
+ * non-empty and <= PROTO_MAX_ACTOR bytes, epoch non-empty, text required
+ * and non-empty for note (<= PROTO_MAX_NOTE) and assign (<=
+ * PROTO_MAX_ACTOR).  The reason is fit to send back as code "bad_op". */
+int proto_op_from_json(const json_t *o, struct proto_op *op, char *err,
+    size_t errsz);
+void proto_op_free(struct proto_op *op);
+
+json_t *proto_result_to_json(const struct proto_result *r);
+int proto_result_from_json(const json_t *o, struct proto_result *r,
+    char *err, size_t errsz);
+void proto_result_free(struct proto_result *r);
+
+/* {"type":"snapshot","seq":N,"incidents":[...],"last":bool}.  The array is
+ * stolen (NULL is sent as an empty array). */
+json_t *proto_snapshot_to_json(int64_t seq, json_t *incidents_array, int last);
+/* Check a snapshot frame; *incidents is borrowed from o (decode each with
+ * proto_incident_from_json()). */
+int proto_snapshot_from_json(const json_t *o, int64_t *seq,
+    json_t **incidents, int *last, char *err, size_t errsz);
+
+json_t *proto_caught_up_to_json(int64_t seq);
+int proto_caught_up_from_json(const json_t *o, int64_t *seq, char *err,
+    size_t errsz);
+
+/* reason and op_id may be NULL (omitted). */
+json_t *proto_error_to_json(const char *code, const char *reason,
+    const char *op_id);
+/* The strings are borrowed from o; *reason and *op_id may come back NULL. */
+int proto_error_from_json(const json_t *o, const char **code,
+    const char **reason, const char **op_id, char *err, size_t errsz);
+
+/* type is "ping" or "pong"; t is the sender's clock in ms (a pong echoes
+ * the ping's t). */
+json_t *proto_ping_to_json(const char *type, int64_t t);
+int proto_ping_from_json(const json_t *o, int64_t *t, char *err,
+    size_t errsz);
+
+/* ---- op ids ------------------------------------------------------------ */
+
+/* An op id: 32 lowercase hex chars from /dev/urandom (128 bits).  Returns
+ * 0, or -1 (errno set) when /dev/urandom could not be read. */
+int proto_new_op_id(char out[33]);
+/* 1 when s is exactly 32 lowercase hex chars, else 0. */
+int proto_op_id_valid(const char *s);
+
+#endif

@@ -1,0 +1,459 @@
+/*
+ * relay-feed.c: the consoles' websocket.  A console says hello with where
+ * it stopped (epoch and seq); the relay replays the log from there, or, when
+ * it cannot (another epoch, past retention), sends a snapshot of the room
+ * consistent at a seq and replays from that seq.  Then live events, ops and
+ * their results, and heartbeats both ways.
+ *
+ * Each console's position is a cursor into the log: events come from the
+ * shared ring of encoded frames or, for a console further behind, from the
+ * store in bounded windows.  Control frames (welcome, results, snapshot
+ * chunks, pings) wait in a small per-console queue.  A console whose socket
+ * does not drain within the configured time is closed with a reason; it
+ * resumes when it reconnects.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/timefmt.h"
+#include "core/util.h"
+#include "net/relay-int.h"
+
+#define WINDOW_EVENTS	256
+#define SNAPSHOT_CHUNK	200
+#define RATE_PER_S	200.0
+#define RATE_BURST	400.0
+
+static void
+send_error(struct feed_pss *p, const char *code, const char *reason,
+    const char *op_id)
+{
+	frameq_push_json(&p->ctl, proto_error_to_json(code, reason, op_id));
+	lws_callback_on_writable(p->wsi);
+}
+
+static void
+queue_snapshot(struct relay *r, struct feed_pss *p)
+{
+	json_t *arr = json_array();
+	size_t in_chunk = 0;
+	int64_t seq = r->room.last_seq;
+
+	/* Encoded all at once: the room changes between writes, and the
+	 * snapshot must be consistent at one seq. */
+	for (int64_t id = 1; id < r->room.next_id; id++) {
+		struct wr_incident *inc = wr_room_get(&r->room, id);
+		if (inc == NULL)
+			continue;
+		json_array_append_new(arr, proto_incident_to_json(inc, 1));
+		if (++in_chunk == SNAPSHOT_CHUNK) {
+			frameq_push_json(&p->ctl,
+			    proto_snapshot_to_json(seq, arr, 0));
+			arr = json_array();
+			in_chunk = 0;
+		}
+	}
+	frameq_push_json(&p->ctl, proto_snapshot_to_json(seq, arr, 1));
+	p->cursor = seq;
+}
+
+static void
+on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
+{
+	struct proto_hello h;
+	struct proto_welcome w;
+	char err[256];
+	const char *epoch = store_epoch(r->store);
+	int64_t head = r->room.last_seq, first = store_first_seq(r->store);
+	const char *mode, *why = NULL;
+
+	memset(&h, 0, sizeof h);
+	if (proto_hello_from_json(o, &h, err, sizeof err) != 0) {
+		send_error(p, "bad_frame", err, NULL);
+		return;
+	}
+	util_strlcpy(p->user, h.user ? h.user : "", sizeof p->user);
+	if (first == 0)
+		first = head + 1;
+	if (h.from_now) {
+		mode = "live";
+		p->cursor = head;
+	} else if (h.epoch != NULL && h.epoch[0] != '\0' &&
+	    strcmp(h.epoch, epoch) != 0) {
+		mode = "snapshot";
+		why = "the console's copy is from another epoch of the relay";
+	} else if (h.seq > head) {
+		mode = "snapshot";
+		why = "the console is ahead of the relay's log";
+	} else if (h.seq + 1 < first) {
+		mode = "snapshot";
+		why = "the events after the console's position are past "
+		    "the relay's retention";
+	} else {
+		mode = "replay";
+		p->cursor = h.seq;
+	}
+	memset(&w, 0, sizeof w);
+	w.epoch = (char *)epoch;
+	w.head = head;
+	w.first = first;
+	w.mode = (char *)mode;
+	w.reason = (char *)why;
+	w.heartbeat_ms = r->cfg->heartbeat_ms;
+	w.server = "warroomd/" WR_VERSION;
+	w.user = p->user;
+	w.token = p->token;
+	frameq_push_json(&p->ctl, proto_welcome_to_json(&w));
+	if (strcmp(mode, "snapshot") == 0)
+		queue_snapshot(r, p);
+	p->phase = FEED_REPLAY;
+	relay_log(r, "console %s (token %s) connected: %s from seq %lld",
+	    p->user, p->token, mode, (long long)p->cursor);
+	proto_hello_free(&h);
+	lws_callback_on_writable(p->wsi);
+}
+
+static void
+on_op(struct relay *r, struct feed_pss *p, const json_t *o)
+{
+	struct relay_item *it;
+	char err[256];
+
+	if (p->phase == FEED_HELLO) {
+		send_error(p, "bad_frame", "say hello first", NULL);
+		return;
+	}
+	it = xcalloc(1, sizeof *it);
+	it->type = ITEM_OP;
+	if (proto_op_from_json(o, &it->op, err, sizeof err) != 0) {
+		json_t *id = json_object_get(o, "op_id");
+		send_error(p, "bad_op", err,
+		    json_is_string(id) ? json_string_value(id) : NULL);
+		relay_item_free(it);
+		return;
+	}
+	it->feed = p;
+	util_strlcpy(it->via, p->token, sizeof it->via);
+	relay_enqueue(r, it);
+}
+
+void
+relay_feed_result(struct relay *r, struct feed_pss *p,
+    const struct wr_op_result *res)
+{
+	static const char *names[] = { "applied", "noop", "refused" };
+	struct proto_result pr = {
+		.op_id = res->op_id,
+		.status = (char *)names[res->status],
+		.seq = res->seq,
+		.code = res->code,
+		.reason = res->reason
+	};
+
+	frameq_push_json(&p->ctl, proto_result_to_json(&pr));
+	lws_callback_on_writable(p->wsi);
+}
+
+static int
+rate_ok(struct feed_pss *p, int64_t now)
+{
+	p->tokens += (double)(now - p->tokens_at) * RATE_PER_S / 1000.0;
+	if (p->tokens > RATE_BURST)
+		p->tokens = RATE_BURST;
+	p->tokens_at = now;
+	if (p->tokens < 1.0)
+		return 0;
+	p->tokens -= 1.0;
+	return 1;
+}
+
+static void
+on_frame(struct relay *r, struct feed_pss *p, const char *buf, size_t len)
+{
+	enum proto_type type;
+	char err[256];
+	json_t *o;
+	int64_t now = wr_mono_ms();
+
+	if (!rate_ok(p, now)) {
+		send_error(p, "rate", "too many messages; slow down", NULL);
+		return;
+	}
+	o = proto_parse(buf, len, &type, err, sizeof err);
+	if (o == NULL) {
+		send_error(p, "bad_frame", err, NULL);
+		return;
+	}
+	switch (type) {
+	case PROTO_HELLO:
+		if (p->phase != FEED_HELLO)
+			send_error(p, "bad_frame", "hello said twice", NULL);
+		else
+			on_hello(r, p, o);
+		break;
+	case PROTO_OP:
+		on_op(r, p, o);
+		break;
+	case PROTO_PING: {
+		json_t *t = json_object_get(o, "t");
+		frameq_push_json(&p->ctl, proto_ping_to_json("pong",
+		    json_is_integer(t) ? json_integer_value(t) : 0));
+		lws_callback_on_writable(p->wsi);
+		break;
+	}
+	case PROTO_PONG:
+		break;
+	default:
+		send_error(p, "bad_frame", "unexpected message type", NULL);
+		break;
+	}
+	json_decref(o);
+}
+
+/* The next event frame for this console, or NULL when it is caught up. */
+static const char *
+next_event(struct relay *r, struct feed_pss *p, size_t *len, char **owned)
+{
+	int64_t want = p->cursor + 1;
+	const char *f;
+	char *cause = NULL;
+
+	*owned = NULL;
+	if (want > r->room.last_seq)
+		return NULL;
+	if ((f = relay_ring_get(&r->ring, want, len)) != NULL)
+		return f;
+	if (p->window_pos >= p->window.n || p->window.v[p->window_pos].seq !=
+	    want) {
+		wr_evlist_clear(&p->window);
+		p->window_pos = 0;
+		if (store_events_after(r->store, p->cursor, WINDOW_EVENTS,
+		    &p->window, &cause) != 0) {
+			relay_log(r, "replay for %s: %s", p->user, cause);
+			free(cause);
+			return NULL;
+		}
+		if (p->window.n == 0 || p->window.v[0].seq != want) {
+			relay_log(r, "replay for %s: seq %lld is missing",
+			    p->user, (long long)want);
+			return NULL;
+		}
+	}
+	{
+		json_t *o = proto_event_to_json(&p->window.v[p->window_pos++]);
+		*owned = proto_dump(o, len);
+		json_decref(o);
+	}
+	if (p->window_pos >= p->window.n) {
+		wr_evlist_clear(&p->window);
+		p->window_pos = 0;
+	}
+	return *owned;
+}
+
+static int
+write_frame(struct lws *wsi, const char *frame, size_t len)
+{
+	unsigned char *buf = xmalloc(LWS_PRE + len);
+	int n;
+
+	memcpy(buf + LWS_PRE, frame, len);
+	n = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT);
+	free(buf);
+	return n < (int)len ? -1 : 0;
+}
+
+static int
+on_writeable(struct relay *r, struct feed_pss *p)
+{
+	const char *f;
+	char *owned = NULL;
+	size_t len;
+	int rc;
+
+	if (p->close_reason != NULL) {
+		lws_close_reason(p->wsi, p->close_status,
+		    (unsigned char *)p->close_reason, strlen(p->close_reason));
+		return -1;
+	}
+	if ((f = frameq_peek(&p->ctl, &len)) != NULL) {
+		rc = write_frame(p->wsi, f, len);
+		frameq_pop(&p->ctl);
+	} else if (p->phase != FEED_HELLO &&
+	    (f = next_event(r, p, &len, &owned)) != NULL) {
+		rc = write_frame(p->wsi, f, len);
+		p->cursor++;
+		free(owned);
+	} else {
+		if (p->phase == FEED_REPLAY) {
+			p->phase = FEED_LIVE;
+			frameq_push_json(&p->ctl,
+			    proto_caught_up_to_json(p->cursor));
+			lws_callback_on_writable(p->wsi);
+		}
+		return 0;
+	}
+	if (rc != 0)
+		return -1;
+	p->last_progress = wr_mono_ms();
+	if (p->ctl.n > 0 || p->cursor < r->room.last_seq ||
+	    p->phase == FEED_REPLAY)
+		lws_callback_on_writable(p->wsi);
+	return 0;
+}
+
+void
+relay_feed_broadcast(struct relay *r)
+{
+	for (struct feed_pss *p = r->consoles; p != NULL; p = p->next) {
+		uint64_t behind;
+		if (p->phase == FEED_HELLO)
+			continue;
+		behind = (uint64_t)(r->room.last_seq - p->cursor);
+		if (behind > r->m.sendq_hwm)
+			r->m.sendq_hwm = behind;
+		lws_callback_on_writable(p->wsi);
+	}
+}
+
+static void
+close_with(struct feed_pss *p, enum lws_close_status st, const char *why)
+{
+	if (p->close_reason != NULL)
+		return;
+	p->close_status = st;
+	p->close_reason = why;
+	lws_callback_on_writable(p->wsi);
+}
+
+void
+relay_feed_close_all(struct relay *r, const char *reason)
+{
+	for (struct feed_pss *p = r->consoles; p != NULL; p = p->next)
+		close_with(p, LWS_CLOSE_STATUS_GOINGAWAY, reason);
+}
+
+void
+relay_feed_tick(struct relay *r, int64_t now)
+{
+	for (struct feed_pss *p = r->consoles; p != NULL; p = p->next) {
+		int pending = p->ctl.n > 0 || (p->phase != FEED_HELLO &&
+		    p->cursor < r->room.last_seq);
+
+		if (!pending)
+			p->last_progress = now;
+		else if (now - p->last_progress > r->cfg->drain_timeout_ms)
+			close_with(p, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    "the console did not read its feed in time; "
+			    "reconnect to resume");
+		if (now - p->last_rx > 3 * (int64_t)r->cfg->heartbeat_ms)
+			close_with(p, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    "no heartbeat from the console");
+		if (now - p->last_ping >= r->cfg->heartbeat_ms &&
+		    p->ctl.n < 64) {
+			p->last_ping = now;
+			frameq_push_json(&p->ctl, proto_ping_to_json("ping",
+			    wr_now_ms()));
+			lws_callback_on_writable(p->wsi);
+		}
+	}
+}
+
+static int
+feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct relay *r = lws_context_user(lws_get_context(wsi));
+	struct feed_pss *p = user;
+	char hdr[1024], tok[1024];
+	const struct token *t;
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* checked (with a 401 answer) at the upgrade; again here to
+		 * learn the token's name */
+		memset(p, 0, sizeof *p);
+		if (!r->auth) {
+			util_strlcpy(p->token, "-", sizeof p->token);
+			return 0;
+		}
+		if (lws_hdr_copy(wsi, hdr, sizeof hdr,
+		    WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
+		    tokens_from_header(hdr, tok, sizeof tok) != 0)
+			return 1;
+		t = tokens_check(&r->tokens, tok, TOKEN_ROLE_CONSOLE);
+		memset(tok, 0, sizeof tok);
+		if (t == NULL)
+			return 1;
+		util_strlcpy(p->token, t->name, sizeof p->token);
+		return 0;
+	case LWS_CALLBACK_ESTABLISHED: {
+		char token[sizeof p->token];
+		util_strlcpy(token, p->token, sizeof token);
+		memset(p, 0, sizeof *p);
+		util_strlcpy(p->token, token, sizeof p->token);
+		p->r = r;
+		p->wsi = wsi;
+		p->phase = FEED_HELLO;
+		p->last_rx = p->last_progress = p->last_ping = wr_mono_ms();
+		p->tokens = RATE_BURST;
+		p->tokens_at = p->last_rx;
+		p->next = r->consoles;
+		r->consoles = p;
+		r->m.consoles++;
+		relay_metrics_request(r, EP_FEED, 101);
+		if (r->stopping)
+			close_with(p, LWS_CLOSE_STATUS_GOINGAWAY,
+			    "the relay is stopping");
+		return 0;
+	}
+	case LWS_CALLBACK_RECEIVE:
+		p->last_rx = wr_mono_ms();
+		if (p->rx_len + len > r->cfg->frame_limit) {
+			free(p->rx);
+			p->rx = NULL;
+			p->rx_len = 0;
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+			    (unsigned char *)"frame too large", 15);
+			return -1;
+		}
+		p->rx = xrealloc(p->rx, p->rx_len + len + 1);
+		memcpy(p->rx + p->rx_len, in, len);
+		p->rx_len += len;
+		if (!lws_is_final_fragment(wsi) ||
+		    lws_remaining_packet_payload(wsi) > 0)
+			return 0;
+		on_frame(r, p, p->rx, p->rx_len);
+		free(p->rx);
+		p->rx = NULL;
+		p->rx_len = 0;
+		if (p->ctl.bytes > 64u * 1024 * 1024)
+			close_with(p, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    "the console is not reading its answers");
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return on_writeable(r, p);
+	case LWS_CALLBACK_CLOSED: {
+		struct feed_pss **pp;
+		for (pp = &r->consoles; *pp != NULL; pp = &(*pp)->next)
+			if (*pp == p) {
+				*pp = p->next;
+				r->m.consoles--;
+				break;
+			}
+		relay_forget_feed(r, p);
+		frameq_free(&p->ctl);
+		wr_evlist_free(&p->window);
+		free(p->rx);
+		p->rx = NULL;
+		relay_log(r, "console %s (token %s) left", p->user, p->token);
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+const struct lws_protocols relay_feed_protocol = {
+	WR_PROTO_NAME, feed_cb, sizeof(struct feed_pss), 0, 0, NULL, 0
+};

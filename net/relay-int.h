@@ -1,0 +1,184 @@
+/*
+ * relay-int.h: what the relay's files share (see relay.h for the map).
+ */
+#ifndef WR_RELAY_INT_H
+#define WR_RELAY_INT_H
+
+#include <libwebsockets.h>
+
+#include "core/room.h"
+#include "net/ingest.h"
+#include "net/proto.h"
+#include "net/relay.h"
+#include "net/tokens.h"
+#include "store/store.h"
+
+enum relay_endpoint {
+	EP_ALERTMANAGER = 0,
+	EP_EVENTS_V2,
+	EP_HEALTHZ,
+	EP_METRICS,
+	EP_FEED,
+	EP_OTHER,
+	EP_COUNT
+};
+
+/* A queue of encoded frames waiting for their connection (control frames,
+ * snapshot chunks).  Bounded by the caller. */
+struct frameq {
+	char **v;
+	size_t *len;
+	size_t head, n, cap;
+	size_t bytes;
+};
+
+struct http_pss;
+struct feed_pss;
+
+/* One thing waiting for the group commit. */
+struct relay_item {
+	enum { ITEM_INGEST, ITEM_OP } type;
+	enum relay_endpoint ep;
+	struct http_pss *http;		/* NULL once the connection closed */
+	struct feed_pss *feed;		/* NULL once the connection closed */
+	struct ingest_result ingest;
+	struct proto_op op;
+	char via[64];
+	/* filled by the commit */
+	size_t n_events;
+	struct wr_op_result result;
+	struct relay_item *next;
+};
+
+struct http_pss {
+	struct lws *wsi;
+	enum relay_endpoint ep;
+	char token[64];		/* the token's name, for the audit trail */
+	char *body;
+	size_t len;
+	int too_big;
+	int refused;
+	/* the answer, once known */
+	int code;
+	char *resp;
+	size_t resp_len;
+	const char *ctype;
+	int answered;		/* header and body written */
+	int close_after;
+	struct relay_item *item;
+};
+
+struct feed_pss {
+	struct relay *r;
+	struct lws *wsi;
+	char token[64];
+	char user[65];
+	enum { FEED_HELLO, FEED_REPLAY, FEED_LIVE } phase;
+	int64_t cursor;		/* the last seq sent */
+	struct frameq ctl;	/* welcome, snapshot, results, pings */
+	struct wr_evlist window;	/* events read from the store */
+	size_t window_pos;
+	char *rx;
+	size_t rx_len;
+	int64_t last_rx;
+	int64_t last_progress;
+	int64_t last_ping;
+	double tokens;		/* rate limit bucket */
+	int64_t tokens_at;
+	const char *close_reason;
+	enum lws_close_status close_status;
+	struct feed_pss *next;
+};
+
+/* The newest events, encoded once for every console. */
+struct relay_ring {
+	char **frame;
+	size_t *len;
+	int64_t *seq;
+	size_t cap;
+};
+
+#define RELAY_HIST_BUCKETS 12
+
+struct relay_metrics {
+	uint64_t ingested[3];		/* alertmanager, events-v2, console */
+	uint64_t requests[EP_COUNT][6];	/* by endpoint and code class */
+	uint64_t req_codes[EP_COUNT][600];
+	int consoles;
+	uint64_t sendq_hwm;
+	uint64_t commit_count;
+	double commit_sum_s;
+	uint64_t commit_bucket[RELAY_HIST_BUCKETS];
+	uint64_t commit_failures;
+};
+
+struct relay {
+	const struct relay_cfg *cfg;
+	struct lws_context *ctx;
+	struct lws_vhost *vh;
+	struct wr_store *store;
+	struct wr_room room;
+	struct tokens tokens;
+	int auth;
+	struct relay_item *pending, **pending_tail;
+	lws_sorted_usec_list_t commit_sul;
+	int commit_scheduled;
+	lws_sorted_usec_list_t tick_sul;
+	struct feed_pss *consoles;
+	struct relay_ring ring;
+	struct relay_metrics m;
+	int stopping;
+	int64_t stop_at;
+	int64_t started;
+	FILE *log;
+};
+
+extern const struct lws_protocols relay_http_protocol;
+extern const struct lws_protocols relay_feed_protocol;
+
+void relay_log(struct relay *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* relay-commit.c */
+void relay_enqueue(struct relay *r, struct relay_item *it);
+void relay_commit_pending(struct relay *r);
+void relay_item_free(struct relay_item *it);
+void relay_forget_http(struct relay *r, struct http_pss *p);
+void relay_forget_feed(struct relay *r, struct feed_pss *p);
+
+/* relay-http.c */
+void relay_http_answer(struct lws *wsi, struct http_pss *p, int code,
+    const char *ctype, char *body /* owned */);
+void relay_http_item_done(struct relay *r, struct relay_item *it, int ok,
+    const char *why);
+
+/* relay-feed.c */
+void relay_feed_broadcast(struct relay *r);
+void relay_feed_tick(struct relay *r, int64_t now);
+void relay_feed_result(struct relay *r, struct feed_pss *p,
+    const struct wr_op_result *res);
+void relay_feed_close_all(struct relay *r, const char *reason);
+
+/* relay-ring.c */
+void relay_ring_init(struct relay_ring *ring, size_t cap);
+void relay_ring_free(struct relay_ring *ring);
+void relay_ring_put(struct relay_ring *ring, const struct wr_event *e);
+/* The encoded frame for seq, or NULL when it has left the ring. */
+const char *relay_ring_get(const struct relay_ring *ring, int64_t seq,
+    size_t *len);
+
+/* frame queues */
+void frameq_push(struct frameq *q, char *frame /* owned */, size_t len);
+void frameq_push_json(struct frameq *q, json_t *o /* stolen */);
+/* Peek at the head (NULL when empty); pop frees it. */
+const char *frameq_peek(const struct frameq *q, size_t *len);
+void frameq_pop(struct frameq *q);
+void frameq_free(struct frameq *q);
+
+/* relay-metrics.c */
+void relay_metrics_request(struct relay *r, enum relay_endpoint ep, int code);
+void relay_metrics_commit(struct relay *r, double seconds, int ok);
+char *relay_metrics_text(struct relay *r, size_t *len);
+const char *relay_endpoint_name(enum relay_endpoint ep);
+
+#endif

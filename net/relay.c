@@ -1,0 +1,356 @@
+/*
+ * relay.c: warroomd's context, loop, timers and shutdown (see relay.h).
+ *
+ * One thread.  SIGTERM and SIGINT set a flag and wake the loop; the loop
+ * then commits what is pending, tells every console why it is closing, and
+ * stops a moment later.  Nothing committed can be lost: the log is SQLite
+ * with synchronous=FULL.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/timefmt.h"
+#include "core/util.h"
+#include "net/relay-int.h"
+
+static volatile sig_atomic_t got_signal;
+static struct lws_context *signal_ctx;
+static FILE *lws_log_file;
+
+void
+relay_cfg_defaults(struct relay_cfg *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->listen_host = xstrdup("127.0.0.1");
+	cfg->port = 8470;
+	cfg->body_limit = 1024 * 1024;
+	cfg->frame_limit = 1024 * 1024;
+	cfg->heartbeat_ms = 10000;
+	cfg->drain_timeout_ms = 30000;
+}
+
+void
+relay_cfg_free(struct relay_cfg *cfg)
+{
+	free(cfg->listen_host);
+	free(cfg->db_path);
+	free(cfg->tokens_path);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
+	free(cfg->log_path);
+	free(cfg->replay_path);
+}
+
+void
+relay_log(struct relay *r, const char *fmt, ...)
+{
+	va_list ap;
+	char ts[40];
+	FILE *f = r->log ? r->log : stderr;
+
+	wr_time_format(wr_now_ms(), ts, sizeof ts);
+	fprintf(f, "%s warroomd: ", ts);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
+}
+
+static void
+lws_emit(int level, const char *line)
+{
+	FILE *f = lws_log_file ? lws_log_file : stderr;
+
+	(void)level;
+	fprintf(f, "lws: %s", line);
+	fflush(f);
+}
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+	if (signal_ctx != NULL)
+		lws_cancel_service(signal_ctx);
+}
+
+static void
+begin_stop(struct relay *r)
+{
+	if (r->stopping)
+		return;
+	r->stopping = 1;
+	relay_log(r, "stopping (signal %d): committing what is pending",
+	    (int)got_signal);
+	relay_commit_pending(r);
+	relay_feed_close_all(r, "the relay is stopping; reconnect later");
+	r->stop_at = wr_mono_ms() + 300;
+}
+
+static void
+tick_cb(lws_sorted_usec_list_t *sul)
+{
+	struct relay *r = lws_container_of(sul, struct relay, tick_sul);
+	int64_t now = wr_mono_ms();
+
+	if (got_signal)
+		begin_stop(r);
+	relay_feed_tick(r, now);
+	if (r->cfg->retention_ms > 0 && now % 60000 < 250) {
+		char *cause = NULL;
+		if (store_prune(r->store, wr_now_ms() - r->cfg->retention_ms,
+		    &cause) != 0) {
+			relay_log(r, "retention: %s", cause);
+			free(cause);
+		}
+	}
+	lws_sul_schedule(r->ctx, 0, &r->tick_sul, tick_cb,
+	    r->stopping ? 50 * LWS_US_PER_MS : 250 * LWS_US_PER_MS);
+}
+
+static int
+base_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED && got_signal) {
+		struct relay *r = lws_context_user(lws_get_context(wsi));
+		begin_stop(r);
+	}
+	return relay_http_protocol.callback(wsi, reason, user, in, len);
+}
+
+static const struct lws_protocols *
+protocols(void)
+{
+	static struct lws_protocols list[3];
+
+	list[0] = relay_http_protocol;
+	list[0].callback = base_cb;
+	list[1] = relay_feed_protocol;
+	memset(&list[2], 0, sizeof list[2]);
+	return list;
+}
+
+int
+relay_main(const struct relay_cfg *cfg)
+{
+	struct relay r;
+	struct lws_context_creation_info info;
+	char *cause = NULL, *dbpath;
+	int rc = 0;
+
+	memset(&r, 0, sizeof r);
+	r.cfg = cfg;
+	r.pending_tail = &r.pending;
+	if (cfg->log_path != NULL) {
+		r.log = fopen(cfg->log_path, "a");
+		if (r.log == NULL) {
+			fprintf(stderr, "warroomd: cannot open log %s: %s\n",
+			    cfg->log_path, strerror(errno));
+			return 1;
+		}
+		lws_log_file = r.log;
+	}
+	lws_set_log_level(cfg->verbose ? LLL_ERR | LLL_WARN | LLL_NOTICE :
+	    LLL_ERR, lws_emit);
+	if (cfg->tokens_path != NULL) {
+		if (tokens_load(cfg->tokens_path, &r.tokens, &cause) != 0) {
+			fprintf(stderr, "warroomd: %s\n", cause);
+			free(cause);
+			return 1;
+		}
+		r.auth = 1;
+	} else if (!cfg->no_auth) {
+		fprintf(stderr, "warroomd: no --tokens file given; refusing to "
+		    "start without authentication (give --no-auth to run "
+		    "open, on a trusted loopback only)\n");
+		return 64;
+	}
+	dbpath = cfg->db_path ? xstrdup(cfg->db_path) :
+	    store_default_path(WR_STORE_RELAY);
+	if (store_open(dbpath, WR_STORE_RELAY, &r.store, &cause) != 0) {
+		fprintf(stderr, "warroomd: %s\n", cause);
+		free(cause);
+		free(dbpath);
+		tokens_free(&r.tokens);
+		return 1;
+	}
+	wr_room_init(&r.room, 1);
+	if (store_load_room(r.store, &r.room, &cause) != 0) {
+		fprintf(stderr, "warroomd: %s\n", cause);
+		free(cause);
+		rc = 1;
+		goto out_store;
+	}
+	relay_ring_init(&r.ring, 8192);
+
+	memset(&info, 0, sizeof info);
+	info.port = cfg->port;
+	info.iface = cfg->listen_host;
+	info.protocols = protocols();
+	info.user = &r;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+	info.pt_serv_buf_size = 64 * 1024;
+	if (cfg->tls_cert != NULL) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = cfg->tls_cert;
+		info.ssl_private_key_filepath = cfg->tls_key;
+	}
+	r.ctx = lws_create_context(&info);
+	if (r.ctx == NULL) {
+		fprintf(stderr, "warroomd: cannot listen on %s:%d (is the port "
+		    "in use? see the log for details)\n", cfg->listen_host,
+		    cfg->port);
+		rc = 1;
+		goto out_ring;
+	}
+	r.vh = lws_get_vhost_by_name(r.ctx, "default");
+	if (cfg->bound_port != NULL && r.vh != NULL)
+		*cfg->bound_port = lws_get_vhost_listen_port(r.vh);
+	r.started = wr_mono_ms();
+	relay_log(&r, "listening on %s://%s:%d, log %s (epoch %s, head %lld, "
+	    "%zu incidents)", cfg->tls_cert ? "https" : "http",
+	    cfg->listen_host, r.vh ? lws_get_vhost_listen_port(r.vh) :
+	    cfg->port, dbpath, store_epoch(r.store),
+	    (long long)r.room.last_seq, r.room.n_incidents);
+
+	signal_ctx = r.ctx;
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	lws_sul_schedule(r.ctx, 0, &r.tick_sul, tick_cb, 250 * LWS_US_PER_MS);
+
+	while (!(r.stopping && wr_mono_ms() >= r.stop_at)) {
+		if (lws_service(r.ctx, 0) < 0)
+			break;
+		if (got_signal && !r.stopping)
+			begin_stop(&r);
+	}
+	relay_commit_pending(&r);
+	relay_log(&r, "stopped at seq %lld", (long long)r.room.last_seq);
+	signal_ctx = NULL;
+	lws_context_destroy(r.ctx);
+out_ring:
+	relay_ring_free(&r.ring);
+out_store:
+	wr_room_free(&r.room);
+	store_close(r.store);
+	tokens_free(&r.tokens);
+	free(dbpath);
+	if (r.log != NULL)
+		fclose(r.log);
+	lws_log_file = NULL;
+	return rc;
+}
+
+static int
+parse_size(const char *v, size_t *out)
+{
+	char *end;
+	unsigned long long n = strtoull(v, &end, 10);
+
+	if (end == v)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		n *= 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		n *= 1024 * 1024, end++;
+	if (*end != '\0' || n == 0)
+		return -1;
+	*out = (size_t)n;
+	return 0;
+}
+
+int
+relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int lineno = 0;
+
+	if (f == NULL) {
+		*cause = xasprintf("cannot open config %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *k = line, *v, *e;
+		size_t sz;
+
+		lineno++;
+		if ((e = strchr(line, '#')) != NULL)
+			*e = '\0';
+		while (*k == ' ' || *k == '\t')
+			k++;
+		e = k + strlen(k);
+		while (e > k && (e[-1] == '\n' || e[-1] == ' ' ||
+		    e[-1] == '\t' || e[-1] == '\r'))
+			*--e = '\0';
+		if (*k == '\0')
+			continue;
+		if ((v = strchr(k, '=')) == NULL)
+			goto bad;
+		*v++ = '\0';
+		for (e = v - 1; e > k && (e[-1] == ' ' || e[-1] == '\t');)
+			*--e = '\0';
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (strcmp(k, "listen") == 0) {
+			char *colon = strrchr(v, ':');
+			if (colon == NULL)
+				goto bad;
+			*colon = '\0';
+			util_set_str(&cfg->listen_host, v);
+			cfg->port = atoi(colon + 1);
+		} else if (strcmp(k, "db") == 0)
+			util_set_str(&cfg->db_path, v);
+		else if (strcmp(k, "tokens") == 0)
+			util_set_str(&cfg->tokens_path, v);
+		else if (strcmp(k, "tls-cert") == 0)
+			util_set_str(&cfg->tls_cert, v);
+		else if (strcmp(k, "tls-key") == 0)
+			util_set_str(&cfg->tls_key, v);
+		else if (strcmp(k, "log") == 0)
+			util_set_str(&cfg->log_path, v);
+		else if (strcmp(k, "body-limit") == 0) {
+			if (parse_size(v, &cfg->body_limit))
+				goto bad;
+		} else if (strcmp(k, "frame-limit") == 0) {
+			if (parse_size(v, &cfg->frame_limit))
+				goto bad;
+		} else if (strcmp(k, "heartbeat") == 0) {
+			if (parse_size(v, &sz))
+				goto bad;
+			cfg->heartbeat_ms = (int)sz;
+		} else if (strcmp(k, "drain-timeout") == 0) {
+			if (parse_size(v, &sz))
+				goto bad;
+			cfg->drain_timeout_ms = (int)sz;
+		} else if (strcmp(k, "retention") == 0) {
+			if (parse_size(v, &sz))
+				goto bad;
+			cfg->retention_ms = (int64_t)sz * 1000;
+		} else if (strcmp(k, "no-auth") == 0)
+			cfg->no_auth = strcmp(v, "true") == 0 ||
+			    strcmp(v, "1") == 0;
+		else {
+			*cause = xasprintf("%s:%d: unknown setting \"%s\"",
+			    path, lineno, k);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+bad:
+	*cause = xasprintf("%s:%d: expected key = value with a valid value",
+	    path, lineno);
+	fclose(f);
+	return -1;
+}

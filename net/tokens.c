@@ -1,0 +1,171 @@
+/*
+ * tokens.c: load and check the relay's bearer tokens (tokens.h).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "core/util.h"
+#include "net/tokens.h"
+
+static int
+parse_roles(const char *s, int *roles)
+{
+	char *copy = xstrdup(s), *save = NULL;
+
+	*roles = 0;
+	for (char *w = strtok_r(copy, ",", &save); w != NULL;
+	    w = strtok_r(NULL, ",", &save)) {
+		if (strcmp(w, "console") == 0)
+			*roles |= TOKEN_ROLE_CONSOLE;
+		else if (strcmp(w, "ingest") == 0)
+			*roles |= TOKEN_ROLE_INGEST;
+		else {
+			free(copy);
+			return -1;
+		}
+	}
+	free(copy);
+	return *roles ? 0 : -1;
+}
+
+int
+tokens_load(const char *path, struct tokens *out, char **cause)
+{
+	FILE *f;
+	struct stat st;
+	char line[4096];
+	int lineno = 0;
+
+	memset(out, 0, sizeof *out);
+	f = fopen(path, "r");
+	if (f == NULL) {
+		*cause = xasprintf("cannot open token file %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077) != 0) {
+		*cause = xasprintf("token file %s can be read by others "
+		    "(mode %03o); run: chmod 600 %s", path,
+		    (unsigned)(st.st_mode & 0777), path);
+		fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *fields[4], *save = NULL, *hash;
+		int n = 0, roles = TOKEN_ROLE_CONSOLE | TOKEN_ROLE_INGEST;
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			*cause = xasprintf("%s:%d: line too long", path,
+			    lineno);
+			goto fail;
+		}
+		if ((hash = strchr(line, '#')) != NULL)
+			*hash = '\0';
+		for (char *w = strtok_r(line, " \t\r\n", &save); w != NULL;
+		    w = strtok_r(NULL, " \t\r\n", &save)) {
+			if (n == 3) {
+				n++;
+				break;
+			}
+			fields[n++] = w;
+		}
+		if (n == 0)
+			continue;
+		if (n < 2 || n > 3) {
+			*cause = xasprintf("%s:%d: expected NAME TOKEN [ROLES]",
+			    path, lineno);
+			goto fail;
+		}
+		if (strlen(fields[1]) < 16) {
+			*cause = xasprintf("%s:%d: token of %s is shorter than "
+			    "16 characters", path, lineno, fields[0]);
+			goto fail;
+		}
+		if (n == 3 && parse_roles(fields[2], &roles) != 0) {
+			*cause = xasprintf("%s:%d: roles must be console, "
+			    "ingest or console,ingest", path, lineno);
+			goto fail;
+		}
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		out->v[out->n].name = xstrdup(fields[0]);
+		out->v[out->n].secret = xstrdup(fields[1]);
+		out->v[out->n].roles = roles;
+		out->n++;
+	}
+	fclose(f);
+	if (out->n == 0) {
+		*cause = xasprintf("token file %s has no tokens", path);
+		return -1;
+	}
+	return 0;
+fail:
+	fclose(f);
+	tokens_free(out);
+	return -1;
+}
+
+void
+tokens_free(struct tokens *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].name);
+		/* don't leave secrets lying in freed memory */
+		memset(t->v[i].secret, 0, strlen(t->v[i].secret));
+		free(t->v[i].secret);
+	}
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+static int
+secret_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = (unsigned char)(la != lb);
+
+	for (size_t i = 0; i < la; i++)
+		d |= (unsigned char)(a[i] ^ b[i < lb ? i : 0]);
+	return d == 0;
+}
+
+const struct token *
+tokens_check(const struct tokens *t, const char *secret, int role)
+{
+	const struct token *found = NULL;
+
+	if (secret == NULL || secret[0] == '\0')
+		return NULL;
+	for (size_t i = 0; i < t->n; i++)
+		if (secret_equal(t->v[i].secret, secret) && found == NULL)
+			found = &t->v[i];
+	if (found != NULL && (found->roles & role) == 0)
+		return NULL;
+	return found;
+}
+
+int
+tokens_from_header(const char *header, char *buf, size_t size)
+{
+	const char *p = header;
+	size_t n;
+
+	while (*p == ' ')
+		p++;
+	if (strncasecmp(p, "Bearer", 6) != 0 || (p[6] != ' ' && p[6] != '\t'))
+		return -1;
+	p += 6;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strcspn(p, " \t\r\n");
+	if (n == 0 || n >= size)
+		return -1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return 0;
+}

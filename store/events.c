@@ -1,0 +1,626 @@
+/*
+ * events.c: the event log: appending a batch (events, the alert rows they
+ * imply, incident summaries, op answers and the cursor) in one
+ * transaction, reading events back, pruning, touching last-seen times and
+ * looking up the answer to an op id.
+ *
+ * An event's common fields are columns; the kind-specific ones (source,
+ * key, title, service, severity, severity_raw, text, the alert) are a JSON
+ * object in body.  Every field that is set is written whatever the kind,
+ * so that an event reads back exactly as it was written.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "store/store-int.h"
+
+#define EVENT_COLUMNS "seq, kind, incident, time, actor, via, op_id, body"
+
+/* ---- the body ------------------------------------------------------------ */
+
+static int
+put_str(json_t *o, const char *name, const char *v)
+{
+	if (v == NULL)
+		return 0;
+	/* json_string() is NULL for text that is not UTF-8; set_new then
+	 * fails, which is what we want. */
+	return json_object_set_new(o, name, json_string(v));
+}
+
+static int
+put_int(json_t *o, const char *name, int64_t v)
+{
+	if (v == 0)
+		return 0;
+	return json_object_set_new(o, name, json_integer(v));
+}
+
+static json_t *
+alert_json(const struct wr_alert *a)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		util_die("out of memory (building JSON)");
+	if (put_str(o, "fingerprint", a->fingerprint) == -1 ||
+	    put_int(o, "starts", a->starts) == -1 ||
+	    put_int(o, "ends", a->ends) == -1 ||
+	    put_int(o, "firing", a->firing) == -1 ||
+	    put_int(o, "last_seen", a->last_seen) == -1 ||
+	    (a->labels.n > 0 && json_object_set_new(o, "labels",
+	    store_json_kv(&a->labels)) == -1) ||
+	    (a->annotations.n > 0 && json_object_set_new(o, "annotations",
+	    store_json_kv(&a->annotations)) == -1)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int
+alert_is_set(const struct wr_alert *a)
+{
+	return a->fingerprint != NULL || a->starts != 0 || a->ends != 0 ||
+	    a->firing != 0 || a->last_seen != 0 || a->labels.n > 0 ||
+	    a->annotations.n > 0;
+}
+
+/* The body as compact JSON text, or NULL when a string is not UTF-8. */
+static char *
+event_body(const struct wr_event *e)
+{
+	json_t *o = json_object();
+	char *text = NULL;
+
+	if (o == NULL)
+		util_die("out of memory (building JSON)");
+	if (put_str(o, "source", e->source) == 0 &&
+	    put_str(o, "key", e->key) == 0 &&
+	    put_str(o, "title", e->title) == 0 &&
+	    put_str(o, "service", e->service) == 0 &&
+	    put_int(o, "severity", e->severity) == 0 &&
+	    put_str(o, "severity_raw", e->severity_raw) == 0 &&
+	    put_str(o, "text", e->text) == 0 &&
+	    (!alert_is_set(&e->alert) ||
+	    json_object_set_new(o, "alert", alert_json(&e->alert)) == 0))
+		text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return text;
+}
+
+static char *
+get_str(const json_t *o, const char *name)
+{
+	const char *v = json_string_value(json_object_get(o, name));
+
+	return v != NULL ? xstrdup(v) : NULL;
+}
+
+static int64_t
+get_int(const json_t *o, const char *name)
+{
+	return json_integer_value(json_object_get(o, name));
+}
+
+static int
+alert_parse(const json_t *o, struct wr_alert *a)
+{
+	json_t *l;
+
+	if (!json_is_object(o))
+		return -1;
+	a->fingerprint = get_str(o, "fingerprint");
+	a->starts = get_int(o, "starts");
+	a->ends = get_int(o, "ends");
+	a->firing = (int)get_int(o, "firing");
+	a->last_seen = get_int(o, "last_seen");
+	if ((l = json_object_get(o, "labels")) != NULL &&
+	    store_json_kv_parse(l, &a->labels) == -1)
+		return -1;
+	if ((l = json_object_get(o, "annotations")) != NULL &&
+	    store_json_kv_parse(l, &a->annotations) == -1)
+		return -1;
+	return 0;
+}
+
+/* One row of EVENT_COLUMNS into e (zeroed first); -1 on a bad body. */
+static int
+event_row(sqlite3_stmt *st, struct wr_event *e)
+{
+	json_t *body, *alert;
+	int ret = 0;
+
+	memset(e, 0, sizeof *e);
+	e->seq = sqlite3_column_int64(st, 0);
+	e->kind = (wr_event_kind)sqlite3_column_int(st, 1);
+	e->incident = sqlite3_column_int64(st, 2);
+	e->time = sqlite3_column_int64(st, 3);
+	e->actor = store_col_str(st, 4);
+	e->via = store_col_str(st, 5);
+	e->op_id = store_col_str(st, 6);
+	body = json_loads((const char *)sqlite3_column_text(st, 7), 0, NULL);
+	if (!json_is_object(body)) {
+		json_decref(body);
+		return -1;
+	}
+	e->source = get_str(body, "source");
+	e->key = get_str(body, "key");
+	e->title = get_str(body, "title");
+	e->service = get_str(body, "service");
+	e->severity = (wr_severity)get_int(body, "severity");
+	e->severity_raw = get_str(body, "severity_raw");
+	e->text = get_str(body, "text");
+	if ((alert = json_object_get(body, "alert")) != NULL)
+		ret = alert_parse(alert, &e->alert);
+	json_decref(body);
+	return ret;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static int
+bind_alert_row(sqlite3_stmt *st, int64_t incident, const struct wr_alert *a,
+    const char *labels, const char *annotations)
+{
+	return store_bind_i64(st, 1, incident) ||
+	    store_bind_text(st, 2, a->fingerprint) ||
+	    store_bind_i64(st, 3, a->starts) ||
+	    store_bind_i64(st, 4, a->ends) ||
+	    store_bind_i64(st, 5, a->firing) ||
+	    store_bind_i64(st, 6, a->last_seen) ||
+	    store_bind_text(st, 7, labels) ||
+	    store_bind_text(st, 8, annotations);
+}
+
+/*
+ * Write one alert row.  firing_event: the row an ALERT_FIRING event makes,
+ * firing from e->time on, as the reducer has it.  Otherwise a snapshot
+ * row, as it is.
+ */
+static int
+alert_write(struct wr_store *s, int64_t incident, const struct wr_alert *a,
+    const struct wr_event *firing_event, char **cause)
+{
+	struct wr_alert row = *a;
+	char *labels, *annotations, what[64];
+	sqlite3_stmt *st;
+	int ret = -1;
+
+	if (firing_event != NULL) {
+		row.firing = 1;
+		row.ends = 0;
+		row.last_seen = firing_event->time;
+		st = store_stmt(s, ST_AL_FIRING,
+		    "INSERT INTO alerts(incident, fingerprint, starts, ends, "
+		    "firing, last_seen, labels, annotations) "
+		    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+		    "ON CONFLICT(incident, fingerprint, starts) DO UPDATE SET "
+		    "ends = excluded.ends, firing = excluded.firing, "
+		    "last_seen = excluded.last_seen, labels = excluded.labels, "
+		    "annotations = excluded.annotations", cause);
+	} else {
+		st = store_stmt(s, ST_AL_INSERT,
+		    "INSERT OR REPLACE INTO alerts(incident, fingerprint, "
+		    "starts, ends, firing, last_seen, labels, annotations) "
+		    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
+	}
+	if (st == NULL)
+		return -1;
+	snprintf(what, sizeof what, "storing an alert of incident %lld",
+	    (long long)incident);
+	labels = store_json_kv_dump(&row.labels);
+	annotations = store_json_kv_dump(&row.annotations);
+	if (labels == NULL || annotations == NULL)
+		*cause = xasprintf("%s: %s: a label is not valid UTF-8",
+		    s->path, what);
+	else if (bind_alert_row(st, incident, &row, labels, annotations)) {
+		store_fail(s, cause, SQLITE_ERROR, "%s", what);
+		store_stmt_done(st);
+	} else
+		ret = store_step_done(s, st, cause, what);
+	free(labels);
+	free(annotations);
+	return ret;
+}
+
+static int
+alert_resolve(struct wr_store *s, const struct wr_event *e, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_AL_RESOLVE,
+	    "UPDATE alerts SET firing = 0, ends = ?4, last_seen = ?5 "
+	    "WHERE incident = ?1 AND fingerprint = ?2 AND starts = ?3", cause);
+	char what[64];
+
+	if (st == NULL)
+		return -1;
+	snprintf(what, sizeof what, "resolving an alert of incident %lld",
+	    (long long)e->incident);
+	if (store_bind_i64(st, 1, e->incident) ||
+	    store_bind_text(st, 2, e->alert.fingerprint) ||
+	    store_bind_i64(st, 3, e->alert.starts) ||
+	    store_bind_i64(st, 4, e->alert.ends ? e->alert.ends : e->time) ||
+	    store_bind_i64(st, 5, e->time)) {
+		store_fail(s, cause, SQLITE_ERROR, "%s", what);
+		store_stmt_done(st);
+		return -1;
+	}
+	return store_step_done(s, st, cause, what);
+}
+
+static int
+event_insert(struct wr_store *s, const struct wr_event *e, char **cause)
+{
+	sqlite3_stmt *st;
+	char *body, what[48];
+	int ret;
+
+	snprintf(what, sizeof what, "storing event %lld", (long long)e->seq);
+	if ((body = event_body(e)) == NULL) {
+		*cause = xasprintf("%s: %s: a text field is not valid UTF-8",
+		    s->path, what);
+		return -1;
+	}
+	st = store_stmt(s, ST_EV_INSERT, "INSERT INTO events(" EVENT_COLUMNS
+	    ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
+	if (st == NULL) {
+		free(body);
+		return -1;
+	}
+	if (store_bind_i64(st, 1, e->seq) ||
+	    store_bind_i64(st, 2, e->kind) ||
+	    store_bind_i64(st, 3, e->incident) ||
+	    store_bind_i64(st, 4, e->time) ||
+	    store_bind_text(st, 5, e->actor) ||
+	    store_bind_text(st, 6, e->via) ||
+	    store_bind_text(st, 7, e->op_id) ||
+	    store_bind_text(st, 8, body)) {
+		store_fail(s, cause, SQLITE_ERROR, "%s", what);
+		store_stmt_done(st);
+		ret = -1;
+	} else
+		ret = store_step_done(s, st, cause, what);
+	free(body);
+	if (ret == -1)
+		return -1;
+	if (e->kind == WR_EV_ALERT_FIRING)
+		return alert_write(s, e->incident, &e->alert, e, cause);
+	if (e->kind == WR_EV_ALERT_RESOLVED)
+		return alert_resolve(s, e, cause);
+	return 0;
+}
+
+static int
+incident_upsert(struct wr_store *s, const struct wr_incident *inc,
+    char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_INC_UPSERT,
+	    "INSERT OR REPLACE INTO incidents(id, source, key, title, "
+	    "service, severity, severity_raw, state, ack_by, ack_at, "
+	    "resolved_by, resolved_at, assignee, created, updated, last_seen, "
+	    "n_alerts, n_firing, n_notes) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)", cause);
+	char what[48];
+
+	if (st == NULL)
+		return -1;
+	snprintf(what, sizeof what, "storing incident %lld",
+	    (long long)inc->id);
+	if (store_bind_i64(st, 1, inc->id) ||
+	    store_bind_text(st, 2, inc->source) ||
+	    store_bind_text(st, 3, inc->key) ||
+	    store_bind_text(st, 4, inc->title) ||
+	    store_bind_text(st, 5, inc->service) ||
+	    store_bind_i64(st, 6, inc->severity) ||
+	    store_bind_text(st, 7, inc->severity_raw) ||
+	    store_bind_i64(st, 8, inc->state) ||
+	    store_bind_text(st, 9, inc->ack_by) ||
+	    store_bind_i64(st, 10, inc->ack_at) ||
+	    store_bind_text(st, 11, inc->resolved_by) ||
+	    store_bind_i64(st, 12, inc->resolved_at) ||
+	    store_bind_text(st, 13, inc->assignee) ||
+	    store_bind_i64(st, 14, inc->created) ||
+	    store_bind_i64(st, 15, inc->updated) ||
+	    store_bind_i64(st, 16, inc->last_seen) ||
+	    store_bind_i64(st, 17, inc->n_alerts) ||
+	    store_bind_i64(st, 18, inc->n_firing) ||
+	    store_bind_i64(st, 19, inc->n_notes)) {
+		store_fail(s, cause, SQLITE_ERROR, "%s", what);
+		store_stmt_done(st);
+		return -1;
+	}
+	return store_step_done(s, st, cause, what);
+}
+
+/* Replace an incident's alert rows by the snapshot in inc->alerts. */
+static int
+incident_alerts_replace(struct wr_store *s, const struct wr_incident *inc,
+    char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_AL_DELETE_INC,
+	    "DELETE FROM alerts WHERE incident = ?1", cause);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_i64(st, 1, inc->id)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "replacing alerts");
+	}
+	if (store_step_done(s, st, cause, "replacing alerts") == -1)
+		return -1;
+	for (size_t i = 0; i < inc->alerts_len; i++)
+		if (alert_write(s, inc->id, &inc->alerts[i], NULL, cause) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+op_result_put(struct wr_store *s, const struct wr_op_result *r, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_OP_PUT,
+	    "INSERT OR REPLACE INTO ops(op_id, status, seq, code, reason) "
+	    "VALUES(?1, ?2, ?3, ?4, ?5)", cause);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(st, 1, r->op_id) ||
+	    store_bind_i64(st, 2, r->status) ||
+	    store_bind_i64(st, 3, r->seq) ||
+	    store_bind_text(st, 4, r->code) ||
+	    store_bind_text(st, 5, r->reason)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "storing op %s",
+		    r->op_id ? r->op_id : "(null)");
+	}
+	return store_step_done(s, st, cause, "storing an op's answer");
+}
+
+int
+store_commit_batch(struct wr_store *s, const struct wr_batch *b, char **cause)
+{
+	int64_t prev = s->last_seq, cursor = s->last_seq;
+	char text[24];
+
+	/* Seqs only move forward: a replayed or repeated event is the
+	 * caller's to drop, and storing it would fork the log. */
+	for (size_t i = 0; i < b->n_events; i++) {
+		if (b->events[i].seq <= prev) {
+			*cause = xasprintf("%s: storing event %lld: it is not "
+			    "after seq %lld", s->path,
+			    (long long)b->events[i].seq, (long long)prev);
+			return -1;
+		}
+		prev = b->events[i].seq;
+	}
+	if (prev > cursor)
+		cursor = prev;
+	if (b->cursor > cursor)
+		cursor = b->cursor;
+
+	if (store_tx_begin(s, 0, cause) == -1)
+		return -1;
+	for (size_t i = 0; i < b->n_events; i++)
+		if (event_insert(s, &b->events[i], cause) == -1)
+			goto fail;
+	for (size_t i = 0; i < b->n_incidents; i++) {
+		if (incident_upsert(s, b->incidents[i], cause) == -1)
+			goto fail;
+		if (b->write_alerts && incident_alerts_replace(s,
+		    b->incidents[i], cause) == -1)
+			goto fail;
+	}
+	for (size_t i = 0; i < b->n_results; i++)
+		if (op_result_put(s, &b->results[i], cause) == -1)
+			goto fail;
+	if (cursor != s->last_seq) {
+		snprintf(text, sizeof text, "%lld", (long long)cursor);
+		if (store_meta_set(s, "cursor", text, cause) == -1)
+			goto fail;
+	}
+	if (store_tx_commit(s, cause) == -1)
+		return -1;
+	s->last_seq = cursor;
+	return 0;
+
+fail:
+	store_tx_rollback(s);
+	return -1;
+}
+
+int
+store_touch(struct wr_store *s, int64_t incident, const struct wr_alert *alerts,
+    size_t n, int64_t now, char **cause)
+{
+	sqlite3_stmt *st;
+	int touched = 0;
+
+	if (n == 0)
+		return 0;
+	if (store_tx_begin(s, 0, cause) == -1)
+		return -1;
+	st = store_stmt(s, ST_AL_TOUCH, "UPDATE alerts SET last_seen = ?4 "
+	    "WHERE incident = ?1 AND fingerprint = ?2 AND starts = ?3", cause);
+	if (st == NULL)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (store_bind_i64(st, 1, incident) ||
+		    store_bind_text(st, 2, alerts[i].fingerprint) ||
+		    store_bind_i64(st, 3, alerts[i].starts) ||
+		    store_bind_i64(st, 4, now)) {
+			store_fail(s, cause, SQLITE_ERROR, "touching alerts");
+			store_stmt_done(st);
+			goto fail;
+		}
+		if (store_step_done(s, st, cause, "touching alerts") == -1)
+			goto fail;
+		touched += sqlite3_changes(s->db) > 0;
+	}
+	/* As the reducer does: the incident is seen when one of its known
+	 * occurrences is. */
+	if (touched > 0) {
+		st = store_stmt(s, ST_INC_TOUCH,
+		    "UPDATE incidents SET last_seen = ?2 WHERE id = ?1", cause);
+		if (st == NULL)
+			goto fail;
+		if (store_bind_i64(st, 1, incident) ||
+		    store_bind_i64(st, 2, now)) {
+			store_fail(s, cause, SQLITE_ERROR, "touching incident");
+			store_stmt_done(st);
+			goto fail;
+		}
+		if (store_step_done(s, st, cause, "touching incident") == -1)
+			goto fail;
+	}
+	return store_tx_commit(s, cause);
+
+fail:
+	store_tx_rollback(s);
+	return -1;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+/* Append every row of a bound EVENT_COLUMNS query to out; on failure out
+ * is as it was. */
+static int
+events_read(struct wr_store *s, sqlite3_stmt *st, struct wr_evlist *out,
+    char **cause, const char *what)
+{
+	size_t start = out->n;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct wr_event *e = wr_evlist_push(out);
+
+		if (event_row(st, e) == -1) {
+			*cause = xasprintf("%s: %s: event %lld has a damaged "
+			    "body", s->path, what, (long long)e->seq);
+			goto fail;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, cause, rc, "%s", what);
+		goto fail;
+	}
+	store_stmt_done(st);
+	return 0;
+
+fail:
+	store_stmt_done(st);
+	while (out->n > start)
+		wr_event_free(&out->v[--out->n]);
+	return -1;
+}
+
+int
+store_events_after(struct wr_store *s, int64_t after, size_t limit,
+    struct wr_evlist *out, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_EV_AFTER, "SELECT " EVENT_COLUMNS
+	    " FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2", cause);
+
+	if (st == NULL)
+		return -1;
+	/* LIMIT -1 is SQLite's "no limit". */
+	if (store_bind_i64(st, 1, after) || store_bind_i64(st, 2,
+	    limit == 0 || limit > INT64_MAX ? -1 : (int64_t)limit)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "reading events");
+	}
+	return events_read(s, st, out, cause, "reading events");
+}
+
+int
+store_incident_events(struct wr_store *s, int64_t incident,
+    struct wr_evlist *out, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_EV_INCIDENT, "SELECT "
+	    EVENT_COLUMNS " FROM events WHERE incident = ?1 ORDER BY seq",
+	    cause);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_i64(st, 1, incident)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR,
+		    "reading incident %lld", (long long)incident);
+	}
+	return events_read(s, st, out, cause, "reading an incident's events");
+}
+
+int
+store_prune(struct wr_store *s, int64_t cutoff_ms, char **cause)
+{
+	sqlite3_stmt *st;
+
+	if (store_tx_begin(s, 0, cause) == -1)
+		return -1;
+	/* Cut at the newest old event, so that what stays is a contiguous
+	 * tail of the log even if the clock once stepped back. */
+	st = store_stmt(s, ST_EV_PRUNE, "DELETE FROM events WHERE seq <= "
+	    "(SELECT max(seq) FROM events WHERE time < ?1)", cause);
+	if (st == NULL)
+		goto fail;
+	if (store_bind_i64(st, 1, cutoff_ms)) {
+		store_stmt_done(st);
+		store_fail(s, cause, SQLITE_ERROR, "pruning events");
+		goto fail;
+	}
+	if (store_step_done(s, st, cause, "pruning events") == -1)
+		goto fail;
+	return store_tx_commit(s, cause);
+
+fail:
+	store_tx_rollback(s);
+	return -1;
+}
+
+/* ---- op answers ---------------------------------------------------------- */
+
+int
+store_op_lookup(struct wr_store *s, const char *op_id,
+    struct wr_op_result *out, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_OP_GET, "SELECT status, seq, "
+	    "code, reason FROM ops WHERE op_id = ?1", cause);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(st, 1, op_id)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "looking up op %s",
+		    op_id);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->op_id = xstrdup(op_id);
+		out->status = (enum wr_op_status)sqlite3_column_int(st, 0);
+		out->seq = sqlite3_column_int64(st, 1);
+		out->code = store_col_str(st, 2);
+		out->reason = store_col_str(st, 3);
+		store_stmt_done(st);
+		return 1;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, cause, rc, "looking up op %s", op_id);
+		store_stmt_done(st);
+		return -1;
+	}
+	store_stmt_done(st);
+	return 0;
+}
+
+void
+wr_op_result_free(struct wr_op_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->op_id);
+	free(r->code);
+	free(r->reason);
+	memset(r, 0, sizeof *r);
+}

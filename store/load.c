@@ -1,0 +1,180 @@
+/*
+ * load.c: reading state back: every incident summary into a room at
+ * start-up (with the alerts too when the room keeps them: the relay), and
+ * one incident's alerts when the console opens it.  Start-up reads each
+ * table once, in one pass, so a room of 100,000 incidents loads in a
+ * fraction of a second.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "store/store-int.h"
+
+#define ALERT_COLUMNS \
+	"incident, fingerprint, starts, ends, firing, last_seen, labels, " \
+	"annotations"
+
+static struct wr_incident *
+incident_row(sqlite3_stmt *st)
+{
+	struct wr_incident *inc = xcalloc(1, sizeof *inc);
+	int sev = sqlite3_column_int(st, 5), state = sqlite3_column_int(st, 7);
+
+	inc->id = sqlite3_column_int64(st, 0);
+	inc->source = store_col_str(st, 1);
+	inc->key = store_col_str(st, 2);
+	inc->title = store_col_str(st, 3);
+	inc->service = store_col_str(st, 4);
+	/* The room indexes counts by these: never trust them out of range. */
+	inc->severity = sev >= 0 && sev < WR_SEV_COUNT ?
+	    (wr_severity)sev : WR_SEV_WARNING;
+	inc->severity_raw = store_col_str(st, 6);
+	inc->state = state >= 0 && state < WR_ST_COUNT ?
+	    (wr_state)state : WR_ST_TRIGGERED;
+	inc->ack_by = store_col_str(st, 8);
+	inc->ack_at = sqlite3_column_int64(st, 9);
+	inc->resolved_by = store_col_str(st, 10);
+	inc->resolved_at = sqlite3_column_int64(st, 11);
+	inc->assignee = store_col_str(st, 12);
+	inc->created = sqlite3_column_int64(st, 13);
+	inc->updated = sqlite3_column_int64(st, 14);
+	inc->last_seen = sqlite3_column_int64(st, 15);
+	inc->n_alerts = sqlite3_column_int(st, 16);
+	inc->n_firing = sqlite3_column_int(st, 17);
+	inc->n_notes = sqlite3_column_int(st, 18);
+	return inc;
+}
+
+static void
+incident_alert_push(struct wr_incident *inc, struct wr_alert *a)
+{
+	if (inc->alerts_len == inc->alerts_cap) {
+		inc->alerts_cap = inc->alerts_cap ? inc->alerts_cap * 2 : 4;
+		inc->alerts = xrealloc(inc->alerts,
+		    inc->alerts_cap * sizeof *inc->alerts);
+	}
+	inc->alerts[inc->alerts_len++] = *a;
+}
+
+/* Rowid order is insertion order: the order the reducer appended them. */
+static int
+load_alerts(struct wr_store *s, struct wr_room *room, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_AL_ALL, "SELECT " ALERT_COLUMNS
+	    " FROM alerts ORDER BY rowid", cause);
+	struct wr_incident *inc;
+	struct wr_alert a;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* Rows of an incident whose summary is not stored (yet)
+		 * have nowhere to go. */
+		if ((inc = wr_room_get(room, sqlite3_column_int64(st, 0))) ==
+		    NULL)
+			continue;
+		if (store_alert_row(st, &a) == -1) {
+			*cause = xasprintf("%s: loading alerts: an alert of "
+			    "incident %lld has damaged labels", s->path,
+			    (long long)inc->id);
+			store_stmt_done(st);
+			return -1;
+		}
+		incident_alert_push(inc, &a);
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, cause, rc, "loading alerts");
+		store_stmt_done(st);
+		return -1;
+	}
+	store_stmt_done(st);
+	return 0;
+}
+
+int
+store_load_room(struct wr_store *s, struct wr_room *room, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_INC_ALL, "SELECT id, source, key, "
+	    "title, service, severity, severity_raw, state, ack_by, ack_at, "
+	    "resolved_by, resolved_at, assignee, created, updated, last_seen, "
+	    "n_alerts, n_firing, n_notes FROM incidents ORDER BY id", cause);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	/* One read transaction, so the incidents, their alerts and the
+	 * cursor are of the same moment even with a writer next door. */
+	if (store_tx_begin_read(s, cause) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) < 1)
+			continue;	/* not an id the room can hold */
+		wr_room_put(room, incident_row(st));
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, cause, rc, "loading incidents");
+		store_stmt_done(st);
+		goto fail;
+	}
+	store_stmt_done(st);
+	if (room->keep_alerts && load_alerts(s, room, cause) == -1)
+		goto fail;
+	/* Ending a read cannot lose anything; rollback is as good. */
+	store_tx_rollback(s);
+	room->last_seq = s->last_seq;
+	return 0;
+
+fail:
+	store_tx_rollback(s);
+	return -1;
+}
+
+int
+store_incident_alerts(struct wr_store *s, int64_t incident,
+    struct wr_alert **out, size_t *n, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_AL_INCIDENT, "SELECT "
+	    ALERT_COLUMNS " FROM alerts WHERE incident = ?1 ORDER BY rowid",
+	    cause);
+	struct wr_incident tmp;
+	struct wr_alert a;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	if (store_bind_i64(st, 1, incident)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR,
+		    "reading alerts of incident %lld", (long long)incident);
+	}
+	memset(&tmp, 0, sizeof tmp);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (store_alert_row(st, &a) == -1) {
+			*cause = xasprintf("%s: reading alerts of incident "
+			    "%lld: damaged labels", s->path,
+			    (long long)incident);
+			goto fail;
+		}
+		incident_alert_push(&tmp, &a);
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, cause, rc, "reading alerts of incident %lld",
+		    (long long)incident);
+		goto fail;
+	}
+	store_stmt_done(st);
+	*out = tmp.alerts;
+	*n = tmp.alerts_len;
+	return 0;
+
+fail:
+	store_stmt_done(st);
+	for (size_t i = 0; i < tmp.alerts_len; i++)
+		wr_alert_free(&tmp.alerts[i]);
+	free(tmp.alerts);
+	return -1;
+}

@@ -1,0 +1,125 @@
+/*
+ * store-int.h: what the store's files share and nobody else sees: the
+ * struct behind struct wr_store, its cache of prepared statements, the
+ * transaction helpers and the error helper that names the file, and the
+ * JSON form of label lists.  Each file of store/ prepares its own SQL on
+ * first use (store_stmt()) and the statement is kept until store_close().
+ */
+#ifndef WR_STORE_INT_H
+#define WR_STORE_INT_H
+
+#include <sqlite3.h>
+#include <jansson.h>
+
+#include "store/store.h"
+
+/* One slot per cached statement. */
+enum store_stmt {
+	ST_BEGIN = 0,
+	ST_BEGIN_READ,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SYNC_FULL,
+	ST_SYNC_NORMAL,
+	ST_META_SET,
+	ST_EV_INSERT,
+	ST_EV_AFTER,
+	ST_EV_INCIDENT,
+	ST_EV_FIRST,
+	ST_EV_PRUNE,
+	ST_EV_CLEAR,
+	ST_INC_UPSERT,
+	ST_INC_ALL,
+	ST_INC_TOUCH,
+	ST_INC_CLEAR,
+	ST_AL_FIRING,
+	ST_AL_RESOLVE,
+	ST_AL_INSERT,
+	ST_AL_DELETE_INC,
+	ST_AL_TOUCH,
+	ST_AL_ALL,
+	ST_AL_INCIDENT,
+	ST_AL_CLEAR,
+	ST_OP_PUT,
+	ST_OP_GET,
+	ST_OB_INSERT,
+	ST_OB_LIST,
+	ST_OB_MARK,
+	ST_OB_ATTEMPT,
+	ST_COUNT
+};
+
+struct wr_store {
+	sqlite3 *db;
+	char *path;
+	enum wr_store_role role;
+	char *epoch;
+	int64_t last_seq;	/* the cursor as last committed */
+	int durable_tx;		/* console: this transaction runs FULL */
+	sqlite3_stmt *st[ST_COUNT];
+};
+
+/*
+ * The cached statement for id, prepared from sql on first use.  NULL and
+ * *cause set when SQLite refuses it.
+ */
+sqlite3_stmt *store_stmt(struct wr_store *s, enum store_stmt id,
+    const char *sql, char **cause);
+
+/*
+ * Set *cause (when cause is not NULL) to "PATH: WHAT: SQLite's message".
+ * rc is the code that failed; its generic text is used when the
+ * connection has no message of its own.  Returns -1 for tail calls.
+ */
+int store_fail(struct wr_store *s, char **cause, int rc, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * BEGIN IMMEDIATE.  durable: the console's outbox writes, which run with
+ * synchronous=FULL (set before BEGIN, put back after the end).
+ */
+int store_tx_begin(struct wr_store *s, int durable, char **cause);
+/* BEGIN (deferred): one consistent view for several reads. */
+int store_tx_begin_read(struct wr_store *s, char **cause);
+/* COMMIT; on failure roll back and set *cause. */
+int store_tx_commit(struct wr_store *s, char **cause);
+/* ROLLBACK if a transaction is open; never fails visibly. */
+void store_tx_rollback(struct wr_store *s);
+
+/*
+ * Step a statement that returns no rows, then reset it and clear its
+ * bindings.  0, or -1 with *cause naming what.
+ */
+int store_step_done(struct wr_store *s, sqlite3_stmt *st, char **cause,
+    const char *what);
+/* Reset and clear bindings (after reading rows, or on an error path). */
+void store_stmt_done(sqlite3_stmt *st);
+
+/* Bind helpers: SQLITE_OK (0) or an error code, so they chain with ||.
+ * Text is bound SQLITE_STATIC: the caller resets before freeing it. */
+int store_bind_i64(sqlite3_stmt *st, int i, int64_t v);
+int store_bind_text(sqlite3_stmt *st, int i, const char *v);	/* NULL: null */
+
+/* Column i as a malloc'd string, NULL for SQL NULL. */
+char *store_col_str(sqlite3_stmt *st, int i);
+
+/* Meta rows. */
+int store_meta_set(struct wr_store *s, const char *key, const char *value,
+    char **cause);
+
+/*
+ * Label lists as JSON: an array of [key, value] pairs, which keeps order
+ * and repeated keys exactly.  store_json_kv() returns NULL when a string
+ * is not valid UTF-8 (jansson refuses it).  store_json_kv_parse() appends
+ * to l and returns -1 on a value that is not such an array.
+ */
+json_t *store_json_kv(const struct wr_kvlist *l);
+char *store_json_kv_dump(const struct wr_kvlist *l);
+int store_json_kv_parse(const json_t *j, struct wr_kvlist *l);
+int store_json_kv_load(const char *text, struct wr_kvlist *l);
+
+/* An alert row (incident, fingerprint, starts, ends, firing, last_seen,
+ * labels, annotations) into a; -1 on labels that do not decode. */
+int store_alert_row(sqlite3_stmt *st, struct wr_alert *a);
+
+#endif

@@ -1,0 +1,706 @@
+/*
+ * store.c: opening a store file, its schema and its bookkeeping.
+ *
+ * store_open() makes the directory (0700) and the file (0600), refuses a
+ * file that belongs to another application, to a newer warroom or to the
+ * other role, sets the connection up (WAL, busy_timeout, foreign_keys,
+ * synchronous by role) and runs the migrations up to SCHEMA_VERSION in one
+ * BEGIN IMMEDIATE transaction.  The meta table holds the role, the epoch
+ * and the cursor.  This file also holds the helpers the rest of store/
+ * shares (store-int.h): the statement cache, transactions and errors.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "store/store-int.h"
+
+#define APPLICATION_ID	0x57415252	/* 'WARR' */
+#define SCHEMA_VERSION	1
+
+/*
+ * Migrations: migrations[v] takes a file from user_version v to v + 1.
+ * Constant DDL only; each ends by setting user_version.  Append, never
+ * edit one that has shipped.
+ */
+static const char *const migrations[SCHEMA_VERSION] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE meta("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT);"
+	"CREATE TABLE events("
+	"  seq INTEGER PRIMARY KEY,"
+	"  kind INTEGER NOT NULL,"
+	"  incident INTEGER NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  actor TEXT,"
+	"  via TEXT,"
+	"  op_id TEXT,"
+	"  body TEXT NOT NULL);"
+	"CREATE INDEX events_incident ON events(incident, seq);"
+	"CREATE TABLE incidents("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT,"
+	"  key TEXT,"
+	"  title TEXT,"
+	"  service TEXT,"
+	"  severity INTEGER NOT NULL,"
+	"  severity_raw TEXT,"
+	"  state INTEGER NOT NULL,"
+	"  ack_by TEXT,"
+	"  ack_at INTEGER NOT NULL DEFAULT 0,"
+	"  resolved_by TEXT,"
+	"  resolved_at INTEGER NOT NULL DEFAULT 0,"
+	"  assignee TEXT,"
+	"  created INTEGER NOT NULL DEFAULT 0,"
+	"  updated INTEGER NOT NULL DEFAULT 0,"
+	"  last_seen INTEGER NOT NULL DEFAULT 0,"
+	"  n_alerts INTEGER NOT NULL DEFAULT 0,"
+	"  n_firing INTEGER NOT NULL DEFAULT 0,"
+	"  n_notes INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE alerts("
+	"  incident INTEGER NOT NULL,"
+	"  fingerprint TEXT NOT NULL,"
+	"  starts INTEGER NOT NULL,"
+	"  ends INTEGER NOT NULL DEFAULT 0,"
+	"  firing INTEGER NOT NULL DEFAULT 1,"
+	"  last_seen INTEGER NOT NULL DEFAULT 0,"
+	"  labels TEXT NOT NULL DEFAULT '[]',"
+	"  annotations TEXT NOT NULL DEFAULT '[]',"
+	"  PRIMARY KEY(incident, fingerprint, starts));"
+	"CREATE TABLE ops("
+	"  op_id TEXT PRIMARY KEY,"
+	"  status INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL DEFAULT 0,"
+	"  code TEXT,"
+	"  reason TEXT);"
+	"CREATE TABLE outbox("
+	"  op_id TEXT PRIMARY KEY,"
+	"  kind INTEGER NOT NULL,"
+	"  incident INTEGER NOT NULL,"
+	"  epoch TEXT,"
+	"  actor TEXT,"
+	"  text TEXT,"
+	"  created INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  seq INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT,"
+	"  ord INTEGER NOT NULL UNIQUE);"
+	"PRAGMA application_id = 1463898706;"
+	"PRAGMA user_version = 1;",
+};
+
+_Static_assert(APPLICATION_ID == 1463898706, "migration 0 spells it out");
+
+static const char *
+role_name(enum wr_store_role role)
+{
+	return role == WR_STORE_RELAY ? "relay" : "console";
+}
+
+/* ---- shared helpers (store-int.h) -------------------------------------- */
+
+int
+store_fail(struct wr_store *s, char **cause, int rc, const char *fmt, ...)
+{
+	char what[256];
+	const char *msg;
+	va_list ap;
+
+	if (cause == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (s->db != NULL && sqlite3_errcode(s->db) != SQLITE_OK)
+		msg = sqlite3_errmsg(s->db);
+	else
+		msg = sqlite3_errstr(rc);
+	*cause = xasprintf("%s: %s: %s", s->path, what, msg);
+	return -1;
+}
+
+sqlite3_stmt *
+store_stmt(struct wr_store *s, enum store_stmt id, const char *sql,
+    char **cause)
+{
+	int rc;
+
+	if (s->st[id] != NULL)
+		return s->st[id];
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s->st[id], NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(s, cause, rc, "preparing \"%.48s\"", sql);
+		sqlite3_finalize(s->st[id]);
+		s->st[id] = NULL;
+	}
+	return s->st[id];
+}
+
+void
+store_stmt_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+int
+store_step_done(struct wr_store *s, sqlite3_stmt *st, char **cause,
+    const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		store_fail(s, cause, rc, "%s", what);
+		store_stmt_done(st);
+		return -1;
+	}
+	store_stmt_done(st);
+	return 0;
+}
+
+int
+store_bind_i64(sqlite3_stmt *st, int i, int64_t v)
+{
+	return sqlite3_bind_int64(st, i, v);
+}
+
+int
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+char *
+store_col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t;
+
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NULL;
+	t = sqlite3_column_text(st, i);
+	if (t == NULL)		/* only out of memory */
+		util_die("out of memory (reading a text column)");
+	return xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* Put synchronous back to NORMAL after a console's durable transaction.
+ * A failure leaves FULL in force, which is only slower. */
+static void
+tx_sync_restore(struct wr_store *s)
+{
+	sqlite3_stmt *st;
+
+	if (!s->durable_tx)
+		return;
+	s->durable_tx = 0;
+	st = store_stmt(s, ST_SYNC_NORMAL, "PRAGMA synchronous=NORMAL", NULL);
+	if (st != NULL)
+		store_step_done(s, st, NULL, "");
+}
+
+int
+store_tx_begin(struct wr_store *s, int durable, char **cause)
+{
+	sqlite3_stmt *st;
+
+	if (durable && s->role == WR_STORE_CONSOLE) {
+		/* Allowed only outside a transaction, hence before BEGIN. */
+		st = store_stmt(s, ST_SYNC_FULL, "PRAGMA synchronous=FULL",
+		    cause);
+		if (st == NULL || store_step_done(s, st, cause,
+		    "setting synchronous=FULL") == -1)
+			return -1;
+		s->durable_tx = 1;
+	}
+	st = store_stmt(s, ST_BEGIN, "BEGIN IMMEDIATE", cause);
+	if (st == NULL || store_step_done(s, st, cause,
+	    "beginning a transaction") == -1) {
+		tx_sync_restore(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_tx_begin_read(struct wr_store *s, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_BEGIN_READ, "BEGIN", cause);
+
+	if (st == NULL)
+		return -1;
+	return store_step_done(s, st, cause, "beginning a read");
+}
+
+void
+store_tx_rollback(struct wr_store *s)
+{
+	sqlite3_stmt *st;
+
+	if (!sqlite3_get_autocommit(s->db)) {
+		st = store_stmt(s, ST_ROLLBACK, "ROLLBACK", NULL);
+		if (st == NULL || store_step_done(s, st, NULL, "") == -1)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	tx_sync_restore(s);
+}
+
+int
+store_tx_commit(struct wr_store *s, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_COMMIT, "COMMIT", cause);
+
+	if (st == NULL || store_step_done(s, st, cause, "committing") == -1) {
+		store_tx_rollback(s);
+		return -1;
+	}
+	tx_sync_restore(s);
+	return 0;
+}
+
+int
+store_meta_set(struct wr_store *s, const char *key, const char *value,
+    char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_META_SET,
+	    "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", cause);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(st, 1, key) || store_bind_text(st, 2, value)) {
+		store_fail(s, cause, SQLITE_ERROR, "setting %s", key);
+		store_stmt_done(st);
+		return -1;
+	}
+	return store_step_done(s, st, cause, key);
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+char *
+store_default_path(enum wr_store_role role)
+{
+	const char *file = role == WR_STORE_RELAY ? "relay.db" : "console.db";
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	/* The XDG spec says a relative value is to be ignored. */
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/warroom/%s", xdg, file);
+	if (home == NULL || home[0] == '\0') {
+		pw = getpwuid(getuid());
+		home = pw != NULL ? pw->pw_dir : NULL;
+	}
+	if (home == NULL || home[0] == '\0')
+		return NULL;
+	return xasprintf("%s/.local/share/warroom/%s", home, file);
+}
+
+/* mkdir -p of path's directory; the components it makes are 0700. */
+static int
+make_parent_dirs(const char *path, char **cause)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *p;
+	struct stat sb;
+	int ret = 0;
+
+	if (slash == NULL || slash == dir) {
+		free(dir);
+		return 0;
+	}
+	*slash = '\0';
+	for (p = dir + 1; ; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			*cause = xasprintf("cannot create directory %s: %s",
+			    dir, strerror(errno));
+			ret = -1;
+			break;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	if (ret == 0 && (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))) {
+		*cause = xasprintf("cannot open %s: %s is not a directory",
+		    path, dir);
+		ret = -1;
+	}
+	free(dir);
+	return ret;
+}
+
+/* Create the file 0600 ourselves: SQLite would use 0644. */
+static int
+create_file(const char *path, char **cause)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd == -1) {
+		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* 16 hex digits from /dev/urandom. */
+static int
+make_epoch(char *out, size_t size, const char *path, char **cause)
+{
+	unsigned char b[8];
+	FILE *f = fopen("/dev/urandom", "rb");
+	int ok = f != NULL && fread(b, 1, sizeof b, f) == sizeof b;
+
+	if (f != NULL)
+		fclose(f);
+	if (!ok) {
+		*cause = xasprintf("cannot create %s: reading /dev/urandom: %s",
+		    path, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof b && 2 * i + 2 < size; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	return 0;
+}
+
+/* One integer from a constant query (a PRAGMA, a count). */
+static int
+query_int(struct wr_store *s, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		*out = 0;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A meta value, malloc'd; *out NULL when the key is absent. */
+static int
+meta_get(struct wr_store *s, const char *key, char **out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db,
+	    "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL);
+
+	*out = NULL;
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = store_bind_text(st, 1, key);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = store_col_str(st, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+open_fail(struct wr_store *s, char **cause, int rc)
+{
+	const char *msg = s->db != NULL && sqlite3_errcode(s->db) != SQLITE_OK ?
+	    sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+	*cause = xasprintf("cannot open %s: %s", s->path, msg);
+	return -1;
+}
+
+/* Refuse what is not ours to touch, before anything is written to it. */
+static int
+check_ownership(struct wr_store *s, char **cause)
+{
+	int64_t app, version, objects;
+	int rc;
+
+	if ((rc = query_int(s, "PRAGMA application_id", &app)) != SQLITE_OK ||
+	    (rc = query_int(s, "PRAGMA user_version", &version)) != SQLITE_OK ||
+	    (rc = query_int(s, "SELECT count(*) FROM sqlite_master",
+	    &objects)) != SQLITE_OK)
+		return open_fail(s, cause, rc);
+	if (app != 0 && app != APPLICATION_ID) {
+		*cause = xasprintf("cannot open %s: it belongs to another "
+		    "application (SQLite application_id 0x%llx, not warroom's "
+		    "0x%x)", s->path, (unsigned long long)app, APPLICATION_ID);
+		return -1;
+	}
+	if (app == 0 && objects > 0) {
+		*cause = xasprintf("cannot open %s: it is a SQLite database "
+		    "of another application (it has tables but no warroom "
+		    "application_id)", s->path);
+		return -1;
+	}
+	if (version > SCHEMA_VERSION) {
+		*cause = xasprintf("cannot open %s: database is from a newer "
+		    "warroom (schema %lld > %d)", s->path, (long long)version,
+		    SCHEMA_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pragma_setup(struct wr_store *s, char **cause)
+{
+	const char *sync = s->role == WR_STORE_RELAY ?
+	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+	char *mode = NULL;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL, NULL,
+	    NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_exec(s->db, sync, NULL, NULL, NULL)) != SQLITE_OK)
+		return open_fail(s, cause, rc);
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=WAL", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		mode = store_col_str(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK) {
+		free(mode);
+		return open_fail(s, cause, rc);
+	}
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		*cause = xasprintf("cannot open %s: SQLite would not use WAL "
+		    "there (journal_mode %s); is it on a network file system?",
+		    s->path, mode ? mode : "unknown");
+		free(mode);
+		return -1;
+	}
+	free(mode);
+	return 0;
+}
+
+/* Bring the schema to SCHEMA_VERSION in one transaction. */
+static int
+migrate(struct wr_store *s, char **cause)
+{
+	char epoch[17] = "";
+	int64_t version;
+	int rc;
+
+	if ((rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) !=
+	    SQLITE_OK)
+		return open_fail(s, cause, rc);
+	/* Another process may have migrated while we waited for the lock. */
+	if ((rc = query_int(s, "PRAGMA user_version", &version)) != SQLITE_OK)
+		goto fail;
+	if (version > SCHEMA_VERSION) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		*cause = xasprintf("cannot open %s: database is from a newer "
+		    "warroom (schema %lld > %d)", s->path, (long long)version,
+		    SCHEMA_VERSION);
+		return -1;
+	}
+	for (int64_t v = version; v < SCHEMA_VERSION; v++) {
+		rc = sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
+	if (version == 0) {
+		if (s->role == WR_STORE_RELAY &&
+		    make_epoch(epoch, sizeof epoch, s->path, cause) == -1) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		if (store_meta_set(s, "role", role_name(s->role), cause) == -1 ||
+		    store_meta_set(s, "epoch", epoch, cause) == -1 ||
+		    store_meta_set(s, "cursor", "0", cause) == -1) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	if ((rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+		goto fail;
+	return 0;
+
+fail:
+	*cause = xasprintf("cannot open %s: migrating to schema %d: %s",
+	    s->path, SCHEMA_VERSION, sqlite3_errmsg(s->db));
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int
+load_meta(struct wr_store *s, char **cause)
+{
+	char *role = NULL, *cursor = NULL;
+	int rc;
+
+	if ((rc = meta_get(s, "role", &role)) != SQLITE_OK ||
+	    (rc = meta_get(s, "epoch", &s->epoch)) != SQLITE_OK ||
+	    (rc = meta_get(s, "cursor", &cursor)) != SQLITE_OK) {
+		free(role);
+		free(cursor);
+		return open_fail(s, cause, rc);
+	}
+	if (role == NULL || strcmp(role, role_name(s->role)) != 0) {
+		*cause = xasprintf("cannot open %s: it is a %s database, not a "
+		    "%s one (the relay and the console never share a file)",
+		    s->path, role ? role : "damaged", role_name(s->role));
+		free(role);
+		free(cursor);
+		return -1;
+	}
+	if (s->epoch == NULL)
+		s->epoch = xstrdup("");
+	s->last_seq = cursor != NULL ? strtoll(cursor, NULL, 10) : 0;
+	free(role);
+	free(cursor);
+	return 0;
+}
+
+int
+store_open(const char *path, enum wr_store_role role, struct wr_store **out,
+    char **cause)
+{
+	struct wr_store *s;
+	int rc;
+
+	*out = NULL;
+	if (make_parent_dirs(path, cause) == -1 ||
+	    create_file(path, cause) == -1)
+		return -1;
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->role = role;
+	rc = sqlite3_open_v2(path, &s->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		open_fail(s, cause, rc);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if ((rc = sqlite3_busy_timeout(s->db, 5000)) != SQLITE_OK) {
+		open_fail(s, cause, rc);
+		goto fail;
+	}
+	if (check_ownership(s, cause) == -1 || pragma_setup(s, cause) == -1 ||
+	    migrate(s, cause) == -1 || load_meta(s, cause) == -1)
+		goto fail;
+	*out = s;
+	return 0;
+
+fail:
+	store_close(s);
+	return -1;
+}
+
+void
+store_close(struct wr_store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s->epoch);
+	free(s);
+}
+
+const char *
+store_path(const struct wr_store *s)
+{
+	return s->path;
+}
+
+const char *
+store_epoch(const struct wr_store *s)
+{
+	return s->epoch;
+}
+
+int64_t
+store_last_seq(const struct wr_store *s)
+{
+	return s->last_seq;
+}
+
+int64_t
+store_first_seq(struct wr_store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_EV_FIRST,
+	    "SELECT min(seq) FROM events", NULL);
+	int64_t first = 0;
+
+	if (st == NULL)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		first = sqlite3_column_int64(st, 0);	/* NULL reads as 0 */
+	store_stmt_done(st);
+	return first;
+}
+
+int
+store_reset_feed(struct wr_store *s, const char *epoch, char **cause)
+{
+	static const struct {
+		enum store_stmt id;
+		const char *sql;
+	} clear[] = {
+		{ ST_EV_CLEAR, "DELETE FROM events" },
+		{ ST_INC_CLEAR, "DELETE FROM incidents" },
+		{ ST_AL_CLEAR, "DELETE FROM alerts" },
+	};
+	sqlite3_stmt *st;
+
+	if (s->role != WR_STORE_CONSOLE) {
+		*cause = xasprintf("%s: a relay's log is never reset", s->path);
+		return -1;
+	}
+	if (store_tx_begin(s, 0, cause) == -1)
+		return -1;
+	for (size_t i = 0; i < sizeof clear / sizeof clear[0]; i++) {
+		st = store_stmt(s, clear[i].id, clear[i].sql, cause);
+		if (st == NULL || store_step_done(s, st, cause,
+		    "forgetting the feed") == -1)
+			goto fail;
+	}
+	if (store_meta_set(s, "epoch", epoch ? epoch : "", cause) == -1 ||
+	    store_meta_set(s, "cursor", "0", cause) == -1)
+		goto fail;
+	if (store_tx_commit(s, cause) == -1)
+		return -1;
+	free(s->epoch);
+	s->epoch = xstrdup(epoch ? epoch : "");
+	s->last_seq = 0;
+	return 0;
+
+fail:
+	store_tx_rollback(s);
+	return -1;
+}

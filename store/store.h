@@ -1,0 +1,139 @@
+/*
+ * store.h: SQLite persistence for the relay's log and the console's replica.
+ *
+ * The only module that speaks SQL.  One file per role; the relay's holds the
+ * authoritative event log, the op-id answers and the state; the console's
+ * holds its copy of the feed (events, incident summaries, alerts), its
+ * cursor and its outbox.  Every function that can fail returns 0 / -1 and
+ * sets *cause to a malloc'd reason naming the file and SQLite's message
+ * (the caller frees it).
+ */
+#ifndef WR_STORE_H
+#define WR_STORE_H
+
+#include "core/model.h"
+#include "core/room.h"
+
+struct wr_store;
+
+enum wr_store_role {
+	WR_STORE_RELAY,		/* synchronous=FULL throughout */
+	WR_STORE_CONSOLE	/* NORMAL for the feed copy, FULL for outbox writes */
+};
+
+enum wr_op_status {
+	WR_OPST_APPLIED = 0,
+	WR_OPST_NOOP,
+	WR_OPST_REFUSED
+};
+
+/* The relay's answer to an op, kept so a resend gets the same answer. */
+struct wr_op_result {
+	char *op_id;
+	enum wr_op_status status;
+	int64_t seq;		/* the event's seq when applied */
+	char *code;		/* when refused: a short code */
+	char *reason;		/* when refused: a sentence */
+};
+
+/* What one transaction writes (all pointers borrowed). */
+struct wr_batch {
+	const struct wr_event *events;	/* seq already assigned, ascending */
+	size_t n_events;
+	struct wr_incident *const *incidents;	/* summaries to upsert */
+	size_t n_incidents;
+	int write_alerts;	/* also replace these incidents' alert rows
+				 * from inc->alerts (snapshots); otherwise
+				 * alert rows follow ALERT_* events */
+	const struct wr_op_result *results;	/* relay: op answers */
+	size_t n_results;
+	int64_t cursor;		/* console: last applied seq (0: last event's) */
+};
+
+enum wr_outbox_state {
+	WR_OUTBOX_QUEUED = 0,	/* committed locally, not yet confirmed */
+	WR_OUTBOX_SENT,		/* written to the socket at least once */
+	WR_OUTBOX_DONE,		/* the relay confirmed it (applied or noop) */
+	WR_OUTBOX_FAILED	/* the relay refused it (error kept) */
+};
+
+struct wr_outbox_op {
+	char op_id[33];		/* 32 hex digits: 128 random bits */
+	wr_op_kind kind;
+	int64_t incident;
+	char *epoch;		/* the relay epoch the incident id belongs to */
+	char *actor;
+	char *text;
+	int64_t created;
+	int attempts;
+	enum wr_outbox_state state;
+	int64_t seq;		/* the event it produced, once known */
+	char *error;
+};
+
+/* $XDG_DATA_HOME/warroom/{relay,console}.db, else ~/.local/share/warroom/. */
+char *store_default_path(enum wr_store_role role);
+
+/*
+ * Open or create, creating the directory 0700 and the file 0600, and apply
+ * migrations in one transaction.  Refuses a file of another application or
+ * from a newer schema, naming both versions.
+ */
+int store_open(const char *path, enum wr_store_role role,
+    struct wr_store **out, char **cause);
+void store_close(struct wr_store *s);
+const char *store_path(const struct wr_store *s);
+
+/* Relay: its epoch (made at creation: 16 hex digits of random).  Console:
+ * the epoch of the feed it follows ("" before the first connect). */
+const char *store_epoch(const struct wr_store *s);
+/* The last seq written (the cursor), 0 for none. */
+int64_t store_last_seq(const struct wr_store *s);
+/* The oldest seq still in the log (0 when empty). */
+int64_t store_first_seq(struct wr_store *s);
+
+/* Console: forget the copy of the feed (events, incidents, alerts) and
+ * follow a new epoch.  The outbox is kept. */
+int store_reset_feed(struct wr_store *s, const char *epoch, char **cause);
+
+/* Load incidents (and alerts, when room->keep_alerts) and last_seq. */
+int store_load_room(struct wr_store *s, struct wr_room *room, char **cause);
+
+/* One BEGIN IMMEDIATE ... COMMIT.  On failure nothing of it is stored. */
+int store_commit_batch(struct wr_store *s, const struct wr_batch *b,
+    char **cause);
+
+/* Update last-seen times of known occurrences (not an event). */
+int store_touch(struct wr_store *s, int64_t incident,
+    const struct wr_alert *alerts, size_t n, int64_t now, char **cause);
+
+/* Events with seq > after, at most limit, appended to out. */
+int store_events_after(struct wr_store *s, int64_t after, size_t limit,
+    struct wr_evlist *out, char **cause);
+/* An incident's events in seq order (its timeline). */
+int store_incident_events(struct wr_store *s, int64_t incident,
+    struct wr_evlist *out, char **cause);
+/* An incident's alerts; *out is malloc'd, free each with wr_alert_free. */
+int store_incident_alerts(struct wr_store *s, int64_t incident,
+    struct wr_alert **out, size_t *n, char **cause);
+
+/* Relay: the stored answer to an op id.  1 found, 0 not, -1 error. */
+int store_op_lookup(struct wr_store *s, const char *op_id,
+    struct wr_op_result *out, char **cause);
+void wr_op_result_free(struct wr_op_result *r);
+
+/* Relay: drop events older than cutoff (Unix ms). */
+int store_prune(struct wr_store *s, int64_t cutoff_ms, char **cause);
+
+/* Console outbox.  add commits with synchronous=FULL before returning. */
+int store_outbox_add(struct wr_store *s, const struct wr_outbox_op *op,
+    char **cause);
+int store_outbox_list(struct wr_store *s, int unfinished_only,
+    struct wr_outbox_op **ops, size_t *n, char **cause);
+int store_outbox_mark(struct wr_store *s, const char *op_id,
+    enum wr_outbox_state state, int64_t seq, const char *error, char **cause);
+int store_outbox_attempt(struct wr_store *s, const char *op_id, char **cause);
+void wr_outbox_op_free(struct wr_outbox_op *op);
+void wr_outbox_ops_free(struct wr_outbox_op *ops, size_t n);
+
+#endif

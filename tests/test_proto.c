@@ -1,0 +1,952 @@
+/*
+ * test_proto.c: cmocka tests for net/proto.c, the "warroom.v1" codec.
+ *
+ * Every round trip goes the whole way a frame goes: record -> json ->
+ * compact text -> proto_parse() -> decoder -> record, and then every field
+ * is compared with the original (labels with unicode and hostile control
+ * characters byte for byte).  The refusal tests pin down the strictness the
+ * relay and the console rely on: duplicate keys, \u0000, invalid UTF-8,
+ * wrong types, missing members, unknown ops and malformed op ids are refused
+ * with a reason naming the member.  Run from the repository root (the
+ * hostile strings are read from tests/fixtures/hostile/strings.json).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/model.h"
+#include "core/room.h"
+#include "core/util.h"
+#include "net/proto.h"
+
+#define STRINGS_JSON "tests/fixtures/hostile/strings.json"
+
+#define T0 INT64_C(1795795028771)	/* 2026-11-27T15:57:08.771Z */
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void
+assert_str0_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+static void
+assert_kv_equal(const struct wr_kvlist *a, const struct wr_kvlist *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_string_equal(a->v[i].key, b->v[i].key);
+		assert_string_equal(a->v[i].value, b->v[i].value);
+		assert_int_equal(strlen(a->v[i].value), strlen(b->v[i].value));
+		assert_memory_equal(a->v[i].value, b->v[i].value,
+		    strlen(a->v[i].value));
+	}
+}
+
+static void
+assert_alert_equal(const struct wr_alert *a, const struct wr_alert *b)
+{
+	assert_str0_equal(a->fingerprint, b->fingerprint);
+	assert_int_equal(a->starts, b->starts);
+	assert_int_equal(a->ends, b->ends);
+	assert_int_equal(a->firing, b->firing);
+	assert_int_equal(a->last_seen, b->last_seen);
+	assert_kv_equal(&a->labels, &b->labels);
+	assert_kv_equal(&a->annotations, &b->annotations);
+}
+
+static void
+assert_event_equal(const struct wr_event *a, const struct wr_event *b)
+{
+	assert_int_equal(a->seq, b->seq);
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->incident, b->incident);
+	assert_int_equal(a->time, b->time);
+	assert_str0_equal(a->actor, b->actor);
+	assert_str0_equal(a->via, b->via);
+	assert_str0_equal(a->op_id, b->op_id);
+	assert_str0_equal(a->source, b->source);
+	assert_str0_equal(a->key, b->key);
+	assert_str0_equal(a->title, b->title);
+	assert_str0_equal(a->service, b->service);
+	assert_int_equal(a->severity, b->severity);
+	assert_str0_equal(a->severity_raw, b->severity_raw);
+	assert_alert_equal(&a->alert, &b->alert);
+	assert_str0_equal(a->text, b->text);
+}
+
+static void
+assert_incident_equal(const struct wr_incident *a, const struct wr_incident *b)
+{
+	assert_int_equal(a->id, b->id);
+	assert_str0_equal(a->source, b->source);
+	assert_str0_equal(a->key, b->key);
+	assert_str0_equal(a->title, b->title);
+	assert_str0_equal(a->service, b->service);
+	assert_int_equal(a->severity, b->severity);
+	assert_str0_equal(a->severity_raw, b->severity_raw);
+	assert_int_equal(a->state, b->state);
+	assert_str0_equal(a->ack_by, b->ack_by);
+	assert_int_equal(a->ack_at, b->ack_at);
+	assert_str0_equal(a->resolved_by, b->resolved_by);
+	assert_int_equal(a->resolved_at, b->resolved_at);
+	assert_str0_equal(a->assignee, b->assignee);
+	assert_int_equal(a->created, b->created);
+	assert_int_equal(a->updated, b->updated);
+	assert_int_equal(a->last_seen, b->last_seen);
+	assert_int_equal(a->n_alerts, b->n_alerts);
+	assert_int_equal(a->n_firing, b->n_firing);
+	assert_int_equal(a->n_notes, b->n_notes);
+	assert_int_equal(a->alerts_len, b->alerts_len);
+	for (size_t i = 0; i < a->alerts_len; i++)
+		assert_alert_equal(&a->alerts[i], &b->alerts[i]);
+}
+
+/* Dump o (stolen) to text, check it is one compact line with no raw control
+ * byte, parse it back and check its type. */
+static json_t *
+through_wire(json_t *o, enum proto_type want)
+{
+	enum proto_type type;
+	char err[256] = "";
+	size_t len;
+	char *text = proto_dump(o, &len);
+	json_t *back;
+
+	assert_non_null(text);
+	json_decref(o);
+	assert_int_equal(len, strlen(text));
+	for (size_t i = 0; i < len; i++)
+		assert_true((unsigned char)text[i] >= 0x20);
+	assert_true(strncmp(text, "{\"type\":\"", 9) == 0);
+	back = proto_parse(text, len, &type, err, sizeof err);
+	free(text);
+	if (back == NULL)
+		fail_msg("parse: %s", err);
+	assert_int_equal(type, want);
+	return back;
+}
+
+static void
+roundtrip_event(const struct wr_event *e)
+{
+	json_t *o = through_wire(proto_event_to_json(e), PROTO_EVENT);
+	struct wr_event back;
+	char err[256] = "";
+
+	if (proto_event_from_json(o, &back, err, sizeof err) != 0)
+		fail_msg("decode: %s", err);
+	json_decref(o);
+	assert_event_equal(e, &back);
+	wr_event_free(&back);
+}
+
+static void
+event_base(struct wr_event *e, wr_event_kind kind, int64_t seq)
+{
+	memset(e, 0, sizeof *e);
+	e->seq = seq;
+	e->kind = kind;
+	e->incident = 42;
+	e->time = T0 + seq;
+	e->actor = xstrdup("alice");
+	e->via = xstrdup("ops-console");
+	e->op_id = xstrdup("0123456789abcdef0123456789abcdef");
+}
+
+/* Parse text and run an event decode that must fail with a reason naming
+ * `field`.  Returns nothing; the parse itself must succeed. */
+static void
+event_refused(const char *text, const char *field)
+{
+	enum proto_type type;
+	struct wr_event e;
+	char err[256] = "";
+	json_t *o = proto_parse(text, strlen(text), &type, err, sizeof err);
+
+	if (o == NULL)
+		fail_msg("parse: %s", err);
+	assert_int_equal(proto_event_from_json(o, &e, err, sizeof err), -1);
+	assert_non_null(strstr(err, field));
+	assert_null(e.actor);
+	json_decref(o);
+}
+
+static void
+frame_refused(const char *buf, size_t len, const char *why)
+{
+	enum proto_type type = PROTO_EVENT;
+	char err[256] = "";
+	json_t *o = proto_parse(buf, len, &type, err, sizeof err);
+
+	assert_null(o);
+	assert_int_equal(type, PROTO_UNKNOWN);
+	assert_true(err[0] != '\0');
+	if (why != NULL && strstr(err, why) == NULL)
+		fail_msg("reason \"%s\" lacks \"%s\"", err, why);
+}
+
+static int
+op_refused(const char *text, const char *field)
+{
+	enum proto_type type;
+	struct proto_op op;
+	char err[256] = "";
+	json_t *o = proto_parse(text, strlen(text), &type, err, sizeof err);
+	int rc;
+
+	if (o == NULL)
+		fail_msg("parse: %s", err);
+	assert_int_equal(type, PROTO_OP);
+	rc = proto_op_from_json(o, &op, err, sizeof err);
+	json_decref(o);
+	if (rc == 0) {
+		proto_op_free(&op);
+		fail_msg("op accepted: %s", text);
+	}
+	assert_null(op.op_id);
+	if (strstr(err, field) == NULL)
+		fail_msg("reason \"%s\" lacks \"%s\"", err, field);
+	return rc;
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+static void
+event_triggered_round_trips(void **state)
+{
+	struct wr_event e;
+
+	event_base(&e, WR_EV_TRIGGERED, 1);
+	free(e.op_id);
+	e.op_id = NULL;
+	e.source = xstrdup("alertmanager");
+	e.key = xstrdup("{}/{alertname=\"DiskFull\"}:{instance=\"db-1\"}");
+	e.title = xstrdup("DiskFull on db-1 \xe2\x80\x94 97%");
+	e.service = xstrdup("postgres");
+	e.severity = WR_SEV_CRITICAL;
+	roundtrip_event(&e);
+	/* and with a severity the source made up */
+	e.severity = WR_SEV_WARNING;
+	e.severity_raw = xstrdup("P2-ish");
+	roundtrip_event(&e);
+	wr_event_free(&e);
+}
+
+static void
+event_alert_firing_keeps_hostile_labels_byte_exact(void **state)
+{
+	struct wr_event e;
+	json_error_t je;
+	json_t *cases, *c;
+	size_t i;
+
+	event_base(&e, WR_EV_ALERT_FIRING, 2);
+	e.alert.fingerprint = xstrdup("d3b07384d113edec");
+	e.alert.starts = T0 - 60000;
+	e.alert.ends = 0;
+	e.alert.firing = 1;
+	e.alert.last_seen = e.time;	/* what the decoder derives */
+	wr_kvlist_add(&e.alert.labels, "alertname", "DiskFull");
+	wr_kvlist_add(&e.alert.labels, "\xe8\xa8\xbc\xe6\x98\x8e",
+	    "\xf0\x9f\x94\xa5 caf\xc3\xa9 e\xcc\x81");
+	wr_kvlist_add(&e.alert.labels, "ctl\x1b[31m\x7f", "\x01\x02\x1f\x7f"
+	    "\xc2\x9b" "31m\t\r\n\b\\\"/");
+	wr_kvlist_add(&e.alert.labels, "", "empty name");
+	wr_kvlist_add(&e.alert.annotations, "summary", "");
+
+	cases = json_load_file(STRINGS_JSON, JSON_ALLOW_NUL, &je);
+	if (cases == NULL)
+		fail_msg("%s: %s", STRINGS_JSON, je.text);
+	json_array_foreach(cases, i, c) {
+		const char *name = json_string_value(json_object_get(c, "name"));
+		const char *text = json_string_value(json_object_get(c, "text"));
+
+		/* "nul-escaped" carries \u0000: not a C string, not a label */
+		if (name == NULL || text == NULL ||
+		    strlen(text) != json_string_length(json_object_get(c,
+		    "text")))
+			continue;
+		wr_kvlist_add(&e.alert.annotations, name, text);
+		wr_kvlist_add(&e.alert.labels, text, name);
+	}
+	json_decref(cases);
+	assert_true(e.alert.annotations.n > 5);
+	roundtrip_event(&e);
+
+	e.alert.ends = T0 + 1;	/* "ends" is sent when set */
+	roundtrip_event(&e);
+	wr_event_free(&e);
+}
+
+static void
+event_alert_resolved_round_trips(void **state)
+{
+	struct wr_event e;
+
+	event_base(&e, WR_EV_ALERT_RESOLVED, 3);
+	free(e.via);
+	e.via = NULL;
+	e.alert.fingerprint = xstrdup("d3b07384d113edec");
+	e.alert.starts = T0 - 60000;
+	e.alert.ends = T0 - 5;
+	roundtrip_event(&e);
+	wr_event_free(&e);
+}
+
+static void
+event_kinds_without_payload_round_trip(void **state)
+{
+	static const wr_event_kind kinds[] = {
+		WR_EV_ACKNOWLEDGED, WR_EV_UNACKNOWLEDGED, WR_EV_RESOLVED,
+		WR_EV_REOPENED
+	};
+	struct wr_event e;
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		event_base(&e, kinds[i], (int64_t)i + 10);
+		roundtrip_event(&e);
+		wr_event_free(&e);
+	}
+}
+
+static void
+event_note_and_assigned_round_trip(void **state)
+{
+	struct wr_event e;
+	json_t *o;
+
+	event_base(&e, WR_EV_NOTE, 20);
+	e.text = xstrdup("rolled back deploy 1234\nline two \xe2\x9c\x93\x1b]0;x\x07");
+	roundtrip_event(&e);
+	wr_event_free(&e);
+
+	event_base(&e, WR_EV_ASSIGNED, 21);
+	e.text = xstrdup("bob");
+	roundtrip_event(&e);
+	/* the assignee travels as "assignee", not "text" */
+	o = proto_event_to_json(&e);
+	assert_string_equal(json_string_value(json_object_get(o, "assignee")),
+	    "bob");
+	assert_null(json_object_get(o, "text"));
+	assert_string_equal(json_string_value(json_object_get(o, "time")),
+	    "2026-11-27T15:57:08.792Z");
+	json_decref(o);
+	wr_event_free(&e);
+}
+
+static void
+event_optional_members_are_omitted_when_null(void **state)
+{
+	struct wr_event e;
+	json_t *o;
+
+	event_base(&e, WR_EV_ACKNOWLEDGED, 5);
+	free(e.via);
+	free(e.op_id);
+	e.via = e.op_id = NULL;
+	o = proto_event_to_json(&e);
+	assert_null(json_object_get(o, "via"));
+	assert_null(json_object_get(o, "op_id"));
+	assert_string_equal(json_string_value(json_object_get(o, "kind")),
+	    "acknowledged");
+	json_decref(o);
+	roundtrip_event(&e);
+	wr_event_free(&e);
+}
+
+static void
+event_encoder_replaces_invalid_utf8(void **state)
+{
+	struct wr_event e;
+	struct wr_event back;
+	char err[256];
+	json_t *o;
+
+	event_base(&e, WR_EV_NOTE, 6);
+	e.text = xstrdup("bad \xff byte \xc3 and \xed\xa0\x80 surrogate");
+	o = through_wire(proto_event_to_json(&e), PROTO_EVENT);
+	assert_int_equal(proto_event_from_json(o, &back, err, sizeof err), 0);
+	assert_string_equal(back.text, "bad \xef\xbf\xbd byte \xef\xbf\xbd and "
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd surrogate");
+	wr_event_free(&back);
+	json_decref(o);
+	wr_event_free(&e);
+}
+
+static void
+event_decoder_refuses_wrong_types_and_missing_members(void **state)
+{
+	event_refused("{\"type\":\"event\",\"seq\":\"7\",\"kind\":\"note\","
+	    "\"incident\":1,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\",\"text\":\"x\"}", "seq");
+	event_refused("{\"type\":\"event\",\"seq\":7.0,\"kind\":\"note\","
+	    "\"incident\":1,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\",\"text\":\"x\"}", "seq");
+	event_refused("{\"type\":\"event\",\"seq\":0,\"kind\":\"note\","
+	    "\"incident\":1,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\",\"text\":\"x\"}", "seq");
+	event_refused("{\"type\":\"event\",\"seq\":7,"
+	    "\"incident\":1,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\",\"text\":\"x\"}", "kind");
+	event_refused("{\"type\":\"event\",\"seq\":7,\"kind\":\"exploded\","
+	    "\"incident\":1,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\"}", "kind");
+	event_refused("{\"type\":\"event\",\"seq\":7,\"kind\":\"note\","
+	    "\"incident\":1,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\"}", "text");
+	event_refused("{\"type\":\"event\",\"seq\":7,\"kind\":\"note\","
+	    "\"incident\":1,\"time\":1795795028771,"
+	    "\"actor\":\"a\",\"text\":\"x\"}", "time");
+	event_refused("{\"type\":\"event\",\"seq\":7,\"kind\":\"note\","
+	    "\"incident\":1,\"time\":\"yesterday\","
+	    "\"actor\":\"a\",\"text\":\"x\"}", "time");
+	event_refused("{\"type\":\"event\",\"seq\":7,\"kind\":\"alert_firing\","
+	    "\"incident\":1,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\",\"alert\":{\"fingerprint\":\"f\","
+	    "\"starts\":\"2026-11-27T15:57:08.771Z\",\"labels\":{\"a\":1},"
+	    "\"annotations\":{}}}", "alert.labels");
+	event_refused("{\"type\":\"event\",\"seq\":7,\"kind\":\"alert_resolved\","
+	    "\"incident\":1,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\",\"alert\":{\"fingerprint\":\"f\","
+	    "\"starts\":\"2026-11-27T15:57:08.771Z\"}}", "alert.ends");
+	event_refused("{\"type\":\"event\",\"seq\":7,\"kind\":\"triggered\","
+	    "\"incident\":1,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\",\"source\":\"s\",\"key\":\"k\",\"title\":\"t\","
+	    "\"service\":\"x\",\"severity\":\"apocalyptic\"}", "severity");
+	event_refused("{\"type\":\"result\",\"seq\":7,\"kind\":\"note\","
+	    "\"incident\":1,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\",\"text\":\"x\"}", "type");
+}
+
+static void
+unknown_members_are_ignored(void **state)
+{
+	static const char text[] = "{\"type\":\"event\",\"seq\":7,"
+	    "\"kind\":\"note\",\"incident\":3,\"time\":\"2026-11-27T15:57:08.771Z\","
+	    "\"actor\":\"a\",\"text\":\"x\",\"future\":{\"nested\":[1,2]},"
+	    "\"severity\":17}";
+	enum proto_type type;
+	struct wr_event e;
+	char err[256] = "";
+	json_t *o = proto_parse(text, sizeof text - 1, &type, err, sizeof err);
+
+	assert_non_null(o);
+	assert_int_equal(type, PROTO_EVENT);
+	assert_int_equal(proto_event_from_json(o, &e, err, sizeof err), 0);
+	assert_int_equal(e.seq, 7);
+	assert_int_equal(e.incident, 3);
+	assert_string_equal(e.text, "x");
+	wr_event_free(&e);
+	json_decref(o);
+}
+
+/* ---- frames --------------------------------------------------------------- */
+
+static void
+parse_refuses_duplicate_keys_nul_and_invalid_utf8(void **state)
+{
+	static const char dup[] = "{\"type\":\"ping\",\"t\":1,\"t\":2}";
+	static const char nul[] = "{\"type\":\"event\",\"text\":\"a\\u0000b\"}";
+	static const char badutf8[] = "{\"type\":\"ping\",\"x\":\"a\xff\"}";
+	static const char overlong[] = "{\"type\":\"ping\",\"x\":\"\xc0\xaf\"}";
+	static const char rawnul[] = "{\"type\":\"ping\",\"t\":1}\0";
+
+	frame_refused(dup, sizeof dup - 1, "duplicate");
+	frame_refused(nul, sizeof nul - 1, NULL);
+	frame_refused(badutf8, sizeof badutf8 - 1, NULL);
+	frame_refused(overlong, sizeof overlong - 1, NULL);
+	frame_refused(rawnul, sizeof rawnul, NULL);
+	frame_refused("", 0, NULL);
+	frame_refused("{\"type\":\"ping\"", 14, NULL);
+	frame_refused("[1,2]", 5, "object");
+	frame_refused("{\"t\":1}", 7, "type");
+	frame_refused("{\"type\":7}", 10, "type");
+	frame_refused("{\"type\":\"ping\"} trailing", 24, NULL);
+}
+
+static void
+parse_returns_unknown_types_for_the_caller_to_ignore(void **state)
+{
+	static const char text[] = "{\"type\":\"hologram\",\"x\":1}";
+	enum proto_type type = PROTO_EVENT;
+	char err[256] = "";
+	json_t *o = proto_parse(text, sizeof text - 1, &type, err, sizeof err);
+
+	assert_non_null(o);
+	assert_int_equal(type, PROTO_UNKNOWN);
+	assert_non_null(strstr(err, "type"));
+	json_decref(o);
+	assert_string_equal(proto_type_name(PROTO_CAUGHT_UP), "caught_up");
+}
+
+/* ---- incidents -------------------------------------------------------------- */
+
+static struct wr_incident *
+sample_incident(void)
+{
+	struct wr_incident *inc = xcalloc(1, sizeof *inc);
+
+	inc->id = 42;
+	inc->source = xstrdup("events-v2");
+	inc->key = xstrdup("dedup-\xe2\x98\x83");
+	inc->title = xstrdup("checkout latency \x1b[2J");
+	inc->service = xstrdup("checkout");
+	inc->severity = WR_SEV_ERROR;
+	inc->severity_raw = xstrdup("sev-2");
+	inc->state = WR_ST_ACKNOWLEDGED;
+	inc->ack_by = xstrdup("alice");
+	inc->ack_at = T0 + 100;
+	inc->assignee = xstrdup("bob");
+	inc->created = T0;
+	inc->updated = T0 + 100;
+	inc->last_seen = T0 + 90;
+	inc->n_alerts = 2;
+	inc->n_firing = 1;
+	inc->n_notes = 3;
+	return inc;
+}
+
+static void
+roundtrip_incident(const struct wr_incident *inc, int with_alerts)
+{
+	json_t *o = proto_incident_to_json(inc, with_alerts);
+	json_t *snap, *arr;
+	struct wr_incident *back;
+	char err[256] = "";
+	int64_t seq;
+	int last;
+
+	/* through a snapshot frame, as incidents travel */
+	assert_int_equal(json_array_append_new(arr = json_array(), o), 0);
+	snap = through_wire(proto_snapshot_to_json(77, arr, 1), PROTO_SNAPSHOT);
+	assert_int_equal(proto_snapshot_from_json(snap, &seq, &arr, &last, err,
+	    sizeof err), 0);
+	assert_int_equal(seq, 77);
+	assert_int_equal(last, 1);
+	assert_int_equal(json_array_size(arr), 1);
+	if (proto_incident_from_json(json_array_get(arr, 0), &back, err,
+	    sizeof err) != 0)
+		fail_msg("decode: %s", err);
+	json_decref(snap);
+	if (with_alerts) {
+		assert_incident_equal(inc, back);
+	} else {
+		assert_int_equal(back->alerts_len, 0);
+		back->alerts_len = inc->alerts_len;
+		back->alerts = inc->alerts;
+		assert_incident_equal(inc, back);
+		back->alerts = NULL;
+		back->alerts_len = 0;
+	}
+	wr_incident_free(back);
+}
+
+static void
+incident_round_trips_without_alerts(void **state)
+{
+	struct wr_incident *inc = sample_incident();
+	json_t *o;
+
+	roundtrip_incident(inc, 0);
+	o = proto_incident_to_json(inc, 0);
+	assert_null(json_object_get(o, "alerts"));
+	assert_null(json_object_get(o, "resolved_at"));
+	assert_string_equal(json_string_value(json_object_get(o, "state")),
+	    "acknowledged");
+	json_decref(o);
+	/* resolved, nothing optional set */
+	free(inc->ack_by);
+	free(inc->assignee);
+	free(inc->severity_raw);
+	inc->ack_by = inc->assignee = inc->severity_raw = NULL;
+	inc->ack_at = 0;
+	inc->state = WR_ST_RESOLVED;
+	inc->resolved_by = xstrdup("carol");
+	inc->resolved_at = T0 + 500;
+	roundtrip_incident(inc, 0);
+	wr_incident_free(inc);
+}
+
+static void
+incident_round_trips_with_alerts(void **state)
+{
+	struct wr_incident *inc = sample_incident();
+	struct wr_alert *a;
+
+	inc->alerts_cap = 2;
+	inc->alerts = xcalloc(2, sizeof *inc->alerts);
+	a = &inc->alerts[inc->alerts_len++];
+	a->fingerprint = xstrdup("aaaa");
+	a->starts = T0;
+	a->firing = 0;
+	a->ends = T0 + 50;
+	a->last_seen = T0 + 50;
+	wr_kvlist_add(&a->labels, "pod", "checkout-7f\x1b]52;c;eA==\x07");
+	a = &inc->alerts[inc->alerts_len++];
+	a->fingerprint = xstrdup("bbbb");
+	a->starts = T0 + 10;
+	a->firing = 1;
+	a->last_seen = T0 + 90;
+	wr_kvlist_add(&a->annotations, "summary", "p99 \xe2\x89\xa5 2s");
+	roundtrip_incident(inc, 1);
+	wr_incident_free(inc);
+}
+
+static void
+incident_decoder_refuses_bad_members(void **state)
+{
+	struct wr_incident *inc = sample_incident(), *back;
+	json_t *o = proto_incident_to_json(inc, 1);
+	char err[256];
+
+	json_object_set_new(o, "n_firing", json_integer(-1));
+	assert_int_equal(proto_incident_from_json(o, &back, err, sizeof err), -1);
+	assert_null(back);
+	assert_non_null(strstr(err, "n_firing"));
+	json_object_set_new(o, "n_firing", json_integer(1));
+	json_object_set_new(o, "alerts", json_pack("[{s:s}]", "fingerprint",
+	    "x"));
+	assert_int_equal(proto_incident_from_json(o, &back, err, sizeof err), -1);
+	assert_non_null(strstr(err, "alerts[0].starts"));
+	json_object_set_new(o, "alerts", json_array());
+	json_object_set_new(o, "state", json_string("on fire"));
+	assert_int_equal(proto_incident_from_json(o, &back, err, sizeof err), -1);
+	assert_non_null(strstr(err, "state"));
+	json_decref(o);
+	wr_incident_free(inc);
+}
+
+/* ---- hello, welcome, op, result --------------------------------------------- */
+
+static void
+hello_round_trips_with_and_without_resume_point(void **state)
+{
+	struct proto_hello h = { .user = "alice", .epoch = "9f3c0aa1b2c3d4e5",
+		.seq = 1234, .from_now = 1, .client = "warroom/0.1.0" }, b;
+	char err[256] = "";
+	json_t *o = through_wire(proto_hello_to_json(&h), PROTO_HELLO);
+
+	assert_int_equal(proto_hello_from_json(o, &b, err, sizeof err), 0);
+	json_decref(o);
+	assert_string_equal(b.user, "alice");
+	assert_string_equal(b.epoch, h.epoch);
+	assert_int_equal(b.seq, 1234);
+	assert_int_equal(b.from_now, 1);
+	assert_string_equal(b.client, "warroom/0.1.0");
+	proto_hello_free(&b);
+
+	/* nothing yet: epoch null (also for ""), seq 0 */
+	h.epoch = "";
+	h.seq = 0;
+	h.from_now = 0;
+	h.client = NULL;
+	o = proto_hello_to_json(&h);
+	assert_true(json_is_null(json_object_get(o, "epoch")));
+	o = through_wire(o, PROTO_HELLO);
+	assert_int_equal(proto_hello_from_json(o, &b, err, sizeof err), 0);
+	assert_null(b.epoch);
+	assert_int_equal(b.seq, 0);
+	assert_int_equal(b.from_now, 0);
+	assert_null(b.client);
+	proto_hello_free(&b);
+
+	/* a seq without an epoch is nonsense */
+	json_object_set_new(o, "seq", json_integer(5));
+	assert_int_equal(proto_hello_from_json(o, &b, err, sizeof err), -1);
+	assert_non_null(strstr(err, "seq"));
+	json_object_set_new(o, "seq", json_integer(0));
+	json_object_set_new(o, "user", json_string(""));
+	assert_int_equal(proto_hello_from_json(o, &b, err, sizeof err), -1);
+	assert_non_null(strstr(err, "user"));
+	json_decref(o);
+}
+
+static void
+welcome_round_trips(void **state)
+{
+	struct proto_welcome w = { .epoch = "9f3c0aa1b2c3d4e5", .head = 900,
+		.first = 1, .mode = "snapshot", .reason = "epoch changed",
+		.heartbeat_ms = 10000, .server = "warroomd/0.1.0",
+		.user = "alice", .token = "ops-console" }, b;
+	char err[256] = "";
+	json_t *o = through_wire(proto_welcome_to_json(&w), PROTO_WELCOME);
+
+	assert_int_equal(proto_welcome_from_json(o, &b, err, sizeof err), 0);
+	assert_string_equal(b.epoch, w.epoch);
+	assert_int_equal(b.head, 900);
+	assert_int_equal(b.first, 1);
+	assert_string_equal(b.mode, "snapshot");
+	assert_string_equal(b.reason, "epoch changed");
+	assert_int_equal(b.heartbeat_ms, 10000);
+	assert_string_equal(b.server, "warroomd/0.1.0");
+	assert_string_equal(b.user, "alice");
+	assert_string_equal(b.token, "ops-console");
+	proto_welcome_free(&b);
+
+	json_object_set_new(o, "mode", json_string("teleport"));
+	assert_int_equal(proto_welcome_from_json(o, &b, err, sizeof err), -1);
+	assert_non_null(strstr(err, "mode"));
+	json_object_set_new(o, "mode", json_string("live"));
+	json_object_set_new(o, "heartbeat_ms", json_integer(0));
+	assert_int_equal(proto_welcome_from_json(o, &b, err, sizeof err), -1);
+	assert_non_null(strstr(err, "heartbeat_ms"));
+	assert_null(b.epoch);
+	json_decref(o);
+}
+
+static void
+op_round_trips_for_every_kind(void **state)
+{
+	char id[33];
+	char err[256] = "";
+
+	assert_int_equal(proto_new_op_id(id), 0);
+	for (int k = WR_OP_ACK; k < WR_OP_KIND_COUNT; k++) {
+		struct proto_op op = { .op_id = id, .kind = (wr_op_kind)k,
+			.incident = 42, .epoch = "9f3c0aa1b2c3d4e5",
+			.actor = "alice" }, b;
+		json_t *o;
+
+		if (k == WR_OP_NOTE)
+			op.text = "looking \xe2\x80\x94 db-1 is at 97%";
+		else if (k == WR_OP_ASSIGN)
+			op.text = "bob";
+		o = through_wire(proto_op_to_json(&op), PROTO_OP);
+		if (proto_op_from_json(o, &b, err, sizeof err) != 0)
+			fail_msg("%s: %s", wr_op_kind_name(op.kind), err);
+		json_decref(o);
+		assert_string_equal(b.op_id, id);
+		assert_int_equal(b.kind, k);
+		assert_int_equal(b.incident, 42);
+		assert_string_equal(b.epoch, op.epoch);
+		assert_string_equal(b.actor, "alice");
+		assert_str0_equal(b.text, op.text);
+		proto_op_free(&b);
+	}
+}
+
+#define OP_HEAD "{\"type\":\"op\",\"op_id\":\"0123456789abcdef0123456789abcdef\","
+#define OP_TAIL "\"incident\":42,\"epoch\":\"9f\",\"actor\":\"alice\""
+
+static void
+op_decoder_refuses_unknown_ops_bad_ids_and_missing_text(void **state)
+{
+	char big[PROTO_MAX_NOTE + 200];
+	int n;
+
+	op_refused(OP_HEAD "\"op\":\"nuke\"," OP_TAIL "}", "op");
+	op_refused(OP_HEAD "\"op\":3," OP_TAIL "}", "op");
+	op_refused(OP_HEAD "\"op\":\"note\"," OP_TAIL "}", "text");
+	op_refused(OP_HEAD "\"op\":\"note\"," OP_TAIL ",\"text\":\"\"}",
+	    "text");
+	op_refused(OP_HEAD "\"op\":\"note\"," OP_TAIL ",\"text\":7}", "text");
+	op_refused(OP_HEAD "\"op\":\"assign\"," OP_TAIL "}", "text");
+	op_refused(OP_HEAD "\"op\":\"ack\",\"incident\":0,\"epoch\":\"9f\","
+	    "\"actor\":\"alice\"}", "incident");
+	op_refused(OP_HEAD "\"op\":\"ack\",\"incident\":\"42\",\"epoch\":\"9f\","
+	    "\"actor\":\"alice\"}", "incident");
+	op_refused(OP_HEAD "\"op\":\"ack\",\"incident\":42,\"epoch\":\"9f\","
+	    "\"actor\":\"\"}", "actor");
+	op_refused(OP_HEAD "\"op\":\"ack\",\"incident\":42,\"epoch\":\"9f\","
+	    "\"actor\":\"a123456789a123456789a123456789a123456789a123456789"
+	    "a123456789a12345\"}", "actor");
+	op_refused(OP_HEAD "\"op\":\"ack\",\"incident\":42,"
+	    "\"actor\":\"alice\"}", "epoch");
+
+	/* op ids: wrong case, too short, too long, not hex, not a string */
+	op_refused("{\"type\":\"op\",\"op_id\":\"0123456789ABCDEF0123456789abcdef\","
+	    "\"op\":\"ack\"," OP_TAIL "}", "op_id");
+	op_refused("{\"type\":\"op\",\"op_id\":\"0123456789abcdef0123456789abcde\","
+	    "\"op\":\"ack\"," OP_TAIL "}", "op_id");
+	op_refused("{\"type\":\"op\",\"op_id\":\"0123456789abcdef0123456789abcdef0\","
+	    "\"op\":\"ack\"," OP_TAIL "}", "op_id");
+	op_refused("{\"type\":\"op\",\"op_id\":\"0123456789abcdef0123456789abcdeg\","
+	    "\"op\":\"ack\"," OP_TAIL "}", "op_id");
+	op_refused("{\"type\":\"op\",\"op_id\":12,\"op\":\"ack\"," OP_TAIL "}",
+	    "op_id");
+
+	/* a note just over the limit, then one at it */
+	n = snprintf(big, sizeof big, OP_HEAD "\"op\":\"note\"," OP_TAIL
+	    ",\"text\":\"");
+	memset(big + n, 'x', PROTO_MAX_NOTE + 1);
+	strcpy(big + n + PROTO_MAX_NOTE + 1, "\"}");
+	op_refused(big, "text");
+	memmove(big + n + PROTO_MAX_NOTE, big + n + PROTO_MAX_NOTE + 1, 3);
+	{
+		enum proto_type type;
+		struct proto_op op;
+		char err[256];
+		json_t *o = proto_parse(big, strlen(big), &type, err, sizeof err);
+
+		assert_non_null(o);
+		assert_int_equal(proto_op_from_json(o, &op, err, sizeof err), 0);
+		assert_int_equal(strlen(op.text), PROTO_MAX_NOTE);
+		proto_op_free(&op);
+		json_decref(o);
+	}
+}
+
+static void
+result_round_trips_for_each_status(void **state)
+{
+	static const char id[] = "0123456789abcdef0123456789abcdef";
+	struct proto_result applied = { .op_id = (char *)id,
+		.status = "applied", .seq = 901 };
+	struct proto_result noop = { .op_id = (char *)id, .status = "noop" };
+	struct proto_result refused = { .op_id = (char *)id,
+		.status = "refused", .code = "epoch",
+		.reason = "incident 42 belongs to epoch 77aa" };
+	struct proto_result b;
+	char err[256] = "";
+	json_t *o;
+
+	o = through_wire(proto_result_to_json(&applied), PROTO_RESULT);
+	assert_int_equal(proto_result_from_json(o, &b, err, sizeof err), 0);
+	assert_string_equal(b.op_id, id);
+	assert_string_equal(b.status, "applied");
+	assert_int_equal(b.seq, 901);
+	assert_null(b.code);
+	proto_result_free(&b);
+	json_object_del(o, "seq");
+	assert_int_equal(proto_result_from_json(o, &b, err, sizeof err), -1);
+	assert_non_null(strstr(err, "seq"));
+	json_decref(o);
+
+	o = through_wire(proto_result_to_json(&noop), PROTO_RESULT);
+	assert_null(json_object_get(o, "seq"));
+	assert_int_equal(proto_result_from_json(o, &b, err, sizeof err), 0);
+	assert_string_equal(b.status, "noop");
+	assert_int_equal(b.seq, 0);
+	proto_result_free(&b);
+	json_decref(o);
+
+	o = through_wire(proto_result_to_json(&refused), PROTO_RESULT);
+	assert_int_equal(proto_result_from_json(o, &b, err, sizeof err), 0);
+	assert_string_equal(b.status, "refused");
+	assert_string_equal(b.code, "epoch");
+	assert_string_equal(b.reason, refused.reason);
+	proto_result_free(&b);
+	json_object_set_new(o, "status", json_string("maybe"));
+	assert_int_equal(proto_result_from_json(o, &b, err, sizeof err), -1);
+	assert_non_null(strstr(err, "status"));
+	json_decref(o);
+}
+
+static void
+small_messages_round_trip(void **state)
+{
+	const char *code, *reason, *op_id;
+	char err[256] = "";
+	int64_t v;
+	json_t *o;
+
+	o = through_wire(proto_caught_up_to_json(1234), PROTO_CAUGHT_UP);
+	assert_int_equal(proto_caught_up_from_json(o, &v, err, sizeof err), 0);
+	assert_int_equal(v, 1234);
+	json_decref(o);
+
+	o = through_wire(proto_ping_to_json("ping", T0), PROTO_PING);
+	assert_int_equal(proto_ping_from_json(o, &v, err, sizeof err), 0);
+	assert_int_equal(v, T0);
+	json_decref(o);
+	o = through_wire(proto_ping_to_json("pong", 5), PROTO_PONG);
+	assert_int_equal(proto_ping_from_json(o, &v, err, sizeof err), 0);
+	assert_int_equal(v, 5);
+	json_decref(o);
+
+	o = through_wire(proto_error_to_json(PROTO_ERR_UNKNOWN_INCIDENT,
+	    "no incident 99", "0123456789abcdef0123456789abcdef"), PROTO_ERROR);
+	assert_int_equal(proto_error_from_json(o, &code, &reason, &op_id, err,
+	    sizeof err), 0);
+	assert_string_equal(code, "unknown_incident");
+	assert_string_equal(reason, "no incident 99");
+	assert_string_equal(op_id, "0123456789abcdef0123456789abcdef");
+	json_decref(o);
+	o = through_wire(proto_error_to_json(PROTO_ERR_BAD_FRAME, "x", NULL),
+	    PROTO_ERROR);
+	assert_int_equal(proto_error_from_json(o, &code, &reason, &op_id, err,
+	    sizeof err), 0);
+	assert_null(op_id);
+	json_decref(o);
+
+	/* an empty snapshot (an empty log) is a snapshot at seq 0 */
+	o = through_wire(proto_snapshot_to_json(0, NULL, 1), PROTO_SNAPSHOT);
+	{
+		json_t *arr;
+		int last;
+
+		assert_int_equal(proto_snapshot_from_json(o, &v, &arr, &last,
+		    err, sizeof err), 0);
+		assert_int_equal(json_array_size(arr), 0);
+		json_object_set_new(o, "last", json_integer(1));
+		assert_int_equal(proto_snapshot_from_json(o, &v, &arr, &last,
+		    err, sizeof err), -1);
+		assert_non_null(strstr(err, "last"));
+	}
+	json_decref(o);
+}
+
+/* ---- op ids ------------------------------------------------------------------ */
+
+static void
+op_ids_are_32_lowercase_hex_and_differ(void **state)
+{
+	char a[33], b[33];
+
+	assert_int_equal(proto_new_op_id(a), 0);
+	assert_int_equal(proto_new_op_id(b), 0);
+	assert_int_equal(strlen(a), 32);
+	assert_int_equal(strspn(a, "0123456789abcdef"), 32);
+	assert_true(proto_op_id_valid(a));
+	assert_true(proto_op_id_valid(b));
+	assert_string_not_equal(a, b);
+
+	assert_false(proto_op_id_valid(NULL));
+	assert_false(proto_op_id_valid(""));
+	assert_false(proto_op_id_valid("0123456789abcdef0123456789abcdeF"));
+	assert_false(proto_op_id_valid("0123456789abcdef0123456789abcde"));
+	assert_false(proto_op_id_valid("0123456789abcdef0123456789abcdef "));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(event_triggered_round_trips),
+		cmocka_unit_test(event_alert_firing_keeps_hostile_labels_byte_exact),
+		cmocka_unit_test(event_alert_resolved_round_trips),
+		cmocka_unit_test(event_kinds_without_payload_round_trip),
+		cmocka_unit_test(event_note_and_assigned_round_trip),
+		cmocka_unit_test(event_optional_members_are_omitted_when_null),
+		cmocka_unit_test(event_encoder_replaces_invalid_utf8),
+		cmocka_unit_test(event_decoder_refuses_wrong_types_and_missing_members),
+		cmocka_unit_test(unknown_members_are_ignored),
+		cmocka_unit_test(parse_refuses_duplicate_keys_nul_and_invalid_utf8),
+		cmocka_unit_test(parse_returns_unknown_types_for_the_caller_to_ignore),
+		cmocka_unit_test(incident_round_trips_without_alerts),
+		cmocka_unit_test(incident_round_trips_with_alerts),
+		cmocka_unit_test(incident_decoder_refuses_bad_members),
+		cmocka_unit_test(hello_round_trips_with_and_without_resume_point),
+		cmocka_unit_test(welcome_round_trips),
+		cmocka_unit_test(op_round_trips_for_every_kind),
+		cmocka_unit_test(op_decoder_refuses_unknown_ops_bad_ids_and_missing_text),
+		cmocka_unit_test(result_round_trips_for_each_status),
+		cmocka_unit_test(small_messages_round_trip),
+		cmocka_unit_test(op_ids_are_32_lowercase_hex_and_differ),
+	};
+
+	return cmocka_run_group_tests_name("proto", tests, NULL, NULL);
+}
