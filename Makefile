@@ -12,7 +12,7 @@ DESTDIR  ?=
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-CFLAGS_STD = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS_STD = -std=c11 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter
 
@@ -25,7 +25,7 @@ SAN       =
 endif
 
 PKGS     = ncursesw libwebsockets sqlite3 jansson
-LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LIBS_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
 LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lncursesw -ltinfo -lwebsockets -lsqlite3 -ljansson)
 CMOCKA_LDLIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 

@@ -95,7 +95,6 @@ wr_room_find_key(const struct wr_room *r, const char *source, const char *key)
 	char *k = key_of(source, key);
 	int64_t id;
 	int found = wr_strmap_get(r->by_key, k, &id);
-
 	struct wr_incident *inc;
 
 	free(k);

@@ -13,7 +13,9 @@
  * setlocale(LC_ALL, "") with a UTF-8 locale (the tests use "C.UTF-8").
  * In any other locale the output stays safe, only more of it is tokens.
  */
+#ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700
+#endif
 
 #include <limits.h>
 #include <stdint.h>

@@ -98,7 +98,8 @@ void store_stmt_done(sqlite3_stmt *st);
 /* Bind helpers: SQLITE_OK (0) or an error code, so they chain with ||.
  * Text is bound SQLITE_STATIC: the caller resets before freeing it. */
 int store_bind_i64(sqlite3_stmt *st, int i, int64_t v);
-int store_bind_text(sqlite3_stmt *st, int i, const char *v);	/* NULL: null */
+/* NULL binds SQL NULL. */
+int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 
 /* Column i as a malloc'd string, NULL for SQL NULL. */
 char *store_col_str(sqlite3_stmt *st, int i);

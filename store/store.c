@@ -536,7 +536,8 @@ migrate(struct wr_store *s, char **cause)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}
-		if (store_meta_set(s, "role", role_name(s->role), cause) == -1 ||
+		if (store_meta_set(s, "role", role_name(s->role),
+		    cause) == -1 ||
 		    store_meta_set(s, "epoch", epoch, cause) == -1 ||
 		    store_meta_set(s, "cursor", "0", cause) == -1) {
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -597,8 +598,9 @@ store_open(const char *path, enum wr_store_role role, struct wr_store **out,
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	s->role = role;
-	rc = sqlite3_open_v2(path, &s->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/* NOMUTEX: a store belongs to one thread (DESIGN.md: one loop). */
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		open_fail(s, cause, rc);
 		goto fail;
@@ -660,7 +662,7 @@ store_first_seq(struct wr_store *s)
 	if (st == NULL)
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		first = sqlite3_column_int64(st, 0);	/* NULL reads as 0 */
+		first = sqlite3_column_int64(st, 0);	/* NULL: 0 */
 	store_stmt_done(st);
 	return first;
 }

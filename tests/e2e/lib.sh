@@ -1,0 +1,104 @@
+# Shared helpers for the end-to-end tests: a scratch directory, free ports,
+# a real warroomd on loopback, and small assertions.  Sourced, not run.
+set -u
+BUILD=${WR_BUILD:-build}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WARROOMD="$ROOT/$BUILD/warroomd"
+WARROOM="$ROOT/$BUILD/warroom"
+FIX="$ROOT/tests/fixtures"
+T=$(mktemp -d /tmp/warroom-e2e.XXXXXX)
+PIDS=""
+FAILS=0
+CHECKS=0
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	if [ "$FAILS" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T"; else echo "  (kept $T)"; fi
+}
+trap cleanup EXIT
+
+free_port() {
+	python3 - <<'PY' 2>/dev/null || echo $((20000 + $$ % 20000))
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+PY
+}
+
+ok() { CHECKS=$((CHECKS + 1)); echo "  ok   $1"; }
+fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "  FAIL $1"; }
+check() { # check NAME COMMAND...
+	name=$1; shift
+	if "$@"; then ok "$name"; else fail "$name"; fi
+}
+eq() { # eq NAME GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
+}
+finish() {
+	echo "  $CHECKS checks, $FAILS failed"
+	[ "$FAILS" -eq 0 ]
+}
+
+# A token file with a console+ingest token, an ingest-only token for
+# Alertmanager, and a second console token.
+make_tokens() {
+	TOK_OPS=ops0123456789abcdef0123456789
+	TOK_AM=am0123456789abcdef0123456789
+	TOK_BOB=bob0123456789abcdef012345678
+	cat > "$T/tokens" <<EOT
+# name token roles
+ops $TOK_OPS console,ingest
+am $TOK_AM ingest
+bob $TOK_BOB console
+EOT
+	chmod 600 "$T/tokens"
+	printf '%s\n' "$TOK_OPS" > "$T/ops.token"
+	printf '%s\n' "$TOK_BOB" > "$T/bob.token"
+	chmod 600 "$T/ops.token" "$T/bob.token"
+}
+
+# start_relay [extra args]: sets PORT, RELAY_PID, URL, FEED
+start_relay() {
+	PORT=${PORT:-$(free_port)}
+	URL="http://127.0.0.1:$PORT"
+	FEED="ws://127.0.0.1:$PORT/feed"
+	"$WARROOMD" --listen "127.0.0.1:$PORT" --db "$T/relay.db" \
+	    --tokens "$T/tokens" --heartbeat 1000 "$@" >>"$T/relay.log" 2>&1 &
+	RELAY_PID=$!
+	PIDS="$PIDS $RELAY_PID"
+	for _ in $(seq 1 100); do
+		curl -fs "$URL/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	echo "relay did not start:"; cat "$T/relay.log"
+	return 1
+}
+
+stop_relay() {
+	kill "-${1:-TERM}" "$RELAY_PID" 2>/dev/null
+	wait "$RELAY_PID" 2>/dev/null
+}
+
+post() { # post PATH FILE [TOKEN] -> prints the HTTP code, body in $T/body
+	curl -s -o "$T/body" -w '%{http_code}' -X POST \
+	    -H "Authorization: Bearer ${3:-$TOK_AM}" \
+	    -H 'Content-Type: application/json' \
+	    --data-binary @"$2" "$URL$1"
+}
+
+head_seq() {
+	curl -fs "$URL/healthz" | sed -n 's/.*"head":\([0-9]*\).*/\1/p'
+}
+
+# wait_for FILE PATTERN [TRIES]: wait until grep finds PATTERN in FILE
+wait_for() {
+	for _ in $(seq 1 "${3:-100}"); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -1,0 +1,68 @@
+#!/bin/sh
+# The relay's HTTP side, as a sender sees it: real posts with curl against a
+# real warroomd on loopback.  Each refusal must leave the log as it was.
+. "$(dirname "$0")/lib.sh"
+echo "relay: HTTP ingest, auth, limits, duplicates"
+make_tokens
+start_relay --body-limit 65536 || exit 1
+
+eq "healthz answers without a token" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")" 200
+eq "a fresh log is empty" "$(head_seq)" 0
+
+eq "alertmanager delivery is accepted" "$(post /hooks/alertmanager "$FIX/alertmanager/single-warning.json")" 200
+h1=$(head_seq)
+eq "it made two events (triggered, alert firing)" "$h1" 2
+
+eq "the same delivery again is accepted" "$(post /hooks/alertmanager "$FIX/alertmanager/single-warning.json")" 200
+eq "a duplicate delivery leaves the log as it was" "$(head_seq)" "$h1"
+
+eq "no token: 401" "$(curl -s -o "$T/body" -w '%{http_code}' -X POST --data-binary @"$FIX/alertmanager/single-warning.json" "$URL/hooks/alertmanager")" 401
+eq "a wrong token: 401" "$(post /hooks/alertmanager "$FIX/alertmanager/storm-40-firing.json" wrongtoken0123456789)" 401
+eq "a console-only token cannot ingest: 401" "$(post /hooks/alertmanager "$FIX/alertmanager/storm-40-firing.json" "$TOK_BOB")" 401
+eq "refused tokens leave the log as it was" "$(head_seq)" "$h1"
+
+printf '{"alerts": [' > "$T/bad.json"
+eq "malformed JSON: 400" "$(post /hooks/alertmanager "$T/bad.json")" 400
+check "the 400 says why" grep -q "invalid JSON" "$T/body"
+printf '{"version":"4","groupKey":"{}:{a=\\"\377\\"}","alerts":[]}' > "$T/badutf8.json"
+eq "invalid UTF-8: 400" "$(post /hooks/alertmanager "$T/badutf8.json")" 400
+check "the 400 names UTF-8" grep -qi "utf-8" "$T/body"
+printf '{"version":"4","groupKey":"k","groupKey":"k2","alerts":[]}' > "$T/dup.json"
+eq "duplicate keys: 400" "$(post /hooks/alertmanager "$T/dup.json")" 400
+printf '{"version":"4","groupKey":"k","alerts":[{"status":"firing","labels":{"a":"x\\u0000y"},"annotations":{},"startsAt":"2026-11-27T15:57:08Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f1"}]}' > "$T/nul.json"
+eq "a NUL in a string: 400" "$(post /hooks/alertmanager "$T/nul.json")" 400
+printf '{"version":"4","groupKey":"k","alerts":"nope"}' > "$T/type.json"
+eq "wrong types: 400" "$(post /hooks/alertmanager "$T/type.json")" 400
+head -c 200000 /dev/zero | tr '\0' ' ' > "$T/big.json"
+eq "a body over the limit: 413" "$(post /hooks/alertmanager "$T/big.json")" 413
+eq "refused bodies leave the log as it was" "$(head_seq)" "$h1"
+
+eq "events v2 trigger: 202" "$(post /v2/enqueue "$FIX/pagerduty-events-v2/trigger.json")" 202
+check "the answer carries the dedup key" grep -q '"dedup_key":"payments-db-replication-lag"' "$T/body"
+eq "events v2 trigger without dedup key: 202" "$(post /v2/enqueue "$FIX/pagerduty-events-v2/trigger-no-dedup-key.json")" 202
+check "a dedup key is made and returned" grep -Eq '"dedup_key":"[0-9a-f]{32}"' "$T/body"
+printf '{"routing_key":"x","event_action":"explode"}' > "$T/ev-bad.json"
+eq "events v2 nonsense: 400" "$(post /v2/enqueue "$T/ev-bad.json")" 400
+check "the 400 has the PagerDuty shape" grep -q '"status":"invalid event"' "$T/body"
+
+eq "hostile text is accepted and stored as sent" "$(post /hooks/alertmanager "$FIX/hostile/alertmanager-hostile.json")" 200
+eq "unknown path: 404" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/nope")" 404
+curl -s "$URL/metrics" > "$T/metrics"
+check "metrics count requests by endpoint and code" grep -q 'warroom_http_requests_total{endpoint="/hooks/alertmanager",code="401"} 3' "$T/metrics"
+check "metrics count ingested events" grep -q 'warroom_events_ingested_total{source="alertmanager"}' "$T/metrics"
+check "metrics have the commit histogram" grep -q 'warroom_commit_seconds_bucket{le="+Inf"}' "$T/metrics"
+
+# the relay refuses to start without tokens, and with a readable token file
+"$WARROOMD" --listen 127.0.0.1:1 --db "$T/x.db" >"$T/noauth.out" 2>&1
+eq "no --tokens and no --no-auth: refuses to start (64)" "$?" 64
+chmod 644 "$T/tokens"
+"$WARROOMD" --listen 127.0.0.1:1 --db "$T/x.db" --tokens "$T/tokens" >"$T/mode.out" 2>&1
+check "a token file others can read is refused" grep -q "chmod 600" "$T/mode.out"
+chmod 600 "$T/tokens"
+
+h=$(head_seq)
+stop_relay TERM
+check "SIGTERM stops the relay cleanly" grep -q "stopped at seq $h" "$T/relay.log"
+start_relay || exit 1
+eq "after a restart the log is all there" "$(head_seq)" "$h"
+finish

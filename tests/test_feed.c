@@ -1,0 +1,654 @@
+/*
+ * test_feed.c: cmocka tests for net/feed: the console's side of the feed,
+ * run against a scripted relay served from the same lws_context (as
+ * --demo runs the real one), over a real loopback socket.
+ *
+ * The scripted relay answers each connection from a per-test script: what
+ * it welcomes with and which frames follow.  The tests assert what a
+ * console would show: which events reached the hooks (in order, none
+ * twice), what the hello said when resuming, what the outbox says on disk,
+ * and the status after a refused token.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libwebsockets.h>
+
+#include "core/timefmt.h"
+#include "core/util.h"
+#include "net/feed.h"
+#include "net/proto.h"
+#include "store/store.h"
+
+#define T0 "2026-11-27T15:57:08.771Z"
+#define EPOCH "feedfacefeedface"
+#define MAXQ 64
+
+/* ---- the scripted relay ----------------------------------------------- */
+
+struct srv_conn {
+	char *q[MAXQ];
+	int nq, next;
+	int n;			/* which connection this is, from 1 */
+};
+
+struct srv {
+	int connections;
+	int64_t hello_seq[8];
+	int hello_from_now[8];
+	char *hello_epoch[8];
+	int ops_seen;
+	char last_op_id[33];
+	char ops_order[8][33];
+	/* what each connection sends after the hello */
+	void (*script)(struct srv *s, struct srv_conn *c, int64_t seq);
+	const char *want_token;	/* NULL: any */
+};
+
+static struct srv srv;
+
+static void
+srv_push(struct srv_conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	assert_true(c->nq < MAXQ);
+	c->q[c->nq++] = s;
+}
+
+static void
+srv_welcome(struct srv_conn *c, int64_t head, const char *mode)
+{
+	srv_push(c, "{\"type\":\"welcome\",\"epoch\":\"" EPOCH "\",\"head\":%lld,"
+	    "\"first\":1,\"mode\":\"%s\",\"reason\":%s,\"heartbeat_ms\":10000,"
+	    "\"server\":\"scripted\",\"user\":\"u\",\"token\":null}",
+	    (long long)head, mode, strcmp(mode, "snapshot") == 0 ?
+	    "\"past retention\"" : "null");
+}
+
+/* Event seq n of the scripted log: odd ones trigger incident (n+1)/2, even
+ * ones acknowledge it. */
+static void
+srv_event(struct srv_conn *c, int64_t n, const char *op_id)
+{
+	int64_t inc = (n + 1) / 2;
+
+	if (n % 2)
+		srv_push(c, "{\"type\":\"event\",\"seq\":%lld,\"kind\":\"triggered\","
+		    "\"incident\":%lld,\"time\":\"" T0 "\",\"actor\":\"am\","
+		    "\"source\":\"am\",\"key\":\"k%lld\",\"title\":\"t%lld\","
+		    "\"service\":\"svc\",\"severity\":\"critical\"}",
+		    (long long)n, (long long)inc, (long long)inc,
+		    (long long)inc);
+	else
+		srv_push(c, "{\"type\":\"event\",\"seq\":%lld,"
+		    "\"kind\":\"acknowledged\",\"incident\":%lld,\"time\":\""
+		    T0 "\",\"actor\":\"alice\"%s%s%s}", (long long)n,
+		    (long long)inc, op_id ? ",\"op_id\":\"" : "",
+		    op_id ? op_id : "", op_id ? "\"" : "");
+}
+
+static int
+srv_http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	char auth[128];
+
+	if (reason == LWS_CALLBACK_HTTP_CONFIRM_UPGRADE && srv.want_token) {
+		char want[128];
+
+		snprintf(want, sizeof want, "Bearer %s", srv.want_token);
+		if (lws_hdr_copy(wsi, auth, sizeof auth,
+		    WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
+		    strcmp(auth, want) != 0) {
+			srv.connections++;
+			lws_return_http_status(wsi, 401, "bad token");
+			return 1;
+		}
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+static int
+srv_ws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct srv_conn *c = user;
+	enum proto_type type;
+	char err[256];
+	json_t *o;
+
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		memset(c, 0, sizeof *c);
+		c->n = ++srv.connections;
+		break;
+	case LWS_CALLBACK_RECEIVE:
+		o = proto_parse(in, len, &type, err, sizeof err);
+		assert_non_null(o);
+		if (type == PROTO_HELLO) {
+			struct proto_hello h;
+
+			assert_int_equal(proto_hello_from_json(o, &h, err,
+			    sizeof err), 0);
+			if (c->n <= 8) {
+				srv.hello_seq[c->n - 1] = h.seq;
+				srv.hello_from_now[c->n - 1] = h.from_now;
+				srv.hello_epoch[c->n - 1] = xstrdup0(h.epoch);
+			}
+			srv.script(&srv, c, h.seq);
+			proto_hello_free(&h);
+		} else if (type == PROTO_OP) {
+			struct proto_op op;
+
+			assert_int_equal(proto_op_from_json(o, &op, err,
+			    sizeof err), 0);
+			assert_string_equal(op.epoch, EPOCH);
+			if (srv.ops_seen < 8)
+				util_strlcpy(srv.ops_order[srv.ops_seen],
+				    op.op_id, 33);
+			srv.ops_seen++;
+			util_strlcpy(srv.last_op_id, op.op_id, 33);
+			/* The first op is applied as event 2 (its event
+			 * carries the op id), the second is a noop. */
+			if (srv.ops_seen == 1)
+				srv_event(c, 2, op.op_id);
+			else
+				srv_push(c, "{\"type\":\"result\",\"op_id\":\"%s\","
+				    "\"status\":\"noop\",\"seq\":0}", op.op_id);
+			proto_op_free(&op);
+		}
+		json_decref(o);
+		lws_callback_on_writable(wsi);
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (c->next < c->nq) {
+			size_t n = strlen(c->q[c->next]);
+			unsigned char *buf = xmalloc(LWS_PRE + n);
+
+			memcpy(buf + LWS_PRE, c->q[c->next], n);
+			if (lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT) <
+			    (int)n) {
+				free(buf);
+				return -1;
+			}
+			free(buf);
+			free(c->q[c->next]);
+			c->q[c->next++] = NULL;
+			if (c->next < c->nq)
+				lws_callback_on_writable(wsi);
+		}
+		break;
+	case LWS_CALLBACK_CLOSED:
+		for (int i = c->next; i < c->nq; i++)
+			free(c->q[i]);
+		c->nq = c->next = 0;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct lws_protocols srv_protocols[] = {
+	{ "http", srv_http_cb, 0, 0, 0, NULL, 0 },
+	{ WR_PROTO_NAME, srv_ws_cb, sizeof(struct srv_conn), 4096, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+/* ---- the console side ------------------------------------------------- */
+
+struct seen {
+	int64_t applied[64];
+	int n_applied;
+	int caught_up;
+	int64_t caught_up_seq;
+	int snapshots;
+	int64_t snapshot_seq;
+	enum feed_state state;
+	int results;
+	char result_status[16];
+	char result_op[33];
+};
+
+static void
+on_status(void *ud, enum feed_state st, const char *detail)
+{
+	((struct seen *)ud)->state = st;
+}
+
+static void
+on_applied(void *ud, const struct wr_event *ev, size_t n)
+{
+	struct seen *s = ud;
+
+	for (size_t i = 0; i < n && s->n_applied < 64; i++)
+		s->applied[s->n_applied++] = ev[i].seq;
+}
+
+static void
+on_snapshot(void *ud, int64_t seq, const char *reason)
+{
+	struct seen *s = ud;
+
+	s->snapshots++;
+	s->snapshot_seq = seq;
+}
+
+static void
+on_result(void *ud, const char *op_id, const char *status, int64_t seq,
+    const char *reason)
+{
+	struct seen *s = ud;
+
+	s->results++;
+	util_strlcpy(s->result_status, status, sizeof s->result_status);
+	util_strlcpy(s->result_op, op_id, sizeof s->result_op);
+}
+
+static void
+on_caught_up(void *ud, int64_t seq)
+{
+	struct seen *s = ud;
+
+	s->caught_up++;
+	s->caught_up_seq = seq;
+}
+
+static const struct feed_hooks hooks = {
+	on_status, on_applied, on_snapshot, on_result, on_caught_up
+};
+
+struct rig {
+	struct lws_context *ctx;
+	struct lws_vhost *srv_vh;
+	int port;
+	struct wr_room room;
+	struct wr_store *store;
+	char dir[64];
+	struct feed *feed;
+	struct seen seen;
+	lws_sorted_usec_list_t tick;
+};
+
+static void
+rig_tick(lws_sorted_usec_list_t *sul)
+{
+	struct rig *r = lws_container_of(sul, struct rig, tick);
+
+	lws_sul_schedule(r->ctx, 0, &r->tick, rig_tick, 20000);
+}
+
+static void
+rig_open(struct rig *r, const char *token, int with_store)
+{
+	struct lws_context_creation_info info;
+	struct feed_cfg cfg;
+	char url[64], *cause = NULL;
+
+	memset(r, 0, sizeof *r);
+	feed_log_open(getenv("TEST_FEED_LOG"), 1, &cause);
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.options = feed_context_options() |
+	    LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.fd_limit_per_thread = 64;
+	r->ctx = lws_create_context(&info);
+	assert_non_null(r->ctx);
+	memset(&info, 0, sizeof info);
+	info.port = 0;		/* any free port */
+	info.iface = "127.0.0.1";
+	info.protocols = srv_protocols;
+	info.vhost_name = "scripted-relay";
+	r->srv_vh = lws_create_vhost(r->ctx, &info);
+	assert_non_null(r->srv_vh);
+	r->port = lws_get_vhost_listen_port(r->srv_vh);
+	assert_true(r->port > 0);
+
+	wr_room_init(&r->room, 0);
+	if (with_store) {
+		snprintf(r->dir, sizeof r->dir, "/tmp/test_feed.XXXXXX");
+		assert_non_null(mkdtemp(r->dir));
+		char *path = xasprintf("%s/console.db", r->dir);
+		assert_int_equal(store_open(path, WR_STORE_CONSOLE, &r->store,
+		    &cause), 0);
+		free(path);
+		assert_int_equal(store_load_room(r->store, &r->room, &cause),
+		    0);
+	}
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/feed", r->port);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.url = url;
+	cfg.token = token;
+	cfg.user = "alice";
+	cfg.backoff_start_ms = 20;
+	cfg.backoff_cap_ms = 100;
+	r->feed = feed_new(r->ctx, &cfg, r->store, &r->room, &hooks, &r->seen,
+	    &cause);
+	assert_non_null(r->feed);
+	lws_sul_schedule(r->ctx, 0, &r->tick, rig_tick, 20000);
+}
+
+static void
+rig_run(struct rig *r, int ms, int (*until)(struct rig *))
+{
+	int64_t end = wr_mono_ms() + ms;
+
+	while (wr_mono_ms() < end && (until == NULL || !until(r)))
+		lws_service(r->ctx, 0);
+}
+
+static void
+rig_close(struct rig *r)
+{
+	feed_free(r->feed);
+	lws_sul_cancel(&r->tick);
+	lws_context_destroy(r->ctx);
+	wr_room_free(&r->room);
+	if (r->store != NULL) {
+		char *cmd = xasprintf("rm -rf '%s'", r->dir);
+
+		store_close(r->store);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", r->dir);
+		free(cmd);
+	}
+	for (int i = 0; i < 8; i++) {
+		free(srv.hello_epoch[i]);
+		srv.hello_epoch[i] = NULL;
+	}
+	feed_log_close();
+}
+
+/* ---- scripts ---------------------------------------------------------- */
+
+/* First connection: events 1, 2, then 4 (a gap).  Later ones replay what
+ * the hello asks for, up to 4. */
+static void
+script_gap(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 4, "replay");
+	if (c->n == 1) {
+		srv_event(c, 1, NULL);
+		srv_event(c, 2, NULL);
+		srv_event(c, 4, NULL);
+		return;
+	}
+	for (int64_t n = seq + 1; n <= 4; n++)
+		srv_event(c, n, NULL);
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":4}");
+}
+
+static int
+until_caught_up(struct rig *r)
+{
+	return r->seen.caught_up > 0;
+}
+
+static void
+test_feed_resumes_after_a_gap_without_duplicates(void **state)
+{
+	struct rig r;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_gap;
+	rig_open(&r, NULL, 0);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_caught_up);
+
+	assert_int_equal(r.seen.caught_up, 1);
+	assert_int_equal(r.seen.caught_up_seq, 4);
+	assert_int_equal(srv.connections, 2);
+	/* The resume asks for what comes after the last committed seq. */
+	assert_int_equal(srv.hello_seq[0], 0);
+	assert_null(srv.hello_epoch[0]);
+	assert_int_equal(srv.hello_seq[1], 2);
+	assert_string_equal(srv.hello_epoch[1], EPOCH);
+	assert_int_equal(r.seen.n_applied, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(r.seen.applied[i], i + 1);
+	assert_int_equal(r.seen.state, FEED_LIVE);
+	assert_non_null(wr_room_get(&r.room, 2));
+	assert_int_equal(wr_room_get(&r.room, 1)->state, WR_ST_ACKNOWLEDGED);
+	rig_close(&r);
+}
+
+static void
+script_live(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 3, "replay");
+	for (int64_t n = seq + 1; n <= 3; n++)
+		srv_event(c, n, NULL);
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":3}");
+}
+
+static int
+until_token_refused(struct rig *r)
+{
+	return r->seen.state == FEED_TOKEN_REFUSED;
+}
+
+static void
+test_feed_stops_retrying_when_the_token_is_refused(void **state)
+{
+	struct rig r;
+	struct feed_status st;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_live;
+	srv.want_token = "right-token";
+	rig_open(&r, "wrong-token", 0);
+	feed_start(r.feed);
+	rig_run(&r, 3000, until_token_refused);
+	assert_int_equal(r.seen.state, FEED_TOKEN_REFUSED);
+	/* Well past a few back-off periods: nobody knocks again. */
+	rig_run(&r, 400, NULL);
+	assert_int_equal(srv.connections, 1);
+	feed_status(r.feed, &st);
+	assert_int_equal(st.state, FEED_TOKEN_REFUSED);
+	assert_non_null(strstr(st.detail, "refused the token"));
+
+	/* With the right token the same feed connects. */
+	feed_set_token(r.feed, "right-token");
+	feed_start(r.feed);
+	rig_run(&r, 3000, until_caught_up);
+	assert_int_equal(r.seen.caught_up_seq, 3);
+	rig_close(&r);
+}
+
+static int
+until_two_results(struct rig *r)
+{
+	return r->seen.results >= 2;
+}
+
+static void
+script_outbox(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 1, "replay");
+	for (int64_t n = seq + 1; n <= 1; n++)
+		srv_event(c, n, NULL);
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":1}");
+}
+
+static void
+test_feed_sends_queued_ops_in_order_and_settles_them(void **state)
+{
+	struct rig r;
+	struct wr_outbox_op op, *ops = NULL;
+	size_t n = 0;
+	char ids[2][33], *cause = NULL;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_outbox;
+	rig_open(&r, NULL, 1);
+	/* Two acks made offline, before this store ever met a relay. */
+	for (int i = 0; i < 2; i++) {
+		memset(&op, 0, sizeof op);
+		assert_int_equal(proto_new_op_id(op.op_id), 0);
+		memcpy(ids[i], op.op_id, 33);
+		op.kind = WR_OP_ACK;
+		op.incident = 1;
+		op.epoch = "";
+		op.actor = "alice";
+		op.created = wr_now_ms();
+		assert_int_equal(store_outbox_add(r.store, &op, &cause), 0);
+	}
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_two_results);
+
+	assert_int_equal(srv.ops_seen, 2);
+	assert_string_equal(srv.ops_order[0], ids[0]);
+	assert_string_equal(srv.ops_order[1], ids[1]);
+	/* The first was settled by its event, the second by a noop. */
+	assert_int_equal(r.seen.n_applied, 2);
+	assert_int_equal(r.seen.applied[1], 2);
+	assert_string_equal(r.seen.result_status, "noop");
+	assert_int_equal(store_outbox_list(r.store, 0, &ops, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(ops[i].state, WR_OUTBOX_DONE);
+		assert_true(ops[i].attempts >= 1);
+	}
+	assert_int_equal(ops[0].seq, 2);
+	wr_outbox_ops_free(ops, n);
+	/* The event and the cursor are on disk. */
+	assert_int_equal(store_last_seq(r.store), 2);
+	assert_string_equal(store_epoch(r.store), EPOCH);
+	rig_close(&r);
+}
+
+static void
+script_snapshot(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 9, "snapshot");
+	srv_push(c, "{\"type\":\"snapshot\",\"seq\":9,\"incidents\":[{\"id\":4,"
+	    "\"source\":\"am\",\"key\":\"k4\",\"title\":\"four\",\"service\":"
+	    "\"svc\",\"severity\":\"info\",\"state\":\"triggered\",\"created\":"
+	    "\"" T0 "\",\"updated\":\"" T0 "\",\"last_seen\":\"" T0 "\","
+	    "\"n_alerts\":0,\"n_firing\":0,\"n_notes\":0}],\"last\":false}");
+	srv_push(c, "{\"type\":\"snapshot\",\"seq\":9,\"incidents\":[{\"id\":5,"
+	    "\"source\":\"am\",\"key\":\"k5\",\"title\":\"five\",\"service\":"
+	    "\"svc\",\"severity\":\"info\",\"state\":\"resolved\",\"created\":"
+	    "\"" T0 "\",\"updated\":\"" T0 "\",\"last_seen\":\"" T0 "\","
+	    "\"n_alerts\":0,\"n_firing\":0,\"n_notes\":0}],\"last\":true}");
+	srv_event(c, 10, NULL);	/* acknowledges 5, which is resolved */
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":10}");
+}
+
+static int
+until_seq_10(struct rig *r)
+{
+	return r->seen.n_applied > 0;
+}
+
+static void
+test_feed_snapshot_replaces_the_copy(void **state)
+{
+	struct rig r;
+	struct wr_room loaded;
+	char *cause = NULL;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_snapshot;
+	rig_open(&r, NULL, 1);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_seq_10);
+
+	assert_int_equal(r.seen.snapshots, 1);
+	assert_int_equal(r.seen.snapshot_seq, 9);
+	assert_int_equal(r.room.n_incidents, 2);
+	assert_non_null(wr_room_get(&r.room, 4));
+	assert_null(wr_room_get(&r.room, 1));
+	/* Event 10 acknowledges a resolved incident: the room refuses it,
+	 * the feed keeps its place. */
+	assert_int_equal(r.room.last_seq, 10);
+	rig_run(&r, 100, NULL);
+	/* What is on disk loads back into the same room. */
+	wr_room_init(&loaded, 0);
+	assert_int_equal(store_load_room(r.store, &loaded, &cause), 0);
+	assert_int_equal(loaded.n_incidents, 2);
+	assert_int_equal(store_last_seq(r.store), 10);
+	wr_room_free(&loaded);
+	rig_close(&r);
+}
+
+static void
+test_feed_url_parse(void **state)
+{
+	struct feed_url u;
+	char err[256];
+
+	assert_int_equal(feed_url_parse("ws://127.0.0.1:8470/feed", &u, err,
+	    sizeof err), 0);
+	assert_string_equal(u.host, "127.0.0.1");
+	assert_int_equal(u.port, 8470);
+	assert_string_equal(u.path, "/feed");
+	assert_int_equal(u.tls, 0);
+
+	assert_int_equal(feed_url_parse("wss://relay.example", &u, err,
+	    sizeof err), 0);
+	assert_int_equal(u.tls, 1);
+	assert_int_equal(u.port, 443);
+	assert_string_equal(u.path, "/feed");
+
+	assert_int_equal(feed_url_parse("ws://[::1]:9000/x/feed?a=1", &u, err,
+	    sizeof err), 0);
+	assert_string_equal(u.host, "::1");
+	assert_int_equal(u.ipv6, 1);
+	assert_int_equal(u.port, 9000);
+	assert_string_equal(u.path, "/x/feed?a=1");
+
+	assert_int_equal(feed_url_parse("ws://[::1]/", &u, err, sizeof err), 0);
+	assert_int_equal(u.port, 80);
+	assert_string_equal(u.path, "/");
+
+	assert_int_equal(feed_url_parse("http://h/feed", &u, err, sizeof err),
+	    -1);
+	assert_int_equal(feed_url_parse("ws://user:tok@h/feed", &u, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "token-file"));
+	assert_int_equal(feed_url_parse("ws://h:0/feed", &u, err, sizeof err),
+	    -1);
+	assert_int_equal(feed_url_parse("ws://h:70000/feed", &u, err,
+	    sizeof err), -1);
+	assert_int_equal(feed_url_parse("ws://h:/feed", &u, err, sizeof err),
+	    -1);
+	assert_int_equal(feed_url_parse("ws:///feed", &u, err, sizeof err), -1);
+	assert_int_equal(feed_url_parse("ws://[::1/feed", &u, err, sizeof err),
+	    -1);
+	assert_int_equal(feed_url_parse("ws://h/fe ed", &u, err, sizeof err),
+	    -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_feed_url_parse),
+		cmocka_unit_test(test_feed_resumes_after_a_gap_without_duplicates),
+		cmocka_unit_test(test_feed_stops_retrying_when_the_token_is_refused),
+		cmocka_unit_test(test_feed_sends_queued_ops_in_order_and_settles_them),
+		cmocka_unit_test(test_feed_snapshot_replaces_the_copy),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1201 @@
+/*
+ * test_store.c: cmocka tests for store/, the only module that speaks SQL.
+ * They pin down what is on disk: the schema and its versions, the refusal
+ * of files that are not ours (another application, a newer warroom, the
+ * other role), the modes of the file and its directory, that every event
+ * reads back exactly as written, that a batch is all or nothing, and the
+ * console's outbox.  Every test works in its own mkdtemp directory under
+ * /tmp, removed afterwards.
+ */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700	/* nftw */
+#endif
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "core/model.h"
+#include "core/room.h"
+#include "core/util.h"
+#include "store/store.h"
+#include "store/store-int.h"	/* the connection, for the sync test */
+
+/* ---- helpers ------------------------------------------------------------- */
+
+struct fx {
+	char dir[64];
+	char *path;		/* DIR/sub/dir/relay.db: parents to create */
+};
+
+static int
+rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(p);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *fx = xcalloc(1, sizeof *fx);
+
+	strcpy(fx->dir, "/tmp/wr-store-XXXXXX");
+	if (mkdtemp(fx->dir) == NULL)
+		return -1;
+	fx->path = xasprintf("%s/sub/dir/relay.db", fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(fx->path);
+	free(fx);
+	return 0;
+}
+
+static struct wr_store *
+open_ok(const char *path, enum wr_store_role role)
+{
+	struct wr_store *s = NULL;
+	char *cause = NULL;
+
+	if (store_open(path, role, &s, &cause) != 0)
+		fail_msg("store_open %s: %s", path, cause);
+	assert_non_null(s);
+	return s;
+}
+
+/* Open must fail; returns the cause (caller frees). */
+static char *
+open_refused(const char *path, enum wr_store_role role)
+{
+	struct wr_store *s = NULL;
+	char *cause = NULL;
+
+	assert_int_equal(store_open(path, role, &s, &cause), -1);
+	assert_null(s);
+	assert_non_null(cause);
+	return cause;
+}
+
+/* Run SQL on the file behind the store's back. */
+static void
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+}
+
+static int64_t
+raw_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+commit_ok(struct wr_store *s, const struct wr_batch *b)
+{
+	char *cause = NULL;
+
+	if (store_commit_batch(s, b, &cause) != 0)
+		fail_msg("commit: %s", cause);
+}
+
+static struct wr_incident *
+make_incident(int64_t id, const char *title)
+{
+	struct wr_incident *inc = xcalloc(1, sizeof *inc);
+
+	inc->id = id;
+	inc->source = xstrdup("alertmanager");
+	inc->key = xasprintf("{}:{alertname=\"A%lld\"}", (long long)id);
+	inc->title = xstrdup(title);
+	inc->service = xstrdup("api");
+	inc->severity = WR_SEV_ERROR;
+	inc->state = WR_ST_TRIGGERED;
+	inc->created = inc->updated = inc->last_seen = 1700000000000 + id;
+	return inc;
+}
+
+/* A TRIGGERED event for incident id (seq given). */
+static void
+make_triggered(struct wr_event *e, int64_t seq, int64_t id)
+{
+	memset(e, 0, sizeof *e);
+	e->seq = seq;
+	e->kind = WR_EV_TRIGGERED;
+	e->incident = id;
+	e->time = 1700000000000 + seq;
+	e->actor = xstrdup("alertmanager");
+	e->source = xstrdup("alertmanager");
+	e->key = xasprintf("{}:{alertname=\"A%lld\"}", (long long)id);
+	e->title = xstrdup("disk full");
+	e->service = xstrdup("api");
+	e->severity = WR_SEV_ERROR;
+}
+
+static void
+assert_str0_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+static void
+assert_kv_equal(const struct wr_kvlist *a, const struct wr_kvlist *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_string_equal(a->v[i].key, b->v[i].key);
+		assert_string_equal(a->v[i].value, b->v[i].value);
+	}
+}
+
+static void
+assert_alert_equal(const struct wr_alert *a, const struct wr_alert *b)
+{
+	assert_str0_equal(a->fingerprint, b->fingerprint);
+	assert_int_equal(a->starts, b->starts);
+	assert_int_equal(a->ends, b->ends);
+	assert_int_equal(a->firing, b->firing);
+	assert_int_equal(a->last_seen, b->last_seen);
+	assert_kv_equal(&a->labels, &b->labels);
+	assert_kv_equal(&a->annotations, &b->annotations);
+}
+
+static void
+assert_event_equal(const struct wr_event *a, const struct wr_event *b)
+{
+	assert_int_equal(a->seq, b->seq);
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->incident, b->incident);
+	assert_int_equal(a->time, b->time);
+	assert_str0_equal(a->actor, b->actor);
+	assert_str0_equal(a->via, b->via);
+	assert_str0_equal(a->op_id, b->op_id);
+	assert_str0_equal(a->source, b->source);
+	assert_str0_equal(a->key, b->key);
+	assert_str0_equal(a->title, b->title);
+	assert_str0_equal(a->service, b->service);
+	assert_int_equal(a->severity, b->severity);
+	assert_str0_equal(a->severity_raw, b->severity_raw);
+	assert_str0_equal(a->text, b->text);
+	assert_alert_equal(&a->alert, &b->alert);
+}
+
+/* An alert with labels in a deliberate, unsorted order, a repeated key
+ * and text that is not ASCII. */
+static void
+make_alert(struct wr_alert *a, const char *fp, int64_t starts)
+{
+	memset(a, 0, sizeof *a);
+	a->fingerprint = xstrdup(fp);
+	a->starts = starts;
+	a->firing = 1;
+	a->last_seen = starts + 5;
+	wr_kvlist_add(&a->labels, "zeta", "last-first");
+	wr_kvlist_add(&a->labels, "alertname", "CertExpiry");
+	wr_kvlist_add(&a->labels, "team", "s\xc3\xa9" "curit\xc3\xa9");
+	wr_kvlist_add(&a->labels, "zeta", "again");
+	wr_kvlist_add(&a->labels, "empty", "");
+	wr_kvlist_add(&a->annotations, "summary",
+	    "expires in 6 d\xc3\xad" "as \"quoted\" \\ \xe2\x80\x94 end");
+}
+
+/* ---- schema and files ---------------------------------------------------- */
+
+static void
+test_migration_from_empty_file_sets_versions_and_tables(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/empty.db", fx->dir);
+	FILE *f = fopen(path, "w");
+	struct wr_store *s;
+	static const char *tables[] = {
+		"meta", "events", "incidents", "alerts", "ops", "outbox"
+	};
+
+	/* An empty file (what a touch leaves) is a new store. */
+	assert_non_null(f);
+	fclose(f);
+	s = open_ok(path, WR_STORE_RELAY);
+	store_close(s);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x57415252);
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		char *sql = xasprintf("SELECT count(*) FROM sqlite_master "
+		    "WHERE type = 'table' AND name = '%s'", tables[i]);
+		assert_int_equal(raw_int(path, sql), 1);
+		free(sql);
+	}
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'index' AND name = 'events_incident'"), 1);
+	assert_int_equal(raw_int(path,
+	    "SELECT count(*) FROM meta WHERE key = 'role' AND value = 'relay'"),
+	    1);
+	assert_int_equal(raw_int(path,
+	    "SELECT value FROM meta WHERE key = 'cursor'"), 0);
+	/* Opening again migrates nothing and changes nothing. */
+	s = open_ok(path, WR_STORE_RELAY);
+	store_close(s);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
+	free(path);
+}
+
+static void
+test_new_store_is_wal_with_a_random_relay_epoch(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	char *other = xasprintf("%s/other.db", fx->dir);
+	struct wr_store *s2 = open_ok(other, WR_STORE_RELAY);
+	const char *ep = store_epoch(s);
+
+	assert_int_equal(strlen(ep), 16);
+	assert_int_equal(strspn(ep, "0123456789abcdef"), 16);
+	assert_string_not_equal(ep, store_epoch(s2));
+	assert_string_equal(store_path(s), fx->path);
+	assert_int_equal(store_last_seq(s), 0);
+	assert_int_equal(store_first_seq(s), 0);
+	store_close(s);
+	store_close(s2);
+	assert_int_equal(raw_int(fx->path,
+	    "SELECT count(*) FROM pragma_journal_mode "
+	    "WHERE journal_mode = 'wal'"),
+	    1);
+	free(other);
+}
+
+static void
+test_reopen_keeps_data_epoch_and_cursor(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_event ev[2];
+	struct wr_incident *inc = make_incident(1, "disk full");
+	struct wr_batch b = { .events = ev, .n_events = 2,
+	    .incidents = &inc, .n_incidents = 1 };
+	struct wr_evlist got = { 0 };
+	struct wr_room room;
+	char *epoch = xstrdup(store_epoch(s)), *cause = NULL;
+
+	make_triggered(&ev[0], 1, 1);
+	memset(&ev[1], 0, sizeof ev[1]);
+	ev[1] = (struct wr_event){ .seq = 2, .kind = WR_EV_NOTE,
+	    .incident = 1, .time = 5, .actor = xstrdup("alice"),
+	    .text = xstrdup("looking") };
+	commit_ok(s, &b);
+	store_close(s);
+
+	s = open_ok(fx->path, WR_STORE_RELAY);
+	assert_string_equal(store_epoch(s), epoch);
+	assert_int_equal(store_last_seq(s), 2);
+	assert_int_equal(store_first_seq(s), 1);
+	assert_int_equal(store_events_after(s, 0, 0, &got, &cause), 0);
+	assert_int_equal(got.n, 2);
+	assert_event_equal(&got.v[0], &ev[0]);
+	assert_event_equal(&got.v[1], &ev[1]);
+	wr_room_init(&room, 1);
+	assert_int_equal(store_load_room(s, &room, &cause), 0);
+	assert_int_equal(room.n_incidents, 1);
+	assert_int_equal(room.last_seq, 2);
+	assert_string_equal(wr_room_get(&room, 1)->title, "disk full");
+	wr_room_free(&room);
+	store_close(s);
+	wr_evlist_free(&got);
+	wr_event_free(&ev[0]);
+	wr_event_free(&ev[1]);
+	wr_incident_free(inc);
+	free(epoch);
+}
+
+static void
+test_newer_schema_is_refused_with_both_versions(void **state)
+{
+	struct fx *fx = *state;
+	char *cause;
+
+	store_close(open_ok(fx->path, WR_STORE_RELAY));
+	raw_exec(fx->path, "PRAGMA user_version = 99");
+	cause = open_refused(fx->path, WR_STORE_RELAY);
+	assert_non_null(strstr(cause, fx->path));
+	assert_non_null(strstr(cause, "newer"));
+	assert_non_null(strstr(cause, "99"));
+	assert_non_null(strstr(cause, "> 1"));
+	free(cause);
+	/* Refusing wrote nothing: the file is still version 99. */
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 99);
+}
+
+static void
+test_foreign_application_id_is_refused(void **state)
+{
+	struct fx *fx = *state;
+	char *cause;
+
+	store_close(open_ok(fx->path, WR_STORE_CONSOLE));
+	raw_exec(fx->path, "PRAGMA application_id = 1234");
+	cause = open_refused(fx->path, WR_STORE_CONSOLE);
+	assert_non_null(strstr(cause, fx->path));
+	assert_non_null(strstr(cause, "another application"));
+	free(cause);
+}
+
+static void
+test_foreign_sqlite_file_without_application_id_is_untouched(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/notes.db", fx->dir), *cause;
+
+	raw_exec(path, "CREATE TABLE notes(x); INSERT INTO notes VALUES(1)");
+	cause = open_refused(path, WR_STORE_RELAY);
+	assert_non_null(strstr(cause, path));
+	free(cause);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 0);
+	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master"),
+	    1);
+	free(path);
+}
+
+static void
+test_file_that_is_not_sqlite_is_refused_naming_it(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/junk.db", fx->dir), *cause;
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs("this is not a database, it is a shopping list\n"
+	    "eggs\nmilk\nflour\nbutter\nsugar\nmore eggs\n", f);
+	fclose(f);
+	cause = open_refused(path, WR_STORE_RELAY);
+	assert_non_null(strstr(cause, path));
+	free(cause);
+	free(path);
+}
+
+static void
+test_relay_file_opened_as_console_is_refused(void **state)
+{
+	struct fx *fx = *state;
+	char *console = xasprintf("%s/console.db", fx->dir), *cause;
+
+	store_close(open_ok(fx->path, WR_STORE_RELAY));
+	cause = open_refused(fx->path, WR_STORE_CONSOLE);
+	assert_non_null(strstr(cause, fx->path));
+	assert_non_null(strstr(cause, "relay database"));
+	free(cause);
+
+	store_close(open_ok(console, WR_STORE_CONSOLE));
+	cause = open_refused(console, WR_STORE_RELAY);
+	assert_non_null(strstr(cause, "console database"));
+	free(cause);
+	free(console);
+}
+
+static void
+test_file_is_0600_and_new_directories_0700(void **state)
+{
+	struct fx *fx = *state;
+	char *sub = xasprintf("%s/sub", fx->dir);
+	char *subdir = xasprintf("%s/sub/dir", fx->dir);
+	char *wal = xasprintf("%s-wal", fx->path);
+	struct wr_store *s;
+	struct stat sb;
+	mode_t old = umask(022);
+
+	s = open_ok(fx->path, WR_STORE_RELAY);
+	assert_int_equal(stat(fx->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(stat(sub, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	assert_int_equal(stat(subdir, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	/* SQLite gives the WAL its database's mode. */
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	store_close(s);
+	umask(old);
+	free(sub);
+	free(subdir);
+	free(wal);
+}
+
+static void
+test_default_path_follows_xdg_then_home(void **state)
+{
+	char *p, *xdg = xstrdup0(getenv("XDG_DATA_HOME")),
+	    *home = xstrdup0(getenv("HOME"));
+
+	(void)state;
+	setenv("XDG_DATA_HOME", "/x/data", 1);
+	p = store_default_path(WR_STORE_RELAY);
+	assert_string_equal(p, "/x/data/warroom/relay.db");
+	free(p);
+	p = store_default_path(WR_STORE_CONSOLE);
+	assert_string_equal(p, "/x/data/warroom/console.db");
+	free(p);
+	unsetenv("XDG_DATA_HOME");
+	setenv("HOME", "/home/op", 1);
+	p = store_default_path(WR_STORE_CONSOLE);
+	assert_string_equal(p, "/home/op/.local/share/warroom/console.db");
+	free(p);
+	/* A relative XDG_DATA_HOME is ignored, as the spec says. */
+	setenv("XDG_DATA_HOME", "rel", 1);
+	p = store_default_path(WR_STORE_RELAY);
+	assert_string_equal(p, "/home/op/.local/share/warroom/relay.db");
+	free(p);
+	if (xdg != NULL)
+		setenv("XDG_DATA_HOME", xdg, 1);
+	else
+		unsetenv("XDG_DATA_HOME");
+	if (home != NULL)
+		setenv("HOME", home, 1);
+	else
+		unsetenv("HOME");
+	free(xdg);
+	free(home);
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static void
+test_event_round_trip_every_kind_with_labels_in_order(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_event ev[WR_EV_KIND_COUNT - 1];
+	struct wr_batch b = { .events = ev, .n_events = WR_EV_KIND_COUNT - 1 };
+	struct wr_evlist got = { 0 }, tl = { 0 };
+	char *cause = NULL;
+
+	memset(ev, 0, sizeof ev);
+	for (int k = 1; k < WR_EV_KIND_COUNT; k++) {
+		struct wr_event *e = &ev[k - 1];
+
+		e->seq = k;
+		e->kind = (wr_event_kind)k;
+		e->incident = 7;
+		e->time = 1764258428771 + k;
+		e->actor = xstrdup(k == 1 ? "alertmanager" : "b\xc3\xb8rge");
+		if (k >= WR_EV_ACKNOWLEDGED) {
+			e->via = xstrdup("console-token");
+			e->op_id = xasprintf("%032x", k);
+		}
+	}
+	ev[0].source = xstrdup("alertmanager");
+	ev[0].key = xstrdup("{}:{alertname=\"CertExpiry\"}");
+	ev[0].title = xstrdup("CertExpiry "
+	    "\xe8\xa8\xbc\xe6\x98\x8e\xe6\x9b\xb8");
+	ev[0].service = xstrdup("");	/* empty, not NULL */
+	ev[0].severity = WR_SEV_INFO;
+	ev[0].severity_raw = xstrdup("P5");
+	make_alert(&ev[WR_EV_ALERT_FIRING - 1].alert, "4287bf3cc0fd00f4",
+	    1764258432825);
+	ev[WR_EV_ALERT_RESOLVED - 1].alert = (struct wr_alert){
+	    .fingerprint = xstrdup("4287bf3cc0fd00f4"),
+	    .starts = 1764258432825, .ends = 1764258999000 };
+	ev[WR_EV_NOTE - 1].text = xstrdup("line one\nline \"two\"\t\\ "
+	    "\xe2\x9c\x93");
+	ev[WR_EV_ASSIGNED - 1].text = xstrdup("carol");
+
+	commit_ok(s, &b);
+	assert_int_equal(store_last_seq(s), WR_EV_KIND_COUNT - 1);
+	/* Read back in two pages, to exercise the limit. */
+	assert_int_equal(store_events_after(s, 0, 4, &got, &cause), 0);
+	assert_int_equal(got.n, 4);
+	assert_int_equal(store_events_after(s, 4, 100, &got, &cause), 0);
+	assert_int_equal(got.n, WR_EV_KIND_COUNT - 1);
+	for (size_t i = 0; i < got.n; i++)
+		assert_event_equal(&got.v[i], &ev[i]);
+	assert_int_equal(store_incident_events(s, 7, &tl, &cause), 0);
+	assert_int_equal(tl.n, WR_EV_KIND_COUNT - 1);
+	for (size_t i = 0; i < tl.n; i++)
+		assert_event_equal(&tl.v[i], &ev[i]);
+	wr_evlist_clear(&tl);
+	assert_int_equal(store_incident_events(s, 8, &tl, &cause), 0);
+	assert_int_equal(tl.n, 0);
+
+	wr_evlist_free(&got);
+	wr_evlist_free(&tl);
+	for (size_t i = 0; i < b.n_events; i++)
+		wr_event_free(&ev[i]);
+	store_close(s);
+}
+
+static void
+test_text_that_is_not_utf8_fails_the_batch_loudly(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_event e = { .seq = 1, .kind = WR_EV_NOTE, .incident = 1,
+	    .actor = "alice", .text = "bad \xff byte" };
+	struct wr_batch b = { .events = &e, .n_events = 1 };
+	char *cause = NULL;
+
+	assert_int_equal(store_commit_batch(s, &b, &cause), -1);
+	assert_non_null(strstr(cause, fx->path));
+	assert_non_null(strstr(cause, "UTF-8"));
+	assert_int_equal(store_last_seq(s), 0);
+	free(cause);
+	store_close(s);
+}
+
+static void
+test_alert_events_keep_alert_rows_and_touch_moves_last_seen(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_event ev[4];
+	struct wr_incident *inc = make_incident(1, "cert");
+	struct wr_batch b = { .events = ev, .n_events = 3,
+	    .incidents = &inc, .n_incidents = 1 };
+	struct wr_alert *al, touch[2];
+	size_t n;
+	struct wr_room room;
+	char *cause = NULL;
+
+	make_triggered(&ev[0], 1, 1);
+	ev[1] = (struct wr_event){ .seq = 2, .kind = WR_EV_ALERT_FIRING,
+	    .incident = 1, .time = 1000 };
+	make_alert(&ev[1].alert, "bbb", 500);
+	ev[2] = (struct wr_event){ .seq = 3, .kind = WR_EV_ALERT_FIRING,
+	    .incident = 1, .time = 1001 };
+	make_alert(&ev[2].alert, "aaa", 600);
+	commit_ok(s, &b);
+
+	/* Rows come back in the order they joined, not sorted. */
+	assert_int_equal(store_incident_alerts(s, 1, &al, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(al[0].fingerprint, "bbb");
+	assert_string_equal(al[1].fingerprint, "aaa");
+	assert_int_equal(al[0].firing, 1);
+	assert_int_equal(al[0].last_seen, 1000);
+	assert_kv_equal(&al[0].labels, &ev[1].alert.labels);
+	assert_kv_equal(&al[0].annotations, &ev[1].alert.annotations);
+	for (size_t i = 0; i < n; i++)
+		wr_alert_free(&al[i]);
+	free(al);
+
+	ev[3] = (struct wr_event){ .seq = 4, .kind = WR_EV_ALERT_RESOLVED,
+	    .incident = 1, .time = 2000 };
+	ev[3].alert = (struct wr_alert){ .fingerprint = xstrdup("bbb"),
+	    .starts = 500, .ends = 1900 };
+	b = (struct wr_batch){ .events = &ev[3], .n_events = 1 };
+	commit_ok(s, &b);
+
+	touch[0] = (struct wr_alert){ .fingerprint = "aaa", .starts = 600 };
+	touch[1] = (struct wr_alert){ .fingerprint = "zzz", .starts = 1 };
+	assert_int_equal(store_touch(s, 1, touch, 2, 3000, &cause), 0);
+
+	wr_room_init(&room, 1);
+	assert_int_equal(store_load_room(s, &room, &cause), 0);
+	{
+		struct wr_incident *r = wr_room_get(&room, 1);
+		assert_non_null(r);
+		assert_int_equal(r->alerts_len, 2);
+		assert_string_equal(r->alerts[0].fingerprint, "bbb");
+		assert_int_equal(r->alerts[0].firing, 0);
+		assert_int_equal(r->alerts[0].ends, 1900);
+		assert_int_equal(r->alerts[0].last_seen, 2000);
+		assert_int_equal(r->alerts[1].firing, 1);
+		assert_int_equal(r->alerts[1].last_seen, 3000);
+		assert_int_equal(r->last_seen, 3000);
+		assert_kv_equal(&r->alerts[1].labels, &ev[2].alert.labels);
+	}
+	wr_room_free(&room);
+	/* A room without alerts loads the summaries only. */
+	wr_room_init(&room, 0);
+	assert_int_equal(store_load_room(s, &room, &cause), 0);
+	assert_int_equal(wr_room_get(&room, 1)->alerts_len, 0);
+	wr_room_free(&room);
+
+	for (int i = 0; i < 4; i++)
+		wr_event_free(&ev[i]);
+	wr_incident_free(inc);
+	store_close(s);
+}
+
+static void
+test_commit_batch_incidents_load_into_a_room(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_incident *inc[3];
+	struct wr_event ev[3];
+	struct wr_batch b = { .events = ev, .n_events = 3,
+	    .incidents = inc, .n_incidents = 3, .write_alerts = 1 };
+	struct wr_room room;
+	const struct wr_incident *r;
+	char *cause = NULL;
+
+	for (int i = 0; i < 3; i++) {
+		inc[i] = make_incident(i + 1, i == 1 ? "db down" : "disk full");
+		make_triggered(&ev[i], i + 1, i + 1);
+	}
+	inc[1]->state = WR_ST_ACKNOWLEDGED;
+	inc[1]->ack_by = xstrdup("alice");
+	inc[1]->ack_at = 42;
+	inc[1]->assignee = xstrdup("bob");
+	inc[1]->severity = WR_SEV_CRITICAL;
+	inc[1]->severity_raw = xstrdup("sev0");
+	inc[1]->n_alerts = 3;
+	inc[1]->n_firing = 2;
+	inc[1]->n_notes = 4;
+	inc[2]->state = WR_ST_RESOLVED;
+	inc[2]->resolved_by = xstrdup("carol");
+	inc[2]->resolved_at = 99;
+	/* A snapshot of alerts, written because write_alerts is set. */
+	inc[1]->alerts = xcalloc(2, sizeof *inc[1]->alerts);
+	inc[1]->alerts_len = inc[1]->alerts_cap = 2;
+	make_alert(&inc[1]->alerts[0], "f1", 10);
+	make_alert(&inc[1]->alerts[1], "f0", 20);
+	inc[1]->alerts[1].firing = 0;
+	inc[1]->alerts[1].ends = 30;
+	commit_ok(s, &b);
+
+	/* Upserting again replaces, it does not duplicate. */
+	util_set_str(&inc[0]->title, "disk full again");
+	b = (struct wr_batch){ .incidents = inc, .n_incidents = 1 };
+	commit_ok(s, &b);
+	assert_int_equal(store_last_seq(s), 3);
+
+	wr_room_init(&room, 1);
+	assert_int_equal(store_load_room(s, &room, &cause), 0);
+	assert_int_equal(room.n_incidents, 3);
+	assert_int_equal(room.next_id, 4);
+	assert_int_equal(room.last_seq, 3);
+	assert_int_equal(room.by_state[WR_ST_TRIGGERED], 1);
+	assert_int_equal(room.by_state[WR_ST_ACKNOWLEDGED], 1);
+	assert_int_equal(room.by_state[WR_ST_RESOLVED], 1);
+	assert_int_equal(room.open_by_sev[WR_SEV_CRITICAL], 1);
+	assert_int_equal(room.open_by_sev[WR_SEV_ERROR], 1);
+	assert_string_equal(wr_room_get(&room, 1)->title, "disk full again");
+	r = wr_room_get(&room, 2);
+	assert_string_equal(r->source, "alertmanager");
+	assert_string_equal(r->key, "{}:{alertname=\"A2\"}");
+	assert_string_equal(r->title, "db down");
+	assert_string_equal(r->service, "api");
+	assert_int_equal(r->severity, WR_SEV_CRITICAL);
+	assert_string_equal(r->severity_raw, "sev0");
+	assert_int_equal(r->state, WR_ST_ACKNOWLEDGED);
+	assert_string_equal(r->ack_by, "alice");
+	assert_int_equal(r->ack_at, 42);
+	assert_null(r->resolved_by);
+	assert_string_equal(r->assignee, "bob");
+	assert_int_equal(r->created, inc[1]->created);
+	assert_int_equal(r->updated, inc[1]->updated);
+	assert_int_equal(r->last_seen, inc[1]->last_seen);
+	assert_int_equal(r->n_alerts, 3);
+	assert_int_equal(r->n_firing, 2);
+	assert_int_equal(r->n_notes, 4);
+	assert_int_equal(r->alerts_len, 2);
+	assert_alert_equal(&r->alerts[0], &inc[1]->alerts[0]);
+	assert_alert_equal(&r->alerts[1], &inc[1]->alerts[1]);
+	r = wr_room_get(&room, 3);
+	assert_string_equal(r->resolved_by, "carol");
+	assert_int_equal(r->resolved_at, 99);
+	/* The reducer's key index is rebuilt: the room is usable as is. */
+	assert_ptr_equal(wr_room_find_key(&room, "alertmanager",
+	    "{}:{alertname=\"A2\"}"), wr_room_get(&room, 2));
+	wr_room_free(&room);
+
+	for (int i = 0; i < 3; i++) {
+		wr_incident_free(inc[i]);
+		wr_event_free(&ev[i]);
+	}
+	store_close(s);
+}
+
+static void
+test_op_results_are_found_by_op_id(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_op_result res[3] = {
+		{ .op_id = "0123456789abcdef0123456789abcdef",
+		  .status = WR_OPST_APPLIED, .seq = 1 },
+		{ .op_id = "11111111111111111111111111111111",
+		  .status = WR_OPST_NOOP },
+		{ .op_id = "22222222222222222222222222222222",
+		  .status = WR_OPST_REFUSED, .code = "resolved",
+		  .reason = "incident 9 is resolved; reopen it first" },
+	};
+	struct wr_event e = { .seq = 1, .kind = WR_EV_ACKNOWLEDGED,
+	    .incident = 9, .actor = "alice", .op_id = res[0].op_id };
+	struct wr_batch b = { .events = &e, .n_events = 1, .results = res,
+	    .n_results = 3 };
+	struct wr_op_result out;
+	char *cause = NULL;
+
+	commit_ok(s, &b);
+	store_close(s);
+	s = open_ok(fx->path, WR_STORE_RELAY);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(store_op_lookup(s, res[i].op_id, &out,
+		    &cause), 1);
+		assert_string_equal(out.op_id, res[i].op_id);
+		assert_int_equal(out.status, res[i].status);
+		assert_int_equal(out.seq, res[i].seq);
+		assert_str0_equal(out.code, res[i].code);
+		assert_str0_equal(out.reason, res[i].reason);
+		wr_op_result_free(&out);
+	}
+	assert_int_equal(store_op_lookup(s, "ffffffffffffffffffffffffffffffff",
+	    &out, &cause), 0);
+	assert_null(out.op_id);
+	store_close(s);
+}
+
+/* ---- all or nothing ------------------------------------------------------ */
+
+static void
+test_failing_batch_leaves_nothing_and_names_the_file(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_incident *inc[2] = { make_incident(1, "ok"),
+	    make_incident(999, "the one SQLite refuses") };
+	struct wr_event ev[2];
+	struct wr_op_result res = { .op_id = "abababababababababababababababab",
+	    .status = WR_OPST_APPLIED, .seq = 2 };
+	struct wr_batch b = { .events = ev, .n_events = 2, .incidents = inc,
+	    .n_incidents = 2, .results = &res, .n_results = 1 };
+	struct wr_op_result out;
+	struct wr_evlist got = { 0 };
+	struct wr_room room;
+	char *cause = NULL;
+
+	make_triggered(&ev[0], 1, 1);
+	make_triggered(&ev[1], 2, 999);
+	/* A failure in the middle of the transaction, after the events and
+	 * the first incident are written: a trigger that refuses id 999. */
+	raw_exec(fx->path, "CREATE TRIGGER refuse BEFORE INSERT ON incidents "
+	    "WHEN NEW.id = 999 BEGIN SELECT RAISE(ABORT, 'refused by test'); "
+	    "END");
+	assert_int_equal(store_commit_batch(s, &b, &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, fx->path));
+	assert_non_null(strstr(cause, "refused by test"));
+	free(cause);
+	cause = NULL;
+
+	assert_int_equal(store_last_seq(s), 0);
+	assert_int_equal(store_events_after(s, 0, 0, &got, &cause), 0);
+	assert_int_equal(got.n, 0);
+	assert_int_equal(store_op_lookup(s, res.op_id, &out, &cause), 0);
+	wr_room_init(&room, 1);
+	assert_int_equal(store_load_room(s, &room, &cause), 0);
+	assert_int_equal(room.n_incidents, 0);
+	wr_room_free(&room);
+
+	/* The store is usable afterwards: no transaction was left open. */
+	raw_exec(fx->path, "DROP TRIGGER refuse");
+	commit_ok(s, &b);
+	assert_int_equal(store_last_seq(s), 2);
+	store_close(s);
+	s = open_ok(fx->path, WR_STORE_RELAY);
+	assert_int_equal(store_last_seq(s), 2);
+	store_close(s);
+
+	for (int i = 0; i < 2; i++) {
+		wr_incident_free(inc[i]);
+		wr_event_free(&ev[i]);
+	}
+}
+
+static void
+test_batch_with_repeated_seq_is_refused_whole(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_event ev[3];
+	struct wr_incident *inc = make_incident(1, "x");
+	struct wr_batch b = { .events = ev, .n_events = 1 };
+	struct wr_evlist got = { 0 };
+	char *cause = NULL;
+
+	make_triggered(&ev[0], 1, 1);
+	make_triggered(&ev[1], 2, 2);
+	make_triggered(&ev[2], 2, 3);
+	commit_ok(s, &b);
+
+	/* seq 1 again: already in the log. */
+	b = (struct wr_batch){ .events = ev, .n_events = 2, .incidents = &inc,
+	    .n_incidents = 1 };
+	assert_int_equal(store_commit_batch(s, &b, &cause), -1);
+	assert_non_null(strstr(cause, fx->path));
+	assert_non_null(strstr(cause, "event 1"));
+	free(cause);
+	/* seq 2 twice in one batch. */
+	b.events = &ev[1];
+	assert_int_equal(store_commit_batch(s, &b, &cause), -1);
+	assert_non_null(strstr(cause, fx->path));
+	free(cause);
+
+	assert_int_equal(store_last_seq(s), 1);
+	assert_int_equal(store_events_after(s, 0, 0, &got, &cause), 0);
+	assert_int_equal(got.n, 1);
+	wr_evlist_free(&got);
+	for (int i = 0; i < 3; i++)
+		wr_event_free(&ev[i]);
+	wr_incident_free(inc);
+	store_close(s);
+}
+
+static void
+test_prune_drops_old_events_and_keeps_the_cursor(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_event ev[10];
+	struct wr_batch b = { .events = ev, .n_events = 10 };
+	struct wr_evlist got = { 0 };
+	char *cause = NULL;
+
+	for (int i = 0; i < 10; i++) {
+		ev[i] = (struct wr_event){ .seq = i + 1, .kind = WR_EV_NOTE,
+		    .incident = 1, .time = (i + 1) * 1000, .actor = "a",
+		    .text = "n" };
+	}
+	/* A clock that stepped back: seq 6 is older than seq 5. */
+	ev[5].time = 2500;
+	commit_ok(s, &b);
+	assert_int_equal(store_prune(s, 4500, &cause), 0);
+	/* Everything up to the newest old event (seq 6) goes: the log stays
+	 * a contiguous tail. */
+	assert_int_equal(store_first_seq(s), 7);
+	assert_int_equal(store_last_seq(s), 10);
+	assert_int_equal(store_events_after(s, 0, 0, &got, &cause), 0);
+	assert_int_equal(got.n, 4);
+	assert_int_equal(got.v[0].seq, 7);
+	wr_evlist_free(&got);
+
+	assert_int_equal(store_prune(s, 1000000, &cause), 0);
+	assert_int_equal(store_first_seq(s), 0);
+	store_close(s);
+	s = open_ok(fx->path, WR_STORE_RELAY);
+	assert_int_equal(store_last_seq(s), 10);
+	store_close(s);
+}
+
+/* ---- console: cursor, reset and outbox ----------------------------------- */
+
+static void
+make_op(struct wr_outbox_op *op, int i, wr_op_kind kind)
+{
+	memset(op, 0, sizeof *op);
+	snprintf(op->op_id, sizeof op->op_id, "%032x", i);
+	op->kind = kind;
+	op->incident = 40 + i;
+	op->epoch = "0123456789abcdef";
+	op->actor = "alice";
+	op->text = kind == WR_OP_NOTE ? "rolled back \xe2\x9c\x93" : NULL;
+	op->created = 1000 + i;
+}
+
+#define OP1 "00000000000000000000000000000001"
+#define OP3 "00000000000000000000000000000003"
+#define OP7 "00000000000000000000000000000007"
+#define OP9 "00000000000000000000000000000009"
+#define OPX "ffffffffffffffffffffffffffffffff"
+
+static void
+test_outbox_add_list_mark_attempt_in_order(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console.db", fx->dir), *cause = NULL;
+	struct wr_store *s = open_ok(path, WR_STORE_CONSOLE);
+	struct wr_outbox_op op, *ops;
+	size_t n;
+	/* Ids that sort differently from the order they were made in. */
+	int order[4] = { 9, 3, 7, 1 };
+
+	for (int i = 0; i < 4; i++) {
+		make_op(&op, order[i], i == 1 ? WR_OP_NOTE : WR_OP_ACK);
+		assert_int_equal(store_outbox_add(s, &op, &cause), 0);
+	}
+	/* The same op id twice is refused. */
+	make_op(&op, 9, WR_OP_ACK);
+	assert_int_equal(store_outbox_add(s, &op, &cause), -1);
+	assert_non_null(strstr(cause, path));
+	free(cause);
+
+	assert_int_equal(store_outbox_attempt(s, OP3, &cause), 0);
+	assert_int_equal(store_outbox_attempt(s, OP3, &cause), 0);
+	assert_int_equal(store_outbox_mark(s, OP9, WR_OUTBOX_DONE, 17, NULL,
+	    &cause), 0);
+	assert_int_equal(store_outbox_mark(s, OP7, WR_OUTBOX_FAILED, 0,
+	    "incident 47 is resolved", &cause), 0);
+	assert_int_equal(store_outbox_mark(s, OPX, WR_OUTBOX_DONE, 1, NULL,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "not in the outbox"));
+	free(cause);
+	store_close(s);
+
+	s = open_ok(path, WR_STORE_CONSOLE);
+	assert_int_equal(store_outbox_list(s, 0, &ops, &n, &cause), 0);
+	assert_int_equal(n, 4);
+	for (int i = 0; i < 4; i++) {
+		char id[33];
+		snprintf(id, sizeof id, "%032x", order[i]);
+		assert_string_equal(ops[i].op_id, id);
+		assert_int_equal(ops[i].incident, 40 + order[i]);
+		assert_string_equal(ops[i].epoch, "0123456789abcdef");
+		assert_string_equal(ops[i].actor, "alice");
+		assert_int_equal(ops[i].created, 1000 + order[i]);
+	}
+	assert_int_equal(ops[0].state, WR_OUTBOX_DONE);
+	assert_int_equal(ops[0].seq, 17);
+	assert_int_equal(ops[1].kind, WR_OP_NOTE);
+	assert_string_equal(ops[1].text, "rolled back \xe2\x9c\x93");
+	assert_int_equal(ops[1].state, WR_OUTBOX_SENT);
+	assert_int_equal(ops[1].attempts, 2);
+	assert_null(ops[1].error);
+	assert_int_equal(ops[2].state, WR_OUTBOX_FAILED);
+	assert_string_equal(ops[2].error, "incident 47 is resolved");
+	assert_int_equal(ops[3].state, WR_OUTBOX_QUEUED);
+	assert_null(ops[3].text);
+	wr_outbox_ops_free(ops, n);
+
+	/* Unfinished only: queued and sent, still in order. */
+	assert_int_equal(store_outbox_list(s, 1, &ops, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(ops[0].op_id, OP3);
+	assert_string_equal(ops[1].op_id, OP1);
+	wr_outbox_ops_free(ops, n);
+	store_close(s);
+	free(path);
+}
+
+static void
+test_reset_feed_forgets_the_feed_and_keeps_the_outbox(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console.db", fx->dir), *cause = NULL;
+	struct wr_store *s = open_ok(path, WR_STORE_CONSOLE);
+	struct wr_event ev[2];
+	struct wr_incident *inc = make_incident(1, "x");
+	struct wr_batch b = { .events = ev, .n_events = 2, .incidents = &inc,
+	    .n_incidents = 1, .cursor = 12 };
+	struct wr_outbox_op op, *ops;
+	struct wr_evlist got = { 0 };
+	struct wr_room room;
+	size_t n;
+
+	assert_string_equal(store_epoch(s), "");
+	assert_int_equal(store_reset_feed(s, "aaaaaaaaaaaaaaaa", &cause), 0);
+	make_triggered(&ev[0], 10, 1);
+	ev[1] = (struct wr_event){ .seq = 11, .kind = WR_EV_ALERT_FIRING,
+	    .incident = 1, .time = 1 };
+	make_alert(&ev[1].alert, "fp", 5);
+	commit_ok(s, &b);
+	/* A cursor beyond the last event (a snapshot said so) is kept. */
+	assert_int_equal(store_last_seq(s), 12);
+	make_op(&op, 1, WR_OP_ACK);
+	assert_int_equal(store_outbox_add(s, &op, &cause), 0);
+	store_close(s);
+
+	s = open_ok(path, WR_STORE_CONSOLE);
+	assert_string_equal(store_epoch(s), "aaaaaaaaaaaaaaaa");
+	assert_int_equal(store_last_seq(s), 12);
+	assert_int_equal(store_reset_feed(s, "bbbbbbbbbbbbbbbb", &cause), 0);
+	assert_string_equal(store_epoch(s), "bbbbbbbbbbbbbbbb");
+	assert_int_equal(store_last_seq(s), 0);
+	store_close(s);
+
+	s = open_ok(path, WR_STORE_CONSOLE);
+	assert_string_equal(store_epoch(s), "bbbbbbbbbbbbbbbb");
+	assert_int_equal(store_last_seq(s), 0);
+	assert_int_equal(store_first_seq(s), 0);
+	assert_int_equal(store_events_after(s, 0, 0, &got, &cause), 0);
+	assert_int_equal(got.n, 0);
+	wr_room_init(&room, 1);
+	assert_int_equal(store_load_room(s, &room, &cause), 0);
+	assert_int_equal(room.n_incidents, 0);
+	assert_int_equal(room.last_seq, 0);
+	wr_room_free(&room);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM alerts"), 0);
+	assert_int_equal(store_outbox_list(s, 0, &ops, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ops[0].op_id, op.op_id);
+	wr_outbox_ops_free(ops, n);
+	store_close(s);
+
+	/* A relay's log is never reset. */
+	s = open_ok(fx->path, WR_STORE_RELAY);
+	assert_int_equal(store_reset_feed(s, "x", &cause), -1);
+	assert_non_null(strstr(cause, fx->path));
+	free(cause);
+	store_close(s);
+
+	wr_event_free(&ev[0]);
+	wr_event_free(&ev[1]);
+	wr_incident_free(inc);
+	free(path);
+}
+
+/* The statements a connection runs, one string each, via sqlite3_trace. */
+struct trace {
+	char sql[64][64];
+	int n;
+};
+
+static int
+trace_cb(unsigned type, void *ctx, void *p, void *x)
+{
+	struct trace *tr = ctx;
+
+	(void)type; (void)x;
+	if (tr->n < 64)
+		util_strlcpy(tr->sql[tr->n++], sqlite3_sql(p),
+		    sizeof tr->sql[0]);
+	return 0;
+}
+
+static int
+trace_find(const struct trace *tr, const char *prefix, int from)
+{
+	for (int i = from; i < tr->n; i++)
+		if (strncmp(tr->sql[i], prefix, strlen(prefix)) == 0)
+			return i;
+	return -1;
+}
+
+static int64_t
+synchronous_of(struct wr_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA synchronous", -1,
+	    &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void
+test_console_outbox_writes_run_synchronous_full(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console.db", fx->dir), *cause = NULL;
+	struct wr_store *s = open_ok(path, WR_STORE_CONSOLE);
+	struct wr_store *relay = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_event e = { .seq = 1, .kind = WR_EV_NOTE, .incident = 1,
+	    .actor = "a", .text = "t" };
+	struct wr_batch b = { .events = &e, .n_events = 1 };
+	struct wr_outbox_op op;
+	struct trace tr = { .n = 0 };
+	int full, begin, commit, normal;
+
+	/* 2 is FULL, 1 NORMAL. */
+	assert_int_equal(synchronous_of(relay), 2);
+	assert_int_equal(synchronous_of(s), 1);
+	sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, trace_cb, &tr);
+
+	/* The feed copy: NORMAL throughout. */
+	commit_ok(s, &b);
+	assert_int_equal(trace_find(&tr, "PRAGMA synchronous", 0), -1);
+
+	/* The outbox: FULL set before BEGIN, NORMAL again after COMMIT. */
+	tr.n = 0;
+	make_op(&op, 1, WR_OP_ACK);
+	assert_int_equal(store_outbox_add(s, &op, &cause), 0);
+	full = trace_find(&tr, "PRAGMA synchronous=FULL", 0);
+	begin = trace_find(&tr, "BEGIN IMMEDIATE", 0);
+	commit = trace_find(&tr, "COMMIT", 0);
+	normal = trace_find(&tr, "PRAGMA synchronous=NORMAL", 0);
+	assert_true(full >= 0 && full < begin && begin < commit &&
+	    commit < normal);
+	assert_true(trace_find(&tr, "INSERT INTO outbox", begin) < commit);
+	assert_int_equal(synchronous_of(s), 1);
+
+	tr.n = 0;
+	assert_int_equal(store_outbox_mark(s, op.op_id, WR_OUTBOX_DONE, 1,
+	    NULL, &cause), 0);
+	full = trace_find(&tr, "PRAGMA synchronous=FULL", 0);
+	begin = trace_find(&tr, "BEGIN IMMEDIATE", 0);
+	assert_true(full >= 0 && full < begin);
+	assert_int_equal(synchronous_of(s), 1);
+
+	/* A failed outbox write puts NORMAL back too. */
+	tr.n = 0;
+	assert_int_equal(store_outbox_add(s, &op, &cause), -1);
+	free(cause);
+	assert_true(trace_find(&tr, "PRAGMA synchronous=NORMAL", 0) >= 0);
+	assert_int_equal(synchronous_of(s), 1);
+
+	sqlite3_trace_v2(s->db, 0, NULL, NULL);
+	store_close(s);
+	store_close(relay);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_migration_from_empty_file_sets_versions_and_tables),
+		T(test_new_store_is_wal_with_a_random_relay_epoch),
+		T(test_reopen_keeps_data_epoch_and_cursor),
+		T(test_newer_schema_is_refused_with_both_versions),
+		T(test_foreign_application_id_is_refused),
+		T(test_foreign_sqlite_file_without_application_id_is_untouched),
+		T(test_file_that_is_not_sqlite_is_refused_naming_it),
+		T(test_relay_file_opened_as_console_is_refused),
+		T(test_file_is_0600_and_new_directories_0700),
+		T(test_default_path_follows_xdg_then_home),
+		T(test_event_round_trip_every_kind_with_labels_in_order),
+		T(test_text_that_is_not_utf8_fails_the_batch_loudly),
+		T(test_alert_events_keep_alert_rows_and_touch_moves_last_seen),
+		T(test_commit_batch_incidents_load_into_a_room),
+		T(test_op_results_are_found_by_op_id),
+		T(test_failing_batch_leaves_nothing_and_names_the_file),
+		T(test_batch_with_repeated_seq_is_refused_whole),
+		T(test_prune_drops_old_events_and_keeps_the_cursor),
+		T(test_outbox_add_list_mark_attempt_in_order),
+		T(test_reset_feed_forgets_the_feed_and_keeps_the_outbox),
+		T(test_console_outbox_writes_run_synchronous_full),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
