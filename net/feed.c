@@ -144,6 +144,14 @@ feed_new(struct lws_context *ctx, const struct feed_cfg *cfg,
 	f->url_text = xstrdup(cfg->url ? cfg->url : FEED_DEFAULT_URL);
 	f->token = xstrdup0(cfg->token);
 	f->user = xstrdup(cfg->user && cfg->user[0] ? cfg->user : "unknown");
+	if (strlen(f->user) > PROTO_MAX_ACTOR) {
+		/* The relay refuses a longer hello; cut at a character. */
+		size_t n = PROTO_MAX_ACTOR;
+
+		while (n > 0 && ((unsigned char)f->user[n] & 0xc0) == 0x80)
+			n--;
+		f->user[n] = '\0';
+	}
 	f->client = xstrdup0(cfg->client);
 	f->insecure = cfg->insecure;
 	f->backoff_start_ms = cfg->backoff_start_ms > 0 ?
@@ -189,10 +197,8 @@ feed_free(struct feed *f)
 {
 	if (f == NULL)
 		return;
-	feed_flush(f);
 	lws_sul_cancel(&f->sul_connect);
 	lws_sul_cancel(&f->sul_tick);
-	lws_sul_cancel(&f->sul_flush);
 	if (f->wsi != NULL) {
 		/* Callbacks that still come for it find no feed. */
 		lws_set_opaque_user_data(f->wsi, NULL);
@@ -200,6 +206,10 @@ feed_free(struct feed *f)
 		    LWS_TO_KILL_ASYNC);
 		f->wsi = NULL;
 	}
+	/* What was applied is committed (and its hooks run) before the
+	 * feed goes. */
+	feed_flush(f);
+	lws_sul_cancel(&f->sul_flush);
 	feed_rx_reset(f);
 	feed_ops_clear(f);
 	lws_vhost_destroy(f->vh);
@@ -357,7 +367,13 @@ feed_conn_error(struct feed *f, struct lws *wsi, const char *in)
 		    "retrying", f->url_text, code ? code : 401);
 		return;
 	}
-	if (strcmp(what, "Unable to connect") == 0 ||
+	if (f->url.tls && (strstr(what, "SSL") != NULL ||
+	    strstr(what, "ssl") != NULL || strstr(what, "tls") != NULL ||
+	    strstr(what, "certificate") != NULL))
+		snprintf(why, sizeof why, "TLS with %s:%d failed (%s): is "
+		    "its certificate trusted?  --ca FILE names the CA",
+		    f->url.host, f->url.port, what);
+	else if (strcmp(what, "Unable to connect") == 0 ||
 	    strstr(what, "connect failed") != NULL)
 		snprintf(why, sizeof why, "cannot connect to %s:%d (nothing "
 		    "answers there?)", f->url.host, f->url.port);

@@ -363,11 +363,13 @@ static int
 feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
-	struct relay *r = lws_context_user(lws_get_context(wsi));
+	struct relay *r = relay_of(wsi);
 	struct feed_pss *p = user;
 	char hdr[1024], tok[1024];
 	const struct token *t;
 
+	if (r == NULL)
+		return 0;
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/* checked (with a 401 answer) at the upgrade; again here to

@@ -54,7 +54,7 @@ void
 relay_http_answer(struct lws *wsi, struct http_pss *p, int code,
     const char *ctype, char *body)
 {
-	struct relay *r = lws_context_user(lws_get_context(wsi));
+	struct relay *r = relay_of(wsi);
 	size_t len = body ? strlen(body) : 0;
 
 	free(p->resp);
@@ -297,10 +297,12 @@ static int
 http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
-	struct relay *r = lws_context_user(lws_get_context(wsi));
+	struct relay *r = relay_of(wsi);
 	struct http_pss *p = user;
 	char uri[64];
 
+	if (r == NULL)	/* context-wide callbacks */
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||

@@ -128,10 +128,22 @@ struct relay {
 	struct relay_ring ring;
 	struct relay_metrics m;
 	int stopping;
+	int own_signals;	/* warroomd: SIGTERM/SIGINT are ours */
+	int64_t pruned_at;
+	char *db_path;
 	int64_t stop_at;
 	int64_t started;
 	FILE *log;
 };
+
+/* The relay a connection belongs to (the vhost's user pointer). */
+static inline struct relay *
+relay_of(struct lws *wsi)
+{
+	struct lws_vhost *vh = lws_get_vhost(wsi);
+
+	return vh != NULL ? lws_vhost_user(vh) : NULL;
+}
 
 extern const struct lws_protocols relay_http_protocol;
 extern const struct lws_protocols relay_feed_protocol;

@@ -86,11 +86,16 @@ begin_stop(struct relay *r)
 	if (r->stopping)
 		return;
 	r->stopping = 1;
-	relay_log(r, "stopping (signal %d): committing what is pending",
-	    (int)got_signal);
+	relay_log(r, "stopping: committing what is pending");
 	relay_commit_pending(r);
 	relay_feed_close_all(r, "the relay is stopping; reconnect later");
 	r->stop_at = wr_mono_ms() + 300;
+}
+
+void
+relay_stop(struct relay *r)
+{
+	begin_stop(r);
 }
 
 static void
@@ -99,11 +104,12 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	struct relay *r = lws_container_of(sul, struct relay, tick_sul);
 	int64_t now = wr_mono_ms();
 
-	if (got_signal)
+	if (got_signal && r->own_signals)
 		begin_stop(r);
 	relay_feed_tick(r, now);
-	if (r->cfg->retention_ms > 0 && now % 60000 < 250) {
+	if (r->cfg->retention_ms > 0 && now - r->pruned_at > 60000) {
 		char *cause = NULL;
+		r->pruned_at = now;
 		if (store_prune(r->store, wr_now_ms() - r->cfg->retention_ms,
 		    &cause) != 0) {
 			relay_log(r, "retention: %s", cause);
@@ -114,137 +120,191 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	    r->stopping ? 50 * LWS_US_PER_MS : 250 * LWS_US_PER_MS);
 }
 
-static int
-base_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-    void *in, size_t len)
-{
-	if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED && got_signal) {
-		struct relay *r = lws_context_user(lws_get_context(wsi));
-		begin_stop(r);
-	}
-	return relay_http_protocol.callback(wsi, reason, user, in, len);
-}
-
 static const struct lws_protocols *
 protocols(void)
 {
 	static struct lws_protocols list[3];
 
 	list[0] = relay_http_protocol;
-	list[0].callback = base_cb;
 	list[1] = relay_feed_protocol;
 	memset(&list[2], 0, sizeof list[2]);
 	return list;
 }
 
+uint64_t
+relay_context_options(void)
+{
+	return LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
+	    LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+}
+
+int
+relay_port(const struct relay *r)
+{
+	return r->vh ? lws_get_vhost_listen_port(r->vh) : -1;
+}
+
+struct relay *
+relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
+{
+	struct relay *r = xcalloc(1, sizeof *r);
+	struct lws_context_creation_info info;
+	char *dbpath;
+
+	r->cfg = cfg;
+	r->ctx = ctx;
+	r->pending_tail = &r->pending;
+	if (cfg->log_path != NULL) {
+		r->log = fopen(cfg->log_path, "a");
+		if (r->log == NULL) {
+			*cause = xasprintf("cannot open log %s: %s",
+			    cfg->log_path, strerror(errno));
+			free(r);
+			return NULL;
+		}
+	}
+	if (cfg->tokens_path != NULL) {
+		if (tokens_load(cfg->tokens_path, &r->tokens, cause) != 0)
+			goto fail;
+		r->auth = 1;
+	} else if (!cfg->no_auth) {
+		*cause = xstrdup("no --tokens file given; refusing to start "
+		    "without authentication (give --no-auth to run open, on "
+		    "a trusted loopback only)");
+		goto fail;
+	}
+	dbpath = cfg->db_path ? xstrdup(cfg->db_path) :
+	    store_default_path(WR_STORE_RELAY);
+	if (dbpath == NULL) {
+		*cause = xstrdup("no database path: give --db or set HOME");
+		goto fail;
+	}
+	r->db_path = dbpath;
+	if (store_open(dbpath, WR_STORE_RELAY, &r->store, cause) != 0)
+		goto fail;
+	wr_room_init(&r->room, 1);
+	if (store_load_room(r->store, &r->room, cause) != 0)
+		goto fail;
+	relay_ring_init(&r->ring, 8192);
+
+	memset(&info, 0, sizeof info);
+	info.vhost_name = "warroomd";
+	info.port = cfg->port;
+	info.iface = cfg->listen_host;
+	info.protocols = protocols();
+	info.user = r;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+	/* An IPv4 address with IPv6 on binds the wildcard: keep it to the
+	 * address asked for. */
+	if (strchr(cfg->listen_host, ':') == NULL)
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+	if (cfg->tls_cert != NULL) {
+		info.ssl_cert_filepath = cfg->tls_cert;
+		info.ssl_private_key_filepath = cfg->tls_key;
+	}
+	r->vh = lws_create_vhost(ctx, &info);
+	if (r->vh == NULL) {
+		*cause = xasprintf("cannot listen on %s:%d (is the port in "
+		    "use? is the TLS certificate readable?)",
+		    cfg->listen_host, cfg->port);
+		goto fail;
+	}
+	r->started = wr_mono_ms();
+	relay_log(r, "listening on %s://%s:%d, log %s (epoch %s, head %lld, "
+	    "%zu incidents)", cfg->tls_cert ? "https" : "http",
+	    cfg->listen_host, relay_port(r), dbpath, store_epoch(r->store),
+	    (long long)r->room.last_seq, r->room.n_incidents);
+	lws_sul_schedule(ctx, 0, &r->tick_sul, tick_cb, 250 * LWS_US_PER_MS);
+	return r;
+fail:
+	relay_free(r);
+	return NULL;
+}
+
+void
+relay_free(struct relay *r)
+{
+	if (r == NULL)
+		return;
+	if (r->store != NULL) {
+		relay_commit_pending(r);
+		relay_log(r, "stopped at seq %lld", (long long)r->room.last_seq);
+	}
+	lws_sul_cancel(&r->tick_sul);
+	lws_sul_cancel(&r->commit_sul);
+	if (r->vh != NULL)
+		lws_vhost_destroy(r->vh);
+	relay_ring_free(&r->ring);
+	if (r->room.by_key != NULL)
+		wr_room_free(&r->room);
+	store_close(r->store);
+	tokens_free(&r->tokens);
+	free(r->db_path);
+	if (r->log != NULL)
+		fclose(r->log);
+	free(r);
+}
+
 int
 relay_main(const struct relay_cfg *cfg)
 {
-	struct relay r;
 	struct lws_context_creation_info info;
-	char *cause = NULL, *dbpath;
-	int rc = 0;
+	struct lws_context *ctx;
+	struct relay *r;
+	char *cause = NULL;
+	int rc;
 
-	memset(&r, 0, sizeof r);
-	r.cfg = cfg;
-	r.pending_tail = &r.pending;
-	if (cfg->log_path != NULL) {
-		r.log = fopen(cfg->log_path, "a");
-		if (r.log == NULL) {
-			fprintf(stderr, "warroomd: cannot open log %s: %s\n",
-			    cfg->log_path, strerror(errno));
-			return 1;
-		}
-		lws_log_file = r.log;
-	}
-	lws_set_log_level(cfg->verbose ? LLL_ERR | LLL_WARN | LLL_NOTICE :
-	    LLL_ERR, lws_emit);
-	if (cfg->tokens_path != NULL) {
-		if (tokens_load(cfg->tokens_path, &r.tokens, &cause) != 0) {
-			fprintf(stderr, "warroomd: %s\n", cause);
-			free(cause);
-			return 1;
-		}
-		r.auth = 1;
-	} else if (!cfg->no_auth) {
+	if (cfg->tokens_path == NULL && !cfg->no_auth) {
 		fprintf(stderr, "warroomd: no --tokens file given; refusing to "
 		    "start without authentication (give --no-auth to run "
 		    "open, on a trusted loopback only)\n");
 		return 64;
 	}
-	dbpath = cfg->db_path ? xstrdup(cfg->db_path) :
-	    store_default_path(WR_STORE_RELAY);
-	if (store_open(dbpath, WR_STORE_RELAY, &r.store, &cause) != 0) {
-		fprintf(stderr, "warroomd: %s\n", cause);
-		free(cause);
-		free(dbpath);
-		tokens_free(&r.tokens);
+	if (cfg->log_path != NULL) {
+		lws_log_file = fopen(cfg->log_path, "a");
+		if (lws_log_file == NULL) {
+			fprintf(stderr, "warroomd: cannot open log %s: %s\n",
+			    cfg->log_path, strerror(errno));
+			return 1;
+		}
+	}
+	lws_set_log_level(cfg->verbose ? LLL_ERR | LLL_WARN | LLL_NOTICE :
+	    LLL_ERR, lws_emit);
+	memset(&info, 0, sizeof info);
+	info.options = relay_context_options();
+	info.pt_serv_buf_size = 64 * 1024;
+	ctx = lws_create_context(&info);
+	if (ctx == NULL) {
+		fprintf(stderr, "warroomd: cannot create the lws context\n");
 		return 1;
 	}
-	wr_room_init(&r.room, 1);
-	if (store_load_room(r.store, &r.room, &cause) != 0) {
+	r = relay_new(ctx, cfg, &cause);
+	if (r == NULL) {
 		fprintf(stderr, "warroomd: %s\n", cause);
 		free(cause);
-		rc = 1;
-		goto out_store;
+		lws_context_destroy(ctx);
+		return 1;
 	}
-	relay_ring_init(&r.ring, 8192);
-
-	memset(&info, 0, sizeof info);
-	info.port = cfg->port;
-	info.iface = cfg->listen_host;
-	info.protocols = protocols();
-	info.user = &r;
-	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
-	info.pt_serv_buf_size = 64 * 1024;
-	if (cfg->tls_cert != NULL) {
-		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-		info.ssl_cert_filepath = cfg->tls_cert;
-		info.ssl_private_key_filepath = cfg->tls_key;
-	}
-	r.ctx = lws_create_context(&info);
-	if (r.ctx == NULL) {
-		fprintf(stderr, "warroomd: cannot listen on %s:%d (is the port "
-		    "in use? see the log for details)\n", cfg->listen_host,
-		    cfg->port);
-		rc = 1;
-		goto out_ring;
-	}
-	r.vh = lws_get_vhost_by_name(r.ctx, "default");
-	if (cfg->bound_port != NULL && r.vh != NULL)
-		*cfg->bound_port = lws_get_vhost_listen_port(r.vh);
-	r.started = wr_mono_ms();
-	relay_log(&r, "listening on %s://%s:%d, log %s (epoch %s, head %lld, "
-	    "%zu incidents)", cfg->tls_cert ? "https" : "http",
-	    cfg->listen_host, r.vh ? lws_get_vhost_listen_port(r.vh) :
-	    cfg->port, dbpath, store_epoch(r.store),
-	    (long long)r.room.last_seq, r.room.n_incidents);
-
-	signal_ctx = r.ctx;
+	r->own_signals = 1;
+	signal_ctx = ctx;
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	lws_sul_schedule(r.ctx, 0, &r.tick_sul, tick_cb, 250 * LWS_US_PER_MS);
 
-	while (!(r.stopping && wr_mono_ms() >= r.stop_at)) {
-		if (lws_service(r.ctx, 0) < 0)
+	rc = 0;
+	while (!(r->stopping && wr_mono_ms() >= r->stop_at)) {
+		if (lws_service(ctx, 0) < 0) {
+			rc = 1;
 			break;
-		if (got_signal && !r.stopping)
-			begin_stop(&r);
+		}
+		if (got_signal && !r->stopping)
+			begin_stop(r);
 	}
-	relay_commit_pending(&r);
-	relay_log(&r, "stopped at seq %lld", (long long)r.room.last_seq);
 	signal_ctx = NULL;
-	lws_context_destroy(r.ctx);
-out_ring:
-	relay_ring_free(&r.ring);
-out_store:
-	wr_room_free(&r.room);
-	store_close(r.store);
-	tokens_free(&r.tokens);
-	free(dbpath);
-	if (r.log != NULL)
-		fclose(r.log);
+	relay_free(r);
+	lws_context_destroy(ctx);
+	if (lws_log_file != NULL)
+		fclose(lws_log_file);
 	lws_log_file = NULL;
 	return rc;
 }

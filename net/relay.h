@@ -34,8 +34,6 @@ struct relay_cfg {
 	int64_t retention_ms;	/* 0: forever */
 	char *replay_path;	/* a scenario to play into the relay */
 	int verbose;
-	/* In-process use (--demo): the port actually bound is written here. */
-	int *bound_port;
 };
 
 void relay_cfg_defaults(struct relay_cfg *cfg);
@@ -43,7 +41,25 @@ void relay_cfg_defaults(struct relay_cfg *cfg);
 int relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause);
 void relay_cfg_free(struct relay_cfg *cfg);
 
+struct relay;
+struct lws_context;
+
 /* Run until SIGTERM/SIGINT.  Returns the process exit status. */
 int relay_main(const struct relay_cfg *cfg);
+
+/*
+ * A relay inside a context the caller owns (the console's --demo): it adds
+ * its own server vhost; the context must have been made with
+ * relay_context_options().  cfg is borrowed until relay_free().  NULL with
+ * *cause (malloc'd) when the store, the tokens or the port fail.
+ */
+struct relay *relay_new(struct lws_context *ctx, const struct relay_cfg *cfg,
+    char **cause);
+/* Commit what is pending and tell consoles why they are being closed. */
+void relay_stop(struct relay *r);
+void relay_free(struct relay *r);
+/* The port actually listened on (useful with port 0). */
+int relay_port(const struct relay *r);
+uint64_t relay_context_options(void);
 
 #endif

@@ -1,0 +1,325 @@
+/*
+ * op.c: the one-shot ops: `warroom ack ID`, unack, resolve, reopen,
+ * `assign ID NAME` and `note ID TEXT`.
+ *
+ * An op goes through the outbox like one made in the curses console: once
+ * this console's copy has caught up (and so knows the relay's epoch), the
+ * op is committed to the outbox, then sent, after any older ops still
+ * queued there.  The relay's answer settles it: applied or noop, exit 0;
+ * refused, exit 65 with the reason.  If the relay cannot be reached (or
+ * does not answer) within --timeout, the op stays in the outbox, for the
+ * next warroom that connects to send, and the exit code is 75.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/session.h"
+#include "core/sanitize.h"
+#include "core/timefmt.h"
+#include "core/util.h"
+#include "net/proto.h"
+#include "store/store.h"
+
+struct op {
+	wr_op_kind kind;
+	int64_t incident;
+	char *text;		/* note text, assignee */
+	char op_id[33];
+	int queued;		/* committed to the outbox */
+	int failed;		/* could not be queued */
+	char *status;		/* the relay's answer */
+	char *reason;
+};
+
+/* "the ack of #42", for the queued message. */
+static const char *
+op_noun(wr_op_kind k)
+{
+	switch (k) {
+	case WR_OP_ACK:		return "ack";
+	case WR_OP_UNACK:	return "unack";
+	case WR_OP_RESOLVE:	return "resolve";
+	case WR_OP_REOPEN:	return "reopen";
+	case WR_OP_NOTE:	return "note";
+	case WR_OP_ASSIGN:	return "assignment";
+	default:		return "op";
+	}
+}
+
+static void
+op_say_done(const struct op *op, int noop)
+{
+	long long id = (long long)op->incident;
+	char *who = op->text ? sanitize_text(op->text, strlen(op->text)) :
+	    NULL;
+
+	switch (op->kind) {
+	case WR_OP_ACK:
+		if (noop)
+			printf("#%lld was already acknowledged\n", id);
+		else
+			printf("acknowledged #%lld\n", id);
+		break;
+	case WR_OP_UNACK:
+		if (noop)
+			printf("#%lld was not acknowledged\n", id);
+		else
+			printf("unacknowledged #%lld\n", id);
+		break;
+	case WR_OP_RESOLVE:
+		if (noop)
+			printf("#%lld was already resolved\n", id);
+		else
+			printf("resolved #%lld\n", id);
+		break;
+	case WR_OP_REOPEN:
+		if (noop)
+			printf("#%lld was not resolved\n", id);
+		else
+			printf("reopened #%lld\n", id);
+		break;
+	case WR_OP_NOTE:
+		if (noop)
+			printf("#%lld: the note changed nothing\n", id);
+		else
+			printf("noted on #%lld\n", id);
+		break;
+	case WR_OP_ASSIGN:
+		if (noop)
+			printf("#%lld was already assigned to %s\n", id, who);
+		else
+			printf("assigned #%lld to %s\n", id, who);
+		break;
+	default:
+		break;
+	}
+	free(who);
+}
+
+/* Commit the op to the outbox (before it is sent, or before exiting). */
+static int
+op_queue(struct cli_session *s, struct op *op)
+{
+	struct wr_outbox_op ob;
+	char *cause = NULL;
+
+	if (op->queued)
+		return 0;
+	if (proto_new_op_id(op->op_id) != 0) {
+		fprintf(stderr, "warroom: cannot make an op id: %s\n",
+		    strerror(errno));
+		op->failed = 1;
+		return -1;
+	}
+	memset(&ob, 0, sizeof ob);
+	memcpy(ob.op_id, op->op_id, sizeof ob.op_id);
+	ob.kind = op->kind;
+	ob.incident = op->incident;
+	/* "" before the copy ever met a relay: the op then belongs to the
+	 * epoch of the relay it is first sent to. */
+	ob.epoch = (char *)store_epoch(s->store);
+	ob.actor = (char *)s->opts->user;
+	ob.text = op->text;
+	ob.created = wr_now_ms();
+	ob.state = WR_OUTBOX_QUEUED;
+	if (store_outbox_add(s->store, &ob, &cause) != 0) {
+		fprintf(stderr, "warroom: %s\n", cause);
+		free(cause);
+		op->failed = 1;
+		return -1;
+	}
+	op->queued = 1;
+	return 0;
+}
+
+static void
+op_caught_up(void *ud, int64_t seq)
+{
+	struct cli_session *s = ud;
+	struct op *op = s->cmd;
+
+	if (op->queued)
+		return;
+	if (op_queue(s, op) != 0) {
+		cli_session_stop(s, CLI_EX_IOERR);
+		return;
+	}
+	feed_kick_outbox(s->feed);
+}
+
+static void
+op_result(void *ud, const char *op_id, const char *status, int64_t seq,
+    const char *reason)
+{
+	struct cli_session *s = ud;
+	struct op *op = s->cmd;
+
+	if (!op->queued || strcmp(op_id, op->op_id) != 0)
+		return;
+	util_set_str(&op->status, status);
+	util_set_str(&op->reason, reason);
+	cli_session_stop(s, CLI_EX_OK);
+}
+
+static int
+op_parse_id(const char *arg, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (arg[0] == '#')
+		arg++;
+	if (arg[0] < '0' || arg[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static char *
+op_join(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = xmalloc(len);
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+int
+cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
+{
+	static const struct feed_hooks hooks = {
+		.on_result = op_result,
+		.on_caught_up = op_caught_up,
+	};
+	const char *name = wr_op_kind_name(kind);
+	struct cli_session s;
+	struct op op;
+	int rc;
+
+	memset(&op, 0, sizeof op);
+	op.kind = kind;
+	if (argc < 1 || op_parse_id(argv[0], &op.incident) != 0) {
+		fprintf(stderr, "warroom: %s: %s is not an incident number\n"
+		    "usage: warroom %s ID%s\n", name, argc ? argv[0] : "(none)",
+		    name, kind == WR_OP_NOTE ? " TEXT" : kind == WR_OP_ASSIGN ?
+		    " NAME" : "");
+		return CLI_EX_USAGE;
+	}
+	if (kind == WR_OP_NOTE) {
+		if (argc < 2) {
+			fprintf(stderr, "warroom: note: no text\n"
+			    "usage: warroom note ID TEXT\n");
+			return CLI_EX_USAGE;
+		}
+		op.text = op_join(argc - 1, argv + 1);
+		if (op.text[0] == '\0' || strlen(op.text) > PROTO_MAX_NOTE) {
+			fprintf(stderr, "warroom: note: the text must be 1 to "
+			    "%d bytes\n", PROTO_MAX_NOTE);
+			free(op.text);
+			return CLI_EX_USAGE;
+		}
+	} else if (kind == WR_OP_ASSIGN) {
+		if (argc != 2 || argv[1][0] == '\0' ||
+		    strlen(argv[1]) > PROTO_MAX_ACTOR) {
+			fprintf(stderr, "warroom: assign: give one name of 1 "
+			    "to %d bytes\nusage: warroom assign ID NAME\n",
+			    PROTO_MAX_ACTOR);
+			return CLI_EX_USAGE;
+		}
+		op.text = xstrdup(argv[1]);
+	} else if (argc != 1) {
+		fprintf(stderr, "warroom: %s takes one incident number\n"
+		    "usage: warroom %s ID\n", name, name);
+		return CLI_EX_USAGE;
+	}
+	if (o->user == NULL || o->user[0] == '\0' ||
+	    strlen(o->user) > PROTO_MAX_ACTOR) {
+		fprintf(stderr, "warroom: who is acting? give --user NAME (1 "
+		    "to %d bytes) or set WARROOM_USER\n", PROTO_MAX_ACTOR);
+		free(op.text);
+		return CLI_EX_USAGE;
+	}
+
+	s.cmd = &op;
+	if ((rc = cli_session_open(&s, o, 1, &hooks, "warroom/" WR_VERSION
+	    " op", 0)) != 0)
+		goto out;
+	cli_session_run(&s, o->timeout_s);
+	if (op.failed) {
+		rc = CLI_EX_IOERR;
+		goto out;
+	}
+	if (op.status != NULL) {
+		if (strcmp(op.status, "applied") == 0 ||
+		    strcmp(op.status, "noop") == 0) {
+			op_say_done(&op, strcmp(op.status, "noop") == 0);
+			rc = CLI_EX_OK;
+		} else if (strcmp(op.status, "refused") == 0) {
+			char *why = sanitize_text(op.reason ? op.reason :
+			    "no reason given", op.reason ? strlen(op.reason) :
+			    15);
+			fprintf(stderr, "warroom: the relay refused the %s of "
+			    "#%lld: %s\n", op_noun(kind),
+			    (long long)op.incident, why);
+			free(why);
+			rc = CLI_EX_REFUSED;
+		} else {
+			char *why = sanitize_text(op.reason ? op.reason : "",
+			    op.reason ? strlen(op.reason) : 0);
+			fprintf(stderr, "warroom: the relay at %s could not "
+			    "take the %s of #%lld now (%s); it is queued and "
+			    "will be sent by the next warroom that connects\n",
+			    o->feed, op_noun(kind), (long long)op.incident,
+			    why);
+			free(why);
+			rc = CLI_EX_UNREACHABLE;
+		}
+		goto out;
+	}
+	if (s.token_refused) {
+		fprintf(stderr, "warroom: the relay at %s refused the token%s"
+		    "%s; %s\n", o->feed, o->token_file ? " in " :
+		    " (none given)", o->token_file ? o->token_file : "",
+		    op.queued ? "the op stays queued" : "nothing was queued");
+		rc = CLI_EX_NOPERM;
+		goto out;
+	}
+	/* Timed out, or interrupted: either way the op is kept. */
+	if (op_queue(&s, &op) != 0) {
+		rc = CLI_EX_IOERR;
+		goto out;
+	}
+	if (s.interrupted)
+		fprintf(stderr, "warroom: interrupted; the %s of #%lld is "
+		    "queued and will be sent by the next warroom that "
+		    "connects\n", op_noun(kind), (long long)op.incident);
+	else
+		fprintf(stderr, "warroom: %s the relay at %s within %d s; the "
+		    "%s of #%lld is queued and will be sent by the next "
+		    "warroom that connects\n", s.ever_live ?
+		    "no answer from" : "could not reach", o->feed,
+		    o->timeout_s, op_noun(kind), (long long)op.incident);
+	rc = CLI_EX_UNREACHABLE;
+out:
+	cli_session_close(&s);
+	free(op.text);
+	free(op.status);
+	free(op.reason);
+	return rc;
+}

@@ -1,0 +1,278 @@
+/*
+ * session.c: one run of a subcommand against the relay.  The session owns
+ * the lws context, the feed, the store (when the subcommand needs one) and
+ * the room; it turns SIGINT and SIGTERM into "stop", watches the deadline
+ * (--timeout) and, for `tail`, whether anyone still reads stdout, from a
+ * 100 ms timer in the loop, since lws_service() ignores its timeout.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/session.h"
+#include "core/timefmt.h"
+#include "core/util.h"
+#include "store/store.h"
+
+#define TICK_US		100000
+
+static volatile sig_atomic_t cli_signalled;
+
+static void
+cli_on_signal(int sig)
+{
+	cli_signalled = sig;
+}
+
+static void
+cli_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: the loop's poll() returns at once. */
+	sa.sa_handler = cli_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+void
+cli_session_stop(struct cli_session *s, int exit_code)
+{
+	if (!s->done)
+		s->exit_code = exit_code;
+	s->done = 1;
+}
+
+static void
+cli_tick(lws_sorted_usec_list_t *sul)
+{
+	struct cli_session *s = lws_container_of(sul, struct cli_session,
+	    sul_tick);
+
+	if (cli_signalled) {
+		s->interrupted = 1;
+		cli_session_stop(s, CLI_EX_OK);
+		return;
+	}
+	if (s->deadline != 0 && wr_mono_ms() >= s->deadline) {
+		s->timed_out = 1;
+		s->done = 1;
+		return;
+	}
+	if (s->watch_stdout) {
+		struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+		/* A pipe whose reader went away reports POLLERR. */
+		if (poll(&p, 1, 0) == 1 &&
+		    (p.revents & (POLLERR | POLLHUP | POLLNVAL))) {
+			s->stdout_gone = 1;
+			cli_session_stop(s, CLI_EX_OK);
+			return;
+		}
+	}
+	lws_sul_schedule(s->ctx, 0, &s->sul_tick, cli_tick, TICK_US);
+}
+
+static void
+cli_on_status(void *ud, enum feed_state state, const char *detail)
+{
+	struct cli_session *s = ud;
+
+	s->state = state;
+	util_strlcpy(s->detail, detail, sizeof s->detail);
+	if (state == FEED_LIVE)
+		s->ever_live = 1;
+	if (state == FEED_TOKEN_REFUSED)
+		s->token_refused = 1;
+	if (s->hooks.on_status != NULL)
+		s->hooks.on_status(ud, state, detail);
+	if (state == FEED_TOKEN_REFUSED)
+		cli_session_stop(s, CLI_EX_NOPERM);
+}
+
+static void
+cli_on_applied(void *ud, const struct wr_event *ev, size_t n)
+{
+	struct cli_session *s = ud;
+
+	if (s->hooks.on_applied != NULL)
+		s->hooks.on_applied(ud, ev, n);
+}
+
+static void
+cli_on_snapshot(void *ud, int64_t seq, const char *reason)
+{
+	struct cli_session *s = ud;
+
+	if (s->hooks.on_snapshot != NULL)
+		s->hooks.on_snapshot(ud, seq, reason);
+}
+
+static void
+cli_on_result(void *ud, const char *op_id, const char *status, int64_t seq,
+    const char *reason)
+{
+	struct cli_session *s = ud;
+
+	if (s->hooks.on_result != NULL)
+		s->hooks.on_result(ud, op_id, status, seq, reason);
+}
+
+static void
+cli_on_caught_up(void *ud, int64_t seq)
+{
+	struct cli_session *s = ud;
+
+	if (s->hooks.on_caught_up != NULL)
+		s->hooks.on_caught_up(ud, seq);
+}
+
+int
+cli_session_open(struct cli_session *s, const struct cli_opts *o,
+    int with_store, const struct feed_hooks *hooks, const char *client,
+    int from_now)
+{
+	static const struct feed_hooks wrap = {
+		cli_on_status, cli_on_applied, cli_on_snapshot, cli_on_result,
+		cli_on_caught_up
+	};
+	struct lws_context_creation_info info;
+	struct feed_cfg cfg;
+	char *cause = NULL, err[256];
+	struct feed_url url;
+	void *cmd = s->cmd;
+
+	memset(s, 0, sizeof *s);
+	s->cmd = cmd;
+	s->opts = o;
+	if (hooks != NULL)
+		s->hooks = *hooks;
+	wr_room_init(&s->room, 0);
+	cli_signals();
+
+	/* Usage errors first, before anything is created on disk. */
+	if (feed_url_parse(o->feed, &url, err, sizeof err) != 0) {
+		fprintf(stderr, "warroom: %s\n", err);
+		return CLI_EX_USAGE;
+	}
+	if (o->token_file != NULL &&
+	    cli_read_token(o->token_file, &s->token, &cause) != 0) {
+		fprintf(stderr, "warroom: %s\n", cause);
+		free(cause);
+		return CLI_EX_USAGE;
+	}
+	if (feed_log_open(o->log_file, 0, &cause) != 0) {
+		fprintf(stderr, "warroom: %s\n", cause);
+		free(cause);
+		return CLI_EX_IOERR;
+	}
+	if (with_store) {
+		s->db_path = o->db != NULL ? xstrdup(o->db) :
+		    store_default_path(WR_STORE_CONSOLE);
+		if (s->db_path == NULL) {
+			fprintf(stderr, "warroom: no place for the console's "
+			    "database: set XDG_DATA_HOME or HOME, or give "
+			    "--db\n");
+			return CLI_EX_USAGE;
+		}
+		if (store_open(s->db_path, WR_STORE_CONSOLE, &s->store,
+		    &cause) != 0 ||
+		    store_load_room(s->store, &s->room, &cause) != 0) {
+			fprintf(stderr, "warroom: %s\n", cause);
+			free(cause);
+			return CLI_EX_IOERR;
+		}
+	}
+
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.options = feed_context_options() |
+	    LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.pt_serv_buf_size = 65536;
+	info.fd_limit_per_thread = 64;
+	s->ctx = lws_create_context(&info);
+	if (s->ctx == NULL) {
+		fprintf(stderr, "warroom: cannot set up libwebsockets\n");
+		return CLI_EX_SOFTWARE;
+	}
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.url = o->feed;
+	cfg.token = s->token;
+	cfg.user = o->user;
+	cfg.client = client;
+	cfg.ca_file = o->ca_file;
+	cfg.insecure = o->insecure;
+	cfg.backoff_cap_ms = o->backoff_cap_ms;
+	cfg.from_now = from_now;
+	s->feed = feed_new(s->ctx, &cfg, s->store, &s->room, &wrap, s,
+	    &cause);
+	if (s->feed == NULL) {
+		fprintf(stderr, "warroom: %s\n", cause);
+		free(cause);
+		return CLI_EX_USAGE;
+	}
+	s->state = FEED_IDLE;
+	return 0;
+}
+
+void
+cli_session_run(struct cli_session *s, int timeout_s)
+{
+	s->deadline = timeout_s > 0 ? wr_mono_ms() + timeout_s * 1000LL : 0;
+	lws_sul_schedule(s->ctx, 0, &s->sul_tick, cli_tick, TICK_US);
+	feed_start(s->feed);
+	while (!s->done && !cli_signalled) {
+		if (lws_service(s->ctx, 0) < 0)
+			break;
+	}
+	if (cli_signalled && !s->done) {
+		s->interrupted = 1;
+		cli_session_stop(s, CLI_EX_OK);
+	}
+	lws_sul_cancel(&s->sul_tick);
+}
+
+void
+cli_session_close(struct cli_session *s)
+{
+	if (s->feed != NULL)
+		feed_free(s->feed);
+	s->feed = NULL;
+	if (s->ctx != NULL)
+		lws_context_destroy(s->ctx);
+	s->ctx = NULL;
+	wr_room_free(&s->room);
+	if (s->store != NULL)
+		store_close(s->store);
+	s->store = NULL;
+	free(s->token);
+	free(s->db_path);
+	s->token = s->db_path = NULL;
+	feed_log_close();
+}
+
+void
+cli_fmt_age(int64_t ms, char *buf, size_t size)
+{
+	int64_t s = ms / 1000;
+
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, size, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(buf, size, "%lldm", (long long)(s / 60));
+	else if (s < 86400 * 2)
+		snprintf(buf, size, "%lldh", (long long)(s / 3600));
+	else
+		snprintf(buf, size, "%lldd", (long long)(s / 86400));
+}

@@ -1,0 +1,59 @@
+/*
+ * session.h: what every subcommand that talks to the relay does the same
+ * way: read the token, open the log, make an lws context and a feed (with
+ * the console store, or without one for `tail`), run the loop until the
+ * subcommand says it is done, a deadline passes or a signal comes, and
+ * tear it all down.
+ */
+#ifndef WR_CLI_SESSION_H
+#define WR_CLI_SESSION_H
+
+#include <signal.h>
+
+#include "cli/cli.h"
+#include "net/feed.h"
+
+struct cli_session {
+	const struct cli_opts *opts;
+	struct lws_context *ctx;
+	struct feed *feed;
+	struct wr_store *store;	/* NULL without one */
+	struct wr_room room;
+	char *token;
+	char *db_path;
+
+	void *cmd;		/* the subcommand's own state */
+	struct feed_hooks hooks;	/* the subcommand's hooks */
+
+	int done;		/* the loop stops */
+	int exit_code;
+	int64_t deadline;	/* monotonic ms; 0: none */
+	int timed_out;
+	int interrupted;	/* SIGINT or SIGTERM */
+	int watch_stdout;	/* stop when the reader of stdout goes */
+	int stdout_gone;
+	int token_refused;
+	int ever_live;
+	enum feed_state state;
+	char detail[320];
+	lws_sorted_usec_list_t sul_tick;
+};
+
+/*
+ * Set up everything but the connection.  with_store: open (create) the
+ * console store and load the room from it.  On failure prints the reason
+ * (prefixed "warroom: ") and returns the exit code to use; 0 on success.
+ * hooks' ud is the session; s->cmd is set by the caller beforehand.
+ */
+int cli_session_open(struct cli_session *s, const struct cli_opts *o,
+    int with_store, const struct feed_hooks *hooks, const char *client,
+    int from_now);
+/* Connect and run until done, the deadline, or a signal. */
+void cli_session_run(struct cli_session *s, int timeout_s);
+void cli_session_stop(struct cli_session *s, int exit_code);
+void cli_session_close(struct cli_session *s);
+
+/* A person-readable rendering of a duration, "45 s", "3 min", "2 h". */
+void cli_fmt_age(int64_t ms, char *buf, size_t size);
+
+#endif

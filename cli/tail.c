@@ -1,0 +1,198 @@
+/*
+ * tail.c: `warroom tail [--json] [--from-now]`: every event the relay has
+ * (the whole log from seq 1, or only what comes after its head with
+ * --from-now), then the live ones, one line each, until SIGINT or SIGTERM
+ * or until nobody reads stdout any more.
+ *
+ * tail keeps no store: its place in the log (epoch and seq) lives in the
+ * feed's memory, which is enough to resume after a relay restart without a
+ * gap and without printing an event twice.  Its room (summaries only) gives
+ * the human lines their incident titles.  With --json each line is the
+ * event's protocol object, compact, flushed as it is written.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/session.h"
+#include "core/sanitize.h"
+#include "core/timefmt.h"
+#include "core/util.h"
+#include "net/proto.h"
+
+struct tail {
+	int json;
+	int64_t last_printed;
+	int said_offline;
+	int write_failed;
+};
+
+/* Untrusted text, made safe for a terminal (the caller frees). */
+static char *
+tail_safe(const char *s)
+{
+	return sanitize_text(s ? s : "", s ? strlen(s) : 0);
+}
+
+static void
+tail_line(struct cli_session *s, const struct wr_event *e, FILE *fp)
+{
+	const struct wr_incident *inc = wr_room_get(&s->room, e->incident);
+	const char *title = e->kind == WR_EV_TRIGGERED ? e->title :
+	    inc ? inc->title : NULL;
+	char when[40], kind[32], *actor, *via, *t, *extra = NULL;
+
+	wr_time_format(e->time, when, sizeof when);
+	actor = tail_safe(e->actor ? e->actor : "?");
+	/* "-": no token (a relay run with --no-auth). */
+	via = e->via && e->via[0] && strcmp(e->via, "-") != 0 ?
+	    tail_safe(e->via) : NULL;
+	t = tail_safe(title ? title : "");
+	switch (e->kind) {
+	case WR_EV_TRIGGERED: {
+		char *svc = tail_safe(e->service);
+		extra = xasprintf(" (%s%s%s)", wr_severity_name(e->severity),
+		    svc[0] ? ", " : "", svc);
+		free(svc);
+		break;
+	}
+	case WR_EV_ALERT_FIRING:
+	case WR_EV_ALERT_RESOLVED: {
+		const char *name = wr_kvlist_get(&e->alert.labels, "alertname");
+		char *n = tail_safe(name ? name : e->alert.fingerprint);
+		extra = xasprintf(" %s", n);
+		free(n);
+		break;
+	}
+	case WR_EV_ASSIGNED: {
+		char *who = tail_safe(e->text);
+		extra = xasprintf(" to %s", who);
+		free(who);
+		break;
+	}
+	default:
+		break;
+	}
+	util_strlcpy(kind, wr_event_kind_name(e->kind), sizeof kind);
+	for (char *p = kind; *p != '\0'; p++)
+		if (*p == '_')
+			*p = ' ';
+	fprintf(fp, "%s #%lld %s%s by %s%s%s%s: %s", when,
+	    (long long)e->incident, kind,
+	    extra ? extra : "", actor, via ? " (via " : "", via ? via : "",
+	    via ? ")" : "", t);
+	if (e->kind == WR_EV_NOTE && e->text != NULL) {
+		char *text = tail_safe(e->text);
+		fprintf(fp, ": \"%s\"", text);
+		free(text);
+	}
+	fputc('\n', fp);
+	free(extra);
+	free(actor);
+	free(via);
+	free(t);
+}
+
+static void
+tail_applied(void *ud, const struct wr_event *ev, size_t n)
+{
+	struct cli_session *s = ud;
+	struct tail *t = s->cmd;
+
+	for (size_t i = 0; i < n && !t->write_failed; i++) {
+		const struct wr_event *e = &ev[i];
+
+		/* The feed never hands the same seq twice; this is the
+		 * promise, kept here where the lines are written. */
+		if (e->seq <= t->last_printed)
+			continue;
+		if (t->json) {
+			json_t *o = proto_event_to_json(e);
+			char *line = proto_dump(o, NULL);
+
+			json_decref(o);
+			if (line == NULL)
+				util_die("out of memory");
+			fputs(line, stdout);
+			fputc('\n', stdout);
+			free(line);
+		} else
+			tail_line(s, e, stdout);
+		errno = 0;
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			t->write_failed = errno ? errno : EIO;
+			break;
+		}
+		t->last_printed = e->seq;
+	}
+	if (t->write_failed) {
+		/* EPIPE: the reader is gone, which is how tail ends. */
+		cli_session_stop(s, t->write_failed == EPIPE ? CLI_EX_OK :
+		    CLI_EX_IOERR);
+	}
+}
+
+static void
+tail_snapshot(void *ud, int64_t seq, const char *reason)
+{
+	struct cli_session *s = ud;
+	struct tail *t = s->cmd;
+
+	if (seq > 0)
+		fprintf(stderr, "warroom: the relay could not resume: took a "
+		    "snapshot at seq %lld (%s); events up to it are not "
+		    "shown\n", (long long)seq, reason ? reason : "");
+	else
+		fprintf(stderr, "warroom: %s\n", reason ? reason :
+		    "the relay's log started again");
+	t->last_printed = seq;
+}
+
+static void
+tail_status(void *ud, enum feed_state state, const char *detail)
+{
+	struct cli_session *s = ud;
+	struct tail *t = s->cmd;
+
+	if (state == FEED_OFFLINE && !t->said_offline) {
+		fprintf(stderr, "warroom: offline: %s\n", detail);
+		t->said_offline = 1;
+	} else if (state == FEED_LIVE && t->said_offline) {
+		fprintf(stderr, "warroom: live again: %s\n", detail);
+		t->said_offline = 0;
+	}
+}
+
+int
+cli_tail(const struct cli_opts *o)
+{
+	static const struct feed_hooks hooks = {
+		.on_status = tail_status,
+		.on_applied = tail_applied,
+		.on_snapshot = tail_snapshot,
+	};
+	struct cli_session s;
+	struct tail t;
+	int rc;
+
+	memset(&t, 0, sizeof t);
+	t.json = o->json;
+	s.cmd = &t;
+	if ((rc = cli_session_open(&s, o, 0, &hooks, "warroom/" WR_VERSION
+	    " tail", o->from_now)) != 0) {
+		cli_session_close(&s);
+		return rc;
+	}
+	s.watch_stdout = 1;
+	cli_session_run(&s, 0);
+	rc = s.exit_code;
+	if (s.token_refused) {
+		fprintf(stderr, "warroom: the relay at %s refused the token%s"
+		    "%s\n", o->feed, o->token_file ? " in " : " (none given)",
+		    o->token_file ? o->token_file : "");
+		rc = CLI_EX_NOPERM;
+	}
+	cli_session_close(&s);
+	return rc;
+}

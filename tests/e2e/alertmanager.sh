@@ -1,0 +1,67 @@
+#!/bin/sh
+# A real Prometheus Alertmanager routes its webhooks to a real warroomd with a
+# bearer token: alerts raised with amtool appear in `warroom tail`, and
+# expiring them (amtool alert add --end in the past) resolves the incident.
+. "$(dirname "$0")/lib.sh"
+echo "relay: a real Alertmanager delivering to the relay"
+AM=$(command -v prometheus-alertmanager || command -v alertmanager)
+if [ -z "$AM" ] || ! command -v amtool >/dev/null; then
+	echo "  FAIL prometheus-alertmanager and amtool are needed (make deps)"
+	exit 1
+fi
+make_tokens
+start_relay || exit 1
+printf '%s\n' "$TOK_AM" > "$T/am.token"
+AMPORT=$(free_port)
+cat > "$T/am.yml" <<EOT
+route:
+  receiver: warroom
+  group_by: ['alertname', 'service']
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: warroom
+    webhook_configs:
+      - url: $URL/hooks/alertmanager
+        send_resolved: true
+        http_config:
+          authorization:
+            type: Bearer
+            credentials_file: $T/am.token
+EOT
+"$AM" --config.file="$T/am.yml" --storage.path="$T/am-data" \
+    --web.listen-address="127.0.0.1:$AMPORT" --cluster.listen-address= \
+    --log.level=warn >"$T/am.log" 2>&1 &
+PIDS="$PIDS $!"
+AMURL="http://127.0.0.1:$AMPORT"
+for _ in $(seq 1 100); do
+	curl -fs "$AMURL/-/ready" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+check "alertmanager is ready" curl -fs "$AMURL/-/ready" -o /dev/null
+
+"$WARROOM" tail --json --feed "$FEED" --token-file "$T/ops.token" \
+    --db "$T/tail.db" >"$T/tail.out" 2>"$T/tail.err" &
+PIDS="$PIDS $!"
+
+start=$(date -u -d '-60 seconds' +%Y-%m-%dT%H:%M:%SZ)
+amtool --alertmanager.url="$AMURL" alert add DiskFull service=db \
+    severity=critical instance=db-1 --annotation=summary="disk 97% on db-1" \
+    --start="$start" >/dev/null
+check "the incident appears in warroom tail" wait_for "$T/tail.out" '"kind":"triggered"' 150
+check "with its title from the summary" grep -q '"title":"disk 97% on db-1"' "$T/tail.out"
+check "and its severity" grep -q '"severity":"critical"' "$T/tail.out"
+check "the alert is firing in it" grep -q '"kind":"alert_firing"' "$T/tail.out"
+check "the actor is the source" grep -q '"actor":"alertmanager"' "$T/tail.out"
+check "the token's name is recorded" grep -q '"via":"am"' "$T/tail.out"
+
+past=$(date -u -d '-5 seconds' +%Y-%m-%dT%H:%M:%SZ)
+amtool --alertmanager.url="$AMURL" alert add DiskFull service=db \
+    severity=critical instance=db-1 --annotation=summary="disk 97% on db-1" \
+    --start="$start" --end="$past" >/dev/null
+check "expiring the alert resolves it at the source" wait_for "$T/tail.out" '"kind":"alert_resolved"' 150
+check "and the incident is resolved" wait_for "$T/tail.out" '"kind":"resolved"' 50
+n=$(grep -c '"kind":"triggered"' "$T/tail.out")
+eq "Alertmanager's repeats did not open a second incident" "$n" 1
+finish
