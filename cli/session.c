@@ -43,12 +43,49 @@ cli_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+static size_t
+outbox_unfinished(struct cli_session *s)
+{
+	struct wr_outbox_op *ops = NULL;
+	size_t n = 0;
+	char *cause = NULL;
+
+	if (s->store == NULL)
+		return 0;
+	if (store_outbox_list(s->store, 1, &ops, &n, &cause) != 0) {
+		free(cause);
+		return 0;
+	}
+	wr_outbox_ops_free(ops, n);
+	return n;
+}
+
+/*
+ * A command that is done but connected still delivers the ops older
+ * commands left queued before it exits: "the next command that connects
+ * delivers it".  The deadline still bounds the wait.
+ */
 void
 cli_session_stop(struct cli_session *s, int exit_code)
 {
-	if (!s->done)
+	if (s->done)
+		return;
+	if (exit_code == CLI_EX_OK && !s->interrupted &&
+	    outbox_unfinished(s) > 0) {
+		s->draining = 1;
 		s->exit_code = exit_code;
+		feed_kick_outbox(s->feed);
+		return;
+	}
+	s->exit_code = exit_code;
 	s->done = 1;
+}
+
+static void
+drain_check(struct cli_session *s)
+{
+	if (s->draining && !s->done && outbox_unfinished(s) == 0)
+		s->done = 1;
 }
 
 static void
@@ -59,14 +96,17 @@ cli_tick(lws_sorted_usec_list_t *sul)
 
 	if (cli_signalled) {
 		s->interrupted = 1;
+		s->draining = 0;
 		cli_session_stop(s, CLI_EX_OK);
 		return;
 	}
 	if (s->deadline != 0 && wr_mono_ms() >= s->deadline) {
-		s->timed_out = 1;
+		if (!s->draining)
+			s->timed_out = 1;
 		s->done = 1;
 		return;
 	}
+	drain_check(s);
 	if (s->watch_stdout) {
 		struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
 
@@ -124,6 +164,7 @@ cli_on_result(void *ud, const char *op_id, const char *status, int64_t seq,
 
 	if (s->hooks.on_result != NULL)
 		s->hooks.on_result(ud, op_id, status, seq, reason);
+	drain_check(s);
 }
 
 static void

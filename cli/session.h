@@ -26,6 +26,7 @@ struct cli_session {
 	struct feed_hooks hooks;	/* the subcommand's hooks */
 
 	int done;		/* the loop stops */
+	int draining;		/* done, but older queued ops go out first */
 	int exit_code;
 	int64_t deadline;	/* monotonic ms; 0: none */
 	int timed_out;
