@@ -47,6 +47,7 @@ struct cli_opts {
 	/* the interactive console */
 	const char *theme;
 	int utc;
+	int quiet;		/* no bell for a new critical incident */
 	int demo;
 };
 

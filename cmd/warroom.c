@@ -12,25 +12,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/console.h"
 #include "core/room.h"
 
 #ifndef WR_VERSION
 #define WR_VERSION "unknown"
 #endif
-
-/*
- * TUI ENTRY POINT.  When tui/ lands, replace this stub with its
- * declaration (#include "tui/tui.h": int tui_run(const struct cli_opts *))
- * and delete it; main() below already calls tui_run(&opts) for a command
- * line without a subcommand, --demo included.
- */
-static int
-tui_run(const struct cli_opts *opts)
-{
-	(void)opts;
-	fprintf(stderr, "warroom: the interactive console is not built yet\n");
-	return CLI_EX_UNAVAILABLE;
-}
 
 static const char usage_text[] =
 "usage: warroom [options]                      the interactive console\n"
@@ -72,6 +59,7 @@ static const char usage_text[] =
 "  --state S           list: triggered, acknowledged, resolved, open or all\n"
 "  --theme NAME        the console's colour theme\n"
 "  --utc               the console shows times in UTC\n"
+"  --quiet             no terminal bell for a new critical incident\n"
 "  --demo              run a relay in-process with a recorded outage\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
@@ -84,7 +72,7 @@ static const char usage_text[] =
 enum {
 	OPT_FEED = 256, OPT_TOKEN_FILE, OPT_DB, OPT_USER, OPT_TIMEOUT,
 	OPT_BACKOFF_CAP, OPT_CA, OPT_INSECURE, OPT_LOG, OPT_JSON,
-	OPT_FROM_NOW, OPT_STATE, OPT_THEME, OPT_UTC, OPT_DEMO
+	OPT_FROM_NOW, OPT_STATE, OPT_THEME, OPT_UTC, OPT_DEMO, OPT_QUIET
 };
 
 static const struct option long_opts[] = {
@@ -103,6 +91,7 @@ static const struct option long_opts[] = {
 	{ "theme",	 required_argument, NULL, OPT_THEME },
 	{ "utc",	 no_argument,	    NULL, OPT_UTC },
 	{ "demo",	 no_argument,	    NULL, OPT_DEMO },
+	{ "quiet",	 no_argument,	    NULL, OPT_QUIET },
 	{ "help",	 no_argument,	    NULL, 'h' },
 	{ "version",	 no_argument,	    NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -180,6 +169,7 @@ main(int argc, char **argv)
 		case OPT_THEME:		opts.theme = optarg; break;
 		case OPT_UTC:		opts.utc = 1; break;
 		case OPT_DEMO:		opts.demo = 1; break;
+		case OPT_QUIET:		opts.quiet = 1; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return CLI_EX_OK;
@@ -203,11 +193,10 @@ main(int argc, char **argv)
 		if (timeout_set)
 			return usage_error("%s", "--timeout goes with list and "
 			    "the one-shot ops");
-		/* TUI ENTRY POINT (see tui_run above). */
-		return tui_run(&opts);
+		return cli_console(&opts);
 	}
-	if (opts.demo || opts.theme || opts.utc)
-		return usage_error("%s", "--demo, --theme and --utc are for "
+	if (opts.demo || opts.theme || opts.utc || opts.quiet)
+		return usage_error("%s", "--demo, --theme, --utc and --quiet are for "
 		    "the interactive console, not a subcommand");
 	if (opts.from_now && strcmp(sub, "tail") != 0)
 		return usage_error("%s", "--from-now goes with tail");

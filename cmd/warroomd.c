@@ -15,7 +15,7 @@ static const char usage_text[] =
 "                [--config FILE] [--tls-cert FILE --tls-key FILE]\n"
 "                [--body-limit BYTES] [--frame-limit BYTES] [--heartbeat MS]\n"
 "                [--drain-timeout MS] [--retention SECONDS] [--log FILE]\n"
-"                [--verbose] [--help] [--version]\n"
+"                [--replay SCENARIO] [--verbose] [--help] [--version]\n"
 "\n"
 "The warroom relay: takes alerts over HTTP, keeps the event log, and feeds\n"
 "every console over a websocket.\n"
@@ -33,6 +33,8 @@ static const char usage_text[] =
 "                       (default 30000)\n"
 "  --retention SECONDS  drop events older than this (default: keep forever)\n"
 "  --log FILE           write the log here instead of stderr\n"
+"  --replay SCENARIO    play a recorded alert sequence into this relay\n"
+"                       (JSON lines; see warroom-scenario(5))\n"
 "\n"
 "Endpoints: POST /hooks/alertmanager, POST /v2/enqueue, GET /healthz,\n"
 "GET /metrics, websocket /feed.  See warroomd(8).\n";
@@ -74,6 +76,7 @@ main(int argc, char **argv)
 		{ "retention", required_argument, NULL, O_RET },
 		{ "log", required_argument, NULL, O_LOG },
 		{ "verbose", no_argument, NULL, O_VERB },
+		{ "replay", required_argument, NULL, O_REPLAY },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -127,6 +130,7 @@ main(int argc, char **argv)
 		case O_KEY: util_set_str(&cfg.tls_key, optarg); break;
 		case O_LOG: util_set_str(&cfg.log_path, optarg); break;
 		case O_VERB: cfg.verbose = 1; break;
+		case O_REPLAY: util_set_str(&cfg.replay_path, optarg); break;
 		case O_BODY:
 		case O_FRAME: {
 			unsigned long long n = strtoull(optarg, &end, 10);

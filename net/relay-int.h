@@ -128,7 +128,8 @@ struct relay {
 	struct relay_ring ring;
 	struct relay_metrics m;
 	int stopping;
-	int own_signals;	/* warroomd: SIGTERM/SIGINT are ours */
+	int own_signals;
+	struct relay_replay *replay;	/* warroomd: SIGTERM/SIGINT are ours */
 	int64_t pruned_at;
 	char *db_path;
 	int64_t stop_at;
@@ -186,6 +187,13 @@ void frameq_push_json(struct frameq *q, json_t *o /* stolen */);
 const char *frameq_peek(const struct frameq *q, size_t *len);
 void frameq_pop(struct frameq *q);
 void frameq_free(struct frameq *q);
+
+/* relay-replay.c */
+struct relay_replay;
+int relay_replay_load(const char *path, struct relay_replay **out,
+    char **cause);
+void relay_replay_start(struct relay *r, struct relay_replay *p);
+void relay_replay_free(struct relay_replay *p);
 
 /* relay-metrics.c */
 void relay_metrics_request(struct relay *r, enum relay_endpoint ep, int code);

@@ -180,6 +180,9 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 		goto fail;
 	}
 	r->db_path = dbpath;
+	if (cfg->replay_path != NULL &&
+	    relay_replay_load(cfg->replay_path, &r->replay, cause) != 0)
+		goto fail;
 	if (store_open(dbpath, WR_STORE_RELAY, &r->store, cause) != 0)
 		goto fail;
 	wr_room_init(&r->room, 1);
@@ -215,6 +218,10 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 	    cfg->listen_host, relay_port(r), dbpath, store_epoch(r->store),
 	    (long long)r->room.last_seq, r->room.n_incidents);
 	lws_sul_schedule(ctx, 0, &r->tick_sul, tick_cb, 250 * LWS_US_PER_MS);
+	if (r->replay != NULL) {
+		relay_log(r, "replaying %s", cfg->replay_path);
+		relay_replay_start(r, r->replay);
+	}
 	return r;
 fail:
 	relay_free(r);
@@ -231,6 +238,7 @@ relay_free(struct relay *r)
 		relay_log(r, "stopped at seq %lld", (long long)r->room.last_seq);
 	}
 	lws_sul_cancel(&r->tick_sul);
+	relay_replay_free(r->replay);
 	lws_sul_cancel(&r->commit_sul);
 	if (r->vh != NULL)
 		lws_vhost_destroy(r->vh);

@@ -1,0 +1,269 @@
+/*
+ * relay-replay.c: a recorded alert sequence played into the relay itself
+ * (warroomd --replay FILE, and the console's --demo).
+ *
+ * The file is JSON lines (warroom-scenario(5)): each line has "at" (seconds
+ * from the start) and either "source" ("alertmanager" or "events-v2") with
+ * the "body" a sender would POST, or "op" (ack, unack, resolve, reopen,
+ * note, assign) with "actor", the incident's "source" and "key", and
+ * "text".  Any string in a body of the form "@N" (N seconds, may be
+ * negative) becomes the ISO 8601 time N seconds after the start, so a
+ * recording replays as if it were happening now.  Played bodies go through
+ * the same ingest adapters and group commit as real ones.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/timefmt.h"
+#include "core/util.h"
+#include "net/relay-int.h"
+
+struct replay_line {
+	int64_t at_ms;
+	enum { RL_ALERTMANAGER, RL_EVENTS_V2, RL_OP } type;
+	json_t *body;		/* the body, or the op line */
+};
+
+struct relay_replay {
+	struct replay_line *v;
+	size_t n, next;
+	int64_t start_wall;
+	int64_t start_mono;
+	lws_sorted_usec_list_t sul;
+	struct relay *r;
+};
+
+void
+relay_replay_free(struct relay_replay *p)
+{
+	if (p == NULL)
+		return;
+	lws_sul_cancel(&p->sul);
+	for (size_t i = 0; i < p->n; i++)
+		json_decref(p->v[i].body);
+	free(p->v);
+	free(p);
+}
+
+int
+relay_replay_load(const char *path, struct relay_replay **out, char **cause)
+{
+	FILE *f = fopen(path, "r");
+	struct relay_replay *p;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int lineno = 0;
+
+	if (f == NULL) {
+		*cause = xasprintf("cannot open scenario %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	p = xcalloc(1, sizeof *p);
+	while ((len = getline(&line, &cap, f)) > 0) {
+		json_error_t je;
+		json_t *o, *at, *src, *op;
+		struct replay_line rl;
+
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		o = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &je);
+		if (o == NULL || !json_is_object(o)) {
+			*cause = xasprintf("%s:%d: not a JSON object%s%s", path,
+			    lineno, o ? "" : ": ", o ? "" : je.text);
+			json_decref(o);
+			goto fail;
+		}
+		at = json_object_get(o, "at");
+		src = json_object_get(o, "source");
+		op = json_object_get(o, "op");
+		if (!json_is_number(at) || json_number_value(at) < 0) {
+			*cause = xasprintf("%s:%d: \"at\" must be a number of "
+			    "seconds >= 0", path, lineno);
+			json_decref(o);
+			goto fail;
+		}
+		rl.at_ms = (int64_t)(json_number_value(at) * 1000.0);
+		if (json_is_string(op)) {
+			rl.type = RL_OP;
+			if (wr_op_kind_parse(json_string_value(op)) == 0 ||
+			    !json_is_string(json_object_get(o, "actor")) ||
+			    !json_is_string(json_object_get(o, "key")) ||
+			    !json_is_string(src)) {
+				*cause = xasprintf("%s:%d: an op line needs op, "
+				    "actor, source and key", path, lineno);
+				json_decref(o);
+				goto fail;
+			}
+			rl.body = o;
+		} else if (json_is_string(src) && json_is_object(
+		    json_object_get(o, "body"))) {
+			if (strcmp(json_string_value(src), "alertmanager") == 0)
+				rl.type = RL_ALERTMANAGER;
+			else if (strcmp(json_string_value(src), "events-v2") == 0)
+				rl.type = RL_EVENTS_V2;
+			else {
+				*cause = xasprintf("%s:%d: source must be "
+				    "alertmanager or events-v2", path, lineno);
+				json_decref(o);
+				goto fail;
+			}
+			rl.body = json_incref(json_object_get(o, "body"));
+			json_decref(o);
+		} else {
+			*cause = xasprintf("%s:%d: a line needs \"source\" and "
+			    "\"body\", or \"op\"", path, lineno);
+			json_decref(o);
+			goto fail;
+		}
+		p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
+		p->v[p->n++] = rl;
+	}
+	free(line);
+	fclose(f);
+	*out = p;
+	return 0;
+fail:
+	free(line);
+	fclose(f);
+	relay_replay_free(p);
+	return -1;
+}
+
+/* Turn "@N" strings into times N seconds after the start. */
+static void
+retime(json_t *j, int64_t start)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (json_is_object(j)) {
+		json_object_foreach(j, k, v) {
+			if (json_is_string(v)) {
+				const char *s = json_string_value(v);
+				char *end, ts[40];
+				long n;
+				if (s[0] != '@')
+					continue;
+				n = strtol(s + 1, &end, 10);
+				if (*end != '\0' || end == s + 1)
+					continue;
+				wr_time_format(start + (int64_t)n * 1000, ts,
+				    sizeof ts);
+				json_object_set_new(j, k, json_string(ts));
+			} else {
+				retime(v, start);
+			}
+		}
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			retime(v, start);
+	}
+}
+
+static void
+play(struct relay *r, struct relay_replay *p, struct replay_line *rl)
+{
+	struct relay_item *it = xcalloc(1, sizeof *it);
+	char err[512];
+	int rc;
+
+	util_strlcpy(it->via, "replay", sizeof it->via);
+	if (rl->type == RL_OP) {
+		const char *src = json_string_value(json_object_get(rl->body,
+		    "source"));
+		const char *key = json_string_value(json_object_get(rl->body,
+		    "key"));
+		json_t *text = json_object_get(rl->body, "text");
+		struct wr_incident *inc = wr_room_find_key(&r->room, src, key);
+
+		if (inc == NULL) {
+			relay_log(r, "replay: no incident for %s %s yet; op "
+			    "skipped", src, key);
+			free(it);
+			return;
+		}
+		it->type = ITEM_OP;
+		it->op.op_id = xmalloc(33);
+		if (proto_new_op_id(it->op.op_id) != 0) {
+			relay_item_free(it);
+			return;
+		}
+		it->op.kind = wr_op_kind_parse(json_string_value(
+		    json_object_get(rl->body, "op")));
+		it->op.incident = inc->id;
+		it->op.epoch = xstrdup(store_epoch(r->store));
+		it->op.actor = xstrdup(json_string_value(json_object_get(
+		    rl->body, "actor")));
+		it->op.text = json_is_string(text) ?
+		    xstrdup(json_string_value(text)) : NULL;
+		relay_enqueue(r, it);
+		return;
+	}
+	{
+		json_t *body = json_deep_copy(rl->body);
+		char *s;
+
+		retime(body, p->start_wall);
+		s = json_dumps(body, JSON_COMPACT);
+		json_decref(body);
+		it->type = ITEM_INGEST;
+		err[0] = '\0';
+		if (rl->type == RL_ALERTMANAGER) {
+			it->ep = EP_ALERTMANAGER;
+			rc = ingest_alertmanager(s, strlen(s), &it->ingest, err,
+			    sizeof err);
+		} else {
+			char **errors = NULL;
+			size_t n_errors = 0;
+			it->ep = EP_EVENTS_V2;
+			rc = ingest_events_v2(s, strlen(s), &it->ingest, err,
+			    sizeof err, &errors, &n_errors);
+			for (size_t i = 0; i < n_errors; i++)
+				free(errors[i]);
+			free(errors);
+		}
+		free(s);
+		if (rc != 0) {
+			relay_log(r, "replay: a body was refused: %s", err);
+			relay_item_free(it);
+			return;
+		}
+		relay_enqueue(r, it);
+	}
+}
+
+static void
+replay_cb(lws_sorted_usec_list_t *sul)
+{
+	struct relay_replay *p = lws_container_of(sul, struct relay_replay,
+	    sul);
+	int64_t now = wr_mono_ms() - p->start_mono;
+
+	while (p->next < p->n && p->v[p->next].at_ms <= now)
+		play(p->r, p, &p->v[p->next++]);
+	if (p->next < p->n) {
+		int64_t wait = p->v[p->next].at_ms - now;
+		lws_sul_schedule(p->r->ctx, 0, &p->sul, replay_cb,
+		    (lws_usec_t)(wait > 0 ? wait : 1) * LWS_US_PER_MS);
+	} else {
+		relay_log(p->r, "replay: all %zu lines played", p->n);
+	}
+}
+
+void
+relay_replay_start(struct relay *r, struct relay_replay *p)
+{
+	p->r = r;
+	p->start_wall = wr_now_ms();
+	p->start_mono = wr_mono_ms();
+	p->next = 0;
+	lws_sul_schedule(r->ctx, 0, &p->sul, replay_cb, 1);
+}

@@ -1,0 +1,1483 @@
+/*
+ * test_tui.c: headless screen tests of the console's view (tui/).
+ *
+ * Each test builds a room the way the feed does (events applied in order),
+ * renders it into a real ncurses screen of a given size writing into a
+ * temporary file, presses keys as a person would, and asserts what a person
+ * reads on the screen (curscr, row by row) and which ops reached the loop's
+ * submit hook.  The pure parts (layout geometry, theme parsing and colour
+ * fallback) are checked directly.  Run from the repository root: themes are
+ * read from ./themes.
+ */
+#include "tests/test_tui.h"
+
+#include <sys/stat.h>
+
+#include "core/timefmt.h"
+#include "tui/tui-int.h"
+
+/* ---- the list --------------------------------------------------------------- */
+
+static void
+test_list_shows_acknowledged_by_alice(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t id = h_incident(h, "High latency on api", "api",
+	    WR_SEV_CRITICAL, 120);
+	int y;
+
+	h_event(h, WR_EV_ACKNOWLEDGED, id, "alice", NULL);
+	h_render(h);
+	y = h_find(h, "#1 ");
+	assert_true(y >= 1 && y <= 10);
+	assert_non_null(strstr(h_row(h, y), "High latency on api"));
+	assert_non_null(strstr(h_row(h, y), "ACK"));
+	assert_non_null(strstr(h_row(h, y), "alice"));
+	assert_non_null(strstr(h_row(h, y), "CRIT"));
+	assert_non_null(strstr(h_row(h, y), "2m"));
+	/* and the detail says it in words */
+	h_assert_shows(h, "acknowledged by alice");
+	h_free(h);
+}
+
+static void
+test_default_order_open_before_acked_before_resolved(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t a, b, c;
+
+	a = h_incident(h, "oldest-triggered", "api", WR_SEV_INFO, 3000);
+	b = h_incident(h, "middle-acked", "api", WR_SEV_CRITICAL, 2000);
+	c = h_incident(h, "newest-resolved", "api", WR_SEV_CRITICAL, 10);
+	h_event(h, WR_EV_ACKNOWLEDGED, b, "bob", NULL);
+	h_event(h, WR_EV_RESOLVED, c, "carol", NULL);
+	h_render(h);
+	assert_true(h_find(h, "oldest-triggered") < h_find(h, "middle-acked"));
+	assert_true(h_find(h, "middle-acked") < h_find(h, "newest-resolved"));
+	assert_int_equal(tui_selected(h->t), a);
+	h_free(h);
+}
+
+static void
+test_default_order_severity_then_newest_first(void **state)
+{
+	struct harness *h = h_new(24, 80);
+
+	h_incident(h, "warning-new", "api", WR_SEV_WARNING, 5);
+	h_incident(h, "critical-old", "api", WR_SEV_CRITICAL, 900);
+	h_incident(h, "critical-new", "api", WR_SEV_CRITICAL, 30);
+	h_incident(h, "error-mid", "api", WR_SEV_ERROR, 60);
+	h_render(h);
+	assert_true(h_find(h, "critical-new") < h_find(h, "critical-old"));
+	assert_true(h_find(h, "critical-old") < h_find(h, "error-mid"));
+	assert_true(h_find(h, "error-mid") < h_find(h, "warning-new"));
+	h_free(h);
+}
+
+static void
+test_sort_command_by_service_and_id(void **state)
+{
+	struct harness *h = h_new(24, 80);
+
+	h_incident(h, "first-zeta", "zeta", WR_SEV_CRITICAL, 10);
+	h_incident(h, "second-alpha", "alpha", WR_SEV_INFO, 20);
+	h_incident(h, "third-mid", "mid", WR_SEV_WARNING, 30);
+	h_type(h, ":sort service\n");
+	h_render(h);
+	assert_true(h_find(h, "second-alpha") < h_find(h, "third-mid"));
+	assert_true(h_find(h, "third-mid") < h_find(h, "first-zeta"));
+	h_assert_shows(h, "sort:service");
+
+	h_type(h, ":sort id\n");
+	h_render(h);
+	assert_true(h_find(h, "first-zeta") < h_find(h, "second-alpha"));
+	assert_true(h_find(h, "second-alpha") < h_find(h, "third-mid"));
+
+	h_type(h, ":sort -id\n");
+	h_render(h);
+	assert_true(h_find(h, "third-mid") < h_find(h, "second-alpha"));
+
+	h_type(h, ":sort colour\n");
+	h_render(h);
+	h_assert_shows(h, "unknown sort key 'colour'");
+	h_free(h);
+}
+
+static void
+test_filter_free_text_matches_title_and_service(void **state)
+{
+	struct harness *h = h_new(24, 80);
+
+	h_incident(h, "disk full on db-1", "postgres", WR_SEV_CRITICAL, 10);
+	h_incident(h, "High latency", "api", WR_SEV_ERROR, 20);
+	h_incident(h, "cpu hot", "api-gateway", WR_SEV_WARNING, 30);
+	h_type(h, "/API\n");
+	h_render(h);
+	h_assert_shows(h, "High latency");
+	h_assert_shows(h, "cpu hot");
+	h_assert_not_shows(h, "disk full");
+	h_assert_shows(h, "2 of 3");
+
+	h_type(h, ":filter postgres\n");
+	h_render(h);
+	h_assert_shows(h, "disk full on db-1");
+	h_assert_not_shows(h, "cpu hot");
+
+	h_type(h, ":filter\n");
+	h_render(h);
+	h_assert_shows(h, "3 of 3");
+	h_free(h);
+}
+
+static void
+test_filter_state_prefix(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t b, c;
+
+	h_incident(h, "is-triggered", "api", WR_SEV_CRITICAL, 10);
+	b = h_incident(h, "is-acked", "api", WR_SEV_CRITICAL, 20);
+	c = h_incident(h, "is-resolved", "api", WR_SEV_CRITICAL, 30);
+	h_event(h, WR_EV_ACKNOWLEDGED, b, "alice", NULL);
+	h_event(h, WR_EV_RESOLVED, c, "alice", NULL);
+
+	h_type(h, "/state:ack\n");
+	h_render(h);
+	h_assert_shows(h, "is-acked");
+	h_assert_not_shows(h, "is-triggered");
+	h_assert_not_shows(h, "is-resolved");
+
+	h_type(h, ":filter state:open\n");
+	h_render(h);
+	h_assert_shows(h, "is-acked");
+	h_assert_shows(h, "is-triggered");
+	h_assert_not_shows(h, "is-resolved");
+
+	h_type(h, ":filter state:res\n");
+	h_render(h);
+	h_assert_shows(h, "is-resolved");
+	h_assert_not_shows(h, "is-acked");
+	h_free(h);
+}
+
+static void
+test_filter_sev_prefix_and_bad_value_is_reported(void **state)
+{
+	struct harness *h = h_new(24, 80);
+
+	h_incident(h, "the-critical", "api", WR_SEV_CRITICAL, 10);
+	h_incident(h, "the-warning", "db", WR_SEV_WARNING, 20);
+	h_type(h, "/sev:crit\n");
+	h_render(h);
+	h_assert_shows(h, "the-critical");
+	h_assert_not_shows(h, "the-warning");
+
+	/* words combine: severity and text */
+	h_type(h, ":filter sev:critical,warning db\n");
+	h_render(h);
+	h_assert_shows(h, "the-warning");
+	h_assert_not_shows(h, "the-critical");
+
+	h_type(h, "/sev:purple\n");
+	h_render(h);
+	h_assert_shows(h, "unknown severity 'purple'");
+	h_assert_shows(h, "no incident matches /sev:purple");
+	h_free(h);
+}
+
+static void
+test_filter_prompt_is_live_and_esc_restores_the_old_filter(void **state)
+{
+	struct harness *h = h_new(24, 80);
+
+	h_incident(h, "api one", "api", WR_SEV_CRITICAL, 10);
+	h_incident(h, "db two", "db", WR_SEV_CRITICAL, 20);
+	h_type(h, ":filter api\n");
+	h_type(h, "/");
+	h_type(h, "\x15");	/* ^U: the old text goes */
+	h_type(h, "db");
+	h_render(h);
+	/* applied as typed */
+	h_assert_shows(h, "db two");
+	h_assert_not_shows(h, "api one");
+	assert_non_null(strstr(h_row(h, 23), "/db"));
+	h_type(h, "\x1b");
+	h_render(h);
+	h_assert_shows(h, "api one");
+	h_assert_not_shows(h, "db two");
+	/* Esc in the list clears the filter */
+	h_type(h, "\x1b");
+	h_render(h);
+	h_assert_shows(h, "db two");
+	h_free(h);
+}
+
+/* 100 incidents "incident 000".."incident 099", newest first. */
+static void
+h_hundred(struct harness *h, int64_t ids[100])
+{
+	for (int i = 99; i >= 0; i--) {
+		char title[32];
+
+		snprintf(title, sizeof title, "incident %03d", i);
+		ids[i] = h_incident(h, title, "svc", WR_SEV_ERROR, i + 1);
+	}
+}
+
+/* The list shows the selected incident on one of its rows. */
+static void
+assert_selected_visible(struct harness *h, int first, int last)
+{
+	const struct wr_incident *inc = wr_room_get(&h->room,
+	    tui_selected(h->t));
+	int y;
+
+	assert_non_null(inc);
+	y = h_find(h, inc->title);
+	if (y < first || y > last) {
+		h_dump(h);
+		fail_msg("selected \"%s\" is on row %d, not in %d..%d",
+		    inc->title, y, first, last);
+	}
+}
+
+static void
+test_selected_row_stays_visible_when_scrolling_past_the_end(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t ids[100];
+
+	h_hundred(h, ids);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), ids[0]);
+	h_type(h, "G");
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), ids[99]);
+	assert_selected_visible(h, 1, 10);
+	for (int i = 0; i < 7; i++)
+		h_type(h, "j");
+	h_key(h, KEY_NPAGE);
+	h_key(h, KEY_DOWN);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), ids[99]);
+	assert_selected_visible(h, 1, 10);
+	/* no empty rows below the last incident */
+	assert_non_null(strstr(h_row(h, 10), "incident 099"));
+
+	h_type(h, "g");
+	for (int i = 0; i < 50; i++)
+		h_type(h, "j");
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), ids[50]);
+	assert_selected_visible(h, 1, 10);
+	h_key(h, KEY_PPAGE);
+	h_render(h);
+	assert_selected_visible(h, 1, 10);
+	h_key(h, KEY_HOME);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), ids[0]);
+	assert_true(h_find(h, "incident 000") == 1);
+	h_free(h);
+}
+
+static void
+test_selection_follows_its_incident_when_the_list_reorders(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t a, b;
+
+	a = h_incident(h, "top-one", "api", WR_SEV_CRITICAL, 10);
+	b = h_incident(h, "second-one", "api", WR_SEV_CRITICAL, 20);
+	h_incident(h, "third-one", "api", WR_SEV_CRITICAL, 30);
+	h_render(h);
+	h_type(h, "j");
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), b);
+	/* the top one is acknowledged elsewhere and moves down */
+	h_event(h, WR_EV_ACKNOWLEDGED, a, "bob", NULL);
+	tui_model_changed(h->t);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), b);
+	assert_true(h_find(h, "third-one") < h_find(h, "top-one"));
+	h_free(h);
+}
+
+/* ---- status line ------------------------------------------------------------- */
+
+static void
+test_status_shows_offline_with_retry(void **state)
+{
+	struct harness *h = h_new(24, 80);
+
+	tui_set_feed(h->t, TUI_FEED_OFFLINE, 0, 5, "connection refused");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "OFFLINE (retry in 5 s)"));
+	assert_non_null(strstr(h_row(h, 23), "connection refused"));
+	tui_set_feed(h->t, TUI_FEED_LIVE, 0, 0, NULL);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "LIVE"));
+	assert_null(strstr(h_row(h, 23), "OFFLINE"));
+	h_free(h);
+}
+
+static void
+test_status_shows_stale_and_token_refused(void **state)
+{
+	struct harness *h = h_new(24, 80);
+
+	tui_set_feed(h->t, TUI_FEED_STALE, 12, 0, NULL);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "STALE 12 s"));
+	tui_set_feed(h->t, TUI_FEED_TOKEN_REFUSED, 0, 0,
+	    "the relay refused the token (HTTP 401)");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "TOKEN REFUSED"));
+	assert_non_null(strstr(h_row(h, 23), "HTTP 401"));
+	h_free(h);
+}
+
+static void
+test_status_shows_user_and_queued_count(void **state)
+{
+	struct harness *h = h_new(24, 80);
+
+	tui_set_feed(h->t, TUI_FEED_LIVE, 0, 0, NULL);
+	tui_set_queued_count(h->t, 3);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "as alice"));
+	assert_non_null(strstr(h_row(h, 23), "3 queued"));
+	assert_non_null(strstr(h_row(h, 23), "ws://127.0.0.1:8470/feed"));
+	tui_set_user(h->t, "bob");
+	tui_set_queued_count(h->t, 0);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "as bob"));
+	assert_null(strstr(h_row(h, 23), "queued"));
+	h_free(h);
+}
+
+static void
+test_status_counts_open_incidents_by_severity(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t c;
+
+	h_incident(h, "c1", "api", WR_SEV_CRITICAL, 10);
+	h_incident(h, "c2", "api", WR_SEV_CRITICAL, 10);
+	h_incident(h, "w1", "api", WR_SEV_WARNING, 10);
+	c = h_incident(h, "c3", "api", WR_SEV_CRITICAL, 10);
+	h_event(h, WR_EV_RESOLVED, c, "alice", NULL);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "2 critical"));
+	assert_non_null(strstr(h_row(h, 23), "1 warning"));
+	assert_null(strstr(h_row(h, 23), "error"));
+	h_free(h);
+}
+
+static void
+test_status_keeps_the_badge_when_narrow(void **state)
+{
+	struct harness *h = h_new(24, 24);
+
+	tui_set_feed(h->t, TUI_FEED_OFFLINE, 0, 30, "a very long reason "
+	    "that cannot fit at all on such a narrow line");
+	tui_set_queued_count(h->t, 2);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "OFFLINE"));
+	h_free(h);
+}
+
+/* ---- layout -------------------------------------------------------------------- */
+
+static void
+test_layout_80x24_shows_list_detail_status(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int header, bar;
+
+	h_incident(h, "High latency on api", "api", WR_SEV_CRITICAL, 60);
+	tui_set_feed(h->t, TUI_FEED_LIVE, 0, 0, NULL);
+	h_render(h);
+	header = h_find(h, "SEV");
+	assert_int_equal(header, 0);
+	assert_non_null(strstr(h_row(h, 0), "TITLE"));
+	bar = h_find(h, "#1  High latency on api");
+	assert_true(bar > 5 && bar < 20);
+	h_assert_shows(h, "Severity");
+	assert_non_null(strstr(h_row(h, 23), "LIVE"));
+	assert_non_null(strstr(h_row(h, 23), "as alice"));
+	/* no on-call strip at 24 rows */
+	h_assert_not_shows(h, "On call");
+	h_free(h);
+}
+
+static void
+test_layout_300x80(void **state)
+{
+	struct harness *h = h_new(80, 300);
+
+	h_incident(h, "High latency on api", "api", WR_SEV_CRITICAL, 60);
+	tui_set_feed(h->t, TUI_FEED_LIVE, 0, 0, NULL);
+	h_render(h);
+	/* list and detail side by side: the detail's bar on the header row */
+	assert_non_null(strstr(h_row(h, 0), "TITLE"));
+	assert_non_null(strstr(h_row(h, 0), "#1  High latency on api"));
+	/* wide columns: full state names, the assignee column */
+	assert_non_null(strstr(h_row(h, 0), "ASSIGNEE"));
+	assert_non_null(strstr(h_row(h, 1), "triggered"));
+	h_assert_shows(h, "On call");
+	assert_non_null(strstr(h_row(h, 79), "LIVE"));
+	h_free(h);
+}
+
+static int
+rect_overlap(struct tui_rect a, struct tui_rect b)
+{
+	if (a.h == 0 || b.h == 0)
+		return 0;
+	return a.y < b.y + b.h && b.y < a.y + a.h && a.x < b.x + b.w &&
+	    b.x < a.x + a.w;
+}
+
+static void
+test_layout_geometry_fits_every_size(void **state)
+{
+	static const int tiled[] = { PANE_LIST, PANE_DETAIL, PANE_ONCALL,
+		PANE_STATUS, PANE_SMALL };
+
+	for (int rows = 1; rows <= 100; rows++) {
+		for (int cols = 1; cols <= 330; cols += (cols < 50 ? 1 : 7)) {
+			for (int focus = PANE_LIST; focus <= PANE_ONCALL;
+			    focus++) {
+				struct tui_layout l;
+
+				tui_layout_compute(rows, cols, focus, 0, 1, &l);
+				if (rows < LAYOUT_MIN_ROWS ||
+				    cols < LAYOUT_MIN_COLS)
+					assert_int_equal(l.mode, LAYOUT_SMALL);
+				else
+					assert_int_equal(
+					    l.pane[PANE_STATUS].y, rows - 1);
+				for (int i = 0; i < PANE_COUNT; i++) {
+					struct tui_rect r = l.pane[i];
+
+					if (r.h == 0)
+						continue;
+					assert_true(r.y >= 0 && r.x >= 0);
+					assert_true(r.y + r.h <= rows);
+					assert_true(r.x + r.w <= cols);
+				}
+				for (size_t i = 0; i < 5; i++)
+					for (size_t j = i + 1; j < 5; j++)
+						assert_false(rect_overlap(
+						    l.pane[tiled[i]],
+						    l.pane[tiled[j]]));
+				if (l.mode != LAYOUT_SMALL)
+					assert_true(l.pane[focus].h > 0 ||
+					    l.pane[PANE_LIST].h > 0);
+			}
+		}
+	}
+}
+
+static void
+test_resize_storm_down_to_1x1_does_not_crash(void **state)
+{
+	struct harness *h = h_new(80, 300);
+	int64_t ids[100];
+	static const int odd[][2] = { { 1, 300 }, { 80, 1 }, { 2, 2 },
+		{ 5, 20 }, { 4, 19 }, { 5, 19 }, { 4, 20 }, { 15, 40 },
+		{ 14, 39 }, { 30, 159 }, { 30, 160 }, { 8, 160 }, { 7, 160 },
+		{ 1, 1 } };
+
+	h_hundred(h, ids);
+	tui_set_feed(h->t, TUI_FEED_LIVE, 0, 0, NULL);
+	h_render(h);
+	for (int pass = 0; pass < 2; pass++) {
+		for (int s = 0; s <= 120; s++) {
+			int k = pass == 0 ? s : 120 - s;
+			int rows = 1 + 79 * (120 - k) / 120;
+			int cols = 1 + 299 * (120 - k) / 120;
+
+			h_resize(h, rows, cols);
+			if (s == 40)
+				h_type(h, "?");		/* help up */
+			if (s == 80)
+				h_type(h, "?");		/* and down */
+			if (s == 90)
+				h_type(h, ":sort");	/* a prompt open */
+			if (s == 100)
+				h_type(h, "\x1b");
+			if (s % 17 == 0)
+				h_type(h, "\t");	/* focus moves */
+			h_render(h);
+			if (rows >= LAYOUT_MIN_ROWS && cols >= 40 &&
+			    tui_needs_render(h->t) == 0 && (s < 90 || s >= 100))
+				assert_non_null(strstr(h_row(h, rows - 1),
+				    "LIVE"));
+		}
+	}
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		h_resize(h, odd[i][0], odd[i][1]);
+		h_render(h);
+	}
+	h_resize(h, 24, 80);
+	h_type(h, "\x1b\x1b");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "LIVE"));
+	h_assert_shows(h, "incident 0");
+	h_free(h);
+}
+
+static void
+test_terminal_too_small_message(void **state)
+{
+	struct harness *h = h_new(4, 30);
+
+	h_incident(h, "x", "y", WR_SEV_CRITICAL, 1);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 0), "terminal too small"));
+	h_resize(h, 24, 12);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 0), "terminal t"));
+	h_resize(h, 24, 80);
+	h_render(h);
+	h_assert_not_shows(h, "too small");
+	h_free(h);
+}
+
+static void
+test_small_terminal_shows_one_pane_and_enter_opens_detail(void **state)
+{
+	struct harness *h = h_new(12, 60);
+
+	h_incident(h, "High latency on api", "api", WR_SEV_CRITICAL, 60);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 0), "TITLE"));
+	h_assert_not_shows(h, "Severity");
+	h_type(h, "\n");
+	h_render(h);
+	h_assert_shows(h, "#1  High latency on api");
+	h_assert_shows(h, "Severity");
+	h_assert_not_shows(h, "TITLE");
+	h_type(h, "\x1b");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 0), "TITLE"));
+	h_free(h);
+}
+
+/* ---- ops ------------------------------------------------------------------------ */
+
+static void
+test_ack_key_submits_ack_for_selected(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t b;
+
+	h_incident(h, "first", "api", WR_SEV_CRITICAL, 10);
+	b = h_incident(h, "second", "api", WR_SEV_CRITICAL, 20);
+	h_render(h);
+	h_type(h, "ja");
+	assert_int_equal(h->n_ops, 1);
+	assert_int_equal(h->ops[0].kind, WR_OP_ACK);
+	assert_int_equal(h->ops[0].incident, b);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, h_find(h, "second")), "queued"));
+	assert_null(strstr(h_row(h, h_find(h, "first")), "queued"));
+	/* a second a: already queued, nothing sent */
+	h_type(h, "a");
+	assert_int_equal(h->n_ops, 1);
+	h_render(h);
+	h_assert_shows(h, "already queued");
+	h_free(h);
+}
+
+static void
+test_ack_of_an_acknowledged_incident_is_not_sent(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t a = h_incident(h, "first", "api", WR_SEV_CRITICAL, 10);
+
+	h_event(h, WR_EV_ACKNOWLEDGED, a, "bob", NULL);
+	h_render(h);
+	h_type(h, "a");
+	assert_int_equal(h->n_ops, 0);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "already acknowledged by bob"));
+	/* unack works on it */
+	h_type(h, "A");
+	assert_int_equal(h->n_ops, 1);
+	assert_int_equal(h->ops[0].kind, WR_OP_UNACK);
+	h_free(h);
+}
+
+static void
+test_resolve_asks_for_confirmation(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t a = h_incident(h, "disk full", "db", WR_SEV_CRITICAL, 10);
+
+	h_render(h);
+	h_type(h, "r");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "resolve #1 (disk full)? y/n"));
+	assert_int_equal(h->n_ops, 0);
+	h_type(h, "n");
+	assert_int_equal(h->n_ops, 0);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "cancelled"));
+	/* any key but y is a no */
+	h_type(h, "rj");
+	assert_int_equal(h->n_ops, 0);
+	h_type(h, "ry");
+	assert_int_equal(h->n_ops, 1);
+	assert_int_equal(h->ops[0].kind, WR_OP_RESOLVE);
+	assert_int_equal(h->ops[0].incident, a);
+	/* :resolve asks too */
+	h_type(h, ":resolve 1\n");
+	h_render(h);
+	h_assert_shows(h, "already queued");
+	h_free(h);
+}
+
+static void
+test_reopen_asks_and_only_for_resolved(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t a = h_incident(h, "disk full", "db", WR_SEV_CRITICAL, 10);
+
+	h_render(h);
+	h_type(h, "R");
+	assert_int_equal(tui_prompt_mode(h->t), PROMPT_NONE);
+	h_render(h);
+	h_assert_shows(h, "#1 is not resolved");
+	h_event(h, WR_EV_RESOLVED, a, "bob", NULL);
+	h_type(h, "R");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "reopen #1"));
+	h_type(h, "Y");
+	assert_int_equal(h->n_ops, 1);
+	assert_int_equal(h->ops[0].kind, WR_OP_REOPEN);
+	h_free(h);
+}
+
+static void
+test_take_and_assign_send_assign_ops(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t a = h_incident(h, "disk full", "db", WR_SEV_CRITICAL, 10);
+
+	h_render(h);
+	h_type(h, "t");
+	assert_int_equal(h->n_ops, 1);
+	assert_int_equal(h->ops[0].kind, WR_OP_ASSIGN);
+	assert_string_equal(h->ops[0].text, "alice");
+	assert_int_equal(h->ops[0].incident, a);
+	tui_op_done(h->t, h->ops[0].op_id, 1, NULL);
+	h_type(h, ":assign bob\n");
+	assert_int_equal(h->n_ops, 2);
+	assert_string_equal(h->ops[1].text, "bob");
+	h_free(h);
+}
+
+static void
+test_note_prompt_edits_and_submits_a_note(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t a = h_incident(h, "disk full", "db", WR_SEV_CRITICAL, 10);
+
+	h_render(h);
+	/* Esc cancels */
+	h_type(h, "nabc\x1b");
+	assert_int_equal(h->n_ops, 0);
+	/* backspace, ^U, ^W */
+	h_type(h, "nxyz");
+	h_type(h, "\x7f");
+	h_key(h, KEY_BACKSPACE);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "note on #1: x"));
+	h_type(h, "\x15");
+	h_type(h, "failing over to db-2 old");
+	h_type(h, "\x17");
+	h_type(h, "now\n");
+	assert_int_equal(h->n_ops, 1);
+	assert_int_equal(h->ops[0].kind, WR_OP_NOTE);
+	assert_int_equal(h->ops[0].incident, a);
+	assert_string_equal(h->ops[0].text, "failing over to db-2 now");
+	/* the command form */
+	h_type(h, ":note paged the dba\n");
+	assert_int_equal(h->n_ops, 2);
+	assert_string_equal(h->ops[1].text, "paged the dba");
+	/* an empty note is not sent */
+	h_type(h, "n\n");
+	assert_int_equal(h->n_ops, 2);
+	h_free(h);
+}
+
+static void
+test_long_note_asks_the_loop_for_an_editor(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t b;
+
+	h_incident(h, "first", "db", WR_SEV_CRITICAL, 10);
+	b = h_incident(h, "second", "db", WR_SEV_CRITICAL, 20);
+	h_render(h);
+	h_type(h, "jN");
+	assert_int_equal(h->edit_note_calls, 1);
+	assert_int_equal(h->edit_note_id, b);
+	h_free(h);
+}
+
+static void
+test_bulk_ack_one_confirmation_many_ops(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t acked;
+
+	for (int i = 0; i < 12; i++) {
+		char t[32];
+
+		snprintf(t, sizeof t, "api error %d", i);
+		h_incident(h, t, "api", WR_SEV_ERROR, 10 + i);
+	}
+	for (int i = 0; i < 3; i++)
+		h_incident(h, "db slow", "db", WR_SEV_ERROR, 100 + i);
+	acked = h_incident(h, "api acked", "api", WR_SEV_ERROR, 5);
+	h_event(h, WR_EV_ACKNOWLEDGED, acked, "bob", NULL);
+	h_render(h);
+	h_type(h, "/api\n");
+	h_type(h, "B");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23),
+	    "acknowledge 12 incidents matching /api? y/n"));
+	assert_int_equal(h->n_ops, 0);
+	h_type(h, "y");
+	assert_int_equal(h->n_ops, 12);
+	for (size_t i = 0; i < h->n_ops; i++) {
+		const struct wr_incident *inc = wr_room_get(&h->room,
+		    h->ops[i].incident);
+
+		assert_int_equal(h->ops[i].kind, WR_OP_ACK);
+		assert_string_equal(inc->service, "api");
+		assert_int_equal(inc->state, WR_ST_TRIGGERED);
+		for (size_t j = 0; j < i; j++)
+			assert_true(h->ops[j].incident != h->ops[i].incident);
+	}
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "acknowledging 12 incidents"));
+	/* again: they are all queued now */
+	h_type(h, ":ackall\n");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "no triggered incident matches"));
+	assert_int_equal(h->n_ops, 12);
+	h_free(h);
+}
+
+static void
+test_queued_marker_until_done_and_refusal_reason_kept(void **state)
+{
+	struct harness *h = h_new(24, 80);
+
+	h_incident(h, "first", "api", WR_SEV_CRITICAL, 10);
+	h_incident(h, "second", "api", WR_SEV_CRITICAL, 20);
+	h_render(h);
+	h_type(h, "a");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, h_find(h, "first")), "queued"));
+	tui_op_done(h->t, h->ops[0].op_id, 1, NULL);
+	h_render(h);
+	assert_null(strstr(h_row(h, h_find(h, "first")), "queued"));
+
+	h_type(h, "ja");
+	tui_op_done(h->t, h->ops[1].op_id, 0, "incident 2 is resolved");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, h_find(h, "second")), "refused"));
+	assert_non_null(strstr(h_row(h, 23),
+	    "ack #2 refused: incident 2 is resolved"));
+	/* kept visible across keys and messages */
+	h_type(h, "k");
+	tui_message(h->t, "took a snapshot at seq 120");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "refused"));
+	/* the detail says it too */
+	h_type(h, "j");
+	h_render(h);
+	h_assert_shows(h, "ack refused: incident 2 is resolved");
+	/* Esc dismisses the message; the row's mark stays */
+	h_type(h, "\x1b");
+	h_render(h);
+	assert_null(strstr(h_row(h, 23), "refused"));
+	assert_non_null(strstr(h_row(h, h_find(h, "second")), "refused"));
+	h_free(h);
+}
+
+static void
+test_submit_failure_is_shown(void **state)
+{
+	struct harness *h = h_new(24, 80);
+
+	h_incident(h, "first", "api", WR_SEV_CRITICAL, 10);
+	h_render(h);
+	h->fail_submit = 1;
+	h_type(h, "a");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23),
+	    "could not queue ack of #1: database is locked"));
+	assert_null(strstr(h_row(h, 1), "queued"));
+	h_free(h);
+}
+
+/* ---- commands, help ---------------------------------------------------------- */
+
+static void
+test_command_line_user_theme_open_and_quit(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t b;
+
+	h_incident(h, "first", "api", WR_SEV_CRITICAL, 10);
+	b = h_incident(h, "second", "api", WR_SEV_CRITICAL, 20);
+	h_render(h);
+	h_type(h, ":user bob\n");
+	h_render(h);
+	assert_string_equal(h->user_set, "bob");
+	assert_non_null(strstr(h_row(h, 23), "as bob"));
+	h_type(h, ":theme light\n");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "theme light"));
+	h_type(h, ":2\n");
+	assert_int_equal(tui_selected(h->t), b);
+	h_type(h, ":open 1\n");
+	assert_int_equal(tui_selected(h->t), 1);
+	h_type(h, ":frobnicate\n");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "unknown command :frobnicate"));
+	h_type(h, ":q\n");
+	assert_int_equal(h->quit, 1);
+	h->quit = 0;
+	h_type(h, "\x1bq");
+	assert_int_equal(h->quit, 1);
+	h_free(h);
+}
+
+static void
+test_help_lists_every_key_and_command(void **state)
+{
+	static const char *must[] = { "j / k", "g / G", "PgDn", "Enter",
+		"Tab", "Esc", "  a ", "  A ", "  r ", "  R ", "  t ", "  n ",
+		"  N ", "  B ", "  / ", "  z ", ":ack", ":unack", ":resolve",
+		":reopen", ":note", ":assign", ":take", ":filter", ":sort",
+		":theme", ":user", ":ackall", ":q", ":help", "state:", "sev:",
+		"mouse", "^L", NULL };
+	struct harness *h = h_new(50, 100);
+	size_t len = 0;
+	char *all;
+
+	for (size_t i = 0; tui_help_lines[i] != NULL; i++)
+		len += strlen(tui_help_lines[i]) + 1;
+	all = xcalloc(len + 1, 1);
+	for (size_t i = 0; tui_help_lines[i] != NULL; i++) {
+		strcat(all, tui_help_lines[i]);
+		strcat(all, "\n");
+	}
+	for (size_t i = 0; must[i] != NULL; i++)
+		if (strstr(all, must[i]) == NULL)
+			fail_msg("help does not mention \"%s\"", must[i]);
+	free(all);
+
+	h_render(h);
+	h_type(h, "?");
+	h_render(h);
+	h_assert_shows(h, "warroom keys");
+	h_assert_shows(h, "acknowledge every triggered incident");
+	h_type(h, "q");		/* closes help, does not quit */
+	assert_int_equal(h->quit, 0);
+	h_render(h);
+	h_assert_not_shows(h, "warroom keys");
+	h_free(h);
+}
+
+/* ---- themes --------------------------------------------------------------------- */
+
+static void
+test_broken_theme_reports_file_and_line(void **state)
+{
+	char dir[] = "/tmp/wr-tui-theme-XXXXXX", *path;
+	const char *dirs[2];
+	struct tui_config cfg = h_config();
+	struct harness *h;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/broken.theme", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("# a theme with a typo\nnormal = default default\n"
+	    "critical = purpel default bold\n", f);
+	fclose(f);
+	dirs[0] = dir;
+	dirs[1] = NULL;
+	cfg.theme = "broken";
+	cfg.theme_dirs = dirs;
+	h = h_new_cfg(24, 100, &cfg, 0);
+	h_incident(h, "still shown", "api", WR_SEV_CRITICAL, 10);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "broken.theme:3"));
+	assert_non_null(strstr(h_row(h, 23), "unknown colour 'purpel'"));
+	h_assert_shows(h, "still shown");
+	/* a theme that does not exist: said, and the default is used */
+	h_type(h, "\x1b:theme nosuch\n");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "theme 'nosuch' not found"));
+	h_free(h);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+static void
+test_every_shipped_theme_parses(void **state)
+{
+	static const char *names[] = { "default", "light", "solarized-dark",
+		"high-contrast", "mono", NULL };
+	static const char *const dirs[] = { "themes", NULL };
+
+	for (size_t i = 0; names[i] != NULL; i++) {
+		struct tui_theme th;
+		char *cause = NULL;
+		char *path = xasprintf("themes/%s.theme", names[i]);
+
+		if (access(path, R_OK) != 0)
+			fail_msg("%s is missing", path);
+		if (tui_theme_load(names[i], dirs, &th, &cause) != 0)
+			fail_msg("%s: %s", names[i], cause);
+		assert_string_equal(th.name, names[i]);
+		free(path);
+	}
+	/* default.theme says what the built-in table says */
+	{
+		struct tui_theme file, builtin;
+		char *cause = NULL;
+
+		assert_int_equal(tui_theme_parse("themes/default.theme", &file,
+		    &cause), 0);
+		tui_theme_builtin(&builtin, 0);
+		assert_memory_equal(file.role, builtin.role,
+		    sizeof file.role);
+	}
+}
+
+static void
+test_theme_colours_fall_back_to_the_nearest_basic_one(void **state)
+{
+	int bold;
+
+	assert_int_equal(tui_theme_nearest(196, 256, &bold), 196);
+	assert_int_equal(tui_theme_nearest(196, 8, &bold), COLOR_RED);
+	assert_int_equal(tui_theme_nearest(21, 8, &bold), COLOR_BLUE);
+	assert_int_equal(tui_theme_nearest(231, 8, &bold), COLOR_WHITE);
+	assert_int_equal(tui_theme_nearest(16, 8, &bold), COLOR_BLACK);
+	assert_int_equal(tui_theme_nearest(244, 8, &bold), COLOR_WHITE);
+	assert_int_equal(tui_theme_nearest(236, 8, &bold), COLOR_BLACK);
+	assert_int_equal(tui_theme_nearest(9, 8, &bold), COLOR_RED);
+	assert_int_equal(bold, 1);
+	assert_int_equal(tui_theme_nearest(9, 16, &bold), 9);
+	assert_int_equal(bold, 0);
+	assert_int_equal(tui_theme_nearest(196, 16, &bold), 9);
+	assert_int_equal(tui_theme_nearest(244, 16, &bold), 8);
+	assert_int_equal(tui_theme_nearest(252, 16, &bold), 7);
+	assert_int_equal(tui_theme_nearest(TH_DEFAULT, 8, &bold), TH_DEFAULT);
+}
+
+static void
+test_no_color_uses_mono(void **state)
+{
+	struct tui_config cfg = h_config();
+	struct harness *h;
+	cchar_t cc;
+	wchar_t wch[CCHARW_MAX + 1];
+	attr_t attrs;
+	short pair;
+	size_t len;
+	char *out;
+
+	cfg.no_color = 1;
+	cfg.theme = "solarized-dark";
+	h = h_new_cfg(24, 80, &cfg, 0);
+	h_incident(h, "the selected one", "api", WR_SEV_CRITICAL, 10);
+	h_incident(h, "another", "api", WR_SEV_WARNING, 20);
+	h_render(h);
+	for (int y = 0; y < 24; y++) {
+		for (int x = 0; x < 80; x++) {
+			assert_int_equal(mvwin_wch(curscr, y, x, &cc), OK);
+			getcchar(&cc, wch, &attrs, &pair, NULL);
+			if (pair != 0)
+				fail_msg("colour pair %d at %d,%d", pair, y, x);
+		}
+	}
+	/* the selection is reverse video, the critical severity bold */
+	mvwin_wch(curscr, h_find(h, "the selected one"), 40, &cc);
+	getcchar(&cc, wch, &attrs, &pair, NULL);
+	assert_true(attrs & A_REVERSE);
+	mvwin_wch(curscr, h_find(h, "another"), 1 + 3 + 1, &cc);
+	getcchar(&cc, wch, &attrs, &pair, NULL);
+	assert_false(attrs & A_REVERSE);
+	out = h_output(h, &len);
+	assert_null(strstr(out, "38;5;"));
+	assert_null(strstr(out, "48;5;"));
+	free(out);
+	h_free(h);
+}
+
+/* ---- detail ---------------------------------------------------------------------- */
+
+#define RUNBOOK "https://runbooks.example.com/databases/postgres/" \
+	"replication-lag-and-failover-procedure-for-the-primary-cluster" \
+	"?section=step-by-step&lang=en"
+
+static void
+test_detail_shows_labels_annotations_and_timeline_from_store(void **state)
+{
+	struct harness *h = h_new_cfg(50, 100, NULL, 1);
+	struct wr_event e;
+	int64_t id;
+	int y;
+
+	id = h_incident(h, "Replication lag on db-1", "postgres",
+	    WR_SEV_CRITICAL, 600);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ALERT_FIRING;
+	e.incident = id;
+	e.actor = (char *)"alertmanager";
+	e.time = H_NOW - 590000;
+	e.alert.fingerprint = (char *)"4a3b2c1d";
+	e.alert.starts = H_NOW - 600000;
+	wr_kvlist_add(&e.alert.labels, "alertname", "ReplicationLag");
+	wr_kvlist_add(&e.alert.labels, "instance", "db-1:9187");
+	wr_kvlist_add(&e.alert.annotations, "runbook_url", RUNBOOK);
+	wr_kvlist_add(&e.alert.annotations, "dashboard",
+	    "https://grafana.example.com/d/pg");
+	h_apply(h, &e);
+	wr_kvlist_free(&e.alert.labels);
+	wr_kvlist_free(&e.alert.annotations);
+	h_event(h, WR_EV_ACKNOWLEDGED, id, "alice", NULL);
+	h_event(h, WR_EV_NOTE, id, "bob", "failing over\nto db-2");
+	h_event(h, WR_EV_ASSIGNED, id, "bob", "carol");
+
+	h_render(h);
+	h_type(h, "\n");	/* open it */
+	h_type(h, "z");		/* and zoom it */
+	h_render(h);
+	h_assert_shows(h, "Replication lag on db-1");
+	h_assert_shows(h, "acknowledged by alice at 2026-01-01 00:00:00");
+	h_assert_shows(h, "carol");
+	h_assert_shows(h, "ALERTS (1)");
+	h_assert_shows(h, "alert 1/1 firing since 2025-12-31 23:50:00");
+	y = h_find(h, "alertname");
+	assert_true(y > 0);
+	assert_non_null(strstr(h_row(h, y), "ReplicationLag"));
+	h_assert_shows(h, "db-1:9187");
+	h_assert_shows(h, "https://grafana.example.com/d/pg");
+	/* the runbook link, in full, over lines of its own */
+	{
+		char joined[1024] = "";
+		int first = h_find(h, "runbook_url");
+		const char *r = h_row(h, first), *s = strstr(r, "https://");
+
+		assert_non_null(s);
+		strcat(joined, s);
+		for (int k = first + 1; k < first + 4; k++) {
+			r = h_row(h, k);
+			while (*r == ' ')
+				r++;
+			if (strncmp(r, "dashboard", 9) == 0)
+				break;
+			strcat(joined, r);
+		}
+		assert_string_equal(joined, RUNBOOK);
+	}
+	h_assert_shows(h, "TIMELINE (5)");
+	y = h_find(h, "note: failing over");
+	assert_true(y > 0);
+	assert_non_null(strstr(h_row(h, y), "bob"));
+	assert_non_null(strstr(h_row(h, y + 1), "to db-2"));
+	y = h_find(h, "  acknowledged");
+	assert_true(y > 0);
+	assert_non_null(strstr(h_row(h, y), "alice"));
+	h_assert_shows(h, "assigned to carol");
+	h_assert_shows(h, "alert firing: ReplicationLag 4a3b2c1d");
+
+	/* a new event for the open incident refreshes its timeline */
+	h_event(h, WR_EV_NOTE, id, "dave", "replica promoted");
+	{
+		struct wr_event ne = { .kind = WR_EV_NOTE, .incident = id };
+
+		tui_incident_event(h->t, &ne);
+	}
+	h_render(h);
+	h_assert_shows(h, "note: replica promoted");
+	h_assert_shows(h, "TIMELINE (6)");
+	h_free(h);
+}
+
+static void
+test_detail_without_store_says_no_timeline_stored(void **state)
+{
+	struct harness *h = h_new(30, 100);
+
+	h_incident(h, "High latency", "api", WR_SEV_CRITICAL, 10);
+	h_type(h, "\nz");
+	h_render(h);
+	h_assert_shows(h, "no timeline stored");
+	h_assert_shows(h, "triggered (not acknowledged)");
+	h_free(h);
+}
+
+static void
+test_detail_scrolls_with_keys(void **state)
+{
+	struct harness *h = h_new_cfg(24, 80, NULL, 1);
+	int64_t id = h_incident(h, "chatty", "api", WR_SEV_CRITICAL, 10);
+
+	for (int i = 0; i < 40; i++) {
+		char t[32];
+
+		snprintf(t, sizeof t, "note number %02d", i);
+		h_event(h, WR_EV_NOTE, id, "bob", t);
+	}
+	h_render(h);
+	h_assert_not_shows(h, "note number 39");
+	h_type(h, "\n");
+	h_type(h, "G");
+	h_render(h);
+	h_assert_shows(h, "note number 39");
+	h_type(h, "g");
+	h_render(h);
+	h_assert_not_shows(h, "note number 39");
+	h_key(h, KEY_NPAGE);
+	h_render(h);
+	h_assert_not_shows(h, "Severity");
+	/* Esc: back to the list */
+	h_type(h, "\x1b");
+	h_type(h, "j");
+	assert_int_equal(tui_selected(h->t), id);
+	h_free(h);
+}
+
+static void
+test_times_are_local_or_utc_with_the_flag(void **state)
+{
+	struct tui_config cfg = h_config();
+	struct harness *h;
+
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	h = h_new(30, 100);
+	h_incident(h, "x", "api", WR_SEV_CRITICAL, 0);
+	h_render(h);
+	h_assert_shows(h, "2025-12-31 19:00:00");
+	h_free(h);
+
+	cfg.utc = 1;
+	h = h_new_cfg(30, 100, &cfg, 0);
+	h_incident(h, "x", "api", WR_SEV_CRITICAL, 0);
+	h_render(h);
+	h_assert_shows(h, "2026-01-01 00:00:00Z");
+	h_free(h);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+/* ---- bell, mouse, frames ----------------------------------------------------------- */
+
+static int
+bells_in_new_output(struct harness *h, size_t from)
+{
+	size_t len;
+	char *out = h_output(h, &len);
+	int n = 0;
+
+	for (size_t i = from; i < len; i++)
+		n += out[i] == '\a';
+	free(out);
+	return n;
+}
+
+static void
+test_bell_rings_for_a_new_critical_only_when_armed(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	struct wr_event e = { .kind = WR_EV_TRIGGERED,
+		.severity = WR_SEV_CRITICAL };
+	size_t mark;
+
+	/* the initial load: not armed */
+	e.incident = h_incident(h, "loaded", "api", WR_SEV_CRITICAL, 10);
+	tui_incident_event(h->t, &e);
+	mark = h_output_size(h);
+	h_render(h);
+	assert_int_equal(bells_in_new_output(h, mark), 0);
+
+	tui_set_bell_armed(h->t, 1);
+	e.incident = h_incident(h, "live warning", "api", WR_SEV_WARNING, 0);
+	e.severity = WR_SEV_WARNING;
+	tui_incident_event(h->t, &e);
+	mark = h_output_size(h);
+	h_render(h);
+	assert_int_equal(bells_in_new_output(h, mark), 0);
+
+	/* two criticals in one frame: one bell */
+	e.severity = WR_SEV_CRITICAL;
+	e.incident = h_incident(h, "live critical", "api", WR_SEV_CRITICAL, 0);
+	tui_incident_event(h->t, &e);
+	e.incident = h_incident(h, "live critical 2", "api", WR_SEV_CRITICAL,
+	    0);
+	tui_incident_event(h->t, &e);
+	mark = h_output_size(h);
+	h_render(h);
+	assert_int_equal(bells_in_new_output(h, mark), 1);
+	h_free(h);
+
+	{
+		struct tui_config cfg = h_config();
+
+		cfg.quiet = 1;
+		h = h_new_cfg(24, 80, &cfg, 0);
+		tui_set_bell_armed(h->t, 1);
+		e.incident = h_incident(h, "quiet", "api", WR_SEV_CRITICAL, 0);
+		tui_incident_event(h->t, &e);
+		mark = h_output_size(h);
+		h_render(h);
+		assert_int_equal(bells_in_new_output(h, mark), 0);
+		h_free(h);
+	}
+}
+
+static void
+test_mouse_click_selects_a_row_and_the_wheel_scrolls(void **state)
+{
+	struct tui_config cfg = h_config();
+	struct harness *h;
+	int64_t ids[100];
+	MEVENT ev;
+
+	cfg.mouse = 1;
+	h = h_new_cfg(24, 80, &cfg, 0);
+	h_hundred(h, ids);
+	h_render(h);
+	memset(&ev, 0, sizeof ev);
+	ev.y = 3;
+	ev.x = 20;
+	ev.bstate = BUTTON1_CLICKED;
+	tui_mouse(h->t, &ev);
+	assert_int_equal(tui_selected(h->t), ids[2]);
+	ev.bstate = BUTTON5_PRESSED;
+	for (int i = 0; i < 10; i++)
+		tui_mouse(h->t, &ev);
+	h_render(h);
+	assert_selected_visible(h, 1, 10);
+	h_assert_not_shows(h, "incident 000");
+	h_assert_shows(h, "incident 030");
+	ev.bstate = BUTTON4_PRESSED;
+	for (int i = 0; i < 20; i++)
+		tui_mouse(h->t, &ev);
+	h_render(h);
+	h_assert_shows(h, "incident 000");
+	assert_selected_visible(h, 1, 10);
+	/* a double click opens the detail */
+	ev.y = 2;
+	ev.bstate = BUTTON1_DOUBLE_CLICKED;
+	tui_mouse(h->t, &ev);
+	assert_int_equal(tui_selected(h->t), ids[1]);
+	h_render(h);
+	h_type(h, "j");		/* the detail has the keys now */
+	assert_int_equal(tui_selected(h->t), ids[1]);
+	h_free(h);
+}
+
+static void
+test_render_rate_limit_and_idle_frames_write_nothing(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t now;
+	size_t before;
+
+	h_incident(h, "x", "api", WR_SEV_CRITICAL, 10);
+	h_render(h);
+	now = wr_mono_ms();
+	assert_false(tui_needs_render(h->t));
+	assert_int_equal(tui_render_wait_ms(h->t, now), -1);
+	before = h_output_size(h);
+	h_render(h);
+	assert_int_equal(h_output_size(h), before);
+
+	/* a storm: changes coalesce until the frame is due */
+	h_incident(h, "y", "api", WR_SEV_CRITICAL, 0);
+	tui_model_changed(h->t);
+	assert_true(tui_needs_render(h->t));
+	assert_false(tui_render_due(h->t, now + 50));
+	assert_true(tui_render_wait_ms(h->t, now + 50) > 0);
+	assert_true(tui_render_due(h->t, now + TUI_FRAME_MS + 1));
+	/* a key press is drawn at once */
+	h_type(h, "j");
+	assert_true(tui_render_due(h->t, now + 1));
+	assert_int_equal(tui_render_wait_ms(h->t, now + 1), 0);
+	h_render(h);
+	assert_false(tui_render_due(h->t, now + 1000));
+
+	/* ages: the tick redraws when a shown age changes, not before */
+	tui_tick(h->t, H_NOW + 100);
+	assert_false(tui_needs_render(h->t));
+	tui_tick(h->t, H_NOW + 1000);
+	assert_true(tui_needs_render(h->t));
+	h_free(h);
+}
+
+static void
+test_oncall_empty_state_and_schedules(void **state)
+{
+	struct harness *h = h_new(30, 80);
+	struct tui_oncall oc[2] = {
+		{ "primary", "alice", "bob", H_NOW + 2 * 3600000 },
+		{ "database", "carol", NULL, 0 },
+	};
+
+	h_render(h);
+	h_assert_shows(h, "On call");
+	h_assert_shows(h, "no on-call schedules announced by the feed");
+	tui_set_oncall(h->t, oc, 2);
+	h_render(h);
+	h_assert_not_shows(h, "no on-call schedules");
+	{
+		int y = h_find(h, "primary");
+
+		assert_true(y > 0);
+		assert_non_null(strstr(h_row(h, y), "alice"));
+		assert_non_null(strstr(h_row(h, y), "next bob"));
+		assert_non_null(strstr(h_row(h, y), "in 2h 00m"));
+	}
+	h_assert_shows(h, "carol");
+	assert_non_null(strstr(h_row(h, 29), "as alice"));
+	h_free(h);
+}
+
+/* ---- scale ------------------------------------------------------------------------- */
+
+static int64_t
+us_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+test_100k_incidents_key_to_frame_is_fast(void **state)
+{
+	struct harness *h = h_new(40, 120);
+	struct tui_stats st0, st1;
+	int64_t t0, first, keys, filt;
+	const int N = 100000, K = 200;
+
+	for (int i = 1; i <= N; i++) {
+		struct wr_incident *inc = xcalloc(1, sizeof *inc);
+
+		inc->id = i;
+		inc->source = xstrdup("alertmanager");
+		inc->key = xasprintf("k%d", i);
+		inc->title = xasprintf("incident number %d on host-%d", i,
+		    i % 977);
+		inc->service = xasprintf("svc-%d", i % 131);
+		inc->severity = (wr_severity)(i % WR_SEV_COUNT);
+		inc->state = (wr_state)(i % 7 == 0 ? WR_ST_RESOLVED :
+		    i % 5 == 0 ? WR_ST_ACKNOWLEDGED : WR_ST_TRIGGERED);
+		inc->created = H_NOW - (int64_t)(N - i) * 1000;
+		inc->n_alerts = 1;
+		inc->n_firing = 1;
+		wr_room_put(&h->room, inc);
+	}
+	t0 = us_now();
+	h_render(h);
+	first = us_now() - t0;
+	tui_stats(h->t, &st0);
+	t0 = us_now();
+	for (int i = 0; i < K; i++) {
+		h_type(h, i < K / 2 ? "j" : "k");
+		h_render(h);
+	}
+	keys = (us_now() - t0) / K;
+	tui_stats(h->t, &st1);
+	/* moving the selection never rebuilds the index */
+	assert_int_equal(st1.list_rebuilds, st0.list_rebuilds);
+	h_type(h, "G");
+	h_render(h);
+	assert_selected_visible(h, 1, 18);
+	t0 = us_now();
+	h_type(h, ":filter host-12 sev:crit\n");
+	h_render(h);
+	filt = us_now() - t0;
+	h_assert_shows(h, "host-12");
+	fprintf(stderr, "    100k incidents: first frame %lld us, key to "
+	    "frame %lld us, filter %lld us\n", (long long)first,
+	    (long long)keys, (long long)filt);
+	/* Speed is the benchmark's to report; this catches O(n) per key. */
+	assert_true(keys < 50000);
+	h_free(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_list_shows_acknowledged_by_alice),
+		cmocka_unit_test(test_default_order_open_before_acked_before_resolved),
+		cmocka_unit_test(test_default_order_severity_then_newest_first),
+		cmocka_unit_test(test_sort_command_by_service_and_id),
+		cmocka_unit_test(test_filter_free_text_matches_title_and_service),
+		cmocka_unit_test(test_filter_state_prefix),
+		cmocka_unit_test(test_filter_sev_prefix_and_bad_value_is_reported),
+		cmocka_unit_test(test_filter_prompt_is_live_and_esc_restores_the_old_filter),
+		cmocka_unit_test(test_selected_row_stays_visible_when_scrolling_past_the_end),
+		cmocka_unit_test(test_selection_follows_its_incident_when_the_list_reorders),
+		cmocka_unit_test(test_status_shows_offline_with_retry),
+		cmocka_unit_test(test_status_shows_stale_and_token_refused),
+		cmocka_unit_test(test_status_shows_user_and_queued_count),
+		cmocka_unit_test(test_status_counts_open_incidents_by_severity),
+		cmocka_unit_test(test_status_keeps_the_badge_when_narrow),
+		cmocka_unit_test(test_layout_80x24_shows_list_detail_status),
+		cmocka_unit_test(test_layout_300x80),
+		cmocka_unit_test(test_layout_geometry_fits_every_size),
+		cmocka_unit_test(test_resize_storm_down_to_1x1_does_not_crash),
+		cmocka_unit_test(test_terminal_too_small_message),
+		cmocka_unit_test(test_small_terminal_shows_one_pane_and_enter_opens_detail),
+		cmocka_unit_test(test_ack_key_submits_ack_for_selected),
+		cmocka_unit_test(test_ack_of_an_acknowledged_incident_is_not_sent),
+		cmocka_unit_test(test_resolve_asks_for_confirmation),
+		cmocka_unit_test(test_reopen_asks_and_only_for_resolved),
+		cmocka_unit_test(test_take_and_assign_send_assign_ops),
+		cmocka_unit_test(test_note_prompt_edits_and_submits_a_note),
+		cmocka_unit_test(test_long_note_asks_the_loop_for_an_editor),
+		cmocka_unit_test(test_bulk_ack_one_confirmation_many_ops),
+		cmocka_unit_test(test_queued_marker_until_done_and_refusal_reason_kept),
+		cmocka_unit_test(test_submit_failure_is_shown),
+		cmocka_unit_test(test_command_line_user_theme_open_and_quit),
+		cmocka_unit_test(test_help_lists_every_key_and_command),
+		cmocka_unit_test(test_broken_theme_reports_file_and_line),
+		cmocka_unit_test(test_every_shipped_theme_parses),
+		cmocka_unit_test(test_theme_colours_fall_back_to_the_nearest_basic_one),
+		cmocka_unit_test(test_no_color_uses_mono),
+		cmocka_unit_test(test_detail_shows_labels_annotations_and_timeline_from_store),
+		cmocka_unit_test(test_detail_without_store_says_no_timeline_stored),
+		cmocka_unit_test(test_detail_scrolls_with_keys),
+		cmocka_unit_test(test_times_are_local_or_utc_with_the_flag),
+		cmocka_unit_test(test_bell_rings_for_a_new_critical_only_when_armed),
+		cmocka_unit_test(test_mouse_click_selects_a_row_and_the_wheel_scrolls),
+		cmocka_unit_test(test_render_rate_limit_and_idle_frames_write_nothing),
+		cmocka_unit_test(test_oncall_empty_state_and_schedules),
+		cmocka_unit_test(test_100k_incidents_key_to_frame_is_fast),
+	};
+
+	h_setup_env();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,421 @@
+/*
+ * command.c: what keys and `:` commands do to incidents.  Every op goes out
+ * through the loop's submit hook (which commits it to the outbox and sends
+ * it); the TUI checks first what it can see for itself (an ack of an
+ * incident already acknowledged, the same op already queued), asks before
+ * resolving or reopening, and asks once before a bulk acknowledgement of
+ * everything the filter shows, which then goes out as one op per incident.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sanitize.h"
+#include "core/util.h"
+#include "tui/tui-int.h"
+
+/* Can kind be sent for id?  0, or -1 with the reason already shown. */
+static int
+check(struct tui *t, wr_op_kind kind, int64_t id, const char *text)
+{
+	const struct wr_incident *inc;
+	const char *what = wr_op_kind_name(kind);
+
+	if (id == 0) {
+		tui_message(t, "no incident selected");
+		return -1;
+	}
+	if ((inc = wr_room_get(t->room, id)) == NULL) {
+		tui_error(t, "there is no incident #%lld", (long long)id);
+		return -1;
+	}
+	switch (kind) {
+	case WR_OP_ACK:
+		if (inc->state == WR_ST_ACKNOWLEDGED) {
+			tui_message(t, "#%lld is already acknowledged by %s",
+			    (long long)id, inc->ack_by ? inc->ack_by : "someone");
+			return -1;
+		}
+		if (inc->state == WR_ST_RESOLVED) {
+			tui_message(t, "#%lld is resolved (R reopens it)",
+			    (long long)id);
+			return -1;
+		}
+		break;
+	case WR_OP_UNACK:
+		if (inc->state != WR_ST_ACKNOWLEDGED) {
+			tui_message(t, "#%lld is not acknowledged",
+			    (long long)id);
+			return -1;
+		}
+		break;
+	case WR_OP_RESOLVE:
+		if (inc->state == WR_ST_RESOLVED) {
+			tui_message(t, "#%lld is already resolved",
+			    (long long)id);
+			return -1;
+		}
+		break;
+	case WR_OP_REOPEN:
+		if (inc->state != WR_ST_RESOLVED) {
+			tui_message(t, "#%lld is not resolved", (long long)id);
+			return -1;
+		}
+		break;
+	case WR_OP_NOTE:
+		if (text == NULL || *text == '\0') {
+			tui_message(t, "empty note: nothing sent");
+			return -1;
+		}
+		break;
+	case WR_OP_ASSIGN:
+		if (text == NULL || *text == '\0') {
+			tui_message(t, "assign to whom? (:assign NAME)");
+			return -1;
+		}
+		if (inc->assignee != NULL && strcmp(inc->assignee, text) == 0) {
+			tui_message(t, "#%lld is already assigned to %s",
+			    (long long)id, text);
+			return -1;
+		}
+		break;
+	default:
+		break;
+	}
+	if (kind != WR_OP_NOTE && tui_op_find(t, kind, id) != NULL) {
+		tui_message(t, "%s of #%lld is already queued", what,
+		    (long long)id);
+		return -1;
+	}
+	if (t->act.submit == NULL) {
+		tui_error(t, "this console cannot send ops");
+		return -1;
+	}
+	return 0;
+}
+
+int
+tui_command_op(struct tui *t, wr_op_kind kind, int64_t id, const char *text)
+{
+	char *cause = NULL;
+
+	if (kind == WR_OP_ASSIGN && text == NULL)
+		text = t->user;
+	if (check(t, kind, id, text) == -1)
+		return -1;
+	if (t->act.submit(t->act.ud, kind, id, text, &cause) == -1) {
+		tui_error(t, "could not queue %s of #%lld: %s",
+		    wr_op_kind_name(kind), (long long)id,
+		    cause != NULL ? cause : "unknown error");
+		free(cause);
+		return -1;
+	}
+	if (kind == WR_OP_ASSIGN)
+		tui_message(t, "assign #%lld to %s: queued", (long long)id, text);
+	else
+		tui_message(t, "%s #%lld: queued", wr_op_kind_name(kind),
+		    (long long)id);
+	return 0;
+}
+
+void
+tui_command_ask(struct tui *t, wr_op_kind kind, int64_t id)
+{
+	const struct wr_incident *inc;
+	struct tui_confirm c;
+	char *title, fitted[128], *q;
+
+	if (check(t, kind, id, NULL) == -1)
+		return;
+	inc = wr_room_get(t->room, id);
+	title = tui_clean(inc->title);
+	sanitize_fit(title, 40, 1, fitted, sizeof fitted);
+	q = xasprintf("%s #%lld (%s)? y/n", kind == WR_OP_RESOLVE ? "resolve" :
+	    "reopen", (long long)id, fitted);
+	memset(&c, 0, sizeof c);
+	c.what = CONFIRM_OP;
+	c.kind = kind;
+	c.incident = id;
+	tui_prompt_confirm(t, q, &c);
+	free(q);
+	free(title);
+}
+
+void
+tui_command_ackall(struct tui *t)
+{
+	size_t n = tui_list_count(t), m = 0;
+	int64_t *ids;
+	struct tui_confirm c;
+	char *q, *f = NULL;
+
+	if (t->act.submit == NULL) {
+		tui_error(t, "this console cannot send ops");
+		return;
+	}
+	ids = xcalloc(n ? n : 1, sizeof *ids);
+	for (size_t i = 0; i < n; i++) {
+		int64_t id = tui_list_row(t, i);
+		const struct wr_incident *inc = wr_room_get(t->room, id);
+
+		if (inc != NULL && inc->state == WR_ST_TRIGGERED &&
+		    tui_op_find(t, WR_OP_ACK, id) == NULL)
+			ids[m++] = id;
+	}
+	if (m == 0) {
+		tui_message(t, tui_list_filter(t) != NULL ?
+		    "no triggered incident matches the filter" :
+		    "no triggered incident to acknowledge");
+		free(ids);
+		return;
+	}
+	if (tui_list_filter(t) != NULL)
+		f = tui_clean(tui_list_filter(t));
+	q = xasprintf("acknowledge %zu incident%s%s%s? y/n", m,
+	    m == 1 ? "" : "s", f != NULL ? " matching /" : "",
+	    f != NULL ? f : "");
+	memset(&c, 0, sizeof c);
+	c.what = CONFIRM_ACKALL;
+	c.kind = WR_OP_ACK;
+	c.ids = ids;
+	c.n_ids = m;
+	tui_prompt_confirm(t, q, &c);
+	free(q);
+	free(f);
+}
+
+void
+tui_command_confirmed(struct tui *t, const struct tui_confirm *c)
+{
+	size_t ok = 0, failed = 0;
+	char *first = NULL;
+
+	if (c->what == CONFIRM_OP) {
+		tui_command_op(t, c->kind, c->incident, NULL);
+		return;
+	}
+	for (size_t i = 0; i < c->n_ids; i++) {
+		const struct wr_incident *inc = wr_room_get(t->room, c->ids[i]);
+		char *cause = NULL;
+
+		/* The room may have moved on while the question was up. */
+		if (inc == NULL || inc->state != WR_ST_TRIGGERED ||
+		    tui_op_find(t, WR_OP_ACK, c->ids[i]) != NULL)
+			continue;
+		if (t->act.submit(t->act.ud, WR_OP_ACK, c->ids[i], NULL,
+		    &cause) == -1) {
+			failed++;
+			if (first == NULL)
+				first = cause != NULL ? cause :
+				    xstrdup("unknown error");
+			else
+				free(cause);
+			continue;
+		}
+		ok++;
+	}
+	if (failed > 0)
+		tui_error(t, "acknowledging: %zu queued, %zu failed: %s", ok,
+		    failed, first);
+	else
+		tui_message(t, "acknowledging %zu incident%s: queued", ok,
+		    ok == 1 ? "" : "s");
+	free(first);
+}
+
+int
+tui_command_key(struct tui *t, wint_t ch)
+{
+	int64_t id;
+
+	switch (ch) {
+	case 'a': case 'A': case 'r': case 'R': case 't': case 'n': case 'N':
+	case 'B':
+		break;
+	default:
+		return 0;
+	}
+	tui_list_prepare(t);
+	id = tui_list_selected(t);
+	switch (ch) {
+	case 'a':
+		tui_command_op(t, WR_OP_ACK, id, NULL);
+		break;
+	case 'A':
+		tui_command_op(t, WR_OP_UNACK, id, NULL);
+		break;
+	case 'r':
+		tui_command_ask(t, WR_OP_RESOLVE, id);
+		break;
+	case 'R':
+		tui_command_ask(t, WR_OP_REOPEN, id);
+		break;
+	case 't':
+		tui_command_op(t, WR_OP_ASSIGN, id, t->user);
+		break;
+	case 'n':
+		if (id == 0)
+			tui_message(t, "no incident selected");
+		else
+			tui_prompt_open(t, PROMPT_NOTE, NULL, id);
+		break;
+	case 'N':
+		if (id == 0)
+			tui_message(t, "no incident selected");
+		else if (t->act.edit_note == NULL)
+			tui_error(t, "no editor here: n takes a one-line note");
+		else
+			t->act.edit_note(t->act.ud, id);
+		break;
+	case 'B':
+		tui_command_ackall(t);
+		break;
+	}
+	return 1;
+}
+
+/* ---- the command line ------------------------------------------------------ */
+
+/* "#12" or "12" -> 12; 0 when s is not an id. */
+static int64_t
+parse_id(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (*s == '#')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	v = strtoll(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	return *end == '\0' && v > 0 ? v : 0;
+}
+
+static void
+select_id(struct tui *t, int64_t id)
+{
+	if (tui_list_select_id(t, id) == 0)
+		return;
+	if (wr_room_get(t->room, id) == NULL)
+		tui_error(t, "there is no incident #%lld", (long long)id);
+	else
+		tui_message(t, "#%lld is not in the list (Esc clears the "
+		    "filter)", (long long)id);
+}
+
+void
+tui_command_exec(struct tui *t, const char *line)
+{
+	char *copy = xstrdup(line), *cmd = copy, *arg, *end;
+	int64_t sel, id;
+	char *cause = NULL;
+
+	while (isspace((unsigned char)*cmd))
+		cmd++;
+	end = cmd + strlen(cmd);
+	while (end > cmd && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	if (*cmd == '\0')
+		goto out;
+	arg = cmd;
+	while (*arg != '\0' && !isspace((unsigned char)*arg))
+		arg++;
+	if (*arg != '\0') {
+		*arg++ = '\0';
+		while (isspace((unsigned char)*arg))
+			arg++;
+	}
+	tui_list_prepare(t);
+	sel = tui_list_selected(t);
+
+	if ((id = parse_id(cmd)) != 0) {
+		select_id(t, id);
+	} else if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0 ||
+	    strcmp(cmd, "q!") == 0 || strcmp(cmd, "qa") == 0 ||
+	    strcmp(cmd, "exit") == 0) {
+		if (t->act.quit != NULL)
+			t->act.quit(t->act.ud);
+	} else if (strcmp(cmd, "ack") == 0 || strcmp(cmd, "unack") == 0 ||
+	    strcmp(cmd, "resolve") == 0 || strcmp(cmd, "reopen") == 0) {
+		wr_op_kind kind = wr_op_kind_parse(cmd);
+
+		id = *arg != '\0' ? parse_id(arg) : sel;
+		if (*arg != '\0' && id == 0)
+			tui_error(t, ":%s takes an incident id (#12), not "
+			    "'%s'", cmd, arg);
+		else if (kind == WR_OP_RESOLVE || kind == WR_OP_REOPEN)
+			tui_command_ask(t, kind, id);
+		else
+			tui_command_op(t, kind, id, NULL);
+	} else if (strcmp(cmd, "note") == 0) {
+		if (*arg == '\0') {
+			if (sel == 0)
+				tui_message(t, "no incident selected");
+			else
+				tui_prompt_open(t, PROMPT_NOTE, NULL, sel);
+		} else {
+			tui_command_op(t, WR_OP_NOTE, sel, arg);
+		}
+	} else if (strcmp(cmd, "assign") == 0) {
+		if (*arg == '\0')
+			tui_message(t, "usage: :assign NAME");
+		else
+			tui_command_op(t, WR_OP_ASSIGN, sel, arg);
+	} else if (strcmp(cmd, "take") == 0) {
+		tui_command_op(t, WR_OP_ASSIGN, sel, t->user);
+	} else if (strcmp(cmd, "ackall") == 0) {
+		tui_command_ackall(t);
+	} else if (strcmp(cmd, "filter") == 0) {
+		if (tui_list_set_filter(t, arg, &cause) == -1)
+			tui_error(t, "filter: %s", cause);
+		else if (*arg == '\0')
+			tui_message(t, "filter cleared");
+		else
+			tui_message(t, "%zu incidents match", tui_list_count(t));
+	} else if (strcmp(cmd, "sort") == 0) {
+		if (tui_list_set_sort(t, *arg != '\0' ? arg : "state",
+		    &cause) == -1)
+			tui_error(t, "sort: %s", cause);
+		else
+			tui_message(t, "sorted by %s", *arg != '\0' ? arg :
+			    "state");
+	} else if (strcmp(cmd, "theme") == 0) {
+		if (*arg == '\0') {
+			tui_message(t, "theme %s (:theme NAME changes it)",
+			    t->theme_name);
+		} else {
+			tui_clear_message(t, 1);
+			tui_set_theme(t, arg);
+			if (t->msg == NULL)
+				tui_message(t, "theme %s", arg);
+		}
+	} else if (strcmp(cmd, "user") == 0) {
+		if (*arg == '\0') {
+			tui_message(t, "acting as %s (:user NAME changes it)",
+			    t->user);
+		} else if (t->act.set_user == NULL) {
+			tui_error(t, "this console cannot change its user");
+		} else if (t->act.set_user(t->act.ud, arg, &cause) == -1) {
+			tui_error(t, "user: %s", cause != NULL ? cause :
+			    "refused");
+		} else {
+			tui_set_user(t, arg);
+			tui_message(t, "acting as %s", arg);
+		}
+	} else if (strcmp(cmd, "open") == 0) {
+		if ((id = parse_id(arg)) == 0)
+			tui_message(t, "usage: :open ID");
+		else
+			select_id(t, id);
+	} else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "h") == 0) {
+		tui_help_show(t, 1);
+	} else {
+		tui_error(t, "unknown command :%s (? lists them)", cmd);
+	}
+out:
+	free(cause);
+	free(copy);
+}

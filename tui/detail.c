@@ -1,0 +1,744 @@
+/*
+ * detail.c: the selected incident: its summary (state, who acknowledged or
+ * resolved it, severity and what the source called it, service, assignee,
+ * counts, ops of ours still queued or refused), the labels and annotations
+ * of its alerts with runbook and dashboard links shown in full, and its
+ * timeline: every event with its time, actor and text.  Scrollable.
+ *
+ * The console keeps incident summaries in memory; alerts and the timeline
+ * are read from the store when an incident is opened (selected), and again
+ * when an event for it arrives.  Without a store there is no timeline
+ * ("no timeline stored"); alerts then come from the room when it keeps
+ * them.  The text is sanitised, then wrapped into lines for the pane's
+ * width once; drawing is a copy of the lines on screen.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sanitize.h"
+#include "core/util.h"
+#include "store/store.h"
+#include "tui/tui-int.h"
+
+struct dseg {
+	int x;
+	int role;
+	char *text;		/* sanitised and fitted */
+};
+
+struct dline {
+	struct dseg seg[3];
+	int n;
+};
+
+struct detail {
+	int64_t id;		/* the incident whose data is loaded */
+	int need_load;
+	struct wr_evlist ev;
+	struct wr_alert *alerts;
+	size_t n_alerts;
+	char *load_error;
+
+	struct dline *lines;
+	size_t n, cap;
+	int need_build;
+	int built_w;
+	int scroll;
+};
+
+#define KEY_W	10		/* "Severity  " */
+
+static struct detail *
+detail_of(const struct tui *t)
+{
+	return t->pane[PANE_DETAIL].priv;
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+static void
+data_clear(struct detail *d)
+{
+	wr_evlist_free(&d->ev);
+	memset(&d->ev, 0, sizeof d->ev);
+	for (size_t i = 0; i < d->n_alerts; i++)
+		wr_alert_free(&d->alerts[i]);
+	free(d->alerts);
+	d->alerts = NULL;
+	d->n_alerts = 0;
+	free(d->load_error);
+	d->load_error = NULL;
+}
+
+static void
+load(struct tui *t, struct detail *d)
+{
+	char *cause = NULL;
+
+	data_clear(d);
+	d->need_load = 0;
+	d->need_build = 1;
+	if (d->id == 0 || t->store == NULL)
+		return;
+	t->stats.detail_loads++;
+	if (store_incident_events(t->store, d->id, &d->ev, &cause) == -1 ||
+	    store_incident_alerts(t->store, d->id, &d->alerts, &d->n_alerts,
+	    &cause) == -1) {
+		d->load_error = cause != NULL ? cause :
+		    xstrdup("cannot read the store");
+	}
+}
+
+void
+tui_detail_invalidate(struct tui *t, int reload)
+{
+	struct detail *d = detail_of(t);
+
+	d->need_build = 1;
+	if (reload)
+		d->need_load = 1;
+	tui_dirty(t, PANE_DETAIL);
+}
+
+int64_t
+tui_detail_incident(const struct tui *t)
+{
+	return detail_of(t)->id;
+}
+
+/* ---- lines ----------------------------------------------------------------------- */
+
+static void
+lines_clear(struct detail *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		for (int k = 0; k < d->lines[i].n; k++)
+			free(d->lines[i].seg[k].text);
+	d->n = 0;
+}
+
+static void
+add_line(struct detail *d, const struct dseg *segs, int n)
+{
+	struct dline *l;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->lines = xrealloc(d->lines, d->cap * sizeof *d->lines);
+	}
+	l = &d->lines[d->n++];
+	l->n = n > 3 ? 3 : n;
+	for (int i = 0; i < l->n; i++) {
+		l->seg[i] = segs[i];
+		l->seg[i].text = xstrdup(segs[i].text != NULL ? segs[i].text :
+		    "");
+	}
+}
+
+static void
+add_blank(struct detail *d)
+{
+	add_line(d, NULL, 0);
+}
+
+/* A segment of our own text or of already sanitised text, fitted to w. */
+static struct dseg
+seg(int x, int role, const char *safe, int w, char *buf, size_t size)
+{
+	struct dseg s = { x, role, buf };
+
+	sanitize_fit(safe, w, 1, buf, size);
+	return s;
+}
+
+/* Bytes of the first codepoint of s (a sanitised string). */
+static size_t
+cp_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+
+	for (size_t i = 1; i < n; i++)
+		if (s[i] == '\0')
+			return i;
+	return n;
+}
+
+/*
+ * Lines for untrusted text raw at column x (of W): each line of it
+ * sanitised and wrapped at w = W - x columns, at a space when there is one
+ * in the last third, else hard (a URL is shown in full, over several
+ * lines).  The first line carries prefix.
+ */
+static void
+add_value(struct detail *d, int W, const struct dseg *prefix, int n_prefix,
+    int x, int role, const char *raw)
+{
+	struct dseg segs[3];
+	int w = W - x, emitted = 0;
+	const char *p = raw != NULL ? raw : "";
+
+	if (n_prefix > 2)
+		n_prefix = 2;
+	if (w < 12 && x > 4) {
+		/* No room beside the key: the value goes below it. */
+		add_line(d, prefix, n_prefix);
+		n_prefix = 0;
+		emitted = 1;
+		x = 4;
+		w = W - x;
+	}
+	if (w < 1)
+		w = 1;
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		char *clean = sanitize_text(p, len), *s = clean;
+		char buf[4096];
+
+		do {
+			size_t take;
+
+			sanitize_fit(s, w, 0, buf, sizeof buf);
+			take = strlen(buf);
+			if (take == 0 && *s != '\0') {
+				/* Wider than the pane: stand-in, skip it. */
+				take = cp_len(s);
+				util_strlcpy(buf, "?", sizeof buf);
+			} else if (s[take] != '\0') {
+				char *sp = strrchr(buf, ' ');
+
+				if (sp != NULL && sp - buf >= (long)(take * 2 / 3)) {
+					take = (size_t)(sp - buf) + 1;
+					buf[take] = '\0';
+				}
+			}
+			for (int i = 0; i < n_prefix; i++)
+				segs[i] = prefix[i];
+			segs[n_prefix] = (struct dseg){ x, role, buf };
+			add_line(d, segs, n_prefix + 1);
+			n_prefix = 0;
+			emitted = 1;
+			s += take;
+		} while (*s != '\0');
+		free(clean);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	if (!emitted)
+		add_line(d, prefix, n_prefix);
+}
+
+/* "Key       value" with the value wrapped beside the key. */
+static void
+add_kv(struct detail *d, int W, int indent, int key_w, const char *key,
+    int val_role, const char *raw)
+{
+	char kbuf[256];
+	struct dseg k = seg(indent, ROLE_DIM, key, key_w, kbuf, sizeof kbuf);
+
+	add_value(d, W, &k, 1, indent + key_w + 1, val_role, raw);
+}
+
+/* The same, for a key that came from the data (a label name). */
+static void
+add_kv_untrusted(struct detail *d, int W, int indent, int key_w,
+    const char *key, int val_role, const char *raw)
+{
+	char *k = tui_clean(key);
+
+	add_kv(d, W, indent, key_w, k, val_role, raw);
+	free(k);
+}
+
+static void
+add_heading(struct detail *d, const char *text)
+{
+	char buf[128];
+	struct dseg s = seg(0, ROLE_HEADER, text, 60, buf, sizeof buf);
+
+	add_line(d, &s, 1);
+}
+
+static void
+add_note(struct detail *d, int W, int role, const char *safe)
+{
+	char buf[1024];
+	struct dseg s = seg(2, role, safe, W - 2, buf, sizeof buf);
+
+	add_line(d, &s, 1);
+}
+
+/* The width of the widest key, capped. */
+static int
+keys_width(const struct wr_kvlist *a, const struct wr_kvlist *b, int cap)
+{
+	int w = 4;
+	const struct wr_kvlist *ls[2] = { a, b };
+
+	for (int j = 0; j < 2; j++) {
+		for (size_t i = 0; i < ls[j]->n; i++) {
+			char *k = tui_clean(ls[j]->v[i].key);
+			int kw = sanitize_width(k);
+
+			free(k);
+			if (kw > w)
+				w = kw;
+		}
+	}
+	return w > cap ? cap : w;
+}
+
+static void
+build_alert(struct tui *t, struct detail *d, int W, const struct wr_alert *a,
+    size_t i, size_t n)
+{
+	char head[160], tbuf[40], ebuf[40];
+	int key_w = keys_width(&a->labels, &a->annotations, W / 3 > 8 ? W / 3 : 8);
+	char *fp = tui_clean(a->fingerprint);
+	char fpbuf[64];
+
+	tui_format_time(t, a->starts, 1, tbuf, sizeof tbuf);
+	if (a->firing || a->ends == 0) {
+		snprintf(head, sizeof head, "alert %zu/%zu firing since %s", i + 1,
+		    n, tbuf);
+	} else {
+		tui_format_time(t, a->ends, 1, ebuf, sizeof ebuf);
+		snprintf(head, sizeof head, "alert %zu/%zu resolved %s "
+		    "(started %s)", i + 1, n, ebuf, tbuf);
+	}
+	{
+		char hbuf[256];
+		struct dseg segs[2];
+		int hw;
+
+		segs[0] = seg(2, a->firing ? ROLE_TRIGGERED : ROLE_RESOLVED,
+		    head, W - 2, hbuf, sizeof hbuf);
+		hw = sanitize_width(hbuf);
+		sanitize_fit(fp, 16, 1, fpbuf, sizeof fpbuf);
+		segs[1] = (struct dseg){ 2 + hw + 2, ROLE_DIM, fpbuf };
+		add_line(d, segs, 2 + hw + 2 + 4 < W ? 2 : 1);
+	}
+	free(fp);
+	for (size_t k = 0; k < a->labels.n; k++)
+		add_kv_untrusted(d, W, 4, key_w, a->labels.v[k].key, ROLE_NORMAL,
+		    a->labels.v[k].value);
+	for (size_t k = 0; k < a->annotations.n; k++)
+		add_kv_untrusted(d, W, 4, key_w, a->annotations.v[k].key,
+		    ROLE_INFO, a->annotations.v[k].value);
+}
+
+/* What an event says, in words; untrusted parts included (the caller
+ * sanitises the whole).  Returns a malloc'd string. */
+static char *
+event_words(const struct wr_event *e)
+{
+	const char *name;
+
+	switch (e->kind) {
+	case WR_EV_TRIGGERED:
+		return xasprintf("triggered: %s (%s, %s)", e->title ? e->title :
+		    "", e->service ? e->service : "",
+		    e->severity_raw ? e->severity_raw :
+		    wr_severity_name(e->severity));
+	case WR_EV_ALERT_FIRING:
+		name = wr_kvlist_get(&e->alert.labels, "alertname");
+		return xasprintf("alert firing: %s%s%s", name ? name : "",
+		    name ? " " : "", e->alert.fingerprint ?
+		    e->alert.fingerprint : "");
+	case WR_EV_ALERT_RESOLVED:
+		return xasprintf("alert resolved: %s", e->alert.fingerprint ?
+		    e->alert.fingerprint : "");
+	case WR_EV_ACKNOWLEDGED:
+		return xstrdup("acknowledged");
+	case WR_EV_UNACKNOWLEDGED:
+		return xstrdup("unacknowledged");
+	case WR_EV_NOTE:
+		return xasprintf("note: %s", e->text ? e->text : "");
+	case WR_EV_RESOLVED:
+		return xstrdup("resolved");
+	case WR_EV_REOPENED:
+		return xstrdup("reopened");
+	case WR_EV_ASSIGNED:
+		return xasprintf("assigned to %s", e->text ? e->text : "");
+	default:
+		return xstrdup(wr_event_kind_name(e->kind));
+	}
+}
+
+static void
+build_timeline(struct tui *t, struct detail *d, int W)
+{
+	int with_date = W >= 64, actor_w = 4, time_w;
+	char tbuf[40];
+
+	tui_format_time(t, 1700000000000LL, with_date, tbuf, sizeof tbuf);
+	time_w = (int)strlen(tbuf);
+	for (size_t i = 0; i < d->ev.n; i++) {
+		char *a = tui_clean(d->ev.v[i].actor);
+		int w = sanitize_width(a);
+
+		free(a);
+		if (w > actor_w)
+			actor_w = w;
+	}
+	if (actor_w > 16)
+		actor_w = 16;
+	if (2 + time_w + 2 + actor_w + 2 + 12 > W)
+		actor_w = 0;
+	for (size_t i = 0; i < d->ev.n; i++) {
+		const struct wr_event *e = &d->ev.v[i];
+		char abuf[128], *actor = tui_clean(e->actor);
+		char *words = event_words(e);
+		struct dseg segs[2];
+		int n = 1, role = ROLE_NORMAL;
+
+		tui_format_time(t, e->time, with_date, tbuf, sizeof tbuf);
+		segs[0] = (struct dseg){ 2, ROLE_DIM, tbuf };
+		if (actor_w > 0)
+			segs[n++] = seg(2 + time_w + 2, ROLE_ACKNOWLEDGED, actor,
+			    actor_w, abuf, sizeof abuf);
+		if (e->kind == WR_EV_TRIGGERED || e->kind == WR_EV_REOPENED)
+			role = ROLE_TRIGGERED;
+		else if (e->kind == WR_EV_RESOLVED)
+			role = ROLE_RESOLVED;
+		add_value(d, W, segs, n, 2 + time_w + 2 +
+		    (actor_w > 0 ? actor_w + 2 : 0), role, words);
+		free(words);
+		free(actor);
+	}
+}
+
+static void
+build(struct tui *t, struct detail *d, int W)
+{
+	const struct wr_incident *inc = wr_room_get(t->room, d->id);
+	char buf[256], tbuf[40];
+	const struct wr_alert *alerts = d->alerts;
+	size_t n_alerts = d->n_alerts;
+
+	lines_clear(d);
+	d->built_w = W;
+	d->need_build = 0;
+	if (inc == NULL) {
+		add_note(d, W, ROLE_DIM, d->id == 0 ? "no incident selected" :
+		    "the incident is gone");
+		return;
+	}
+	add_value(d, W, NULL, 0, 1, ROLE_NORMAL, inc->title);
+	add_blank(d);
+
+	switch (inc->state) {
+	case WR_ST_ACKNOWLEDGED:
+		tui_format_time(t, inc->ack_at, 1, tbuf, sizeof tbuf);
+		{
+			char *raw = xasprintf("acknowledged by %s at %s",
+			    inc->ack_by ? inc->ack_by : "?", tbuf);
+
+			add_kv(d, W, 1, KEY_W, "State", ROLE_ACKNOWLEDGED, raw);
+			free(raw);
+		}
+		break;
+	case WR_ST_RESOLVED:
+		tui_format_time(t, inc->resolved_at, 1, tbuf, sizeof tbuf);
+		{
+			char *raw = xasprintf("resolved by %s at %s",
+			    inc->resolved_by ? inc->resolved_by : "?", tbuf);
+
+			add_kv(d, W, 1, KEY_W, "State", ROLE_RESOLVED, raw);
+			free(raw);
+		}
+		if (inc->ack_by != NULL)
+			add_kv(d, W, 1, KEY_W, "Acked by", ROLE_ACKNOWLEDGED,
+			    inc->ack_by);
+		break;
+	default:
+		add_kv(d, W, 1, KEY_W, "State", ROLE_TRIGGERED,
+		    "triggered (not acknowledged)");
+		break;
+	}
+	if (inc->severity_raw != NULL && *inc->severity_raw != '\0') {
+		char *raw = xasprintf("%s (the source said \"%s\")",
+		    wr_severity_name(inc->severity), inc->severity_raw);
+
+		add_kv(d, W, 1, KEY_W, "Severity", tui_sev_role(inc->severity),
+		    raw);
+		free(raw);
+	} else {
+		add_kv(d, W, 1, KEY_W, "Severity", tui_sev_role(inc->severity),
+		    wr_severity_name(inc->severity));
+	}
+	add_kv(d, W, 1, KEY_W, "Service", ROLE_NORMAL, inc->service);
+	if (inc->assignee != NULL && *inc->assignee != '\0')
+		add_kv(d, W, 1, KEY_W, "Assignee", ROLE_NORMAL, inc->assignee);
+	snprintf(buf, sizeof buf, "%d firing of %d", inc->n_firing,
+	    inc->n_alerts);
+	add_kv(d, W, 1, KEY_W, "Alerts", ROLE_NORMAL, buf);
+	tui_format_time(t, inc->created, 1, tbuf, sizeof tbuf);
+	add_kv(d, W, 1, KEY_W, "Opened", ROLE_NORMAL, tbuf);
+	if (inc->updated > inc->created) {
+		tui_format_time(t, inc->updated, 1, tbuf, sizeof tbuf);
+		add_kv(d, W, 1, KEY_W, "Updated", ROLE_NORMAL, tbuf);
+	}
+	if (inc->n_notes > 0) {
+		snprintf(buf, sizeof buf, "%d", inc->n_notes);
+		add_kv(d, W, 1, KEY_W, "Notes", ROLE_NORMAL, buf);
+	}
+	{
+		char *raw = xasprintf("%s %s", inc->source ? inc->source : "",
+		    inc->key ? inc->key : "");
+
+		add_kv(d, W, 1, KEY_W, "Source", ROLE_DIM, raw);
+		free(raw);
+	}
+	for (size_t i = 0; i < t->n_ops; i++) {
+		const struct tui_op *op = &t->ops[i];
+		char *raw;
+
+		if (op->incident != inc->id)
+			continue;
+		if (op->refused)
+			raw = xasprintf("%s refused: %s",
+			    wr_op_kind_name(op->kind), op->reason);
+		else
+			raw = xasprintf("%s queued", wr_op_kind_name(op->kind));
+		add_kv(d, W, 1, KEY_W, "Op", op->refused ? ROLE_ERROR :
+		    ROLE_QUEUED, raw);
+		free(raw);
+	}
+
+	if (t->store == NULL && inc->alerts_len > 0) {
+		alerts = inc->alerts;
+		n_alerts = inc->alerts_len;
+	}
+	add_blank(d);
+	snprintf(buf, sizeof buf, "ALERTS (%zu)", n_alerts);
+	add_heading(d, buf);
+	if (n_alerts == 0)
+		add_note(d, W, ROLE_DIM, t->store == NULL ?
+		    "no alerts stored" : "no alerts");
+	for (size_t i = 0; i < n_alerts; i++)
+		build_alert(t, d, W, &alerts[i], i, n_alerts);
+
+	add_blank(d);
+	snprintf(buf, sizeof buf, "TIMELINE (%zu)", d->ev.n);
+	add_heading(d, buf);
+	if (d->load_error != NULL) {
+		char *s = tui_clean(d->load_error);
+
+		add_note(d, W, ROLE_ERROR, s);
+		free(s);
+	}
+	if (t->store == NULL)
+		add_note(d, W, ROLE_DIM, "no timeline stored");
+	else if (d->ev.n == 0 && d->load_error == NULL)
+		add_note(d, W, ROLE_DIM, "no events stored yet");
+	build_timeline(t, d, W);
+}
+
+/* ---- draw -------------------------------------------------------------------- */
+
+static int
+content_x(const struct pane *p)
+{
+	return p->border_left ? 1 : 0;
+}
+
+static int
+visible_lines(const struct pane *p)
+{
+	return p->h > 1 ? p->h - 1 : 0;
+}
+
+static void
+prepare(struct tui *t, struct pane *p, struct detail *d)
+{
+	int64_t sel = tui_list_selected(t);
+	int W = p->w - content_x(p);
+
+	if (sel != d->id) {
+		d->id = sel;
+		d->need_load = 1;
+		d->scroll = 0;
+	}
+	if (d->need_load)
+		load(t, d);
+	if (W < 1)
+		W = 1;
+	if (d->need_build || W != d->built_w)
+		build(t, d, W);
+}
+
+static void
+clamp_scroll(const struct pane *p, struct detail *d)
+{
+	int vis = visible_lines(p);
+	int max = (int)d->n > vis ? (int)d->n - vis : 0;
+
+	if (d->scroll > max)
+		d->scroll = max;
+	if (d->scroll < 0)
+		d->scroll = 0;
+}
+
+static void
+detail_draw(struct tui *t, struct pane *p)
+{
+	struct detail *d = p->priv;
+	const struct wr_incident *inc;
+	int x0 = content_x(p), vis = visible_lines(p);
+	char bar[512];
+
+	prepare(t, p, d);
+	clamp_scroll(p, d);
+	if (p->border_left) {
+		wattrset(p->win, tui_attr(t, ROLE_BORDER));
+		mvwvline(p->win, 0, 0, ACS_VLINE, p->h);
+		wattrset(p->win, A_NORMAL);
+	}
+	inc = wr_room_get(t->room, d->id);
+	if (inc != NULL) {
+		char *title = tui_clean(inc->title);
+
+		snprintf(bar, sizeof bar, "#%lld  %s", (long long)inc->id, title);
+		free(title);
+	} else {
+		util_strlcpy(bar, "Detail", sizeof bar);
+	}
+	tui_bar(t, p, t->focus == PANE_DETAIL, bar);
+	if ((int)d->n > vis && vis > 0 && p->w - x0 > 30) {
+		char pos[48];
+		int pw;
+
+		snprintf(pos, sizeof pos, " %d-%d/%zu ", d->scroll + 1,
+		    d->scroll + vis < (int)d->n ? d->scroll + vis : (int)d->n,
+		    d->n);
+		pw = (int)strlen(pos);
+		tui_put(t, p->win, 0, p->w - pw, pw,
+		    t->focus == PANE_DETAIL ? ROLE_TITLE : ROLE_HEADER, pos);
+	}
+	for (int i = 0; i < vis && d->scroll + i < (int)d->n; i++) {
+		const struct dline *l = &d->lines[d->scroll + i];
+
+		for (int k = 0; k < l->n; k++)
+			tui_put(t, p->win, i + 1, x0 + l->seg[k].x,
+			    p->w - x0 - l->seg[k].x, l->seg[k].role,
+			    l->seg[k].text);
+	}
+}
+
+static void
+scroll_by(struct tui *t, struct pane *p, struct detail *d, int delta)
+{
+	d->scroll += delta;
+	clamp_scroll(p, d);
+	tui_dirty(t, PANE_DETAIL);
+}
+
+static int
+detail_key(struct tui *t, struct pane *p, int is_keycode, wint_t ch)
+{
+	struct detail *d = p->priv;
+	int page = visible_lines(p) > 1 ? visible_lines(p) - 1 : 1;
+
+	prepare(t, p, d);
+	if (is_keycode) {
+		switch (ch) {
+		case KEY_DOWN:
+			scroll_by(t, p, d, 1);
+			return 1;
+		case KEY_UP:
+			scroll_by(t, p, d, -1);
+			return 1;
+		case KEY_NPAGE:
+			scroll_by(t, p, d, page);
+			return 1;
+		case KEY_PPAGE:
+			scroll_by(t, p, d, -page);
+			return 1;
+		case KEY_HOME:
+			scroll_by(t, p, d, -(int)d->n);
+			return 1;
+		case KEY_END:
+			scroll_by(t, p, d, (int)d->n);
+			return 1;
+		}
+		return 0;
+	}
+	switch (ch) {
+	case 'j':
+		scroll_by(t, p, d, 1);
+		return 1;
+	case 'k':
+		scroll_by(t, p, d, -1);
+		return 1;
+	case ' ':
+	case 6:		/* ^F */
+		scroll_by(t, p, d, page);
+		return 1;
+	case 2:		/* ^B */
+		scroll_by(t, p, d, -page);
+		return 1;
+	case 'g':
+		scroll_by(t, p, d, -(int)d->n);
+		return 1;
+	case 'G':
+		scroll_by(t, p, d, (int)d->n);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+detail_mouse(struct tui *t, struct pane *p, int y, int x, mmask_t b)
+{
+	struct detail *d = p->priv;
+
+	if (b & BUTTON4_PRESSED) {
+		scroll_by(t, p, d, -3);
+		return 1;
+	}
+#ifdef BUTTON5_PRESSED
+	if (b & BUTTON5_PRESSED) {
+		scroll_by(t, p, d, 3);
+		return 1;
+	}
+#endif
+	return 0;
+}
+
+static void
+detail_init(struct tui *t, struct pane *p)
+{
+	struct detail *d = xcalloc(1, sizeof *d);
+
+	d->need_build = 1;
+	d->need_load = 1;
+	p->priv = d;
+}
+
+static void
+detail_free(struct tui *t, struct pane *p)
+{
+	struct detail *d = p->priv;
+
+	if (d == NULL)
+		return;
+	data_clear(d);
+	lines_clear(d);
+	free(d->lines);
+	free(d);
+	p->priv = NULL;
+}
+
+const struct pane_ops tui_detail_ops = {
+	.name = "detail",
+	.init = detail_init,
+	.free = detail_free,
+	.draw = detail_draw,
+	.key = detail_key,
+	.mouse = detail_mouse,
+	.focusable = 1,
+};

@@ -1,0 +1,149 @@
+/*
+ * help.c: the `?` overlay, listing every key and command.  The table below
+ * is the one place they are written down for people; a test checks that
+ * every key the TUI handles appears in it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "tui/tui-int.h"
+
+const char *const tui_help_lines[] = {
+	"Moving",
+	"  j / k, Down / Up     next / previous incident (scroll in the detail)",
+	"  g / G, Home / End    first / last",
+	"  PgDn / PgUp, ^F ^B   a page down / up",
+	"  Enter                open the selected incident's detail",
+	"  Tab / Shift-Tab      next / previous pane",
+	"  Esc                  back to the list; clear the filter; dismiss an error",
+	"  z                    zoom the focused pane",
+	"  mouse                click selects, double-click opens, wheel scrolls",
+	"  ^L                   redraw the screen",
+	"",
+	"Acting on the selected incident",
+	"  a                    acknowledge",
+	"  A                    unacknowledge",
+	"  r                    resolve (asks y/n)",
+	"  R                    reopen (asks y/n)",
+	"  t                    take it (assign to me)",
+	"  n                    add a one-line note",
+	"  N                    write a longer note in $VISUAL / $EDITOR",
+	"  B                    acknowledge every triggered incident the filter shows",
+	"                       (one confirmation, one op each)",
+	"",
+	"Finding",
+	"  /                    filter: words match title, service, acked-by,",
+	"                       assignee, labels; state:S sev:S #ID",
+	"                       (state:open = not resolved; names may be prefixes)",
+	"",
+	"Commands (:)",
+	"  :ack [ID]  :unack [ID]  :resolve [ID]  :reopen [ID]",
+	"  :note TEXT          :assign NAME        :take",
+	"  :ackall             acknowledge all that the filter shows (as B)",
+	"  :filter TEXT        :filter (no text) clears it",
+	"  :sort KEY           sev, age, state (default), service, id; -KEY reverses",
+	"  :theme NAME         default, light, solarized-dark, high-contrast, mono",
+	"  :user NAME          act as NAME from now on",
+	"  :open ID  or  :ID   select incident ID",
+	"  :help  ?            this help",
+	"  :q  q               quit",
+	"",
+	"Ops are saved to the outbox first and shown \"queued\" until the relay",
+	"confirms them; a refused op shows its reason on the status line.",
+	NULL
+};
+
+struct help {
+	int scroll;
+};
+
+static int
+help_count(void)
+{
+	int n = 0;
+
+	while (tui_help_lines[n] != NULL)
+		n++;
+	return n;
+}
+
+void
+tui_help_show(struct tui *t, int on)
+{
+	struct help *h = t->pane[PANE_HELP].priv;
+
+	t->help_on = on;
+	h->scroll = 0;
+	/* What was under the overlay must be drawn again. */
+	tui_dirty_all(t);
+}
+
+static void
+help_draw(struct tui *t, struct pane *p)
+{
+	struct help *h = p->priv;
+	int n = help_count(), inner = p->h - 2;
+
+	wbkgdset(p->win, ' ' | tui_attr(t, ROLE_HELP));
+	werase(p->win);
+	wattrset(p->win, tui_attr(t, ROLE_BORDER));
+	box(p->win, 0, 0);
+	wattrset(p->win, A_NORMAL);
+	tui_put(t, p->win, 0, 2, p->w - 4, ROLE_TITLE,
+	    " warroom keys - Esc or ? closes ");
+	if (h->scroll > n - inner)
+		h->scroll = n - inner > 0 ? n - inner : 0;
+	for (int i = 0; i < inner && h->scroll + i < n; i++)
+		tui_put(t, p->win, i + 1, 2, p->w - 4, ROLE_HELP,
+		    tui_help_lines[h->scroll + i]);
+	if (n > inner && inner > 0)
+		tui_put(t, p->win, p->h - 1, 2, p->w - 4, ROLE_BORDER,
+		    " j/k scroll ");
+}
+
+static int
+help_key(struct tui *t, struct pane *p, int is_keycode, wint_t ch)
+{
+	struct help *h = p->priv;
+
+	if ((!is_keycode && ch == 'j') || (is_keycode && ch == KEY_DOWN) ||
+	    (is_keycode && ch == KEY_NPAGE) || (!is_keycode && ch == ' ')) {
+		h->scroll += (is_keycode && ch == KEY_NPAGE) || ch == ' ' ?
+		    p->h - 3 : 1;
+		tui_dirty(t, PANE_HELP);
+		return 1;
+	}
+	if ((!is_keycode && ch == 'k') || (is_keycode && ch == KEY_UP) ||
+	    (is_keycode && ch == KEY_PPAGE)) {
+		h->scroll -= is_keycode && ch == KEY_PPAGE ? p->h - 3 : 1;
+		if (h->scroll < 0)
+			h->scroll = 0;
+		tui_dirty(t, PANE_HELP);
+		return 1;
+	}
+	/* Any other key closes it; q closes it rather than quitting. */
+	tui_help_show(t, 0);
+	return 1;
+}
+
+static void
+help_init(struct tui *t, struct pane *p)
+{
+	p->priv = xcalloc(1, sizeof(struct help));
+}
+
+static void
+help_free(struct tui *t, struct pane *p)
+{
+	free(p->priv);
+	p->priv = NULL;
+}
+
+const struct pane_ops tui_help_ops = {
+	.name = "help",
+	.init = help_init,
+	.free = help_free,
+	.draw = help_draw,
+	.key = help_key,
+};
