@@ -15,7 +15,7 @@ static const char *state_names[WR_ST_COUNT] = {
 };
 static const char *kind_names[WR_EV_KIND_COUNT] = {
 	"none", "triggered", "alert_firing", "alert_resolved", "acknowledged",
-	"unacknowledged", "note", "resolved", "reopened", "assigned"
+	"unacknowledged", "note", "resolved", "reopened", "assigned", "retitled"
 };
 
 const char *

@@ -40,6 +40,7 @@ typedef enum {
 	WR_EV_RESOLVED,
 	WR_EV_REOPENED,
 	WR_EV_ASSIGNED,		/* text is the assignee */
+	WR_EV_RETITLED,		/* title: the group's title changed */
 	WR_EV_KIND_COUNT
 } wr_event_kind;
 
@@ -97,6 +98,7 @@ struct wr_incident {
  *   ALERT_RESOLVED  alert.fingerprint, alert.starts, alert.ends
  *   NOTE            text
  *   ASSIGNED        text (the assignee)
+ *   RETITLED        title
  * Every event has seq, kind, incident, time, actor; via (the token's name)
  * and op_id when a person's op caused it.
  */

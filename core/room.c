@@ -423,6 +423,12 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 			    (long long)e->seq);
 		util_set_str(&inc->assignee, e->text);
 		break;
+	case WR_EV_RETITLED:
+		if (e->title == NULL || e->title[0] == '\0')
+			REFUSE("event %lld: a new title without text",
+			    (long long)e->seq);
+		util_set_str(&inc->title, e->title);
+		break;
 	default:
 		REFUSE("event %lld: unknown kind %d", (long long)e->seq,
 		    (int)e->kind);
@@ -574,6 +580,19 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 			opened = 1;
 		}
 		plan_firing(out, id, a, in);
+	}
+	/* The group's title follows its alerts ("NodeDown — 40 alerts"
+	 * becomes "... — 300 alerts"): retitle an open incident that
+	 * changes with this delivery. */
+	if (is_open && in->title != NULL && in->title[0] != '\0' &&
+	    util_strcmp0(inc->title, in->title) != 0) {
+		size_t i;
+		for (i = start; i < out->n; i++)
+			if (out->v[i].incident == inc->id)
+				break;
+		if (i < out->n)
+			plan_push(out, WR_EV_RETITLED, inc->id, in)->title =
+			    xstrdup(in->title);
 	}
 	plan_source_resolves(r, out, start, in);
 	if (seen_only != NULL)

@@ -528,6 +528,9 @@ proto_event_to_json(const struct wr_event *e)
 	case WR_EV_ASSIGNED:
 		put_str(o, "assignee", e->text);
 		break;
+	case WR_EV_RETITLED:
+		put_str(o, "title", e->title);
+		break;
 	default:
 		break;
 	}
@@ -617,6 +620,9 @@ proto_event_from_json(const json_t *o, struct wr_event *out, char *err,
 		break;
 	case WR_EV_ASSIGNED:
 		TRY(dup_str(o, "", "assignee", REQ, 0, &out->text, err, errsz));
+		break;
+	case WR_EV_RETITLED:
+		TRY(dup_str(o, "", "title", REQ, 0, &out->title, err, errsz));
 		break;
 	default:
 		break;

@@ -422,6 +422,47 @@ test_touch_of_unknown_group_changes_nothing(void **state)
 }
 
 static void
+test_title_follows_the_group_when_alerts_join(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert as[2] = { A("fp1", 1000, 1), A("fp2", 1500, 1) };
+	struct wr_group_input in = G(KEY, as, 1, 2000);
+	struct wr_evlist out;
+	const wr_event_kind kinds[] = { WR_EV_ALERT_FIRING, WR_EV_RETITLED };
+	size_t seen = 0;
+
+	in.title = "NodeDown";
+	assert_int_equal(deliver(r, &in, NULL), 2);
+	in.title = "NodeDown \xe2\x80\x94 2 alerts";
+	in.n_alerts = 2;
+	in.now = 3000;
+	plan(r, &in, &out, &seen);
+	assert_kinds(&out, kinds, 2);
+	assert_string_equal(out.v[1].title, "NodeDown \xe2\x80\x94 2 alerts");
+	for (size_t i = 0; i < out.n; i++)
+		apply_ok(r, &out.v[i]);
+	wr_evlist_free(&out);
+	assert_string_equal(get(r, 1)->title, "NodeDown \xe2\x80\x94 2 alerts");
+	/* the same delivery again: a repeat, no retitle */
+	in.now = 4000;
+	assert_int_equal(deliver(r, &in, NULL), 0);
+}
+
+static void
+test_retitle_without_title_is_refused(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_event e = { .kind = WR_EV_RETITLED, .incident = 1 };
+	char err[128] = "";
+
+	fire(r, KEY, "fp1", 1000, 1, 2000);
+	e.seq = r->last_seq + 1;
+	assert_int_equal(wr_room_apply(r, &e, err, sizeof err),
+	    WR_APPLY_REFUSED);
+	assert_non_null(strstr(err, "title"));
+}
+
+static void
 test_new_alert_joins_open_incident(void **state)
 {
 	struct wr_room *r = *state;
@@ -2016,6 +2057,8 @@ main(void)
 		R(test_repeat_delivery_changes_only_last_seen),
 		R(test_touch_of_unknown_group_changes_nothing),
 		R(test_new_alert_joins_open_incident),
+		R(test_title_follows_the_group_when_alerts_join),
+		R(test_retitle_without_title_is_refused),
 		R(test_ack_stays_when_more_alerts_join),
 		R(test_all_alerts_resolved_at_source_resolves_incident_with_source_actor),
 		R(test_resolve_at_source_without_end_time_uses_delivery_time),

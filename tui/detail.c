@@ -363,6 +363,8 @@ event_words(const struct wr_event *e)
 		return xstrdup("reopened");
 	case WR_EV_ASSIGNED:
 		return xasprintf("assigned to %s", e->text ? e->text : "");
+	case WR_EV_RETITLED:
+		return xasprintf("retitled: %s", e->title ? e->title : "");
 	default:
 		return xstrdup(wr_event_kind_name(e->kind));
 	}
@@ -427,8 +429,19 @@ build(struct tui *t, struct detail *d, int W)
 		    "the incident is gone");
 		return;
 	}
-	add_value(d, W, NULL, 0, 1, ROLE_NORMAL, inc->title);
-	add_blank(d);
+	{
+		/* The title bar shows "#ID  title"; when it is cut there, the
+		 * whole title opens the pane. */
+		char *title = tui_clean(inc->title);
+		int bar = snprintf(buf, sizeof buf, "#%lld  ", (long long)inc->id) +
+		    sanitize_width(title);
+
+		free(title);
+		if (bar > W - 2) {
+			add_value(d, W, NULL, 0, 1, ROLE_NORMAL, inc->title);
+			add_blank(d);
+		}
+	}
 
 	switch (inc->state) {
 	case WR_ST_ACKNOWLEDGED:
