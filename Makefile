@@ -46,15 +46,22 @@ BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 BINS     = $(BUILD)/warroom $(BUILD)/warroomd
 MANS     = $(wildcard man/*.[1-9])
 
-.PHONY: all check check-run sanitize deps install uninstall clean bench demo lint-man
+.PHONY: FORCE all check check-run sanitize deps install uninstall clean bench demo lint-man
 
 all: $(BINS)
 	@ln -sf $(BUILD)/warroom warroom 2>/dev/null || true
 	@ln -sf $(BUILD)/warroomd warroomd 2>/dev/null || true
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/.datadir
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The binaries look for themes and scenarios under DATADIR: rebuild when
+# PREFIX or DATADIR changes, so `make install PREFIX=/usr` is never stale.
+$(BUILD)/.datadir: FORCE
+	@mkdir -p $(BUILD)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(DATADIR)" ] || echo "$(DATADIR)" > $@
+FORCE:
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -102,7 +109,8 @@ install: $(BINS)
 		$(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR)/scenarios
 	install -m 755 $(BUILD)/warroom $(BUILD)/warroomd $(DESTDIR)$(BINDIR)
 	for m in $(MANS); do \
-		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man$$s/; \
+		s=$${m##*.}; install -d $(DESTDIR)$(MANPREFIX)/man$$s; \
+		install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man$$s/; \
 	done
 	for f in themes/*.theme; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/themes/; done; true
 	for f in scenarios/*.jsonl; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/scenarios/; done; true
