@@ -62,6 +62,13 @@ void cli_opts_init(struct cli_opts *o);
  */
 int cli_read_token(const char *path, char **token, char **cause);
 
+/* The console's config file path ($XDG_CONFIG_HOME/warroom/config), or
+ * NULL; malloc'd. */
+char *cli_config_path(void);
+/* Apply the config file over the defaults (the environment still wins).
+ * A missing file is fine; a bad line is -1 with *cause naming file:line. */
+int cli_config_load(struct cli_opts *o, const char *path, char **cause);
+
 int cli_tail(const struct cli_opts *o);
 int cli_list(const struct cli_opts *o);
 /* ack, unack, resolve, reopen: args = { ID }; assign: { ID, NAME };

@@ -137,10 +137,18 @@ main(int argc, char **argv)
 	};
 	struct cli_opts opts;
 	const char *sub;
-	int c, timeout_set = 0;
+	int c, timeout_set = 0, console_only = 0;
 
 	setlocale(LC_ALL, "");
 	cli_opts_init(&opts);
+	{
+		char *path = cli_config_path(), *cause = NULL;
+		if (cli_config_load(&opts, path, &cause) != 0) {
+			fprintf(stderr, "warroom: %s\n", cause);
+			return CLI_EX_USAGE;
+		}
+		free(path);
+	}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -166,10 +174,10 @@ main(int argc, char **argv)
 		case OPT_JSON:		opts.json = 1; break;
 		case OPT_FROM_NOW:	opts.from_now = 1; break;
 		case OPT_STATE:		opts.state = optarg; break;
-		case OPT_THEME:		opts.theme = optarg; break;
-		case OPT_UTC:		opts.utc = 1; break;
-		case OPT_DEMO:		opts.demo = 1; break;
-		case OPT_QUIET:		opts.quiet = 1; break;
+		case OPT_THEME:		opts.theme = optarg; console_only = 1; break;
+		case OPT_UTC:		opts.utc = 1; console_only = 1; break;
+		case OPT_DEMO:		opts.demo = 1; console_only = 1; break;
+		case OPT_QUIET:		opts.quiet = 1; console_only = 1; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return CLI_EX_OK;
@@ -195,7 +203,7 @@ main(int argc, char **argv)
 			    "the one-shot ops");
 		return cli_console(&opts);
 	}
-	if (opts.demo || opts.theme || opts.utc || opts.quiet)
+	if (console_only)
 		return usage_error("%s", "--demo, --theme, --utc and --quiet are for "
 		    "the interactive console, not a subcommand");
 	if (opts.from_now && strcmp(sub, "tail") != 0)
