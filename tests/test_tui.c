@@ -490,6 +490,10 @@ test_resize_storm_down_to_1x1_does_not_crash(void **state)
 		{ 1, 1 } };
 
 	h_hundred(h, ids);
+	/* wide and combining characters at every width */
+	h_incident(h, "\xe8\xa8\xbc\xe6\x98\x8e\xe6\x9b\xb8 e\xcc\x81 "
+	    "\xf0\x9f\x94\xa5 wide", "\xe8\xa8\xbc\xe6\x98\x8e", WR_SEV_CRITICAL,
+	    0);
 	tui_set_feed(h->t, TUI_FEED_LIVE, 0, 0, NULL);
 	h_render(h);
 	for (int pass = 0; pass < 2; pass++) {
@@ -808,6 +812,13 @@ test_queued_marker_until_done_and_refusal_reason_kept(void **state)
 	h_render(h);
 	assert_null(strstr(h_row(h, 23), "refused"));
 	assert_non_null(strstr(h_row(h, h_find(h, "second")), "refused"));
+	/* the person's own next action speaks over an error */
+	tui_op_done(h->t, "an-old-op", 0, "stale epoch");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "stale epoch"));
+	h_type(h, "ga");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "ack #1: queued"));
 	h_free(h);
 }
 
@@ -1170,7 +1181,7 @@ test_times_are_local_or_utc_with_the_flag(void **state)
 	struct tui_config cfg = h_config();
 	struct harness *h;
 
-	setenv("TZ", "America/New_York", 1);
+	setenv("TZ", "EST5", 1);	/* POSIX form: no tzdata needed */
 	tzset();
 	h = h_new(30, 100);
 	h_incident(h, "x", "api", WR_SEV_CRITICAL, 0);

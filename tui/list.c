@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/timefmt.h"
 #include "core/util.h"
@@ -303,11 +304,20 @@ cmp_service(const void *a, const void *b)
 	return cmp_key(a, b);
 }
 
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void
 rebuild(struct tui *t, struct list *l)
 {
 	const struct wr_room *room = t->room;
-	int64_t t0 = wr_mono_ms(), keep = l->sel_id;
+	int64_t t0 = mono_us(), keep = l->sel_id;
 	size_t off = l->sel >= l->top ? l->sel - l->top : 0, ns = SIZE_MAX;
 	size_t old_sel = l->sel;
 
@@ -347,7 +357,7 @@ rebuild(struct tui *t, struct list *l)
 	if (l->sel_id != keep)
 		tui_dirty(t, PANE_DETAIL);
 	t->stats.list_rebuilds++;
-	t->stats.last_rebuild_us = (wr_mono_ms() - t0) * 1000;
+	t->stats.last_rebuild_us = mono_us() - t0;
 }
 
 void

@@ -123,6 +123,9 @@ oncall_draw(struct tui *t, struct pane *p)
 		    ROLE_NORMAL, e->next) + 1;
 		until(now, e->handoff, when, sizeof when);
 		tui_put(t, p->win, y, x, W - (x - x0), ROLE_DIM, when);
+		/* "in 3h 20m" changes on the minute before the handoff. */
+		if (e->handoff > now)
+			tui_age_changes_at(t, now + (e->handoff - now) % 60000 + 1);
 	}
 }
 

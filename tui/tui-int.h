@@ -199,7 +199,8 @@ struct tui {
 	int queued_count;
 
 	char *msg;
-	int msg_error;		/* sticky until Esc or the next error */
+	int msg_error;		/* sticky until Esc, an error or an action */
+	int in_key;		/* inside tui_key(): a person's action */
 
 	struct tui_op *ops;
 	size_t n_ops, cap_ops;

@@ -366,8 +366,9 @@ tui_vmessage(struct tui *t, int error, const char *fmt, va_list ap)
 	va_list ap2;
 	int n;
 
-	/* An error stays until Esc: an info message must not hide it. */
-	if (t->msg_error && !error)
+	/* An error stays until Esc: the loop's news must not hide it, but
+	 * what the person just did may say so over it. */
+	if (t->msg_error && !error && !t->in_key)
 		return;
 	va_copy(ap2, ap);
 	n = vsnprintf(small, sizeof small, fmt, ap2);
@@ -453,7 +454,7 @@ int
 tui_put(struct tui *t, WINDOW *w, int y, int x, int maxw, int role,
     const char *safe)
 {
-	char buf[1024];
+	char buf[4096];
 	int n;
 
 	if (w == NULL || maxw <= 0 || safe == NULL)
@@ -650,8 +651,21 @@ focus_cycle(struct tui *t, int dir)
 	}
 }
 
+static int key_dispatch(struct tui *t, int is_keycode, wint_t ch);
+
 int
 tui_key(struct tui *t, int is_keycode, wint_t ch)
+{
+	int rc;
+
+	t->in_key = 1;
+	rc = key_dispatch(t, is_keycode, ch);
+	t->in_key = 0;
+	return rc;
+}
+
+static int
+key_dispatch(struct tui *t, int is_keycode, wint_t ch)
 {
 	struct pane *p;
 
@@ -825,7 +839,7 @@ tui_tick(struct tui *t, int64_t now_wall_ms)
 	if (t->ages_change_ms != 0 && now_wall_ms >= t->ages_change_ms) {
 		t->ages_change_ms = 0;
 		tui_dirty(t, PANE_LIST);
-		tui_dirty(t, PANE_DETAIL);
+		tui_dirty(t, PANE_ONCALL);
 	}
 }
 
