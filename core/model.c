@@ -171,6 +171,7 @@ wr_incident_free(struct wr_incident *inc)
 	free(inc->ack_by);
 	free(inc->resolved_by);
 	free(inc->assignee);
+	free(inc->labels_text);
 	for (size_t i = 0; i < inc->alerts_len; i++)
 		wr_alert_free(&inc->alerts[i]);
 	free(inc->alerts);
@@ -191,6 +192,7 @@ wr_incident_dup_summary(const struct wr_incident *inc)
 	c->ack_by = xstrdup0(inc->ack_by);
 	c->resolved_by = xstrdup0(inc->resolved_by);
 	c->assignee = xstrdup0(inc->assignee);
+	c->labels_text = xstrdup0(inc->labels_text);
 	c->alerts = NULL;
 	c->alerts_len = c->alerts_cap = 0;
 	return c;
@@ -222,4 +224,31 @@ wr_evlist_free(struct wr_evlist *l)
 	free(l->v);
 	l->v = NULL;
 	l->cap = 0;
+}
+
+void
+wr_incident_note_labels(struct wr_incident *inc, const struct wr_kvlist *labels)
+{
+	size_t len = inc->labels_text ? strlen(inc->labels_text) : 0;
+
+	for (size_t i = 0; i < labels->n; i++) {
+		char *pair = xasprintf("%s=%s", labels->v[i].key,
+		    labels->v[i].value);
+		size_t plen = strlen(pair), sep = len > 0;
+
+		if (len + sep + plen >= WR_LABELS_TEXT_MAX) {
+			free(pair);
+			return;
+		}
+		if (inc->labels_text == NULL ||
+		    strstr(inc->labels_text, pair) == NULL) {
+			inc->labels_text = xrealloc(inc->labels_text,
+			    len + sep + plen + 1);
+			if (sep)
+				inc->labels_text[len++] = ' ';
+			memcpy(inc->labels_text + len, pair, plen + 1);
+			len += plen;
+		}
+		free(pair);
+	}
 }

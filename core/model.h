@@ -65,6 +65,8 @@ struct wr_alert {
 	struct wr_kvlist annotations;
 };
 
+#define WR_LABELS_TEXT_MAX 1024
+
 struct wr_incident {
 	int64_t id;		/* small integer, assigned by the relay */
 	char *source;		/* "alertmanager", "events-v2", ... */
@@ -85,6 +87,10 @@ struct wr_incident {
 	int n_alerts;		/* occurrences ever joined */
 	int n_firing;		/* occurrences still firing */
 	int n_notes;
+	/* "k=v k=v ...": the distinct labels of its alerts, bounded
+	 * (WR_LABELS_TEXT_MAX), so a console that keeps no alerts in memory
+	 * can still filter on them. */
+	char *labels_text;
 	/* The occurrences themselves, kept only when the room keeps alerts. */
 	struct wr_alert *alerts;
 	size_t alerts_len;
@@ -147,6 +153,9 @@ void wr_alert_free(struct wr_alert *a);
 void wr_event_copy(struct wr_event *dst, const struct wr_event *src);
 void wr_event_free(struct wr_event *e);
 void wr_incident_free(struct wr_incident *inc);
+/* Add an alert's labels to inc->labels_text (distinct, bounded). */
+void wr_incident_note_labels(struct wr_incident *inc,
+    const struct wr_kvlist *labels);
 /* Deep copy of an incident's summary (no alerts). */
 struct wr_incident *wr_incident_dup_summary(const struct wr_incident *inc);
 

@@ -345,6 +345,7 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 			a->last_seen = e->time;
 			index_occ(r, inc, a);
 		}
+		wr_incident_note_labels(inc, &e->alert.labels);
 		inc->n_alerts++;
 		inc->n_firing++;
 		inc->last_seen = e->time;

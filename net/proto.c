@@ -661,6 +661,7 @@ proto_incident_to_json(const struct wr_incident *inc, int with_alerts)
 	put_int(o, "n_alerts", inc->n_alerts);
 	put_int(o, "n_firing", inc->n_firing);
 	put_int(o, "n_notes", inc->n_notes);
+	put_opt_str(o, "labels_text", inc->labels_text);
 	if (with_alerts) {
 		if ((a = json_array()) == NULL)
 			util_die("out of memory (jansson)");
@@ -720,6 +721,8 @@ proto_incident_from_json(const json_t *o, struct wr_incident **out,
 	TRY(get_count(o, "n_alerts", &inc->n_alerts, err, errsz));
 	TRY(get_count(o, "n_firing", &inc->n_firing, err, errsz));
 	TRY(get_count(o, "n_notes", &inc->n_notes, err, errsz));
+	TRY(dup_str(o, "", "labels_text", 0, 0, &inc->labels_text, err,
+	    errsz));
 	TRY(member(o, "", "alerts", 0, &arr, err, errsz));
 	if (arr != NULL) {
 		if (!json_is_array(arr))

@@ -300,8 +300,9 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    "INSERT OR REPLACE INTO incidents(id, source, key, title, "
 	    "service, severity, severity_raw, state, ack_by, ack_at, "
 	    "resolved_by, resolved_at, assignee, created, updated, last_seen, "
-	    "n_alerts, n_firing, n_notes) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)", cause);
+	    "n_alerts, n_firing, n_notes, labels_text) VALUES(?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+	    "?19, ?20)", cause);
 	char what[48];
 
 	if (st == NULL)
@@ -326,7 +327,8 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    store_bind_i64(st, 16, inc->last_seen) ||
 	    store_bind_i64(st, 17, inc->n_alerts) ||
 	    store_bind_i64(st, 18, inc->n_firing) ||
-	    store_bind_i64(st, 19, inc->n_notes)) {
+	    store_bind_i64(st, 19, inc->n_notes) ||
+	    store_bind_text(st, 20, inc->labels_text)) {
 		store_fail(s, cause, SQLITE_ERROR, "%s", what);
 		store_stmt_done(st);
 		return -1;

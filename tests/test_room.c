@@ -463,6 +463,32 @@ test_retitle_without_title_is_refused(void **state)
 }
 
 static void
+test_labels_text_keeps_distinct_labels_within_its_bound(void **state)
+{
+	struct wr_incident inc;
+	struct wr_kvlist l = { 0 };
+	char v[64];
+
+	(void)state;
+	memset(&inc, 0, sizeof inc);
+	wr_kvlist_add(&l, "instance", "edge-1");
+	wr_kvlist_add(&l, "pop", "ams");
+	wr_incident_note_labels(&inc, &l);
+	wr_incident_note_labels(&inc, &l);
+	assert_string_equal(inc.labels_text, "instance=edge-1 pop=ams");
+	wr_kvlist_free(&l);
+	for (int i = 0; i < 500; i++) {
+		snprintf(v, sizeof v, "edge-%04d", i);
+		wr_kvlist_add(&l, "instance", v);
+	}
+	wr_incident_note_labels(&inc, &l);
+	assert_true(strlen(inc.labels_text) < WR_LABELS_TEXT_MAX);
+	assert_non_null(strstr(inc.labels_text, "instance=edge-0000"));
+	wr_kvlist_free(&l);
+	free(inc.labels_text);
+}
+
+static void
 test_new_alert_joins_open_incident(void **state)
 {
 	struct wr_room *r = *state;
@@ -2057,6 +2083,7 @@ main(void)
 		R(test_repeat_delivery_changes_only_last_seen),
 		R(test_touch_of_unknown_group_changes_nothing),
 		R(test_new_alert_joins_open_incident),
+		cmocka_unit_test(test_labels_text_keeps_distinct_labels_within_its_bound),
 		R(test_title_follows_the_group_when_alerts_join),
 		R(test_retitle_without_title_is_refused),
 		R(test_ack_stays_when_more_alerts_join),

@@ -130,6 +130,38 @@ test_filter_free_text_matches_title_and_service(void **state)
 }
 
 static void
+test_filter_matches_labels_in_a_console_room_without_alerts(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	struct wr_event e;
+	int64_t id;
+
+	(void)state;
+	h_incident(h, "disk full on db-1", "postgres", WR_SEV_CRITICAL, 10);
+	id = h_incident(h, "EdgeNodeDown", "edge", WR_SEV_CRITICAL, 20);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ALERT_FIRING;
+	e.incident = id;
+	e.actor = (char *)"alertmanager";
+	e.alert.fingerprint = (char *)"fp-edge-42";
+	e.alert.starts = H_NOW - 20000;
+	wr_kvlist_add(&e.alert.labels, "instance", "edge-042.ams:9100");
+	wr_kvlist_add(&e.alert.labels, "pop", "ams");
+	h_apply(h, &e);
+	wr_kvlist_free(&e.alert.labels);
+	assert_int_equal(h->room.keep_alerts, 0);
+	h_type(h, "/edge-042\n");
+	h_render(h);
+	h_assert_shows(h, "EdgeNodeDown");
+	h_assert_not_shows(h, "disk full");
+	h_type(h, ":filter pop=ams\n");
+	h_render(h);
+	h_assert_shows(h, "EdgeNodeDown");
+	h_assert_shows(h, "1 of 2");
+	h_free(h);
+}
+
+static void
 test_filter_state_prefix(void **state)
 {
 	struct harness *h = h_new(24, 80);
@@ -1447,6 +1479,7 @@ main(void)
 		cmocka_unit_test(test_sort_command_by_service_and_id),
 		cmocka_unit_test(test_filter_free_text_matches_title_and_service),
 		cmocka_unit_test(test_filter_state_prefix),
+		cmocka_unit_test(test_filter_matches_labels_in_a_console_room_without_alerts),
 		cmocka_unit_test(test_filter_sev_prefix_and_bad_value_is_reported),
 		cmocka_unit_test(test_filter_prompt_is_live_and_esc_restores_the_old_filter),
 		cmocka_unit_test(test_selected_row_stays_visible_when_scrolling_past_the_end),

@@ -206,8 +206,10 @@ term_matches(const struct wr_incident *inc, const char *term)
 	if (has_ci(inc->title, term) || has_ci(inc->service, term) ||
 	    has_ci(inc->ack_by, term) || has_ci(inc->assignee, term))
 		return 1;
-	/* Labels only where the room keeps them in memory (the relay's;
-	 * the console's room keeps summaries). */
+	/* The console's room keeps no alerts, but every incident carries
+	 * the distinct labels of its alerts as text. */
+	if (has_ci(inc->labels_text, term))
+		return 1;
 	for (size_t i = 0; i < inc->alerts_len; i++) {
 		const struct wr_kvlist *l = &inc->alerts[i].labels;
 
