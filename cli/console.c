@@ -414,6 +414,12 @@ read_signals(struct console *c)
 				on_resize(c);
 				break;
 			case SIGINT:
+				/* ^C cancels a prompt; in the list it quits */
+				if (c->editor_pid > 0 || tui_interrupt(c->tui))
+					kick_render(c);
+				else
+					c->quit = 1;
+				break;
 			case SIGTERM:
 			case SIGHUP:
 				c->quit = 1;

@@ -53,7 +53,9 @@ static const char usage_text[] =
 "  --backoff-cap MS    longest wait between reconnection attempts (30000)\n"
 "  --ca FILE           trust the CA certificates in FILE (wss://)\n"
 "  --insecure          wss:// without certificate checks\n"
-"  --log FILE          append the connection log to FILE (default: none)\n"
+"  --log FILE          append the connection log to FILE (default: the\n"
+"                      console writes console.log beside its database;\n"
+"                      the subcommands write none)\n"
 "  --json              tail, list: JSON output, one object a line / one array\n"
 "  --from-now          tail: only events after the relay's current head\n"
 "  --state S           list: triggered, acknowledged, resolved, open or all\n"
@@ -138,15 +140,16 @@ main(int argc, char **argv)
 	struct cli_opts opts;
 	const char *sub;
 	int c, timeout_set = 0, console_only = 0;
+	char *config_error = NULL;
 
 	setlocale(LC_ALL, "");
 	cli_opts_init(&opts);
 	{
-		char *path = cli_config_path(), *cause = NULL;
-		if (cli_config_load(&opts, path, &cause) != 0) {
-			fprintf(stderr, "warroom: %s\n", cause);
-			return CLI_EX_USAGE;
-		}
+		/* A broken config is reported once --help and --version had
+		 * their chance. */
+		char *path = cli_config_path();
+		if (cli_config_load(&opts, path, &config_error) != 0)
+			cli_opts_init(&opts);
 		free(path);
 	}
 	opterr = 0;
@@ -191,6 +194,11 @@ main(int argc, char **argv)
 			return usage_error("unknown option %s",
 			    argv[optind - 1]);
 		}
+	}
+	if (config_error != NULL) {
+		fprintf(stderr, "warroom: %s\n", config_error);
+		free(config_error);
+		return CLI_EX_USAGE;
 	}
 	sub = optind < argc ? argv[optind] : NULL;
 

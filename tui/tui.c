@@ -939,3 +939,12 @@ tui_stats(const struct tui *t, struct tui_stats *out)
 {
 	*out = t->stats;
 }
+
+int
+tui_interrupt(struct tui *t)
+{
+	if (tui_prompt_mode(t) == PROMPT_NONE)
+		return 0;
+	tui_key(t, 0, 3);	/* the prompt's own ^C: cancel */
+	return 1;
+}

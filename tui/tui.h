@@ -142,6 +142,9 @@ void tui_error(struct tui *t, const char *fmt, ...)
  * KEY_MOUSE (getmouse) and KEY_RESIZE are handled.  Returns 1 when the
  * key did something, 0 when it was ignored. */
 int tui_key(struct tui *t, int is_keycode, wint_t ch);
+/* ^C arrived as SIGINT (the terminal is in cbreak mode): cancel an open
+ * prompt and return 1; return 0 when there is none (the loop quits). */
+int tui_interrupt(struct tui *t);
 /* One mouse event (tui_key() calls it for KEY_MOUSE). */
 int tui_mouse(struct tui *t, const MEVENT *ev);
 /* The terminal was resized (after the loop's resizeterm()). */
