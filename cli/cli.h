@@ -70,6 +70,9 @@ char *cli_config_path(void);
 int cli_config_load(struct cli_opts *o, const char *path, char **cause);
 
 int cli_tail(const struct cli_opts *o);
+/* export: args = { ID }: a postmortem draft in Markdown (or --json). */
+int cli_export(const struct cli_opts *o, int argc, char **argv);
+int cli_stats(const struct cli_opts *o);
 int cli_list(const struct cli_opts *o);
 /* ack, unack, resolve, reopen: args = { ID }; assign: { ID, NAME };
  * note: { ID, TEXT... } (the words are joined with spaces). */

@@ -30,12 +30,6 @@ list_match(const struct wr_incident *inc, const char *state)
 	return strcmp(wr_state_name(inc->state), state) == 0;
 }
 
-static void
-list_caught_up(void *ud, int64_t seq)
-{
-	cli_session_stop(ud, CLI_EX_OK);
-}
-
 /* A sanitised, width-fitted cell padded to cols columns. */
 static void
 list_cell(const char *text, int cols, int pad)
@@ -137,9 +131,6 @@ list_json(const struct wr_room *r, const char *state)
 int
 cli_list(const struct cli_opts *o)
 {
-	static const struct feed_hooks hooks = {
-		.on_caught_up = list_caught_up,
-	};
 	static const char *states[] = { "triggered", "acknowledged",
 	    "resolved", "open", "all" };
 	struct cli_session s;
@@ -154,36 +145,10 @@ cli_list(const struct cli_opts *o)
 		    o->state);
 		return CLI_EX_USAGE;
 	}
-	s.cmd = NULL;
-	if ((rc = cli_session_open(&s, o, 1, &hooks, "warroom/" WR_VERSION
-	    " list", 0)) != 0) {
+	rc = cli_catch_up(&s, o, "warroom/" WR_VERSION " list");
+	if (rc != CLI_EX_OK && rc != CLI_EX_UNREACHABLE) {
 		cli_session_close(&s);
 		return rc;
-	}
-	cli_session_run(&s, o->timeout_s);
-	rc = s.exit_code;
-	if (s.token_refused) {
-		fprintf(stderr, "warroom: the relay at %s refused the token%s"
-		    "%s\n", o->feed, o->token_file ? " in " : " (none given)",
-		    o->token_file ? o->token_file : "");
-		cli_session_close(&s);
-		return CLI_EX_NOPERM;
-	}
-	if (s.interrupted) {
-		cli_session_close(&s);
-		return 130;
-	}
-	/* Whatever arrived is committed before it is shown. */
-	feed_free(s.feed);
-	s.feed = NULL;
-	if (s.timed_out) {
-		fprintf(stderr, "warroom: %s the relay at %s within %d s (%s); "
-		    "this is the copy in %s as of seq %lld\n",
-		    s.ever_live || s.state == FEED_SYNCING ?
-		    "could not catch up with" : "could not reach", o->feed,
-		    o->timeout_s, s.detail, s.db_path,
-		    (long long)s.room.last_seq);
-		rc = CLI_EX_UNREACHABLE;
 	}
 	if (o->json)
 		list_json(&s.room, o->state);

@@ -317,3 +317,47 @@ cli_fmt_age(int64_t ms, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%lldd", (long long)(s / 86400));
 }
+
+static void
+catch_up_done(void *ud, int64_t seq)
+{
+	(void)seq;
+	cli_session_stop(ud, CLI_EX_OK);
+}
+
+int
+cli_catch_up(struct cli_session *s, const struct cli_opts *o,
+    const char *client)
+{
+	static const struct feed_hooks hooks = {
+		.on_caught_up = catch_up_done,
+	};
+	int rc;
+
+	s->cmd = NULL;
+	if ((rc = cli_session_open(s, o, 1, &hooks, client, 0)) != 0)
+		return rc;
+	cli_session_run(s, o->timeout_s);
+	rc = s->exit_code;
+	if (s->token_refused) {
+		fprintf(stderr, "warroom: the relay at %s refused the token%s"
+		    "%s\n", o->feed, o->token_file ? " in " : " (none given)",
+		    o->token_file ? o->token_file : "");
+		return CLI_EX_NOPERM;
+	}
+	if (s->interrupted)
+		return 130;
+	/* Whatever arrived is committed before it is shown. */
+	feed_free(s->feed);
+	s->feed = NULL;
+	if (s->timed_out) {
+		fprintf(stderr, "warroom: %s the relay at %s within %d s (%s); "
+		    "this is the copy in %s as of seq %lld\n",
+		    s->ever_live || s->state == FEED_SYNCING ?
+		    "could not catch up with" : "could not reach", o->feed,
+		    o->timeout_s, s->detail, s->db_path,
+		    (long long)s->room.last_seq);
+		rc = CLI_EX_UNREACHABLE;
+	}
+	return rc;
+}

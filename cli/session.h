@@ -54,6 +54,16 @@ void cli_session_run(struct cli_session *s, int timeout_s);
 void cli_session_stop(struct cli_session *s, int exit_code);
 void cli_session_close(struct cli_session *s);
 
+/*
+ * Open a session with the console store, connect, catch up, and close the
+ * feed, for the commands that read the room (list, export, stats).
+ * Returns 0; 75 when the relay could not be reached or caught up with in
+ * time (said on stderr: the stored copy is what the caller shows); 77,
+ * 130 (interrupted) or a set-up error.  The caller closes the session.
+ */
+int cli_catch_up(struct cli_session *s, const struct cli_opts *o,
+    const char *client);
+
 /* A person-readable rendering of a duration, "45 s", "3 min", "2 h". */
 void cli_fmt_age(int64_t ms, char *buf, size_t size);
 

@@ -27,6 +27,7 @@ static const char usage_text[] =
 "       warroom [options] ack ID | unack ID | resolve ID | reopen ID\n"
 "       warroom [options] assign ID NAME\n"
 "       warroom [options] note ID TEXT...\n"
+"       warroom [options] export ID [--json] | stats [--json]\n"
 "\n"
 "Subcommands:\n"
 "  tail            print every event, one per line: the relay's whole log,\n"
@@ -40,6 +41,10 @@ static const char usage_text[] =
 "  assign ID NAME  assign incident ID to NAME\n"
 "  note ID TEXT    add a note (the words are joined with spaces; put -- before\n"
 "                  text that starts with -)\n"
+"  export ID       a postmortem draft of incident ID in Markdown: times to\n"
+"                  acknowledge and resolve, alerts, the whole timeline\n"
+"  stats           incidents by state and severity, mean times to\n"
+"                  acknowledge and to resolve\n"
 "\n"
 "Options:\n"
 "  --feed URL          the relay's feed, ws://HOST:PORT/feed or wss://...\n"
@@ -218,8 +223,10 @@ main(int argc, char **argv)
 		return usage_error("%s", "--from-now goes with tail");
 	if (opts.state && strcmp(sub, "list") != 0)
 		return usage_error("%s", "--state goes with list");
-	if (opts.json && strcmp(sub, "tail") != 0 && strcmp(sub, "list") != 0)
-		return usage_error("%s", "--json goes with tail or list");
+	if (opts.json && strcmp(sub, "tail") != 0 && strcmp(sub, "list") != 0 &&
+	    strcmp(sub, "export") != 0 && strcmp(sub, "stats") != 0)
+		return usage_error("%s", "--json goes with tail, list, export or "
+		    "stats");
 
 	for (size_t i = 0; i < sizeof subs / sizeof *subs; i++) {
 		if (strcmp(sub, subs[i].name) != 0)
@@ -232,8 +239,14 @@ main(int argc, char **argv)
 		return strcmp(sub, "tail") == 0 ? cli_tail(&opts) :
 		    cli_list(&opts);
 	}
-	if (strcmp(sub, "oncall") == 0 || strcmp(sub, "export") == 0 ||
-	    strcmp(sub, "stats") == 0) {
+	if (strcmp(sub, "export") == 0)
+		return cli_export(&opts, argc - optind - 1, argv + optind + 1);
+	if (strcmp(sub, "stats") == 0) {
+		if (optind + 1 < argc)
+			return usage_error("%s takes no arguments", sub);
+		return cli_stats(&opts);
+	}
+	if (strcmp(sub, "oncall") == 0) {
 		fprintf(stderr, "warroom: %s is not built yet\n", sub);
 		return CLI_EX_UNAVAILABLE;
 	}

@@ -57,6 +57,20 @@ eq "a refused token exits 77" "$?" 77
 eq "warroom list --json exits 0" "$?" 0
 check "list shows who acknowledged" grep -q '"ack_by":"alice"' "$T/list.json"
 
+"$WARROOM" export 1 --feed "$FEED" --token-file "$T/ops.token" \
+    --db "$T/alice.db" >"$T/export.md" 2>"$T/export.err"
+eq "warroom export exits 0" "$?" 0
+check "the export names the incident" grep -q '^# Incident #1: ' "$T/export.md"
+check "the export has alice's acknowledgement" grep -q 'Acknowledged by: alice' "$T/export.md"
+check "the export's timeline has the note" grep -q 'note by alice: rolled back the deploy' "$T/export.md"
+"$WARROOM" export 999 --feed "$FEED" --token-file "$T/ops.token" \
+    --db "$T/alice.db" >/dev/null 2>&1
+eq "export of an unknown incident exits 65" "$?" 65
+"$WARROOM" stats --json --feed "$FEED" --token-file "$T/ops.token" \
+    --db "$T/alice.db" >"$T/stats.json" 2>&1
+eq "warroom stats exits 0" "$?" 0
+check "stats counts the acknowledged incident" grep -q '"acknowledged":1' "$T/stats.json"
+
 # kill -9 the relay: tails keep going and resume with no gap, no duplicate
 before=$(head_seq)
 kill -9 "$RELAY_PID"; wait "$RELAY_PID" 2>/dev/null

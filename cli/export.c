@@ -1,0 +1,256 @@
+/*
+ * export.c: `warroom export ID` and `warroom stats`, the two commands that
+ * read the room once this console's copy has caught up (like list; with
+ * the stored copy and exit 75 when the relay cannot be reached).
+ *
+ * export prints a postmortem draft of one incident in Markdown: what it
+ * was, when it was opened, acknowledged and resolved (and how long each
+ * took), its alerts, and its whole timeline with UTC times, actors and
+ * notes.  stats prints counts by state and severity and the mean times to
+ * acknowledge and to resolve.  Both have --json.  Every string that came
+ * over the wire is sanitised: the output may well go to a terminal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/session.h"
+#include "core/sanitize.h"
+#include "core/timefmt.h"
+#include "core/util.h"
+#include "net/proto.h"
+#include "store/store.h"
+
+static char *
+safe(const char *s)
+{
+	return sanitize_text(s ? s : "", s ? strlen(s) : 0);
+}
+
+static void
+put_time(const char *label, int64_t ms)
+{
+	char when[40];
+
+	if (ms <= 0)
+		return;
+	wr_time_format(ms, when, sizeof when);
+	printf("- %s: %s\n", label, when);
+}
+
+static void
+put_duration(const char *label, int64_t from, int64_t to)
+{
+	char d[32];
+
+	if (from <= 0 || to <= 0 || to < from)
+		return;
+	cli_fmt_age(to - from, d, sizeof d);
+	printf("- %s: %s\n", label, d);
+}
+
+static void
+export_markdown(const struct wr_incident *inc, const struct wr_alert *al,
+    size_t n_al, const struct wr_evlist *ev)
+{
+	char *title = safe(inc->title), *svc = safe(inc->service);
+	char when[40];
+
+	printf("# Incident #%lld: %s\n\n", (long long)inc->id, title);
+	printf("- State: %s\n- Severity: %s\n- Service: %s\n",
+	    wr_state_name(inc->state), wr_severity_name(inc->severity), svc);
+	put_time("Opened", inc->created);
+	if (inc->ack_by != NULL) {
+		char *who = safe(inc->ack_by);
+		printf("- Acknowledged by: %s\n", who);
+		free(who);
+	}
+	put_duration("Time to acknowledge", inc->created, inc->ack_at);
+	if (inc->resolved_by != NULL) {
+		char *who = safe(inc->resolved_by);
+		printf("- Resolved by: %s\n", who);
+		free(who);
+	}
+	put_duration("Time to resolve", inc->created, inc->resolved_at);
+	printf("- Alerts: %d (%d still firing)\n\n", inc->n_alerts,
+	    inc->n_firing);
+	if (n_al > 0) {
+		printf("## Alerts\n\n");
+		for (size_t i = 0; i < n_al; i++) {
+			char *fp = safe(al[i].fingerprint);
+			wr_time_format(al[i].starts, when, sizeof when);
+			printf("- `%s` %s since %s", fp, al[i].firing ?
+			    "firing" : "resolved", when);
+			for (size_t k = 0; k < al[i].labels.n; k++) {
+				char *kk = safe(al[i].labels.v[k].key);
+				char *vv = safe(al[i].labels.v[k].value);
+				printf("%s%s=%s", k ? ", " : ": ", kk, vv);
+				free(kk);
+				free(vv);
+			}
+			putchar('\n');
+			free(fp);
+		}
+		putchar('\n');
+	}
+	printf("## Timeline (UTC)\n\n");
+	for (size_t i = 0; i < ev->n; i++) {
+		const struct wr_event *e = &ev->v[i];
+		char *actor = safe(e->actor), *text = NULL;
+
+		wr_time_format(e->time, when, sizeof when);
+		if (e->kind == WR_EV_NOTE || e->kind == WR_EV_ASSIGNED)
+			text = safe(e->text);
+		else if (e->kind == WR_EV_RETITLED || e->kind ==
+		    WR_EV_TRIGGERED)
+			text = safe(e->title);
+		else if (e->kind == WR_EV_ALERT_FIRING ||
+		    e->kind == WR_EV_ALERT_RESOLVED)
+			text = safe(e->alert.fingerprint);
+		printf("- %s %s by %s%s%s\n", when, wr_event_kind_name(e->kind),
+		    actor, text ? ": " : "", text ? text : "");
+		free(actor);
+		free(text);
+	}
+	free(title);
+	free(svc);
+}
+
+static void
+export_json(const struct wr_incident *inc, const struct wr_evlist *ev)
+{
+	json_t *o = proto_incident_to_json(inc, 0), *arr = json_array();
+	char *text;
+
+	for (size_t i = 0; i < ev->n; i++)
+		json_array_append_new(arr, proto_event_to_json(&ev->v[i]));
+	json_object_set_new(o, "timeline", arr);
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (text == NULL)
+		util_die("out of memory");
+	puts(text);
+	free(text);
+}
+
+int
+cli_export(const struct cli_opts *o, int argc, char **argv)
+{
+	struct cli_session s;
+	struct wr_incident *inc;
+	struct wr_evlist ev = { 0 };
+	struct wr_alert *al = NULL;
+	size_t n_al = 0;
+	char *end, *cause = NULL;
+	long long id;
+	int rc;
+
+	if (argc != 1 || (id = strtoll(argv[0], &end, 10)) < 1 ||
+	    *end != '\0') {
+		fprintf(stderr, "warroom: usage: warroom export ID [--json]\n");
+		return CLI_EX_USAGE;
+	}
+	rc = cli_catch_up(&s, o, "warroom/" WR_VERSION " export");
+	if (rc != CLI_EX_OK && rc != CLI_EX_UNREACHABLE) {
+		cli_session_close(&s);
+		return rc;
+	}
+	if ((inc = wr_room_get(&s.room, id)) == NULL) {
+		fprintf(stderr, "warroom: no incident #%lld\n", id);
+		cli_session_close(&s);
+		return CLI_EX_REFUSED;
+	}
+	if (store_incident_events(s.store, id, &ev, &cause) != 0 ||
+	    store_incident_alerts(s.store, id, &al, &n_al, &cause) != 0) {
+		fprintf(stderr, "warroom: %s\n", cause);
+		free(cause);
+		wr_evlist_free(&ev);
+		cli_session_close(&s);
+		return CLI_EX_IOERR;
+	}
+	if (o->json)
+		export_json(inc, &ev);
+	else
+		export_markdown(inc, al, n_al, &ev);
+	if (fflush(stdout) == EOF)
+		rc = CLI_EX_IOERR;
+	for (size_t i = 0; i < n_al; i++)
+		wr_alert_free(&al[i]);
+	free(al);
+	wr_evlist_free(&ev);
+	cli_session_close(&s);
+	return rc;
+}
+
+int
+cli_stats(const struct cli_opts *o)
+{
+	struct cli_session s;
+	int64_t tta = 0, ttr = 0;
+	int n_tta = 0, n_ttr = 0, rc;
+	char a[32], r[32];
+
+	rc = cli_catch_up(&s, o, "warroom/" WR_VERSION " stats");
+	if (rc != CLI_EX_OK && rc != CLI_EX_UNREACHABLE) {
+		cli_session_close(&s);
+		return rc;
+	}
+	for (int64_t id = 1; id < s.room.next_id; id++) {
+		const struct wr_incident *inc = wr_room_get(&s.room, id);
+		if (inc == NULL)
+			continue;
+		if (inc->ack_at > inc->created) {
+			tta += inc->ack_at - inc->created;
+			n_tta++;
+		}
+		if (inc->resolved_at > inc->created) {
+			ttr += inc->resolved_at - inc->created;
+			n_ttr++;
+		}
+	}
+	if (o->json) {
+		json_t *j = json_pack("{s:I, s:{s:i, s:i, s:i}, s:{s:i, s:i, "
+		    "s:i, s:i}, s:I, s:I, s:I}", "incidents",
+		    (json_int_t)s.room.n_incidents, "by_state",
+		    "triggered", s.room.by_state[WR_ST_TRIGGERED],
+		    "acknowledged", s.room.by_state[WR_ST_ACKNOWLEDGED],
+		    "resolved", s.room.by_state[WR_ST_RESOLVED],
+		    "open_by_severity",
+		    "critical", s.room.open_by_sev[WR_SEV_CRITICAL],
+		    "error", s.room.open_by_sev[WR_SEV_ERROR],
+		    "warning", s.room.open_by_sev[WR_SEV_WARNING],
+		    "info", s.room.open_by_sev[WR_SEV_INFO],
+		    "mean_time_to_ack_ms", (json_int_t)(n_tta ? tta / n_tta : 0),
+		    "mean_time_to_resolve_ms",
+		    (json_int_t)(n_ttr ? ttr / n_ttr : 0),
+		    "seq", (json_int_t)s.room.last_seq);
+		char *text = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+		puts(text);
+		free(text);
+	} else {
+		cli_fmt_age(n_tta ? tta / n_tta : 0, a, sizeof a);
+		cli_fmt_age(n_ttr ? ttr / n_ttr : 0, r, sizeof r);
+		printf("incidents     %zu (as of seq %lld)\n",
+		    s.room.n_incidents, (long long)s.room.last_seq);
+		printf("triggered     %d\nacknowledged  %d\nresolved      %d\n",
+		    s.room.by_state[WR_ST_TRIGGERED],
+		    s.room.by_state[WR_ST_ACKNOWLEDGED],
+		    s.room.by_state[WR_ST_RESOLVED]);
+		printf("open          %d critical, %d error, %d warning, "
+		    "%d info\n", s.room.open_by_sev[WR_SEV_CRITICAL],
+		    s.room.open_by_sev[WR_SEV_ERROR],
+		    s.room.open_by_sev[WR_SEV_WARNING],
+		    s.room.open_by_sev[WR_SEV_INFO]);
+		printf("mean time to acknowledge  %s (%d incidents)\n",
+		    n_tta ? a : "-", n_tta);
+		printf("mean time to resolve      %s (%d incidents)\n",
+		    n_ttr ? r : "-", n_ttr);
+	}
+	if (fflush(stdout) == EOF)
+		rc = CLI_EX_IOERR;
+	cli_session_close(&s);
+	return rc;
+}
