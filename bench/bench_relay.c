@@ -60,6 +60,7 @@ struct opts {
 	int alerts;
 	int max_seconds;
 	int drain_seconds;
+	int consoles;		/* 1, or 0 to measure ingest alone */
 	const char *log;
 };
 
@@ -547,7 +548,8 @@ usage(void)
 	    "                   [--connections 4] [--bodies 2000] "
 	    "[--alerts-per-body 100]\n"
 	    "                   [--max-seconds 60] [--drain-seconds 15] "
-	    "[--log FILE]\n");
+	    "[--consoles 1|0]\n"
+	    "                   [--log FILE]\n");
 	exit(64);
 }
 
@@ -598,12 +600,34 @@ print_figure(const char *name, double v)
 	printf("%s %.6g\n", name, v);
 }
 
+static void
+print_console(struct console *c, double deliv_s, double *lat, size_t n_lat,
+    long missing_trig, long missing_alerts)
+{
+	double delivered = (double)atomic_load(&c->n_firing);
+
+	print_figure("relay_alerts_delivered", delivered);
+	print_figure("relay_deliver_wall_s", deliv_s);
+	print_figure("relay_alerts_delivered_per_s", deliv_s > 0 ?
+	    delivered / deliv_s : 0.0);
+	print_figure("relay_post_to_console_p50_ms", gen_percentile(lat,
+	    n_lat, 50));
+	print_figure("relay_post_to_console_p99_ms", gen_percentile(lat,
+	    n_lat, 99));
+	print_figure("relay_post_to_console_max_ms", gen_percentile(lat,
+	    n_lat, 100));
+	print_figure("relay_console_missing_triggered", (double)missing_trig);
+	print_figure("relay_console_missing_alerts", (double)missing_alerts);
+	print_figure("relay_console_foreign_events", (double)atomic_load(
+	    &c->n_foreign) + (double)atomic_load(&c->n_dup));
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts o = {
 		.connections = 4, .bodies = 2000, .alerts = 100,
-		.max_seconds = 60, .drain_seconds = 15
+		.max_seconds = 60, .drain_seconds = 15, .consoles = 1
 	};
 	static struct console con;
 	struct load l;
@@ -640,6 +664,8 @@ main(int argc, char **argv)
 			o.max_seconds = (int)gen_arg_long(a, v, 1, 86400);
 		else if (strcmp(a, "--drain-seconds") == 0)
 			o.drain_seconds = (int)gen_arg_long(a, v, 1, 86400);
+		else if (strcmp(a, "--consoles") == 0)
+			o.consoles = (int)gen_arg_long(a, v, 0, 1);
 		else if (strcmp(a, "--log") == 0)
 			o.log = v;
 		else
@@ -681,7 +707,9 @@ main(int argc, char **argv)
 	con.o = &o;
 	con.bodies = o.bodies;
 	snprintf(con.url, sizeof con.url, "ws://%s:%s/feed", o.host, o.port);
-	if (pthread_create(&con.thread, NULL, con_main, &con) != 0) {
+	if (o.consoles == 0)
+		atomic_store(&con.ready, 1);
+	else if (pthread_create(&con.thread, NULL, con_main, &con) != 0) {
 		fprintf(stderr, "bench_relay: cannot start the console "
 		    "thread\n");
 		return 1;
@@ -715,7 +743,7 @@ main(int argc, char **argv)
 
 	/* Wait for the console to see everything that was committed. */
 	last_progress = gen_now_ns();
-	for (;;) {
+	while (o.consoles > 0) {
 		long trig = atomic_load(&con.n_triggered);
 		long fir = atomic_load(&con.n_firing);
 
@@ -733,9 +761,11 @@ main(int argc, char **argv)
 		}
 		nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
 	}
-	atomic_store(&con.stop, 1);
-	lws_cancel_service(con.ctx);
-	pthread_join(con.thread, NULL);
+	if (o.consoles > 0) {
+		atomic_store(&con.stop, 1);
+		lws_cancel_service(con.ctx);
+		pthread_join(con.thread, NULL);
+	}
 	for (int i = 0; i < o.connections; i++)
 		if (conns[i].fd >= 0)
 			close(conns[i].fd);
@@ -752,13 +782,14 @@ main(int argc, char **argv)
 		if (ok)
 			ans[n_ans++] = (double)(l.t_answer[i] - l.t_send[i]) /
 			    1e6;
-		if (ok && con.t_trig[i] == 0)
+		if (ok && con.t_trig[i] == 0 && o.consoles > 0)
 			missing_trig++;
 		if (con.t_trig[i] != 0 && l.t_send[i] != 0)
 			lat[n_lat++] = (double)(con.t_trig[i] - l.t_send[i]) /
 			    1e6;
 	}
-	missing_alerts = l.alerts_ok - atomic_load(&con.n_firing);
+	missing_alerts = o.consoles == 0 ? 0 :
+	    l.alerts_ok - atomic_load(&con.n_firing);
 	if (missing_alerts < 0)
 		missing_alerts = 0;
 	wall_s = l.t_last_ok > l.t_first ?
@@ -772,28 +803,16 @@ main(int argc, char **argv)
 	print_figure("relay_wall_s", wall_s);
 	print_figure("relay_alerts_committed_per_s", wall_s > 0 ?
 	    (double)l.alerts_ok / wall_s : 0.0);
-	print_figure("relay_alerts_delivered", (double)atomic_load(
-	    &con.n_firing));
-	print_figure("relay_deliver_wall_s", deliv_s);
-	print_figure("relay_alerts_delivered_per_s", deliv_s > 0 ?
-	    (double)atomic_load(&con.n_firing) / deliv_s : 0.0);
 	print_figure("relay_post_to_2xx_p50_ms", gen_percentile(ans, n_ans,
 	    50));
 	print_figure("relay_post_to_2xx_p99_ms", gen_percentile(ans, n_ans,
 	    99));
-	print_figure("relay_post_to_console_p50_ms", gen_percentile(lat,
-	    n_lat, 50));
-	print_figure("relay_post_to_console_p99_ms", gen_percentile(lat,
-	    n_lat, 99));
-	print_figure("relay_post_to_console_max_ms", gen_percentile(lat,
-	    n_lat, 100));
 	print_figure("relay_http_errors", (double)l.http_errors);
 	print_figure("relay_http_non_2xx", (double)l.codes_bad);
 	print_figure("relay_reconnects", (double)l.reconnects);
-	print_figure("relay_console_missing_triggered", (double)missing_trig);
-	print_figure("relay_console_missing_alerts", (double)missing_alerts);
-	print_figure("relay_console_foreign_events", (double)atomic_load(
-	    &con.n_foreign) + (double)atomic_load(&con.n_dup));
+	if (o.consoles > 0)
+		print_console(&con, deliv_s, lat, n_lat, missing_trig,
+		    missing_alerts);
 	if (l.codes_bad > 0)
 		fprintf(stderr, "bench_relay: %ld answers were not 2xx (4xx: "
 		    "%d, 5xx: %d); the first, %d: %s\n", l.codes_bad,
