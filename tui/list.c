@@ -681,6 +681,9 @@ draw_row(struct tui *t, struct pane *p, const struct cols *c, int y,
 	tui_put_untrusted(t, p->win, y, c->svc_x, c->svc_w, R(ROLE_NORMAL),
 	    inc->service);
 	snprintf(buf, sizeof buf, "%d/%d", inc->n_firing, inc->n_alerts);
+	/* narrow: "300" says all of 300 fire, rather than "300/3…" */
+	if ((int)strlen(buf) > c->al_w && inc->n_firing == inc->n_alerts)
+		snprintf(buf, sizeof buf, "%d", inc->n_alerts);
 	tui_put(t, p->win, y, c->al_x, c->al_w,
 	    R(inc->n_firing > 0 ? ROLE_NORMAL : ROLE_DIM), buf);
 	if (op != NULL && c->op_w == 0)
