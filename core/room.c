@@ -68,10 +68,30 @@ same0(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+/* Join parts with \x1f into one new string (hot: no printf). */
+static char *
+join_key(const char *const *parts, size_t n)
+{
+	size_t len[6], total = 0, at = 0;
+	char *k;
+
+	for (size_t i = 0; i < n; i++)
+		total += (len[i] = strlen(parts[i])) + 1;
+	k = xmalloc(total);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(k + at, parts[i], len[i]);
+		at += len[i];
+		k[at++] = i + 1 < n ? '\x1f' : '\0';
+	}
+	return k;
+}
+
 static char *
 key_of(const char *source, const char *key)
 {
-	return xasprintf("%s\x1f%s", source ? source : "", key ? key : "");
+	const char *parts[] = { source ? source : "", key ? key : "" };
+
+	return join_key(parts, 2);
 }
 
 /*
@@ -85,8 +105,23 @@ key_of(const char *source, const char *key)
 static char *
 occ_key(const char *source, const char *key, const char *fp, int64_t starts)
 {
-	return xasprintf("\x1eocc\x1f%s\x1f%s\x1f%s\x1f%lld",
-	    source ? source : "", key ? key : "", fp, (long long)starts);
+	char num[24], *p = num + sizeof num;
+	uint64_t v = starts < 0 ? -(uint64_t)starts : (uint64_t)starts;
+	const char *parts[5];
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (starts < 0)
+		*--p = '-';
+	parts[0] = "\x1eocc";
+	parts[1] = source ? source : "";
+	parts[2] = key ? key : "";
+	parts[3] = fp;
+	parts[4] = p;
+	return join_key(parts, 5);
 }
 
 struct wr_incident *

@@ -137,6 +137,37 @@ wr_time_format(int64_t ms, char *buf, size_t size)
 		snprintf(buf, size, "invalid-time");
 		return;
 	}
+	/* by hand: this runs for every time of every event on the wire */
+	if (size >= 25 && tm.tm_year + 1900 >= 0 && tm.tm_year + 1900 <= 9999) {
+		int y = tm.tm_year + 1900, f = (int)frac;
+		char *b = buf;
+		b[0] = (char)('0' + y / 1000);
+		b[1] = (char)('0' + y / 100 % 10);
+		b[2] = (char)('0' + y / 10 % 10);
+		b[3] = (char)('0' + y % 10);
+		b[4] = '-';
+		b[5] = (char)('0' + (tm.tm_mon + 1) / 10);
+		b[6] = (char)('0' + (tm.tm_mon + 1) % 10);
+		b[7] = '-';
+		b[8] = (char)('0' + tm.tm_mday / 10);
+		b[9] = (char)('0' + tm.tm_mday % 10);
+		b[10] = 'T';
+		b[11] = (char)('0' + tm.tm_hour / 10);
+		b[12] = (char)('0' + tm.tm_hour % 10);
+		b[13] = ':';
+		b[14] = (char)('0' + tm.tm_min / 10);
+		b[15] = (char)('0' + tm.tm_min % 10);
+		b[16] = ':';
+		b[17] = (char)('0' + tm.tm_sec / 10);
+		b[18] = (char)('0' + tm.tm_sec % 10);
+		b[19] = '.';
+		b[20] = (char)('0' + f / 100);
+		b[21] = (char)('0' + f / 10 % 10);
+		b[22] = (char)('0' + f % 10);
+		b[23] = 'Z';
+		b[24] = '\0';
+		return;
+	}
 	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (int)frac);

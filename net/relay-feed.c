@@ -263,19 +263,15 @@ write_frame(struct lws *wsi, const char *frame, size_t len)
 	return n < (int)len ? -1 : 0;
 }
 
+/* Write the next frame: 1 written, 0 nothing to write, -1 error. */
 static int
-on_writeable(struct relay *r, struct feed_pss *p)
+write_next(struct relay *r, struct feed_pss *p, size_t *bytes)
 {
 	const char *f;
 	char *owned = NULL;
 	size_t len;
 	int rc;
 
-	if (p->close_reason != NULL) {
-		lws_close_reason(p->wsi, p->close_status,
-		    (unsigned char *)p->close_reason, strlen(p->close_reason));
-		return -1;
-	}
 	if ((f = frameq_peek(&p->ctl, &len)) != NULL) {
 		rc = write_frame(p->wsi, f, len);
 		frameq_pop(&p->ctl);
@@ -289,13 +285,44 @@ on_writeable(struct relay *r, struct feed_pss *p)
 			p->phase = FEED_LIVE;
 			frameq_push_json(&p->ctl,
 			    proto_caught_up_to_json(p->cursor));
-			lws_callback_on_writable(p->wsi);
+			return write_next(r, p, bytes);
 		}
 		return 0;
 	}
-	if (rc != 0)
+	*bytes += len;
+	return rc == 0 ? 1 : -1;
+}
+
+/*
+ * Write frames while the socket takes them, up to a budget per callback:
+ * one frame per WRITEABLE would let a console fall behind an ingest of
+ * thousands of events a second (each frame costs a loop pass).
+ */
+#define WRITE_BUDGET_FRAMES	512
+#define WRITE_BUDGET_BYTES	(256 * 1024)
+
+static int
+on_writeable(struct relay *r, struct feed_pss *p)
+{
+	size_t bytes = 0;
+	int n = 0, rc = 0;
+
+	if (p->close_reason != NULL) {
+		lws_close_reason(p->wsi, p->close_status,
+		    (unsigned char *)p->close_reason, strlen(p->close_reason));
 		return -1;
-	p->last_progress = wr_mono_ms();
+	}
+	while (n < WRITE_BUDGET_FRAMES && bytes < WRITE_BUDGET_BYTES) {
+		if (n > 0 && lws_send_pipe_choked(p->wsi))
+			break;
+		if ((rc = write_next(r, p, &bytes)) <= 0)
+			break;
+		n++;
+	}
+	if (rc < 0)
+		return -1;
+	if (n > 0)
+		p->last_progress = wr_mono_ms();
 	if (p->ctl.n > 0 || p->cursor < r->room.last_seq ||
 	    p->phase == FEED_REPLAY)
 		lws_callback_on_writable(p->wsi);

@@ -330,9 +330,15 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			free(p->body);
 			p->body = NULL;
 			p->len = 0;
+			p->cap = 0;
 			return 0;
 		}
-		p->body = xrealloc(p->body, p->len + len + 1);
+		if (p->len + len + 1 > p->cap) {
+			p->cap = p->cap ? p->cap : 16384;
+			while (p->cap < p->len + len + 1)
+				p->cap *= 2;
+			p->body = xrealloc(p->body, p->cap);
+		}
 		memcpy(p->body + p->len, in, len);
 		p->len += len;
 		p->body[p->len] = '\0';

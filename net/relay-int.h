@@ -55,7 +55,7 @@ struct http_pss {
 	enum relay_endpoint ep;
 	char token[64];		/* the token's name, for the audit trail */
 	char *body;
-	size_t len;
+	size_t len, cap;
 	int too_big;
 	int refused;
 	/* the answer, once known */
