@@ -18,7 +18,8 @@
  * delivered per second (alert_firing events the console applied, over the
  * time to the last one); per body, POST to 2xx and POST to the console
  * applying that group's TRIGGERED event (matched by its key, the groupKey),
- * p50 and p99 in ms; and every failure counted.  It exits 0 when it could
+ * p50 and p99 in ms; and every failure counted.  --consoles 0 leaves the
+ * console out, to measure ingest alone.  It exits 0 when it could
  * measure (failures are figures, not errors), 1 when it could not (no
  * relay, refused token), 64 on bad usage.
  */
@@ -71,7 +72,7 @@ struct console {
 	unsigned run;
 	char url[300];
 	pthread_t thread;
-	struct lws_context *ctx;	/* set by the thread */
+	struct lws_context *ctx;	/* the thread's own */
 	atomic_int ready;	/* 1: live, -1: could not start or refused */
 	atomic_int stop;
 	atomic_long n_triggered;
@@ -99,6 +100,10 @@ con_status(void *ud, enum feed_state state, const char *detail)
 	}
 	if (state == FEED_LIVE && atomic_load(&c->ready) == 0)
 		atomic_store(&c->ready, 1);
+	/* Why it is not live yet, for the message if it never is. */
+	if (state == FEED_OFFLINE && atomic_load(&c->ready) == 0)
+		snprintf(c->why, sizeof c->why, "offline: %s",
+		    detail ? detail : "");
 }
 
 static void
@@ -142,6 +147,8 @@ con_applied(void *ud, const struct wr_event *ev, size_t n)
 	atomic_store(&c->last_event_ns, (long long)now);
 }
 
+/* A timer, so that lws_service() returns and the loop sees `stop` within
+ * 50 ms; the main thread never touches the thread's lws context. */
 static void
 con_tick(lws_sorted_usec_list_t *sul)
 {
@@ -719,13 +726,11 @@ main(int argc, char **argv)
 	    gen_now_ns() - t0 < READY_TIMEOUT_NS)
 		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
 	if (atomic_load(&con.ready) != 1) {
+		atomic_store(&con.stop, 1);
+		pthread_join(con.thread, NULL);
 		fprintf(stderr, "bench_relay: the console did not go live: "
 		    "%s\n", con.why[0] ? con.why : "timed out (is the relay "
 		    "at --url running?)");
-		atomic_store(&con.stop, 1);
-		if (con.ctx != NULL)
-			lws_cancel_service(con.ctx);
-		pthread_join(con.thread, NULL);
 		return 1;
 	}
 
@@ -763,7 +768,6 @@ main(int argc, char **argv)
 	}
 	if (o.consoles > 0) {
 		atomic_store(&con.stop, 1);
-		lws_cancel_service(con.ctx);
 		pthread_join(con.thread, NULL);
 	}
 	for (int i = 0; i < o.connections; i++)

@@ -18,7 +18,10 @@
 #include "core/util.h"
 #include "store/store.h"
 
-#define TICK_US		100000
+/* Deadlines, signals and a closed stdout are noticed within a tick; a
+ * longer one would let `warroom tail | head` linger, a shorter one wakes
+ * an idle tail for nothing. */
+#define TICK_US		250000
 
 static volatile sig_atomic_t cli_signalled;
 
