@@ -351,6 +351,9 @@ close_with(struct feed_pss *p, enum lws_close_status st, const char *why)
 	p->close_status = st;
 	p->close_reason = why;
 	lws_callback_on_writable(p->wsi);
+	/* A socket that does not drain never becomes writeable again: the
+	 * close frame gets two seconds, then the connection is dropped. */
+	lws_set_timeout(p->wsi, PENDING_TIMEOUT_USER_OK, 2);
 }
 
 void
@@ -475,7 +478,9 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		wr_evlist_free(&p->window);
 		free(p->rx);
 		p->rx = NULL;
-		relay_log(r, "console %s (token %s) left", p->user, p->token);
+		relay_log(r, "console %s (token %s) left%s%s", p->user, p->token,
+		    p->close_reason ? ": " : "",
+		    p->close_reason ? p->close_reason : "");
 		return 0;
 	}
 	default:
