@@ -3,7 +3,9 @@
  *
  * Encoders build jansson objects from the model's records and the protocol's
  * message structs, in a fixed member order ("type" first) so that frames
- * and `warroom tail --json` lines read the same every time.  Decoders check
+ * and `warroom tail --json` lines read the same every time.  Events, the
+ * relay's hot path, also have a direct text writer (proto_event_dump())
+ * that gives the same text without the tree.  Decoders check
  * every member they use for presence, type and range, and name the member in
  * the reason when they refuse; members they do not know are ignored.  Frames
  * are parsed with duplicate keys refused and jansson's default refusal of
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "net/proto.h"
+#include "core/jbuf.h"
 #include "core/timefmt.h"
 #include "core/util.h"
 
@@ -535,6 +538,198 @@ proto_event_to_json(const struct wr_event *e)
 		break;
 	}
 	return o;
+}
+
+/* ---- events, written as text directly ------------------------------------ */
+
+/*
+ * proto_event_dump() writes the frame with core/jbuf.h, member by member
+ * in the order proto_event_to_json() inserts them, which is the text
+ * json_dumps(JSON_COMPACT) gives for that object.  Where jansson would
+ * change what is sent (a string that is not UTF-8 and gets U+FFFD, a label
+ * name repeated so that the object keeps one member for it) the writers
+ * below return -1 and the frame is made by the jansson path instead.
+ */
+
+static int
+w_str(struct jbuf *b, const char *key, const char *s)
+{
+	jbuf_key(b, key);
+	return jbuf_str(b, s != NULL ? s : "");
+}
+
+static int
+w_opt_str(struct jbuf *b, const char *key, const char *s)
+{
+	return s != NULL ? w_str(b, key, s) : 0;
+}
+
+static void
+w_int(struct jbuf *b, const char *key, int64_t v)
+{
+	jbuf_key(b, key);
+	jbuf_int(b, v);
+}
+
+static int
+w_time(struct jbuf *b, const char *key, int64_t ms)
+{
+	char buf[40];
+
+	wr_time_format(ms, buf, sizeof buf);
+	return w_str(b, key, buf);
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether two names of l are the same (NULL counts as ""). */
+static int
+kv_has_duplicates(const struct wr_kvlist *l)
+{
+	const char **v;
+	int dup = 0;
+
+	if (l->n < 2)
+		return 0;
+	if (l->n <= 16) {
+		for (size_t i = 1; i < l->n; i++) {
+			const char *a = l->v[i].key ? l->v[i].key : "";
+
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(a, l->v[j].key ? l->v[j].key :
+				    "") == 0)
+					return 1;
+		}
+		return 0;
+	}
+	v = xmalloc(l->n * sizeof *v);
+	for (size_t i = 0; i < l->n; i++)
+		v[i] = l->v[i].key ? l->v[i].key : "";
+	qsort(v, l->n, sizeof *v, cmp_key);
+	for (size_t i = 1; i < l->n && !dup; i++)
+		dup = strcmp(v[i - 1], v[i]) == 0;
+	free(v);
+	return dup;
+}
+
+static int
+w_kv(struct jbuf *b, const char *key, const struct wr_kvlist *l)
+{
+	if (kv_has_duplicates(l))
+		return -1;
+	jbuf_key(b, key);
+	jbuf_char(b, '{');
+	for (size_t i = 0; i < l->n; i++) {
+		const char *k = l->v[i].key, *v = l->v[i].value;
+
+		if (jbuf_key_str(b, k != NULL ? k : "") == -1 ||
+		    jbuf_str(b, v != NULL ? v : "") == -1)
+			return -1;
+	}
+	jbuf_char(b, '}');
+	return 0;
+}
+
+static int
+w_alert(struct jbuf *b, const struct wr_alert *a, enum alert_form form)
+{
+	jbuf_key(b, "alert");
+	jbuf_char(b, '{');
+	if (w_str(b, "fingerprint", a->fingerprint) == -1 ||
+	    w_time(b, "starts", a->starts) == -1 ||
+	    ((form == AF_RESOLVED || a->ends != 0) &&
+	    w_time(b, "ends", a->ends) == -1))
+		return -1;
+	if (form != AF_RESOLVED && (w_kv(b, "labels", &a->labels) == -1 ||
+	    w_kv(b, "annotations", &a->annotations) == -1))
+		return -1;
+	jbuf_char(b, '}');
+	return 0;
+}
+
+/* What proto_event_to_json() builds, as text; -1: use it instead. */
+static int
+w_event(struct jbuf *b, const struct wr_event *e)
+{
+	static const char head[] = "{\"type\":\"event\"";
+
+	jbuf_raw(b, head, sizeof head - 1);
+	w_int(b, "seq", e->seq);
+	if (w_str(b, "kind", wr_event_kind_name(e->kind)) == -1)
+		return -1;
+	w_int(b, "incident", e->incident);
+	if (w_time(b, "time", e->time) == -1 ||
+	    w_str(b, "actor", e->actor) == -1 ||
+	    w_opt_str(b, "via", e->via) == -1 ||
+	    w_opt_str(b, "op_id", e->op_id) == -1)
+		return -1;
+	switch (e->kind) {
+	case WR_EV_TRIGGERED:
+		if (w_str(b, "source", e->source) == -1 ||
+		    w_str(b, "key", e->key) == -1 ||
+		    w_str(b, "title", e->title) == -1 ||
+		    w_str(b, "service", e->service) == -1 ||
+		    w_str(b, "severity", wr_severity_name(e->severity)) == -1 ||
+		    w_opt_str(b, "severity_raw", e->severity_raw) == -1)
+			return -1;
+		break;
+	case WR_EV_ALERT_FIRING:
+		if (w_alert(b, &e->alert, AF_FIRING) == -1)
+			return -1;
+		break;
+	case WR_EV_ALERT_RESOLVED:
+		if (w_alert(b, &e->alert, AF_RESOLVED) == -1)
+			return -1;
+		break;
+	case WR_EV_NOTE:
+		if (w_str(b, "text", e->text) == -1)
+			return -1;
+		break;
+	case WR_EV_ASSIGNED:
+		if (w_str(b, "assignee", e->text) == -1)
+			return -1;
+		break;
+	case WR_EV_RETITLED:
+		if (w_str(b, "title", e->title) == -1)
+			return -1;
+		break;
+	default:
+		break;
+	}
+	jbuf_char(b, '}');
+	return 0;
+}
+
+int
+proto_event_write(struct jbuf *b, const struct wr_event *e)
+{
+	size_t start = b->len;
+
+	if (w_event(b, e) == 0)
+		return 0;
+	b->len = start;
+	return -1;
+}
+
+char *
+proto_event_dump(const struct wr_event *e, size_t *len)
+{
+	struct jbuf b;
+	json_t *o;
+	char *s;
+
+	jbuf_init(&b, 512);
+	if (w_event(&b, e) == 0)
+		return jbuf_take(&b, len);
+	jbuf_free(&b);
+	o = proto_event_to_json(e);
+	s = proto_dump(o, len);
+	json_decref(o);
+	return s;
 }
 
 /* The alert of an event (form AF_FIRING or AF_RESOLVED) or of an incident

@@ -87,6 +87,22 @@ char *proto_dump(const json_t *o, size_t *len);
  * `warroom tail --json` prints. */
 json_t *proto_event_to_json(const struct wr_event *e);
 /*
+ * The same frame as proto_dump(proto_event_to_json(e), len), written
+ * directly as text without building the tree (the relay's hot path).
+ * Where the jansson encoder would alter what is sent (a string that is
+ * not valid UTF-8, a label or annotation name given twice) it is what
+ * makes the frame, so the result is always the same text.  Caller
+ * free()s; NULL only if jansson fails (out of memory).
+ */
+char *proto_event_dump(const struct wr_event *e, size_t *len);
+/*
+ * The direct writer alone: append the frame's text to b and return 0, or
+ * return -1 with b as it was where the jansson encoder must make the
+ * frame instead (see above).
+ */
+struct jbuf;
+int proto_event_write(struct jbuf *b, const struct wr_event *e);
+/*
  * Decode an event into *out (overwritten; free with wr_event_free()).  A
  * "type" member, if present, must be "event".  seq and incident must be
  * >= 1.  For alert_firing the alert gets firing = 1 and last_seen = time;

@@ -239,11 +239,7 @@ next_event(struct relay *r, struct feed_pss *p, size_t *len, char **owned)
 			return NULL;
 		}
 	}
-	{
-		json_t *o = proto_event_to_json(&p->window.v[p->window_pos++]);
-		*owned = proto_dump(o, len);
-		json_decref(o);
-	}
+	*owned = proto_event_dump(&p->window.v[p->window_pos++], len);
 	if (p->window_pos >= p->window.n) {
 		wr_evlist_clear(&p->window);
 		p->window_pos = 0;

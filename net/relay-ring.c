@@ -36,12 +36,10 @@ void
 relay_ring_put(struct relay_ring *ring, const struct wr_event *e)
 {
 	size_t i = (size_t)e->seq % ring->cap;
-	json_t *o = proto_event_to_json(e);
 
 	free(ring->frame[i]);
-	ring->frame[i] = proto_dump(o, &ring->len[i]);
+	ring->frame[i] = proto_event_dump(e, &ring->len[i]);
 	ring->seq[i] = e->seq;
-	json_decref(o);
 }
 
 const char *

@@ -7,8 +7,11 @@
  * An event's common fields are columns; the kind-specific ones (source,
  * key, title, service, severity, severity_raw, text, the alert) are a JSON
  * object in body.  Every field that is set is written whatever the kind,
- * so that an event reads back exactly as it was written.
+ * so that an event reads back exactly as it was written.  Bodies and label
+ * lists are written as JSON text directly into scratch buffers reused for
+ * the whole batch (core/jbuf.h); they are read back with jansson.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,44 +23,66 @@
 
 /* ---- the body ------------------------------------------------------------ */
 
+/*
+ * Scratch text for one batch: the body of the event being stored and the
+ * label lists of the alert row being stored.  Each is rewritten for every
+ * row; the statements bind it SQLITE_STATIC and are reset (store_step_done,
+ * store_stmt_done) before the next row rewrites it.
+ */
+struct scratch {
+	struct jbuf body;
+	struct jbuf labels;
+	struct jbuf annotations;
+};
+
+/*
+ * The body is written as JSON text directly (core/jbuf.h): the same text
+ * json_dumps(JSON_COMPACT) gave for the jansson object built member by
+ * member in this order.  A string that is not UTF-8 (which jansson
+ * refused) makes it -1.
+ */
 static int
-put_str(json_t *o, const char *name, const char *v)
+put_str(struct jbuf *b, const char *name, const char *v)
 {
 	if (v == NULL)
 		return 0;
-	/* json_string() is NULL for text that is not UTF-8; set_new then
-	 * fails, which is what we want. */
-	return json_object_set_new(o, name, json_string(v));
+	jbuf_key(b, name);
+	return jbuf_str(b, v);
+}
+
+static void
+put_int(struct jbuf *b, const char *name, int64_t v)
+{
+	if (v == 0)
+		return;
+	jbuf_key(b, name);
+	jbuf_int(b, v);
 }
 
 static int
-put_int(json_t *o, const char *name, int64_t v)
+put_kv(struct jbuf *b, const char *name, const struct wr_kvlist *l)
 {
-	if (v == 0)
+	if (l->n == 0)
 		return 0;
-	return json_object_set_new(o, name, json_integer(v));
+	jbuf_key(b, name);
+	return store_json_kv_write(b, l);
 }
 
-static json_t *
-alert_json(const struct wr_alert *a)
+static int
+alert_json(struct jbuf *b, const struct wr_alert *a)
 {
-	json_t *o = json_object();
-
-	if (o == NULL)
-		util_die("out of memory (building JSON)");
-	if (put_str(o, "fingerprint", a->fingerprint) == -1 ||
-	    put_int(o, "starts", a->starts) == -1 ||
-	    put_int(o, "ends", a->ends) == -1 ||
-	    put_int(o, "firing", a->firing) == -1 ||
-	    put_int(o, "last_seen", a->last_seen) == -1 ||
-	    (a->labels.n > 0 && json_object_set_new(o, "labels",
-	    store_json_kv(&a->labels)) == -1) ||
-	    (a->annotations.n > 0 && json_object_set_new(o, "annotations",
-	    store_json_kv(&a->annotations)) == -1)) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	jbuf_char(b, '{');
+	if (put_str(b, "fingerprint", a->fingerprint) == -1)
+		return -1;
+	put_int(b, "starts", a->starts);
+	put_int(b, "ends", a->ends);
+	put_int(b, "firing", a->firing);
+	put_int(b, "last_seen", a->last_seen);
+	if (put_kv(b, "labels", &a->labels) == -1 ||
+	    put_kv(b, "annotations", &a->annotations) == -1)
+		return -1;
+	jbuf_char(b, '}');
+	return 0;
 }
 
 static int
@@ -68,27 +93,40 @@ alert_is_set(const struct wr_alert *a)
 	    a->annotations.n > 0;
 }
 
-/* The body as compact JSON text, or NULL when a string is not UTF-8. */
-static char *
-event_body(const struct wr_event *e)
+/* The body as compact JSON text into b (emptied first); -1 when a string
+ * is not UTF-8. */
+static int
+event_body(struct jbuf *b, const struct wr_event *e)
 {
-	json_t *o = json_object();
-	char *text = NULL;
+	jbuf_reset(b);
+	jbuf_char(b, '{');
+	if (put_str(b, "source", e->source) == -1 ||
+	    put_str(b, "key", e->key) == -1 ||
+	    put_str(b, "title", e->title) == -1 ||
+	    put_str(b, "service", e->service) == -1)
+		return -1;
+	put_int(b, "severity", e->severity);
+	if (put_str(b, "severity_raw", e->severity_raw) == -1 ||
+	    put_str(b, "text", e->text) == -1)
+		return -1;
+	if (alert_is_set(&e->alert)) {
+		jbuf_key(b, "alert");
+		if (alert_json(b, &e->alert) == -1)
+			return -1;
+	}
+	jbuf_char(b, '}');
+	return 0;
+}
 
-	if (o == NULL)
-		util_die("out of memory (building JSON)");
-	if (put_str(o, "source", e->source) == 0 &&
-	    put_str(o, "key", e->key) == 0 &&
-	    put_str(o, "title", e->title) == 0 &&
-	    put_str(o, "service", e->service) == 0 &&
-	    put_int(o, "severity", e->severity) == 0 &&
-	    put_str(o, "severity_raw", e->severity_raw) == 0 &&
-	    put_str(o, "text", e->text) == 0 &&
-	    (!alert_is_set(&e->alert) ||
-	    json_object_set_new(o, "alert", alert_json(&e->alert)) == 0))
-		text = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return text;
+/* Bind the text in b (SQLITE_STATIC: b must not change until the
+ * statement is reset). */
+static int
+bind_jbuf(sqlite3_stmt *st, int i, struct jbuf *b)
+{
+	if (b->len > INT_MAX)
+		return SQLITE_TOOBIG;
+	return sqlite3_bind_text(st, i, jbuf_cstr(b), (int)b->len,
+	    SQLITE_STATIC);
 }
 
 static char *
@@ -163,7 +201,7 @@ event_row(sqlite3_stmt *st, struct wr_event *e)
 
 static int
 bind_alert_row(sqlite3_stmt *st, int64_t incident, const struct wr_alert *a,
-    const char *labels, const char *annotations)
+    struct jbuf *labels, struct jbuf *annotations)
 {
 	return store_bind_i64(st, 1, incident) ||
 	    store_bind_text(st, 2, a->fingerprint) ||
@@ -171,8 +209,8 @@ bind_alert_row(sqlite3_stmt *st, int64_t incident, const struct wr_alert *a,
 	    store_bind_i64(st, 4, a->ends) ||
 	    store_bind_i64(st, 5, a->firing) ||
 	    store_bind_i64(st, 6, a->last_seen) ||
-	    store_bind_text(st, 7, labels) ||
-	    store_bind_text(st, 8, annotations);
+	    bind_jbuf(st, 7, labels) ||
+	    bind_jbuf(st, 8, annotations);
 }
 
 /*
@@ -181,11 +219,12 @@ bind_alert_row(sqlite3_stmt *st, int64_t incident, const struct wr_alert *a,
  * row, as it is.
  */
 static int
-alert_write(struct wr_store *s, int64_t incident, const struct wr_alert *a,
-    const struct wr_event *firing_event, char **cause)
+alert_write(struct wr_store *s, struct scratch *sc, int64_t incident,
+    const struct wr_alert *a, const struct wr_event *firing_event,
+    char **cause)
 {
 	struct wr_alert row = *a;
-	char *labels, *annotations, what[64];
+	char what[64];
 	sqlite3_stmt *st;
 	int ret = -1;
 
@@ -211,18 +250,18 @@ alert_write(struct wr_store *s, int64_t incident, const struct wr_alert *a,
 		return -1;
 	snprintf(what, sizeof what, "storing an alert of incident %lld",
 	    (long long)incident);
-	labels = store_json_kv_dump(&row.labels);
-	annotations = store_json_kv_dump(&row.annotations);
-	if (labels == NULL || annotations == NULL)
+	jbuf_reset(&sc->labels);
+	jbuf_reset(&sc->annotations);
+	if (store_json_kv_write(&sc->labels, &row.labels) == -1 ||
+	    store_json_kv_write(&sc->annotations, &row.annotations) == -1)
 		*cause = xasprintf("%s: %s: a label is not valid UTF-8",
 		    s->path, what);
-	else if (bind_alert_row(st, incident, &row, labels, annotations)) {
+	else if (bind_alert_row(st, incident, &row, &sc->labels,
+	    &sc->annotations)) {
 		store_fail(s, cause, SQLITE_ERROR, "%s", what);
 		store_stmt_done(st);
 	} else
 		ret = store_step_done(s, st, cause, what);
-	free(labels);
-	free(annotations);
 	return ret;
 }
 
@@ -251,24 +290,23 @@ alert_resolve(struct wr_store *s, const struct wr_event *e, char **cause)
 }
 
 static int
-event_insert(struct wr_store *s, const struct wr_event *e, char **cause)
+event_insert(struct wr_store *s, struct scratch *sc, const struct wr_event *e,
+    char **cause)
 {
 	sqlite3_stmt *st;
-	char *body, what[48];
+	char what[48];
 	int ret;
 
 	snprintf(what, sizeof what, "storing event %lld", (long long)e->seq);
-	if ((body = event_body(e)) == NULL) {
+	if (event_body(&sc->body, e) == -1) {
 		*cause = xasprintf("%s: %s: a text field is not valid UTF-8",
 		    s->path, what);
 		return -1;
 	}
 	st = store_stmt(s, ST_EV_INSERT, "INSERT INTO events(" EVENT_COLUMNS
 	    ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
-	if (st == NULL) {
-		free(body);
+	if (st == NULL)
 		return -1;
-	}
 	if (store_bind_i64(st, 1, e->seq) ||
 	    store_bind_i64(st, 2, e->kind) ||
 	    store_bind_i64(st, 3, e->incident) ||
@@ -276,17 +314,16 @@ event_insert(struct wr_store *s, const struct wr_event *e, char **cause)
 	    store_bind_text(st, 5, e->actor) ||
 	    store_bind_text(st, 6, e->via) ||
 	    store_bind_text(st, 7, e->op_id) ||
-	    store_bind_text(st, 8, body)) {
+	    bind_jbuf(st, 8, &sc->body)) {
 		store_fail(s, cause, SQLITE_ERROR, "%s", what);
 		store_stmt_done(st);
 		ret = -1;
 	} else
 		ret = store_step_done(s, st, cause, what);
-	free(body);
 	if (ret == -1)
 		return -1;
 	if (e->kind == WR_EV_ALERT_FIRING)
-		return alert_write(s, e->incident, &e->alert, e, cause);
+		return alert_write(s, sc, e->incident, &e->alert, e, cause);
 	if (e->kind == WR_EV_ALERT_RESOLVED)
 		return alert_resolve(s, e, cause);
 	return 0;
@@ -338,8 +375,8 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 
 /* Replace an incident's alert rows by the snapshot in inc->alerts. */
 static int
-incident_alerts_replace(struct wr_store *s, const struct wr_incident *inc,
-    char **cause)
+incident_alerts_replace(struct wr_store *s, struct scratch *sc,
+    const struct wr_incident *inc, char **cause)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_AL_DELETE_INC,
 	    "DELETE FROM alerts WHERE incident = ?1", cause);
@@ -353,7 +390,8 @@ incident_alerts_replace(struct wr_store *s, const struct wr_incident *inc,
 	if (store_step_done(s, st, cause, "replacing alerts") == -1)
 		return -1;
 	for (size_t i = 0; i < inc->alerts_len; i++)
-		if (alert_write(s, inc->id, &inc->alerts[i], NULL, cause) == -1)
+		if (alert_write(s, sc, inc->id, &inc->alerts[i], NULL,
+		    cause) == -1)
 			return -1;
 	return 0;
 }
@@ -379,10 +417,19 @@ op_result_put(struct wr_store *s, const struct wr_op_result *r, char **cause)
 	return store_step_done(s, st, cause, "storing an op's answer");
 }
 
+static void
+scratch_free(struct scratch *sc)
+{
+	jbuf_free(&sc->body);
+	jbuf_free(&sc->labels);
+	jbuf_free(&sc->annotations);
+}
+
 int
 store_commit_batch(struct wr_store *s, const struct wr_batch *b, char **cause)
 {
 	int64_t prev = s->last_seq, cursor = s->last_seq;
+	struct scratch sc;
 	char text[24];
 
 	/* Seqs only move forward: a replayed or repeated event is the
@@ -403,16 +450,20 @@ store_commit_batch(struct wr_store *s, const struct wr_batch *b, char **cause)
 
 	if (store_tx_begin(s, 0, cause) == -1)
 		return -1;
+	jbuf_init(&sc.body, 1024);
+	jbuf_init(&sc.labels, 512);
+	jbuf_init(&sc.annotations, 512);
 	for (size_t i = 0; i < b->n_events; i++)
-		if (event_insert(s, &b->events[i], cause) == -1)
+		if (event_insert(s, &sc, &b->events[i], cause) == -1)
 			goto fail;
 	for (size_t i = 0; i < b->n_incidents; i++) {
 		if (incident_upsert(s, b->incidents[i], cause) == -1)
 			goto fail;
-		if (b->write_alerts && incident_alerts_replace(s,
+		if (b->write_alerts && incident_alerts_replace(s, &sc,
 		    b->incidents[i], cause) == -1)
 			goto fail;
 	}
+	scratch_free(&sc);
 	for (size_t i = 0; i < b->n_results; i++)
 		if (op_result_put(s, &b->results[i], cause) == -1)
 			goto fail;
@@ -427,6 +478,7 @@ store_commit_batch(struct wr_store *s, const struct wr_batch *b, char **cause)
 	return 0;
 
 fail:
+	scratch_free(&sc);
 	store_tx_rollback(s);
 	return -1;
 }

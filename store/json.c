@@ -2,7 +2,9 @@
  * json.c: the JSON the store keeps in text columns: label and annotation
  * lists as arrays of [key, value] pairs (so order and repeated keys come
  * back exactly as written), and the decoding of an alert row.  The event
- * bodies that use them are in events.c.
+ * bodies that use them are in events.c.  Lists are written as text
+ * directly (core/jbuf.h), the same text json_dumps() gave for the tree,
+ * and read back with jansson.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,36 +12,45 @@
 #include "core/util.h"
 #include "store/store-int.h"
 
-json_t *
-store_json_kv(const struct wr_kvlist *l)
+int
+store_json_kv_write(struct jbuf *b, const struct wr_kvlist *l)
 {
-	json_t *arr = json_array();
+	size_t start = b->len;
 
-	if (arr == NULL)
-		util_die("out of memory (building JSON)");
+	jbuf_char(b, '[');
 	for (size_t i = 0; i < l->n; i++) {
-		json_t *pair = json_pack("[ss]", l->v[i].key, l->v[i].value);
+		const struct wr_kv *kv = &l->v[i];
 
-		/* json_pack refuses a string that is not UTF-8. */
-		if (pair == NULL || json_array_append_new(arr, pair) == -1) {
-			json_decref(arr);
-			return NULL;
+		/* As json_pack("[ss]") did: no NULL, nothing but UTF-8. */
+		jbuf_sep(b);
+		jbuf_char(b, '[');
+		if (kv->key == NULL || kv->value == NULL ||
+		    jbuf_str(b, kv->key) == -1) {
+			b->len = start;
+			return -1;
 		}
+		jbuf_char(b, ',');
+		if (jbuf_str(b, kv->value) == -1) {
+			b->len = start;
+			return -1;
+		}
+		jbuf_char(b, ']');
 	}
-	return arr;
+	jbuf_char(b, ']');
+	return 0;
 }
 
 char *
 store_json_kv_dump(const struct wr_kvlist *l)
 {
-	json_t *j = store_json_kv(l);
-	char *text;
+	struct jbuf b;
 
-	if (j == NULL)
+	jbuf_init(&b, 0);
+	if (store_json_kv_write(&b, l) == -1) {
+		jbuf_free(&b);
 		return NULL;
-	text = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	return text;
+	}
+	return jbuf_take(&b, NULL);
 }
 
 int

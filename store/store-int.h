@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <jansson.h>
 
+#include "core/jbuf.h"
 #include "store/store.h"
 
 /* One slot per cached statement. */
@@ -110,11 +111,13 @@ int store_meta_set(struct wr_store *s, const char *key, const char *value,
 
 /*
  * Label lists as JSON: an array of [key, value] pairs, which keeps order
- * and repeated keys exactly.  store_json_kv() returns NULL when a string
- * is not valid UTF-8 (jansson refuses it).  store_json_kv_parse() appends
- * to l and returns -1 on a value that is not such an array.
+ * and repeated keys exactly.  store_json_kv_write() appends the text to b
+ * and returns 0, or returns -1 with b as it was when a key or value is
+ * NULL or not valid UTF-8 (what jansson refused).  store_json_kv_dump()
+ * is the same as a new string (NULL for -1).  store_json_kv_parse()
+ * appends to l and returns -1 on a value that is not such an array.
  */
-json_t *store_json_kv(const struct wr_kvlist *l);
+int store_json_kv_write(struct jbuf *b, const struct wr_kvlist *l);
 char *store_json_kv_dump(const struct wr_kvlist *l);
 int store_json_kv_parse(const json_t *j, struct wr_kvlist *l);
 int store_json_kv_load(const char *text, struct wr_kvlist *l);

@@ -7,8 +7,11 @@
  * characters byte for byte).  The refusal tests pin down the strictness the
  * relay and the console rely on: duplicate keys, \u0000, invalid UTF-8,
  * wrong types, missing members, unknown ops and malformed op ids are refused
- * with a reason naming the member.  Run from the repository root (the
- * hostile strings are read from tests/fixtures/hostile/strings.json).
+ * with a reason naming the member.  proto_event_dump(), the relay's
+ * direct writer, must give the very text of proto_dump(proto_event_to_json())
+ * for every kind, hostile strings included, and fall back to it where
+ * jansson alters the text.  Run from the repository root (the hostile
+ * strings are read from tests/fixtures/hostile/strings.json).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "core/jbuf.h"
 #include "core/model.h"
 #include "core/room.h"
 #include "core/util.h"
@@ -899,6 +903,333 @@ small_messages_round_trip(void **state)
 	json_decref(o);
 }
 
+/* ---- the direct event writer (proto_event_dump) ----------------------------- */
+
+struct hostile {
+	char **name, **text;
+	size_t n;
+};
+
+/* The fixture's strings that are C strings ("nul-escaped" is not). */
+static void
+hostile_load(struct hostile *h)
+{
+	json_error_t je;
+	json_t *cases, *c;
+	size_t i;
+
+	memset(h, 0, sizeof *h);
+	cases = json_load_file(STRINGS_JSON, JSON_ALLOW_NUL, &je);
+	if (cases == NULL)
+		fail_msg("%s: %s", STRINGS_JSON, je.text);
+	h->name = xcalloc(json_array_size(cases), sizeof *h->name);
+	h->text = xcalloc(json_array_size(cases), sizeof *h->text);
+	json_array_foreach(cases, i, c) {
+		json_t *t = json_object_get(c, "text");
+		const char *name = json_string_value(json_object_get(c, "name"));
+
+		if (name == NULL || !json_is_string(t) ||
+		    strlen(json_string_value(t)) != json_string_length(t))
+			continue;
+		h->name[h->n] = xstrdup(name);
+		h->text[h->n] = xstrdup(json_string_value(t));
+		h->n++;
+	}
+	json_decref(cases);
+	assert_true(h->n > 5);
+}
+
+static void
+hostile_free(struct hostile *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->name[i]);
+		free(h->text[i]);
+	}
+	free(h->name);
+	free(h->text);
+}
+
+/* One event of kind k with exactly the members its kind sends, hostile
+ * text wherever a string goes. */
+static void
+hostile_event(struct wr_event *e, wr_event_kind k, const struct hostile *h)
+{
+	char *all;
+	size_t len = 0;
+
+	event_base(e, k, 100 + k);
+	free(e->actor);
+	e->actor = xstrdup(h->text[k % h->n]);
+	free(e->via);
+	e->via = xstrdup(h->text[(k + 1) % h->n]);
+	switch (k) {
+	case WR_EV_TRIGGERED:
+		e->source = xstrdup("alertmanager");
+		e->key = xstrdup(h->text[0]);
+		e->title = xstrdup(h->text[1]);
+		e->service = xstrdup(h->text[2]);
+		e->severity = WR_SEV_INFO;
+		e->severity_raw = xstrdup(h->text[3]);
+		break;
+	case WR_EV_ALERT_FIRING:
+		e->alert.fingerprint = xstrdup("d3b07384d113edec");
+		e->alert.starts = T0 - 60000;
+		e->alert.ends = T0 + 5;
+		e->alert.firing = 1;
+		e->alert.last_seen = e->time;
+		wr_kvlist_add(&e->alert.labels, "alertname", "DiskFull");
+		wr_kvlist_add(&e->alert.labels, "", "empty name");
+		for (size_t i = 0; i < h->n; i++) {
+			wr_kvlist_add(&e->alert.labels, h->text[i], h->name[i]);
+			wr_kvlist_add(&e->alert.labels, h->name[i], h->text[i]);
+			wr_kvlist_add(&e->alert.annotations, h->name[i],
+			    h->text[i]);
+		}
+		assert_true(e->alert.labels.n > 16);	/* the sorted check */
+		break;
+	case WR_EV_ALERT_RESOLVED:
+		e->alert.fingerprint = xstrdup(h->text[4]);
+		e->alert.starts = T0 - 60000;
+		e->alert.ends = T0 - 5;
+		break;
+	case WR_EV_NOTE:
+		for (size_t i = 0; i < h->n; i++)
+			len += strlen(h->text[i]) + 1;
+		all = xcalloc(1, len + 1);
+		for (size_t i = 0; i < h->n; i++) {
+			strcat(all, h->text[i]);
+			strcat(all, "\n");
+		}
+		e->text = all;
+		break;
+	case WR_EV_ASSIGNED:
+		e->text = xstrdup(h->text[5]);
+		break;
+	case WR_EV_RETITLED:
+		e->title = xstrdup(h->text[h->n - 1]);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Parse a frame and decode it as an event (must succeed). */
+static void
+decode_frame(const char *text, size_t len, struct wr_event *out)
+{
+	enum proto_type type;
+	char err[256] = "";
+	json_t *o = proto_parse(text, len, &type, err, sizeof err);
+
+	if (o == NULL)
+		fail_msg("parse: %s", err);
+	assert_int_equal(type, PROTO_EVENT);
+	if (proto_event_from_json(o, out, err, sizeof err) != 0)
+		fail_msg("decode: %s", err);
+	json_decref(o);
+}
+
+/* Whether the direct writer makes e's frame itself (1) or leaves it to
+ * jansson (0); on 1 it must be what proto_event_dump() gives. */
+static int
+written_directly(const struct wr_event *e)
+{
+	struct jbuf b;
+	size_t len;
+	char *fast;
+	int rc;
+
+	jbuf_init(&b, 0);
+	jbuf_raw(&b, "x", 1);
+	rc = proto_event_write(&b, e);
+	if (rc == -1) {
+		assert_int_equal(b.len, 1);
+		jbuf_free(&b);
+		return 0;
+	}
+	assert_int_equal(rc, 0);
+	fast = proto_event_dump(e, &len);
+	assert_int_equal(b.len, len + 1);
+	assert_memory_equal(b.p + 1, fast, len);
+	free(fast);
+	jbuf_free(&b);
+	return 1;
+}
+
+/* The fast frame must be the jansson frame, byte for byte; when decode is
+ * set both must decode, to the same event.  Returns the fast frame. */
+static char *
+fast_equals_jansson(const struct wr_event *e, int decode, size_t *lenp)
+{
+	size_t l1 = 0, l2 = 0;
+	char *fast = proto_event_dump(e, &l1);
+	json_t *o = proto_event_to_json(e);
+	char *slow = proto_dump(o, &l2);
+
+	json_decref(o);
+	assert_non_null(fast);
+	assert_non_null(slow);
+	assert_int_equal(l1, strlen(fast));
+	if (l1 != l2 || memcmp(fast, slow, l1) != 0)
+		fail_msg("fast frame differs:\n%s\n%s", fast, slow);
+	if (decode) {
+		struct wr_event a, b;
+
+		decode_frame(fast, l1, &a);
+		decode_frame(slow, l2, &b);
+		assert_event_equal(&a, &b);
+		wr_event_free(&a);
+		wr_event_free(&b);
+	}
+	free(slow);
+	if (lenp != NULL)
+		*lenp = l1;
+	return fast;
+}
+
+static void
+event_dump_is_the_jansson_frame_for_every_kind(void **state)
+{
+	struct hostile h;
+	struct wr_event e, back;
+
+	hostile_load(&h);
+	for (int k = 1; k < WR_EV_KIND_COUNT; k++) {
+		size_t len;
+		char *fast;
+
+		hostile_event(&e, (wr_event_kind)k, &h);
+		assert_true(written_directly(&e));
+		fast = fast_equals_jansson(&e, 1, &len);
+		/* and it decodes to the event, field by field */
+		decode_frame(fast, len, &back);
+		assert_event_equal(&e, &back);
+		wr_event_free(&back);
+		free(fast);
+
+		/* optional members left out, ends not set */
+		free(e.via);
+		free(e.op_id);
+		e.via = e.op_id = NULL;
+		free(e.severity_raw);
+		e.severity_raw = NULL;
+		if (k == WR_EV_ALERT_FIRING)
+			e.alert.ends = 0;
+		assert_true(written_directly(&e));
+		fast = fast_equals_jansson(&e, 1, &len);
+		decode_frame(fast, len, &back);
+		assert_event_equal(&e, &back);
+		wr_event_free(&back);
+		free(fast);
+		wr_event_free(&e);
+	}
+	hostile_free(&h);
+}
+
+static void
+event_dump_falls_back_where_jansson_changes_the_text(void **state)
+{
+	struct wr_event e, back;
+	size_t len;
+	char *fast;
+
+	/* text that is not UTF-8: U+FFFD, as proto_event_to_json sends */
+	event_base(&e, WR_EV_NOTE, 30);
+	e.text = xstrdup("bad \xff byte \xc3 and \xed\xa0\x80 surrogate");
+	assert_false(written_directly(&e));
+	fast = fast_equals_jansson(&e, 1, &len);
+	decode_frame(fast, len, &back);
+	assert_string_equal(back.text, "bad \xef\xbf\xbd byte \xef\xbf\xbd and "
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd surrogate");
+	wr_event_free(&back);
+	free(fast);
+	wr_event_free(&e);
+
+	/* a label name and an annotation value that are not UTF-8 */
+	event_base(&e, WR_EV_ALERT_FIRING, 31);
+	e.alert.fingerprint = xstrdup("f");
+	e.alert.starts = T0;
+	wr_kvlist_add(&e.alert.labels, "ok", "fine");
+	wr_kvlist_add(&e.alert.labels, "bad\xc0", "v");
+	wr_kvlist_add(&e.alert.annotations, "summary", "\xf5 high");
+	assert_false(written_directly(&e));
+	free(fast_equals_jansson(&e, 1, NULL));
+	wr_kvlist_free(&e.alert.labels);
+	wr_kvlist_add(&e.alert.labels, "ok", "fine");
+	assert_false(written_directly(&e));
+	free(fast_equals_jansson(&e, 1, NULL));
+	wr_kvlist_free(&e.alert.annotations);
+	assert_true(written_directly(&e));
+	wr_event_free(&e);
+
+	/* a repeated label name: one member, never a duplicate key */
+	event_base(&e, WR_EV_ALERT_FIRING, 32);
+	e.alert.fingerprint = xstrdup("f");
+	e.alert.starts = T0;
+	wr_kvlist_add(&e.alert.labels, "zeta", "first");
+	wr_kvlist_add(&e.alert.labels, "alertname", "A");
+	wr_kvlist_add(&e.alert.labels, "zeta", "again");
+	assert_false(written_directly(&e));
+	fast = fast_equals_jansson(&e, 1, &len);
+	decode_frame(fast, len, &back);
+	assert_int_equal(back.alert.labels.n, 2);
+	wr_event_free(&back);
+	free(fast);
+	/* and in a list long enough to be checked sorted */
+	wr_kvlist_free(&e.alert.labels);
+	for (int i = 0; i < 40; i++) {
+		char k[16];
+
+		snprintf(k, sizeof k, "k%02d", 39 - i);
+		wr_kvlist_add(&e.alert.annotations, k, "v");
+	}
+	assert_true(written_directly(&e));
+	free(fast_equals_jansson(&e, 1, NULL));
+	wr_kvlist_add(&e.alert.annotations, "k17", "again");
+	assert_false(written_directly(&e));
+	free(fast_equals_jansson(&e, 1, NULL));
+	wr_event_free(&e);
+
+	/* NULLs: a NULL name is "" (so it repeats ""), NULL values and a
+	 * NULL actor are "" */
+	event_base(&e, WR_EV_ALERT_FIRING, 33);
+	e.alert.starts = T0;
+	wr_kvlist_add(&e.alert.labels, "", "x");
+	wr_kvlist_add(&e.alert.labels, "y", "y");
+	free(e.alert.labels.v[1].value);
+	e.alert.labels.v[1].value = NULL;
+	free(e.actor);
+	e.actor = NULL;
+	assert_true(written_directly(&e));
+	free(fast_equals_jansson(&e, 0, NULL));
+	free(e.alert.labels.v[0].key);
+	e.alert.labels.v[0].key = NULL;
+	assert_true(written_directly(&e));
+	free(fast_equals_jansson(&e, 0, NULL));
+	wr_kvlist_add(&e.alert.labels, "", "z");
+	assert_false(written_directly(&e));
+	free(fast_equals_jansson(&e, 0, NULL));
+	wr_event_free(&e);
+
+	/* odd kinds, severities and times are the same either way */
+	event_base(&e, WR_EV_NONE, 34);
+	assert_true(written_directly(&e));
+	free(fast_equals_jansson(&e, 0, NULL));
+	e.kind = WR_EV_KIND_COUNT;
+	free(fast_equals_jansson(&e, 0, NULL));
+	e.kind = WR_EV_TRIGGERED;
+	e.severity = (wr_severity)99;
+	e.time = 0;
+	e.seq = INT64_MAX;
+	e.incident = INT64_MIN;
+	free(fast_equals_jansson(&e, 0, NULL));
+	e.time = -1;
+	assert_true(written_directly(&e));
+	free(fast_equals_jansson(&e, 0, NULL));
+	wr_event_free(&e);
+}
+
 /* ---- op ids ------------------------------------------------------------------ */
 
 static void
@@ -946,6 +1277,8 @@ main(void)
 		cmocka_unit_test(result_round_trips_for_each_status),
 		cmocka_unit_test(small_messages_round_trip),
 		cmocka_unit_test(op_ids_are_32_lowercase_hex_and_differ),
+		cmocka_unit_test(event_dump_is_the_jansson_frame_for_every_kind),
+		cmocka_unit_test(event_dump_falls_back_where_jansson_changes_the_text),
 	};
 
 	return cmocka_run_group_tests_name("proto", tests, NULL, NULL);

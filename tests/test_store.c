@@ -3,8 +3,9 @@
  * They pin down what is on disk: the schema and its versions, the refusal
  * of files that are not ours (another application, a newer warroom, the
  * other role), the modes of the file and its directory, that every event
- * reads back exactly as written, that a batch is all or nothing, and the
- * console's outbox.  Every test works in its own mkdtemp directory under
+ * reads back exactly as written (and its body and label lists are the
+ * very text the jansson encoder once wrote), that a batch is all or
+ * nothing, and the console's outbox.  Every test works in its own mkdtemp directory under
  * /tmp, removed afterwards.
  */
 #ifndef _XOPEN_SOURCE
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "core/model.h"
@@ -573,6 +575,230 @@ test_text_that_is_not_utf8_fails_the_batch_loudly(void **state)
 	assert_non_null(strstr(cause, "UTF-8"));
 	assert_int_equal(store_last_seq(s), 0);
 	free(cause);
+	store_close(s);
+}
+
+/* ---- the text on disk ---------------------------------------------------- */
+
+/* The JSON text the store wrote before it wrote text directly: a jansson
+ * tree, dumped compact.  The store's text must still be exactly this. */
+static json_t *
+old_kv(const struct wr_kvlist *l)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		assert_int_equal(json_array_append_new(arr, json_pack("[ss]",
+		    l->v[i].key, l->v[i].value)), 0);
+	return arr;
+}
+
+static char *
+old_kv_text(const struct wr_kvlist *l)
+{
+	json_t *j = old_kv(l);
+	char *t = json_dumps(j, JSON_COMPACT);
+
+	json_decref(j);
+	return t;
+}
+
+static void
+old_put_str(json_t *o, const char *name, const char *v)
+{
+	if (v != NULL)
+		assert_int_equal(json_object_set_new(o, name, json_string(v)),
+		    0);
+}
+
+static void
+old_put_int(json_t *o, const char *name, int64_t v)
+{
+	if (v != 0)
+		json_object_set_new(o, name, json_integer(v));
+}
+
+static char *
+old_body_text(const struct wr_event *e)
+{
+	json_t *o = json_object();
+	const struct wr_alert *a = &e->alert;
+	char *t;
+
+	old_put_str(o, "source", e->source);
+	old_put_str(o, "key", e->key);
+	old_put_str(o, "title", e->title);
+	old_put_str(o, "service", e->service);
+	old_put_int(o, "severity", e->severity);
+	old_put_str(o, "severity_raw", e->severity_raw);
+	old_put_str(o, "text", e->text);
+	if (a->fingerprint != NULL || a->starts != 0 || a->ends != 0 ||
+	    a->firing != 0 || a->last_seen != 0 || a->labels.n > 0 ||
+	    a->annotations.n > 0) {
+		json_t *j = json_object();
+
+		old_put_str(j, "fingerprint", a->fingerprint);
+		old_put_int(j, "starts", a->starts);
+		old_put_int(j, "ends", a->ends);
+		old_put_int(j, "firing", a->firing);
+		old_put_int(j, "last_seen", a->last_seen);
+		if (a->labels.n > 0)
+			json_object_set_new(j, "labels", old_kv(&a->labels));
+		if (a->annotations.n > 0)
+			json_object_set_new(j, "annotations",
+			    old_kv(&a->annotations));
+		json_object_set_new(o, "alert", j);
+	}
+	t = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return t;
+}
+
+/* One text column of one row, behind the store's back (caller frees). */
+static char *
+raw_text(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_non_null(v);
+	return v;
+}
+
+static void
+test_bodies_and_label_columns_are_the_text_jansson_wrote(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_event ev[5];
+	struct wr_incident *inc = make_incident(9, "snap");
+	struct wr_batch b = { .events = ev, .n_events = 5, .incidents = &inc,
+	    .n_incidents = 1, .write_alerts = 1 };
+	struct wr_evlist got = { 0 };
+	char *cause = NULL, sql[128], *want, *have;
+
+	make_triggered(&ev[0], 1, 7);
+	free(ev[0].title);
+	ev[0].title = xstrdup("tab\there \"q\" \\ \x01\x1f\x7f \xe2\x80\xae "
+	    "\xf0\x9f\x94\xa5 \x1b]52;c;x\x07");
+	ev[0].severity_raw = xstrdup("");
+	ev[1] = (struct wr_event){ .seq = 2, .kind = WR_EV_ALERT_FIRING,
+	    .incident = 7, .time = 1000 };
+	make_alert(&ev[1].alert, "bbb", 500);
+	ev[2] = (struct wr_event){ .seq = 3, .kind = WR_EV_NOTE,
+	    .incident = 7, .time = INT64_MAX, .actor = xstrdup("a") };
+	ev[2].text = xstrdup("line one\nline \"two\"\r\b\f\\ \xc2\x9b");
+	/* every field set on a kind that does not use them: all stored */
+	ev[3] = (struct wr_event){ .seq = 4, .kind = WR_EV_ACKNOWLEDGED,
+	    .incident = 7, .time = -5, .severity = WR_SEV_INFO };
+	ev[3].source = xstrdup("s");
+	ev[3].key = xstrdup("k");
+	ev[3].text = xstrdup("");
+	make_alert(&ev[3].alert, "ccc", INT64_MIN);
+	ev[3].alert.ends = INT64_MAX;
+	/* an alert with nothing but a fingerprint, and an empty event */
+	ev[4] = (struct wr_event){ .seq = 5, .kind = WR_EV_ALERT_RESOLVED,
+	    .incident = 7, .time = 1 };
+	ev[4].alert.fingerprint = xstrdup("bbb");
+	inc->alerts = xcalloc(2, sizeof *inc->alerts);
+	inc->alerts_len = inc->alerts_cap = 2;
+	make_alert(&inc->alerts[0], "snap-1", 10);
+	inc->alerts[1] = (struct wr_alert){ .fingerprint = xstrdup("snap-2"),
+	    .starts = 11 };		/* no labels: "[]" */
+	commit_ok(s, &b);
+
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(sql, sizeof sql, "SELECT body FROM events WHERE "
+		    "seq = %zu", i + 1);
+		have = raw_text(fx->path, sql);
+		want = old_body_text(&ev[i]);
+		assert_string_equal(have, want);
+		free(have);
+		free(want);
+	}
+	/* the alert row of the firing event, and the snapshot's rows */
+	have = raw_text(fx->path, "SELECT labels FROM alerts WHERE "
+	    "fingerprint = 'bbb'");
+	want = old_kv_text(&ev[1].alert.labels);
+	assert_string_equal(have, want);
+	free(have);
+	free(want);
+	have = raw_text(fx->path, "SELECT annotations FROM alerts WHERE "
+	    "fingerprint = 'bbb'");
+	want = old_kv_text(&ev[1].alert.annotations);
+	assert_string_equal(have, want);
+	free(have);
+	free(want);
+	have = raw_text(fx->path, "SELECT labels || annotations FROM alerts "
+	    "WHERE fingerprint = 'snap-1'");
+	want = old_kv_text(&inc->alerts[0].labels);
+	assert_non_null(strstr(have, want));
+	free(have);
+	free(want);
+	have = raw_text(fx->path, "SELECT labels || '|' || annotations FROM "
+	    "alerts WHERE fingerprint = 'snap-2'");
+	assert_string_equal(have, "[]|[]");
+	free(have);
+
+	/* and it all reads back as written */
+	assert_int_equal(store_events_after(s, 0, 0, &got, &cause), 0);
+	assert_int_equal(got.n, 5);
+	for (size_t i = 0; i < got.n; i++)
+		assert_event_equal(&got.v[i], &ev[i]);
+	wr_evlist_free(&got);
+	for (size_t i = 0; i < 5; i++)
+		wr_event_free(&ev[i]);
+	wr_incident_free(inc);
+	store_close(s);
+}
+
+static void
+test_label_that_is_not_utf8_fails_the_batch_loudly(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_event e = { .seq = 1, .kind = WR_EV_ALERT_FIRING,
+	    .incident = 1, .time = 1000 };
+	struct wr_incident *inc = make_incident(1, "t");
+	struct wr_batch b = { .events = &e, .n_events = 1 };
+	char *cause = NULL;
+
+	/* in an event's alert: the body cannot be written */
+	make_alert(&e.alert, "aaa", 1);
+	wr_kvlist_add(&e.alert.labels, "ok", "bad \xed\xa0\x80 surrogate");
+	assert_int_equal(store_commit_batch(s, &b, &cause), -1);
+	assert_non_null(strstr(cause, fx->path));
+	assert_non_null(strstr(cause, "storing event 1"));
+	assert_non_null(strstr(cause, "a text field is not valid UTF-8"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(store_last_seq(s), 0);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM events"), 0);
+
+	/* in a snapshot's alert rows: the label lists cannot be written */
+	inc->alerts = xcalloc(1, sizeof *inc->alerts);
+	inc->alerts_len = inc->alerts_cap = 1;
+	make_alert(&inc->alerts[0], "bbb", 2);
+	wr_kvlist_add(&inc->alerts[0].annotations, "bad \xc0\xaf", "v");
+	b = (struct wr_batch){ .incidents = &inc, .n_incidents = 1,
+	    .write_alerts = 1 };
+	assert_int_equal(store_commit_batch(s, &b, &cause), -1);
+	assert_non_null(strstr(cause, fx->path));
+	assert_non_null(strstr(cause, "a label is not valid UTF-8"));
+	free(cause);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM incidents"),
+	    0);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM alerts"), 0);
+
+	wr_event_free(&e);
+	wr_incident_free(inc);
 	store_close(s);
 }
 
@@ -1185,6 +1411,8 @@ main(void)
 		T(test_default_path_follows_xdg_then_home),
 		T(test_event_round_trip_every_kind_with_labels_in_order),
 		T(test_text_that_is_not_utf8_fails_the_batch_loudly),
+		T(test_bodies_and_label_columns_are_the_text_jansson_wrote),
+		T(test_label_that_is_not_utf8_fails_the_batch_loudly),
 		T(test_alert_events_keep_alert_rows_and_touch_moves_last_seen),
 		T(test_commit_batch_incidents_load_into_a_room),
 		T(test_op_results_are_found_by_op_id),
