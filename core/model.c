@@ -72,7 +72,10 @@ wr_event_kind_parse(const char *name)
 void
 wr_kvlist_add(struct wr_kvlist *l, const char *key, const char *value)
 {
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	if (l->n + 1 > l->cap) {
+		l->cap = l->n < 4 ? 8 : l->n * 2;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
 	l->v[l->n].key = xstrdup(key);
 	l->v[l->n].value = xstrdup(value);
 	l->n++;
@@ -91,9 +94,16 @@ void
 wr_kvlist_copy(struct wr_kvlist *dst, const struct wr_kvlist *src)
 {
 	dst->v = NULL;
-	dst->n = 0;
-	for (size_t i = 0; i < src->n; i++)
-		wr_kvlist_add(dst, src->v[i].key, src->v[i].value);
+	dst->n = dst->cap = 0;
+	if (src->n == 0)
+		return;
+	dst->v = xmalloc(src->n * sizeof *dst->v);
+	dst->cap = src->n;
+	for (size_t i = 0; i < src->n; i++) {
+		dst->v[i].key = xstrdup(src->v[i].key);
+		dst->v[i].value = xstrdup(src->v[i].value);
+	}
+	dst->n = src->n;
 }
 
 void
@@ -105,7 +115,7 @@ wr_kvlist_free(struct wr_kvlist *l)
 	}
 	free(l->v);
 	l->v = NULL;
-	l->n = 0;
+	l->n = l->cap = 0;
 }
 
 void

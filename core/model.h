@@ -52,6 +52,7 @@ struct wr_kv {
 struct wr_kvlist {
 	struct wr_kv *v;
 	size_t n;
+	size_t cap;	/* 0 when unknown: the next add reallocates */
 };
 
 /* One alert occurrence: fingerprint plus start time is its identity. */
