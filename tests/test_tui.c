@@ -334,6 +334,326 @@ test_selection_follows_its_incident_when_the_list_reorders(void **state)
 	h_free(h);
 }
 
+/* ---- the list under live events ------------------------------------------------- */
+
+/* A live event as the console's loop passes it on: applied to the room,
+ * then announced to the view. */
+static void
+h_live(struct harness *h, wr_event_kind kind, int64_t id, const char *actor,
+    const char *text)
+{
+	struct wr_event e;
+
+	h_event(h, kind, id, actor, text);
+	memset(&e, 0, sizeof e);
+	e.kind = kind;
+	e.incident = id;
+	tui_incident_event(h->t, &e);
+}
+
+/* A new incident, announced the same way. */
+static int64_t
+h_live_incident(struct harness *h, const char *title, const char *service,
+    wr_severity sev, int64_t age_s)
+{
+	struct wr_event e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_TRIGGERED;
+	e.severity = sev;
+	e.incident = h_incident(h, title, service, sev, age_s);
+	tui_incident_event(h->t, &e);
+	return e.incident;
+}
+
+/* The list's rows, in order (malloc'd, *n of them). */
+static int64_t *
+list_rows(struct harness *h, size_t *n)
+{
+	int64_t *v;
+
+	*n = tui_list_count(h->t);
+	v = xcalloc(*n + 1, sizeof *v);
+	for (size_t i = 0; i < *n; i++)
+		v[i] = tui_list_row(h->t, i);
+	return v;
+}
+
+static void
+assert_same_rows(const int64_t *a, size_t na, const int64_t *b, size_t nb,
+    const char *what)
+{
+	if (na != nb)
+		fail_msg("%s: %zu rows, not %zu", what, na, nb);
+	for (size_t i = 0; i < na; i++)
+		if (a[i] != b[i])
+			fail_msg("%s: row %zu is #%lld, not #%lld", what, i,
+			    (long long)a[i], (long long)b[i]);
+}
+
+/* The rows for filter text, from scratch: no filter first (so the new
+ * one is not taken as narrowing the old), then the text. */
+static int64_t *
+rows_from_scratch(struct harness *h, const char *text, size_t *n)
+{
+	char *cause = NULL;
+
+	tui_list_set_filter(h->t, NULL, &cause);
+	tui_list_count(h->t);
+	tui_list_set_filter(h->t, text, &cause);
+	free(cause);
+	return list_rows(h, n);
+}
+
+static unsigned
+lcg(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) & 0x7fff;
+}
+
+static void
+h_varied(struct harness *h, int n, unsigned seed)
+{
+	static const char *const svc[] = { "api", "edge", "db", "Payments",
+		"search", "EDGE-cache" };
+	static const char *const what[] = { "High error rate on %s-%d",
+		"EdgeNodeDown: edge-node-%d is gone (%s)",
+		"Latency p99 above SLO (%s #%d)", "disk full on %s-%d" };
+
+	for (int i = 0; i < n; i++) {
+		char title[96];
+		const char *sv = svc[lcg(&seed) % 6];
+		unsigned w = lcg(&seed) % 4;
+		int64_t id;
+
+		if (w == 1)
+			snprintf(title, sizeof title, what[w],
+			    (int)(lcg(&seed) % 50), sv);
+		else
+			snprintf(title, sizeof title, what[w], sv,
+			    (int)(lcg(&seed) % 50));
+		id = h_incident(h, title, sv,
+		    (wr_severity)(lcg(&seed) % WR_SEV_COUNT),
+		    (int64_t)(lcg(&seed) % 5000));
+		switch (lcg(&seed) % 6) {
+		case 0:
+			h_event(h, WR_EV_ACKNOWLEDGED, id, "alice", NULL);
+			break;
+		case 1:
+			h_event(h, WR_EV_RESOLVED, id, "Bob", NULL);
+			break;
+		case 2:
+			h_event(h, WR_EV_ASSIGNED, id, "carol", "Dave");
+			break;
+		}
+	}
+}
+
+static void
+test_filter_typed_letter_by_letter_gives_the_rows_set_at_once(void **state)
+{
+	/* narrowing words, then edits that widen: a name added to sev:,
+	 * "#1" into "#12", backspace, ^W, ^U */
+	static const char *const typed[] = {
+		"edge node", "\b\b\b\b\bcache", "\x17" "state:op en",
+		"\x15" "sev:crit", ",err db", "\x15#1", "2", "\x15" "ALICE",
+		"\x15" "zz", "\b\b" "dave payments", NULL };
+	struct harness *h = h_new(30, 120);
+	struct tui_stats st0, st1;
+
+	(void)state;
+	h_varied(h, 600, 7);
+	h_render(h);
+	tui_stats(h->t, &st0);
+	h_type(h, "/");
+	for (size_t k = 0; typed[k] != NULL; k++) {
+		for (const char *c = typed[k]; *c != '\0'; c++) {
+			char one[2] = { *c, '\0' };
+			char *text;
+			int64_t *a, *b;
+			size_t na, nb;
+
+			h_type(h, one);
+			h_render(h);
+			a = list_rows(h, &na);
+			text = xstrdup0(tui_list_filter(h->t));
+			tui_stats(h->t, &st1);
+			/* typing filters the sorted index: no sort */
+			assert_int_equal(st1.list_sorts, st0.list_sorts);
+			b = rows_from_scratch(h, text, &nb);
+			assert_same_rows(a, na, b, nb, text != NULL ? text :
+			    "(none)");
+			/* and the order is the full sort's */
+			tui_reload(h->t);
+			free(b);
+			b = list_rows(h, &nb);
+			assert_same_rows(a, na, b, nb, "after a full sort");
+			tui_stats(h->t, &st0);
+			free(a);
+			free(b);
+			free(text);
+		}
+	}
+	h_type(h, "\n");
+	h_render(h);
+	tui_stats(h->t, &st0);
+	/* Enter, Esc, the same filter again: nothing to redo */
+	h_type(h, ":filter dave payments\n");
+	h_render(h);
+	tui_stats(h->t, &st1);
+	assert_int_equal(st1.list_filters, st0.list_filters);
+	assert_int_equal(st1.list_sorts, st0.list_sorts);
+	h_type(h, "\x1b");
+	h_render(h);
+	tui_stats(h->t, &st1);
+	assert_int_equal(st1.list_filters, st0.list_filters);
+	assert_int_equal(st1.list_sorts, st0.list_sorts);
+	assert_int_equal(tui_list_count(h->t), h->room.n_incidents);
+	h_free(h);
+}
+
+static void
+test_selection_on_the_first_row_follows_new_incidents_to_the_top(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	int64_t ids[100], top, low, other;
+	int y;
+
+	(void)state;
+	h_hundred(h, ids);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), ids[0]);
+	/* on the first row: a new critical sorts in above and is selected */
+	top = h_live_incident(h, "brand new critical", "api",
+	    WR_SEV_CRITICAL, 0);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), top);
+	assert_int_equal(h_find(h, "brand new critical"), 1);
+	/* the same without an event (the room changed, a full sort) */
+	top = h_incident(h, "another critical", "api", WR_SEV_CRITICAL, 0);
+	tui_model_changed(h->t);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), top);
+	assert_int_equal(h_find(h, "another critical"), 1);
+
+	/* further down, the selection stays on its incident */
+	h_type(h, "jjj");
+	h_render(h);
+	low = tui_selected(h->t);
+	assert_int_equal(low, ids[1]);
+	y = h_find(h, "incident 001");
+	other = h_live_incident(h, "a third critical", "api",
+	    WR_SEV_CRITICAL, 0);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), low);
+	/* on the same screen row: the list moved under it */
+	assert_int_equal(h_find(h, "incident 001"), y);
+	h_assert_not_shows(h, "a third critical");
+	/* g goes up to it */
+	h_type(h, "g");
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), other);
+	h_free(h);
+}
+
+static void
+test_incremental_updates_keep_the_order_of_a_full_sort(void **state)
+{
+	static const char *const sorts[] = { "state", "-sev", "service",
+		"age", "-id", NULL };
+	static const char *const filters[] = { NULL, "edge", "state:open",
+		"sev:crit,err alice", NULL };
+	struct harness *h = h_new(30, 120);
+	unsigned seed = 42;
+	int n_new = 0;
+
+	(void)state;
+	h_varied(h, 1500, 3);
+	h_render(h);
+	for (size_t si = 0; sorts[si] != NULL; si++) {
+		char cmd[64];
+
+		snprintf(cmd, sizeof cmd, ":sort %s\n", sorts[si]);
+		h_type(h, cmd);
+		for (size_t fi = 0; fi < 4; fi++) {
+			struct tui_stats st0, st1;
+			char *cause = NULL;
+			int64_t *a, *b;
+			size_t na, nb;
+			uint64_t rounds = 0;
+
+			tui_list_set_filter(h->t, filters[fi], &cause);
+			free(cause);
+			h_render(h);
+			tui_stats(h->t, &st0);
+			for (int round = 0; round < 30; round++) {
+				int ops = 1 + (int)(lcg(&seed) % 12);
+				uint64_t gen = h->room.generation;
+
+				for (int k = 0; k < ops; k++) {
+					int64_t id = 1 + (int64_t)(lcg(&seed) %
+					    (unsigned)(h->room.next_id - 1));
+					const struct wr_incident *inc =
+					    wr_room_get(&h->room, id);
+					char title[64];
+
+					switch (lcg(&seed) % 5) {
+					case 0:
+						snprintf(title, sizeof title,
+						    "live edge %d", n_new++);
+						h_live_incident(h, title,
+						    lcg(&seed) % 2 ? "edge" :
+						    "db", (wr_severity)(lcg(&seed)
+						    % WR_SEV_COUNT), 0);
+						break;
+					case 1:
+						h_live(h, inc->state ==
+						    WR_ST_TRIGGERED ?
+						    WR_EV_ACKNOWLEDGED :
+						    inc->state ==
+						    WR_ST_ACKNOWLEDGED ?
+						    WR_EV_UNACKNOWLEDGED :
+						    WR_EV_REOPENED, id, "alice",
+						    NULL);
+						break;
+					case 2:
+						if (inc->state != WR_ST_RESOLVED)
+							h_live(h, WR_EV_RESOLVED,
+							    id, "bob", NULL);
+						break;
+					case 3:
+						h_live(h, WR_EV_ASSIGNED, id,
+						    "bob", lcg(&seed) % 2 ?
+						    "alice" : "edgar");
+						break;
+					default:
+						h_live(h, WR_EV_NOTE, id, "bob",
+						    "still on it");
+						break;
+					}
+				}
+				h_render(h);
+				rounds += h->room.generation != gen;
+			}
+			tui_stats(h->t, &st1);
+			/* every update re-positioned what the events touched */
+			assert_int_equal(st1.list_sorts, st0.list_sorts);
+			assert_int_equal(st1.list_merges,
+			    st0.list_merges + rounds);
+			a = list_rows(h, &na);
+			tui_reload(h->t);
+			b = list_rows(h, &nb);
+			assert_same_rows(a, na, b, nb, cmd);
+			tui_stats(h->t, &st1);
+			assert_int_equal(st1.list_sorts, st0.list_sorts + 1);
+			free(a);
+			free(b);
+		}
+	}
+	h_free(h);
+}
+
 /* ---- status line ------------------------------------------------------------- */
 
 static void
@@ -1164,6 +1484,67 @@ test_detail_shows_labels_annotations_and_timeline_from_store(void **state)
 }
 
 static void
+test_detail_reads_the_store_only_for_its_own_incident(void **state)
+{
+	struct harness *h = h_new_cfg(40, 100, NULL, 1);
+	struct tui_stats st0, st1;
+	int64_t open, other;
+
+	(void)state;
+	open = h_incident(h, "the open one", "api", WR_SEV_CRITICAL, 10);
+	other = h_incident(h, "another one", "db", WR_SEV_ERROR, 20);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), open);
+	h_assert_shows(h, "TIMELINE (1)");
+	tui_stats(h->t, &st0);
+	/* a storm into another incident: the store is not read, the lines
+	 * are not made again */
+	for (int i = 0; i < 20; i++) {
+		h_live(h, WR_EV_NOTE, other, "bob", "elsewhere");
+		tui_model_changed(h->t);
+		h_render(h);
+	}
+	h_live(h, WR_EV_ACKNOWLEDGED, other, "bob", NULL);
+	h_render(h);
+	tui_stats(h->t, &st1);
+	assert_int_equal(st1.detail_loads, st0.detail_loads);
+	assert_int_equal(st1.detail_builds, st0.detail_builds);
+	assert_int_equal(tui_selected(h->t), open);
+
+	/* an event for the open one: read again at once */
+	h_live(h, WR_EV_NOTE, open, "dave", "note one");
+	h_render(h);
+	tui_stats(h->t, &st1);
+	assert_int_equal(st1.detail_loads, st0.detail_loads + 1);
+	h_assert_shows(h, "note: note one");
+	h_assert_shows(h, "TIMELINE (2)");
+
+	/* a storm into it: a few reads, then at most one per interval; the
+	 * last event shows once the pace allows */
+	tui_stats(h->t, &st0);
+	for (int i = 0; i < 30; i++) {
+		char text[32];
+
+		snprintf(text, sizeof text, "storm note %02d", i);
+		h_live(h, WR_EV_NOTE, open, "dave", text);
+		h_render(h);
+	}
+	tui_stats(h->t, &st1);
+	assert_true(st1.detail_loads - st0.detail_loads <= 4);
+	assert_true(tui_needs_render(h->t));	/* a read is owed */
+	for (int i = 0; i < 40 && tui_needs_render(h->t); i++) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		h_render(h);
+	}
+	assert_false(tui_needs_render(h->t));
+	h_assert_shows(h, "TIMELINE (32)");
+	h_assert_shows(h, "Notes      31");
+	h_free(h);
+}
+
+static void
 test_detail_without_store_says_no_timeline_stored(void **state)
 {
 	struct harness *h = h_new(30, 100);
@@ -1484,6 +1865,9 @@ main(void)
 		cmocka_unit_test(test_filter_prompt_is_live_and_esc_restores_the_old_filter),
 		cmocka_unit_test(test_selected_row_stays_visible_when_scrolling_past_the_end),
 		cmocka_unit_test(test_selection_follows_its_incident_when_the_list_reorders),
+		cmocka_unit_test(test_filter_typed_letter_by_letter_gives_the_rows_set_at_once),
+		cmocka_unit_test(test_selection_on_the_first_row_follows_new_incidents_to_the_top),
+		cmocka_unit_test(test_incremental_updates_keep_the_order_of_a_full_sort),
 		cmocka_unit_test(test_status_shows_offline_with_retry),
 		cmocka_unit_test(test_status_shows_stale_and_token_refused),
 		cmocka_unit_test(test_status_shows_user_and_queued_count),
@@ -1512,6 +1896,7 @@ main(void)
 		cmocka_unit_test(test_theme_colours_fall_back_to_the_nearest_basic_one),
 		cmocka_unit_test(test_no_color_uses_mono),
 		cmocka_unit_test(test_detail_shows_labels_annotations_and_timeline_from_store),
+		cmocka_unit_test(test_detail_reads_the_store_only_for_its_own_incident),
 		cmocka_unit_test(test_detail_without_store_says_no_timeline_stored),
 		cmocka_unit_test(test_detail_scrolls_with_keys),
 		cmocka_unit_test(test_times_are_local_or_utc_with_the_flag),

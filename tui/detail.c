@@ -7,14 +7,23 @@
  *
  * The console keeps incident summaries in memory; alerts and the timeline
  * are read from the store when an incident is opened (selected), and again
- * when an event for it arrives.  Without a store there is no timeline
+ * when an event for it arrives (or its summary changed, or tui_reload()):
+ * never because another incident changed.  While events for the open
+ * incident keep coming (a storm into it), the reads are rate-limited: a
+ * few at once when they are cheap, then at most one per REFRESH_MIN_US,
+ * and no more often than ten times what the last read and build cost, so
+ * that an incident with a long timeline costs about a tenth of the time
+ * (a read at least every REFRESH_MAX_US); the pane shows the previous
+ * read meanwhile.  Without a store there is no timeline
  * ("no timeline stored"); alerts then come from the room when it keeps
  * them.  The text is sanitised, then wrapped into lines for the pane's
- * width once; drawing is a copy of the lines on screen.
+ * width, again only when the data, the summary, our ops on it or the width
+ * changed; drawing is a copy of the lines on screen.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/sanitize.h"
 #include "core/util.h"
@@ -35,19 +44,34 @@ struct dline {
 struct detail {
 	int64_t id;		/* the incident whose data is loaded */
 	int need_load;
+	int loaded;		/* id's data were read: a load is a refresh */
 	struct wr_evlist ev;
 	struct wr_alert *alerts;
 	size_t n_alerts;
 	char *load_error;
+	int64_t tat_us;		/* refresh rate limit (GCRA), monotonic */
+	int64_t cost_us;	/* of the last read and build */
 
 	struct dline *lines;
 	size_t n, cap;
 	int need_build;
 	int built_w;
+	uint64_t built_sum;	/* summary_hash() of what the lines show */
 	int scroll;
 };
 
 #define KEY_W	10		/* "Severity  " */
+
+/* Refreshes of the open incident from the store: one per interval,
+ * REFRESH_COST_X times what the last read and build cost, within
+ * [REFRESH_MIN_US, REFRESH_MAX_US]; a cheap one (an incident with a short
+ * timeline) may come REFRESH_BURST at once, so that a few events in a row
+ * show at once. */
+#define REFRESH_BURST	3
+#define REFRESH_CHEAP_US	20000
+#define REFRESH_COST_X	10
+#define REFRESH_MIN_US	250000
+#define REFRESH_MAX_US	2000000
 
 static struct detail *
 detail_of(const struct tui *t)
@@ -71,6 +95,92 @@ data_clear(struct detail *d)
 	d->load_error = NULL;
 }
 
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static uint64_t
+mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+static uint64_t
+mix_str(uint64_t h, const char *s)
+{
+	static const unsigned char none = 0, some = 1;
+
+	if (s == NULL)
+		return mix(h, &none, 1);
+	h = mix(h, &some, 1);
+	return mix(h, s, strlen(s) + 1);
+}
+
+#define MIX(h, v)	mix((h), &(v), sizeof (v))
+
+/* A hash of what build() shows of the incident itself (FNV-1a). */
+static uint64_t
+summary_hash(const struct wr_incident *inc)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	if (inc == NULL)
+		return h;
+	h = MIX(h, inc->id);
+	h = MIX(h, inc->state);
+	h = MIX(h, inc->severity);
+	h = MIX(h, inc->ack_at);
+	h = MIX(h, inc->resolved_at);
+	h = MIX(h, inc->created);
+	h = MIX(h, inc->updated);
+	h = MIX(h, inc->n_alerts);
+	h = MIX(h, inc->n_firing);
+	h = MIX(h, inc->n_notes);
+	h = mix_str(h, inc->title);
+	h = mix_str(h, inc->service);
+	h = mix_str(h, inc->severity_raw);
+	h = mix_str(h, inc->ack_by);
+	h = mix_str(h, inc->resolved_by);
+	h = mix_str(h, inc->assignee);
+	h = mix_str(h, inc->source);
+	h = mix_str(h, inc->key);
+	h = MIX(h, inc->alerts_len);
+	for (size_t i = 0; i < inc->alerts_len; i++) {
+		h = MIX(h, inc->alerts[i].firing);
+		h = MIX(h, inc->alerts[i].starts);
+		h = MIX(h, inc->alerts[i].ends);
+	}
+	return h;
+}
+
+/* Whether a refresh may read the store now (and count it). */
+static int
+refresh_allowed(struct detail *d, int64_t now)
+{
+	int64_t iv = d->cost_us * REFRESH_COST_X;
+
+	if (iv < REFRESH_MIN_US)
+		iv = REFRESH_MIN_US;
+	if (iv > REFRESH_MAX_US)
+		iv = REFRESH_MAX_US;
+	if (now < d->tat_us - (d->cost_us < REFRESH_CHEAP_US ?
+	    (REFRESH_BURST - 1) * iv : 0))
+		return 0;
+	d->tat_us = (d->tat_us > now ? d->tat_us : now) + iv;
+	return 1;
+}
+
 static void
 load(struct tui *t, struct detail *d)
 {
@@ -79,6 +189,7 @@ load(struct tui *t, struct detail *d)
 	data_clear(d);
 	d->need_load = 0;
 	d->need_build = 1;
+	d->loaded = 1;
 	if (d->id == 0 || t->store == NULL)
 		return;
 	t->stats.detail_loads++;
@@ -95,10 +206,39 @@ tui_detail_invalidate(struct tui *t, int reload)
 {
 	struct detail *d = detail_of(t);
 
-	d->need_build = 1;
+	/* A load builds the lines afresh; one put off leaves them. */
 	if (reload)
 		d->need_load = 1;
+	else
+		d->need_build = 1;
 	tui_dirty(t, PANE_DETAIL);
+}
+
+void
+tui_detail_reload(struct tui *t)
+{
+	struct detail *d = detail_of(t);
+
+	d->loaded = 0;		/* not a refresh: no rate limit */
+	d->tat_us = 0;
+	tui_detail_invalidate(t, 1);
+}
+
+void
+tui_detail_room_changed(struct tui *t)
+{
+	struct detail *d = detail_of(t);
+
+	if (summary_hash(wr_room_get(t->room, d->id)) != d->built_sum)
+		tui_dirty(t, PANE_DETAIL);
+}
+
+int
+tui_detail_pending(const struct tui *t)
+{
+	const struct detail *d = detail_of(t);
+
+	return d->need_load && d->loaded && d->id == tui_list_selected(t);
 }
 
 int64_t
@@ -424,6 +564,8 @@ build(struct tui *t, struct detail *d, int W)
 	lines_clear(d);
 	d->built_w = W;
 	d->need_build = 0;
+	d->built_sum = summary_hash(inc);
+	t->stats.detail_builds++;
 	if (inc == NULL) {
 		add_note(d, W, ROLE_DIM, d->id == 0 ? "no incident selected" :
 		    "the incident is gone");
@@ -571,17 +713,37 @@ prepare(struct tui *t, struct pane *p, struct detail *d)
 	int64_t sel = tui_list_selected(t);
 	int W = p->w - content_x(p);
 
+	int64_t t0 = 0;
+
+	if (W < 1)
+		W = 1;
 	if (sel != d->id) {
 		d->id = sel;
 		d->need_load = 1;
+		d->loaded = 0;
+		d->tat_us = 0;
 		d->scroll = 0;
 	}
-	if (d->need_load)
-		load(t, d);
-	if (W < 1)
-		W = 1;
+	/* What the lines show of the incident changed, without an event
+	 * saying so (tui_model_changed()): its timeline may have too. */
+	if (d->loaded && !d->need_load &&
+	    summary_hash(wr_room_get(t->room, d->id)) != d->built_sum)
+		d->need_load = 1;
+	if (d->need_load) {
+		t0 = mono_us();
+		/* A refresh of the open incident waits for its turn; the
+		 * lines show the last read meanwhile (tui_render asks for
+		 * another frame). */
+		if (!d->loaded || t->store == NULL ||
+		    refresh_allowed(d, t0))
+			load(t, d);
+		else
+			t0 = 0;
+	}
 	if (d->need_build || W != d->built_w)
 		build(t, d, W);
+	if (t0 != 0)
+		d->cost_us = mono_us() - t0;
 }
 
 static void

@@ -12,7 +12,8 @@
 const char *const tui_help_lines[] = {
 	"Moving",
 	"  j / k, Down / Up     next / previous incident (scroll in the detail)",
-	"  g / G, Home / End    first / last",
+	"  g / G, Home / End    first / last (on the first row, the selection",
+	"                       follows new incidents that sort in at the top)",
 	"  PgDn / PgUp, ^F ^B   a page down / up",
 	"  Enter                open the selected incident's detail",
 	"  Tab / Shift-Tab      next / previous pane",

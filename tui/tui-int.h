@@ -101,8 +101,14 @@ enum tui_sort {
 	SORT_SERVICE,
 	SORT_ID
 };
-void tui_list_prepare(struct tui *t);	/* rebuild the index if stale */
-void tui_list_invalidate(struct tui *t);
+void tui_list_prepare(struct tui *t);	/* bring the rows up to date */
+void tui_list_invalidate(struct tui *t);	/* look again at the next prepare */
+/* The room changed: an update that no event announced sorts everything. */
+void tui_list_model_changed(struct tui *t);
+/* The room was replaced: sort everything. */
+void tui_list_reload(struct tui *t);
+/* A live event touched incident id (called after it was applied). */
+void tui_list_touch(struct tui *t, int64_t id);
 int64_t tui_list_selected(const struct tui *t);
 int tui_list_select_id(struct tui *t, int64_t id);
 size_t tui_list_count(struct tui *t);
@@ -114,7 +120,15 @@ int tui_list_set_filter(struct tui *t, const char *text, char **cause);
 int tui_list_set_sort(struct tui *t, const char *key, char **cause);
 
 /* detail.c */
+/* Rebuild the lines; reload: read the store again too (rate-limited while
+ * events for the incident keep coming). */
 void tui_detail_invalidate(struct tui *t, int reload);
+/* Read the store again at the next draw, whatever the rate. */
+void tui_detail_reload(struct tui *t);
+/* The room changed: redraw the pane if the open incident's summary did. */
+void tui_detail_room_changed(struct tui *t);
+/* A store read was put off (rate limit): another frame is wanted. */
+int tui_detail_pending(const struct tui *t);
 int64_t tui_detail_incident(const struct tui *t);
 
 /* oncall.c */

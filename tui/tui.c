@@ -210,16 +210,16 @@ tui_set_queued_count(struct tui *t, int n)
 void
 tui_model_changed(struct tui *t)
 {
-	tui_list_invalidate(t);
-	tui_detail_invalidate(t, 0);
+	tui_list_model_changed(t);
+	tui_detail_room_changed(t);
 	tui_dirty(t, PANE_STATUS);
 }
 
 void
 tui_reload(struct tui *t)
 {
-	tui_list_invalidate(t);
-	tui_detail_invalidate(t, 1);
+	tui_list_reload(t);
+	tui_detail_reload(t);
 	t->seen_gen = t->room->generation;
 	tui_dirty_all(t);
 }
@@ -232,9 +232,10 @@ tui_incident_event(struct tui *t, const struct wr_event *e)
 	if (e->kind == WR_EV_TRIGGERED && e->severity == WR_SEV_CRITICAL &&
 	    t->bell_armed && !t->quiet)
 		t->bell_pending = 1;
+	/* Only the open incident's own events read the store again. */
 	if (e->incident == tui_detail_incident(t))
 		tui_detail_invalidate(t, 1);
-	tui_list_invalidate(t);
+	tui_list_touch(t, e->incident);
 	tui_dirty(t, PANE_STATUS);
 }
 
@@ -872,7 +873,7 @@ tui_render(struct tui *t)
 	if (t->room->generation != t->seen_gen) {
 		t->seen_gen = t->room->generation;
 		tui_list_invalidate(t);
-		tui_detail_invalidate(t, 0);
+		tui_detail_room_changed(t);
 		tui_dirty(t, PANE_STATUS);
 	}
 	if (t->redraw_all) {
@@ -891,6 +892,10 @@ tui_render(struct tui *t)
 		draw_pane(t, p);
 		drawn++;
 	}
+	/* The detail put off reading the store (a storm into the open
+	 * incident): another frame, at the storm's pace, tries again. */
+	if (pane_shown(t, PANE_DETAIL) && tui_detail_pending(t))
+		tui_dirty(t, PANE_DETAIL);
 	if (pane_shown(t, PANE_HELP)) {
 		if (help->dirty) {
 			draw_pane(t, help);

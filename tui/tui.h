@@ -82,9 +82,13 @@ struct tui_oncall {
 
 struct tui_stats {
 	uint64_t frames;
-	uint64_t list_rebuilds;	/* sorted index rebuilds (filter/sort/model) */
+	uint64_t list_rebuilds;	/* list updates (filter/sort/model) */
 	uint64_t detail_loads;	/* timeline reads from the store */
 	int64_t last_rebuild_us;
+	uint64_t list_sorts;	/* of them, full sorts of every incident */
+	uint64_t list_merges;	/* incidents touched by events re-positioned */
+	uint64_t list_filters;	/* rows re-filtered (a new filter) */
+	uint64_t detail_builds;	/* the detail's lines made again */
 };
 
 /*
@@ -114,13 +118,19 @@ void tui_set_oncall(struct tui *t, const struct tui_oncall *v, size_t n);
 /* Number of ops in the outbox not yet confirmed. */
 void tui_set_queued_count(struct tui *t, int n);
 
-/* The room changed: re-sort and re-filter lazily at the next render.
- * (A change of room->generation is noticed anyway; this is a hint.) */
+/* The room changed: the list is brought up to date lazily at the next
+ * render.  (A change of room->generation is noticed anyway; this is a
+ * hint.)  When the changes were all announced with tui_incident_event(),
+ * only the incidents they touched are re-sorted; otherwise (more
+ * generation bumps than events since the last frame, or this hint with no
+ * event at all) everything is. */
 void tui_model_changed(struct tui *t);
 /* The room was replaced (snapshot, new epoch): drop every cache. */
 void tui_reload(struct tui *t);
-/* A live event was applied: rings the bell for a new critical incident
- * (when armed) and refreshes the timeline if it is the open incident. */
+/* A live event was applied (call it after wr_room_apply): rings the bell
+ * for a new critical incident (when armed), marks the incident for
+ * re-sorting, and refreshes the timeline if it is the open incident (a few
+ * times a second at most during a storm into it). */
 void tui_incident_event(struct tui *t, const struct wr_event *e);
 
 /* An op is in the outbox (also for ops found there at start-up). */
