@@ -344,6 +344,10 @@ tui_op_done(struct tui *t, const char *op_id, int ok, const char *reason)
 	if (m != NULL && m->queued > 0)
 		m->queued--;
 	if (ok) {
+		/* replace the "queued" message the op left on the line */
+		tui_message(t, "%s #%lld: done%s%s", wr_op_kind_name(op->kind),
+		    (long long)op->incident, reason != NULL ? ", " : "",
+		    reason != NULL ? reason : "");
 		op_remove(t, i);
 	} else {
 		op->refused = 1;
