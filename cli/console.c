@@ -147,7 +147,10 @@ update_feed_status(struct console *c)
 		int64_t d = st.retry_at_ms - wr_now_ms();
 		retry = d > 0 ? (int)((d + 999) / 1000) : 0;
 	}
-	tui_set_feed(c->tui, ts, st.stale_s, retry, st.detail);
+	/* LIVE's detail is only "connected to URL": the status line shows
+	 * the URL already */
+	tui_set_feed(c->tui, ts, st.stale_s, retry,
+	    st.state == FEED_LIVE ? NULL : st.detail);
 }
 
 /* feed hooks */
