@@ -146,8 +146,8 @@ static const unsigned char cls[256] = {
  * no surrogates (ED A0-BF), nothing above U+10FFFF (F4 90-, F5-FF), no
  * stray continuation bytes.
  */
-static size_t
-utf8_seq(const unsigned char *p, size_t avail)
+size_t
+jbuf_utf8_seq(const unsigned char *p, size_t avail)
 {
 	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
 	size_t n;
@@ -187,7 +187,7 @@ jbuf_utf8_valid(const char *s, size_t n)
 			p++;
 			continue;
 		}
-		if ((k = utf8_seq(p, (size_t)(end - p))) == 0)
+		if ((k = jbuf_utf8_seq(p, (size_t)(end - p))) == 0)
 			return 0;
 		p += k;
 	}
@@ -245,7 +245,7 @@ jbuf_strn(struct jbuf *b, const char *s, size_t n)
 			continue;
 		}
 		if (cls[c] == 2) {
-			if ((k = utf8_seq(p, (size_t)(end - p))) == 0) {
+			if ((k = jbuf_utf8_seq(p, (size_t)(end - p))) == 0) {
 				b->len = start;
 				return -1;
 			}
@@ -279,7 +279,7 @@ jbuf_str(struct jbuf *b, const char *s)
 			continue;
 		}
 		if (cls[c] == 2) {
-			if ((k = utf8_seq(p, SIZE_MAX)) == 0) {
+			if ((k = jbuf_utf8_seq(p, SIZE_MAX)) == 0) {
 				b->len = start;
 				return -1;
 			}

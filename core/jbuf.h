@@ -71,5 +71,8 @@ int jbuf_key_str(struct jbuf *b, const char *key);
 
 /* Whether s is valid UTF-8 by the rules above (1) or not (0). */
 int jbuf_utf8_valid(const char *s, size_t n);
+/* Length of the well-formed multi-byte UTF-8 sequence at p (avail bytes
+ * left; jansson's rules), or 0.  ASCII bytes are not sequences: 0. */
+size_t jbuf_utf8_seq(const unsigned char *p, size_t avail);
 
 #endif

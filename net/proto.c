@@ -45,52 +45,18 @@ seterr(char *err, size_t errsz, const char *fmt, ...)
 
 /* ---- UTF-8 ------------------------------------------------------------- */
 
-/* Length of the well-formed UTF-8 sequence at p (the rules jansson checks:
- * no overlongs, no surrogates, nothing above U+10FFFF), or 0. */
+/* Length of the well-formed UTF-8 sequence at p (jansson's rules), or 0. */
 static size_t
 utf8_len(const unsigned char *p)
 {
-	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
-	size_t n;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-	return n;
+	/* 4 is safe: a NUL ends the sequence before anything past it is read */
+	return p[0] < 0x80 ? 1 : jbuf_utf8_seq(p, 4);
 }
 
 static int
 utf8_valid(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-
-	while (*p != '\0') {
-		if ((n = utf8_len(p)) == 0)
-			return 0;
-		p += n;
-	}
-	return 1;
+	return jbuf_utf8_valid(s, strlen(s));
 }
 
 /* A copy with every byte that does not start a well-formed sequence
