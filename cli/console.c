@@ -170,11 +170,17 @@ static void
 on_applied(void *ud, const struct wr_event *ev, size_t n)
 {
 	struct console *c = ud;
+	int ours = 0;
 
 	tui_model_changed(c->tui);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		tui_incident_event(c->tui, &ev[i]);
-	tui_set_queued_count(c->tui, queued_count(c));
+		ours |= ev[i].op_id != NULL;
+	}
+	/* Only an event carrying an op id can settle an outbox op: don't
+	 * read the outbox for every batch of a storm. */
+	if (ours)
+		tui_set_queued_count(c->tui, queued_count(c));
 	kick_render(c);
 }
 

@@ -133,18 +133,14 @@ main(int argc, char **argv)
 		case O_REPLAY: util_set_str(&cfg.replay_path, optarg); break;
 		case O_BODY:
 		case O_FRAME: {
-			unsigned long long n = strtoull(optarg, &end, 10);
-			if (*end == 'k' || *end == 'K')
-				n *= 1024, end++;
-			else if (*end == 'm' || *end == 'M')
-				n *= 1024 * 1024, end++;
-			if (*end != '\0' || n == 0)
+			size_t n;
+			if (relay_parse_size(optarg, &n) != 0)
 				return bad(c == O_BODY ? "--body-limit" :
 				    "--frame-limit", optarg);
 			if (c == O_BODY)
-				cfg.body_limit = (size_t)n;
+				cfg.body_limit = n;
 			else
-				cfg.frame_limit = (size_t)n;
+				cfg.frame_limit = n;
 			break;
 		}
 		case O_HB:

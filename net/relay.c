@@ -317,8 +317,8 @@ relay_main(const struct relay_cfg *cfg)
 	return rc;
 }
 
-static int
-parse_size(const char *v, size_t *out)
+int
+relay_parse_size(const char *v, size_t *out)
 {
 	char *end;
 	unsigned long long n = strtoull(v, &end, 10);
@@ -387,21 +387,21 @@ relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
 		else if (strcmp(k, "log") == 0)
 			util_set_str(&cfg->log_path, v);
 		else if (strcmp(k, "body-limit") == 0) {
-			if (parse_size(v, &cfg->body_limit))
+			if (relay_parse_size(v, &cfg->body_limit))
 				goto bad;
 		} else if (strcmp(k, "frame-limit") == 0) {
-			if (parse_size(v, &cfg->frame_limit))
+			if (relay_parse_size(v, &cfg->frame_limit))
 				goto bad;
 		} else if (strcmp(k, "heartbeat") == 0) {
-			if (parse_size(v, &sz))
+			if (relay_parse_size(v, &sz))
 				goto bad;
 			cfg->heartbeat_ms = (int)sz;
 		} else if (strcmp(k, "drain-timeout") == 0) {
-			if (parse_size(v, &sz))
+			if (relay_parse_size(v, &sz))
 				goto bad;
 			cfg->drain_timeout_ms = (int)sz;
 		} else if (strcmp(k, "retention") == 0) {
-			if (parse_size(v, &sz))
+			if (relay_parse_size(v, &sz))
 				goto bad;
 			cfg->retention_ms = (int64_t)sz * 1000;
 		} else if (strcmp(k, "no-auth") == 0)

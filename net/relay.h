@@ -40,6 +40,8 @@ void relay_cfg_defaults(struct relay_cfg *cfg);
 /* Read "key = value" lines; returns 0 or -1 with *cause. */
 int relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause);
 void relay_cfg_free(struct relay_cfg *cfg);
+/* "1048576", "64k", "1M": a byte count > 0.  Returns 0, or -1. */
+int relay_parse_size(const char *v, size_t *out);
 
 struct relay;
 struct lws_context;
