@@ -24,9 +24,9 @@ BUILD    ?= build
 SAN       =
 endif
 
-PKGS     = ncursesw libwebsockets sqlite3 jansson
+PKGS     = ncursesw libwebsockets sqlite3 jansson inih
 LIBS_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
-LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lncursesw -ltinfo -lwebsockets -lsqlite3 -ljansson)
+LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lncursesw -ltinfo -lwebsockets -lsqlite3 -ljansson -linih)
 CMOCKA_LDLIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CFLAGS = $(CFLAGS_STD) $(WARN) $(CFLAGS) $(SAN) -I. $(LIBS_CFLAGS) \
@@ -34,7 +34,7 @@ ALL_CFLAGS = $(CFLAGS_STD) $(WARN) $(CFLAGS) $(SAN) -I. $(LIBS_CFLAGS) \
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 LDLIBS_ALL = $(LIBS_LDLIBS) -lm
 
-LIB_SRC  = $(wildcard core/*.c store/*.c net/*.c cli/*.c tui/*.c)
+LIB_SRC  = $(wildcard core/*.c store/*.c net/*.c relay/*.c cli/*.c tui/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      = $(BUILD)/libwarroom.a
 

@@ -30,7 +30,7 @@
 #include "core/util.h"
 #include "net/feed.h"
 #include "net/proto.h"
-#include "net/relay.h"
+#include "relay/relay.h"
 #include "store/store.h"
 #include "tui/tui.h"
 

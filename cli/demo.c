@@ -10,7 +10,7 @@
 
 #include "cli/demo.h"
 #include "core/util.h"
-#include "net/relay.h"
+#include "relay/relay.h"
 
 #ifndef WR_DATADIR
 #define WR_DATADIR "/usr/local/share/warroom"

@@ -1,6 +1,6 @@
 /*
  * warroomd.c: the relay's main: parse the command line and the config
- * file, then run the relay (net/relay.c).  No logic of its own.
+ * file, then run the relay (relay/relay.c).  No logic of its own.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "net/relay.h"
+#include "relay/relay.h"
 
 static const char usage_text[] =
 "usage: warroomd [--listen HOST:PORT] [--db PATH] [--tokens FILE | --no-auth]\n"

@@ -68,6 +68,10 @@ struct wr_op {
 /* A delivery of one alert group, normalised by an ingest adapter. */
 struct wr_group_input {
 	const char *source;
+	/* Who sent it: the ingest token's name (for Events v2 also a digest
+	 * of the routing key).  Identity is (source, sender, key): two
+	 * senders never share an incident.  "" when unauthenticated. */
+	const char *sender;
 	const char *key;
 	const char *title;
 	const char *service;
@@ -75,6 +79,10 @@ struct wr_group_input {
 	const char *severity_raw;	/* NULL when severity was one of ours */
 	const struct wr_alert *alerts;	/* firing and resolved ones */
 	size_t n_alerts;
+	/* Alerts the source said it left out of this delivery
+	 * (Alertmanager's truncatedAlerts).  A delivery with truncated > 0
+	 * never resolves its incident. */
+	int64_t truncated;
 	const char *actor;		/* usually the source's name */
 	const char *via;
 	int64_t now;

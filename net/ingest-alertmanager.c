@@ -78,6 +78,9 @@ ingest_result_free(struct ingest_result *r)
 		free(r->actions[i].key);
 	free(r->actions);
 	free(r->dedup_key);
+	if (r->routing_key != NULL)
+		memset(r->routing_key, 0, strlen(r->routing_key));
+	free(r->routing_key);
 	memset(r, 0, sizeof *r);
 }
 

@@ -46,6 +46,7 @@ struct ingest_group {
 	char *severity_raw;
 	struct wr_alert *alerts;	/* firing and resolved, in body order */
 	size_t n_alerts;
+	int64_t truncated;	/* Alertmanager's truncatedAlerts; 0 otherwise */
 };
 
 /* Events v2 acknowledge/resolve: an op against the newest incident with
@@ -63,6 +64,10 @@ struct ingest_result {
 	/* Events v2: the dedup_key used (generated when a trigger had none),
 	 * for the 202 answer.  NULL for Alertmanager. */
 	char *dedup_key;
+	/* Events v2: the routing_key as sent (a credential: never logged,
+	 * never stored; the relay authenticates with it and scopes identity
+	 * by a digest of it).  NULL for Alertmanager. */
+	char *routing_key;
 };
 
 /*

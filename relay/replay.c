@@ -1,5 +1,5 @@
 /*
- * relay-replay.c: a recorded alert sequence played into the relay itself
+ * relay/replay.c: a recorded alert sequence played into the relay itself
  * (warroomd --replay FILE, and the console's --demo).
  *
  * The file is JSON lines (warroom-scenario(5)): each line has "at" (seconds
@@ -18,7 +18,7 @@
 
 #include "core/timefmt.h"
 #include "core/util.h"
-#include "net/relay-int.h"
+#include "relay/relay-int.h"
 
 struct replay_line {
 	int64_t at_ms;

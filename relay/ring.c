@@ -1,5 +1,5 @@
 /*
- * relay-ring.c: the newest events, each encoded once, shared by every
+ * relay/ring.c: the newest events, each encoded once, shared by every
  * console; and the small per-connection frame queues.
  *
  * A console whose cursor is inside the ring is fed from it; one that is
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "net/relay-int.h"
+#include "relay/relay-int.h"
 
 void
 relay_ring_init(struct relay_ring *ring, size_t cap)

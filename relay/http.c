@@ -1,5 +1,5 @@
 /*
- * relay-http.c: the relay's HTTP side.  POST /hooks/alertmanager and
+ * relay/http.c: the relay's HTTP side.  POST /hooks/alertmanager and
  * POST /v2/enqueue take alerts (bearer token with the ingest role), GET
  * /healthz and GET /metrics need no token, and the websocket upgrade at
  * /feed is checked here so that a refused token gets an HTTP 401 answer,
@@ -7,13 +7,13 @@
  *
  * Bodies are read with bounded memory (the body limit, whatever length the
  * client claims), parsed by the ingest adapters, and queued for the group
- * commit; the answer is written only after the commit (relay-commit.c).
+ * commit; the answer is written only after the commit (relay/commit.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
-#include "net/relay-int.h"
+#include "relay/relay-int.h"
 
 static int
 auth_check(struct relay *r, struct lws *wsi, int role, char *name,

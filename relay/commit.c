@@ -1,5 +1,5 @@
 /*
- * relay-commit.c: the relay's pending queue and group commit.
+ * relay/commit.c: the relay's pending queue and group commit.
  *
  * HTTP bodies and console ops that complete in one loop pass are queued;
  * a timer with no delay runs once the pass is over and turns them all into
@@ -15,7 +15,7 @@
 
 #include "core/timefmt.h"
 #include "core/util.h"
-#include "net/relay-int.h"
+#include "relay/relay-int.h"
 
 static void commit_cb(lws_sorted_usec_list_t *sul);
 

@@ -1,5 +1,5 @@
 /*
- * relay.c: warroomd's context, loop, timers and shutdown (see relay.h).
+ * relay/relay.c: warroomd's context, loop, timers and shutdown (see relay.h).
  *
  * One thread.  SIGTERM and SIGINT set a flag and wake the loop; the loop
  * then commits what is pending, tells every console why it is closing, and
@@ -16,7 +16,7 @@
 
 #include "core/timefmt.h"
 #include "core/util.h"
-#include "net/relay-int.h"
+#include "relay/relay-int.h"
 
 static volatile sig_atomic_t got_signal;
 static struct lws_context *signal_ctx;

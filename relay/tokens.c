@@ -1,5 +1,5 @@
 /*
- * tokens.c: load and check the relay's bearer tokens (tokens.h).
+ * relay/tokens.c: load and check the relay's bearer tokens (tokens.h).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "core/util.h"
-#include "net/tokens.h"
+#include "relay/tokens.h"
 
 static int
 parse_roles(const char *s, int *roles)

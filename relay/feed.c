@@ -1,5 +1,5 @@
 /*
- * relay-feed.c: the consoles' websocket.  A console says hello with where
+ * relay/feed.c: the consoles' websocket.  A console says hello with where
  * it stopped (epoch and seq); the relay replays the log from there, or, when
  * it cannot (another epoch, past retention), sends a snapshot of the room
  * consistent at a seq and replays from that seq.  Then live events, ops and
@@ -17,7 +17,7 @@
 
 #include "core/timefmt.h"
 #include "core/util.h"
-#include "net/relay-int.h"
+#include "relay/relay-int.h"
 
 #define WINDOW_EVENTS	256
 #define SNAPSHOT_CHUNK	200
@@ -106,7 +106,7 @@ on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
 	frameq_push_json(&p->ctl, proto_welcome_to_json(&w));
 	if (strcmp(mode, "snapshot") == 0)
 		queue_snapshot(r, p);
-	p->phase = FEED_REPLAY;
+	p->phase = RELAY_FEED_REPLAY;
 	relay_log(r, "console %s (token %s) connected: %s from seq %lld",
 	    p->user, p->token, mode, (long long)p->cursor);
 	proto_hello_free(&h);
@@ -119,7 +119,7 @@ on_op(struct relay *r, struct feed_pss *p, const json_t *o)
 	struct relay_item *it;
 	char err[256];
 
-	if (p->phase == FEED_HELLO) {
+	if (p->phase == RELAY_FEED_HELLO) {
 		send_error(p, "bad_frame", "say hello first", NULL);
 		return;
 	}
@@ -186,7 +186,7 @@ on_frame(struct relay *r, struct feed_pss *p, const char *buf, size_t len)
 	}
 	switch (type) {
 	case PROTO_HELLO:
-		if (p->phase != FEED_HELLO)
+		if (p->phase != RELAY_FEED_HELLO)
 			send_error(p, "bad_frame", "hello said twice", NULL);
 		else
 			on_hello(r, p, o);
@@ -271,14 +271,14 @@ write_next(struct relay *r, struct feed_pss *p, size_t *bytes)
 	if ((f = frameq_peek(&p->ctl, &len)) != NULL) {
 		rc = write_frame(p->wsi, f, len);
 		frameq_pop(&p->ctl);
-	} else if (p->phase != FEED_HELLO &&
+	} else if (p->phase != RELAY_FEED_HELLO &&
 	    (f = next_event(r, p, &len, &owned)) != NULL) {
 		rc = write_frame(p->wsi, f, len);
 		p->cursor++;
 		free(owned);
 	} else {
-		if (p->phase == FEED_REPLAY) {
-			p->phase = FEED_LIVE;
+		if (p->phase == RELAY_FEED_REPLAY) {
+			p->phase = RELAY_FEED_LIVE;
 			frameq_push_json(&p->ctl,
 			    proto_caught_up_to_json(p->cursor));
 			return write_next(r, p, bytes);
@@ -320,7 +320,7 @@ on_writeable(struct relay *r, struct feed_pss *p)
 	if (n > 0)
 		p->last_progress = wr_mono_ms();
 	if (p->ctl.n > 0 || p->cursor < r->room.last_seq ||
-	    p->phase == FEED_REPLAY)
+	    p->phase == RELAY_FEED_REPLAY)
 		lws_callback_on_writable(p->wsi);
 	return 0;
 }
@@ -330,7 +330,7 @@ relay_feed_broadcast(struct relay *r)
 {
 	for (struct feed_pss *p = r->consoles; p != NULL; p = p->next) {
 		uint64_t behind;
-		if (p->phase == FEED_HELLO)
+		if (p->phase == RELAY_FEED_HELLO)
 			continue;
 		behind = (uint64_t)(r->room.last_seq - p->cursor);
 		if (behind > r->m.sendq_hwm)
@@ -363,7 +363,7 @@ void
 relay_feed_tick(struct relay *r, int64_t now)
 {
 	for (struct feed_pss *p = r->consoles; p != NULL; p = p->next) {
-		int pending = p->ctl.n > 0 || (p->phase != FEED_HELLO &&
+		int pending = p->ctl.n > 0 || (p->phase != RELAY_FEED_HELLO &&
 		    p->cursor < r->room.last_seq);
 
 		if (!pending)
@@ -422,7 +422,7 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		util_strlcpy(p->token, token, sizeof p->token);
 		p->r = r;
 		p->wsi = wsi;
-		p->phase = FEED_HELLO;
+		p->phase = RELAY_FEED_HELLO;
 		p->last_rx = p->last_progress = p->last_ping = wr_mono_ms();
 		p->tokens = RATE_BURST;
 		p->tokens_at = p->last_rx;

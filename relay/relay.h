@@ -6,11 +6,14 @@
  * everything that arrived in one loop pass shares a transaction) and only
  * then answered and fanned out.
  *
- * relay.c        context, loop, timers, shutdown
- * relay-http.c   HTTP: ingest endpoints, healthz, metrics, answers
- * relay-feed.c   websocket consoles: hello, replay, snapshot, ops, heartbeats
- * relay-commit.c the pending queue and group commit
- * relay-metrics.c counters and the Prometheus text
+ * relay/relay.c   context, loop, timers, shutdown
+ * relay/http.c    HTTP: ingest endpoints, healthz, metrics, answers
+ * relay/feed.c    websocket consoles: hello, replay, snapshot, ops, heartbeats
+ * relay/commit.c  the pending queue and group commit
+ * relay/metrics.c counters and the Prometheus text
+ * relay/ring.c    the newest encoded events, shared by every console
+ * relay/replay.c  a scenario played into the relay (--replay, --demo)
+ * relay/tokens.c  the bearer tokens and what each may do
  */
 #ifndef WR_RELAY_H
 #define WR_RELAY_H

@@ -9,8 +9,8 @@
 #include "core/room.h"
 #include "net/ingest.h"
 #include "net/proto.h"
-#include "net/relay.h"
-#include "net/tokens.h"
+#include "relay/relay.h"
+#include "relay/tokens.h"
 #include "store/store.h"
 
 enum relay_endpoint {
@@ -73,7 +73,7 @@ struct feed_pss {
 	struct lws *wsi;
 	char token[64];
 	char user[65];
-	enum { FEED_HELLO, FEED_REPLAY, FEED_LIVE } phase;
+	enum { RELAY_FEED_HELLO, RELAY_FEED_REPLAY, RELAY_FEED_LIVE } phase;
 	int64_t cursor;		/* the last seq sent */
 	struct frameq ctl;	/* welcome, snapshot, results, pings */
 	struct wr_evlist window;	/* events read from the store */
@@ -152,27 +152,27 @@ extern const struct lws_protocols relay_feed_protocol;
 void relay_log(struct relay *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* relay-commit.c */
+/* relay/commit.c */
 void relay_enqueue(struct relay *r, struct relay_item *it);
 void relay_commit_pending(struct relay *r);
 void relay_item_free(struct relay_item *it);
 void relay_forget_http(struct relay *r, struct http_pss *p);
 void relay_forget_feed(struct relay *r, struct feed_pss *p);
 
-/* relay-http.c */
+/* relay/http.c */
 void relay_http_answer(struct lws *wsi, struct http_pss *p, int code,
     const char *ctype, char *body /* owned */);
 void relay_http_item_done(struct relay *r, struct relay_item *it, int ok,
     const char *why);
 
-/* relay-feed.c */
+/* relay/feed.c */
 void relay_feed_broadcast(struct relay *r);
 void relay_feed_tick(struct relay *r, int64_t now);
 void relay_feed_result(struct relay *r, struct feed_pss *p,
     const struct wr_op_result *res);
 void relay_feed_close_all(struct relay *r, const char *reason);
 
-/* relay-ring.c */
+/* relay/ring.c */
 void relay_ring_init(struct relay_ring *ring, size_t cap);
 void relay_ring_free(struct relay_ring *ring);
 void relay_ring_put(struct relay_ring *ring, const struct wr_event *e);
@@ -188,14 +188,14 @@ const char *frameq_peek(const struct frameq *q, size_t *len);
 void frameq_pop(struct frameq *q);
 void frameq_free(struct frameq *q);
 
-/* relay-replay.c */
+/* relay/replay.c */
 struct relay_replay;
 int relay_replay_load(const char *path, struct relay_replay **out,
     char **cause);
 void relay_replay_start(struct relay *r, struct relay_replay *p);
 void relay_replay_free(struct relay_replay *p);
 
-/* relay-metrics.c */
+/* relay/metrics.c */
 void relay_metrics_request(struct relay *r, enum relay_endpoint ep, int code);
 void relay_metrics_commit(struct relay *r, double seconds, int ok);
 char *relay_metrics_text(struct relay *r, size_t *len);

@@ -1,5 +1,5 @@
 /*
- * relay-metrics.c: the relay's counters and their Prometheus text form
+ * relay/metrics.c: the relay's counters and their Prometheus text form
  * (GET /metrics).  Every name starts with warroom_.
  */
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "net/relay-int.h"
+#include "relay/relay-int.h"
 
 static const double hist_le[RELAY_HIST_BUCKETS] = {
 	0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5
