@@ -391,7 +391,6 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct relay *r = relay_of(wsi);
 	struct feed_pss *p = user;
-	char hdr[1024], tok[1024];
 	const struct token *t;
 
 	if (r == NULL)
@@ -401,19 +400,10 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		/* checked (with a 401 answer) at the upgrade; again here to
 		 * learn the token's name */
 		memset(p, 0, sizeof *p);
-		if (!r->auth) {
-			util_strlcpy(p->token, "-", sizeof p->token);
-			return 0;
-		}
-		if (lws_hdr_copy(wsi, hdr, sizeof hdr,
-		    WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
-		    tokens_from_header(hdr, tok, sizeof tok) != 0)
+		if (relay_http_auth(r, wsi, NULL, TOKEN_ROLE_CONSOLE, &t) != 0)
 			return 1;
-		t = tokens_check(&r->tokens, tok, TOKEN_ROLE_CONSOLE);
-		memset(tok, 0, sizeof tok);
-		if (t == NULL)
-			return 1;
-		util_strlcpy(p->token, t->name, sizeof p->token);
+		util_strlcpy(p->token, relay_http_token_name(t),
+		    sizeof p->token);
 		return 0;
 	case LWS_CALLBACK_ESTABLISHED: {
 		char token[sizeof p->token];

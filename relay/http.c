@@ -15,28 +15,40 @@
 #include "core/util.h"
 #include "relay/relay-int.h"
 
-static int
-auth_check(struct relay *r, struct lws *wsi, int role, char *name,
-    size_t namesz)
+/*
+ * The one check of a credential, for HTTP requests and the websocket
+ * upgrade alike.  secret is the credential when it came from elsewhere
+ * than the Authorization header (an Events v2 routing_key); NULL reads
+ * the header.  0 with *tok set (NULL when the relay runs without tokens),
+ * or -1.  The secret is wiped from the stack before returning.
+ */
+int
+relay_http_auth(struct relay *r, struct lws *wsi, const char *secret,
+    int role, const struct token **tok)
 {
-	char hdr[1024], tok[1024];
-	const struct token *t;
-	int n;
+	char hdr[1024], buf[1024];
+	const struct token *t = NULL;
 
-	if (!r->auth) {
-		util_strlcpy(name, "-", namesz);
+	*tok = NULL;
+	if (!r->auth)
 		return 0;
-	}
-	n = lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_HTTP_AUTHORIZATION);
-	if (n <= 0 || tokens_from_header(hdr, tok, sizeof tok) != 0)
-		return -1;
-	t = tokens_check(&r->tokens, tok, role);
-	memset(tok, 0, sizeof tok);
-	memset(hdr, 0, sizeof hdr);
-	if (t == NULL)
-		return -1;
-	util_strlcpy(name, t->name, namesz);
-	return 0;
+	if (secret == NULL) {
+		if (lws_hdr_copy(wsi, hdr, sizeof hdr,
+		    WSI_TOKEN_HTTP_AUTHORIZATION) > 0 &&
+		    tokens_from_header(hdr, buf, sizeof buf) == 0)
+			t = tokens_check(&r->tokens, buf, role);
+		memset(hdr, 0, sizeof hdr);
+		memset(buf, 0, sizeof buf);
+	} else
+		t = tokens_check(&r->tokens, secret, role);
+	*tok = t;
+	return t != NULL ? 0 : -1;
+}
+
+const char *
+relay_http_token_name(const struct token *t)
+{
+	return t != NULL ? t->name : "-";
 }
 
 static char *
@@ -57,7 +69,10 @@ relay_http_answer(struct lws *wsi, struct http_pss *p, int code,
 	struct relay *r = relay_of(wsi);
 	size_t len = body ? strlen(body) : 0;
 
-	free(p->resp);
+	if (p->code != 0) {	/* one answer per request, whatever asks */
+		free(body);
+		return;
+	}
 	p->resp = xmalloc(LWS_PRE + len + 1);
 	if (len)
 		memcpy(p->resp + LWS_PRE, body, len);
@@ -126,89 +141,124 @@ reset_pss(struct http_pss *p, struct lws *wsi)
 	p->wsi = wsi;
 }
 
+enum http_method { M_OTHER, M_GET, M_POST };
+
+/* What the relay serves: each path once, with the one method it takes. */
+static const struct route {
+	const char *path;
+	enum relay_endpoint ep;
+	enum http_method method;
+} routes[] = {
+	{ "/hooks/alertmanager", EP_ALERTMANAGER, M_POST },
+	{ "/v2/enqueue", EP_EVENTS_V2, M_POST },
+	{ "/healthz", EP_HEALTHZ, M_GET },
+	{ "/metrics", EP_METRICS, M_GET },
+	{ "/feed", EP_FEED, M_GET },
+};
+
+/* The route for a path, or NULL.  One trailing slash names the same
+ * endpoint ("/v2/enqueue/": pypd posts there). */
+static const struct route *
+route_of(const char *uri)
+{
+	size_t n = strlen(uri);
+
+	if (n > 1 && uri[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if (strlen(routes[i].path) == n &&
+		    memcmp(routes[i].path, uri, n) == 0)
+			return &routes[i];
+	return NULL;
+}
+
+static enum http_method
+method_of(struct lws *wsi)
+{
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0)
+		return M_GET;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0)
+		return M_POST;
+	return M_OTHER;
+}
+
+/*
+ * Answer before any body is read, and never read it: the body callbacks
+ * only fill p->body when p->reading is set.  A request that may still be
+ * sending a body is closed after the answer, so its bytes are never taken
+ * for the next request on the connection.
+ */
+static int
+refuse(struct lws *wsi, struct http_pss *p, int code, const char *message)
+{
+	p->reading = 0;
+	if (method_of(wsi) != M_GET ||
+	    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 ||
+	    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
+		p->close_after = 1;
+	answer_reason(wsi, p, code, message);
+	return 0;
+}
+
+static void
+answer_healthz(struct relay *r, struct lws *wsi, struct http_pss *p)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I, s:i}", "status",
+	    r->stopping ? "stopping" : "ok", "epoch", store_epoch(r->store),
+	    "head", (json_int_t)r->room.last_seq, "consoles", r->m.consoles);
+
+	relay_http_answer(wsi, p, r->stopping ? 503 : 200, "application/json",
+	    json_dumps(o, JSON_COMPACT));
+	json_decref(o);
+}
+
+/* Route the request once: every path ends in exactly one answer, and only
+ * an authenticated ingest request goes on to read its body. */
 static int
 start_request(struct relay *r, struct lws *wsi, struct http_pss *p,
     const char *uri)
 {
-	int is_post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
-	int is_get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
+	const struct route *rt = route_of(uri);
+	const struct token *tok;
+	size_t len;
 	char cl[32];
 
-	if (strcmp(uri, "/healthz") == 0)
-		p->ep = EP_HEALTHZ;
-	else if (strcmp(uri, "/metrics") == 0)
-		p->ep = EP_METRICS;
-	else if (strcmp(uri, "/hooks/alertmanager") == 0)
-		p->ep = EP_ALERTMANAGER;
-	else if (strcmp(uri, "/v2/enqueue") == 0)
-		p->ep = EP_EVENTS_V2;
-	else if (strcmp(uri, "/feed") == 0)
-		p->ep = EP_FEED;
-	else
-		p->ep = EP_OTHER;
-
-	switch (p->ep) {
-	case EP_HEALTHZ:
-	case EP_METRICS:
-		if (!is_get) {
-			answer_reason(wsi, p, 405, "use GET");
-			return 0;
-		}
-		if (p->ep == EP_HEALTHZ) {
-			json_t *o = json_pack("{s:s, s:s, s:I, s:i}", "status",
-			    r->stopping ? "stopping" : "ok", "epoch",
-			    store_epoch(r->store), "head",
-			    (json_int_t)r->room.last_seq, "consoles",
-			    r->m.consoles);
-			char *s = json_dumps(o, JSON_COMPACT);
-			json_decref(o);
-			relay_http_answer(wsi, p, r->stopping ? 503 : 200,
-			    "application/json", s);
-		} else {
-			size_t len;
-			relay_http_answer(wsi, p, 200,
-			    "text/plain; version=0.0.4",
-			    relay_metrics_text(r, &len));
-		}
-		return 0;
-	case EP_ALERTMANAGER:
-	case EP_EVENTS_V2:
-		if (!is_post) {
-			answer_reason(wsi, p, 405, "use POST");
-			return 0;
-		}
-		if (auth_check(r, wsi, TOKEN_ROLE_INGEST, p->token,
-		    sizeof p->token) != 0) {
-			p->refused = 1;
-			p->close_after = 1;
-			answer_reason(wsi, p, 401, "a valid bearer token with "
-			    "the ingest role is required");
-			return 0;
-		}
-		if (lws_hdr_copy(wsi, cl, sizeof cl,
-		    WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
-		    strtoull(cl, NULL, 10) > r->cfg->body_limit) {
-			p->refused = 1;
-			p->close_after = 1;
-			answer_reason(wsi, p, 413, "body larger than the "
-			    "relay's limit");
-			return 0;
-		}
-		if (r->stopping) {
-			p->refused = 1;
-			p->close_after = 1;
-			answer_reason(wsi, p, 503, "the relay is stopping");
-			return 0;
-		}
-		return 0;	/* the body follows */
-	case EP_FEED:
-		answer_reason(wsi, p, 400, "the feed is a websocket: "
-		    "connect with the warroom.v1 subprotocol");
-		return 0;
-	default:
-		answer_reason(wsi, p, 404, "no such endpoint");
-		return 0;
+	p->ep = rt != NULL ? rt->ep : EP_OTHER;
+	if (rt == NULL)
+		return refuse(wsi, p, 404, "no such endpoint");
+	if (method_of(wsi) != rt->method) {
+		p->allow = rt->method == M_GET ? "GET" : "POST";
+		return refuse(wsi, p, 405, rt->method == M_GET ? "use GET" :
+		    "use POST");
 	}
+	switch (rt->ep) {
+	case EP_HEALTHZ:
+		answer_healthz(r, wsi, p);
+		return 0;
+	case EP_METRICS:
+		relay_http_answer(wsi, p, 200, "text/plain; version=0.0.4",
+		    relay_metrics_text(r, &len));
+		return 0;
+	case EP_FEED:
+		return refuse(wsi, p, 400, "the feed is a websocket: connect "
+		    "with the warroom.v1 subprotocol");
+	default:
+		break;
+	}
+	/* POST /hooks/alertmanager, POST /v2/enqueue */
+	if (relay_http_auth(r, wsi, NULL, TOKEN_ROLE_INGEST, &tok) != 0)
+		return refuse(wsi, p, 401, "a valid bearer token with the "
+		    "ingest role is required");
+	util_strlcpy(p->token, relay_http_token_name(tok), sizeof p->token);
+	if (lws_hdr_copy(wsi, cl, sizeof cl,
+	    WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
+	    strtoull(cl, NULL, 10) > r->cfg->body_limit)
+		return refuse(wsi, p, 413, "body larger than the relay's "
+		    "limit");
+	if (r->stopping)
+		return refuse(wsi, p, 503, "the relay is stopping");
+	p->reading = 1;
+	return 0;	/* the body follows */
 }
 
 static void
@@ -220,8 +270,9 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 	size_t n_errors = 0;
 	int rc;
 
-	if (p->refused)
+	if (!p->reading)
 		return;
+	p->reading = 0;
 	if (p->too_big) {
 		p->close_after = 1;
 		answer_reason(wsi, p, 413, "body larger than the relay's "
@@ -279,6 +330,10 @@ write_answer(struct lws *wsi, struct http_pss *p)
 	if (lws_add_http_common_headers(wsi, (unsigned)p->code, p->ctype,
 	    p->resp_len, &q, end))
 		return -1;
+	if (p->allow != NULL && lws_add_http_header_by_token(wsi,
+	    WSI_TOKEN_HTTP_ALLOW, (const unsigned char *)p->allow,
+	    (int)strlen(p->allow), &q, end))
+		return -1;
 	if (p->close_after && lws_add_http_header_by_token(wsi,
 	    WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5, &q, end))
 		return -1;
@@ -299,6 +354,8 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct relay *r = relay_of(wsi);
 	struct http_pss *p = user;
+	const struct route *rt;
+	const struct token *tok;
 	char uri[64];
 
 	if (r == NULL)	/* context-wide callbacks */
@@ -306,13 +363,13 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
-		    strcmp(uri, "/feed") != 0) {
+		    (rt = route_of(uri)) == NULL || rt->ep != EP_FEED) {
 			relay_metrics_request(r, EP_OTHER, 404);
 			lws_return_http_status(wsi, 404, "no websocket here");
 			return 1;
 		}
-		if (auth_check(r, wsi, TOKEN_ROLE_CONSOLE, uri,
-		    sizeof uri) != 0) {
+		if (relay_http_auth(r, wsi, NULL, TOKEN_ROLE_CONSOLE,
+		    &tok) != 0) {
 			relay_metrics_request(r, EP_FEED, 401);
 			lws_return_http_status(wsi, 401, "a valid bearer token "
 			    "with the console role is required");
@@ -323,7 +380,7 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		reset_pss(p, wsi);
 		return start_request(r, wsi, p, in ? (const char *)in : "");
 	case LWS_CALLBACK_HTTP_BODY:
-		if (p->refused || p->too_big)
+		if (!p->reading || p->too_big)
 			return 0;
 		if (p->len + len > r->cfg->body_limit) {
 			p->too_big = 1;
@@ -348,6 +405,7 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return write_answer(wsi, p);
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:	/* lws frees p next */
 	case LWS_CALLBACK_CLOSED_HTTP:
 		if (p != NULL) {
 			relay_forget_http(r, p);

@@ -56,8 +56,9 @@ struct http_pss {
 	char token[64];		/* the token's name, for the audit trail */
 	char *body;
 	size_t len, cap;
+	int reading;		/* routed, authenticated: the body is read */
 	int too_big;
-	int refused;
+	const char *allow;	/* the Allow header of a 405 */
 	/* the answer, once known */
 	int code;
 	char *resp;
@@ -160,6 +161,13 @@ void relay_forget_http(struct relay *r, struct http_pss *p);
 void relay_forget_feed(struct relay *r, struct feed_pss *p);
 
 /* relay/http.c */
+/* The one credential check for HTTP and the websocket upgrade: secret, or
+ * the Authorization header when NULL.  0 with *tok (NULL without --tokens),
+ * or -1. */
+int relay_http_auth(struct relay *r, struct lws *wsi, const char *secret,
+    int role, const struct token **tok);
+/* A token's name for logs and the audit trail; "-" without tokens. */
+const char *relay_http_token_name(const struct token *t);
 void relay_http_answer(struct lws *wsi, struct http_pss *p, int code,
     const char *ctype, char *body /* owned */);
 void relay_http_item_done(struct relay *r, struct relay_item *it, int ok,

@@ -45,6 +45,41 @@ printf '{"routing_key":"x","event_action":"explode"}' > "$T/ev-bad.json"
 eq "events v2 nonsense: 400" "$(post /v2/enqueue "$T/ev-bad.json")" 400
 check "the 400 has the PagerDuty shape" grep -q '"status":"invalid event"' "$T/body"
 
+# Every path and method the relay does not serve, with and without a token,
+# with a body that would be a valid event: one answer each, nothing parsed,
+# nothing stored, nothing logged, and the relay still up.
+h0=$(head_seq)
+log0=$(wc -l < "$T/relay.log")
+codes=""
+for tok in "" "$TOK_AM"; do
+	for m in GET POST PUT DELETE PATCH; do
+		for p in /nope /healthz /metrics /feed /feed/ /v2 /v2/enqueue/x /hooks /v2/enqueue /hooks/alertmanager/; do
+			case "$m $p" in "GET /healthz"|"GET /metrics"|"GET /feed"|"GET /feed/"|"POST /v2/enqueue"|"POST /hooks/alertmanager/") continue;; esac
+			c=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -X "$m" \
+			    ${tok:+-H "Authorization: Bearer $tok"} \
+			    --data-binary @"$FIX/pagerduty-events-v2/trigger.json" "$URL$p")
+			codes="$codes $m$p=$c"
+		done
+	done
+done
+bad=$(printf '%s\n' $codes | grep -Ev '^[A-Z]+/(nope|v2|hooks|v2/enqueue/x)=404$|^[A-Z]+/(healthz|metrics|feed|feed/|v2/enqueue|hooks/alertmanager/)=405$' || true)
+eq "unknown paths get 404, wrong methods 405" "$bad" ""
+eq "GET /feed without an upgrade: 400" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/feed")" 400
+eq "nothing sent to a path the relay does not serve is stored" "$(head_seq)" "$h0"
+eq "nor logged" "$(wc -l < "$T/relay.log")" "$log0"
+check "the relay is still up" kill -0 "$RELAY_PID"
+# two refused posts on one keep-alive connection, then a good one
+c=$(curl -s -o /dev/null -o /dev/null -w "%{http_code} " -X POST --data-binary @"$FIX/pagerduty-events-v2/trigger.json" "$URL/nope" "$URL/healthz")
+eq "refusals on one connection are answered once each" "$c" "404 405 "
+eq "and store nothing" "$(head_seq)" "$h0"
+curl -s -o /dev/null -D "$T/hdr" -X PUT "$URL/healthz"
+check "a 405 says which method is allowed" grep -qi '^allow: GET' "$T/hdr"
+sed 's/payments-db-replication-lag/slash-test/' "$FIX/pagerduty-events-v2/trigger.json" > "$T/ev-slash.json"
+eq "/v2/enqueue/ is /v2/enqueue (pypd)" "$(post /v2/enqueue/ "$T/ev-slash.json")" 202
+check "and answers like it" grep -q '"dedup_key":"slash-test"' "$T/body"
+eq "/hooks/alertmanager/ is /hooks/alertmanager" "$(post /hooks/alertmanager/ "$FIX/alertmanager/storm-40-firing.json")" 200
+check "the relay is still up after all that" kill -0 "$RELAY_PID"
+
 eq "hostile text is accepted and stored as sent" "$(post /hooks/alertmanager "$FIX/hostile/alertmanager-hostile.json")" 200
 eq "unknown path: 404" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/nope")" 404
 curl -s "$URL/metrics" > "$T/metrics"
