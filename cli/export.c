@@ -98,18 +98,13 @@ export_markdown(const struct wr_incident *inc, const struct wr_alert *al,
 	printf("## Timeline (UTC)\n\n");
 	for (size_t i = 0; i < ev->n; i++) {
 		const struct wr_event *e = &ev->v[i];
+		const char *subject = wr_event_subject(e);
 		char *actor = safe(e->actor), *text = NULL;
 
 		wr_time_format(e->time, when, sizeof when);
-		if (e->kind == WR_EV_NOTE || e->kind == WR_EV_ASSIGNED)
-			text = safe(e->text);
-		else if (e->kind == WR_EV_RETITLED || e->kind ==
-		    WR_EV_TRIGGERED)
-			text = safe(e->title);
-		else if (e->kind == WR_EV_ALERT_FIRING ||
-		    e->kind == WR_EV_ALERT_RESOLVED)
-			text = safe(e->alert.fingerprint);
-		printf("- %s %s by %s%s%s\n", when, wr_event_kind_name(e->kind),
+		if (subject != NULL)
+			text = safe(subject);
+		printf("- %s %s by %s%s%s\n", when, wr_event_phrase(e->kind),
 		    actor, text ? ": " : "", text ? text : "");
 		free(actor);
 		free(text);

@@ -34,69 +34,15 @@ struct op {
 	char *reason;
 };
 
-/* "the ack of #42", for the queued message. */
-static const char *
-op_noun(wr_op_kind k)
-{
-	switch (k) {
-	case WR_OP_ACK:		return "ack";
-	case WR_OP_UNACK:	return "unack";
-	case WR_OP_RESOLVE:	return "resolve";
-	case WR_OP_REOPEN:	return "reopen";
-	case WR_OP_NOTE:	return "note";
-	case WR_OP_ASSIGN:	return "assignment";
-	default:		return "op";
-	}
-}
-
 static void
 op_say_done(const struct op *op, int noop)
 {
-	long long id = (long long)op->incident;
-	char *who = op->text ? sanitize_text(op->text, strlen(op->text)) :
-	    NULL;
+	char *raw = wr_op_words(op->kind, noop, op->incident, op->text);
+	char *words = sanitize_text(raw, strlen(raw));
 
-	switch (op->kind) {
-	case WR_OP_ACK:
-		if (noop)
-			printf("#%lld was already acknowledged\n", id);
-		else
-			printf("acknowledged #%lld\n", id);
-		break;
-	case WR_OP_UNACK:
-		if (noop)
-			printf("#%lld was not acknowledged\n", id);
-		else
-			printf("unacknowledged #%lld\n", id);
-		break;
-	case WR_OP_RESOLVE:
-		if (noop)
-			printf("#%lld was already resolved\n", id);
-		else
-			printf("resolved #%lld\n", id);
-		break;
-	case WR_OP_REOPEN:
-		if (noop)
-			printf("#%lld was not resolved\n", id);
-		else
-			printf("reopened #%lld\n", id);
-		break;
-	case WR_OP_NOTE:
-		if (noop)
-			printf("#%lld: the note changed nothing\n", id);
-		else
-			printf("noted on #%lld\n", id);
-		break;
-	case WR_OP_ASSIGN:
-		if (noop)
-			printf("#%lld was already assigned to %s\n", id, who);
-		else
-			printf("assigned #%lld to %s\n", id, who);
-		break;
-	default:
-		break;
-	}
-	free(who);
+	printf("%s\n", words);
+	free(words);
+	free(raw);
 }
 
 /* Commit the op to the outbox (before it is sent, or before exiting). */
@@ -275,7 +221,7 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 			    "no reason given", op.reason ? strlen(op.reason) :
 			    15);
 			fprintf(stderr, "warroom: the relay refused the %s of "
-			    "#%lld: %s\n", op_noun(kind),
+			    "#%lld: %s\n", wr_op_kind_info(kind)->noun,
 			    (long long)op.incident, why);
 			free(why);
 			rc = CLI_EX_REFUSED;
@@ -285,7 +231,7 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 			fprintf(stderr, "warroom: the relay at %s could not "
 			    "take the %s of #%lld now (%s); it is queued and "
 			    "will be sent by the next warroom that connects\n",
-			    o->feed, op_noun(kind), (long long)op.incident,
+			    o->feed, wr_op_kind_info(kind)->noun, (long long)op.incident,
 			    why);
 			free(why);
 			rc = CLI_EX_UNREACHABLE;
@@ -308,13 +254,13 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 	if (s.interrupted)
 		fprintf(stderr, "warroom: interrupted; the %s of #%lld is "
 		    "queued and will be sent by the next warroom that "
-		    "connects\n", op_noun(kind), (long long)op.incident);
+		    "connects\n", wr_op_kind_info(kind)->noun, (long long)op.incident);
 	else
 		fprintf(stderr, "warroom: %s the relay at %s within %d s; the "
 		    "%s of #%lld is queued and will be sent by the next "
 		    "warroom that connects\n", s.ever_live ?
 		    "no answer from" : "could not reach", o->feed,
-		    o->timeout_s, op_noun(kind), (long long)op.incident);
+		    o->timeout_s, wr_op_kind_info(kind)->noun, (long long)op.incident);
 	rc = CLI_EX_UNREACHABLE;
 out:
 	cli_session_close(&s);

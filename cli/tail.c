@@ -35,60 +35,32 @@ tail_safe(const char *s)
 	return sanitize_text(s ? s : "", s ? strlen(s) : 0);
 }
 
+/*
+ * One line for people: "TIME #ID WORDS by ACTOR (via TOKEN): TITLE", the
+ * words from the kind's row (core/model.h); the incident's title is left
+ * out when the words already carry it.
+ */
 static void
 tail_line(struct cli_session *s, const struct wr_event *e, FILE *fp)
 {
 	const struct wr_incident *inc = wr_room_get(&s->room, e->incident);
-	const char *title = e->kind == WR_EV_TRIGGERED ? e->title :
-	    inc ? inc->title : NULL;
-	char when[40], kind[32], *actor, *via, *t, *extra = NULL;
+	int has_title = (wr_event_kind_info(e->kind)->fields &
+	    WR_EVF(TITLE)) != 0;
+	char when[40], *actor, *via, *t, *raw, *words;
 
 	wr_time_format(e->time, when, sizeof when);
 	actor = tail_safe(e->actor ? e->actor : "?");
 	/* "-": no token (a relay run with --no-auth). */
 	via = e->via && e->via[0] && strcmp(e->via, "-") != 0 ?
 	    tail_safe(e->via) : NULL;
-	t = tail_safe(title ? title : "");
-	switch (e->kind) {
-	case WR_EV_TRIGGERED: {
-		char *svc = tail_safe(e->service);
-		extra = xasprintf(" (%s%s%s)", wr_severity_name(e->severity),
-		    svc[0] ? ", " : "", svc);
-		free(svc);
-		break;
-	}
-	case WR_EV_ALERT_FIRING:
-	case WR_EV_ALERT_RESOLVED: {
-		const char *name = wr_kvlist_get(&e->alert.labels, "alertname");
-		char *n = tail_safe(name ? name : e->alert.fingerprint);
-		extra = xasprintf(" %s", n);
-		free(n);
-		break;
-	}
-	case WR_EV_ASSIGNED: {
-		char *who = tail_safe(e->text);
-		extra = xasprintf(" to %s", who);
-		free(who);
-		break;
-	}
-	default:
-		break;
-	}
-	util_strlcpy(kind, wr_event_kind_name(e->kind), sizeof kind);
-	for (char *p = kind; *p != '\0'; p++)
-		if (*p == '_')
-			*p = ' ';
-	fprintf(fp, "%s #%lld %s%s by %s%s%s%s: %s", when,
-	    (long long)e->incident, kind,
-	    extra ? extra : "", actor, via ? " (via " : "", via ? via : "",
-	    via ? ")" : "", t);
-	if (e->kind == WR_EV_NOTE && e->text != NULL) {
-		char *text = tail_safe(e->text);
-		fprintf(fp, ": \"%s\"", text);
-		free(text);
-	}
-	fputc('\n', fp);
-	free(extra);
+	t = tail_safe(!has_title && inc ? inc->title : NULL);
+	raw = wr_event_words(e);
+	words = tail_safe(raw);
+	fprintf(fp, "%s #%lld %s by %s%s%s%s%s%s\n", when,
+	    (long long)e->incident, words, actor, via ? " (via " : "",
+	    via ? via : "", via ? ")" : "", t[0] ? ": " : "", t);
+	free(raw);
+	free(words);
 	free(actor);
 	free(via);
 	free(t);

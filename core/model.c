@@ -1,6 +1,7 @@
 /*
  * model.c: names, copies and frees for the model's records (model.h).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,9 +14,24 @@ static const char *sev_names[WR_SEV_COUNT] = {
 static const char *state_names[WR_ST_COUNT] = {
 	"triggered", "acknowledged", "resolved"
 };
-static const char *kind_names[WR_EV_KIND_COUNT] = {
-	"none", "triggered", "alert_firing", "alert_resolved", "acknowledged",
-	"unacknowledged", "note", "resolved", "reopened", "assigned", "retitled"
+static const struct wr_event_kind_info kind_none = {
+	WR_EV_NONE, "none", 0, "none", "none", WR_TONE_NORMAL
+};
+
+static const struct wr_event_kind_info kinds[WR_EV_KIND_COUNT] = {
+	[WR_EV_NONE] = { WR_EV_NONE, "none", 0, "none", "none",
+	    WR_TONE_NORMAL },
+#define WR_X_(name, num, wire, fields, phrase, words, tone) \
+	[num] = { WR_EV_##name, wire, fields, phrase, words, tone },
+	WR_EVENT_KINDS(WR_X_)
+#undef WR_X_
+};
+
+static const struct wr_event_field fields[] = {
+#define WR_X_(flag, member, wire, type) \
+	{ WR_EVF(flag), #member, wire, type, offsetof(struct wr_event, member) },
+	WR_EVENT_FIELDS(WR_X_)
+#undef WR_X_
 };
 
 const char *
@@ -54,19 +70,123 @@ wr_state_parse(const char *name, wr_state *out)
 	return -1;
 }
 
+const struct wr_event_kind_info *
+wr_event_kind_info(wr_event_kind k)
+{
+	/* A row left out of the numbering has no name: it is unknown. */
+	if ((unsigned)k >= WR_EV_KIND_COUNT || kinds[k].name == NULL)
+		return &kind_none;
+	return &kinds[k];
+}
+
+const struct wr_event_field *
+wr_event_fields(size_t *n)
+{
+	*n = sizeof fields / sizeof fields[0];
+	return fields;
+}
+
 const char *
 wr_event_kind_name(wr_event_kind k)
 {
-	return (unsigned)k < WR_EV_KIND_COUNT ? kind_names[k] : "none";
+	return wr_event_kind_info(k)->name;
 }
 
 wr_event_kind
 wr_event_kind_parse(const char *name)
 {
 	for (int i = 1; i < WR_EV_KIND_COUNT; i++)
-		if (name != NULL && strcmp(name, kind_names[i]) == 0)
+		if (name != NULL && kinds[i].name != NULL &&
+		    strcmp(name, kinds[i].name) == 0)
 			return (wr_event_kind)i;
 	return WR_EV_NONE;
+}
+
+const char *
+wr_event_phrase(wr_event_kind k)
+{
+	return wr_event_kind_info(k)->phrase;
+}
+
+char *
+wr_template(const char *tmpl, const char *(*get)(void *ud, const char *name),
+    void *ud)
+{
+	size_t len = 0, cap = 64;
+	char *out = xmalloc(cap);
+	const char *p = tmpl;
+
+	while (*p != '\0') {
+		const char *piece = p, *close;
+		size_t plen = 1;
+		char name[32];
+
+		if (*p == '{' && (close = strchr(p, '}')) != NULL &&
+		    (size_t)(close - p - 1) < sizeof name) {
+			memcpy(name, p + 1, (size_t)(close - p - 1));
+			name[close - p - 1] = '\0';
+			piece = get(ud, name);
+			p = close + 1;
+			if (piece == NULL || *piece == '\0') {
+				if (*p == ' ')
+					p++;
+				continue;
+			}
+			plen = strlen(piece);
+		} else
+			p++;
+		if (len + plen + 1 > cap) {
+			while (len + plen + 1 > cap)
+				cap *= 2;
+			out = xrealloc(out, cap);
+		}
+		memcpy(out + len, piece, plen);
+		len += plen;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+static const char *
+event_value(void *ud, const char *name)
+{
+	const struct wr_event *e = ud;
+
+	if (strcmp(name, "title") == 0)
+		return e->title;
+	if (strcmp(name, "service") == 0)
+		return e->service;
+	if (strcmp(name, "text") == 0)
+		return e->text;
+	if (strcmp(name, "fingerprint") == 0)
+		return e->alert.fingerprint;
+	if (strcmp(name, "alertname") == 0)
+		return wr_kvlist_get(&e->alert.labels, "alertname");
+	if (strcmp(name, "severity") == 0)
+		return e->severity_raw ? e->severity_raw :
+		    wr_severity_name(e->severity);
+	return NULL;
+}
+
+char *
+wr_event_words(const struct wr_event *e)
+{
+	return wr_template(wr_event_kind_info(e->kind)->words, event_value,
+	    (void *)e);
+}
+
+const char *
+wr_event_subject(const struct wr_event *e)
+{
+	unsigned f = wr_event_kind_info(e->kind)->fields;
+
+	if (f & (WR_EVF(TEXT) | WR_EVF(ASSIGNEE)))
+		return e->text;
+	if (f & WR_EVF(TITLE))
+		return e->title;
+	if (f & (WR_EVF(ALERT) | WR_EVF(ALERT_END)))
+		return e->alert.fingerprint;
+	return NULL;
 }
 
 void

@@ -28,21 +28,112 @@ typedef enum {
 	WR_ST_COUNT
 } wr_state;
 
-/* Event kinds.  The numbers are stored on disk: append, never renumber. */
+/*
+ * The fields an event may carry beyond the ones every event has (seq,
+ * kind, incident, time, actor, via, op_id):
+ *   X(FLAG, member of struct wr_event, name on the wire, type)
+ * The codec (net/proto.c) and the store (store/events.c) walk this table;
+ * a new field is one row here and a member of struct wr_event.  Two rows
+ * may share a member under different wire names or forms (text is a
+ * note's "text" and an assignment's "assignee"; alert is a firing alert
+ * whole or a resolve's fingerprint, start and end).
+ */
+#define WR_EVENT_FIELDS(X)						\
+	X(SOURCE,	source,		"source",	WR_FT_STR)	\
+	X(KEY,		key,		"key",		WR_FT_STR)	\
+	X(TITLE,	title,		"title",	WR_FT_STR)	\
+	X(SERVICE,	service,	"service",	WR_FT_STR)	\
+	X(SEVERITY,	severity,	"severity",	WR_FT_SEV)	\
+	X(SEVERITY_RAW,	severity_raw,	"severity_raw",	WR_FT_OPT_STR)	\
+	X(TEXT,		text,		"text",		WR_FT_STR)	\
+	X(ASSIGNEE,	text,		"assignee",	WR_FT_STR)	\
+	X(ALERT,	alert,		"alert",	WR_FT_ALERT)	\
+	X(ALERT_END,	alert,		"alert",	WR_FT_ALERT_END)
+
+enum wr_field_type {
+	WR_FT_STR,		/* a string, required on the wire ("" allowed) */
+	WR_FT_OPT_STR,		/* a string, absent when NULL */
+	WR_FT_SEV,		/* a wr_severity, by name on the wire */
+	WR_FT_ALERT,		/* a whole alert occurrence (firing) */
+	WR_FT_ALERT_END		/* fingerprint, starts and ends only */
+};
+
+enum wr_event_field_bit {
+#define WR_X_(flag, member, wire, type) WR_EVF_BIT_##flag,
+	WR_EVENT_FIELDS(WR_X_)
+#undef WR_X_
+	WR_EVF_COUNT
+};
+#define WR_EVF(flag)	(1u << WR_EVF_BIT_##flag)
+
+struct wr_event_field {
+	unsigned flag;		/* WR_EVF(...) */
+	const char *member;	/* its member's name (the store's key) */
+	const char *wire;	/* its name on the wire */
+	enum wr_field_type type;
+	size_t offset;		/* of the member in struct wr_event */
+};
+
+/* How a timeline shows an event: it opens, closes or only changes. */
+enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
+
+/*
+ * Event kinds: one row each, and everything about a kind is its row.
+ *   X(NAME, number, wire name, fields, phrase, words, tone)
+ * number: stored on disk and never reused: append rows, never renumber.
+ * phrase: the words in "PHRASE by alice" ("note by bob").
+ * words: what a timeline says of it, a template over its fields:
+ *   {title} {service} {text} {fingerprint} {alertname} and {severity}
+ *   (the source's own word when it sent one) expand to the field, and a
+ *   field that is empty also takes the space after it.
+ * The enum, the names, the codec, the store and every describer come from
+ * here: a new kind is one row.
+ */
+#define WR_EVENT_KINDS(X)						\
+	X(TRIGGERED, 1, "triggered",					\
+	    WR_EVF(SOURCE) | WR_EVF(KEY) | WR_EVF(TITLE) |		\
+	    WR_EVF(SERVICE) | WR_EVF(SEVERITY) | WR_EVF(SEVERITY_RAW),	\
+	    "triggered", "triggered: {title} ({service}, {severity})",	\
+	    WR_TONE_OPENS)						\
+	X(ALERT_FIRING, 2, "alert_firing", WR_EVF(ALERT),		\
+	    "alert firing", "alert firing: {alertname} {fingerprint}",	\
+	    WR_TONE_NORMAL)						\
+	X(ALERT_RESOLVED, 3, "alert_resolved", WR_EVF(ALERT_END),	\
+	    "alert resolved", "alert resolved: {fingerprint}",		\
+	    WR_TONE_NORMAL)						\
+	X(ACKNOWLEDGED, 4, "acknowledged", 0,				\
+	    "acknowledged", "acknowledged", WR_TONE_NORMAL)		\
+	X(UNACKNOWLEDGED, 5, "unacknowledged", 0,			\
+	    "unacknowledged", "unacknowledged", WR_TONE_NORMAL)		\
+	X(NOTE, 6, "note", WR_EVF(TEXT),				\
+	    "note", "note: {text}", WR_TONE_NORMAL)			\
+	X(RESOLVED, 7, "resolved", 0,					\
+	    "resolved", "resolved", WR_TONE_CLOSES)			\
+	X(REOPENED, 8, "reopened", 0,					\
+	    "reopened", "reopened", WR_TONE_OPENS)			\
+	X(ASSIGNED, 9, "assigned", WR_EVF(ASSIGNEE),			\
+	    "assigned", "assigned to {text}", WR_TONE_NORMAL)		\
+	X(RETITLED, 10, "retitled", WR_EVF(TITLE),			\
+	    "retitled", "retitled: {title}", WR_TONE_NORMAL)
+
+/* The numbers are stored on disk: append rows, never renumber. */
 typedef enum {
 	WR_EV_NONE = 0,
-	WR_EV_TRIGGERED = 1,	/* a new incident: source, key, title, ... */
-	WR_EV_ALERT_FIRING,	/* an alert occurrence joined the incident */
-	WR_EV_ALERT_RESOLVED,	/* the source says an occurrence ended */
-	WR_EV_ACKNOWLEDGED,
-	WR_EV_UNACKNOWLEDGED,
-	WR_EV_NOTE,		/* text */
-	WR_EV_RESOLVED,
-	WR_EV_REOPENED,
-	WR_EV_ASSIGNED,		/* text is the assignee */
-	WR_EV_RETITLED,		/* title: the group's title changed */
-	WR_EV_KIND_COUNT
+#define WR_X_(name, num, wire, fields, phrase, words, tone) \
+	WR_EV_##name = num,
+	WR_EVENT_KINDS(WR_X_)
+#undef WR_X_
+	WR_EV_KIND_COUNT	/* rows are in number order: the last + 1 */
 } wr_event_kind;
+
+struct wr_event_kind_info {
+	wr_event_kind kind;
+	const char *name;	/* on the wire */
+	unsigned fields;	/* WR_EVF(...) bits */
+	const char *phrase;
+	const char *words;
+	enum wr_event_tone tone;
+};
 
 struct wr_kv {
 	char *key;
@@ -99,15 +190,10 @@ struct wr_incident {
 };
 
 /*
- * One event.  A flat record: which fields mean something depends on kind.
- *   TRIGGERED       source, key, title, service, severity, severity_raw
- *   ALERT_FIRING    alert (all of it)
- *   ALERT_RESOLVED  alert.fingerprint, alert.starts, alert.ends
- *   NOTE            text
- *   ASSIGNED        text (the assignee)
- *   RETITLED        title
- * Every event has seq, kind, incident, time, actor; via (the token's name)
- * and op_id when a person's op caused it.
+ * One event.  A flat record: which fields mean something depends on kind
+ * (its row in WR_EVENT_KINDS says which).  Every event has seq, kind,
+ * incident, time, actor; via (the token's name) and op_id when a person's
+ * op caused it.
  */
 struct wr_event {
 	int64_t seq;
@@ -140,6 +226,30 @@ const char *wr_state_name(wr_state s);
 int wr_state_parse(const char *name, wr_state *out);
 const char *wr_event_kind_name(wr_event_kind k);
 wr_event_kind wr_event_kind_parse(const char *name);
+/* The row of a kind; for an unknown one a row named "none" with no
+ * fields. */
+const struct wr_event_kind_info *wr_event_kind_info(wr_event_kind k);
+/* The field table (WR_EVENT_FIELDS), *n rows. */
+const struct wr_event_field *wr_event_fields(size_t *n);
+/* "acknowledged", "alert firing", "note": for "PHRASE by alice". */
+const char *wr_event_phrase(wr_event_kind k);
+/*
+ * What a timeline says of e, from its kind's words ("assigned to bob",
+ * "note: rolled back"), malloc'd.  Untrusted text is included as it is:
+ * the caller sanitises the whole before it is shown.
+ */
+char *wr_event_words(const struct wr_event *e);
+/* The one thing e is about, for a one-line summary ("by alice: TEXT"):
+ * its text, else its title, else its alert's fingerprint; NULL for a kind
+ * that carries none of them.  Borrowed from e. */
+const char *wr_event_subject(const struct wr_event *e);
+/*
+ * Expand a template: each {name} becomes what get(ud, name) returns (NULL
+ * or "" for nothing, and then the space after it is dropped too).
+ * Malloc'd.  The event words and the op words both use it.
+ */
+char *wr_template(const char *tmpl,
+    const char *(*get)(void *ud, const char *name), void *ud);
 
 /* kv lists: deep copies, lookups, frees. */
 void wr_kvlist_add(struct wr_kvlist *l, const char *key, const char *value);

@@ -15,23 +15,67 @@
  * corrupt feed must be refused, not allocated for. */
 #define WR_ROOM_MAX_ID_JUMP	1000000
 
-static const char *op_names[WR_OP_KIND_COUNT] = {
-	"none", "ack", "unack", "resolve", "reopen", "note", "assign"
+static const struct wr_op_kind_info op_none = {
+	0, "none", WR_OPTEXT_NONE, WR_EV_NONE, "op", "", ""
 };
+
+static const struct wr_op_kind_info ops[WR_OP_KIND_COUNT] = {
+#define WR_X_(name, num, wire, text, event, noun, done, noop) \
+	[num] = { WR_OP_##name, wire, text, event, noun, done, noop },
+	WR_OP_KINDS(WR_X_)
+#undef WR_X_
+};
+
+const struct wr_op_kind_info *
+wr_op_kind_info(wr_op_kind k)
+{
+	if ((unsigned)k >= WR_OP_KIND_COUNT || ops[k].name == NULL)
+		return &op_none;
+	return &ops[k];
+}
 
 const char *
 wr_op_kind_name(wr_op_kind k)
 {
-	return (unsigned)k < WR_OP_KIND_COUNT ? op_names[k] : "none";
+	return wr_op_kind_info(k)->name;
 }
 
 wr_op_kind
 wr_op_kind_parse(const char *name)
 {
 	for (int i = 1; i < WR_OP_KIND_COUNT; i++)
-		if (name != NULL && strcmp(name, op_names[i]) == 0)
+		if (name != NULL && ops[i].name != NULL &&
+		    strcmp(name, ops[i].name) == 0)
 			return (wr_op_kind)i;
 	return 0;
+}
+
+struct op_words {
+	char id[24];
+	const char *text;
+};
+
+static const char *
+op_value(void *ud, const char *name)
+{
+	struct op_words *w = ud;
+
+	if (strcmp(name, "id") == 0)
+		return w->id;
+	if (strcmp(name, "text") == 0)
+		return w->text;
+	return NULL;
+}
+
+char *
+wr_op_words(wr_op_kind k, int noop, int64_t id, const char *text)
+{
+	const struct wr_op_kind_info *info = wr_op_kind_info(k);
+	struct op_words w;
+
+	snprintf(w.id, sizeof w.id, "%lld", (long long)id);
+	w.text = text;
+	return wr_template(noop ? info->noop : info->done, op_value, &w);
 }
 
 void
@@ -720,7 +764,7 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 	out->actor = xstrdup(op->actor);
 	out->via = xstrdup0(op->via);
 	out->op_id = xstrdup0(op->op_id);
-	if (kind == WR_EV_NOTE || kind == WR_EV_ASSIGNED)
+	if (wr_op_kind_info(op->kind)->text != WR_OPTEXT_NONE)
 		out->text = xstrdup(op->text);
 	return WR_PLAN_EVENT;
 }

@@ -28,15 +28,50 @@ enum wr_plan_result {
 	WR_PLAN_REFUSED		/* the op is not allowed (reason set) */
 };
 
+/* What an op's text is: none, a note (long), or a name (short). */
+enum wr_op_text { WR_OPTEXT_NONE = 0, WR_OPTEXT_NOTE, WR_OPTEXT_NAME };
+
+/*
+ * Op kinds, one row each:
+ *   X(NAME, number, wire name, text, event, noun, done, noop)
+ * number: stored in consoles' outboxes: append rows, never renumber.
+ * text: what its text is (WR_OPTEXT_*).  event: the kind it makes.
+ * noun: "the NOUN of #42 is queued".  done, noop: what a one-shot command
+ * says when the relay applied it or found nothing to change; templates
+ * over {id} and {text} (wr_template()).
+ */
+#define WR_OP_KINDS(X)							\
+	X(ACK, 1, "ack", WR_OPTEXT_NONE, WR_EV_ACKNOWLEDGED, "ack",	\
+	    "acknowledged #{id}", "#{id} was already acknowledged")	\
+	X(UNACK, 2, "unack", WR_OPTEXT_NONE, WR_EV_UNACKNOWLEDGED,	\
+	    "unack", "unacknowledged #{id}", "#{id} was not acknowledged") \
+	X(RESOLVE, 3, "resolve", WR_OPTEXT_NONE, WR_EV_RESOLVED,	\
+	    "resolve", "resolved #{id}", "#{id} was already resolved")	\
+	X(REOPEN, 4, "reopen", WR_OPTEXT_NONE, WR_EV_REOPENED,		\
+	    "reopen", "reopened #{id}", "#{id} was not resolved")	\
+	X(NOTE, 5, "note", WR_OPTEXT_NOTE, WR_EV_NOTE, "note",		\
+	    "noted on #{id}", "#{id}: the note changed nothing")	\
+	X(ASSIGN, 6, "assign", WR_OPTEXT_NAME, WR_EV_ASSIGNED,		\
+	    "assignment", "assigned #{id} to {text}",			\
+	    "#{id} was already assigned to {text}")
+
 typedef enum {
-	WR_OP_ACK = 1,
-	WR_OP_UNACK,
-	WR_OP_RESOLVE,
-	WR_OP_REOPEN,
-	WR_OP_NOTE,
-	WR_OP_ASSIGN,
-	WR_OP_KIND_COUNT
+#define WR_X_(name, num, wire, text, event, noun, done, noop) \
+	WR_OP_##name = num,
+	WR_OP_KINDS(WR_X_)
+#undef WR_X_
+	WR_OP_KIND_COUNT	/* rows are in number order: the last + 1 */
 } wr_op_kind;
+
+struct wr_op_kind_info {
+	wr_op_kind kind;
+	const char *name;
+	enum wr_op_text text;
+	wr_event_kind event;
+	const char *noun;
+	const char *done;
+	const char *noop;
+};
 
 struct wr_strmap;
 
@@ -130,5 +165,10 @@ void wr_room_touch(struct wr_room *r, const struct wr_group_input *in);
 
 const char *wr_op_kind_name(wr_op_kind k);
 wr_op_kind wr_op_kind_parse(const char *name);
+/* The row of an op kind; for an unknown one a row named "none". */
+const struct wr_op_kind_info *wr_op_kind_info(wr_op_kind k);
+/* What a one-shot command says of an op on incident id with text (may be
+ * NULL): its row's done or noop words.  Malloc'd, untrusted text as it is. */
+char *wr_op_words(wr_op_kind k, int noop, int64_t id, const char *text);
 
 #endif

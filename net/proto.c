@@ -464,9 +464,19 @@ proto_dump(const json_t *o, size_t *len)
 
 /* ---- events ------------------------------------------------------------ */
 
+/* The string member of e that field f names (WR_FT_STR, WR_FT_OPT_STR). */
+static char **
+field_str(const struct wr_event *e, const struct wr_event_field *f)
+{
+	return (char **)((char *)(uintptr_t)e + f->offset);
+}
+
 json_t *
 proto_event_to_json(const struct wr_event *e)
 {
+	const struct wr_event_kind_info *info = wr_event_kind_info(e->kind);
+	size_t n_fields;
+	const struct wr_event_field *fields = wr_event_fields(&n_fields);
 	json_t *o = new_object("event");
 
 	put_int(o, "seq", e->seq);
@@ -476,32 +486,28 @@ proto_event_to_json(const struct wr_event *e)
 	put_str(o, "actor", e->actor);
 	put_opt_str(o, "via", e->via);
 	put_opt_str(o, "op_id", e->op_id);
-	switch (e->kind) {
-	case WR_EV_TRIGGERED:
-		put_str(o, "source", e->source);
-		put_str(o, "key", e->key);
-		put_str(o, "title", e->title);
-		put_str(o, "service", e->service);
-		put_str(o, "severity", wr_severity_name(e->severity));
-		put_opt_str(o, "severity_raw", e->severity_raw);
-		break;
-	case WR_EV_ALERT_FIRING:
-		put(o, "alert", alert_to_json(&e->alert, AF_FIRING));
-		break;
-	case WR_EV_ALERT_RESOLVED:
-		put(o, "alert", alert_to_json(&e->alert, AF_RESOLVED));
-		break;
-	case WR_EV_NOTE:
-		put_str(o, "text", e->text);
-		break;
-	case WR_EV_ASSIGNED:
-		put_str(o, "assignee", e->text);
-		break;
-	case WR_EV_RETITLED:
-		put_str(o, "title", e->title);
-		break;
-	default:
-		break;
+	for (size_t i = 0; i < n_fields; i++) {
+		const struct wr_event_field *f = &fields[i];
+
+		if (!(info->fields & f->flag))
+			continue;
+		switch (f->type) {
+		case WR_FT_STR:
+			put_str(o, f->wire, *field_str(e, f));
+			break;
+		case WR_FT_OPT_STR:
+			put_opt_str(o, f->wire, *field_str(e, f));
+			break;
+		case WR_FT_SEV:
+			put_str(o, f->wire, wr_severity_name(e->severity));
+			break;
+		case WR_FT_ALERT:
+			put(o, f->wire, alert_to_json(&e->alert, AF_FIRING));
+			break;
+		case WR_FT_ALERT_END:
+			put(o, f->wire, alert_to_json(&e->alert, AF_RESOLVED));
+			break;
+		}
 	}
 	return o;
 }
@@ -601,9 +607,10 @@ w_kv(struct jbuf *b, const char *key, const struct wr_kvlist *l)
 }
 
 static int
-w_alert(struct jbuf *b, const struct wr_alert *a, enum alert_form form)
+w_alert(struct jbuf *b, const char *key, const struct wr_alert *a,
+    enum alert_form form)
 {
-	jbuf_key(b, "alert");
+	jbuf_key(b, key);
 	jbuf_char(b, '{');
 	if (w_str(b, "fingerprint", a->fingerprint) == -1 ||
 	    w_time(b, "starts", a->starts) == -1 ||
@@ -622,6 +629,9 @@ static int
 w_event(struct jbuf *b, const struct wr_event *e)
 {
 	static const char head[] = "{\"type\":\"event\"";
+	const struct wr_event_kind_info *info = wr_event_kind_info(e->kind);
+	size_t n_fields;
+	const struct wr_event_field *fields = wr_event_fields(&n_fields);
 
 	jbuf_raw(b, head, sizeof head - 1);
 	w_int(b, "seq", e->seq);
@@ -633,38 +643,31 @@ w_event(struct jbuf *b, const struct wr_event *e)
 	    w_opt_str(b, "via", e->via) == -1 ||
 	    w_opt_str(b, "op_id", e->op_id) == -1)
 		return -1;
-	switch (e->kind) {
-	case WR_EV_TRIGGERED:
-		if (w_str(b, "source", e->source) == -1 ||
-		    w_str(b, "key", e->key) == -1 ||
-		    w_str(b, "title", e->title) == -1 ||
-		    w_str(b, "service", e->service) == -1 ||
-		    w_str(b, "severity", wr_severity_name(e->severity)) == -1 ||
-		    w_opt_str(b, "severity_raw", e->severity_raw) == -1)
+	for (size_t i = 0; i < n_fields; i++) {
+		const struct wr_event_field *f = &fields[i];
+		int rc = 0;
+
+		if (!(info->fields & f->flag))
+			continue;
+		switch (f->type) {
+		case WR_FT_STR:
+			rc = w_str(b, f->wire, *field_str(e, f));
+			break;
+		case WR_FT_OPT_STR:
+			rc = w_opt_str(b, f->wire, *field_str(e, f));
+			break;
+		case WR_FT_SEV:
+			rc = w_str(b, f->wire, wr_severity_name(e->severity));
+			break;
+		case WR_FT_ALERT:
+			rc = w_alert(b, f->wire, &e->alert, AF_FIRING);
+			break;
+		case WR_FT_ALERT_END:
+			rc = w_alert(b, f->wire, &e->alert, AF_RESOLVED);
+			break;
+		}
+		if (rc == -1)
 			return -1;
-		break;
-	case WR_EV_ALERT_FIRING:
-		if (w_alert(b, &e->alert, AF_FIRING) == -1)
-			return -1;
-		break;
-	case WR_EV_ALERT_RESOLVED:
-		if (w_alert(b, &e->alert, AF_RESOLVED) == -1)
-			return -1;
-		break;
-	case WR_EV_NOTE:
-		if (w_str(b, "text", e->text) == -1)
-			return -1;
-		break;
-	case WR_EV_ASSIGNED:
-		if (w_str(b, "assignee", e->text) == -1)
-			return -1;
-		break;
-	case WR_EV_RETITLED:
-		if (w_str(b, "title", e->title) == -1)
-			return -1;
-		break;
-	default:
-		break;
 	}
 	jbuf_char(b, '}');
 	return 0;
@@ -737,6 +740,9 @@ proto_event_from_json(const json_t *o, struct wr_event *out, char *err,
     size_t errsz)
 {
 	const char *kind, *sev;
+	const struct wr_event_kind_info *info;
+	size_t n_fields;
+	const struct wr_event_field *fields = wr_event_fields(&n_fields);
 	json_t *v;
 
 	memset(out, 0, sizeof *out);
@@ -752,41 +758,39 @@ proto_event_from_json(const json_t *o, struct wr_event *out, char *err,
 	TRY(dup_str(o, "", "via", 0, 0, &out->via, err, errsz));
 	TRY(dup_str(o, "", "op_id", 0, 0, &out->op_id, err, errsz));
 
-	switch (out->kind) {
-	case WR_EV_TRIGGERED:
-		TRY(dup_str(o, "", "source", REQ, 0, &out->source, err, errsz));
-		TRY(dup_str(o, "", "key", REQ, 0, &out->key, err, errsz));
-		TRY(dup_str(o, "", "title", REQ, 0, &out->title, err, errsz));
-		TRY(dup_str(o, "", "service", REQ, 0, &out->service, err,
-		    errsz));
-		TRY(get_str(o, "", "severity", REQ, 64, &sev, err, errsz));
-		if (wr_severity_parse(sev, &out->severity) != 0)
-			FAIL("severity: unknown severity");
-		TRY(dup_str(o, "", "severity_raw", 0, 0, &out->severity_raw,
-		    err, errsz));
-		break;
-	case WR_EV_ALERT_FIRING:
-	case WR_EV_ALERT_RESOLVED:
-		TRY(member(o, "", "alert", REQ, &v, err, errsz));
-		TRY(alert_from_json(v, "alert.", out->kind ==
-		    WR_EV_ALERT_FIRING ? AF_FIRING : AF_RESOLVED, &out->alert,
-		    err, errsz));
-		if (out->kind == WR_EV_ALERT_FIRING) {
-			out->alert.firing = 1;
-			out->alert.last_seen = out->time;
+	info = wr_event_kind_info(out->kind);
+	for (size_t i = 0; i < n_fields; i++) {
+		const struct wr_event_field *f = &fields[i];
+
+		if (!(info->fields & f->flag))
+			continue;
+		switch (f->type) {
+		case WR_FT_STR:
+		case WR_FT_OPT_STR:
+			TRY(dup_str(o, "", f->wire, f->type == WR_FT_STR ?
+			    REQ : 0, 0, field_str(out, f), err, errsz));
+			break;
+		case WR_FT_SEV:
+			TRY(get_str(o, "", f->wire, REQ, 64, &sev, err,
+			    errsz));
+			if (wr_severity_parse(sev, &out->severity) != 0) {
+				seterr(err, errsz, "%s: unknown severity",
+				    f->wire);
+				goto fail;
+			}
+			break;
+		case WR_FT_ALERT:
+		case WR_FT_ALERT_END:
+			TRY(member(o, "", f->wire, REQ, &v, err, errsz));
+			TRY(alert_from_json(v, "alert.", f->type ==
+			    WR_FT_ALERT ? AF_FIRING : AF_RESOLVED, &out->alert,
+			    err, errsz));
+			if (f->type == WR_FT_ALERT) {
+				out->alert.firing = 1;
+				out->alert.last_seen = out->time;
+			}
+			break;
 		}
-		break;
-	case WR_EV_NOTE:
-		TRY(dup_str(o, "", "text", REQ, 0, &out->text, err, errsz));
-		break;
-	case WR_EV_ASSIGNED:
-		TRY(dup_str(o, "", "assignee", REQ, 0, &out->text, err, errsz));
-		break;
-	case WR_EV_RETITLED:
-		TRY(dup_str(o, "", "title", REQ, 0, &out->title, err, errsz));
-		break;
-	default:
-		break;
 	}
 	return 0;
 fail:
@@ -1022,12 +1026,6 @@ proto_welcome_free(struct proto_welcome *w)
 
 /* ---- op ------------------------------------------------------------------ */
 
-static int
-op_has_text(wr_op_kind k)
-{
-	return k == WR_OP_NOTE || k == WR_OP_ASSIGN;
-}
-
 json_t *
 proto_op_to_json(const struct proto_op *op)
 {
@@ -1038,7 +1036,7 @@ proto_op_to_json(const struct proto_op *op)
 	put_int(o, "incident", op->incident);
 	put_str(o, "epoch", op->epoch);
 	put_str(o, "actor", op->actor);
-	if (op_has_text(op->kind))
+	if (wr_op_kind_info(op->kind)->text != WR_OPTEXT_NONE)
 		put_opt_str(o, "text", op->text);
 	return o;
 }
@@ -1056,23 +1054,40 @@ proto_op_from_json(const json_t *o, struct proto_op *op, char *err,
 		FAIL("op_id: must be 32 lowercase hex digits");
 	op->op_id = xstrdup(s);
 	TRY(get_str(o, "", "op", REQ, 0, &s, err, errsz));
-	if ((op->kind = wr_op_kind_parse(s)) == 0)
-		FAIL("op: unknown op (ack, unack, resolve, reopen, note, "
-		    "assign)");
+	if ((op->kind = wr_op_kind_parse(s)) == 0) {
+		char names[128];
+		size_t at = 0;
+
+		names[0] = '\0';
+		for (int k = 1; k < WR_OP_KIND_COUNT; k++) {
+			int w = snprintf(names + at, sizeof names - at, "%s%s",
+			    k > 1 ? ", " : "", wr_op_kind_name((wr_op_kind)k));
+
+			if (w < 0 || (size_t)w >= sizeof names - at)
+				break;
+			at += (size_t)w;
+		}
+		FAIL("op: unknown op (%s)", names);
+	}
 	TRY(get_int(o, "", "incident", REQ, 1, INT64_MAX, &op->incident, err,
 	    errsz));
 	TRY(dup_str(o, "", "epoch", REQ | NONEMPTY, PROTO_MAX_EPOCH,
 	    &op->epoch, err, errsz));
 	TRY(dup_str(o, "", "actor", REQ | NONEMPTY, PROTO_MAX_ACTOR,
 	    &op->actor, err, errsz));
-	if (op->kind == WR_OP_NOTE)
+	switch (wr_op_kind_info(op->kind)->text) {
+	case WR_OPTEXT_NOTE:
 		TRY(dup_str(o, "", "text", REQ | NONEMPTY, PROTO_MAX_NOTE,
 		    &op->text, err, errsz));
-	else if (op->kind == WR_OP_ASSIGN)
+		break;
+	case WR_OPTEXT_NAME:
 		TRY(dup_str(o, "", "text", REQ | NONEMPTY, PROTO_MAX_ACTOR,
 		    &op->text, err, errsz));
-	else
+		break;
+	case WR_OPTEXT_NONE:
 		TRY(get_str(o, "", "text", 0, 0, &s, err, errsz));
+		break;
+	}
 	return 0;
 fail:
 	proto_op_free(op);

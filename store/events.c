@@ -4,14 +4,15 @@
  * transaction, reading events back, pruning, touching last-seen times and
  * looking up the answer to an op id.
  *
- * An event's common fields are columns; the kind-specific ones (source,
- * key, title, service, severity, severity_raw, text, the alert) are a JSON
+ * An event's common fields are columns; the kind-specific ones (the field
+ * table of core/model.h: source, key, title, ..., the alert) are a JSON
  * object in body.  Every field that is set is written whatever the kind,
  * so that an event reads back exactly as it was written.  Bodies and label
  * lists are written as JSON text directly into scratch buffers reused for
  * the whole batch (core/jbuf.h); they are read back with jansson.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,26 +94,57 @@ alert_is_set(const struct wr_alert *a)
 	    a->annotations.n > 0;
 }
 
-/* The body as compact JSON text into b (emptied first); -1 when a string
- * is not UTF-8. */
+/* Whether field i of the table shares its member with an earlier row (the
+ * store keeps a member once, under its own name). */
+static int
+field_repeats(const struct wr_event_field *f, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (f[j].offset == f[i].offset)
+			return 1;
+	return 0;
+}
+
+static char **
+field_str(const struct wr_event *e, const struct wr_event_field *f)
+{
+	return (char **)((char *)(uintptr_t)e + f->offset);
+}
+
+/*
+ * The body as compact JSON text into b (emptied first); -1 when a string
+ * is not UTF-8.  Every member of the field table (core/model.h) that is
+ * set is written, whatever the kind, under the member's name.
+ */
 static int
 event_body(struct jbuf *b, const struct wr_event *e)
 {
+	size_t n;
+	const struct wr_event_field *f = wr_event_fields(&n);
+
 	jbuf_reset(b);
 	jbuf_char(b, '{');
-	if (put_str(b, "source", e->source) == -1 ||
-	    put_str(b, "key", e->key) == -1 ||
-	    put_str(b, "title", e->title) == -1 ||
-	    put_str(b, "service", e->service) == -1)
-		return -1;
-	put_int(b, "severity", e->severity);
-	if (put_str(b, "severity_raw", e->severity_raw) == -1 ||
-	    put_str(b, "text", e->text) == -1)
-		return -1;
-	if (alert_is_set(&e->alert)) {
-		jbuf_key(b, "alert");
-		if (alert_json(b, &e->alert) == -1)
-			return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (field_repeats(f, i))
+			continue;
+		switch (f[i].type) {
+		case WR_FT_STR:
+		case WR_FT_OPT_STR:
+			if (put_str(b, f[i].member, *field_str(e, &f[i])) == -1)
+				return -1;
+			break;
+		case WR_FT_SEV:
+			put_int(b, f[i].member, e->severity);
+			break;
+		case WR_FT_ALERT:
+		case WR_FT_ALERT_END:
+			if (alert_is_set(&e->alert)) {
+				jbuf_key(b, f[i].member);
+				if (alert_json(b, &e->alert) == -1)
+					return -1;
+			}
+			break;
+		}
 	}
 	jbuf_char(b, '}');
 	return 0;
@@ -170,6 +202,8 @@ event_row(sqlite3_stmt *st, struct wr_event *e)
 {
 	json_t *body, *alert;
 	int ret = 0;
+	size_t n;
+	const struct wr_event_field *f = wr_event_fields(&n);
 
 	memset(e, 0, sizeof *e);
 	e->seq = sqlite3_column_int64(st, 0);
@@ -184,15 +218,24 @@ event_row(sqlite3_stmt *st, struct wr_event *e)
 		json_decref(body);
 		return -1;
 	}
-	e->source = get_str(body, "source");
-	e->key = get_str(body, "key");
-	e->title = get_str(body, "title");
-	e->service = get_str(body, "service");
-	e->severity = (wr_severity)get_int(body, "severity");
-	e->severity_raw = get_str(body, "severity_raw");
-	e->text = get_str(body, "text");
-	if ((alert = json_object_get(body, "alert")) != NULL)
-		ret = alert_parse(alert, &e->alert);
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		if (field_repeats(f, i))
+			continue;
+		switch (f[i].type) {
+		case WR_FT_STR:
+		case WR_FT_OPT_STR:
+			*field_str(e, &f[i]) = get_str(body, f[i].member);
+			break;
+		case WR_FT_SEV:
+			e->severity = (wr_severity)get_int(body, f[i].member);
+			break;
+		case WR_FT_ALERT:
+		case WR_FT_ALERT_END:
+			if ((alert = json_object_get(body, f[i].member)) != NULL)
+				ret = alert_parse(alert, &e->alert);
+			break;
+		}
+	}
 	json_decref(body);
 	return ret;
 }
@@ -295,6 +338,7 @@ event_insert(struct wr_store *s, struct scratch *sc, const struct wr_event *e,
 {
 	sqlite3_stmt *st;
 	char what[48];
+	unsigned fields;
 	int ret;
 
 	snprintf(what, sizeof what, "storing event %lld", (long long)e->seq);
@@ -322,9 +366,11 @@ event_insert(struct wr_store *s, struct scratch *sc, const struct wr_event *e,
 		ret = store_step_done(s, st, cause, what);
 	if (ret == -1)
 		return -1;
-	if (e->kind == WR_EV_ALERT_FIRING)
+	/* An event that carries an alert keeps the alert rows in step. */
+	fields = wr_event_kind_info(e->kind)->fields;
+	if (fields & WR_EVF(ALERT))
 		return alert_write(s, sc, e->incident, &e->alert, e, cause);
-	if (e->kind == WR_EV_ALERT_RESOLVED)
+	if (fields & WR_EVF(ALERT_END))
 		return alert_resolve(s, e, cause);
 	return 0;
 }

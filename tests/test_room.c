@@ -2044,6 +2044,70 @@ test_kind_and_op_names_round_trip(void **state)
 	assert_int_equal(wr_op_kind_parse(NULL), 0);
 }
 
+/* The words a person reads come from the kinds' rows, one per kind. */
+static void
+test_every_kind_has_its_words(void **state)
+{
+	struct wr_event e;
+	char *w;
+
+	(void)state;
+	for (int k = 1; k < WR_EV_KIND_COUNT; k++) {
+		const struct wr_event_kind_info *i =
+		    wr_event_kind_info((wr_event_kind)k);
+		assert_int_equal(i->kind, k);
+		assert_non_null(i->name);
+		assert_true(i->phrase != NULL && i->phrase[0] != '\0');
+		assert_true(i->words != NULL && i->words[0] != '\0');
+	}
+	assert_string_equal(wr_event_kind_info((wr_event_kind)999)->name,
+	    "none");
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ACKNOWLEDGED;
+	w = wr_event_words(&e);
+	assert_string_equal(w, "acknowledged");
+	free(w);
+	assert_string_equal(wr_event_phrase(WR_EV_NOTE), "note");
+	assert_string_equal(wr_event_phrase(WR_EV_ALERT_FIRING), "alert firing");
+	e.kind = WR_EV_ASSIGNED;
+	e.text = "bob";
+	w = wr_event_words(&e);
+	assert_string_equal(w, "assigned to bob");
+	free(w);
+	assert_string_equal(wr_event_subject(&e), "bob");
+	e.kind = WR_EV_TRIGGERED;
+	e.text = NULL;
+	e.title = "disk full";
+	e.service = "db";
+	e.severity = WR_SEV_CRITICAL;
+	w = wr_event_words(&e);
+	assert_string_equal(w, "triggered: disk full (db, critical)");
+	free(w);
+	e.severity_raw = "P1";
+	w = wr_event_words(&e);
+	assert_string_equal(w, "triggered: disk full (db, P1)");
+	free(w);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ALERT_FIRING;
+	e.alert.fingerprint = "abc";
+	w = wr_event_words(&e);	/* no alertname: no stray space */
+	assert_string_equal(w, "alert firing: abc");
+	free(w);
+	w = wr_op_words(WR_OP_ASSIGN, 0, 42, "bob");
+	assert_string_equal(w, "assigned #42 to bob");
+	free(w);
+	w = wr_op_words(WR_OP_ACK, 1, 7, NULL);
+	assert_string_equal(w, "#7 was already acknowledged");
+	free(w);
+	for (int k = 1; k < WR_OP_KIND_COUNT; k++) {
+		const struct wr_op_kind_info *i =
+		    wr_op_kind_info((wr_op_kind)k);
+		assert_int_equal(i->kind, k);
+		assert_true(i->event > WR_EV_NONE && i->event <
+		    WR_EV_KIND_COUNT);
+	}
+}
+
 static void
 test_severity_and_state_names_round_trip(void **state)
 {
@@ -2169,6 +2233,7 @@ main(void)
 		R(test_put_with_bad_id_or_enums_is_safe),
 		/* names */
 		cmocka_unit_test(test_kind_and_op_names_round_trip),
+		cmocka_unit_test(test_every_kind_has_its_words),
 		cmocka_unit_test(test_severity_and_state_names_round_trip),
 	};
 

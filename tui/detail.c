@@ -470,46 +470,6 @@ build_alert(struct tui *t, struct detail *d, int W, const struct wr_alert *a,
 		    ROLE_INFO, a->annotations.v[k].value);
 }
 
-/* What an event says, in words; untrusted parts included (the caller
- * sanitises the whole).  Returns a malloc'd string. */
-static char *
-event_words(const struct wr_event *e)
-{
-	const char *name;
-
-	switch (e->kind) {
-	case WR_EV_TRIGGERED:
-		return xasprintf("triggered: %s (%s, %s)", e->title ? e->title :
-		    "", e->service ? e->service : "",
-		    e->severity_raw ? e->severity_raw :
-		    wr_severity_name(e->severity));
-	case WR_EV_ALERT_FIRING:
-		name = wr_kvlist_get(&e->alert.labels, "alertname");
-		return xasprintf("alert firing: %s%s%s", name ? name : "",
-		    name ? " " : "", e->alert.fingerprint ?
-		    e->alert.fingerprint : "");
-	case WR_EV_ALERT_RESOLVED:
-		return xasprintf("alert resolved: %s", e->alert.fingerprint ?
-		    e->alert.fingerprint : "");
-	case WR_EV_ACKNOWLEDGED:
-		return xstrdup("acknowledged");
-	case WR_EV_UNACKNOWLEDGED:
-		return xstrdup("unacknowledged");
-	case WR_EV_NOTE:
-		return xasprintf("note: %s", e->text ? e->text : "");
-	case WR_EV_RESOLVED:
-		return xstrdup("resolved");
-	case WR_EV_REOPENED:
-		return xstrdup("reopened");
-	case WR_EV_ASSIGNED:
-		return xasprintf("assigned to %s", e->text ? e->text : "");
-	case WR_EV_RETITLED:
-		return xasprintf("retitled: %s", e->title ? e->title : "");
-	default:
-		return xstrdup(wr_event_kind_name(e->kind));
-	}
-}
-
 static void
 build_timeline(struct tui *t, struct detail *d, int W)
 {
@@ -533,7 +493,7 @@ build_timeline(struct tui *t, struct detail *d, int W)
 	for (size_t i = 0; i < d->ev.n; i++) {
 		const struct wr_event *e = &d->ev.v[i];
 		char abuf[128], *actor = tui_clean(e->actor);
-		char *words = event_words(e);
+		char *words = wr_event_words(e);
 		struct dseg segs[2];
 		int n = 1, role = ROLE_NORMAL;
 
@@ -542,10 +502,16 @@ build_timeline(struct tui *t, struct detail *d, int W)
 		if (actor_w > 0)
 			segs[n++] = seg(2 + time_w + 2, ROLE_ACKNOWLEDGED, actor,
 			    actor_w, abuf, sizeof abuf);
-		if (e->kind == WR_EV_TRIGGERED || e->kind == WR_EV_REOPENED)
+		switch (wr_event_kind_info(e->kind)->tone) {
+		case WR_TONE_OPENS:
 			role = ROLE_TRIGGERED;
-		else if (e->kind == WR_EV_RESOLVED)
+			break;
+		case WR_TONE_CLOSES:
 			role = ROLE_RESOLVED;
+			break;
+		case WR_TONE_NORMAL:
+			break;
+		}
 		add_value(d, W, segs, n, 2 + time_w + 2 +
 		    (actor_w > 0 ? actor_w + 2 : 0), role, words);
 		free(words);
