@@ -62,6 +62,7 @@ struct feed {
 	char *server;
 	int64_t last_rx;	/* monotonic ms */
 	int64_t last_ping;
+	int64_t stale_since;	/* monotonic ms it went STALE */
 	char close_why[160];	/* why we are closing it, for the status */
 
 	/* reassembly of fragmented frames */

@@ -471,31 +471,62 @@ feed_writeable(struct feed *f, struct lws *wsi)
 
 /* ---- heartbeats ------------------------------------------------------- */
 
+/*
+ * The heartbeat timer.  It does not tick at a fixed rate: it wakes at the
+ * next moment something is due (a ping, the silence that makes the
+ * connection STALE, the next second of STALE's count, the silence that
+ * makes it dead), so a timer that fires late on a loaded machine is late
+ * once, not a whole tick.  And the person always sees STALE before the
+ * console gives up on a silent relay: the connection is dropped only after
+ * it has been STALE for a heartbeat interval, even when the timer came too
+ * late to catch the moment it went quiet (a stopped process, a loaded
+ * machine).
+ */
 static void
 feed_tick_cb(lws_sorted_usec_list_t *sul)
 {
 	struct feed *f = lws_container_of(sul, struct feed, sul_tick);
-	int64_t now = wr_mono_ms(), quiet;
-	int hb = f->heartbeat_ms;
+	int64_t now = wr_mono_ms(), quiet, next, t;
+	int64_t hb = f->heartbeat_ms;
 
 	if (f->wsi == NULL)
 		return;
 	quiet = now - f->last_rx;
-	if (quiet > (int64_t)PROTO_DEAD_INTERVALS * hb) {
+	if (f->state == FEED_STALE &&
+	    quiet > (int64_t)PROTO_DEAD_INTERVALS * hb &&
+	    now - f->stale_since >= hb) {
 		feed_drop(f, "nothing from the relay for %d s",
 		    (int)(quiet / 1000));
 		return;
 	}
-	if (quiet > 2 * (int64_t)hb)
+	if (quiet > 2 * hb) {
+		if (f->state != FEED_STALE)
+			f->stale_since = now;
 		feed_set_state(f, FEED_STALE, "nothing from the relay for %d s",
 		    (int)(quiet / 1000));
+	}
 	if (now - f->last_ping >= hb) {
 		f->last_ping = now;
 		feed_send_json(f, proto_ping_to_json("ping", wr_now_ms()),
 		    NULL);
 	}
+	next = f->last_ping + hb;
+	if (f->state != FEED_STALE) {
+		t = f->last_rx + 2 * hb + 1;
+	} else {
+		t = f->last_rx + (int64_t)PROTO_DEAD_INTERVALS * hb + 1;
+		if (t < f->stale_since + hb)
+			t = f->stale_since + hb;
+		/* the count on the status line */
+		if (now + TICK_MS - quiet % TICK_MS < t)
+			t = now + TICK_MS - quiet % TICK_MS;
+	}
+	if (t < next)
+		next = t;
+	if (next <= now)
+		next = now + 1;
 	lws_sul_schedule(f->ctx, 0, &f->sul_tick, feed_tick_cb,
-	    (lws_usec_t)(hb < TICK_MS ? hb : TICK_MS) * 1000);
+	    (lws_usec_t)(next - now) * 1000);
 }
 
 /* Something arrived: a STALE connection is live again. */
@@ -536,8 +567,10 @@ feed_established(struct feed *f, struct lws *wsi)
 	h.from_now = f->from_now && seq == 0 && epoch[0] == '\0';
 	h.client = f->client;
 	feed_send_json(f, proto_hello_to_json(&h), NULL);
+	/* (the welcome may shorten the heartbeat: look again soon) */
 	lws_sul_schedule(f->ctx, 0, &f->sul_tick, feed_tick_cb,
-	    (lws_usec_t)TICK_MS * 1000);
+	    (lws_usec_t)(f->heartbeat_ms < TICK_MS ? f->heartbeat_ms :
+	    TICK_MS) * 1000);
 }
 
 static int

@@ -52,6 +52,7 @@ struct srv {
 	/* what each connection sends after the hello */
 	void (*script)(struct srv *s, struct srv_conn *c, int64_t seq);
 	const char *want_token;	/* NULL: any */
+	int heartbeat_ms;	/* the welcome's; 0: 10000 */
 };
 
 static struct srv srv;
@@ -78,10 +79,11 @@ static void
 srv_welcome(struct srv_conn *c, int64_t head, const char *mode)
 {
 	srv_push(c, "{\"type\":\"welcome\",\"epoch\":\"" EPOCH "\",\"head\":%lld,"
-	    "\"first\":1,\"mode\":\"%s\",\"reason\":%s,\"heartbeat_ms\":10000,"
+	    "\"first\":1,\"mode\":\"%s\",\"reason\":%s,\"heartbeat_ms\":%d,"
 	    "\"server\":\"scripted\",\"user\":\"u\",\"token\":null}",
 	    (long long)head, mode, strcmp(mode, "snapshot") == 0 ?
-	    "\"past retention\"" : "null");
+	    "\"past retention\"" : "null",
+	    srv.heartbeat_ms > 0 ? srv.heartbeat_ms : 10000);
 }
 
 /* Event seq n of the scripted log: odd ones trigger incident (n+1)/2, even
@@ -227,12 +229,22 @@ struct seen {
 	int results;
 	char result_status[16];
 	char result_op[33];
+	/* every change of state, and when (monotonic ms) */
+	enum feed_state states[32];
+	int64_t state_at[32];
+	int n_states;
 };
 
 static void
 on_status(void *ud, enum feed_state st, const char *detail)
 {
-	((struct seen *)ud)->state = st;
+	struct seen *s = ud;
+
+	if (st != s->state && s->n_states < 32) {
+		s->states[s->n_states] = st;
+		s->state_at[s->n_states++] = wr_mono_ms();
+	}
+	s->state = st;
 }
 
 static void
@@ -591,6 +603,74 @@ test_feed_snapshot_replaces_the_copy(void **state)
 	rig_close(&r);
 }
 
+/* Welcome, replay up to 1, caught up; then nothing at all, as a relay that
+ * was stopped (SIGSTOP) says nothing. */
+static void
+script_silent(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	script_outbox(s, c, seq);
+}
+
+static int
+until_live(struct rig *r)
+{
+	return r->seen.state == FEED_LIVE;
+}
+
+static int
+until_offline(struct rig *r)
+{
+	return r->seen.state == FEED_OFFLINE;
+}
+
+/* The index of the first change to state st at or after i, or -1. */
+static int
+seen_state(const struct seen *s, int i, enum feed_state st)
+{
+	for (; i < s->n_states; i++)
+		if (s->states[i] == st)
+			return i;
+	return -1;
+}
+
+/* A silent relay: LIVE, then STALE for a heartbeat interval at least, then
+ * OFFLINE; also when the loop was too busy to look at the right moment (a
+ * loaded machine): the console never goes from LIVE to OFFLINE without
+ * having said STALE. */
+static void
+test_feed_says_stale_before_giving_up_on_a_silent_relay(void **state)
+{
+	struct rig r;
+	int hb = 200, live, stale, off;
+
+	for (int busy = 0; busy <= 1; busy++) {
+		memset(&srv, 0, sizeof srv);
+		srv.script = script_silent;
+		srv.heartbeat_ms = hb;
+		rig_open(&r, NULL, 0);
+		feed_start(r.feed);
+		rig_run(&r, 5000, until_live);
+		assert_int_equal(r.seen.state, FEED_LIVE);
+		live = r.seen.n_states - 1;
+		if (busy)	/* the loop is stuck past the dead interval */
+			usleep((useconds_t)(PROTO_DEAD_INTERVALS + 1) * hb *
+			    1000);
+		rig_run(&r, 20 * hb, until_offline);
+		stale = seen_state(&r.seen, live, FEED_STALE);
+		off = seen_state(&r.seen, live, FEED_OFFLINE);
+		assert_true(off > live);
+		assert_true(stale > live);
+		assert_true(stale < off);
+		if (!busy)	/* not before two intervals of silence */
+			assert_true(r.seen.state_at[stale] -
+			    r.seen.state_at[live] >= 2 * hb);
+		/* and it was STALE for a heartbeat interval at least */
+		assert_true(r.seen.state_at[off] - r.seen.state_at[stale] >=
+		    hb);
+		rig_close(&r);
+	}
+}
+
 static void
 test_feed_url_parse(void **state)
 {
@@ -648,6 +728,7 @@ main(void)
 		cmocka_unit_test(test_feed_stops_retrying_when_the_token_is_refused),
 		cmocka_unit_test(test_feed_sends_queued_ops_in_order_and_settles_them),
 		cmocka_unit_test(test_feed_snapshot_replaces_the_copy),
+		cmocka_unit_test(test_feed_says_stale_before_giving_up_on_a_silent_relay),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
