@@ -202,6 +202,9 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 	if (strchr(cfg->listen_host, ':') == NULL)
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	if (cfg->tls_cert != NULL) {
+		/* Without this on the vhost too, lws serves plain HTTP on
+		 * the port and says nothing (DESIGN.md, lws facts). */
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = cfg->tls_cert;
 		info.ssl_private_key_filepath = cfg->tls_key;
 	}
