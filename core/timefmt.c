@@ -60,6 +60,7 @@ wr_time_parse(const char *s, int64_t *ms)
 	int y, mo, d, h, mi, sec, frac_ms = 0, off = 0;
 	const char *p = s;
 	time_t t;
+	int64_t v;
 
 	if (s == NULL)
 		return -1;
@@ -114,7 +115,12 @@ wr_time_parse(const char *s, int64_t *ms)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	t = timegm(&tm);
-	*ms = ((int64_t)t - (int64_t)off * 60) * 1000 + frac_ms;
+	v = ((int64_t)t - (int64_t)off * 60) * 1000 + frac_ms;
+	/* Year 0 ends the range below (y <= 1 is Go's zero time, 0 above);
+	 * an offset or a leap second can carry 9999-12-31 into 10000. */
+	if (v > WR_TIME_MAX_MS)
+		return WR_TIME_OUT_OF_RANGE;
+	*ms = v;
 	return 0;
 }
 

@@ -135,6 +135,39 @@ test_garbage_refused(void **state)
 	assert_int_equal(wr_time_parse(NULL, &ms), -1);
 }
 
+/* A time whose UTC instant is past 9999 would be formatted with a
+ * five-digit year that no console decodes: refused, telling why. */
+static void
+test_times_past_year_9999_utc_refused(void **state)
+{
+	static const char *bad[] = {
+		"9999-12-31T23:59:59-23:59",	/* 10000-01-01T23:58:59Z */
+		"9999-12-31T23:59:59-00:01",
+		"9999-12-31T23:59:60Z",		/* a leap second into 10000 */
+		"9999-12-31T23:30:00.000-01:00",
+	};
+	int64_t ms = 4242;
+	char buf[40];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (wr_time_parse(bad[i], &ms) != WR_TIME_OUT_OF_RANGE)
+			fail_msg("not refused as out of range: \"%s\"", bad[i]);
+		assert_int_equal(ms, 4242);	/* untouched */
+	}
+	/* The last instant of 9999, however written, is accepted. */
+	assert_int_equal(wr_time_parse("9999-12-31T23:59:59.999Z", &ms), 0);
+	assert_int_equal(ms, WR_TIME_MAX_MS);
+	assert_int_equal(wr_time_parse("9999-12-31T23:59:59.999999+00:00",
+	    &ms), 0);
+	assert_int_equal(wr_time_parse("10000-01-01T00:00:00Z", &ms), -1);
+	assert_int_equal(wr_time_parse("9999-12-31T22:59:59+01:00", &ms), 0);
+	wr_time_format(ms, buf, sizeof buf);
+	assert_string_equal(buf, "9999-12-31T21:59:59.000Z");
+	/* The year 0000 is the other end: it parses (as Go's zero time). */
+	assert_int_equal(wr_time_parse("0000-01-01T00:00:00+14:00", &ms), 0);
+}
+
 static void
 test_leap_days_accepted(void **state)
 {
@@ -257,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_go_zero_time_parses_to_zero),
 		cmocka_unit_test(test_epoch_and_times_before_it),
 		cmocka_unit_test(test_garbage_refused),
+		cmocka_unit_test(test_times_past_year_9999_utc_refused),
 		cmocka_unit_test(test_leap_days_accepted),
 		cmocka_unit_test(test_format_writes_utc_with_milliseconds),
 		cmocka_unit_test(test_format_of_negative_times_floors),
