@@ -8,11 +8,16 @@
  * on 5xx, so the same group arrives again and again: the reducer, not this
  * file, decides what is new.  This file only checks the shape of the body,
  * with a reason naming the field at fault, and normalises it: one group per
- * delivery keyed by groupKey, or, when the route groups by nothing (groupKey
- * ends in ":{}"), one group per alert keyed by groupKey "/" fingerprint so
- * that unrelated alerts do not share an incident.  Labels and annotations
- * are kept in the order the body gave them (jansson iterates objects in
- * insertion order since 2.8) and byte for byte.
+ * delivery keyed by groupKey, always.  An Alertmanager group is one incident,
+ * as Alertmanager and PagerDuty treat it: a route with `group_by: []` (groupKey
+ * "{}:{}") puts every alert in one group, and with max_alerts splitting it
+ * would hide the alerts that were not sent.  With max_alerts, Alertmanager
+ * sends only the first alerts and says how many it left out
+ * (truncatedAlerts); its group "status" is then computed from the alerts it
+ * sent, so it is never read here: the count goes to the reducer, which never
+ * resolves on such a delivery.  Labels and annotations are kept in the order
+ * the body gave them (jansson iterates objects in insertion order since 2.8)
+ * and byte for byte.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,18 +44,20 @@ ingest_result_add_group(struct ingest_result *r)
 }
 
 int
-ingest_severity_parse(const char *name, wr_severity *out)
+ingest_severity_word(const struct ingest_ctx *ctx, const char *word,
+    wr_severity *out)
 {
 	char low[16];
 	size_t i;
 
-	if (name == NULL)
+	(void)ctx;
+	if (word == NULL)
 		return -1;
-	for (i = 0; name[i] != '\0'; i++) {
+	for (i = 0; word[i] != '\0'; i++) {
 		if (i + 1 >= sizeof low)
 			return -1;
-		low[i] = (name[i] >= 'A' && name[i] <= 'Z') ?
-		    (char)(name[i] - 'A' + 'a') : name[i];
+		low[i] = (word[i] >= 'A' && word[i] <= 'Z') ?
+		    (char)(word[i] - 'A' + 'a') : word[i];
 	}
 	low[i] = '\0';
 	return wr_severity_parse(low, out);
@@ -97,14 +104,13 @@ ingest_group_input(const struct ingest_group *g, int64_t now,
 	in->severity_raw = g->severity_raw;
 	in->alerts = g->alerts;
 	in->n_alerts = g->n_alerts;
+	in->truncated = g->truncated;
 	in->actor = g->source;
 	in->via = via;
 	in->now = now;
 }
 
 /* ---- Alertmanager ----------------------------------------------------- */
-
-#define AM_NO_GROUPING	":{}"
 
 /* The member, or NULL when it is absent or JSON null. */
 static json_t *
@@ -172,9 +178,16 @@ time_member(const json_t *obj, const char *name, const char *path,
 {
 	const char *s;
 
+	int rc;
+
 	if (string_member(obj, name, path, 1, &s, err, errsz) != 0)
 		return -1;
-	if (wr_time_parse(s, ms) != 0) {
+	if ((rc = wr_time_parse(s, ms)) == WR_TIME_OUT_OF_RANGE) {
+		snprintf(err, errsz, "%s.%s: \"%.40s\" is outside the years "
+		    "0000-9999 UTC", path, name, s);
+		return -1;
+	}
+	if (rc != 0) {
 		snprintf(err, errsz, "%s.%s: \"%.40s\" is not an RFC 3339 time",
 		    path, name, s);
 		return -1;
@@ -238,40 +251,167 @@ pick(const struct wr_kvlist *a, const struct wr_kvlist *b, const char *name)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-/* Severity and service from labels: a first, then b. */
+/* Service from labels: a first, then b; "job" when neither names one. */
 static void
-group_labels(struct ingest_group *g, const struct wr_kvlist *a,
+group_service(struct ingest_group *g, const struct wr_kvlist *a,
     const struct wr_kvlist *b)
 {
-	const char *sev = pick(a, b, "severity");
 	const char *svc = pick(a, b, "service");
 
 	if (svc == NULL)
 		svc = pick(a, b, "job");
 	g->service = xstrdup(svc != NULL ? svc : "");
-	g->severity = WR_SEV_WARNING;
-	if (sev != NULL && ingest_severity_parse(sev, &g->severity) != 0) {
-		g->severity = WR_SEV_WARNING;
-		g->severity_raw = xstrdup(sev);
-	}
 }
 
-static int
-ends_with(const char *s, const char *suffix)
+/* The severity word of an alert's labels: "severity", else "priority"
+ * (priority: P0 with no severity label), else NULL. */
+static const char *
+severity_word(const struct wr_kvlist *labels)
 {
-	size_t n = strlen(s), m = strlen(suffix);
+	const char *w = pick(labels, NULL, "severity");
 
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+	return w != NULL ? w : pick(labels, NULL, "priority");
+}
+
+/*
+ * The group's severity: the highest among its firing alerts (among all of
+ * them when none fires), each alert's word read by ingest_severity_word();
+ * warning when no alert names one.  severity_raw is the word that gave it,
+ * unless that word was exactly one of ours.
+ */
+static void
+group_severity(struct ingest_group *g, const struct wr_alert *alerts,
+    size_t n, const struct wr_kvlist *common, const struct ingest_ctx *ctx)
+{
+	const char *best_word = NULL;
+	wr_severity best = WR_SEV_COUNT;
+	int any_firing = 0;
+
+	for (size_t i = 0; i < n; i++)
+		any_firing |= alerts[i].firing;
+	for (size_t i = 0; i < n; i++) {
+		const char *w;
+		wr_severity sev;
+
+		if (any_firing && !alerts[i].firing)
+			continue;
+		if ((w = severity_word(&alerts[i].labels)) == NULL)
+			continue;
+		if (ingest_severity_word(ctx, w, &sev) != 0)
+			sev = WR_SEV_WARNING;
+		if (sev < best) {
+			best = sev;
+			best_word = w;
+		}
+	}
+	if (best_word == NULL && (best_word = severity_word(common)) != NULL &&
+	    ingest_severity_word(ctx, best_word, &best) != 0)
+		best = WR_SEV_WARNING;
+	g->severity = best_word != NULL ? best : WR_SEV_WARNING;
+	if (best_word != NULL &&
+	    strcmp(best_word, wr_severity_name(g->severity)) != 0)
+		g->severity_raw = xstrdup(best_word);
+}
+
+/* Grafana names its own alerts for a query that returned nothing or failed
+ * this way, whatever the rule; the rule's title is its "rulename" label. */
+static int
+grafana_own_alert(const char *alertname)
+{
+	return alertname != NULL && (strcmp(alertname, "DatasourceNoData") == 0 ||
+	    strcmp(alertname, "DatasourceError") == 0);
+}
+
+#define TITLE_RULES	3	/* rule names listed in a title */
+
+/* "DatasourceNoData: Exporter not scraping, Disk full": the distinct rule
+ * names of the alerts called name, in body order, the first TITLE_RULES of
+ * them and "and others" past that. */
+static char *
+grafana_own_title(const char *name, const struct wr_alert *alerts, size_t n)
+{
+	const char *rules[TITLE_RULES];
+	size_t n_rules = 0;
+	int others = 0;
+	char *t, *u;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *an = pick(&alerts[i].labels, NULL, "alertname");
+		const char *rn = pick(&alerts[i].labels, NULL, "rulename");
+		size_t k;
+
+		if (rn == NULL || an == NULL || strcmp(an, name) != 0)
+			continue;
+		for (k = 0; k < n_rules; k++)
+			if (strcmp(rules[k], rn) == 0)
+				break;
+		if (k < n_rules)
+			continue;
+		if (n_rules == TITLE_RULES)
+			others = 1;
+		else
+			rules[n_rules++] = rn;
+	}
+	if (n_rules == 0)
+		return xstrdup(name);
+	t = xasprintf("%s: %s", name, rules[0]);
+	for (size_t k = 1; k < n_rules; k++) {
+		u = xasprintf("%s, %s", t, rules[k]);
+		free(t);
+		t = u;
+	}
+	if (others) {
+		u = xasprintf("%s and others", t);
+		free(t);
+		t = u;
+	}
+	return t;
+}
+
+/*
+ * The group's title: the common summary (or the one alert's summary);
+ * else its alertname, with the number of alerts in the group when more
+ * than one (counting those Alertmanager did not send).  Grafana's own
+ * DatasourceNoData and DatasourceError alerts name their rules instead:
+ * their summary, if any, is the rule's, which is not what went wrong.
+ */
+static char *
+group_title(const char *group_key, const struct wr_alert *alerts, size_t n,
+    int64_t truncated, const struct wr_kvlist *common_labels,
+    const struct wr_kvlist *common_ann)
+{
+	const char *name = pick(common_labels, &alerts[0].labels, "alertname");
+	const char *t = pick(common_ann, NULL, "summary");
+	uint64_t total = (uint64_t)n + (uint64_t)truncated;
+	char *base, *full;
+
+	if (t == NULL && n == 1)
+		t = pick(&alerts[0].annotations, NULL, "summary");
+	if (grafana_own_alert(name))
+		base = grafana_own_title(name, alerts, n);
+	else if (t != NULL)
+		return xstrdup(t);
+	else
+		base = xstrdup(name != NULL ? name : group_key);
+	if (total <= 1)
+		return base;
+	full = xasprintf("%s \xe2\x80\x94 %llu alerts", base,
+	    (unsigned long long)total);
+	free(base);
+	return full;
 }
 
 int
-ingest_alertmanager(const char *body, size_t len, struct ingest_result *out,
-    char *err, size_t errsz)
+ingest_alertmanager(const char *body, size_t len,
+    const struct ingest_ctx *ctx, struct ingest_result *out, char *err,
+    size_t errsz)
 {
 	char ebuf[256];
 	struct wr_kvlist common_labels = { 0 }, common_ann = { 0 }, scratch;
 	struct wr_alert *alerts = NULL;
+	struct ingest_group *g;
 	size_t n = 0;
+	int64_t truncated = 0;
 	const char *group_key;
 	json_t *root, *v, *arr;
 
@@ -294,6 +434,16 @@ ingest_alertmanager(const char *body, size_t len, struct ingest_result *out,
 	if (string_member(root, "groupKey", "", 1, &group_key, err,
 	    errsz) != 0)
 		goto fail;
+	if ((v = member(root, "truncatedAlerts")) != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			snprintf(err, errsz, "truncatedAlerts: expected a "
+			    "count (an integer, 0 or more), got %s",
+			    json_is_integer(v) ? "a negative number" :
+			    json_strict_type_name(v));
+			goto fail;
+		}
+		truncated = json_integer_value(v);
+	}
 	if ((arr = member(root, "alerts")) == NULL) {
 		snprintf(err, errsz, "alerts: missing");
 		goto fail;
@@ -337,49 +487,17 @@ ingest_alertmanager(const char *body, size_t len, struct ingest_result *out,
 		}
 	}
 
-	if (ends_with(group_key, AM_NO_GROUPING)) {
-		/* Grouped by nothing: one incident per alert. */
-		for (size_t i = 0; i < n; i++) {
-			struct ingest_group *g = ingest_result_add_group(out);
-			const char *t = pick(&alerts[i].annotations, NULL,
-			    "summary");
-
-			if (t == NULL)
-				t = pick(&alerts[i].labels, NULL, "alertname");
-			g->source = xstrdup(INGEST_SOURCE_ALERTMANAGER);
-			g->key = xasprintf("%s/%s", group_key,
-			    alerts[i].fingerprint);
-			g->title = xstrdup(t != NULL ? t :
-			    alerts[i].fingerprint);
-			group_labels(g, &alerts[i].labels, &common_labels);
-			g->alerts = xmalloc(sizeof *g->alerts);
-			g->alerts[0] = alerts[i];	/* moved */
-			g->n_alerts = 1;
-		}
-		free(alerts);
-	} else {
-		struct ingest_group *g = ingest_result_add_group(out);
-		const char *t = pick(&common_ann, NULL, "summary");
-
-		if (t == NULL && n == 1)
-			t = pick(&alerts[0].annotations, NULL, "summary");
-		g->source = xstrdup(INGEST_SOURCE_ALERTMANAGER);
-		g->key = xstrdup(group_key);
-		if (t != NULL) {
-			g->title = xstrdup(t);
-		} else {
-			const char *name = pick(&common_labels,
-			    &alerts[0].labels, "alertname");
-
-			if (name == NULL)
-				name = group_key;
-			g->title = n == 1 ? xstrdup(name) :
-			    xasprintf("%s \xe2\x80\x94 %zu alerts", name, n);
-		}
-		group_labels(g, &common_labels, &alerts[0].labels);
-		g->alerts = alerts;	/* moved */
-		g->n_alerts = n;
-	}
+	/* One group, one incident, whatever the route groups by. */
+	g = ingest_result_add_group(out);
+	g->source = xstrdup(INGEST_SOURCE_ALERTMANAGER);
+	g->key = xstrdup(group_key);
+	g->title = group_title(group_key, alerts, n, truncated,
+	    &common_labels, &common_ann);
+	group_service(g, &common_labels, &alerts[0].labels);
+	group_severity(g, alerts, n, &common_labels, ctx);
+	g->alerts = alerts;	/* moved */
+	g->n_alerts = n;
+	g->truncated = truncated;
 	wr_kvlist_free(&common_labels);
 	wr_kvlist_free(&common_ann);
 	json_decref(root);

@@ -10,8 +10,9 @@
  * time 0; the sender's payload.timestamp is kept as the "timestamp"
  * annotation instead.  Every problem with a body is collected, not just the
  * first, and worded as a sentence for the "errors" list of the 400 answer.
- * The routing_key is checked for presence but not stored: it names the
- * sender's integration and is not alert data.
+ * The routing_key is required and handed back in the result (the relay
+ * authenticates with it and scopes identity by it); it is a credential, so
+ * it is never put in a label, a reason or a log line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -180,7 +181,8 @@ details_add(struct wr_kvlist *labels, const char *name, const json_t *v)
 
 /* Check a trigger's payload and the top-level extras; nothing is kept. */
 static void
-trigger_check(const json_t *root, struct problems *p)
+trigger_check(const json_t *root, const struct ingest_ctx *ctx,
+    struct problems *p)
 {
 	const json_t *pl = member(root, "payload"), *links;
 	const char *s;
@@ -200,13 +202,19 @@ trigger_check(const json_t *root, struct problems *p)
 			    "characters.", INGEST_EV2_MAX_SUMMARY);
 		req_string(pl, "source", "payload.", "", p);
 		s = req_string(pl, "severity", "payload.", "", p);
-		if (s != NULL && ingest_severity_parse(s, &sev) != 0)
+		if (s != NULL && ingest_severity_word(ctx, s, &sev) != 0)
 			problem(p, "payload.severity must be critical, error, "
 			    "warning or info, not \"%.20s\".", s);
-		if (opt_string(pl, "timestamp", "payload.", &s, p) == 1 &&
-		    wr_time_parse(s, &ms) != 0)
-			problem(p, "payload.timestamp must be an ISO 8601 time "
-			    "such as 2026-11-20T08:42:10Z.");
+		if (opt_string(pl, "timestamp", "payload.", &s, p) == 1) {
+			int rc = wr_time_parse(s, &ms);
+
+			if (rc == WR_TIME_OUT_OF_RANGE)
+				problem(p, "payload.timestamp is outside the "
+				    "years 0000-9999 UTC.");
+			else if (rc != 0)
+				problem(p, "payload.timestamp must be an ISO "
+				    "8601 time such as 2026-11-20T08:42:10Z.");
+		}
 		opt_string(pl, "component", "payload.", &s, p);
 		opt_string(pl, "group", "payload.", &s, p);
 		opt_string(pl, "class", "payload.", &s, p);
@@ -235,7 +243,8 @@ trigger_check(const json_t *root, struct problems *p)
 
 /* Build the group for a checked trigger. */
 static void
-trigger_group(const json_t *root, const char *key, struct ingest_result *out)
+trigger_group(const json_t *root, const char *key,
+    const struct ingest_ctx *ctx, struct ingest_result *out)
 {
 	const json_t *pl = member(root, "payload"), *v;
 	struct ingest_group *g = ingest_result_add_group(out);
@@ -252,8 +261,10 @@ trigger_group(const json_t *root, const char *key, struct ingest_result *out)
 		v = member(pl, "source");
 	svc = json_string_value(v);
 	g->service = xstrdup(svc != NULL ? svc : "");
-	ingest_severity_parse(json_string_value(member(pl, "severity")),
-	    &g->severity);
+	s = json_string_value(member(pl, "severity"));
+	ingest_severity_word(ctx, s, &g->severity);
+	if (strcmp(s, wr_severity_name(g->severity)) != 0)
+		g->severity_raw = xstrdup(s);
 
 	g->alerts = a = xcalloc(1, sizeof *a);
 	g->n_alerts = 1;
@@ -299,12 +310,13 @@ trigger_group(const json_t *root, const char *key, struct ingest_result *out)
 }
 
 int
-ingest_events_v2(const char *body, size_t len, struct ingest_result *out,
-    char *err, size_t errsz, char ***errors, size_t *n_errors)
+ingest_events_v2(const char *body, size_t len, const struct ingest_ctx *ctx,
+    struct ingest_result *out, char *err, size_t errsz, char ***errors,
+    size_t *n_errors)
 {
 	char ebuf[256], made[33];
 	struct problems p = { NULL, 0 };
-	const char *action = NULL, *key = NULL;
+	const char *action = NULL, *key = NULL, *rkey;
 	wr_op_kind kind = 0;
 	json_t *root;
 	int trigger = 0;
@@ -324,7 +336,7 @@ ingest_events_v2(const char *body, size_t len, struct ingest_result *out,
 		goto fail;
 	}
 
-	req_string(root, "routing_key", "", "", &p);
+	rkey = req_string(root, "routing_key", "", "", &p);
 	if (opt_string(root, "event_action", "", &action, &p) == 0)
 		problem(&p, "event_action is required.");
 	if (action != NULL) {
@@ -351,7 +363,7 @@ ingest_events_v2(const char *body, size_t len, struct ingest_result *out,
 	    "dedup_key")))
 		problem(&p, "dedup_key must not be empty for %s.", action);
 	if (trigger)
-		trigger_check(root, &p);
+		trigger_check(root, ctx, &p);
 	if (p.n > 0) {
 		snprintf(err, errsz, "%s", EV2_INVALID);
 		goto fail;
@@ -365,8 +377,9 @@ ingest_events_v2(const char *body, size_t len, struct ingest_result *out,
 		key = made;
 	}
 	out->dedup_key = xstrdup(key);
+	out->routing_key = xstrdup(rkey);
 	if (trigger) {
-		trigger_group(root, key, out);
+		trigger_group(root, key, ctx, out);
 	} else {
 		out->actions = xcalloc(1, sizeof *out->actions);
 		out->actions[0].kind = kind;

@@ -32,17 +32,19 @@
 /* One incident's worth of alerts; becomes a struct wr_group_input. */
 struct ingest_group {
 	char *source;		/* INGEST_SOURCE_* */
-	/*
-	 * Alertmanager: the groupKey, or groupKey "/" fingerprint when the
-	 * groupKey has no grouping labels (ends in ":{}"), one group per
-	 * alert then.  Events v2: the dedup_key.
-	 */
+	/* Alertmanager: the groupKey (one group is one incident, also for
+	 * a route that groups by nothing: "{}:{}").  Events v2: the
+	 * dedup_key. */
 	char *key;
 	char *title;		/* never NULL */
 	char *service;		/* never NULL; "" when the source named none */
+	/* The highest severity among the firing alerts (Alertmanager: each
+	 * alert's "severity" label, else its "priority" label; Events v2:
+	 * payload.severity), read by ingest_severity_word(); warning when
+	 * none says. */
 	wr_severity severity;
-	/* NULL unless the source sent a severity other than critical, error,
-	 * warning or info (then severity is WR_SEV_WARNING). */
+	/* The sender's word for it when that was not exactly ours
+	 * ("P1", "Critical", "page"); NULL otherwise. */
 	char *severity_raw;
 	struct wr_alert *alerts;	/* firing and resolved, in body order */
 	size_t n_alerts;
@@ -70,6 +72,16 @@ struct ingest_result {
 	char *routing_key;
 };
 
+struct wr_severity_table;
+
+/* What an adapter needs besides the body. */
+struct ingest_ctx {
+	int64_t now;	/* when the body arrived, Unix ms */
+	/* The relay config's severity words, added to the built-in ones;
+	 * NULL: the built-in words only. */
+	const struct wr_severity_table *severity;
+};
+
 /*
  * Parse an Alertmanager webhook body (version "4"; Grafana's version "1",
  * with its extra fields, is accepted too).  Returns 0 with *out filled, or
@@ -77,7 +89,8 @@ struct ingest_result {
  * ("alerts[3].labels.severity: expected a string, got a number").
  */
 int ingest_alertmanager(const char *body, size_t len,
-    struct ingest_result *out, char *err, size_t errsz);
+    const struct ingest_ctx *ctx, struct ingest_result *out, char *err,
+    size_t errsz);
 
 /*
  * Parse a PagerDuty Events API v2 enqueue body.  Returns 0 with *out
@@ -87,8 +100,9 @@ int ingest_alertmanager(const char *body, size_t len,
  * malloc'd strings; free with ingest_errors_free()).  errors and n_errors
  * may be NULL.
  */
-int ingest_events_v2(const char *body, size_t len, struct ingest_result *out,
-    char *err, size_t errsz, char ***errors, size_t *n_errors);
+int ingest_events_v2(const char *body, size_t len,
+    const struct ingest_ctx *ctx, struct ingest_result *out, char *err,
+    size_t errsz, char ***errors, size_t *n_errors);
 
 void ingest_errors_free(char **errors, size_t n_errors);
 void ingest_result_free(struct ingest_result *r);
@@ -103,7 +117,9 @@ void ingest_group_input(const struct ingest_group *g, int64_t now,
 /* For the adapters (ingest-*.c), not for callers. */
 /* A new zeroed group at the end of r->groups. */
 struct ingest_group *ingest_result_add_group(struct ingest_result *r);
-/* critical/error/warning/info, any case; 0, or -1 for anything else. */
-int ingest_severity_parse(const char *name, wr_severity *out);
+/* The level a sender's severity word means (ctx's table, then the
+ * built-in words; any case); 0, or -1 for a word no table knows. */
+int ingest_severity_word(const struct ingest_ctx *ctx, const char *word,
+    wr_severity *out);
 
 #endif

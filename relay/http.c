@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/timefmt.h"
 #include "core/util.h"
 #include "relay/relay-int.h"
 
@@ -268,6 +269,7 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 	char err[512];
 	char **errors = NULL;
 	size_t n_errors = 0;
+	struct ingest_ctx ictx = { 0, NULL };
 	int rc;
 
 	if (!p->reading)
@@ -283,12 +285,13 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 	it->type = ITEM_INGEST;
 	it->ep = p->ep;
 	err[0] = '\0';
+	ictx.now = wr_now_ms();
 	if (p->ep == EP_ALERTMANAGER)
 		rc = ingest_alertmanager(p->body ? p->body : "", p->len,
-		    &it->ingest, err, sizeof err);
+		    &ictx, &it->ingest, err, sizeof err);
 	else
 		rc = ingest_events_v2(p->body ? p->body : "", p->len,
-		    &it->ingest, err, sizeof err, &errors, &n_errors);
+		    &ictx, &it->ingest, err, sizeof err, &errors, &n_errors);
 	if (rc != 0) {
 		if (p->ep == EP_EVENTS_V2) {
 			json_t *arr = json_array();

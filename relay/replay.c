@@ -209,6 +209,7 @@ play(struct relay *r, struct relay_replay *p, struct replay_line *rl)
 	}
 	{
 		json_t *body = json_deep_copy(rl->body);
+		struct ingest_ctx ictx = { wr_now_ms(), NULL };
 		char *s;
 
 		retime(body, p->start_wall);
@@ -218,14 +219,14 @@ play(struct relay *r, struct relay_replay *p, struct replay_line *rl)
 		err[0] = '\0';
 		if (rl->type == RL_ALERTMANAGER) {
 			it->ep = EP_ALERTMANAGER;
-			rc = ingest_alertmanager(s, strlen(s), &it->ingest, err,
-			    sizeof err);
+			rc = ingest_alertmanager(s, strlen(s), &ictx,
+			    &it->ingest, err, sizeof err);
 		} else {
 			char **errors = NULL;
 			size_t n_errors = 0;
 			it->ep = EP_EVENTS_V2;
-			rc = ingest_events_v2(s, strlen(s), &it->ingest, err,
-			    sizeof err, &errors, &n_errors);
+			rc = ingest_events_v2(s, strlen(s), &ictx,
+			    &it->ingest, err, sizeof err, &errors, &n_errors);
 			for (size_t i = 0; i < n_errors; i++)
 				free(errors[i]);
 			free(errors);

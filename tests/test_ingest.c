@@ -32,6 +32,12 @@
 #define AM_DIR		"tests/fixtures/alertmanager/"
 #define EV2_DIR		"tests/fixtures/pagerduty-events-v2/"
 #define HOSTILE_DIR	"tests/fixtures/hostile/"
+#define AMR_DIR		"tests/fixtures/alertmanager-real/"
+#define GRAFANA_DIR	"tests/fixtures/grafana-webhook/"
+
+/* What the relay hands the adapters: the arrival time, built-in words. */
+#define T_NOW		1764621000000LL	/* 2025-12-01T20:30:00Z */
+static struct ingest_ctx tctx = { T_NOW, NULL };
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -73,7 +79,7 @@ am_file(const char *path, struct ingest_result *res, char *err, size_t errsz)
 {
 	size_t len;
 	char *body = slurp(path, &len);
-	int rc = ingest_alertmanager(body, len, res, err, errsz);
+	int rc = ingest_alertmanager(body, len, &tctx, res, err, errsz);
 
 	free(body);
 	return rc;
@@ -87,7 +93,7 @@ am_json(json_t *j, struct ingest_result *res, char *err, size_t errsz)
 	int rc;
 
 	assert_non_null(body);
-	rc = ingest_alertmanager(body, strlen(body), res, err, errsz);
+	rc = ingest_alertmanager(body, strlen(body), &tctx, res, err, errsz);
 	free(body);
 	json_decref(j);
 	return rc;
@@ -96,7 +102,7 @@ am_json(json_t *j, struct ingest_result *res, char *err, size_t errsz)
 static int
 am_text(const char *body, struct ingest_result *res, char *err, size_t errsz)
 {
-	return ingest_alertmanager(body, strlen(body), res, err, errsz);
+	return ingest_alertmanager(body, strlen(body), &tctx, res, err, errsz);
 }
 
 /* Assert that a refusal happened and that its reason mentions what. */
@@ -118,7 +124,7 @@ ev2_file(const char *path, struct ingest_result *res, char ***errors,
 	size_t len;
 	char *body = slurp(path, &len);
 	char err[256];
-	int rc = ingest_events_v2(body, len, res, err, sizeof err, errors,
+	int rc = ingest_events_v2(body, len, &tctx, res, err, sizeof err, errors,
 	    n_errors);
 
 	free(body);
@@ -360,25 +366,33 @@ test_am_hostile_text_accepted_and_stored_byte_exact(void **state)
 }
 
 static void
-test_am_unknown_severity_page_is_warning_with_raw_kept(void **state)
+test_am_unknown_severity_is_warning_with_raw_kept(void **state)
 {
 	struct ingest_result res;
 	char err[256];
 	json_t *j = load(AM_DIR "single-warning.json");
 
-	json_object_set_new(json_object_get(j, "commonLabels"), "severity",
-	    json_string("page"));
+	json_object_set_new(json_object_get(json_array_get(json_object_get(j,
+	    "alerts"), 0), "labels"), "severity", json_string("wobbly"));
 	assert_int_equal(am_json(j, &res, err, sizeof err), 0);
 	assert_int_equal(res.groups[0].severity, WR_SEV_WARNING);
-	assert_string_equal(res.groups[0].severity_raw, "page");
+	assert_string_equal(res.groups[0].severity_raw, "wobbly");
 	ingest_result_free(&res);
 
-	/* Ours in another case is ours, nothing raw to keep. */
+	/* Ours in another case is ours, and the sender's spelling is kept:
+	 * list --json shows what was sent whenever it was not our word. */
 	j = load(AM_DIR "single-warning.json");
-	json_object_set_new(json_object_get(j, "commonLabels"), "severity",
-	    json_string("Critical"));
+	json_object_set_new(json_object_get(json_array_get(json_object_get(j,
+	    "alerts"), 0), "labels"), "severity", json_string("Critical"));
 	assert_int_equal(am_json(j, &res, err, sizeof err), 0);
 	assert_int_equal(res.groups[0].severity, WR_SEV_CRITICAL);
+	assert_string_equal(res.groups[0].severity_raw, "Critical");
+	ingest_result_free(&res);
+
+	/* Exactly ours: nothing raw to keep. */
+	j = load(AM_DIR "single-warning.json");
+	assert_int_equal(am_json(j, &res, err, sizeof err), 0);
+	assert_int_equal(res.groups[0].severity, WR_SEV_WARNING);
 	assert_null(res.groups[0].severity_raw);
 	ingest_result_free(&res);
 }
@@ -400,36 +414,32 @@ test_am_service_falls_back_to_job_label(void **state)
 	ingest_result_free(&res);
 }
 
+/* A real Alertmanager 0.25 with `group_by: []`: groupKey "{}:{}", every
+ * alert in one group, and that group is one incident, not one per alert. */
 static void
-test_am_no_grouping_labels_gives_one_group_per_alert(void **state)
+test_am_group_by_nothing_is_one_group(void **state)
 {
 	struct ingest_result res;
-	char err[256];
-	json_t *j = load(AM_DIR "storm-40-firing.json");
-	json_t *alerts = json_object_get(j, "alerts");
+	char err[256] = "";
+	json_t *j = load(AMR_DIR "group-by-nothing-firing.json");
+	const struct ingest_group *g;
 
-	while (json_array_size(alerts) > 3)
-		json_array_remove(alerts, json_array_size(alerts) - 1);
-	json_object_set_new(j, "groupKey", json_string("{}:{}"));
-	json_object_del(json_object_get(json_array_get(alerts, 1),
-	    "annotations"), "summary");
-	assert_int_equal(am_json(j, &res, err, sizeof err), 0);
-	assert_int_equal(res.n_groups, 3);
-	assert_string_equal(res.groups[0].key, "{}:{}/10cf4691aa038d00");
-	assert_string_equal(res.groups[1].key, "{}:{}/ba5ccbb24a764e77");
-	assert_string_equal(res.groups[2].key, "{}:{}/b588ed09a45755f6");
-	for (size_t i = 0; i < 3; i++) {
-		assert_int_equal(res.groups[i].n_alerts, 1);
-		assert_int_equal(res.groups[i].severity, WR_SEV_CRITICAL);
-		assert_string_equal(res.groups[i].service, "edge");
-		for (size_t k = 0; k < i; k++)
-			assert_string_not_equal(res.groups[i].key,
-			    res.groups[k].key);
-	}
-	/* Each its own title: its summary, else its alertname. */
-	assert_string_equal(res.groups[0].title, "edge-10 unreachable");
-	assert_string_equal(res.groups[1].title, "NodeDown");
-	assert_string_equal(res.groups[2].title, "edge-12 unreachable");
+	if (am_file(AMR_DIR "group-by-nothing-firing.json", &res, err,
+	    sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(res.n_groups, 1);
+	g = &res.groups[0];
+	assert_string_equal(g->key, "{}:{}");
+	assert_int_equal(g->n_alerts, json_array_size(json_object_get(j,
+	    "alerts")));
+	assert_int_equal(g->n_alerts, 9);
+	for (size_t i = 0; i < g->n_alerts; i++)
+		assert_string_equal(g->alerts[i].fingerprint,
+		    json_string_value(json_object_get(json_array_get(
+		    json_object_get(j, "alerts"), i), "fingerprint")));
+	assert_string_equal(g->title, "HighLatency \xe2\x80\x94 9 alerts");
+	assert_int_equal(g->truncated, 0);
+	json_decref(j);
 	ingest_result_free(&res);
 }
 
@@ -492,24 +502,200 @@ test_am_grafana_version_1_body_accepted(void **state)
 
 	if (am_text(grafana_body, &res, err, sizeof err) != 0)
 		fail_msg("refused: %s", err);
-	/* groupKey "{}:{}": Grafana grouped by nothing. */
-	assert_int_equal(res.n_groups, 2);
-	assert_string_equal(res.groups[0].key, "{}:{}/c6eadffa33fcdf37");
+	/* groupKey "{}:{}": Grafana grouped by nothing, one group. */
+	assert_int_equal(res.n_groups, 1);
+	assert_string_equal(res.groups[0].key, "{}:{}");
+	assert_int_equal(res.groups[0].n_alerts, 2);
 	assert_string_equal(res.groups[0].title,
-	    "This alert was triggered for zone us-1");
+	    "High memory usage \xe2\x80\x94 2 alerts");
+	/* The firing alert's severity; the resolved one says none. */
 	assert_int_equal(res.groups[0].severity, WR_SEV_CRITICAL);
 	assert_true(res.groups[0].alerts[0].firing);
 	/* 09:51:03.157076+02:00 */
 	assert_int_equal(res.groups[0].alerts[0].starts, 1634025063157LL);
-	assert_string_equal(res.groups[1].title, "High CPU usage");
-	assert_int_equal(res.groups[1].severity, WR_SEV_WARNING);
-	assert_false(res.groups[1].alerts[0].firing);
-	assert_int_equal(res.groups[1].alerts[0].ends,
+	assert_false(res.groups[0].alerts[1].firing);
+	assert_int_equal(res.groups[0].alerts[1].ends,
 	    1634025063157LL + 10 * 60 * 1000);
 	/* Extra per-alert fields are not labels. */
 	assert_null(wr_kvlist_get(&res.groups[0].alerts[0].labels,
 	    "valueString"));
 	ingest_result_free(&res);
+}
+
+/* ---- Alertmanager: real deliveries under max_alerts, Grafana ---------- */
+
+/* max_alerts 5 on a group of 8: 5 alerts and truncatedAlerts 3.  The count
+ * reaches the reducer's input; the title counts the whole group. */
+static void
+test_am_truncated_alerts_count_reaches_the_group(void **state)
+{
+	struct ingest_result res;
+	struct wr_group_input in;
+	char err[256] = "";
+
+	if (am_file(AMR_DIR "max5-truncated-firing.json", &res, err,
+	    sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(res.n_groups, 1);
+	assert_int_equal(res.groups[0].n_alerts, 5);
+	assert_int_equal(res.groups[0].truncated, 3);
+	assert_string_equal(res.groups[0].title,
+	    "HighLatency \xe2\x80\x94 8 alerts");
+	ingest_group_input(&res.groups[0], T_NOW, "am", &in);
+	assert_int_equal(in.truncated, 3);
+	assert_int_equal(in.n_alerts, 5);
+	ingest_result_free(&res);
+}
+
+/* The delivery whose group status says "resolved" because the 5 alerts
+ * sent are resolved, while 5 not sent still fire: the adapter passes the 5
+ * it saw, as resolved, and the 5 more; it makes up nothing about the others. */
+static void
+test_am_truncated_resolved_status_marks_only_the_alerts_sent(void **state)
+{
+	struct ingest_result res;
+	char err[256] = "";
+	json_t *j = load(AMR_DIR "max5-truncated-status-resolved.json");
+	json_t *alerts = json_object_get(j, "alerts");
+
+	assert_string_equal(json_string_value(json_object_get(j, "status")),
+	    "resolved");
+	if (am_file(AMR_DIR "max5-truncated-status-resolved.json", &res, err,
+	    sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(res.groups[0].truncated, 5);
+	assert_int_equal(res.groups[0].n_alerts, json_array_size(alerts));
+	for (size_t i = 0; i < res.groups[0].n_alerts; i++) {
+		assert_false(res.groups[0].alerts[i].firing);
+		assert_string_equal(res.groups[0].alerts[i].fingerprint,
+		    json_string_value(json_object_get(json_array_get(alerts,
+		    i), "fingerprint")));
+	}
+	json_decref(j);
+	ingest_result_free(&res);
+}
+
+static void
+test_am_refuses_truncated_alerts_that_is_not_a_count(void **state)
+{
+	static const char *bad[] = { "\"3\"", "-1", "1.5", "true", "[]" };
+	struct ingest_result res;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		json_error_t je;
+		json_t *j = load(AMR_DIR "max5-truncated-firing.json");
+		json_t *v = json_loads(bad[i], JSON_DECODE_ANY, &je);
+
+		assert_non_null(v);
+		json_object_set_new(j, "truncatedAlerts", v);
+		assert_refused(am_json(j, &res, err, sizeof err), &res, err,
+		    "truncatedAlerts");
+	}
+}
+
+/* Severity follows the firing alerts, not commonLabels or the first
+ * alert: in a real group of ten warnings with one critical (commonLabels
+ * have no severity), the group is critical. */
+static void
+test_am_group_severity_is_the_highest_firing(void **state)
+{
+	struct ingest_result res;
+	char err[256] = "";
+
+	if (am_file(AMR_DIR "nostart-firing.json", &res, err, sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(res.groups[0].severity, WR_SEV_CRITICAL);
+	assert_null(res.groups[0].severity_raw);
+	ingest_result_free(&res);
+
+	/* When the critical one is resolved, the firing ones decide. */
+	if (am_file(AMR_DIR "nostart-resolve-starts-equals-ends.json", &res,
+	    err, sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(res.groups[0].severity, WR_SEV_WARNING);
+	ingest_result_free(&res);
+}
+
+/* Grafana's no-data and query-error alerts are all named DatasourceNoData
+ * or DatasourceError: the title names the rule (its "rulename" label). */
+static void
+test_grafana_datasource_alerts_are_titled_by_rule(void **state)
+{
+	struct ingest_result res;
+	char err[256] = "";
+
+	if (am_file(GRAFANA_DIR "datasource-nodata-one-rule.json", &res, err,
+	    sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	assert_string_equal(res.groups[0].title,
+	    "DatasourceNoData: Exporter not scraping");
+	ingest_result_free(&res);
+
+	if (am_file(GRAFANA_DIR "datasource-nodata-two-rules.json", &res, err,
+	    sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	assert_string_equal(res.groups[0].title,
+	    "DatasourceNoData: Exporter not scraping, Pipeline Failure Rate "
+	    "High \xe2\x80\x94 2 alerts");
+	ingest_result_free(&res);
+
+	if (am_file(GRAFANA_DIR "datasource-error.json", &res, err,
+	    sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	assert_string_equal(res.groups[0].title,
+	    "DatasourceError: Out-of-memory kill");
+	ingest_result_free(&res);
+}
+
+/* Many rules: three named, then "and others"; a rule named twice once. */
+static void
+test_grafana_datasource_title_lists_three_rules(void **state)
+{
+	struct ingest_result res;
+	char err[256] = "";
+	json_t *j = load(GRAFANA_DIR "datasource-nodata-two-rules.json");
+	json_t *alerts = json_object_get(j, "alerts");
+	const char *names[] = { "A", "A", "B", "C", "D" };
+
+	for (size_t i = 0; i < 5; i++) {
+		json_t *a = json_deep_copy(json_array_get(alerts, 0));
+		char fp[17];
+
+		snprintf(fp, sizeof fp, "%016zx", i + 1);
+		json_object_set_new(json_object_get(a, "labels"), "rulename",
+		    json_string(names[i]));
+		json_object_set_new(a, "fingerprint", json_string(fp));
+		json_array_append_new(alerts, a);
+	}
+	json_array_remove(alerts, 0);
+	json_array_remove(alerts, 0);
+	assert_int_equal(am_json(j, &res, err, sizeof err), 0);
+	assert_string_equal(res.groups[0].title,
+	    "DatasourceNoData: A, B, C and others \xe2\x80\x94 5 alerts");
+	ingest_result_free(&res);
+}
+
+/* A time past 9999 UTC once its offset is applied is refused, naming the
+ * field, rather than stored as the year 10000 no console can decode. */
+static void
+test_am_refuses_times_past_year_9999_naming_the_field(void **state)
+{
+	struct ingest_result res;
+	char err[256];
+	json_t *j = load(AMR_DIR "max5-truncated-firing.json");
+
+	json_object_set_new(json_array_get(json_object_get(j, "alerts"), 2),
+	    "startsAt", json_string("9999-12-31T23:59:59-23:59"));
+	assert_refused(am_json(j, &res, err, sizeof err), &res, err,
+	    "alerts[2].startsAt");
+	assert_non_null(strstr(err, "0000-9999 UTC"));
+
+	j = load(AMR_DIR "max5-truncated-partly-resolved.json");
+	json_object_set_new(json_array_get(json_object_get(j, "alerts"), 0),
+	    "endsAt", json_string("9999-12-31T23:59:60Z"));
+	assert_refused(am_json(j, &res, err, sizeof err), &res, err,
+	    "alerts[0].endsAt");
 }
 
 /* ---- Alertmanager: refusals ------------------------------------------- */
@@ -563,10 +749,10 @@ test_refuses_nul_escape_instead_of_truncating(void **state)
 	free(edited);
 	free(body);
 	/* A raw NUL byte inside the body is refused too. */
-	assert_int_equal(ingest_alertmanager("{\"a\":\"x\0y\"}", 11, &res,
+	assert_int_equal(ingest_alertmanager("{\"a\":\"x\0y\"}", 11, &tctx, &res,
 	    err, sizeof err), -1);
 	assert_non_null(strstr(err, "control character 0x0"));
-	assert_int_equal(ingest_alertmanager("{\"a\":1}\0{}", 10, &res,
+	assert_int_equal(ingest_alertmanager("{\"a\":1}\0{}", 10, &tctx, &res,
 	    err, sizeof err), -1);
 	assert_non_null(strstr(err, "a NUL byte in the body"));
 }
@@ -816,7 +1002,7 @@ test_ev2_invalid_event_lists_every_problem(void **state)
 
 	body = "{\"event_action\":\"trigger\",\"payload\":{\"summary\":\"  \","
 	    "\"severity\":\"page\",\"timestamp\":\"soon\",\"component\":7}}";
-	assert_int_equal(ingest_events_v2(body, strlen(body), &res, err,
+	assert_int_equal(ingest_events_v2(body, strlen(body), &tctx, &res, err,
 	    sizeof err, &errors, &n), -1);
 	assert_string_equal(err, "Event object is invalid");
 	assert_int_equal(res.n_groups, 0);
@@ -835,7 +1021,7 @@ test_ev2_invalid_event_lists_every_problem(void **state)
 	long_key[299] = '\0';
 	made = xasprintf("{\"routing_key\":\"r\",\"event_action\":\"resolve\","
 	    "\"dedup_key\":\"%s\"}", long_key);
-	assert_int_equal(ingest_events_v2(made, strlen(made), &res, err,
+	assert_int_equal(ingest_events_v2(made, strlen(made), &tctx, &res, err,
 	    sizeof err, &errors, &n), -1);
 	assert_true(has_error(errors, n, "dedup_key is longer than 255"));
 	ingest_errors_free(errors, n);
@@ -843,23 +1029,87 @@ test_ev2_invalid_event_lists_every_problem(void **state)
 	free(long_key);
 
 	body = "{\"routing_key\":\"r\",\"event_action\":\"acknowledge\"}";
-	assert_int_equal(ingest_events_v2(body, strlen(body), &res, err,
+	assert_int_equal(ingest_events_v2(body, strlen(body), &tctx, &res, err,
 	    sizeof err, &errors, &n), -1);
 	assert_true(has_error(errors, n,
 	    "dedup_key is required for acknowledge."));
 	ingest_errors_free(errors, n);
 
 	body = "{\"routing_key\":\"r\",\"event_action\":\"snooze\"}";
-	assert_int_equal(ingest_events_v2(body, strlen(body), &res, err,
+	assert_int_equal(ingest_events_v2(body, strlen(body), &tctx, &res, err,
 	    sizeof err, &errors, &n), -1);
 	assert_true(has_error(errors, n, "event_action must be trigger, "
 	    "acknowledge or resolve"));
 	ingest_errors_free(errors, n);
 
 	/* Without an errors array the message alone comes back. */
-	assert_int_equal(ingest_events_v2(body, strlen(body), &res, err,
+	assert_int_equal(ingest_events_v2(body, strlen(body), &tctx, &res, err,
 	    sizeof err, NULL, NULL), -1);
 	assert_string_equal(err, "Event object is invalid");
+}
+
+/* Every real sender's Events v2 body is accepted, the routing_key handed
+ * back for the relay to authenticate with, and never made a label. */
+static void
+test_ev2_every_real_sender_body_accepted_with_its_routing_key(void **state)
+{
+	static const char *files[] = {
+		"grafana-trigger.json", "grafana-resolve.json",
+		"go-pagerduty-trigger.json", "go-pagerduty-acknowledge.json",
+		"go-pagerduty-resolve.json", "zabbix-trigger.json",
+		"zabbix-acknowledge.json", "zabbix-resolve.json",
+		"checkmk-trigger.json", "checkmk-resolve.json",
+		"kapacitor-trigger.json", "kapacitor-resolve.json",
+		"pypd-trigger.json",
+	};
+	char path[128];
+
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		struct ingest_result res;
+		char **errors = NULL;
+		size_t n_errors = 0;
+		json_t *j;
+
+		snprintf(path, sizeof path, EV2_DIR "%s", files[i]);
+		j = load(path);
+		if (ev2_file(path, &res, &errors, &n_errors) != 0)
+			fail_msg("%s refused: %s", files[i], n_errors > 0 ?
+			    errors[0] : "?");
+		assert_non_null(res.routing_key);
+		assert_string_equal(res.routing_key, json_string_value(
+		    json_object_get(j, "routing_key")));
+		for (size_t g = 0; g < res.n_groups; g++) {
+			const struct wr_alert *a = &res.groups[g].alerts[0];
+
+			for (size_t k = 0; k < a->labels.n; k++)
+				assert_null(strstr(a->labels.v[k].value,
+				    res.routing_key));
+		}
+		json_decref(j);
+		ingest_result_free(&res);
+	}
+}
+
+static void
+test_ev2_refuses_timestamp_past_year_9999(void **state)
+{
+	struct ingest_result res;
+	char **errors = NULL;
+	size_t n_errors = 0;
+	char err[256];
+	json_t *j = load(EV2_DIR "go-pagerduty-trigger.json");
+	char *body;
+
+	json_object_set_new(json_object_get(j, "payload"), "timestamp",
+	    json_string("9999-12-31T23:59:59-23:59"));
+	body = json_dumps(j, JSON_COMPACT);
+	assert_int_equal(ingest_events_v2(body, strlen(body), &tctx, &res, err,
+	    sizeof err, &errors, &n_errors), -1);
+	assert_true(has_error(errors, n_errors,
+	    "payload.timestamp is outside the years 0000-9999 UTC"));
+	ingest_errors_free(errors, n_errors);
+	free(body);
+	json_decref(j);
 }
 
 static void
@@ -871,13 +1121,13 @@ test_ev2_refuses_bodies_json_strict_refuses(void **state)
 	const char *dup = "{\"routing_key\":\"r\",\"routing_key\":\"s\"}";
 	const char *nul = "{\"routing_key\":\"r\\u0000\"}";
 
-	assert_int_equal(ingest_events_v2(dup, strlen(dup), &res, err,
+	assert_int_equal(ingest_events_v2(dup, strlen(dup), &tctx, &res, err,
 	    sizeof err, &errors, &n), -1);
 	assert_int_equal(n, 1);
 	assert_non_null(strstr(errors[0], "duplicate object key"));
 	assert_string_equal(err, errors[0]);
 	ingest_errors_free(errors, n);
-	assert_int_equal(ingest_events_v2(nul, strlen(nul), &res, err,
+	assert_int_equal(ingest_events_v2(nul, strlen(nul), &tctx, &res, err,
 	    sizeof err, &errors, &n), -1);
 	assert_non_null(strstr(err, "\\u0000"));
 	ingest_errors_free(errors, n);
@@ -957,22 +1207,32 @@ test_reducer_same_body_twice_plans_nothing_the_second_time(void **state)
 	wr_room_free(&r);
 }
 
+/* group_by: [] from a real Alertmanager: one incident holding every
+ * alert; two resolving leaves it open with the rest firing. */
 static void
-test_reducer_no_grouping_opens_one_incident_per_alert(void **state)
+test_reducer_group_by_nothing_is_one_incident(void **state)
 {
 	struct wr_room r;
 	struct ingest_result res;
+	struct wr_incident *inc;
 	char err[256];
 
 	wr_room_init(&r, 1);
-	assert_int_equal(am_text(grafana_body, &res, err, sizeof err), 0);
-	/* The firing one opens an incident; the resolved one, never seen
-	 * firing, opens nothing. */
-	assert_int_equal(deliver(&r, &res, 1000), 2);
+	assert_int_equal(am_file(AMR_DIR "group-by-nothing-firing.json", &res,
+	    err, sizeof err), 0);
+	deliver(&r, &res, 1000);
 	ingest_result_free(&res);
 	assert_int_equal(r.n_incidents, 1);
-	assert_non_null(wr_room_find_key(&r, "alertmanager",
-	    "{}:{}/c6eadffa33fcdf37"));
+	inc = wr_room_find_key(&r, "alertmanager", "{}:{}");
+	assert_non_null(inc);
+	assert_int_equal(inc->n_firing, 9);
+	assert_int_equal(am_file(AMR_DIR "group-by-nothing-partly-resolved.json",
+	    &res, err, sizeof err), 0);
+	deliver(&r, &res, 2000);
+	ingest_result_free(&res);
+	assert_int_equal(r.n_incidents, 1);
+	assert_int_equal(inc->n_firing, 7);
+	assert_int_not_equal(inc->state, WR_ST_RESOLVED);
 	wr_room_free(&r);
 }
 
@@ -1021,10 +1281,17 @@ main(void)
 		cmocka_unit_test(test_am_storm_partly_resolved_counts_match_the_file),
 		cmocka_unit_test(test_am_unicode_labels_kept_byte_exact),
 		cmocka_unit_test(test_am_hostile_text_accepted_and_stored_byte_exact),
-		cmocka_unit_test(test_am_unknown_severity_page_is_warning_with_raw_kept),
+		cmocka_unit_test(test_am_unknown_severity_is_warning_with_raw_kept),
 		cmocka_unit_test(test_am_service_falls_back_to_job_label),
-		cmocka_unit_test(test_am_no_grouping_labels_gives_one_group_per_alert),
+		cmocka_unit_test(test_am_group_by_nothing_is_one_group),
 		cmocka_unit_test(test_am_grafana_version_1_body_accepted),
+		cmocka_unit_test(test_am_truncated_alerts_count_reaches_the_group),
+		cmocka_unit_test(test_am_truncated_resolved_status_marks_only_the_alerts_sent),
+		cmocka_unit_test(test_am_refuses_truncated_alerts_that_is_not_a_count),
+		cmocka_unit_test(test_am_group_severity_is_the_highest_firing),
+		cmocka_unit_test(test_grafana_datasource_alerts_are_titled_by_rule),
+		cmocka_unit_test(test_grafana_datasource_title_lists_three_rules),
+		cmocka_unit_test(test_am_refuses_times_past_year_9999_naming_the_field),
 		cmocka_unit_test(test_refuses_malformed_json_with_line_and_column),
 		cmocka_unit_test(test_refuses_invalid_utf8_saying_so),
 		cmocka_unit_test(test_refuses_nul_escape_instead_of_truncating),
@@ -1039,10 +1306,12 @@ main(void)
 		cmocka_unit_test(test_ev2_trigger_without_dedup_key_gets_a_fresh_32_hex_key),
 		cmocka_unit_test(test_ev2_acknowledge_and_resolve_become_actions),
 		cmocka_unit_test(test_ev2_invalid_event_lists_every_problem),
+		cmocka_unit_test(test_ev2_every_real_sender_body_accepted_with_its_routing_key),
+		cmocka_unit_test(test_ev2_refuses_timestamp_past_year_9999),
 		cmocka_unit_test(test_ev2_refuses_bodies_json_strict_refuses),
 		cmocka_unit_test(test_reducer_storm_then_partly_resolved_leaves_the_rest_firing),
 		cmocka_unit_test(test_reducer_same_body_twice_plans_nothing_the_second_time),
-		cmocka_unit_test(test_reducer_no_grouping_opens_one_incident_per_alert),
+		cmocka_unit_test(test_reducer_group_by_nothing_is_one_incident),
 		cmocka_unit_test(test_reducer_ev2_acknowledge_acks_the_triggered_incident),
 	};
 
