@@ -229,6 +229,19 @@ on_caught_up(void *ud, int64_t seq)
 	kick_render(c);
 }
 
+/* An error that stays on the status line until the person acts (Esc, a
+ * key that does something); the feed has already moved past it. */
+static void
+on_unreadable(void *ud, int64_t seq, int64_t incident, const char *what)
+{
+	struct console *c = ud;
+
+	(void)seq;
+	(void)incident;
+	tui_error(c->tui, "%s (see the log)", what);
+	kick_render(c);
+}
+
 /* tui actions */
 
 static int
@@ -546,7 +559,7 @@ setup(struct console *c, char *err, size_t errsz, int *code)
 	static const struct feed_hooks hooks = {
 		.on_status = on_status, .on_applied = on_applied,
 		.on_snapshot = on_snapshot, .on_result = on_result,
-		.on_caught_up = on_caught_up
+		.on_caught_up = on_caught_up, .on_unreadable = on_unreadable
 	};
 
 #define FAIL(rc, ...) do { snprintf(err, errsz, __VA_ARGS__); \

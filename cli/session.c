@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/session.h"
+#include "core/sanitize.h"
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "store/store.h"
@@ -179,6 +180,19 @@ cli_on_caught_up(void *ud, int64_t seq)
 		s->hooks.on_caught_up(ud, seq);
 }
 
+/* Scripts read stderr: say it there (once per event: the feed moves on). */
+static void
+cli_on_unreadable(void *ud, int64_t seq, int64_t incident, const char *what)
+{
+	struct cli_session *s = ud;
+	char *clean = sanitize_text(what, strlen(what));
+
+	fprintf(stderr, "warroom: %s\n", clean);
+	free(clean);
+	if (s->hooks.on_unreadable != NULL)
+		s->hooks.on_unreadable(ud, seq, incident, what);
+}
+
 int
 cli_session_open(struct cli_session *s, const struct cli_opts *o,
     int with_store, const struct feed_hooks *hooks, const char *client,
@@ -186,7 +200,7 @@ cli_session_open(struct cli_session *s, const struct cli_opts *o,
 {
 	static const struct feed_hooks wrap = {
 		cli_on_status, cli_on_applied, cli_on_snapshot, cli_on_result,
-		cli_on_caught_up
+		cli_on_caught_up, cli_on_unreadable
 	};
 	struct lws_context_creation_info info;
 	struct feed_cfg cfg;

@@ -74,6 +74,7 @@ struct feed {
 	int64_t *touched;	/* incident ids (deduplicated) */
 	size_t n_touched, cap_touched;
 	int flush_scheduled;
+	int cursor_moved;	/* the cursor moved with no event to commit */
 	int in_snapshot;
 	int64_t snap_seq;
 	struct wr_incident **snap;	/* snapshot frames so far (owned) */

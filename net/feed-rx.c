@@ -284,8 +284,9 @@ feed_flush(struct feed *f)
 		lws_sul_cancel(&f->sul_flush);
 		f->flush_scheduled = 0;
 	}
-	if (f->batch.n == 0)
+	if (f->batch.n == 0 && !f->cursor_moved)
 		return 0;
+	f->cursor_moved = 0;
 	if (f->store != NULL) {
 		struct wr_incident **incs;
 		struct wr_batch b;
@@ -366,6 +367,24 @@ feed_rx_reset(struct feed *f)
 }
 
 /* ---- frames ----------------------------------------------------------- */
+
+/* A positive integer member of o, else 0. */
+static int64_t
+rx_id(const json_t *o, const char *name)
+{
+	const json_t *v = json_object_get(o, name);
+
+	return json_is_integer(v) && json_integer_value(v) > 0 ?
+	    (int64_t)json_integer_value(v) : 0;
+}
+
+static void
+rx_unreadable(struct feed *f, int64_t seq, int64_t incident, const char *what)
+{
+	feed_logf("feed: %s", what);
+	if (f->hooks.on_unreadable != NULL)
+		f->hooks.on_unreadable(f->ud, seq, incident, what);
+}
 
 static int
 rx_welcome(struct feed *f, const json_t *o)
@@ -509,8 +528,18 @@ rx_snapshot(struct feed *f, const json_t *o)
 		struct wr_incident *inc = NULL;
 
 		if (proto_incident_from_json(v, &inc, err, sizeof err) != 0) {
-			feed_drop(f, "an incident in the snapshot: %s", err);
-			return -1;
+			/* As for an event: resynchronising would meet it
+			 * again.  Leave it out and say so. */
+			int64_t id = json_is_object(v) ? rx_id(v, "id") : 0;
+			char what[512];
+
+			snprintf(what, sizeof what, "the relay sent an "
+			    "incident this console cannot read (%s%lld, in "
+			    "the snapshot at seq %lld): %s; left it out",
+			    id ? "#" : "number ", (long long)(id ? id : (int64_t)i + 1),
+			    (long long)seq, err);
+			rx_unreadable(f, seq, id, what);
+			continue;
 		}
 		if (f->n_snap == f->cap_snap) {
 			f->cap_snap = f->cap_snap ? f->cap_snap * 2 : 64;
@@ -520,6 +549,49 @@ rx_snapshot(struct feed *f, const json_t *o)
 		f->snap[f->n_snap++] = inc;
 	}
 	return last ? snapshot_done(f) : 0;
+}
+
+/*
+ * An event the codec refuses (a relay that committed a time in year
+ * 10000, a newer relay's field in a form this console does not know).
+ * Closing and resuming would meet it again at the same seq, for ever, on
+ * every console: so when it is the next seq, it is skipped as if it had
+ * been applied (the cursor moves past it and is committed), the person is
+ * told, and the feed goes on.  Only an event whose seq cannot be read at
+ * all, or that does not come next, is treated like any other protocol
+ * error (close, back off, resume).
+ */
+static int
+rx_event_unreadable(struct feed *f, const json_t *o, const char *err)
+{
+	int64_t seq = rx_id(o, "seq"), incident = rx_id(o, "incident");
+	char what[512];
+
+	if (seq != 0 && seq <= feed_cursor(f))
+		return 0;	/* a replay overlap: seen already */
+	if (seq == 0 || seq != feed_cursor(f) + 1) {
+		feed_flush(f);
+		feed_drop(f, "the relay sent an event this console cannot "
+		    "read (%s%lld): %s; resuming from seq %lld",
+		    seq != 0 ? "seq " : "no seq, after ", (long long)(seq != 0 ?
+		    seq : feed_cursor(f)), err, (long long)feed_cursor(f));
+		return -1;
+	}
+	f->room->last_seq = seq;
+	f->cursor_moved = 1;
+	feed_flush_later(f);
+	if (incident != 0)
+		snprintf(what, sizeof what, "the relay sent an event this "
+		    "console cannot read (seq %lld, incident #%lld): %s; "
+		    "skipped it, so #%lld may be out of date here",
+		    (long long)seq, (long long)incident, err,
+		    (long long)incident);
+	else
+		snprintf(what, sizeof what, "the relay sent an event this "
+		    "console cannot read (seq %lld): %s; skipped it",
+		    (long long)seq, err);
+	rx_unreadable(f, seq, incident, what);
+	return 0;
 }
 
 static int
@@ -532,10 +604,8 @@ rx_event(struct feed *f, const json_t *o)
 		feed_drop(f, "an event in the middle of a snapshot");
 		return -1;
 	}
-	if (proto_event_from_json(o, &e, err, sizeof err) != 0) {
-		feed_drop(f, "an event this console cannot read: %s", err);
-		return -1;
-	}
+	if (proto_event_from_json(o, &e, err, sizeof err) != 0)
+		return rx_event_unreadable(f, o, err);
 	switch (wr_room_apply(f->room, &e, err, sizeof err)) {
 	case WR_APPLY_OK:
 		feed_touch(f, e.incident);
@@ -563,6 +633,7 @@ rx_event(struct feed *f, const json_t *o)
 		if (f->store != NULL &&
 		    wr_room_get(f->room, e.incident) == NULL) {
 			wr_event_free(&e);
+			f->cursor_moved = 1;
 			feed_flush_later(f);
 			return 0;
 		}

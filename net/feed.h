@@ -109,6 +109,17 @@ struct feed_hooks {
 	    int64_t seq, const char *reason);
 	/* Replay done (once per connection): the room is as of seq. */
 	void (*on_caught_up)(void *ud, int64_t seq);
+	/*
+	 * The relay sent an event (or a snapshot's incident) this console
+	 * cannot decode.  The feed skipped it and goes on (the cursor moves
+	 * past an event, so neither this connection nor the next, nor a
+	 * restart, meets it again): it never reconnects over it.  seq is the
+	 * event's (the snapshot's), incident the incident it names (0: not
+	 * known); what is the sentence a person reads ("the relay sent an
+	 * event this console cannot read (seq 7): ...").  Also in the log.
+	 */
+	void (*on_unreadable)(void *ud, int64_t seq, int64_t incident,
+	    const char *what);
 };
 
 struct feed;

@@ -233,6 +233,9 @@ struct seen {
 	enum feed_state states[32];
 	int64_t state_at[32];
 	int n_states;
+	int unreadable;
+	int64_t unreadable_seq, unreadable_incident;
+	char unreadable_what[512];
 };
 
 static void
@@ -285,8 +288,20 @@ on_caught_up(void *ud, int64_t seq)
 	s->caught_up_seq = seq;
 }
 
+static void
+on_unreadable(void *ud, int64_t seq, int64_t incident, const char *what)
+{
+	struct seen *s = ud;
+
+	s->unreadable++;
+	s->unreadable_seq = seq;
+	s->unreadable_incident = incident;
+	util_strlcpy(s->unreadable_what, what, sizeof s->unreadable_what);
+}
+
 static const struct feed_hooks hooks = {
-	on_status, on_applied, on_snapshot, on_result, on_caught_up
+	on_status, on_applied, on_snapshot, on_result, on_caught_up,
+	on_unreadable
 };
 
 struct rig {
@@ -671,6 +686,127 @@ test_feed_says_stale_before_giving_up_on_a_silent_relay(void **state)
 	}
 }
 
+/* Seq 2 is an ack of #1 at a time in year 10000, which no console can
+ * decode; seq 3 triggers #2.  Every connection replays what the hello
+ * asks for. */
+static void
+script_unreadable(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 3, "replay");
+	for (int64_t n = seq + 1; n <= 3; n++) {
+		if (n == 2)
+			srv_push(c, "{\"type\":\"event\",\"seq\":2,\"kind\":"
+			    "\"acknowledged\",\"incident\":1,\"time\":"
+			    "\"10000-01-01T00:00:00.000Z\",\"actor\":\"bob\"}");
+		else
+			srv_event(c, n, NULL);
+	}
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":3}");
+}
+
+static int
+until_seq_3(struct rig *r)
+{
+	return r->seen.caught_up > 0 && r->seen.n_applied >= 2;
+}
+
+/* An event the console cannot decode is said once, skipped, and never
+ * met again: no reconnecting over it (today: for ever, at that seq), not
+ * after a restart either. */
+static void
+test_feed_skips_an_event_it_cannot_decode_and_says_so(void **state)
+{
+	struct rig r;
+	struct feed_cfg cfg;
+	char url[64], *cause = NULL;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_unreadable;
+	rig_open(&r, NULL, 1);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_seq_3);
+	rig_run(&r, 500, NULL);		/* time to loop, if it would */
+
+	assert_int_equal(srv.connections, 1);
+	assert_int_equal(r.seen.state, FEED_LIVE);
+	assert_int_equal(r.seen.unreadable, 1);
+	assert_int_equal(r.seen.unreadable_seq, 2);
+	assert_int_equal(r.seen.unreadable_incident, 1);
+	assert_non_null(strstr(r.seen.unreadable_what, "the relay sent an "
+	    "event this console cannot read (seq 2, incident #1)"));
+	assert_non_null(strstr(r.seen.unreadable_what, "#1 may be out of "
+	    "date"));
+	/* seq 1 and 3 applied; #2 is there; the cursor is past 2 on disk */
+	assert_int_equal(r.seen.n_applied, 2);
+	assert_int_equal(r.seen.applied[0], 1);
+	assert_int_equal(r.seen.applied[1], 3);
+	assert_non_null(wr_room_get(&r.room, 2));
+	assert_int_equal(store_last_seq(r.store), 3);
+
+	/* A restart on the same file resumes after it. */
+	feed_free(r.feed);
+	memset(&r.seen, 0, sizeof r.seen);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/feed", r.port);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.url = url;
+	cfg.user = "alice";
+	cfg.backoff_start_ms = 20;
+	cfg.backoff_cap_ms = 100;
+	r.feed = feed_new(r.ctx, &cfg, r.store, &r.room, &hooks, &r.seen,
+	    &cause);
+	assert_non_null(r.feed);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_caught_up);
+	assert_int_equal(srv.connections, 2);
+	assert_int_equal(srv.hello_seq[1], 3);
+	assert_int_equal(r.seen.unreadable, 0);
+	rig_close(&r);
+}
+
+/* A snapshot whose #5 was created in year 10000: #4 is taken, #5 left out
+ * and said, and the feed does not resynchronise over it. */
+static void
+script_snapshot_unreadable(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 9, "snapshot");
+	srv_push(c, "{\"type\":\"snapshot\",\"seq\":9,\"incidents\":[{\"id\":4,"
+	    "\"source\":\"am\",\"key\":\"k4\",\"title\":\"four\",\"service\":"
+	    "\"svc\",\"severity\":\"info\",\"state\":\"triggered\",\"created\":"
+	    "\"" T0 "\",\"updated\":\"" T0 "\",\"last_seen\":\"" T0 "\","
+	    "\"n_alerts\":0,\"n_firing\":0,\"n_notes\":0},{\"id\":5,"
+	    "\"source\":\"am\",\"key\":\"k5\",\"title\":\"five\",\"service\":"
+	    "\"svc\",\"severity\":\"info\",\"state\":\"triggered\",\"created\":"
+	    "\"10000-01-01T00:00:00.000Z\",\"updated\":\"" T0 "\",\"last_seen\":"
+	    "\"" T0 "\",\"n_alerts\":0,\"n_firing\":0,\"n_notes\":0}],"
+	    "\"last\":true}");
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":9}");
+}
+
+static void
+test_feed_leaves_out_a_snapshot_incident_it_cannot_decode(void **state)
+{
+	struct rig r;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_snapshot_unreadable;
+	rig_open(&r, NULL, 1);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_caught_up);
+	rig_run(&r, 300, NULL);
+
+	assert_int_equal(srv.connections, 1);
+	assert_int_equal(r.seen.snapshots, 1);
+	assert_non_null(wr_room_get(&r.room, 4));
+	assert_null(wr_room_get(&r.room, 5));
+	assert_int_equal(r.seen.unreadable, 1);
+	assert_int_equal(r.seen.unreadable_incident, 5);
+	assert_non_null(strstr(r.seen.unreadable_what, "the relay sent an "
+	    "incident this console cannot read (#5, in the snapshot at seq "
+	    "9)"));
+	assert_int_equal(store_last_seq(r.store), 9);
+	rig_close(&r);
+}
+
 static void
 test_feed_url_parse(void **state)
 {
@@ -729,6 +865,8 @@ main(void)
 		cmocka_unit_test(test_feed_sends_queued_ops_in_order_and_settles_them),
 		cmocka_unit_test(test_feed_snapshot_replaces_the_copy),
 		cmocka_unit_test(test_feed_says_stale_before_giving_up_on_a_silent_relay),
+		cmocka_unit_test(test_feed_skips_an_event_it_cannot_decode_and_says_so),
+		cmocka_unit_test(test_feed_leaves_out_a_snapshot_incident_it_cannot_decode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
