@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/util.h"
@@ -42,18 +43,27 @@ cli_opts_init(struct cli_opts *o)
 }
 
 int
-cli_read_token(const char *path, char **token, char **cause)
+cli_read_token(const char *path, char **token, char **warning, char **cause)
 {
 	char buf[1024];
 	size_t n, start, end;
+	struct stat st;
 	FILE *fp;
 
 	*token = NULL;
+	if (warning != NULL)
+		*warning = NULL;
 	if ((fp = fopen(path, "r")) == NULL) {
 		*cause = xasprintf("cannot read the token file %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
+	/* The file that was opened, not whatever the path names now. */
+	if (warning != NULL && fstat(fileno(fp), &st) == 0 &&
+	    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+		*warning = xasprintf("the token file %s is open to others "
+		    "(mode %04o): chmod 600 it", path,
+		    (unsigned)(st.st_mode & 07777));
 	if (fgets(buf, sizeof buf, fp) == NULL)
 		buf[0] = '\0';
 	fclose(fp);

@@ -58,9 +58,12 @@ void cli_opts_init(struct cli_opts *o);
 /*
  * The token: alone on the first line of path (surrounding blanks and the
  * line end dropped).  -1 with *cause (malloc'd) when the file is missing,
- * unreadable or has no token.  *token is malloc'd.
+ * unreadable or has no token.  *token is malloc'd.  *warning (when not
+ * NULL) is set to a malloc'd sentence when the file is open to its group
+ * or others (it still works: the caller says so), else NULL.
  */
-int cli_read_token(const char *path, char **token, char **cause);
+int cli_read_token(const char *path, char **token, char **warning,
+    char **cause);
 
 /* The console's config file path ($XDG_CONFIG_HOME/warroom/config), or
  * NULL; malloc'd. */

@@ -48,6 +48,7 @@ struct console {
 	int tty_fd;
 	char *user;
 	char *token;
+	char *token_warning;	/* the token file is open to others */
 	char *db_path;
 	struct demo *demo;
 	int quit;
@@ -569,7 +570,8 @@ setup(struct console *c, char *err, size_t errsz, int *code)
 		FAIL(CLI_EX_USAGE, "the console needs a terminal on stdout "
 		    "(for scripts: warroom tail, warroom list)");
 	if (o->token_file != NULL && !o->demo &&
-	    cli_read_token(o->token_file, &c->token, &cause) != 0)
+	    cli_read_token(o->token_file, &c->token, &c->token_warning,
+	    &cause) != 0)
 		FAIL(CLI_EX_USAGE, "%s", cause);
 	c->user = xstrdup(o->user ? o->user : "unknown");
 	if (o->demo) {
@@ -666,6 +668,11 @@ setup(struct console *c, char *err, size_t errsz, int *code)
 		tui_set_queued_count(c->tui, (int)n);
 		wr_outbox_ops_free(ops, n);
 	}
+	/* said once, in the log and on the status line */
+	if (c->token_warning != NULL) {
+		feed_logf("warroom: warning: %s", c->token_warning);
+		tui_error(c->tui, "%s", c->token_warning);
+	}
 	/* the stored state at once, then catch up */
 	tui_render(c->tui);
 
@@ -728,6 +735,7 @@ teardown(struct console *c)
 	feed_log_close();
 	free(c->user);
 	free(c->token);
+	free(c->token_warning);
 	free(c->db_path);
 }
 

@@ -204,7 +204,7 @@ cli_session_open(struct cli_session *s, const struct cli_opts *o,
 	};
 	struct lws_context_creation_info info;
 	struct feed_cfg cfg;
-	char *cause = NULL, err[256];
+	char *cause = NULL, *warning = NULL, err[256];
 	struct feed_url url;
 	void *cmd = s->cmd;
 
@@ -222,7 +222,7 @@ cli_session_open(struct cli_session *s, const struct cli_opts *o,
 		return CLI_EX_USAGE;
 	}
 	if (o->token_file != NULL &&
-	    cli_read_token(o->token_file, &s->token, &cause) != 0) {
+	    cli_read_token(o->token_file, &s->token, &warning, &cause) != 0) {
 		fprintf(stderr, "warroom: %s\n", cause);
 		free(cause);
 		return CLI_EX_USAGE;
@@ -230,7 +230,13 @@ cli_session_open(struct cli_session *s, const struct cli_opts *o,
 	if (feed_log_open(o->log_file, 0, &cause) != 0) {
 		fprintf(stderr, "warroom: %s\n", cause);
 		free(cause);
+		free(warning);
 		return CLI_EX_IOERR;
+	}
+	if (warning != NULL) {
+		fprintf(stderr, "warroom: warning: %s\n", warning);
+		feed_logf("warroom: warning: %s", warning);
+		free(warning);
 	}
 	if (with_store) {
 		s->db_path = o->db != NULL ? xstrdup(o->db) :

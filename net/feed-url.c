@@ -23,7 +23,7 @@ int
 feed_url_parse(const char *url, struct feed_url *out, char *err,
     size_t errsz)
 {
-	const char *p, *host, *host_end, *auth_end, *port = NULL;
+	const char *p, *host, *host_end, *auth_end, *at, *port = NULL;
 	size_t hlen;
 
 	memset(out, 0, sizeof *out);
@@ -40,9 +40,16 @@ feed_url_parse(const char *url, struct feed_url *out, char *err,
 		URL_FAIL("the feed URL %s is not ws://HOST:PORT/feed or "
 		    "wss://...", url);
 	auth_end = p + strcspn(p, "/?#");
-	if (memchr(p, '@', (size_t)(auth_end - p)) != NULL)
-		URL_FAIL("the feed URL %s has credentials in it; give the "
-		    "token with --token-file instead", url);
+	at = NULL;
+	for (const char *q = p; q < auth_end; q++)
+		if (*q == '@')
+			at = q;
+	if (at != NULL)
+		/* Not a byte of what is before the @: it is a secret. */
+		URL_FAIL("the feed URL %.*s***@%.*s has credentials in it; give "
+		    "the token with --token-file instead", (int)(p - url),
+		    url, (int)(auth_end - at - 1 > 255 ? 255 :
+		    auth_end - at - 1), at + 1);
 	if (*p == '[') {
 		host = p + 1;
 		host_end = memchr(host, ']', (size_t)(auth_end - host));

@@ -842,6 +842,12 @@ test_feed_url_parse(void **state)
 	assert_int_equal(feed_url_parse("ws://user:tok@h/feed", &u, err,
 	    sizeof err), -1);
 	assert_non_null(strstr(err, "token-file"));
+	/* the refusal does not repeat the secret */
+	assert_int_equal(feed_url_parse("wss://alice:S3cr3t@x@relay:8470/feed",
+	    &u, err, sizeof err), -1);
+	assert_null(strstr(err, "S3cr3t"));
+	assert_null(strstr(err, "alice"));
+	assert_non_null(strstr(err, "wss://***@relay:8470 has credentials"));
 	assert_int_equal(feed_url_parse("ws://h:0/feed", &u, err, sizeof err),
 	    -1);
 	assert_int_equal(feed_url_parse("ws://h:70000/feed", &u, err,

@@ -188,11 +188,27 @@ if [ "$FAILS" -gt 0 ]; then
 	exit 1
 fi
 
-# a refused token is said on the status line, and not retried
+# credentials in the feed URL are refused without being repeated
+"$WARROOM" list --feed "ws://alice:S3cr3tT0ken@127.0.0.1:$PORT/feed" \
+    >"$T/url.out" 2>"$T/url.err"
+eq "credentials in the feed URL: refused as bad usage (64)" "$?" 64
+check "the refusal says why" grep -q 'has credentials in it' "$T/url.err"
+eq "and does not repeat the secret" "$(grep -c 'S3cr3t\|alice' "$T/url.err")" 0
+
+# a refused token is said on the status line, and not retried; the token
+# file is open to others, which is said too (on the status line, once in
+# the log)
 printf 'not-a-real-token-at-all\n' > "$T/bad.token"
+chmod 644 "$T/bad.token"
 start_console eve eve bad.token
 check "a refused token: the status line says TOKEN REFUSED" \
     wait_screen eve '^ TOKEN REFUSED +as eve' '$'
+check "a token file open to others: the status line says so" \
+    wait_screen eve 'token file .*bad.token is open to others \(mode 0644\)' '$'
+eq "and the log says it once" \
+    "$(grep -c 'token file .*bad.token is open to others' "$T/eve.log")" 1
+eq "alice's token file (0600) is not warned about" \
+    "$(grep -c 'open to others' "$T/alice.log")" 0
 sleep 1
 check "and still does a second later (no retrying)" \
     wait_screen eve '^ TOKEN REFUSED +as eve' '$'
