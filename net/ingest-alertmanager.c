@@ -25,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "core/severity.h"
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "net/ingest.h"
@@ -47,20 +48,7 @@ int
 ingest_severity_word(const struct ingest_ctx *ctx, const char *word,
     wr_severity *out)
 {
-	char low[16];
-	size_t i;
-
-	(void)ctx;
-	if (word == NULL)
-		return -1;
-	for (i = 0; word[i] != '\0'; i++) {
-		if (i + 1 >= sizeof low)
-			return -1;
-		low[i] = (word[i] >= 'A' && word[i] <= 'Z') ?
-		    (char)(word[i] - 'A' + 'a') : word[i];
-	}
-	low[i] = '\0';
-	return wr_severity_parse(low, out);
+	return wr_severity_word(ctx != NULL ? ctx->severity : NULL, word, out);
 }
 
 void

@@ -204,7 +204,8 @@ trigger_check(const json_t *root, const struct ingest_ctx *ctx,
 		s = req_string(pl, "severity", "payload.", "", p);
 		if (s != NULL && ingest_severity_word(ctx, s, &sev) != 0)
 			problem(p, "payload.severity must be critical, error, "
-			    "warning or info, not \"%.20s\".", s);
+			    "warning or info (or a word warroomd(8) lists, such "
+			    "as P1 or high), not \"%.20s\".", s);
 		if (opt_string(pl, "timestamp", "payload.", &s, p) == 1) {
 			int rc = wr_time_parse(s, &ms);
 

@@ -698,6 +698,53 @@ test_am_refuses_times_past_year_9999_naming_the_field(void **state)
 	    "alerts[0].endsAt");
 }
 
+/* Sender severity words through the one table (core/severity): page, P1,
+ * SEV-2, major, disaster, none; the sender's word is kept. */
+static void
+test_am_severity_words_from_the_table(void **state)
+{
+	static const struct {
+		const char *word;
+		wr_severity level;
+	} words[] = {
+		{ "page", WR_SEV_CRITICAL }, { "P1", WR_SEV_CRITICAL },
+		{ "SEV-2", WR_SEV_ERROR }, { "major", WR_SEV_ERROR },
+		{ "high", WR_SEV_ERROR }, { "disaster", WR_SEV_CRITICAL },
+		{ "none", WR_SEV_INFO }, { "average", WR_SEV_WARNING },
+	};
+	struct ingest_result res;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		json_t *j = load(AM_DIR "single-warning.json");
+
+		json_object_set_new(json_object_get(json_array_get(
+		    json_object_get(j, "alerts"), 0), "labels"), "severity",
+		    json_string(words[i].word));
+		assert_int_equal(am_json(j, &res, err, sizeof err), 0);
+		if (res.groups[0].severity != words[i].level)
+			fail_msg("%s: level %d", words[i].word,
+			    (int)res.groups[0].severity);
+		assert_string_equal(res.groups[0].severity_raw, words[i].word);
+		ingest_result_free(&res);
+	}
+}
+
+/* A real alert with `priority: P0` and no severity label is critical. */
+static void
+test_am_priority_label_read_when_no_severity(void **state)
+{
+	struct ingest_result res;
+	char err[256] = "";
+
+	if (am_file(AMR_DIR "group-by-all-priority-p0.json", &res, err,
+	    sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(res.groups[0].severity, WR_SEV_CRITICAL);
+	assert_string_equal(res.groups[0].severity_raw, "P0");
+	ingest_result_free(&res);
+}
+
 /* ---- Alertmanager: refusals ------------------------------------------- */
 
 static void
@@ -1001,7 +1048,7 @@ test_ev2_invalid_event_lists_every_problem(void **state)
 	const char *body;
 
 	body = "{\"event_action\":\"trigger\",\"payload\":{\"summary\":\"  \","
-	    "\"severity\":\"page\",\"timestamp\":\"soon\",\"component\":7}}";
+	    "\"severity\":\"wobbly\",\"timestamp\":\"soon\",\"component\":7}}";
 	assert_int_equal(ingest_events_v2(body, strlen(body), &tctx, &res, err,
 	    sizeof err, &errors, &n), -1);
 	assert_string_equal(err, "Event object is invalid");
@@ -1011,7 +1058,8 @@ test_ev2_invalid_event_lists_every_problem(void **state)
 	assert_true(has_error(errors, n, "payload.summary is required."));
 	assert_true(has_error(errors, n, "payload.source is required."));
 	assert_true(has_error(errors, n, "payload.severity must be critical, "
-	    "error, warning or info, not \"page\"."));
+	    "error, warning or info"));
+	assert_true(has_error(errors, n, "not \"wobbly\"."));
 	assert_true(has_error(errors, n, "payload.timestamp must be"));
 	assert_true(has_error(errors, n, "payload.component must be a string"));
 	assert_int_equal(n, 6);
@@ -1110,6 +1158,55 @@ test_ev2_refuses_timestamp_past_year_9999(void **state)
 	ingest_errors_free(errors, n_errors);
 	free(body);
 	json_decref(j);
+}
+
+/* Events v2 payload.severity through the same table: P1 and high are
+ * accepted (critical, error) with the word kept; a word no table knows is
+ * still refused, as PagerDuty refuses it. */
+static void
+test_ev2_severity_words_from_the_table(void **state)
+{
+	static const struct {
+		const char *word;
+		wr_severity level;
+	} words[] = {
+		{ "P1", WR_SEV_CRITICAL }, { "high", WR_SEV_ERROR },
+		{ "Warning", WR_SEV_WARNING },
+	};
+	struct ingest_result res;
+	char **errors = NULL;
+	size_t n_errors = 0;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		json_t *j = load(EV2_DIR "zabbix-trigger.json");
+		char *body;
+
+		json_object_set_new(json_object_get(j, "payload"), "severity",
+		    json_string(words[i].word));
+		body = json_dumps(j, JSON_COMPACT);
+		assert_int_equal(ingest_events_v2(body, strlen(body), &tctx,
+		    &res, err, sizeof err, &errors, &n_errors), 0);
+		assert_int_equal(res.groups[0].severity, words[i].level);
+		assert_string_equal(res.groups[0].severity_raw, words[i].word);
+		ingest_result_free(&res);
+		free(body);
+		json_decref(j);
+	}
+	{
+		json_t *j = load(EV2_DIR "zabbix-trigger.json");
+		char *body;
+
+		json_object_set_new(json_object_get(j, "payload"), "severity",
+		    json_string("wobbly"));
+		body = json_dumps(j, JSON_COMPACT);
+		assert_int_equal(ingest_events_v2(body, strlen(body), &tctx,
+		    &res, err, sizeof err, &errors, &n_errors), -1);
+		assert_true(has_error(errors, n_errors, "payload.severity"));
+		ingest_errors_free(errors, n_errors);
+		free(body);
+		json_decref(j);
+	}
 }
 
 static void
@@ -1292,6 +1389,8 @@ main(void)
 		cmocka_unit_test(test_grafana_datasource_alerts_are_titled_by_rule),
 		cmocka_unit_test(test_grafana_datasource_title_lists_three_rules),
 		cmocka_unit_test(test_am_refuses_times_past_year_9999_naming_the_field),
+		cmocka_unit_test(test_am_severity_words_from_the_table),
+		cmocka_unit_test(test_am_priority_label_read_when_no_severity),
 		cmocka_unit_test(test_refuses_malformed_json_with_line_and_column),
 		cmocka_unit_test(test_refuses_invalid_utf8_saying_so),
 		cmocka_unit_test(test_refuses_nul_escape_instead_of_truncating),
@@ -1308,6 +1407,7 @@ main(void)
 		cmocka_unit_test(test_ev2_invalid_event_lists_every_problem),
 		cmocka_unit_test(test_ev2_every_real_sender_body_accepted_with_its_routing_key),
 		cmocka_unit_test(test_ev2_refuses_timestamp_past_year_9999),
+		cmocka_unit_test(test_ev2_severity_words_from_the_table),
 		cmocka_unit_test(test_ev2_refuses_bodies_json_strict_refuses),
 		cmocka_unit_test(test_reducer_storm_then_partly_resolved_leaves_the_rest_firing),
 		cmocka_unit_test(test_reducer_same_body_twice_plans_nothing_the_second_time),
