@@ -264,6 +264,7 @@ wr_event_copy(struct wr_event *dst, const struct wr_event *src)
 	dst->via = xstrdup0(src->via);
 	dst->op_id = xstrdup0(src->op_id);
 	dst->source = xstrdup0(src->source);
+	dst->sender = xstrdup0(src->sender);
 	dst->key = xstrdup0(src->key);
 	dst->title = xstrdup0(src->title);
 	dst->service = xstrdup0(src->service);
@@ -279,6 +280,7 @@ wr_event_free(struct wr_event *e)
 	free(e->via);
 	free(e->op_id);
 	free(e->source);
+	free(e->sender);
 	free(e->key);
 	free(e->title);
 	free(e->service);
@@ -294,10 +296,12 @@ wr_incident_free(struct wr_incident *inc)
 	if (inc == NULL)
 		return;
 	free(inc->source);
+	free(inc->sender);
 	free(inc->key);
 	free(inc->title);
 	free(inc->service);
 	free(inc->severity_raw);
+	free(inc->severity_by);
 	free(inc->ack_by);
 	free(inc->resolved_by);
 	free(inc->assignee);
@@ -315,10 +319,12 @@ wr_incident_dup_summary(const struct wr_incident *inc)
 
 	*c = *inc;
 	c->source = xstrdup0(inc->source);
+	c->sender = xstrdup0(inc->sender);
 	c->key = xstrdup0(inc->key);
 	c->title = xstrdup0(inc->title);
 	c->service = xstrdup0(inc->service);
 	c->severity_raw = xstrdup0(inc->severity_raw);
+	c->severity_by = xstrdup0(inc->severity_by);
 	c->ack_by = xstrdup0(inc->ack_by);
 	c->resolved_by = xstrdup0(inc->resolved_by);
 	c->assignee = xstrdup0(inc->assignee);

@@ -40,6 +40,7 @@ typedef enum {
  */
 #define WR_EVENT_FIELDS(X)						\
 	X(SOURCE,	source,		"source",	WR_FT_STR)	\
+	X(SENDER,	sender,		"sender",	WR_FT_OPT_STR)	\
 	X(KEY,		key,		"key",		WR_FT_STR)	\
 	X(TITLE,	title,		"title",	WR_FT_STR)	\
 	X(SERVICE,	service,	"service",	WR_FT_STR)	\
@@ -91,7 +92,7 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
  */
 #define WR_EVENT_KINDS(X)						\
 	X(TRIGGERED, 1, "triggered",					\
-	    WR_EVF(SOURCE) | WR_EVF(KEY) | WR_EVF(TITLE) |		\
+	    WR_EVF(SOURCE) | WR_EVF(SENDER) | WR_EVF(KEY) | WR_EVF(TITLE) | \
 	    WR_EVF(SERVICE) | WR_EVF(SEVERITY) | WR_EVF(SEVERITY_RAW),	\
 	    "triggered", "triggered: {title} ({service}, {severity})",	\
 	    WR_TONE_OPENS)						\
@@ -153,6 +154,10 @@ struct wr_alert {
 	int64_t ends;		/* 0 while firing */
 	int firing;
 	int64_t last_seen;
+	/* How bad the source says this alert is (the adapter sets it from
+	 * the alert's labels, else the group's); an incident is as bad as
+	 * its worst firing alert. */
+	wr_severity severity;
 	struct wr_kvlist labels;
 	struct wr_kvlist annotations;
 };
@@ -162,11 +167,21 @@ struct wr_alert {
 struct wr_incident {
 	int64_t id;		/* small integer, assigned by the relay */
 	char *source;		/* "alertmanager", "events-v2", ... */
+	/* who sent it: the ingest token's name (for Events v2 with a digest
+	 * of the routing key); "" for none.  Identity is (source, sender,
+	 * key). */
+	char *sender;
 	char *key;		/* the source's grouping identity */
 	char *title;
 	char *service;
 	wr_severity severity;
 	char *severity_raw;	/* what the source sent, when it was not one of ours */
+	/* who set the severity by hand (it then sticks against the source);
+	 * NULL while the alerts decide it */
+	char *severity_by;
+	/* alerts the source said it left out of its last delivery
+	 * (Alertmanager's truncatedAlerts); counted in n_alerts/n_firing */
+	int64_t truncated;
 	wr_state state;
 	char *ack_by;
 	int64_t ack_at;
@@ -204,6 +219,7 @@ struct wr_event {
 	char *via;
 	char *op_id;
 	char *source;
+	char *sender;
 	char *key;
 	char *title;
 	char *service;

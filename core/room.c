@@ -131,11 +131,19 @@ join_key(const char *const *parts, size_t n)
 }
 
 static char *
-key_of(const char *source, const char *key)
+key_of(const char *source, const char *sender, const char *key)
 {
-	const char *parts[] = { source ? source : "", key ? key : "" };
+	const char *parts[] = { source ? source : "", sender ? sender : "",
+	    key ? key : "" };
 
-	return join_key(parts, 2);
+	return join_key(parts, 3);
+}
+
+/* The sender of a delivery: its own, else the token it came through. */
+static const char *
+group_sender(const struct wr_group_input *in)
+{
+	return in->sender != NULL ? in->sender : in->via ? in->via : "";
 }
 
 /*
@@ -147,11 +155,12 @@ key_of(const char *source, const char *key)
  * must still be recognised as known.
  */
 static char *
-occ_key(const char *source, const char *key, const char *fp, int64_t starts)
+occ_key(const char *source, const char *sender, const char *key,
+    const char *fp, int64_t starts)
 {
 	char num[24], *p = num + sizeof num;
 	uint64_t v = starts < 0 ? -(uint64_t)starts : (uint64_t)starts;
-	const char *parts[5];
+	const char *parts[6];
 
 	*--p = '\0';
 	do {
@@ -162,16 +171,18 @@ occ_key(const char *source, const char *key, const char *fp, int64_t starts)
 		*--p = '-';
 	parts[0] = "\x1eocc";
 	parts[1] = source ? source : "";
-	parts[2] = key ? key : "";
-	parts[3] = fp;
-	parts[4] = p;
-	return join_key(parts, 5);
+	parts[2] = sender ? sender : "";
+	parts[3] = key ? key : "";
+	parts[4] = fp;
+	parts[5] = p;
+	return join_key(parts, 6);
 }
 
 struct wr_incident *
-wr_room_find_key(const struct wr_room *r, const char *source, const char *key)
+wr_room_find_key(const struct wr_room *r, const char *source,
+    const char *sender, const char *key)
 {
-	char *k = key_of(source, key);
+	char *k = key_of(source, sender, key);
 	int64_t id;
 	int found = wr_strmap_get(r->by_key, k, &id);
 	struct wr_incident *inc;
@@ -181,7 +192,8 @@ wr_room_find_key(const struct wr_room *r, const char *source, const char *key)
 		return NULL;
 	/* wr_room_put() may have replaced the incident with one of another
 	 * key: the stale index entry must not answer for it. */
-	if (!same0(inc->source, source) || !same0(inc->key, key))
+	if (!same0(inc->source, source) || !same0(inc->sender, sender) ||
+	    !same0(inc->key, key))
 		return NULL;
 	return inc;
 }
@@ -216,7 +228,7 @@ slot_reserve(struct wr_room *r, int64_t id)
 static void
 index_key(struct wr_room *r, const struct wr_incident *inc)
 {
-	char *k = key_of(inc->source, inc->key);
+	char *k = key_of(inc->source, inc->sender, inc->key);
 	int64_t cur;
 
 	/* The key points at the newest incident: a reopened old one must not
@@ -235,7 +247,8 @@ index_occ(struct wr_room *r, const struct wr_incident *inc,
 
 	if (!r->keep_alerts || a->fingerprint == NULL)
 		return;
-	k = occ_key(inc->source, inc->key, a->fingerprint, a->starts);
+	k = occ_key(inc->source, inc->sender, inc->key, a->fingerprint,
+	    a->starts);
 	if (!wr_strmap_get(r->by_key, k, &cur) || cur < inc->id)
 		wr_strmap_set(r->by_key, k, inc->id);
 	free(k);
@@ -262,8 +275,8 @@ find_alert(const struct wr_incident *inc, const char *fp, int64_t starts)
  */
 static struct wr_alert *
 lookup_occ(const struct wr_room *r, const struct wr_incident *newest,
-    const char *source, const char *key, const struct wr_alert *a,
-    struct wr_incident **where)
+    const char *source, const char *sender, const char *key,
+    const struct wr_alert *a, struct wr_incident **where)
 {
 	struct wr_alert *known = find_alert(newest, a->fingerprint, a->starts);
 	struct wr_incident *inc;
@@ -274,7 +287,7 @@ lookup_occ(const struct wr_room *r, const struct wr_incident *newest,
 	*where = (struct wr_incident *)newest;
 	if (known != NULL || !r->keep_alerts || a->fingerprint == NULL)
 		return known;
-	k = occ_key(source, key, a->fingerprint, a->starts);
+	k = occ_key(source, sender, key, a->fingerprint, a->starts);
 	found = wr_strmap_get(r->by_key, k, &id);
 	free(k);
 	if (!found || (inc = wr_room_get(r, id)) == NULL)
@@ -354,6 +367,7 @@ apply_triggered(struct wr_room *r, const struct wr_event *e, char *err,
 	inc = xcalloc(1, sizeof *inc);
 	inc->id = e->incident;
 	inc->source = xstrdup0(e->source ? e->source : "");
+	inc->sender = xstrdup0(e->sender ? e->sender : "");
 	inc->key = xstrdup0(e->key ? e->key : "");
 	inc->title = xstrdup0(e->title ? e->title : "");
 	inc->service = xstrdup0(e->service ? e->service : "");
@@ -620,7 +634,9 @@ size_t
 wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
     struct wr_evlist *out, size_t *seen_only)
 {
-	const struct wr_incident *inc = wr_room_find_key(r, in->source, in->key);
+	const char *sender = group_sender(in);
+	const struct wr_incident *inc = wr_room_find_key(r, in->source, sender,
+	    in->key);
 	size_t start = out->n, seen = 0;
 	/* New occurrences join the newest incident while it is open; once it
 	 * is resolved, the first new one opens a new incident.  Occurrences
@@ -638,7 +654,8 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 		/* Without a fingerprint an alert has no identity. */
 		if (a->fingerprint == NULL || planned_occurrence(out, start, a))
 			continue;
-		known = lookup_occ(r, inc, in->source, in->key, a, &where);
+		known = lookup_occ(r, inc, in->source, sender, in->key, a,
+		    &where);
 		if (known != NULL) {
 			if (!a->firing && known->firing)
 				plan_alert_resolved(out, where->id, a, in);
@@ -652,6 +669,7 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 			struct wr_event *e = plan_push(out,
 			    WR_EV_TRIGGERED, id, in);
 			e->source = xstrdup0(in->source);
+			e->sender = xstrdup(sender);
 			e->key = xstrdup0(in->key);
 			e->title = xstrdup0(in->title);
 			e->service = xstrdup0(in->service);
@@ -683,13 +701,15 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 void
 wr_room_touch(struct wr_room *r, const struct wr_group_input *in)
 {
-	struct wr_incident *inc = wr_room_find_key(r, in->source, in->key);
+	const char *sender = group_sender(in);
+	struct wr_incident *inc = wr_room_find_key(r, in->source, sender,
+	    in->key);
 	int changed = 0;
 
 	for (size_t i = 0; in->alerts != NULL && i < in->n_alerts; i++) {
 		struct wr_incident *where;
-		struct wr_alert *a = lookup_occ(r, inc, in->source, in->key,
-		    &in->alerts[i], &where);
+		struct wr_alert *a = lookup_occ(r, inc, in->source, sender,
+		    in->key, &in->alerts[i], &where);
 		if (a != NULL) {
 			a->last_seen = in->now;
 			where->last_seen = in->now;

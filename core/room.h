@@ -82,7 +82,8 @@ struct wr_room {
 	struct wr_incident **inc;	/* inc[id - 1], NULL where unknown */
 	size_t inc_cap;
 	size_t n_incidents;
-	struct wr_strmap *by_key;	/* source\x1fkey -> newest incident id */
+	/* source\x1fsender\x1fkey -> newest incident id */
+	struct wr_strmap *by_key;
 	/* counts of open (not resolved) incidents by severity, and by state */
 	int open_by_sev[WR_SEV_COUNT];
 	int by_state[WR_ST_COUNT];
@@ -105,7 +106,8 @@ struct wr_group_input {
 	const char *source;
 	/* Who sent it: the ingest token's name (for Events v2 also a digest
 	 * of the routing key).  Identity is (source, sender, key): two
-	 * senders never share an incident.  "" when unauthenticated. */
+	 * senders never share an incident.  "" when unauthenticated; NULL
+	 * means the token's name, via. */
 	const char *sender;
 	const char *key;
 	const char *title;
@@ -128,9 +130,10 @@ void wr_room_free(struct wr_room *r);
 
 /* The incident with this id, or NULL. */
 struct wr_incident *wr_room_get(const struct wr_room *r, int64_t id);
-/* The newest incident for source and key, or NULL. */
+/* The newest incident for source, sender and key, or NULL.  NULL and ""
+ * are the same sender. */
 struct wr_incident *wr_room_find_key(const struct wr_room *r,
-    const char *source, const char *key);
+    const char *source, const char *sender, const char *key);
 
 /*
  * Apply one event.  Returns WR_APPLY_*; on REFUSED, err (may be NULL) gets

@@ -189,6 +189,7 @@ alert_to_json(const struct wr_alert *a, enum alert_form form)
 		put_time(o, "last_seen", a->last_seen);
 	}
 	if (form != AF_RESOLVED) {
+		put_str(o, "severity", wr_severity_name(a->severity));
 		put(o, "labels", kv_to_json(&a->labels));
 		put(o, "annotations", kv_to_json(&a->annotations));
 	}
@@ -617,7 +618,9 @@ w_alert(struct jbuf *b, const char *key, const struct wr_alert *a,
 	    ((form == AF_RESOLVED || a->ends != 0) &&
 	    w_time(b, "ends", a->ends) == -1))
 		return -1;
-	if (form != AF_RESOLVED && (w_kv(b, "labels", &a->labels) == -1 ||
+	if (form != AF_RESOLVED && (w_str(b, "severity",
+	    wr_severity_name(a->severity)) == -1 ||
+	    w_kv(b, "labels", &a->labels) == -1 ||
 	    w_kv(b, "annotations", &a->annotations) == -1))
 		return -1;
 	jbuf_char(b, '}');
@@ -724,6 +727,12 @@ alert_from_json(const json_t *o, const char *ctx, enum alert_form form,
 		    errsz));
 	}
 	if (form != AF_RESOLVED) {
+		const char *sev;
+
+		TRY(get_str(o, ctx, "severity", 0, 64, &sev, err, errsz));
+		a->severity = WR_SEV_WARNING;
+		if (sev != NULL && wr_severity_parse(sev, &a->severity) != 0)
+			FAIL("%sseverity: unknown severity", ctx);
 		TRY(get_kv(o, ctx, "labels", REQ, &a->labels, err, errsz));
 		TRY(get_kv(o, ctx, "annotations", REQ, &a->annotations, err,
 		    errsz));
@@ -807,6 +816,7 @@ proto_incident_to_json(const struct wr_incident *inc, int with_alerts)
 
 	put_int(o, "id", inc->id);
 	put_str(o, "source", inc->source);
+	put_opt_str(o, "sender", inc->sender);
 	put_str(o, "key", inc->key);
 	put_str(o, "title", inc->title);
 	put_str(o, "service", inc->service);
@@ -863,6 +873,7 @@ proto_incident_from_json(const json_t *o, struct wr_incident **out,
 	TRY(check_object(o, "incident", err, errsz));
 	TRY(get_int(o, "", "id", REQ, 1, INT64_MAX, &inc->id, err, errsz));
 	TRY(dup_str(o, "", "source", REQ, 0, &inc->source, err, errsz));
+	TRY(dup_str(o, "", "sender", 0, 0, &inc->sender, err, errsz));
 	TRY(dup_str(o, "", "key", REQ, 0, &inc->key, err, errsz));
 	TRY(dup_str(o, "", "title", REQ, 0, &inc->title, err, errsz));
 	TRY(dup_str(o, "", "service", REQ, 0, &inc->service, err, errsz));

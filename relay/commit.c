@@ -120,7 +120,8 @@ ingest_item(struct relay *r, struct relay_item *it, struct wr_evlist *ev,
 		/* Events v2: after a resolve, a trigger with the same
 		 * dedup_key starts a new incident (PagerDuty's rule), so
 		 * it is a new occurrence, not a repeat of the old one. */
-		inc = wr_room_find_key(&r->room, grp->source, grp->key);
+		inc = wr_room_find_key(&r->room, grp->source, it->via,
+		    grp->key);
 		if (strcmp(grp->source, "events-v2") == 0 && inc != NULL &&
 		    inc->state == WR_ST_RESOLVED)
 			for (size_t a = 0; a < grp->n_alerts; a++)
@@ -131,15 +132,18 @@ ingest_item(struct relay *r, struct relay_item *it, struct wr_evlist *ev,
 			return -1;
 		if (seen > 0) {
 			wr_room_touch(&r->room, &in);
-			inc = wr_room_find_key(&r->room, in.source, in.key);
+			inc = wr_room_find_key(&r->room, in.source,
+			    in.sender != NULL ? in.sender : in.via, in.key);
 			if (inc != NULL)
 				touch_id(t, inc->id);
 		}
 	}
 	for (size_t a = 0; a < it->ingest.n_actions; a++) {
 		const struct ingest_action *act = &it->ingest.actions[a];
+		/* Only within its sender: another sender's dedup_keys are
+		 * its own (the same sender as its triggers: the via). */
 		struct wr_incident *inc = wr_room_find_key(&r->room,
-		    "events-v2", act->key);
+		    "events-v2", it->via, act->key);
 		struct wr_op op = {
 			.kind = act->kind, .actor = "events-v2",
 			.via = it->via, .now = now
@@ -166,7 +170,8 @@ earlier_same_op(const struct relay *r, const struct relay_item *it)
 {
 	for (const struct relay_item *o = r->pending; o != it; o = o->next)
 		if (o->type == ITEM_OP && o->op.op_id != NULL &&
-		    strcmp(o->op.op_id, it->op.op_id) == 0)
+		    strcmp(o->op.op_id, it->op.op_id) == 0 &&
+		    strcmp(o->via, it->via) == 0)
 			return o;
 	return NULL;
 }
@@ -201,7 +206,7 @@ op_item(struct relay *r, struct relay_item *it, struct wr_evlist *ev,
 		return 0;
 	}
 	memset(&stored, 0, sizeof stored);
-	found = store_op_lookup(r->store, o->op_id, &stored, &cause);
+	found = store_op_lookup(r->store, it->via, o->op_id, &stored, &cause);
 	if (found < 0) {
 		relay_log(r, "op lookup: %s", cause);
 		free(cause);
@@ -284,7 +289,10 @@ relay_commit_pending(struct relay *r)
 		if (rc == 1 && it->type == ITEM_OP) {
 			results = xrealloc(results,
 			    (n_results + 1) * sizeof *results);
-			results[n_results++] = it->result;
+			results[n_results] = it->result;
+			/* keyed by token and op id; borrowed from it */
+			results[n_results].via = it->via;
+			results[n_results++].time = now;
 		}
 	}
 	if (ok) {

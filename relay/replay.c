@@ -182,7 +182,9 @@ play(struct relay *r, struct relay_replay *p, struct replay_line *rl)
 		const char *key = json_string_value(json_object_get(rl->body,
 		    "key"));
 		json_t *text = json_object_get(rl->body, "text");
-		struct wr_incident *inc = wr_room_find_key(&r->room, src, key);
+		/* Its alerts came through this same via: the sender. */
+		struct wr_incident *inc = wr_room_find_key(&r->room, src,
+		    it->via, key);
 
 		if (inc == NULL) {
 			relay_log(r, "replay: no incident for %s %s yet; op "

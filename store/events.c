@@ -79,6 +79,7 @@ alert_json(struct jbuf *b, const struct wr_alert *a)
 	put_int(b, "ends", a->ends);
 	put_int(b, "firing", a->firing);
 	put_int(b, "last_seen", a->last_seen);
+	put_int(b, "severity", a->severity);
 	if (put_kv(b, "labels", &a->labels) == -1 ||
 	    put_kv(b, "annotations", &a->annotations) == -1)
 		return -1;
@@ -90,7 +91,8 @@ static int
 alert_is_set(const struct wr_alert *a)
 {
 	return a->fingerprint != NULL || a->starts != 0 || a->ends != 0 ||
-	    a->firing != 0 || a->last_seen != 0 || a->labels.n > 0 ||
+	    a->firing != 0 || a->last_seen != 0 || a->severity != 0 ||
+	    a->labels.n > 0 ||
 	    a->annotations.n > 0;
 }
 
@@ -187,6 +189,9 @@ alert_parse(const json_t *o, struct wr_alert *a)
 	a->ends = get_int(o, "ends");
 	a->firing = (int)get_int(o, "firing");
 	a->last_seen = get_int(o, "last_seen");
+	a->severity = (wr_severity)get_int(o, "severity");
+	if ((unsigned)a->severity >= WR_SEV_COUNT)
+		a->severity = WR_SEV_WARNING;
 	if ((l = json_object_get(o, "labels")) != NULL &&
 	    store_json_kv_parse(l, &a->labels) == -1)
 		return -1;
@@ -253,7 +258,8 @@ bind_alert_row(sqlite3_stmt *st, int64_t incident, const struct wr_alert *a,
 	    store_bind_i64(st, 5, a->firing) ||
 	    store_bind_i64(st, 6, a->last_seen) ||
 	    bind_jbuf(st, 7, labels) ||
-	    bind_jbuf(st, 8, annotations);
+	    bind_jbuf(st, 8, annotations) ||
+	    store_bind_i64(st, 9, a->severity);
 }
 
 /*
@@ -277,17 +283,19 @@ alert_write(struct wr_store *s, struct scratch *sc, int64_t incident,
 		row.last_seen = firing_event->time;
 		st = store_stmt(s, ST_AL_FIRING,
 		    "INSERT INTO alerts(incident, fingerprint, starts, ends, "
-		    "firing, last_seen, labels, annotations) "
-		    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+		    "firing, last_seen, labels, annotations, severity) "
+		    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
 		    "ON CONFLICT(incident, fingerprint, starts) DO UPDATE SET "
 		    "ends = excluded.ends, firing = excluded.firing, "
 		    "last_seen = excluded.last_seen, labels = excluded.labels, "
-		    "annotations = excluded.annotations", cause);
+		    "annotations = excluded.annotations, "
+		    "severity = excluded.severity", cause);
 	} else {
 		st = store_stmt(s, ST_AL_INSERT,
 		    "INSERT OR REPLACE INTO alerts(incident, fingerprint, "
-		    "starts, ends, firing, last_seen, labels, annotations) "
-		    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
+		    "starts, ends, firing, last_seen, labels, annotations, "
+		    "severity) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		    cause);
 	}
 	if (st == NULL)
 		return -1;
@@ -383,9 +391,10 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    "INSERT OR REPLACE INTO incidents(id, source, key, title, "
 	    "service, severity, severity_raw, state, ack_by, ack_at, "
 	    "resolved_by, resolved_at, assignee, created, updated, last_seen, "
-	    "n_alerts, n_firing, n_notes, labels_text) VALUES(?1, ?2, ?3, ?4, "
-	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	    "?19, ?20)", cause);
+	    "n_alerts, n_firing, n_notes, labels_text, sender, severity_by, "
+	    "truncated) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+	    cause);
 	char what[48];
 
 	if (st == NULL)
@@ -411,7 +420,10 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    store_bind_i64(st, 17, inc->n_alerts) ||
 	    store_bind_i64(st, 18, inc->n_firing) ||
 	    store_bind_i64(st, 19, inc->n_notes) ||
-	    store_bind_text(st, 20, inc->labels_text)) {
+	    store_bind_text(st, 20, inc->labels_text) ||
+	    store_bind_text(st, 21, inc->sender) ||
+	    store_bind_text(st, 22, inc->severity_by) ||
+	    store_bind_i64(st, 23, inc->truncated)) {
 		store_fail(s, cause, SQLITE_ERROR, "%s", what);
 		store_stmt_done(st);
 		return -1;
@@ -446,8 +458,9 @@ static int
 op_result_put(struct wr_store *s, const struct wr_op_result *r, char **cause)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_OP_PUT,
-	    "INSERT OR REPLACE INTO ops(op_id, status, seq, code, reason) "
-	    "VALUES(?1, ?2, ?3, ?4, ?5)", cause);
+	    "INSERT OR REPLACE INTO ops(via, op_id, status, seq, code, "
+	    "reason, time) VALUES(COALESCE(?6, ''), ?1, ?2, ?3, ?4, ?5, ?7)",
+	    cause);
 
 	if (st == NULL)
 		return -1;
@@ -455,7 +468,9 @@ op_result_put(struct wr_store *s, const struct wr_op_result *r, char **cause)
 	    store_bind_i64(st, 2, r->status) ||
 	    store_bind_i64(st, 3, r->seq) ||
 	    store_bind_text(st, 4, r->code) ||
-	    store_bind_text(st, 5, r->reason)) {
+	    store_bind_text(st, 5, r->reason) ||
+	    store_bind_text(st, 6, r->via) ||
+	    store_bind_i64(st, 7, r->time)) {
 		store_stmt_done(st);
 		return store_fail(s, cause, SQLITE_ERROR, "storing op %s",
 		    r->op_id ? r->op_id : "(null)");
@@ -680,28 +695,31 @@ fail:
 /* ---- op answers ---------------------------------------------------------- */
 
 int
-store_op_lookup(struct wr_store *s, const char *op_id,
+store_op_lookup(struct wr_store *s, const char *via, const char *op_id,
     struct wr_op_result *out, char **cause)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_OP_GET, "SELECT status, seq, "
-	    "code, reason FROM ops WHERE op_id = ?1", cause);
+	    "code, reason, time FROM ops WHERE via = COALESCE(?2, '') AND "
+	    "op_id = ?1", cause);
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (st == NULL)
 		return -1;
-	if (store_bind_text(st, 1, op_id)) {
+	if (store_bind_text(st, 1, op_id) || store_bind_text(st, 2, via)) {
 		store_stmt_done(st);
 		return store_fail(s, cause, SQLITE_ERROR, "looking up op %s",
 		    op_id);
 	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
+		out->via = xstrdup(via != NULL ? via : "");
 		out->op_id = xstrdup(op_id);
 		out->status = (enum wr_op_status)sqlite3_column_int(st, 0);
 		out->seq = sqlite3_column_int64(st, 1);
 		out->code = store_col_str(st, 2);
 		out->reason = store_col_str(st, 3);
+		out->time = sqlite3_column_int64(st, 4);
 		store_stmt_done(st);
 		return 1;
 	}
@@ -714,11 +732,37 @@ store_op_lookup(struct wr_store *s, const char *op_id,
 	return 0;
 }
 
+int
+store_op_prune(struct wr_store *s, int64_t cutoff_ms, char **cause)
+{
+	sqlite3_stmt *st;
+
+	if (store_tx_begin(s, 0, cause) == -1)
+		return -1;
+	st = store_stmt(s, ST_OP_PRUNE, "DELETE FROM ops WHERE time < ?1",
+	    cause);
+	if (st == NULL)
+		goto fail;
+	if (store_bind_i64(st, 1, cutoff_ms)) {
+		store_stmt_done(st);
+		store_fail(s, cause, SQLITE_ERROR, "pruning op answers");
+		goto fail;
+	}
+	if (store_step_done(s, st, cause, "pruning op answers") == -1)
+		goto fail;
+	return store_tx_commit(s, cause);
+
+fail:
+	store_tx_rollback(s);
+	return -1;
+}
+
 void
 wr_op_result_free(struct wr_op_result *r)
 {
 	if (r == NULL)
 		return;
+	free(r->via);
 	free(r->op_id);
 	free(r->code);
 	free(r->reason);

@@ -94,6 +94,9 @@ store_alert_row(sqlite3_stmt *st, struct wr_alert *a)
 	a->ends = sqlite3_column_int64(st, 3);
 	a->firing = sqlite3_column_int(st, 4);
 	a->last_seen = sqlite3_column_int64(st, 5);
+	a->severity = (wr_severity)sqlite3_column_int(st, 8);
+	if ((unsigned)a->severity >= WR_SEV_COUNT)
+		a->severity = WR_SEV_WARNING;
 	if (store_json_kv_load((const char *)sqlite3_column_text(st, 6),
 	    &a->labels) == -1 ||
 	    store_json_kv_load((const char *)sqlite3_column_text(st, 7),

@@ -13,7 +13,7 @@
 
 #define ALERT_COLUMNS \
 	"incident, fingerprint, starts, ends, firing, last_seen, labels, " \
-	"annotations"
+	"annotations, severity"
 
 static struct wr_incident *
 incident_row(sqlite3_stmt *st)
@@ -44,6 +44,9 @@ incident_row(sqlite3_stmt *st)
 	inc->n_firing = sqlite3_column_int(st, 17);
 	inc->n_notes = sqlite3_column_int(st, 18);
 	inc->labels_text = store_col_str(st, 19);
+	inc->sender = store_col_str(st, 20);
+	inc->severity_by = store_col_str(st, 21);
+	inc->truncated = sqlite3_column_int64(st, 22);
 	return inc;
 }
 
@@ -100,8 +103,8 @@ store_load_room(struct wr_store *s, struct wr_room *room, char **cause)
 	sqlite3_stmt *st = store_stmt(s, ST_INC_ALL, "SELECT id, source, key, "
 	    "title, service, severity, severity_raw, state, ack_by, ack_at, "
 	    "resolved_by, resolved_at, assignee, created, updated, last_seen, "
-	    "n_alerts, n_firing, n_notes, labels_text FROM incidents ORDER BY "
-	    "id", cause);
+	    "n_alerts, n_firing, n_notes, labels_text, sender, severity_by, "
+	    "truncated FROM incidents ORDER BY id", cause);
 	int rc;
 
 	if (st == NULL)

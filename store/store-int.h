@@ -43,6 +43,7 @@ enum store_stmt {
 	ST_AL_CLEAR,
 	ST_OP_PUT,
 	ST_OP_GET,
+	ST_OP_PRUNE,
 	ST_OB_INSERT,
 	ST_OB_LIST,
 	ST_OB_MARK,

@@ -23,7 +23,7 @@
 #include "store/store-int.h"
 
 #define APPLICATION_ID	0x57415252	/* 'WARR' */
-#define SCHEMA_VERSION	1
+#define SCHEMA_VERSION	2
 
 /*
  * Migrations: migrations[v] takes a file from user_version v to v + 1.
@@ -97,6 +97,46 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  ord INTEGER NOT NULL UNIQUE);"
 	"PRAGMA application_id = 1463898706;"
 	"PRAGMA user_version = 1;",
+
+	/*
+	 * 1 -> 2: identity is scoped by sender; alerts have a severity;
+	 * incidents record truncation and who set their severity; op answers
+	 * are keyed by the token they came through (via) and op id, with
+	 * the time they were made for retention.  An existing incident's
+	 * sender is the via of its first event from its source (its
+	 * TRIGGERED event, which gets it in its body too); an existing
+	 * alert has its incident's severity; an existing answer the via and
+	 * time of the event it produced ("" and 0, the oldest, when none).
+	 */
+	"ALTER TABLE incidents ADD COLUMN sender TEXT;"
+	"ALTER TABLE incidents ADD COLUMN severity_by TEXT;"
+	"ALTER TABLE incidents ADD COLUMN truncated INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE alerts ADD COLUMN severity INTEGER NOT NULL DEFAULT 2;"
+	"UPDATE alerts SET severity = COALESCE((SELECT i.severity FROM "
+	"  incidents i WHERE i.id = alerts.incident), 2);"
+	"UPDATE incidents SET sender = COALESCE((SELECT e.via FROM events e "
+	"  WHERE e.incident = incidents.id AND (e.kind = 1 OR "
+	"  e.actor IS incidents.source) ORDER BY e.seq LIMIT 1), '');"
+	"UPDATE events SET body = json_set(body, '$.sender', "
+	"  COALESCE(via, '')) WHERE kind = 1;"
+	"CREATE TABLE ops_v2("
+	"  via TEXT NOT NULL,"
+	"  op_id TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL DEFAULT 0,"
+	"  code TEXT,"
+	"  reason TEXT,"
+	"  time INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(via, op_id));"
+	"INSERT INTO ops_v2(via, op_id, status, seq, code, reason, time) "
+	"  SELECT COALESCE(e.via, ''), o.op_id, o.status, o.seq, o.code, "
+	"  o.reason, COALESCE(e.time, 0) FROM ops o LEFT JOIN events e "
+	"  ON o.seq > 0 AND e.seq = o.seq AND e.op_id IS o.op_id;"
+	"DROP TABLE ops;"
+	"ALTER TABLE ops_v2 RENAME TO ops;"
+	"CREATE INDEX ops_time ON ops(time);"
+	"PRAGMA user_version = 2;",
 };
 
 _Static_assert(APPLICATION_ID == 1463898706, "migration 0 spells it out");

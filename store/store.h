@@ -29,11 +29,13 @@ enum wr_op_status {
 
 /* The relay's answer to an op, kept so a resend gets the same answer. */
 struct wr_op_result {
+	char *via;		/* the token it came through ("" for none) */
 	char *op_id;
 	enum wr_op_status status;
 	int64_t seq;		/* the event's seq when applied */
 	char *code;		/* when refused: a short code */
 	char *reason;		/* when refused: a sentence */
+	int64_t time;		/* when it was answered (Unix ms): retention */
 };
 
 /* What one transaction writes (all pointers borrowed). */
@@ -117,9 +119,15 @@ int store_incident_events(struct wr_store *s, int64_t incident,
 int store_incident_alerts(struct wr_store *s, int64_t incident,
     struct wr_alert **out, size_t *n, char **cause);
 
-/* Relay: the stored answer to an op id.  1 found, 0 not, -1 error. */
-int store_op_lookup(struct wr_store *s, const char *op_id,
+/*
+ * Relay: the stored answer to an op id sent through token via (NULL is
+ * ""): answers are keyed by (via, op_id), so one token can neither read
+ * nor suppress another's.  1 found, 0 not, -1 error.
+ */
+int store_op_lookup(struct wr_store *s, const char *via, const char *op_id,
     struct wr_op_result *out, char **cause);
+/* Relay: drop op answers made before cutoff (Unix ms): retention. */
+int store_op_prune(struct wr_store *s, int64_t cutoff_ms, char **cause);
 void wr_op_result_free(struct wr_op_result *r);
 
 /* Relay: drop events older than cutoff (Unix ms). */

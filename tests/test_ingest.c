@@ -1247,7 +1247,7 @@ test_reducer_storm_then_partly_resolved_leaves_the_rest_firing(void **state)
 	/* TRIGGERED, then one ALERT_FIRING per alert. */
 	assert_int_equal(deliver(&r, &res, 1000), 41);
 	ingest_result_free(&res);
-	inc = wr_room_find_key(&r, "alertmanager",
+	inc = wr_room_find_key(&r, "alertmanager", "test-token",
 	    "{}:{alertname=\"NodeDown\", service=\"edge\"}");
 	assert_non_null(inc);
 	assert_int_equal(inc->n_firing, 40);
@@ -1320,7 +1320,7 @@ test_reducer_group_by_nothing_is_one_incident(void **state)
 	deliver(&r, &res, 1000);
 	ingest_result_free(&res);
 	assert_int_equal(r.n_incidents, 1);
-	inc = wr_room_find_key(&r, "alertmanager", "{}:{}");
+	inc = wr_room_find_key(&r, "alertmanager", "test-token", "{}:{}");
 	assert_non_null(inc);
 	assert_int_equal(inc->n_firing, 9);
 	assert_int_equal(am_file(AMR_DIR "group-by-nothing-partly-resolved.json",
@@ -1350,7 +1350,7 @@ test_reducer_ev2_acknowledge_acks_the_triggered_incident(void **state)
 
 	assert_int_equal(ev2_file(EV2_DIR "acknowledge.json", &res, NULL,
 	    NULL), 0);
-	inc = wr_room_find_key(&r, "events-v2", res.actions[0].key);
+	inc = wr_room_find_key(&r, "events-v2", "test-token", res.actions[0].key);
 	assert_non_null(inc);
 	memset(&op, 0, sizeof op);
 	op.kind = res.actions[0].kind;

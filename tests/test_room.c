@@ -309,7 +309,7 @@ test_first_firing_alert_opens_incident_with_id_1(void **state)
 	    "summary"), "p99 > 2s");
 	assert_int_equal(r->next_id, 2);
 	assert_int_equal(r->last_seq, 2);
-	assert_ptr_equal(wr_room_find_key(r, SRC, KEY), inc);
+	assert_ptr_equal(wr_room_find_key(r, SRC, NULL, KEY), inc);
 	/* The fingerprint is a literal: free only what wr_kvlist_add made. */
 	wr_kvlist_free(&a.labels);
 	wr_kvlist_free(&a.annotations);
@@ -325,7 +325,7 @@ test_incident_ids_are_small_integers_from_one(void **state)
 		snprintf(key, sizeof key, "group-%d", i);
 		snprintf(fp, sizeof fp, "fp-%d", i);
 		fire(r, key, fp, 1000, 1, 2000 + i);
-		assert_int_equal(wr_room_find_key(r, SRC, key)->id, i + 1);
+		assert_int_equal(wr_room_find_key(r, SRC, NULL, key)->id, i + 1);
 	}
 	assert_int_equal(r->n_incidents, 5);
 	assert_int_equal(r->next_id, 6);
@@ -649,7 +649,7 @@ test_new_occurrence_after_resolve_opens_new_incident(void **state)
 	wr_evlist_free(&out);
 	assert_int_equal(get(r, 1)->state, WR_ST_RESOLVED);
 	assert_int_equal(get(r, 2)->state, WR_ST_TRIGGERED);
-	assert_int_equal(wr_room_find_key(r, SRC, KEY)->id, 2);
+	assert_int_equal(wr_room_find_key(r, SRC, NULL, KEY)->id, 2);
 	assert_int_equal(r->n_incidents, 2);
 }
 
@@ -768,7 +768,7 @@ test_reopened_older_incident_resolved_at_source(void **state)
 	op(r, WR_OP_RESOLVE, 1, "bob", 3000);
 	fire(r, KEY, "fp2", 4000, 1, 5000);		/* incident 2 */
 	op(r, WR_OP_REOPEN, 1, "bob", 5500);
-	assert_int_equal(wr_room_find_key(r, SRC, KEY)->id, 2);
+	assert_int_equal(wr_room_find_key(r, SRC, NULL, KEY)->id, 2);
 	fire(r, KEY, "fp1", 1000, 0, 6000);
 	assert_int_equal(get(r, 1)->state, WR_ST_RESOLVED);
 	assert_string_equal(get(r, 1)->resolved_by, SRC);
@@ -874,7 +874,7 @@ test_group_with_null_fields_is_handled(void **state)
 	assert_string_equal(get(r, 1)->key, "");
 	assert_string_equal(get(r, 1)->title, "");
 	assert_int_equal(get(r, 1)->severity, WR_SEV_WARNING);
-	assert_ptr_equal(wr_room_find_key(r, NULL, NULL), get(r, 1));
+	assert_ptr_equal(wr_room_find_key(r, NULL, NULL, NULL), get(r, 1));
 	assert_int_equal(deliver(r, &in, NULL), 0);
 	wr_room_touch(r, &none);
 }
@@ -905,7 +905,7 @@ test_plan_does_not_change_room(void **state)
 	assert_int_equal(r->last_seq, seq);
 	assert_int_equal(r->next_id, next);
 	assert_int_equal(r->n_incidents, 1);
-	assert_null(wr_room_find_key(r, SRC, KEY2));
+	assert_null(wr_room_find_key(r, SRC, NULL, KEY2));
 	assert_int_equal(get(r, 1)->n_alerts, before->n_alerts);
 	assert_int_equal(get(r, 1)->n_firing, before->n_firing);
 	assert_int_equal(get(r, 1)->last_seen, before->last_seen);
@@ -1095,7 +1095,7 @@ test_reopened_old_incident_does_not_steal_key(void **state)
 	fire(r, KEY, "fp1", 1000, 0, 3000);
 	fire(r, KEY, "fp1", 4000, 1, 5000);	/* incident 2 */
 	op(r, WR_OP_REOPEN, 1, "carol", 6000);
-	assert_int_equal(wr_room_find_key(r, SRC, KEY)->id, 2);
+	assert_int_equal(wr_room_find_key(r, SRC, NULL, KEY)->id, 2);
 	assert_int_equal(fire(r, KEY, "fp9", 7000, 1, 7000), 1);
 	assert_int_equal(get(r, 2)->n_alerts, 2);
 	assert_int_equal(get(r, 1)->n_alerts, 1);
@@ -1426,7 +1426,7 @@ test_triggered_with_existing_id_refused(void **state)
 	    WR_APPLY_REFUSED);
 	assert_non_null(strstr(err, "already exists"));
 	assert_string_equal(get(r, 1)->key, KEY);
-	assert_null(wr_room_find_key(r, SRC, KEY2));
+	assert_null(wr_room_find_key(r, SRC, NULL, KEY2));
 }
 
 static void
@@ -1485,7 +1485,7 @@ test_triggered_with_id_ahead_within_bound_accepted(void **state)
 	assert_null(wr_room_get(r, 1000));
 	/* The next planned incident follows it. */
 	fire(r, KEY2, "fp1", 1000, 1, 2000);
-	assert_int_equal(wr_room_find_key(r, SRC, KEY2)->id, 1002);
+	assert_int_equal(wr_room_find_key(r, SRC, NULL, KEY2)->id, 1002);
 	/* An id below next_id whose slot is empty may still be used. */
 	e.incident = 7;
 	e.key = "seven";
@@ -1907,7 +1907,7 @@ test_console_replaying_relay_log_reaches_same_summaries(void **state)
 	}
 	assert_int_equal(get(r, 1)->state, WR_ST_RESOLVED);
 	assert_int_equal(get(r, 3)->state, WR_ST_TRIGGERED);
-	assert_int_equal(wr_room_find_key(r, SRC, KEY)->id, 3);
+	assert_int_equal(wr_room_find_key(r, SRC, NULL, KEY)->id, 3);
 	wr_room_free(&relay);
 	wr_evlist_free(&log);
 }
@@ -1923,7 +1923,7 @@ test_put_replaces_and_reindexes(void **state)
 
 	wr_room_put(r, a);
 	assert_ptr_equal(wr_room_get(r, 3), a);
-	assert_ptr_equal(wr_room_find_key(r, SRC, KEY), a);
+	assert_ptr_equal(wr_room_find_key(r, SRC, NULL, KEY), a);
 	assert_int_equal(r->next_id, 4);
 	assert_int_equal(r->open_by_sev[WR_SEV_CRITICAL], 1);
 	wr_room_put(r, b);		/* frees a */
@@ -1933,8 +1933,8 @@ test_put_replaces_and_reindexes(void **state)
 	assert_int_equal(r->open_by_sev[WR_SEV_INFO], 1);
 	assert_int_equal(r->by_state[WR_ST_TRIGGERED], 0);
 	assert_int_equal(r->by_state[WR_ST_ACKNOWLEDGED], 1);
-	assert_ptr_equal(wr_room_find_key(r, SRC, KEY2), b);
-	assert_null(wr_room_find_key(r, SRC, KEY));
+	assert_ptr_equal(wr_room_find_key(r, SRC, NULL, KEY2), b);
+	assert_null(wr_room_find_key(r, SRC, NULL, KEY));
 	assert_counts_consistent(r);
 	/* Putting the same incident again keeps it, and the counts. */
 	wr_room_put(r, b);
@@ -1949,14 +1949,14 @@ test_put_keeps_key_on_newest_incident(void **state)
 
 	wr_room_put(r, mk_incident(5, KEY, WR_SEV_ERROR, WR_ST_TRIGGERED));
 	wr_room_put(r, mk_incident(2, KEY, WR_SEV_ERROR, WR_ST_RESOLVED));
-	assert_int_equal(wr_room_find_key(r, SRC, KEY)->id, 5);
+	assert_int_equal(wr_room_find_key(r, SRC, NULL, KEY)->id, 5);
 	assert_int_equal(r->next_id, 6);
 	assert_int_equal(r->n_incidents, 2);
 	/* A delivery joins 5; a new key gets 6. */
 	fire(r, KEY, "fp1", 1000, 1, 2000);
 	assert_int_equal(get(r, 5)->n_alerts, 1);
 	fire(r, KEY2, "fp1", 1000, 1, 2000);
-	assert_int_equal(wr_room_find_key(r, SRC, KEY2)->id, 6);
+	assert_int_equal(wr_room_find_key(r, SRC, NULL, KEY2)->id, 6);
 	assert_counts_consistent(r);
 }
 
@@ -2016,12 +2016,73 @@ test_put_with_bad_id_or_enums_is_safe(void **state)
 	wr_room_put(r, mk_incident(0, KEY, WR_SEV_ERROR, WR_ST_TRIGGERED));
 	wr_room_put(r, mk_incident(-9, KEY, WR_SEV_ERROR, WR_ST_TRIGGERED));
 	assert_int_equal(r->n_incidents, 0);
-	assert_null(wr_room_find_key(r, SRC, KEY));
+	assert_null(wr_room_find_key(r, SRC, NULL, KEY));
 	inc = mk_incident(1, KEY, (wr_severity)99, (wr_state)42);
 	wr_room_put(r, inc);
 	assert_int_equal(get(r, 1)->severity, WR_SEV_WARNING);
 	assert_int_equal(get(r, 1)->state, WR_ST_TRIGGERED);
 	assert_counts_consistent(r);
+}
+
+/* ---- identity is scoped by sender ---------------------------------------- */
+
+/*
+ * Two Alertmanagers with the same route config (two tokens) send the same
+ * groupKey and fingerprints: two incidents, and one's resolve leaves the
+ * other's firing.
+ */
+static void
+test_two_senders_with_the_same_group_key_get_two_incidents(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert a = A("fp1", 1000, 1), b = A("fp1", 1000, 0);
+	struct wr_group_input in = G(KEY, &a, 1, 2000);
+	struct wr_incident *one, *two;
+
+	in.sender = "am-a";
+	in.via = "am-a";
+	assert_int_equal(deliver(r, &in, NULL), 2);
+	in.sender = "am-b";
+	in.via = "am-b";
+	in.title = "retitled by the other one";
+	assert_int_equal(deliver(r, &in, NULL), 2);
+	assert_int_equal(r->n_incidents, 2);
+	one = wr_room_find_key(r, SRC, "am-a", KEY);
+	two = wr_room_find_key(r, SRC, "am-b", KEY);
+	assert_non_null(one);
+	assert_non_null(two);
+	assert_int_equal(one->id, 1);
+	assert_int_equal(two->id, 2);
+	assert_string_equal(one->sender, "am-a");
+	assert_string_equal(two->sender, "am-b");
+	assert_string_equal(one->title, "High latency on api");
+	assert_null(wr_room_find_key(r, SRC, NULL, KEY));
+
+	/* am-b's resolve resolves its own incident only */
+	in.alerts = &b;
+	assert_int_equal(deliver(r, &in, NULL), 2);
+	assert_int_equal(get(r, 2)->state, WR_ST_RESOLVED);
+	assert_int_equal(get(r, 1)->state, WR_ST_TRIGGERED);
+	assert_int_equal(get(r, 1)->n_firing, 1);
+}
+
+/* Without a sender of its own a delivery's sender is its token (via). */
+static void
+test_sender_defaults_to_the_token(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert a = A("fp1", 1000, 1);
+	struct wr_group_input in = G(KEY, &a, 1, 2000);
+	struct wr_evlist out = { 0 };
+
+	in.via = "am-prod";
+	assert_int_equal(wr_room_plan_group(r, &in, &out, NULL), 2);
+	assert_string_equal(out.v[0].sender, "am-prod");
+	wr_evlist_free(&out);
+	deliver(r, &in, NULL);
+	assert_non_null(wr_room_find_key(r, SRC, "am-prod", KEY));
+	/* the same delivery again is a repeat, not a second incident */
+	assert_int_equal(deliver(r, &in, NULL), 0);
 }
 
 /* ---- names ------------------------------------------------------------------- */
@@ -2234,6 +2295,11 @@ main(void)
 		/* names */
 		cmocka_unit_test(test_kind_and_op_names_round_trip),
 		cmocka_unit_test(test_every_kind_has_its_words),
+		cmocka_unit_test_setup_teardown(
+		    test_two_senders_with_the_same_group_key_get_two_incidents,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(test_sender_defaults_to_the_token,
+		    setup_relay, teardown),
 		cmocka_unit_test(test_severity_and_state_names_round_trip),
 	};
 

@@ -256,7 +256,7 @@ test_migration_from_empty_file_sets_versions_and_tables(void **state)
 	fclose(f);
 	s = open_ok(path, WR_STORE_RELAY);
 	store_close(s);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x57415252);
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		char *sql = xasprintf("SELECT count(*) FROM sqlite_master "
@@ -274,7 +274,7 @@ test_migration_from_empty_file_sets_versions_and_tables(void **state)
 	/* Opening again migrates nothing and changes nothing. */
 	s = open_ok(path, WR_STORE_RELAY);
 	store_close(s);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
 	free(path);
 }
 
@@ -357,10 +357,268 @@ test_newer_schema_is_refused_with_both_versions(void **state)
 	assert_non_null(strstr(cause, fx->path));
 	assert_non_null(strstr(cause, "newer"));
 	assert_non_null(strstr(cause, "99"));
-	assert_non_null(strstr(cause, "> 1"));
+	assert_non_null(strstr(cause, "> 2"));
 	free(cause);
 	/* Refusing wrote nothing: the file is still version 99. */
 	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 99);
+}
+
+/*
+ * A schema-1 file as warroom 0.1 made it, written here with its own DDL
+ * (not a binary fixture): two incidents of two Alertmanagers (tokens am-a
+ * and am-b) with the same groupKey, which 0.1 merged into one; here they
+ * were already two (as a relay with two rooms would have them), their
+ * events, an alert, and op answers of two tokens.
+ */
+static const char v1_schema[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+	"CREATE TABLE events(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+	"  incident INTEGER NOT NULL, time INTEGER NOT NULL, actor TEXT,"
+	"  via TEXT, op_id TEXT, body TEXT NOT NULL);"
+	"CREATE INDEX events_incident ON events(incident, seq);"
+	"CREATE TABLE incidents(id INTEGER PRIMARY KEY, source TEXT, key TEXT,"
+	"  title TEXT, service TEXT, severity INTEGER NOT NULL,"
+	"  severity_raw TEXT, state INTEGER NOT NULL, ack_by TEXT,"
+	"  ack_at INTEGER NOT NULL DEFAULT 0, resolved_by TEXT,"
+	"  resolved_at INTEGER NOT NULL DEFAULT 0, assignee TEXT,"
+	"  created INTEGER NOT NULL DEFAULT 0,"
+	"  updated INTEGER NOT NULL DEFAULT 0,"
+	"  last_seen INTEGER NOT NULL DEFAULT 0,"
+	"  n_alerts INTEGER NOT NULL DEFAULT 0,"
+	"  n_firing INTEGER NOT NULL DEFAULT 0,"
+	"  n_notes INTEGER NOT NULL DEFAULT 0, labels_text TEXT);"
+	"CREATE TABLE alerts(incident INTEGER NOT NULL,"
+	"  fingerprint TEXT NOT NULL, starts INTEGER NOT NULL,"
+	"  ends INTEGER NOT NULL DEFAULT 0, firing INTEGER NOT NULL DEFAULT 1,"
+	"  last_seen INTEGER NOT NULL DEFAULT 0,"
+	"  labels TEXT NOT NULL DEFAULT '[]',"
+	"  annotations TEXT NOT NULL DEFAULT '[]',"
+	"  PRIMARY KEY(incident, fingerprint, starts));"
+	"CREATE TABLE ops(op_id TEXT PRIMARY KEY, status INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL DEFAULT 0, code TEXT, reason TEXT);"
+	"CREATE TABLE outbox(op_id TEXT PRIMARY KEY, kind INTEGER NOT NULL,"
+	"  incident INTEGER NOT NULL, epoch TEXT, actor TEXT, text TEXT,"
+	"  created INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  state INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT, ord INTEGER NOT NULL UNIQUE);"
+	"PRAGMA application_id = 1463898706;"
+	"PRAGMA user_version = 1;"
+	"INSERT INTO meta VALUES('role', 'relay'), ('epoch', 'feedc0de00000001'),"
+	"  ('cursor', '5');"
+	"INSERT INTO incidents(id, source, key, title, service, severity, state,"
+	"  created, updated, last_seen, n_alerts, n_firing) VALUES"
+	"  (1, 'alertmanager', 'g', 'disk A', 'db', 0, 1, 10, 40, 40, 1, 1),"
+	"  (2, 'alertmanager', 'g', 'disk B', 'db', 2, 0, 20, 50, 50, 0, 0);"
+	"INSERT INTO events VALUES"
+	"  (1, 1, 1, 10, 'alertmanager', 'am-a', NULL,"
+	"   '{\"source\":\"alertmanager\",\"key\":\"g\",\"title\":\"disk A\","
+	"   \"service\":\"db\"}'),"
+	"  (2, 2, 1, 10, 'alertmanager', 'am-a', NULL,"
+	"   '{\"alert\":{\"fingerprint\":\"f1\",\"starts\":5,\"firing\":1}}'),"
+	"  (3, 1, 2, 20, 'alertmanager', 'am-b', NULL,"
+	"   '{\"source\":\"alertmanager\",\"key\":\"g\",\"title\":\"disk B\","
+	"   \"service\":\"db\",\"severity\":2}'),"
+	"  (4, 4, 1, 40, 'alice', 'console-a',"
+	"   'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '{}'),"
+	"  (5, 6, 2, 50, 'bob', 'console-b', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',"
+	"   '{\"text\":\"looking\"}');"
+	"INSERT INTO alerts(incident, fingerprint, starts, firing, last_seen)"
+	"  VALUES(1, 'f1', 5, 1, 40);"
+	"INSERT INTO ops VALUES"
+	"  ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 0, 4, NULL, NULL),"
+	"  ('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 0, 5, NULL, NULL),"
+	"  ('cccccccccccccccccccccccccccccccc', 2, 0, 'bad_op', 'no');";
+
+static void
+make_v1_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fclose(f);
+	raw_exec(path, v1_schema);
+}
+
+static void
+test_migration_from_v1_keeps_every_incident_and_event(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/v1.db", fx->dir);
+	struct wr_store *s;
+	struct wr_room room;
+	struct wr_evlist ev = { 0 };
+	struct wr_op_result out;
+	char *cause = NULL;
+
+	make_v1_file(path);
+	s = open_ok(path, WR_STORE_RELAY);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
+	assert_string_equal(store_epoch(s), "feedc0de00000001");
+	assert_int_equal(store_last_seq(s), 5);
+
+	/* every event, as it was, and the triggers name their sender */
+	assert_int_equal(store_events_after(s, 0, 0, &ev, &cause), 0);
+	assert_int_equal(ev.n, 5);
+	for (size_t i = 0; i < ev.n; i++)
+		assert_int_equal(ev.v[i].seq, (int64_t)i + 1);
+	assert_int_equal(ev.v[0].kind, WR_EV_TRIGGERED);
+	assert_string_equal(ev.v[0].sender, "am-a");
+	assert_string_equal(ev.v[0].title, "disk A");
+	assert_string_equal(ev.v[1].alert.fingerprint, "f1");
+	assert_string_equal(ev.v[2].sender, "am-b");
+	assert_int_equal(ev.v[2].severity, WR_SEV_WARNING);
+	assert_string_equal(ev.v[4].text, "looking");
+	assert_null(ev.v[3].sender);
+
+	/* every incident, with its sender: two senders, one groupKey */
+	wr_room_init(&room, 1);
+	assert_int_equal(store_load_room(s, &room, &cause), 0);
+	assert_int_equal(room.n_incidents, 2);
+	assert_string_equal(wr_room_get(&room, 1)->sender, "am-a");
+	assert_string_equal(wr_room_get(&room, 2)->sender, "am-b");
+	assert_int_equal(wr_room_get(&room, 1)->state, WR_ST_ACKNOWLEDGED);
+	assert_int_equal(wr_room_get(&room, 1)->alerts_len, 1);
+	/* an old alert has its incident's severity */
+	assert_int_equal(wr_room_get(&room, 1)->alerts[0].severity,
+	    WR_SEV_CRITICAL);
+	assert_ptr_equal(wr_room_find_key(&room, "alertmanager", "am-a", "g"),
+	    wr_room_get(&room, 1));
+	assert_ptr_equal(wr_room_find_key(&room, "alertmanager", "am-b", "g"),
+	    wr_room_get(&room, 2));
+	assert_null(wr_room_find_key(&room, "alertmanager", "", "g"));
+
+	/* op answers are the token's that made them */
+	assert_int_equal(store_op_lookup(s, "console-a",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &out, &cause), 1);
+	assert_int_equal(out.seq, 4);
+	assert_int_equal(out.time, 40);
+	wr_op_result_free(&out);
+	assert_int_equal(store_op_lookup(s, "console-b",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &out, &cause), 0);
+	assert_int_equal(store_op_lookup(s, "console-b",
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", &out, &cause), 1);
+	wr_op_result_free(&out);
+	/* a refused op made no event: its token is unknown, "" */
+	assert_int_equal(store_op_lookup(s, NULL,
+	    "cccccccccccccccccccccccccccccccc", &out, &cause), 1);
+	assert_int_equal(out.status, WR_OPST_REFUSED);
+	wr_op_result_free(&out);
+
+	wr_room_free(&room);
+	wr_evlist_free(&ev);
+	store_close(s);
+	/* and the second open finds nothing left to do */
+	s = open_ok(path, WR_STORE_RELAY);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM incidents"), 2);
+	store_close(s);
+	free(path);
+}
+
+/*
+ * A migration that fails half way (here: a table in its way, as a crash
+ * or a disk error would fail it at any statement) leaves the file as it
+ * was: the migration is one transaction.  A crash while it runs is the
+ * same case: SQLite rolls back the uncommitted transaction on the next
+ * open.
+ */
+static void
+test_failed_migration_leaves_the_v1_file_untouched(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/v1.db", fx->dir);
+	char *cause;
+
+	make_v1_file(path);
+	raw_exec(path, "CREATE TABLE ops_v2(x)");
+	cause = open_refused(path, WR_STORE_RELAY);
+	assert_non_null(strstr(cause, "migrating to schema 2"));
+	free(cause);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 5);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM incidents"), 2);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM ops"), 3);
+	/* the first ALTER TABLE of the migration was undone too */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM "
+	    "pragma_table_info('incidents') WHERE name = 'sender'"), 0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events "
+	    "WHERE body LIKE '%sender%'"), 0);
+	free(path);
+}
+
+/* One token cannot read (or, by storing first, suppress) another's answer
+ * to the same op id; retention prunes answers by age. */
+static void
+test_op_answers_are_keyed_by_token_and_pruned_by_age(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	const char *id = "0123456789abcdef0123456789abcdef";
+	struct wr_op_result res[2] = {
+		{ .via = "console-a", .op_id = (char *)id,
+		  .status = WR_OPST_APPLIED, .seq = 7, .time = 1000 },
+		{ .via = "console-b", .op_id = (char *)id,
+		  .status = WR_OPST_REFUSED, .code = "bad_op",
+		  .reason = "no", .time = 5000 },
+	};
+	struct wr_batch b = { .results = res, .n_results = 2 };
+	struct wr_op_result out;
+	char *cause = NULL;
+
+	commit_ok(s, &b);
+	assert_int_equal(store_op_lookup(s, "console-a", id, &out, &cause), 1);
+	assert_int_equal(out.status, WR_OPST_APPLIED);
+	assert_int_equal(out.seq, 7);
+	assert_string_equal(out.via, "console-a");
+	wr_op_result_free(&out);
+	assert_int_equal(store_op_lookup(s, "console-b", id, &out, &cause), 1);
+	assert_int_equal(out.status, WR_OPST_REFUSED);
+	wr_op_result_free(&out);
+	assert_int_equal(store_op_lookup(s, "console-c", id, &out, &cause), 0);
+
+	assert_int_equal(store_op_prune(s, 2000, &cause), 0);
+	assert_int_equal(store_op_lookup(s, "console-a", id, &out, &cause), 0);
+	assert_int_equal(store_op_lookup(s, "console-b", id, &out, &cause), 1);
+	wr_op_result_free(&out);
+	store_close(s);
+}
+
+/* The sender, the hand-set severity and the truncation survive a reload. */
+static void
+test_incident_sender_and_new_fields_round_trip(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_incident *inc = make_incident(1, "t");
+	struct wr_batch b = { .incidents = &inc, .n_incidents = 1,
+	    .write_alerts = 1 };
+	struct wr_room room;
+	struct wr_incident *got;
+	char *cause = NULL;
+
+	inc->sender = xstrdup("am-b");
+	inc->severity_by = xstrdup("alice");
+	inc->truncated = 15;
+	inc->alerts = xcalloc(1, sizeof *inc->alerts);
+	inc->alerts_len = inc->alerts_cap = 1;
+	inc->alerts[0].fingerprint = xstrdup("f");
+	inc->alerts[0].starts = 5;
+	inc->alerts[0].firing = 1;
+	inc->alerts[0].severity = WR_SEV_INFO;
+	commit_ok(s, &b);
+	store_close(s);
+	s = open_ok(fx->path, WR_STORE_RELAY);
+	wr_room_init(&room, 1);
+	assert_int_equal(store_load_room(s, &room, &cause), 0);
+	got = wr_room_get(&room, 1);
+	assert_non_null(got);
+	assert_string_equal(got->sender, "am-b");
+	assert_string_equal(got->severity_by, "alice");
+	assert_int_equal(got->truncated, 15);
+	assert_int_equal(got->alerts[0].severity, WR_SEV_INFO);
+	wr_room_free(&room);
+	wr_incident_free(inc);
+	store_close(s);
 }
 
 static void
@@ -957,7 +1215,7 @@ test_commit_batch_incidents_load_into_a_room(void **state)
 	assert_string_equal(r->resolved_by, "carol");
 	assert_int_equal(r->resolved_at, 99);
 	/* The reducer's key index is rebuilt: the room is usable as is. */
-	assert_ptr_equal(wr_room_find_key(&room, "alertmanager",
+	assert_ptr_equal(wr_room_find_key(&room, "alertmanager", NULL,
 	    "{}:{alertname=\"A2\"}"), wr_room_get(&room, 2));
 	wr_room_free(&room);
 
@@ -993,7 +1251,7 @@ test_op_results_are_found_by_op_id(void **state)
 	store_close(s);
 	s = open_ok(fx->path, WR_STORE_RELAY);
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(store_op_lookup(s, res[i].op_id, &out,
+		assert_int_equal(store_op_lookup(s, NULL, res[i].op_id, &out,
 		    &cause), 1);
 		assert_string_equal(out.op_id, res[i].op_id);
 		assert_int_equal(out.status, res[i].status);
@@ -1002,7 +1260,7 @@ test_op_results_are_found_by_op_id(void **state)
 		assert_str0_equal(out.reason, res[i].reason);
 		wr_op_result_free(&out);
 	}
-	assert_int_equal(store_op_lookup(s, "ffffffffffffffffffffffffffffffff",
+	assert_int_equal(store_op_lookup(s, NULL, "ffffffffffffffffffffffffffffffff",
 	    &out, &cause), 0);
 	assert_null(out.op_id);
 	store_close(s);
@@ -1044,7 +1302,7 @@ test_failing_batch_leaves_nothing_and_names_the_file(void **state)
 	assert_int_equal(store_last_seq(s), 0);
 	assert_int_equal(store_events_after(s, 0, 0, &got, &cause), 0);
 	assert_int_equal(got.n, 0);
-	assert_int_equal(store_op_lookup(s, res.op_id, &out, &cause), 0);
+	assert_int_equal(store_op_lookup(s, NULL, res.op_id, &out, &cause), 0);
 	wr_room_init(&room, 1);
 	assert_int_equal(store_load_room(s, &room, &cause), 0);
 	assert_int_equal(room.n_incidents, 0);
@@ -1403,6 +1661,10 @@ main(void)
 		T(test_new_store_is_wal_with_a_random_relay_epoch),
 		T(test_reopen_keeps_data_epoch_and_cursor),
 		T(test_newer_schema_is_refused_with_both_versions),
+		T(test_migration_from_v1_keeps_every_incident_and_event),
+		T(test_failed_migration_leaves_the_v1_file_untouched),
+		T(test_op_answers_are_keyed_by_token_and_pruned_by_age),
+		T(test_incident_sender_and_new_fields_round_trip),
 		T(test_foreign_application_id_is_refused),
 		T(test_foreign_sqlite_file_without_application_id_is_untouched),
 		T(test_file_that_is_not_sqlite_is_refused_naming_it),

@@ -324,13 +324,13 @@ test_relay_log_survives_kill9_whole_batches_only(void **state)
 			    batch_size(inc) - 1);
 			snprintf(op_id, sizeof op_id, "%032llx",
 			    (long long)inc);
-			assert_int_equal(store_op_lookup(s, op_id, &res,
+			assert_int_equal(store_op_lookup(s, NULL, op_id, &res,
 			    &cause), 1);
 			assert_int_equal(res.seq, ev.v[k - 1].seq);
 			wr_op_result_free(&res);
 		}
 		snprintf(op_id, sizeof op_id, "%032llx", (long long)b);
-		assert_int_equal(store_op_lookup(s, op_id, &res, &cause), 0);
+		assert_int_equal(store_op_lookup(s, NULL, op_id, &res, &cause), 0);
 		wr_room_free(&room);
 		wr_evlist_free(&ev);
 		store_close(s);
