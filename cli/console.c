@@ -254,7 +254,7 @@ act_submit(void *ud, wr_op_kind kind, int64_t incident, const char *text,
 
 	memset(&op, 0, sizeof op);
 	if (proto_new_op_id(op.op_id) != 0) {
-		*cause = xstrdup("cannot make an op id (/dev/urandom)");
+		*cause = xstrdup("cannot make an op id (no random bytes)");
 		return -1;
 	}
 	op.kind = kind;

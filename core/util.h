@@ -32,4 +32,23 @@ int util_strcmp0(const char *a, const char *b);
 /* bounded snprintf that never overflows and always terminates. */
 void util_strlcpy(char *dst, const char *src, size_t size);
 
+/*
+ * 2 * nbytes lowercase hex digits of the kernel's randomness (getrandom(2):
+ * a system call, no file), then a NUL: out holds 2 * nbytes + 1.  Returns 0,
+ * or -1 with errno and out "".  The one source of random ids: op ids,
+ * dedup keys, store epochs.
+ */
+int util_random_hex(char *out, size_t nbytes);
+
+/*
+ * Text that came from the network, made safe for one line of a log: control
+ * bytes (C0, DEL, and C1 as UTF-8), backslash and bytes that are not valid
+ * UTF-8 become \xNN (\\ for a backslash), so a client cannot start a line
+ * or a terminal sequence of its own.  Written into buf (always terminated;
+ * cut at a character boundary with "..." when it does not fit); returns buf,
+ * so it can be a printf argument.  NULL becomes "-".  The one escape every
+ * caller of relay_log() uses for a client's strings.
+ */
+const char *util_log_escape(const char *s, char *buf, size_t size);
+
 #endif

@@ -3,7 +3,7 @@
  * POST /v2/enqueue.
  *
  * A trigger becomes one alert group keyed by its dedup_key (one is made up
- * from /dev/urandom when the sender gave none, and handed back for the 202
+ * (util_random_hex()) when the sender gave none, and handed back for the 202
  * answer); acknowledge and resolve become actions against the newest
  * incident with that key.  A repeated trigger with the same dedup_key is the
  * same occurrence, so the one alert's identity is the dedup_key with start
@@ -15,12 +15,10 @@
  * it is never put in a label, a reason or a log line.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -132,32 +130,11 @@ req_string(const json_t *obj, const char *name, const char *path,
 static int
 dedup_key_make(char out[33], char *err, size_t errsz)
 {
-	unsigned char rnd[16];
-	size_t got = 0;
-	int fd;
-
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errsz, "cannot make a dedup_key: /dev/urandom: "
-		    "%s", strerror(errno));
+	if (util_random_hex(out, 16) != 0) {
+		snprintf(err, errsz, "cannot make a dedup_key: %s",
+		    strerror(errno));
 		return -1;
 	}
-	while (got < sizeof rnd) {
-		ssize_t r = read(fd, rnd + got, sizeof rnd - got);
-
-		if (r <= 0) {
-			if (r == -1 && errno == EINTR)
-				continue;
-			snprintf(err, errsz, "cannot make a dedup_key: "
-			    "/dev/urandom: %s", r == 0 ? "end of file" :
-			    strerror(errno));
-			close(fd);
-			return -1;
-		}
-		got += (size_t)r;
-	}
-	close(fd);
-	for (size_t i = 0; i < sizeof rnd; i++)
-		snprintf(out + 2 * i, 3, "%02x", rnd[i]);
 	return 0;
 }
 

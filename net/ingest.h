@@ -5,7 +5,7 @@
  * An adapter turns one HTTP body into normalised alert groups (each becomes
  * a struct wr_group_input for wr_room_plan_group()) and, for Events v2,
  * actions against an existing incident.  Adapters are pure: no room, no
- * store, no sockets; the only I/O is reading /dev/urandom for a generated
+ * store, no sockets; the only system call is util_random_hex() for a generated
  * dedup_key.  Every string in a result is a copy the result owns, kept
  * byte for byte as the source sent it (sanitising for the terminal is the
  * console's job); ingest_result_free() frees them all.

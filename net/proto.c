@@ -9,17 +9,15 @@
  * every member they use for presence, type and range, and name the member in
  * the reason when they refuse; members they do not know are ignored.  Frames
  * are parsed with duplicate keys refused and jansson's default refusal of
- * \u0000 and of invalid UTF-8.  No I/O except proto_new_op_id(), which reads
- * /dev/urandom.
+ * \u0000 and of invalid UTF-8.  No I/O; proto_new_op_id() asks the kernel for
+ * random bytes (util_random_hex()).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "net/proto.h"
 #include "core/jbuf.h"
@@ -1289,37 +1287,7 @@ proto_ping_from_json(const json_t *o, int64_t *t, char *err, size_t errsz)
 int
 proto_new_op_id(char out[33])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char raw[16];
-	size_t got = 0;
-	ssize_t n;
-	int fd, saved;
-
-	out[0] = '\0';
-	do
-		fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return -1;
-	while (got < sizeof raw) {
-		n = read(fd, raw + got, sizeof raw - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			saved = n == 0 ? EIO : errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	for (size_t i = 0; i < sizeof raw; i++) {
-		out[2 * i] = hex[raw[i] >> 4];
-		out[2 * i + 1] = hex[raw[i] & 0xF];
-	}
-	out[32] = '\0';
-	return 0;
+	return util_random_hex(out, 16);
 }
 
 int

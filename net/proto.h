@@ -224,8 +224,8 @@ int proto_ping_from_json(const json_t *o, int64_t *t, char *err,
 
 /* ---- op ids ------------------------------------------------------------ */
 
-/* An op id: 32 lowercase hex chars from /dev/urandom (128 bits).  Returns
- * 0, or -1 (errno set) when /dev/urandom could not be read. */
+/* An op id: 32 lowercase hex chars, 128 random bits (util_random_hex()).
+ * Returns 0, or -1 (errno set) when the kernel gave no random bytes. */
 int proto_new_op_id(char out[33]);
 /* 1 when s is exactly 32 lowercase hex chars, else 0. */
 int proto_op_id_valid(const char *s);

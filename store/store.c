@@ -402,23 +402,18 @@ create_file(const char *path, char **cause)
 	return 0;
 }
 
-/* 16 hex digits from /dev/urandom. */
+/* 16 random hex digits. */
 static int
 make_epoch(char *out, size_t size, const char *path, char **cause)
 {
-	unsigned char b[8];
-	FILE *f = fopen("/dev/urandom", "rb");
-	int ok = f != NULL && fread(b, 1, sizeof b, f) == sizeof b;
+	char hex[17];
 
-	if (f != NULL)
-		fclose(f);
-	if (!ok) {
-		*cause = xasprintf("cannot create %s: reading /dev/urandom: %s",
-		    path, strerror(errno ? errno : EIO));
+	if (util_random_hex(hex, 8) != 0) {
+		*cause = xasprintf("cannot create %s: no random bytes: %s",
+		    path, strerror(errno));
 		return -1;
 	}
-	for (size_t i = 0; i < sizeof b && 2 * i + 2 < size; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	util_strlcpy(out, hex, size);
 	return 0;
 }
 
