@@ -66,6 +66,7 @@ on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
 	const char *epoch = store_epoch(r->store);
 	int64_t head = r->room.last_seq, first = store_first_seq(r->store);
 	const char *mode, *why = NULL;
+	char ub[RELAY_LOG_USER];
 
 	memset(&h, 0, sizeof h);
 	if (proto_hello_from_json(o, &h, err, sizeof err) != 0) {
@@ -108,7 +109,8 @@ on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
 		queue_snapshot(r, p);
 	p->phase = RELAY_FEED_REPLAY;
 	relay_log(r, "console %s (token %s) connected: %s from seq %lld",
-	    p->user, p->token, mode, (long long)p->cursor);
+	    util_log_escape(p->user, ub, sizeof ub), p->token, mode,
+	    (long long)p->cursor);
 	proto_hello_free(&h);
 	lws_callback_on_writable(p->wsi);
 }
@@ -216,7 +218,7 @@ next_event(struct relay *r, struct feed_pss *p, size_t *len, char **owned)
 {
 	int64_t want = p->cursor + 1;
 	const char *f;
-	char *cause = NULL;
+	char *cause = NULL, ub[RELAY_LOG_USER];
 
 	*owned = NULL;
 	if (want > r->room.last_seq)
@@ -229,13 +231,15 @@ next_event(struct relay *r, struct feed_pss *p, size_t *len, char **owned)
 		p->window_pos = 0;
 		if (store_events_after(r->store, p->cursor, WINDOW_EVENTS,
 		    &p->window, &cause) != 0) {
-			relay_log(r, "replay for %s: %s", p->user, cause);
+			relay_log(r, "replay for %s: %s",
+			    util_log_escape(p->user, ub, sizeof ub), cause);
 			free(cause);
 			return NULL;
 		}
 		if (p->window.n == 0 || p->window.v[0].seq != want) {
 			relay_log(r, "replay for %s: seq %lld is missing",
-			    p->user, (long long)want);
+			    util_log_escape(p->user, ub, sizeof ub),
+			    (long long)want);
 			return NULL;
 		}
 	}
@@ -453,6 +457,7 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return on_writeable(r, p);
 	case LWS_CALLBACK_CLOSED: {
 		struct feed_pss **pp;
+		char ub[RELAY_LOG_USER];
 		for (pp = &r->consoles; *pp != NULL; pp = &(*pp)->next)
 			if (*pp == p) {
 				*pp = p->next;
@@ -464,7 +469,8 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		wr_evlist_free(&p->window);
 		free(p->rx);
 		p->rx = NULL;
-		relay_log(r, "console %s (token %s) left%s%s", p->user, p->token,
+		relay_log(r, "console %s (token %s) left%s%s",
+		    util_log_escape(p->user, ub, sizeof ub), p->token,
 		    p->close_reason ? ": " : "",
 		    p->close_reason ? p->close_reason : "");
 		return 0;

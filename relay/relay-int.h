@@ -150,8 +150,11 @@ relay_of(struct lws *wsi)
 extern const struct lws_protocols relay_http_protocol;
 extern const struct lws_protocols relay_feed_protocol;
 
+/* One line of the relay log.  Every string a client sent goes through
+ * util_log_escape() first, into a buffer of RELAY_LOG_USER bytes or more. */
 void relay_log(struct relay *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+#define RELAY_LOG_USER	(4 * 64 + 8)
 
 /* relay/commit.c */
 void relay_enqueue(struct relay *r, struct relay_item *it);

@@ -7,11 +7,14 @@
  * with synchronous=FULL.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "core/timefmt.h"
@@ -46,20 +49,45 @@ relay_cfg_free(struct relay_cfg *cfg)
 	free(cfg->replay_path);
 }
 
+/*
+ * One line.  Callers pass a client's strings through util_log_escape();
+ * as a backstop any control byte left in the line becomes '?', so no
+ * argument can start a line of its own.
+ */
 void
 relay_log(struct relay *r, const char *fmt, ...)
 {
 	va_list ap;
-	char ts[40];
+	char ts[40], line[4096];
 	FILE *f = r->log ? r->log : stderr;
 
 	wr_time_format(wr_now_ms(), ts, sizeof ts);
-	fprintf(f, "%s warroomd: ", ts);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fputc('\n', f);
+	for (unsigned char *c = (unsigned char *)line; *c != '\0'; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	fprintf(f, "%s warroomd: %s\n", ts, line);
 	fflush(f);
+}
+
+/* The log file, appended to, created 0600: it names consoles, senders and
+ * tokens' names.  NULL with *cause. */
+static FILE *
+log_open(const char *path, char **cause)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0 || (f = fdopen(fd, "a")) == NULL) {
+		*cause = xasprintf("cannot open log %s: %s", path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	return f;
 }
 
 static void
@@ -155,13 +183,16 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 	r->ctx = ctx;
 	r->pending_tail = &r->pending;
 	if (cfg->log_path != NULL) {
-		r->log = fopen(cfg->log_path, "a");
-		if (r->log == NULL) {
-			*cause = xasprintf("cannot open log %s: %s",
-			    cfg->log_path, strerror(errno));
+		struct stat st;
+		if ((r->log = log_open(cfg->log_path, cause)) == NULL) {
 			free(r);
 			return NULL;
 		}
+		if (fstat(fileno(r->log), &st) == 0 && (st.st_mode & 077))
+			relay_log(r, "warning: the log %s can be read by "
+			    "others (mode %03o); run: chmod 600 %s",
+			    cfg->log_path, (unsigned)(st.st_mode & 0777),
+			    cfg->log_path);
 	}
 	if (cfg->tokens_path != NULL) {
 		if (tokens_load(cfg->tokens_path, &r->tokens, cause) != 0)
@@ -272,10 +303,10 @@ relay_main(const struct relay_cfg *cfg)
 		return 64;
 	}
 	if (cfg->log_path != NULL) {
-		lws_log_file = fopen(cfg->log_path, "a");
-		if (lws_log_file == NULL) {
-			fprintf(stderr, "warroomd: cannot open log %s: %s\n",
-			    cfg->log_path, strerror(errno));
+		if ((lws_log_file = log_open(cfg->log_path, &cause)) ==
+		    NULL) {
+			fprintf(stderr, "warroomd: %s\n", cause);
+			free(cause);
 			return 1;
 		}
 	}

@@ -95,6 +95,22 @@ chmod 644 "$T/tokens"
 check "a token file others can read is refused" grep -q "chmod 600" "$T/mode.out"
 chmod 600 "$T/tokens"
 
+# The log: created 0600 whatever the umask, and a console's hello.user
+# cannot write a line of its own into it.
+stop_relay TERM
+(umask 022; start_relay --log "$T/warroomd.log") || exit 1
+eq "the --log file is created 0600" "$(stat -c %a "$T/warroomd.log")" 600
+forged=$(printf 'm\n2026-12-01T00:00:00Z warroomd: console root\033[2J')
+"$WARROOM" list --json --feed "$FEED" --token-file "$T/ops.token" --db "$T/forge.db" \
+    --user "$forged" --timeout 10 >"$T/forge.out" 2>&1
+eq "a console whose user has a newline and ESC still lists" "$?" 0
+check "the relay logs the user escaped" wait_for "$T/warroomd.log" 'console m\\x0a2026-12-01T00:00:00Z warroomd: console root\\x1b\[2J (token ops) connected'
+n=$(grep -c '^2026-12-01T00:00:00Z' "$T/warroomd.log")
+eq "and no forged line starts the log" "$n" 0
+check "no control byte is in the log" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T/warroomd.log'"
+stop_relay TERM
+start_relay || exit 1
+
 h=$(head_seq)
 stop_relay TERM
 check "SIGTERM stops the relay cleanly" grep -q "stopped at seq $h" "$T/relay.log"
