@@ -2,6 +2,7 @@
  * model.c: names, copies and frees for the model's records (model.h).
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,10 +148,21 @@ wr_template(const char *tmpl, const char *(*get)(void *ud, const char *name),
 	return out;
 }
 
+struct event_words {
+	const struct wr_event *e;
+	char num[24];
+};
+
 static const char *
 event_value(void *ud, const char *name)
 {
-	const struct wr_event *e = ud;
+	struct event_words *w = ud;
+	const struct wr_event *e = w->e;
+
+	if (strcmp(name, "count") == 0) {
+		snprintf(w->num, sizeof w->num, "%lld", (long long)e->count);
+		return w->num;
+	}
 
 	if (strcmp(name, "title") == 0)
 		return e->title;
@@ -171,8 +183,10 @@ event_value(void *ud, const char *name)
 char *
 wr_event_words(const struct wr_event *e)
 {
+	struct event_words w = { .e = e };
+
 	return wr_template(wr_event_kind_info(e->kind)->words, event_value,
-	    (void *)e);
+	    &w);
 }
 
 const char *

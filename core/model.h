@@ -49,14 +49,16 @@ typedef enum {
 	X(TEXT,		text,		"text",		WR_FT_STR)	\
 	X(ASSIGNEE,	text,		"assignee",	WR_FT_STR)	\
 	X(ALERT,	alert,		"alert",	WR_FT_ALERT)	\
-	X(ALERT_END,	alert,		"alert",	WR_FT_ALERT_END)
+	X(ALERT_END,	alert,		"alert",	WR_FT_ALERT_END) \
+	X(COUNT,	count,		"count",	WR_FT_INT)
 
 enum wr_field_type {
 	WR_FT_STR,		/* a string, required on the wire ("" allowed) */
 	WR_FT_OPT_STR,		/* a string, absent when NULL */
 	WR_FT_SEV,		/* a wr_severity, by name on the wire */
 	WR_FT_ALERT,		/* a whole alert occurrence (firing) */
-	WR_FT_ALERT_END		/* fingerprint, starts and ends only */
+	WR_FT_ALERT_END,	/* fingerprint, starts and ends only */
+	WR_FT_INT		/* an integer >= 0, required on the wire */
 };
 
 enum wr_event_field_bit {
@@ -84,9 +86,9 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
  * number: stored on disk and never reused: append rows, never renumber.
  * phrase: the words in "PHRASE by alice" ("note by bob").
  * words: what a timeline says of it, a template over its fields:
- *   {title} {service} {text} {fingerprint} {alertname} and {severity}
- *   (the source's own word when it sent one) expand to the field, and a
- *   field that is empty also takes the space after it.
+ *   {title} {service} {text} {fingerprint} {alertname} {count} and
+ *   {severity} (the source's own word when it sent one) expand to the
+ *   field, and a field that is empty also takes the space after it.
  * The enum, the names, the codec, the store and every describer come from
  * here: a new kind is one row.
  */
@@ -115,7 +117,11 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	X(ASSIGNED, 9, "assigned", WR_EVF(ASSIGNEE),			\
 	    "assigned", "assigned to {text}", WR_TONE_NORMAL)		\
 	X(RETITLED, 10, "retitled", WR_EVF(TITLE),			\
-	    "retitled", "retitled: {title}", WR_TONE_NORMAL)
+	    "retitled", "retitled: {title}", WR_TONE_NORMAL)		\
+	X(TRUNCATED, 11, "truncated", WR_EVF(COUNT),			\
+	    "alerts left out",						\
+	    "Alertmanager left out {count} alerts (max_alerts)",	\
+	    WR_TONE_NORMAL)
 
 /* The numbers are stored on disk: append rows, never renumber. */
 typedef enum {
@@ -227,6 +233,9 @@ struct wr_event {
 	char *severity_raw;
 	struct wr_alert alert;
 	char *text;
+	/* TRUNCATED: the alerts of the group the source left out that the
+	 * room has never been sent (it counts them as firing) */
+	int64_t count;
 };
 
 struct wr_evlist {

@@ -2,6 +2,7 @@
  * room.c: the reducer (room.h).  One event at a time, in seq order; the
  * planners compute events without changing anything.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,12 @@ wr_room_find_key(const struct wr_room *r, const char *source,
 	    !same0(inc->key, key))
 		return NULL;
 	return inc;
+}
+
+static int
+clamp_count(int64_t v)
+{
+	return v < 0 ? 0 : v > INT_MAX ? INT_MAX : (int)v;
 }
 
 static void
@@ -523,6 +530,18 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 			    (long long)e->seq);
 		util_set_str(&inc->title, e->title);
 		break;
+	case WR_EV_TRUNCATED:
+		if (e->count < 0 || e->count > INT_MAX)
+			REFUSE("event %lld: %lld alerts left out is absurd",
+			    (long long)e->seq, (long long)e->count);
+		/* The alerts left out count as firing: an incident is not
+		 * over while its source still has alerts in it. */
+		inc->n_alerts = clamp_count((int64_t)inc->n_alerts + e->count -
+		    inc->truncated);
+		inc->n_firing = clamp_count((int64_t)inc->n_firing + e->count -
+		    inc->truncated);
+		inc->truncated = e->count;
+		break;
 	default:
 		REFUSE("event %lld: unknown kind %d", (long long)e->seq,
 		    (int)e->kind);
@@ -605,10 +624,14 @@ plan_source_resolves(const struct wr_room *r, struct wr_evlist *out,
 		int64_t firing;
 		int seen_before = 0;
 
-		if (out->v[i].kind != WR_EV_ALERT_RESOLVED)
+		/* What can end an incident: an alert resolved, or fewer
+		 * alerts left out (they counted as firing). */
+		if (out->v[i].kind != WR_EV_ALERT_RESOLVED &&
+		    out->v[i].kind != WR_EV_TRUNCATED)
 			continue;
 		for (size_t j = start; j < i; j++)
-			if (out->v[j].kind == WR_EV_ALERT_RESOLVED &&
+			if ((out->v[j].kind == WR_EV_ALERT_RESOLVED ||
+			    out->v[j].kind == WR_EV_TRUNCATED) &&
 			    out->v[j].incident == id)
 				seen_before = 1;
 		if (seen_before)
@@ -624,10 +647,53 @@ plan_source_resolves(const struct wr_room *r, struct wr_evlist *out,
 				firing--;
 			else if (out->v[j].kind == WR_EV_ALERT_FIRING)
 				firing++;
+			else if (out->v[j].kind == WR_EV_TRUNCATED)
+				firing += out->v[j].count - inc->truncated;
 		}
 		if (firing <= 0)
 			plan_push(out, WR_EV_RESOLVED, id, in);
 	}
+}
+
+/* Whether the delivery names occurrence a. */
+static int
+mentioned(const struct wr_group_input *in, const struct wr_alert *a)
+{
+	for (size_t i = 0; in->alerts != NULL && i < in->n_alerts; i++)
+		if (in->alerts[i].starts == a->starts &&
+		    in->alerts[i].fingerprint != NULL &&
+		    a->fingerprint != NULL &&
+		    strcmp(in->alerts[i].fingerprint, a->fingerprint) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The alerts the source left out (in->truncated) that the incident has
+ * never been sent: the ones it left out, less the known firing ones this
+ * delivery did not mention (they may be among them).  A change is a
+ * TRUNCATED event for the open incident inc, or for the one this
+ * delivery opened (new_id).
+ */
+static void
+plan_truncated(struct wr_evlist *out, const struct wr_group_input *in,
+    const struct wr_incident *inc, int64_t new_id)
+{
+	int64_t id = inc != NULL ? inc->id : new_id, unmentioned = 0, hidden;
+
+	if (id == 0)
+		return;
+	if (inc != NULL)
+		for (size_t i = 0; i < inc->alerts_len; i++)
+			if (inc->alerts[i].firing &&
+			    !mentioned(in, &inc->alerts[i]))
+				unmentioned++;
+	hidden = in->truncated > unmentioned ? in->truncated - unmentioned : 0;
+	if (hidden > INT_MAX)
+		hidden = INT_MAX;
+	if (hidden == (inc != NULL ? inc->truncated : 0))
+		return;
+	plan_push(out, WR_EV_TRUNCATED, id, in)->count = hidden;
 }
 
 size_t
@@ -692,7 +758,11 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 			plan_push(out, WR_EV_RETITLED, inc->id, in)->title =
 			    xstrdup(in->title);
 	}
-	plan_source_resolves(r, out, start, in);
+	plan_truncated(out, in, is_open ? inc : NULL, opened ? id : 0);
+	/* A delivery that left alerts out never resolves its incident: the
+	 * alerts it did not send may still fire. */
+	if (in->truncated <= 0)
+		plan_source_resolves(r, out, start, in);
 	if (seen_only != NULL)
 		*seen_only = seen;
 	return out->n - start;

@@ -470,6 +470,13 @@ field_str(const struct wr_event *e, const struct wr_event_field *f)
 	return (char **)((char *)(uintptr_t)e + f->offset);
 }
 
+/* The integer member of e that field f names (WR_FT_INT). */
+static int64_t *
+field_int(const struct wr_event *e, const struct wr_event_field *f)
+{
+	return (int64_t *)((char *)(uintptr_t)e + f->offset);
+}
+
 json_t *
 proto_event_to_json(const struct wr_event *e)
 {
@@ -505,6 +512,9 @@ proto_event_to_json(const struct wr_event *e)
 			break;
 		case WR_FT_ALERT_END:
 			put(o, f->wire, alert_to_json(&e->alert, AF_RESOLVED));
+			break;
+		case WR_FT_INT:
+			put_int(o, f->wire, *field_int(e, f));
 			break;
 		}
 	}
@@ -666,6 +676,9 @@ w_event(struct jbuf *b, const struct wr_event *e)
 		case WR_FT_ALERT_END:
 			rc = w_alert(b, f->wire, &e->alert, AF_RESOLVED);
 			break;
+		case WR_FT_INT:
+			w_int(b, f->wire, *field_int(e, f));
+			break;
 		}
 		if (rc == -1)
 			return -1;
@@ -797,6 +810,10 @@ proto_event_from_json(const json_t *o, struct wr_event *out, char *err,
 				out->alert.last_seen = out->time;
 			}
 			break;
+		case WR_FT_INT:
+			TRY(get_int(o, "", f->wire, REQ, 0, INT64_MAX,
+			    field_int(out, f), err, errsz));
+			break;
 		}
 	}
 	return 0;
@@ -820,6 +837,7 @@ proto_incident_to_json(const struct wr_incident *inc, int with_alerts)
 	put_str(o, "service", inc->service);
 	put_str(o, "severity", wr_severity_name(inc->severity));
 	put_opt_str(o, "severity_raw", inc->severity_raw);
+	put_opt_str(o, "severity_by", inc->severity_by);
 	put_str(o, "state", wr_state_name(inc->state));
 	put_opt_str(o, "ack_by", inc->ack_by);
 	if (inc->ack_at != 0)
@@ -834,6 +852,8 @@ proto_incident_to_json(const struct wr_incident *inc, int with_alerts)
 	put_int(o, "n_alerts", inc->n_alerts);
 	put_int(o, "n_firing", inc->n_firing);
 	put_int(o, "n_notes", inc->n_notes);
+	if (inc->truncated != 0)
+		put_int(o, "truncated", inc->truncated);
 	put_opt_str(o, "labels_text", inc->labels_text);
 	if (with_alerts) {
 		if ((a = json_array()) == NULL)
@@ -880,6 +900,8 @@ proto_incident_from_json(const json_t *o, struct wr_incident **out,
 		FAIL("severity: unknown severity");
 	TRY(dup_str(o, "", "severity_raw", 0, 0, &inc->severity_raw, err,
 	    errsz));
+	TRY(dup_str(o, "", "severity_by", 0, 0, &inc->severity_by, err,
+	    errsz));
 	TRY(get_str(o, "", "state", REQ, 64, &s, err, errsz));
 	if (wr_state_parse(s, &inc->state) != 0)
 		FAIL("state: unknown state");
@@ -895,6 +917,8 @@ proto_incident_from_json(const json_t *o, struct wr_incident **out,
 	TRY(get_count(o, "n_alerts", &inc->n_alerts, err, errsz));
 	TRY(get_count(o, "n_firing", &inc->n_firing, err, errsz));
 	TRY(get_count(o, "n_notes", &inc->n_notes, err, errsz));
+	TRY(get_int(o, "", "truncated", 0, 0, INT64_MAX, &inc->truncated, err,
+	    errsz));
 	TRY(dup_str(o, "", "labels_text", 0, 0, &inc->labels_text, err,
 	    errsz));
 	TRY(member(o, "", "alerts", 0, &arr, err, errsz));

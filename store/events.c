@@ -113,6 +113,12 @@ field_str(const struct wr_event *e, const struct wr_event_field *f)
 	return (char **)((char *)(uintptr_t)e + f->offset);
 }
 
+static int64_t *
+field_int(const struct wr_event *e, const struct wr_event_field *f)
+{
+	return (int64_t *)((char *)(uintptr_t)e + f->offset);
+}
+
 /*
  * The body as compact JSON text into b (emptied first); -1 when a string
  * is not UTF-8.  Every member of the field table (core/model.h) that is
@@ -137,6 +143,9 @@ event_body(struct jbuf *b, const struct wr_event *e)
 			break;
 		case WR_FT_SEV:
 			put_int(b, f[i].member, e->severity);
+			break;
+		case WR_FT_INT:
+			put_int(b, f[i].member, *field_int(e, &f[i]));
 			break;
 		case WR_FT_ALERT:
 		case WR_FT_ALERT_END:
@@ -233,6 +242,9 @@ event_row(sqlite3_stmt *st, struct wr_event *e)
 			break;
 		case WR_FT_SEV:
 			e->severity = (wr_severity)get_int(body, f[i].member);
+			break;
+		case WR_FT_INT:
+			*field_int(e, &f[i]) = get_int(body, f[i].member);
 			break;
 		case WR_FT_ALERT:
 		case WR_FT_ALERT_END:

@@ -67,6 +67,7 @@ assert_alert_equal(const struct wr_alert *a, const struct wr_alert *b)
 	assert_int_equal(a->ends, b->ends);
 	assert_int_equal(a->firing, b->firing);
 	assert_int_equal(a->last_seen, b->last_seen);
+	assert_int_equal(a->severity, b->severity);
 	assert_kv_equal(&a->labels, &b->labels);
 	assert_kv_equal(&a->annotations, &b->annotations);
 }
@@ -89,6 +90,8 @@ assert_event_equal(const struct wr_event *a, const struct wr_event *b)
 	assert_str0_equal(a->severity_raw, b->severity_raw);
 	assert_alert_equal(&a->alert, &b->alert);
 	assert_str0_equal(a->text, b->text);
+	assert_str0_equal(a->sender, b->sender);
+	assert_int_equal(a->count, b->count);
 }
 
 static void
@@ -113,6 +116,9 @@ assert_incident_equal(const struct wr_incident *a, const struct wr_incident *b)
 	assert_int_equal(a->n_alerts, b->n_alerts);
 	assert_int_equal(a->n_firing, b->n_firing);
 	assert_int_equal(a->n_notes, b->n_notes);
+	assert_str0_equal(a->sender, b->sender);
+	assert_int_equal(a->truncated, b->truncated);
+	assert_str0_equal(a->severity_by, b->severity_by);
 	assert_int_equal(a->alerts_len, b->alerts_len);
 	for (size_t i = 0; i < a->alerts_len; i++)
 		assert_alert_equal(&a->alerts[i], &b->alerts[i]);
@@ -1282,6 +1288,9 @@ every_kind_of_the_table_round_trips(void **state)
 				e.alert.fingerprint = xstrdup("fp1");
 				e.alert.starts = T0 - 1000;
 				e.alert.ends = T0 - 10;
+				break;
+			case WR_FT_INT:
+				*(int64_t *)((char *)&e + f[i].offset) = 15;
 				break;
 			}
 		}

@@ -2085,6 +2085,156 @@ test_sender_defaults_to_the_token(void **state)
 	assert_int_equal(deliver(r, &in, NULL), 0);
 }
 
+/* ---- truncated groups --------------------------------------------------- */
+
+/* Count the planned events of kind k. */
+static size_t
+n_kind(const struct wr_evlist *l, wr_event_kind k)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += l->v[i].kind == k;
+	return n;
+}
+
+/* Plan, count kinds, apply. */
+static void
+deliver_log(struct wr_room *r, const struct wr_group_input *in,
+    struct wr_evlist *log)
+{
+	wr_evlist_clear(log);
+	wr_room_plan_group(r, in, log, NULL);
+	for (size_t i = 0; i < log->n; i++) {
+		struct wr_event copy;
+
+		wr_event_copy(&copy, &log->v[i]);
+		apply_ok(r, &copy);
+		log->v[i].seq = copy.seq;
+		wr_event_free(&copy);
+	}
+}
+
+/*
+ * Alertmanager with max_alerts 5 and a group of 10: it sends 5 and
+ * truncatedAlerts 5, and its group status is computed from the 5 it sent.
+ * The 5 it left out count as firing; a delivery that left alerts out
+ * never resolves the incident, even with every alert it sent resolved.
+ */
+static void
+test_truncated_group_of_ten_stays_open(void **state)
+{
+	struct wr_room *r = *state, console;
+	struct wr_alert fire[5], done[5];
+	char fps[5][8];
+	struct wr_group_input in;
+	struct wr_evlist log = { 0 }, all = { 0 };
+	struct wr_incident *inc;
+	char *w;
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(fps[i], sizeof fps[i], "fp%d", i);
+		fire[i] = A(fps[i], 1000, 1);
+		done[i] = A(fps[i], 1000, 0);
+	}
+	in = G(KEY, fire, 5, 2000);
+	in.truncated = 5;
+	deliver_log(r, &in, &log);
+	for (size_t i = 0; i < log.n; i++)
+		wr_event_copy(wr_evlist_push(&all), &log.v[i]);
+	assert_int_equal(n_kind(&log, WR_EV_TRIGGERED), 1);
+	assert_int_equal(n_kind(&log, WR_EV_ALERT_FIRING), 5);
+	assert_int_equal(n_kind(&log, WR_EV_TRUNCATED), 1);
+	w = wr_event_words(&log.v[log.n - 1]);
+	assert_string_equal(w, "Alertmanager left out 5 alerts (max_alerts)");
+	free(w);
+	inc = get(r, 1);
+	assert_int_equal(inc->truncated, 5);
+	assert_int_equal(inc->n_alerts, 10);
+	assert_int_equal(inc->n_firing, 10);
+
+	/* the 5 it sent are resolved, the group says "resolved" */
+	in = G(KEY, done, 5, 3000);
+	in.truncated = 5;
+	deliver_log(r, &in, &log);
+	for (size_t i = 0; i < log.n; i++)
+		wr_event_copy(wr_evlist_push(&all), &log.v[i]);
+	assert_int_equal(n_kind(&log, WR_EV_ALERT_RESOLVED), 5);
+	assert_int_equal(n_kind(&log, WR_EV_RESOLVED), 0);
+	assert_int_equal(inc->state, WR_ST_TRIGGERED);
+	assert_int_equal(inc->n_firing, 5);
+	assert_int_equal(inc->truncated, 5);
+
+	/* the same again: nothing changes, still open */
+	deliver_log(r, &in, &log);
+	assert_int_equal(log.n, 0);
+	assert_int_equal(inc->state, WR_ST_TRIGGERED);
+
+	/* a console applying the same log sees the same counts */
+	wr_room_init(&console, 0);
+	for (size_t i = 0; i < all.n; i++) {
+		char err[128];
+		all.v[i].seq = 0;
+		assert_int_equal(wr_room_apply(&console, &all.v[i], err,
+		    sizeof err), WR_APPLY_OK);
+	}
+	assert_int_equal(get(&console, 1)->n_firing, 5);
+	assert_int_equal(get(&console, 1)->n_alerts, 10);
+	assert_int_equal(get(&console, 1)->truncated, 5);
+	wr_room_free(&console);
+	wr_evlist_free(&all);
+	wr_evlist_free(&log);
+}
+
+/* When nothing is left out any more, the group resolves as usual. */
+static void
+test_truncation_ending_lets_the_group_resolve(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert one = A("fp1", 1000, 1), two[2] = {
+		A("fp1", 1000, 0), A("fp2", 1000, 0)
+	};
+	struct wr_group_input in = G(KEY, &one, 1, 2000);
+	struct wr_evlist log = { 0 };
+
+	in.truncated = 1;
+	deliver_log(r, &in, &log);
+	assert_int_equal(get(r, 1)->n_firing, 2);
+	/* everything sent, all resolved (fp2 never seen firing) */
+	in = G(KEY, two, 2, 3000);
+	deliver_log(r, &in, &log);
+	assert_int_equal(n_kind(&log, WR_EV_TRUNCATED), 1);
+	assert_int_equal(n_kind(&log, WR_EV_RESOLVED), 1);
+	assert_int_equal(get(r, 1)->state, WR_ST_RESOLVED);
+	assert_int_equal(get(r, 1)->n_firing, 0);
+	assert_int_equal(get(r, 1)->truncated, 0);
+	wr_evlist_free(&log);
+}
+
+/* Known firing alerts it did not send may be the ones it left out: they
+ * are not counted twice. */
+static void
+test_truncated_alerts_already_known_are_not_counted_twice(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert four[4] = {
+		A("a", 1000, 1), A("b", 1000, 1), A("c", 1000, 1),
+		A("d", 1000, 1)
+	};
+	struct wr_group_input in = G(KEY, four, 4, 2000);
+	struct wr_evlist log = { 0 };
+
+	deliver_log(r, &in, &log);
+	assert_int_equal(get(r, 1)->n_firing, 4);
+	/* max_alerts 2: it sends c and d, leaves a and b (and one new) out */
+	in = G(KEY, four + 2, 2, 3000);
+	in.truncated = 3;
+	deliver_log(r, &in, &log);
+	assert_int_equal(get(r, 1)->truncated, 1);
+	assert_int_equal(get(r, 1)->n_firing, 5);
+	wr_evlist_free(&log);
+}
+
 /* ---- names ------------------------------------------------------------------- */
 
 static void
@@ -2299,6 +2449,14 @@ main(void)
 		    test_two_senders_with_the_same_group_key_get_two_incidents,
 		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_defaults_to_the_token,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_group_of_ten_stays_open,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_truncation_ending_lets_the_group_resolve,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_truncated_alerts_already_known_are_not_counted_twice,
 		    setup_relay, teardown),
 		cmocka_unit_test(test_severity_and_state_names_round_trip),
 	};

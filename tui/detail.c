@@ -147,6 +147,7 @@ summary_hash(const struct wr_incident *inc)
 	h = MIX(h, inc->n_alerts);
 	h = MIX(h, inc->n_firing);
 	h = MIX(h, inc->n_notes);
+	h = MIX(h, inc->truncated);
 	h = mix_str(h, inc->title);
 	h = mix_str(h, inc->service);
 	h = mix_str(h, inc->severity_raw);
@@ -594,8 +595,13 @@ build(struct tui *t, struct detail *d, int W)
 	add_kv(d, W, 1, KEY_W, "Service", ROLE_NORMAL, inc->service);
 	if (inc->assignee != NULL && *inc->assignee != '\0')
 		add_kv(d, W, 1, KEY_W, "Assignee", ROLE_NORMAL, inc->assignee);
-	snprintf(buf, sizeof buf, "%d firing of %d", inc->n_firing,
-	    inc->n_alerts);
+	if (inc->truncated > 0)
+		snprintf(buf, sizeof buf, "%d firing of %d; %lld more alerts "
+		    "not sent (max_alerts)", inc->n_firing, inc->n_alerts,
+		    (long long)inc->truncated);
+	else
+		snprintf(buf, sizeof buf, "%d firing of %d", inc->n_firing,
+		    inc->n_alerts);
 	add_kv(d, W, 1, KEY_W, "Alerts", ROLE_NORMAL, buf);
 	tui_format_time(t, inc->created, 1, tbuf, sizeof tbuf);
 	add_kv(d, W, 1, KEY_W, "Opened", ROLE_NORMAL, tbuf);
