@@ -6,8 +6,10 @@
  * stops a moment later.  Nothing committed can be lost: the log is SQLite
  * with synchronous=FULL.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,30 +26,6 @@
 static volatile sig_atomic_t got_signal;
 static struct lws_context *signal_ctx;
 static FILE *lws_log_file;
-
-void
-relay_cfg_defaults(struct relay_cfg *cfg)
-{
-	memset(cfg, 0, sizeof *cfg);
-	cfg->listen_host = xstrdup("127.0.0.1");
-	cfg->port = 8470;
-	cfg->body_limit = 1024 * 1024;
-	cfg->frame_limit = 1024 * 1024;
-	cfg->heartbeat_ms = 10000;
-	cfg->drain_timeout_ms = 30000;
-}
-
-void
-relay_cfg_free(struct relay_cfg *cfg)
-{
-	free(cfg->listen_host);
-	free(cfg->db_path);
-	free(cfg->tokens_path);
-	free(cfg->tls_cert);
-	free(cfg->tls_key);
-	free(cfg->log_path);
-	free(cfg->replay_path);
-}
 
 /*
  * One line.  Callers pass a client's strings through util_log_escape();
@@ -172,11 +150,39 @@ relay_port(const struct relay *r)
 	return r->vh ? lws_get_vhost_listen_port(r->vh) : -1;
 }
 
+/* host (an address or a name) as the numeric address to listen on. */
+static int
+resolve_listen(const char *host, char *buf, size_t size, char **cause)
+{
+	struct addrinfo hints, *res = NULL;
+	int e;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if ((e = getaddrinfo(host, NULL, &hints, &res)) != 0 || res == NULL) {
+		*cause = xasprintf("cannot listen on %s: %s", host,
+		    e != 0 ? gai_strerror(e) : "no address");
+		return -1;
+	}
+	e = getnameinfo(res->ai_addr, res->ai_addrlen, buf, (socklen_t)size,
+	    NULL, 0, NI_NUMERICHOST);
+	freeaddrinfo(res);
+	if (e != 0) {
+		*cause = xasprintf("cannot listen on %s: %s", host,
+		    gai_strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
 struct relay *
 relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 {
 	struct relay *r = xcalloc(1, sizeof *r);
 	struct lws_context_creation_info info;
+	char iface[INET6_ADDRSTRLEN];
 	char *dbpath;
 
 	r->cfg = cfg;
@@ -224,13 +230,17 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 	memset(&info, 0, sizeof info);
 	info.vhost_name = "warroomd";
 	info.port = cfg->port;
-	info.iface = cfg->listen_host;
+	/* lws takes an address or an interface name, not a host name:
+	 * "localhost" would be looked for as an interface. */
+	if (resolve_listen(cfg->listen_host, iface, sizeof iface, cause) != 0)
+		goto fail;
+	info.iface = iface;
 	info.protocols = protocols();
 	info.user = r;
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
 	/* An IPv4 address with IPv6 on binds the wildcard: keep it to the
 	 * address asked for. */
-	if (strchr(cfg->listen_host, ':') == NULL)
+	if (strchr(iface, ':') == NULL)
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	if (cfg->tls_cert != NULL) {
 		/* Without this on the vhost too, lws serves plain HTTP on
@@ -240,7 +250,7 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 		info.ssl_private_key_filepath = cfg->tls_key;
 	}
 	r->vh = lws_create_vhost(ctx, &info);
-	if (r->vh == NULL) {
+	if (r->vh == NULL || relay_port(r) <= 0) {
 		*cause = xasprintf("cannot listen on %s:%d (is the port in "
 		    "use? is the TLS certificate readable?)",
 		    cfg->listen_host, cfg->port);
@@ -296,11 +306,10 @@ relay_main(const struct relay_cfg *cfg)
 	char *cause = NULL;
 	int rc;
 
-	if (cfg->tokens_path == NULL && !cfg->no_auth) {
-		fprintf(stderr, "warroomd: no --tokens file given; refusing to "
-		    "start without authentication (give --no-auth to run "
-		    "open, on a trusted loopback only)\n");
-		return 64;
+	if (relay_cfg_check(cfg, &cause) != 0) {
+		fprintf(stderr, "warroomd: %s\n", cause);
+		free(cause);
+		return 78;
 	}
 	if (cfg->log_path != NULL) {
 		if ((lws_log_file = log_open(cfg->log_path, &cause)) ==
@@ -349,110 +358,4 @@ relay_main(const struct relay_cfg *cfg)
 		fclose(lws_log_file);
 	lws_log_file = NULL;
 	return rc;
-}
-
-int
-relay_parse_size(const char *v, size_t *out)
-{
-	char *end;
-	unsigned long long n = strtoull(v, &end, 10);
-
-	if (end == v)
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		n *= 1024, end++;
-	else if (*end == 'm' || *end == 'M')
-		n *= 1024 * 1024, end++;
-	if (*end != '\0' || n == 0)
-		return -1;
-	*out = (size_t)n;
-	return 0;
-}
-
-int
-relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
-{
-	FILE *f = fopen(path, "r");
-	char line[1024];
-	int lineno = 0;
-
-	if (f == NULL) {
-		*cause = xasprintf("cannot open config %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *k = line, *v, *e;
-		size_t sz;
-
-		lineno++;
-		if ((e = strchr(line, '#')) != NULL)
-			*e = '\0';
-		while (*k == ' ' || *k == '\t')
-			k++;
-		e = k + strlen(k);
-		while (e > k && (e[-1] == '\n' || e[-1] == ' ' ||
-		    e[-1] == '\t' || e[-1] == '\r'))
-			*--e = '\0';
-		if (*k == '\0')
-			continue;
-		if ((v = strchr(k, '=')) == NULL)
-			goto bad;
-		*v++ = '\0';
-		for (e = v - 1; e > k && (e[-1] == ' ' || e[-1] == '\t');)
-			*--e = '\0';
-		while (*v == ' ' || *v == '\t')
-			v++;
-		if (strcmp(k, "listen") == 0) {
-			char *colon = strrchr(v, ':');
-			if (colon == NULL)
-				goto bad;
-			*colon = '\0';
-			util_set_str(&cfg->listen_host, v);
-			cfg->port = atoi(colon + 1);
-		} else if (strcmp(k, "db") == 0)
-			util_set_str(&cfg->db_path, v);
-		else if (strcmp(k, "tokens") == 0)
-			util_set_str(&cfg->tokens_path, v);
-		else if (strcmp(k, "tls-cert") == 0)
-			util_set_str(&cfg->tls_cert, v);
-		else if (strcmp(k, "tls-key") == 0)
-			util_set_str(&cfg->tls_key, v);
-		else if (strcmp(k, "log") == 0)
-			util_set_str(&cfg->log_path, v);
-		else if (strcmp(k, "body-limit") == 0) {
-			if (relay_parse_size(v, &cfg->body_limit))
-				goto bad;
-		} else if (strcmp(k, "frame-limit") == 0) {
-			if (relay_parse_size(v, &cfg->frame_limit))
-				goto bad;
-		} else if (strcmp(k, "heartbeat") == 0) {
-			if (relay_parse_size(v, &sz))
-				goto bad;
-			cfg->heartbeat_ms = (int)sz;
-		} else if (strcmp(k, "drain-timeout") == 0) {
-			if (relay_parse_size(v, &sz))
-				goto bad;
-			cfg->drain_timeout_ms = (int)sz;
-		} else if (strcmp(k, "retention") == 0) {
-			if (relay_parse_size(v, &sz))
-				goto bad;
-			cfg->retention_ms = (int64_t)sz * 1000;
-		} else if (strcmp(k, "no-auth") == 0)
-			cfg->no_auth = strcmp(v, "true") == 0 ||
-			    strcmp(v, "1") == 0;
-		else {
-			*cause = xasprintf("%s:%d: unknown setting \"%s\"",
-			    path, lineno, k);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
-	return 0;
-bad:
-	*cause = xasprintf("%s:%d: expected key = value with a valid value",
-	    path, lineno);
-	fclose(f);
-	return -1;
 }

@@ -14,6 +14,7 @@
  * relay/ring.c    the newest encoded events, shared by every console
  * relay/replay.c  a scenario played into the relay (--replay, --demo)
  * relay/tokens.c  the bearer tokens and what each may do
+ * relay/config.c  the options, the config file (config.h)
  */
 #ifndef WR_RELAY_H
 #define WR_RELAY_H
@@ -21,30 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct relay_cfg {
-	char *listen_host;	/* default 127.0.0.1 */
-	int port;		/* default 8470 */
-	char *db_path;
-	char *tokens_path;
-	int no_auth;
-	char *tls_cert;
-	char *tls_key;
-	char *log_path;		/* NULL: stderr */
-	size_t body_limit;	/* bytes, default 1 MiB */
-	size_t frame_limit;	/* bytes, default 1 MiB */
-	int heartbeat_ms;	/* default 10000 */
-	int drain_timeout_ms;	/* default 30000 */
-	int64_t retention_ms;	/* 0: forever */
-	char *replay_path;	/* a scenario to play into the relay */
-	int verbose;
-};
-
-void relay_cfg_defaults(struct relay_cfg *cfg);
-/* Read "key = value" lines; returns 0 or -1 with *cause. */
-int relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause);
-void relay_cfg_free(struct relay_cfg *cfg);
-/* "1048576", "64k", "1M": a byte count > 0.  Returns 0, or -1. */
-int relay_parse_size(const char *v, size_t *out);
+#include "relay/config.h"
 
 struct relay;
 struct lws_context;

@@ -89,7 +89,7 @@ check "metrics have the commit histogram" grep -q 'warroom_commit_seconds_bucket
 
 # the relay refuses to start without tokens, and with a readable token file
 "$WARROOMD" --listen 127.0.0.1:1 --db "$T/x.db" >"$T/noauth.out" 2>&1
-eq "no --tokens and no --no-auth: refuses to start (64)" "$?" 64
+eq "no --tokens and no --no-auth: refuses to start (78, bad configuration)" "$?" 78
 chmod 644 "$T/tokens"
 "$WARROOMD" --listen 127.0.0.1:1 --db "$T/x.db" --tokens "$T/tokens" >"$T/mode.out" 2>&1
 check "a token file others can read is refused" grep -q "chmod 600" "$T/mode.out"

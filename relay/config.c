@@ -1,0 +1,555 @@
+/*
+ * relay/config.c: warroomd's options and config file (config.h).
+ *
+ * The table below is the only list of options: cmd/warroomd.c builds its
+ * getopt_long list and its --help from it, and the config file's keys
+ * before any section are its names.  Both feed relay_cfg_set(), which reads
+ * the value with the parsers in core/parse.c, so "--heartbeat 2k" and
+ * "heartbeat = 2k" are refused with the same reason.
+ *
+ * The file is INI, split by inih.  inih is given each line by our own
+ * reader, which counts lines (the handler is then told where it is),
+ * strips '#' comments as the old format did, refuses lines too long for
+ * inih's buffer instead of letting it cut them in two, and checks each
+ * section header when it is read, so an empty unknown section is refused
+ * too.  The first error stops the reading.
+ */
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "core/parse.h"
+#include "core/util.h"
+#include "relay/config.h"
+
+#define F(m) offsetof(struct relay_cfg, m), sizeof(((struct relay_cfg *)0)->m)
+#define KIB 1024LL
+#define SEC 1000LL
+#define DAY (86400 * SEC)
+
+static const struct relay_opt options[] = {
+	{ "listen", RELAY_OPT_HOSTPORT, "HOST:PORT",
+	    "address to serve (default 127.0.0.1:8470; [::1]:8470)",
+	    F(listen_host), offsetof(struct relay_cfg, port), 0, 0, 0 },
+	{ "db", RELAY_OPT_PATH, "PATH",
+	    "the event log\n(default $XDG_DATA_HOME/warroom/relay.db)",
+	    F(db_path), 0, 0, 0, 0 },
+	{ "tokens", RELAY_OPT_PATH, "FILE",
+	    "bearer tokens, one a line: NAME TOKEN [console,ingest]",
+	    F(tokens_path), 0, 0, 0, 0 },
+	{ "no-auth", RELAY_OPT_FLAG, NULL,
+	    "run without tokens (a loopback address only)",
+	    F(no_auth), 0, 0, 0, 0 },
+	{ "no-auth-non-loopback", RELAY_OPT_FLAG, NULL,
+	    "allow --no-auth on an address that is not loopback:\n"
+	    "anyone who can reach it may post and act",
+	    F(no_auth_non_loopback), 0, 0, 0, 0 },
+	{ "tls-cert", RELAY_OPT_PATH, "FILE",
+	    "serve https and wss with this PEM certificate",
+	    F(tls_cert), 0, 0, 0, 0 },
+	{ "tls-key", RELAY_OPT_PATH, "FILE",
+	    "and this private key (the two go together)",
+	    F(tls_key), 0, 0, 0, 0 },
+	{ "body-limit", RELAY_OPT_SIZE, "SIZE",
+	    "largest POST body (default 1M; k, M or G)",
+	    F(body_limit), 0, KIB, KIB * KIB * KIB, 0 },
+	{ "frame-limit", RELAY_OPT_SIZE, "SIZE",
+	    "largest websocket message (default 1M)",
+	    F(frame_limit), 0, KIB, KIB * KIB * KIB, 0 },
+	{ "heartbeat", RELAY_OPT_DURATION, "DURATION",
+	    "ping interval (default 10s; a bare number is ms)",
+	    F(heartbeat_ms), 0, 100, 3600 * SEC, RELAY_OPT_PLAIN_MS },
+	{ "drain-timeout", RELAY_OPT_DURATION, "DURATION",
+	    "close a console that does not read for this long\n"
+	    "(default 30s; a bare number is ms)",
+	    F(drain_timeout_ms), 0, 100, DAY, RELAY_OPT_PLAIN_MS },
+	{ "retention", RELAY_OPT_DURATION, "DURATION",
+	    "drop events older than this, such as 90d\n"
+	    "(default: keep forever)",
+	    F(retention_ms), 0, 60 * SEC, 5200 * 7 * DAY, 0 },
+	{ "log", RELAY_OPT_PATH, "FILE",
+	    "write the log here instead of stderr",
+	    F(log_path), 0, 0, 0, 0 },
+	{ "replay", RELAY_OPT_PATH, "SCENARIO",
+	    "play a recorded alert sequence into this relay\n"
+	    "(JSON lines; see warroom-scenario(5))",
+	    F(replay_path), 0, 0, 0, 0 },
+	{ "verbose", RELAY_OPT_FLAG, NULL,
+	    "log the websocket library's warnings and notices",
+	    F(verbose), 0, 0, 0, 0 },
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+void
+relay_cfg_defaults(struct relay_cfg *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->listen_host = xstrdup("127.0.0.1");
+	cfg->port = 8470;
+	cfg->body_limit = 1024 * 1024;
+	cfg->frame_limit = 1024 * 1024;
+	cfg->heartbeat_ms = 10000;
+	cfg->drain_timeout_ms = 30000;
+	wr_severity_table_init(&cfg->severity);
+}
+
+void
+relay_cfg_free(struct relay_cfg *cfg)
+{
+	free(cfg->listen_host);
+	free(cfg->db_path);
+	free(cfg->tokens_path);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
+	free(cfg->log_path);
+	free(cfg->replay_path);
+	for (size_t i = 0; i < cfg->n_senders; i++) {
+		free(cfg->senders[i].name);
+		free(cfg->senders[i].alertmanager);
+		free(cfg->senders[i].am_host);
+		free(cfg->senders[i].am_path);
+	}
+	free(cfg->senders);
+	wr_severity_table_free(&cfg->severity);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+const struct relay_opt *
+relay_cfg_options(size_t *n)
+{
+	*n = N_OPTIONS;
+	return options;
+}
+
+const struct relay_opt *
+relay_cfg_option(const char *name)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (strcmp(options[i].name, name) == 0)
+			return &options[i];
+	return NULL;
+}
+
+static void
+store_int(void *p, size_t width, int64_t v)
+{
+	if (width == sizeof(int64_t)) {
+		int64_t x = v;
+		memcpy(p, &x, sizeof x);
+	} else {
+		int x = (int)v;
+		memcpy(p, &x, sizeof x);
+	}
+}
+
+int
+relay_cfg_set(struct relay_cfg *cfg, const struct relay_opt *o,
+    const char *value, char **cause)
+{
+	char err[WR_PARSE_ERR_MAX];
+	char *at = (char *)cfg + o->off;
+	int64_t i64;
+	uint64_t u64;
+	int b = 1;
+
+	if (o->type == RELAY_OPT_FLAG) {
+		if (value != NULL && wr_parse_bool(value, &b, err,
+		    sizeof err) != 0)
+			goto bad;
+		store_int(at, o->width, b);
+		return 0;
+	}
+	if (value == NULL || value[0] == '\0') {
+		*cause = xasprintf("no value (want %s)", o->arg);
+		return -1;
+	}
+	switch (o->type) {
+	case RELAY_OPT_STRING:
+	case RELAY_OPT_PATH:
+		for (const char *p = value; *p != '\0'; p++) {
+			if ((unsigned char)*p < ' ' || *p == 0x7f) {
+				*cause = xstrdup("a control character in "
+				    "the value");
+				return -1;
+			}
+		}
+		util_set_str((char **)(void *)at, value);
+		return 0;
+	case RELAY_OPT_HOSTPORT:
+		if (wr_parse_hostport(value, (char **)(void *)at,
+		    (int *)(void *)((char *)cfg + o->off2), err,
+		    sizeof err) != 0)
+			goto bad;
+		return 0;
+	case RELAY_OPT_SIZE:
+		if (wr_parse_size(value, (uint64_t)o->min, (uint64_t)o->max,
+		    &u64, err, sizeof err) != 0)
+			goto bad;
+		*(size_t *)(void *)at = (size_t)u64;
+		return 0;
+	case RELAY_OPT_DURATION:
+		if (wr_parse_duration(value, o->flags & RELAY_OPT_PLAIN_MS ?
+		    WR_DUR_PLAIN_MS : 0, o->min, o->max, &i64, err,
+		    sizeof err) != 0)
+			goto bad;
+		store_int(at, o->width, i64);
+		return 0;
+	case RELAY_OPT_INT:
+		if (wr_parse_int(value, o->min, o->max, &i64, err,
+		    sizeof err) != 0)
+			goto bad;
+		store_int(at, o->width, i64);
+		return 0;
+	case RELAY_OPT_FLAG:
+		break;
+	}
+	*cause = xstrdup("an option of no known kind");
+	return -1;
+bad:
+	*cause = xstrdup(err);
+	return -1;
+}
+
+const struct relay_sender *
+relay_cfg_sender(const struct relay_cfg *cfg, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < cfg->n_senders; i++)
+		if (strcmp(cfg->senders[i].name, name) == 0)
+			return &cfg->senders[i];
+	return NULL;
+}
+
+static struct relay_sender *
+sender_get(struct relay_cfg *cfg, const char *name)
+{
+	struct relay_sender *s;
+
+	if ((s = (struct relay_sender *)relay_cfg_sender(cfg, name)) != NULL)
+		return s;
+	cfg->senders = xrealloc(cfg->senders,
+	    (cfg->n_senders + 1) * sizeof cfg->senders[0]);
+	s = &cfg->senders[cfg->n_senders++];
+	memset(s, 0, sizeof *s);
+	s->name = xstrdup(name);
+	return s;
+}
+
+/* What the reader and the handler share while one file is read. */
+struct load {
+	struct relay_cfg *cfg;
+	const char *path;
+	FILE *f;
+	int lineno;
+	char *line;
+	size_t cap;
+	char *cause;	/* the first error; reading stops there */
+};
+
+static void
+load_fail(struct load *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+load_fail(struct load *l, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	if (l->cause != NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	l->cause = xasprintf("%s:%d: %s", l->path, l->lineno, msg);
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	    c == '\v' || c == '\f';
+}
+
+static const char known_sections[] =
+    "this warroomd knows [sender NAME] and [severity]";
+
+/*
+ * A section header, "[...]" with the brackets already off: "severity" or
+ * "sender NAME".  Checked as it is read: inih only tells the handler about
+ * sections that hold keys.
+ */
+static int
+section_ok(struct load *l, const char *inner)
+{
+	const char *sp = strchr(inner, ' ');
+
+	if (strcmp(inner, "severity") == 0)
+		return 1;
+	if (strcmp(inner, "sender") == 0) {
+		load_fail(l, "[sender] needs the ingest token's name, as in "
+		    "[sender am-prod]");
+		return 0;
+	}
+	if (sp != NULL && (size_t)(sp - inner) == 6 &&
+	    strncmp(inner, "sender", 6) == 0) {
+		const char *name = sp + 1;
+		if (*name == '\0' || strpbrk(name, " \t[]#") != NULL) {
+			load_fail(l, "[%s]: a sender's name is one word, the "
+			    "ingest token's name", inner);
+			return 0;
+		}
+		return 1;
+	}
+	load_fail(l, "unknown section [%s] (%s)", inner, known_sections);
+	return 0;
+}
+
+/*
+ * inih's fgets-like reader: hand it one line, cleaned, or NULL at the end
+ * (and at the first error, which l->cause then holds).
+ */
+static char *
+load_read(char *str, int num, void *stream)
+{
+	struct load *l = stream;
+	ssize_t n;
+	char *s, *e, *hash, *eq;
+
+	if (l->cause != NULL)
+		return NULL;
+	errno = 0;
+	n = getline(&l->line, &l->cap, l->f);
+	if (n < 0) {
+		if (ferror(l->f))
+			l->cause = xasprintf("cannot read %s: %s", l->path,
+			    strerror(errno ? errno : EIO));
+		return NULL;
+	}
+	l->lineno++;
+	s = l->line;
+	if (memchr(s, '\0', (size_t)n) != NULL) {
+		load_fail(l, "a NUL byte in the line");
+		return NULL;
+	}
+	/* '#' starts a comment at the start of a line or after a space. */
+	for (hash = s; (hash = strchr(hash, '#')) != NULL; hash++) {
+		if (hash == s || is_space(hash[-1])) {
+			*hash = '\0';
+			break;
+		}
+	}
+	while (is_space(*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && is_space(e[-1]))
+		*--e = '\0';
+	if ((size_t)(e - s) + 2 >= (size_t)num) {
+		load_fail(l, "the line is too long (at most %d bytes)",
+		    num - 3);
+		return NULL;
+	}
+	if (*s == '[') {
+		char inner[64];
+		size_t len;
+		if (e[-1] != ']' || memchr(s + 1, ']', (size_t)(e - s - 2))) {
+			load_fail(l, "a section header is [NAME] alone on "
+			    "its line");
+			return NULL;
+		}
+		/* inih keeps at most 49 bytes of a section's name. */
+		len = (size_t)(e - s - 2);
+		if (len >= 50) {
+			load_fail(l, "the section name is too long (at most "
+			    "49 bytes)");
+			return NULL;
+		}
+		memcpy(inner, s + 1, len);
+		inner[len] = '\0';
+		if (!section_ok(l, inner))
+			return NULL;
+	} else if (*s != '\0' && *s != ';') {
+		eq = strchr(s, '=');
+		if (eq == NULL || eq == s || memchr(s, ':',
+		    (size_t)(eq - s)) != NULL) {
+			load_fail(l, "expected KEY = VALUE or [SECTION]");
+			return NULL;
+		}
+	}
+	memcpy(str, s, (size_t)(e - s) + 1);
+	return str;
+}
+
+static void
+load_option(struct load *l, const char *name, const char *value)
+{
+	const struct relay_opt *o = relay_cfg_option(name);
+	char *why = NULL;
+
+	if (o == NULL) {
+		load_fail(l, "unknown key '%s' (the keys before any section "
+		    "are warroomd's long option names; see warroomd(8))",
+		    name);
+		return;
+	}
+	if (relay_cfg_set(l->cfg, o, value, &why) != 0) {
+		load_fail(l, "%s: %s", name, why);
+		free(why);
+	}
+}
+
+static void
+load_sender(struct load *l, const char *section, const char *name,
+    const char *value)
+{
+	struct relay_sender *s;
+	char err[WR_PARSE_ERR_MAX];
+	char *host = NULL, *path = NULL;
+	int port = 0;
+
+	if (strcmp(name, "alertmanager") != 0) {
+		load_fail(l, "[%s]: unknown key '%s' (a sender has "
+		    "alertmanager = URL)", section, name);
+		return;
+	}
+	if (wr_parse_http_url(value, &host, &port, &path, err,
+	    sizeof err) != 0) {
+		load_fail(l, "[%s] %s: %s", section, name, err);
+		return;
+	}
+	s = sender_get(l->cfg, section + 7);
+	util_set_str(&s->alertmanager, value);
+	free(s->am_host);
+	free(s->am_path);
+	s->am_host = host;
+	s->am_path = path;
+	s->am_port = port;
+}
+
+static void
+load_severity(struct load *l, const char *level, const char *value)
+{
+	wr_severity sev;
+	const char *p = value;
+
+	if (wr_severity_parse(level, &sev) != 0) {
+		load_fail(l, "[severity]: unknown level '%s' (use critical, "
+		    "error, warning or info)", level);
+		return;
+	}
+	if (*p == '\0') {
+		load_fail(l, "[severity] %s: no words (want a comma list, "
+		    "as in critical = page, p1)", level);
+		return;
+	}
+	while (l->cause == NULL) {
+		const char *comma = strchr(p, ','), *e;
+		char word[WR_SEVERITY_WORD_MAX + 2];
+		size_t n;
+
+		e = comma != NULL ? comma : p + strlen(p);
+		while (p < e && is_space(*p))
+			p++;
+		n = (size_t)(e - p);
+		while (n > 0 && is_space(p[n - 1]))
+			n--;
+		if (n == 0) {
+			load_fail(l, "[severity] %s: an empty word in the "
+			    "list", level);
+			return;
+		}
+		if (n > WR_SEVERITY_WORD_MAX)
+			n = WR_SEVERITY_WORD_MAX + 1;
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (wr_severity_table_add(&l->cfg->severity, word, sev) != 0) {
+			load_fail(l, "[severity] %s: '%s' is not one word "
+			    "(no spaces, at most %d bytes)", level, word,
+			    WR_SEVERITY_WORD_MAX);
+			return;
+		}
+		if (comma == NULL)
+			return;
+		p = comma + 1;
+	}
+}
+
+static int
+load_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct load *l = user;
+
+	if (l->cause != NULL)
+		return 0;
+	if (section[0] == '\0')
+		load_option(l, name, value);
+	else if (strcmp(section, "severity") == 0)
+		load_severity(l, name, value);
+	else if (strncmp(section, "sender ", 7) == 0)
+		load_sender(l, section, name, value);
+	else
+		load_fail(l, "unknown section [%s] (%s)", section,
+		    known_sections);
+	return l->cause == NULL;
+}
+
+int
+relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
+{
+	struct load l;
+	int rc;
+
+	memset(&l, 0, sizeof l);
+	l.cfg = cfg;
+	l.path = path;
+	if ((l.f = fopen(path, "r")) == NULL) {
+		*cause = xasprintf("cannot open config %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	rc = ini_parse_stream(load_read, &l, load_handler, &l);
+	fclose(l.f);
+	free(l.line);
+	if (l.cause == NULL && rc > 0)
+		l.cause = xasprintf("%s:%d: expected KEY = VALUE or [SECTION]",
+		    path, rc);
+	else if (l.cause == NULL && rc < 0)
+		l.cause = xasprintf("cannot read %s", path);
+	if (l.cause != NULL) {
+		*cause = l.cause;
+		return -1;
+	}
+	return 0;
+}
+
+int
+relay_cfg_check(const struct relay_cfg *cfg, char **cause)
+{
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
+		*cause = xstrdup("--tls-cert and --tls-key go together");
+		return -1;
+	}
+	if (cfg->tokens_path == NULL && !cfg->no_auth) {
+		*cause = xstrdup("no --tokens file given; refusing to start "
+		    "without authentication (give --no-auth to run open, on "
+		    "a trusted loopback only)");
+		return -1;
+	}
+	if (cfg->tokens_path == NULL && cfg->no_auth &&
+	    !cfg->no_auth_non_loopback &&
+	    !wr_host_is_loopback(cfg->listen_host)) {
+		*cause = xasprintf("--no-auth on %s, which is not a loopback "
+		    "address: anyone who can reach it could post alerts and "
+		    "act in the war room; use --tokens, or give "
+		    "--no-auth-non-loopback too if that is what you want",
+		    cfg->listen_host);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,110 @@
+/*
+ * config.h: warroomd's settings, from its command line and its config file.
+ *
+ * One table of options (relay/config.c) drives both: getopt_long's list,
+ * the --help text, and the keys before any section of the INI file are the
+ * same long names, and every value goes through the same setter, so a
+ * value the command line refuses the file refuses too, for the same reason.
+ * The file's sections ([sender NAME], [severity]) are parsed here into data
+ * the other parts of the relay use.
+ */
+#ifndef WR_RELAY_CONFIG_H
+#define WR_RELAY_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/severity.h"
+
+/* A [sender NAME] section: NAME is an ingest token's name. */
+struct relay_sender {
+	char *name;
+	char *alertmanager;	/* its API base URL as written, or NULL */
+	char *am_host;		/* parsed from it */
+	int am_port;
+	char *am_path;		/* "/" when the URL had none */
+};
+
+struct relay_cfg {
+	char *listen_host;	/* default 127.0.0.1 */
+	int port;		/* default 8470 */
+	char *db_path;
+	char *tokens_path;
+	int no_auth;
+	int no_auth_non_loopback;	/* --no-auth off loopback, on purpose */
+	char *tls_cert;
+	char *tls_key;
+	char *log_path;		/* NULL: stderr */
+	size_t body_limit;	/* bytes, default 1 MiB */
+	size_t frame_limit;	/* bytes, default 1 MiB */
+	int heartbeat_ms;	/* default 10000 */
+	int drain_timeout_ms;	/* default 30000 */
+	int64_t retention_ms;	/* 0: forever */
+	char *replay_path;	/* a scenario to play into the relay */
+	int verbose;
+
+	struct relay_sender *senders;	/* [sender NAME] sections */
+	size_t n_senders;
+	struct wr_severity_table severity;	/* [severity] additions */
+};
+
+enum relay_opt_type {
+	RELAY_OPT_STRING,	/* any non-empty text */
+	RELAY_OPT_PATH,		/* a file name */
+	RELAY_OPT_HOSTPORT,	/* 127.0.0.1:8470, [::1]:8470 */
+	RELAY_OPT_SIZE,		/* 65536, 64k, 16M, 1G */
+	RELAY_OPT_DURATION,	/* 10s, 2m, 12h, 30d, 1w */
+	RELAY_OPT_INT,		/* a whole number in a range */
+	RELAY_OPT_FLAG		/* no argument; true/false in the file */
+};
+
+/* One operator option: its long name, its kind, where it lands. */
+struct relay_opt {
+	const char *name;
+	enum relay_opt_type type;
+	const char *arg;	/* the placeholder in --help: "HOST:PORT" */
+	const char *help;	/* one line or more, '\n' between */
+	size_t off;		/* offset in struct relay_cfg */
+	size_t width;		/* sizeof that member (int or 64-bit) */
+	size_t off2;		/* HOSTPORT: the port's offset (an int) */
+	int64_t min, max;	/* SIZE, DURATION (ms), INT */
+	int flags;		/* RELAY_OPT_PLAIN_MS */
+};
+#define RELAY_OPT_PLAIN_MS	1	/* a bare number is milliseconds */
+
+void relay_cfg_defaults(struct relay_cfg *cfg);
+void relay_cfg_free(struct relay_cfg *cfg);
+
+/* The table, *n rows; and one row by long name (NULL when unknown). */
+const struct relay_opt *relay_cfg_options(size_t *n);
+const struct relay_opt *relay_cfg_option(const char *name);
+
+/*
+ * Set one option from its text (NULL for a flag given on the command
+ * line).  Returns 0, or -1 with *cause (malloc'd) saying what is wrong
+ * with the value, without the option's name: the caller says where it
+ * came from ("--heartbeat: ..." or "relay.conf:3: heartbeat: ...").
+ */
+int relay_cfg_set(struct relay_cfg *cfg, const struct relay_opt *o,
+    const char *value, char **cause);
+
+/*
+ * Read an INI config file: keys before any section are the long option
+ * names, then [sender NAME] and [severity] sections.  A key given twice
+ * keeps the later value.  Returns 0, or -1 with *cause
+ * ("relay.conf:3: heartbeat: '2k' is not a duration (use 10s, 2m, ...)").
+ */
+int relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause);
+
+/*
+ * What no single value can say: --tls-cert without --tls-key, neither
+ * --tokens nor --no-auth, --no-auth on an address off loopback.  Returns
+ * 0, or -1 with *cause.
+ */
+int relay_cfg_check(const struct relay_cfg *cfg, char **cause);
+
+/* The [sender NAME] section for a token's name, or NULL. */
+const struct relay_sender *relay_cfg_sender(const struct relay_cfg *cfg,
+    const char *name);
+
+#endif
