@@ -7,23 +7,16 @@
  * the value with the parsers in core/parse.c, so "--heartbeat 2k" and
  * "heartbeat = 2k" are refused with the same reason.
  *
- * The file is INI, split by inih.  inih is given each line by our own
- * reader, which counts lines (the handler is then told where it is),
- * strips '#' comments as the old format did, refuses lines too long for
- * inih's buffer instead of letting it cut them in two, and checks each
- * section header when it is read, so an empty unknown section is refused
- * too.  The first error stops the reading.
+ * The file is INI, read by core/inifile.c (inih, with line numbers); the
+ * first error stops the reading and is reported with the file and line.
  */
 #include <errno.h>
-#include <ini.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 
+#include "core/inifile.h"
 #include "core/parse.h"
 #include "core/util.h"
 #include "relay/config.h"
@@ -240,171 +233,50 @@ sender_get(struct relay_cfg *cfg, const char *name)
 	return s;
 }
 
-/* What the reader and the handler share while one file is read. */
-struct load {
-	struct relay_cfg *cfg;
-	const char *path;
-	FILE *f;
-	int lineno;
-	char *line;
-	size_t cap;
-	char *cause;	/* the first error; reading stops there */
-};
-
-static void
-load_fail(struct load *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-load_fail(struct load *l, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[512];
-
-	if (l->cause != NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	l->cause = xasprintf("%s:%d: %s", l->path, l->lineno, msg);
-}
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-	    c == '\v' || c == '\f';
-}
-
 static const char known_sections[] =
     "this warroomd knows [sender NAME] and [severity]";
 
-/*
- * A section header, "[...]" with the brackets already off: "severity" or
- * "sender NAME".  Checked as it is read: inih only tells the handler about
- * sections that hold keys.
- */
-static int
-section_ok(struct load *l, const char *inner)
-{
-	const char *sp = strchr(inner, ' ');
-
-	if (strcmp(inner, "severity") == 0)
-		return 1;
-	if (strcmp(inner, "sender") == 0) {
-		load_fail(l, "[sender] needs the ingest token's name, as in "
-		    "[sender am-prod]");
-		return 0;
-	}
-	if (sp != NULL && (size_t)(sp - inner) == 6 &&
-	    strncmp(inner, "sender", 6) == 0) {
-		const char *name = sp + 1;
-		if (*name == '\0' || strpbrk(name, " \t[]#") != NULL) {
-			load_fail(l, "[%s]: a sender's name is one word, the "
-			    "ingest token's name", inner);
-			return 0;
-		}
-		return 1;
-	}
-	load_fail(l, "unknown section [%s] (%s)", inner, known_sections);
-	return 0;
-}
-
-/*
- * inih's fgets-like reader: hand it one line, cleaned, or NULL at the end
- * (and at the first error, which l->cause then holds).
- */
+/* A section header as it is read: "severity" or "sender NAME". */
 static char *
-load_read(char *str, int num, void *stream)
+load_section(void *user, const char *inner)
 {
-	struct load *l = stream;
-	ssize_t n;
-	char *s, *e, *hash, *eq;
+	const char *name;
 
-	if (l->cause != NULL)
+	(void)user;
+	if (strcmp(inner, "severity") == 0)
 		return NULL;
-	errno = 0;
-	n = getline(&l->line, &l->cap, l->f);
-	if (n < 0) {
-		if (ferror(l->f))
-			l->cause = xasprintf("cannot read %s: %s", l->path,
-			    strerror(errno ? errno : EIO));
-		return NULL;
-	}
-	l->lineno++;
-	s = l->line;
-	if (memchr(s, '\0', (size_t)n) != NULL) {
-		load_fail(l, "a NUL byte in the line");
+	if (strcmp(inner, "sender") == 0)
+		return xstrdup("[sender] needs the ingest token's name, as in "
+		    "[sender am-prod]");
+	if (strncmp(inner, "sender ", 7) == 0) {
+		name = inner + 7;
+		if (*name == '\0' || strpbrk(name, " \t[]#") != NULL)
+			return xasprintf("[%s]: a sender's name is one word, "
+			    "the ingest token's name", inner);
 		return NULL;
 	}
-	/* '#' starts a comment at the start of a line or after a space. */
-	for (hash = s; (hash = strchr(hash, '#')) != NULL; hash++) {
-		if (hash == s || is_space(hash[-1])) {
-			*hash = '\0';
-			break;
-		}
-	}
-	while (is_space(*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && is_space(e[-1]))
-		*--e = '\0';
-	if ((size_t)(e - s) + 2 >= (size_t)num) {
-		load_fail(l, "the line is too long (at most %d bytes)",
-		    num - 3);
-		return NULL;
-	}
-	if (*s == '[') {
-		char inner[64];
-		size_t len;
-		if (e[-1] != ']' || memchr(s + 1, ']', (size_t)(e - s - 2))) {
-			load_fail(l, "a section header is [NAME] alone on "
-			    "its line");
-			return NULL;
-		}
-		/* inih keeps at most 49 bytes of a section's name. */
-		len = (size_t)(e - s - 2);
-		if (len >= 50) {
-			load_fail(l, "the section name is too long (at most "
-			    "49 bytes)");
-			return NULL;
-		}
-		memcpy(inner, s + 1, len);
-		inner[len] = '\0';
-		if (!section_ok(l, inner))
-			return NULL;
-	} else if (*s != '\0' && *s != ';') {
-		eq = strchr(s, '=');
-		if (eq == NULL || eq == s || memchr(s, ':',
-		    (size_t)(eq - s)) != NULL) {
-			load_fail(l, "expected KEY = VALUE or [SECTION]");
-			return NULL;
-		}
-	}
-	memcpy(str, s, (size_t)(e - s) + 1);
-	return str;
+	return xasprintf("unknown section [%s] (%s)", inner, known_sections);
 }
 
-static void
-load_option(struct load *l, const char *name, const char *value)
+static char *
+load_option(struct relay_cfg *cfg, const char *name, const char *value)
 {
 	const struct relay_opt *o = relay_cfg_option(name);
-	char *why = NULL;
+	char *why = NULL, *cause;
 
-	if (o == NULL) {
-		load_fail(l, "unknown key '%s' (the keys before any section "
-		    "are warroomd's long option names; see warroomd(8))",
-		    name);
-		return;
-	}
-	if (relay_cfg_set(l->cfg, o, value, &why) != 0) {
-		load_fail(l, "%s: %s", name, why);
-		free(why);
-	}
+	if (o == NULL)
+		return xasprintf("unknown key '%s' (the keys before any "
+		    "section are warroomd's long option names; see "
+		    "warroomd(8))", name);
+	if (relay_cfg_set(cfg, o, value, &why) == 0)
+		return NULL;
+	cause = xasprintf("%s: %s", name, why);
+	free(why);
+	return cause;
 }
 
-static void
-load_sender(struct load *l, const char *section, const char *name,
+static char *
+load_sender(struct relay_cfg *cfg, const char *section, const char *name,
     const char *value)
 {
 	struct relay_sender *s;
@@ -412,42 +284,42 @@ load_sender(struct load *l, const char *section, const char *name,
 	char *host = NULL, *path = NULL;
 	int port = 0;
 
-	if (strcmp(name, "alertmanager") != 0) {
-		load_fail(l, "[%s]: unknown key '%s' (a sender has "
+	if (strcmp(name, "alertmanager") != 0)
+		return xasprintf("[%s]: unknown key '%s' (a sender has "
 		    "alertmanager = URL)", section, name);
-		return;
-	}
 	if (wr_parse_http_url(value, &host, &port, &path, err,
-	    sizeof err) != 0) {
-		load_fail(l, "[%s] %s: %s", section, name, err);
-		return;
-	}
-	s = sender_get(l->cfg, section + 7);
+	    sizeof err) != 0)
+		return xasprintf("[%s] %s: %s", section, name, err);
+	s = sender_get(cfg, section + 7);
 	util_set_str(&s->alertmanager, value);
 	free(s->am_host);
 	free(s->am_path);
 	s->am_host = host;
 	s->am_path = path;
 	s->am_port = port;
+	return NULL;
 }
 
-static void
-load_severity(struct load *l, const char *level, const char *value)
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* "critical = page, p1, sev1": each word added at that level. */
+static char *
+load_severity(struct relay_cfg *cfg, const char *level, const char *value)
 {
 	wr_severity sev;
 	const char *p = value;
 
-	if (wr_severity_parse(level, &sev) != 0) {
-		load_fail(l, "[severity]: unknown level '%s' (use critical, "
-		    "error, warning or info)", level);
-		return;
-	}
-	if (*p == '\0') {
-		load_fail(l, "[severity] %s: no words (want a comma list, "
+	if (wr_severity_parse(level, &sev) != 0)
+		return xasprintf("[severity]: unknown level '%s' (use "
+		    "critical, error, warning or info)", level);
+	if (*p == '\0')
+		return xasprintf("[severity] %s: no words (want a comma list, "
 		    "as in critical = page, p1)", level);
-		return;
-	}
-	while (l->cause == NULL) {
+	for (;;) {
 		const char *comma = strchr(p, ','), *e;
 		char word[WR_SEVERITY_WORD_MAX + 2];
 		size_t n;
@@ -458,73 +330,74 @@ load_severity(struct load *l, const char *level, const char *value)
 		n = (size_t)(e - p);
 		while (n > 0 && is_space(p[n - 1]))
 			n--;
-		if (n == 0) {
-			load_fail(l, "[severity] %s: an empty word in the "
+		if (n == 0)
+			return xasprintf("[severity] %s: an empty word in the "
 			    "list", level);
-			return;
-		}
 		if (n > WR_SEVERITY_WORD_MAX)
 			n = WR_SEVERITY_WORD_MAX + 1;
 		memcpy(word, p, n);
 		word[n] = '\0';
-		if (wr_severity_table_add(&l->cfg->severity, word, sev) != 0) {
-			load_fail(l, "[severity] %s: '%s' is not one word "
+		if (wr_severity_table_add(&cfg->severity, word, sev) != 0)
+			return xasprintf("[severity] %s: '%s' is not one word "
 			    "(no spaces, at most %d bytes)", level, word,
 			    WR_SEVERITY_WORD_MAX);
-			return;
-		}
 		if (comma == NULL)
-			return;
+			return NULL;
 		p = comma + 1;
 	}
 }
 
-static int
-load_handler(void *user, const char *section, const char *name,
+static char *
+load_key(void *user, const char *section, const char *name,
     const char *value)
 {
-	struct load *l = user;
+	struct relay_cfg *cfg = user;
 
-	if (l->cause != NULL)
-		return 0;
 	if (section[0] == '\0')
-		load_option(l, name, value);
-	else if (strcmp(section, "severity") == 0)
-		load_severity(l, name, value);
-	else if (strncmp(section, "sender ", 7) == 0)
-		load_sender(l, section, name, value);
-	else
-		load_fail(l, "unknown section [%s] (%s)", section,
-		    known_sections);
-	return l->cause == NULL;
+		return load_option(cfg, name, value);
+	if (strcmp(section, "severity") == 0)
+		return load_severity(cfg, name, value);
+	if (strncmp(section, "sender ", 7) == 0)
+		return load_sender(cfg, section, name, value);
+	return xasprintf("unknown section [%s] (%s)", section,
+	    known_sections);
 }
+
+/* A config file is small; one this big is a mistake. */
+#define CONFIG_MAX (1024 * 1024)
 
 int
 relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
 {
-	struct load l;
-	int rc;
+	static const struct wr_inifile_ops ops = { load_section, load_key };
+	FILE *f;
+	char *text, *why;
+	size_t len;
+	int lineno, err;
 
-	memset(&l, 0, sizeof l);
-	l.cfg = cfg;
-	l.path = path;
-	if ((l.f = fopen(path, "r")) == NULL) {
+	if ((f = fopen(path, "r")) == NULL) {
 		*cause = xasprintf("cannot open config %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
-	rc = ini_parse_stream(load_read, &l, load_handler, &l);
-	fclose(l.f);
-	free(l.line);
-	if (l.cause == NULL && rc > 0)
-		l.cause = xasprintf("%s:%d: expected KEY = VALUE or [SECTION]",
-		    path, rc);
-	else if (l.cause == NULL && rc < 0)
-		l.cause = xasprintf("cannot read %s", path);
-	if (l.cause != NULL) {
-		*cause = l.cause;
+	text = xmalloc(CONFIG_MAX + 1);
+	len = fread(text, 1, CONFIG_MAX + 1, f);
+	err = ferror(f) ? errno : 0;
+	fclose(f);
+	if (err != 0 || len > CONFIG_MAX) {
+		*cause = err != 0 ? xasprintf("cannot read %s: %s", path,
+		    strerror(err)) : xasprintf("%s is larger than 1M; is it "
+		    "a config file?", path);
+		free(text);
 		return -1;
 	}
+	if (wr_inifile_parse(text, len, &ops, cfg, &lineno, &why) != 0) {
+		*cause = xasprintf("%s:%d: %s", path, lineno, why);
+		free(why);
+		free(text);
+		return -1;
+	}
+	free(text);
 	return 0;
 }
 
