@@ -4,21 +4,49 @@
  * Keys: feed, token-file, db, user, theme, quiet, utc, backoff-cap, log.
  * It sits between the defaults and the environment: WARROOM_* variables
  * and the command line both win over it.  The relay never reads it.
+ *
+ * The file is read by core/inifile.c, the same reader as warroomd's
+ * config, and its values by core/parse.c: a bad line is refused with the
+ * file, the line and the reason.  The strings are kept here, one per key,
+ * for the life of the process (the options point at them as they point
+ * into argv); a key given twice replaces its value and frees the old one.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/inifile.h"
+#include "core/parse.h"
 #include "core/util.h"
 
-static int
-is_true(const char *v)
-{
-	return strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
-	    strcmp(v, "1") == 0 || strcmp(v, "on") == 0;
-}
+enum key_type { K_STR, K_BOOL, K_INT };
+
+static const struct key {
+	const char *name;
+	enum key_type type;
+	const char *env;	/* the variable that wins over the file */
+	size_t off;		/* in struct cli_opts */
+} keys[] = {
+	{ "feed", K_STR, "WARROOM_FEED", offsetof(struct cli_opts, feed) },
+	{ "token-file", K_STR, "WARROOM_TOKEN_FILE",
+	    offsetof(struct cli_opts, token_file) },
+	{ "db", K_STR, "WARROOM_DB", offsetof(struct cli_opts, db) },
+	{ "user", K_STR, "WARROOM_USER", offsetof(struct cli_opts, user) },
+	{ "theme", K_STR, NULL, offsetof(struct cli_opts, theme) },
+	{ "quiet", K_BOOL, NULL, offsetof(struct cli_opts, quiet) },
+	{ "utc", K_BOOL, NULL, offsetof(struct cli_opts, utc) },
+	{ "log", K_STR, NULL, offsetof(struct cli_opts, log_file) },
+	{ "backoff-cap", K_INT, NULL,
+	    offsetof(struct cli_opts, backoff_cap_ms) },
+};
+#define N_KEYS (sizeof keys / sizeof keys[0])
+
+/* The value of each string key, owned here. */
+static char *kept[N_KEYS];
 
 static int
 env_set(const char *name)
@@ -40,12 +68,67 @@ cli_config_path(void)
 	return NULL;
 }
 
+static char *
+config_section(void *user, const char *section)
+{
+	(void)user;
+	return xasprintf("unknown section [%s] (the console's config has "
+	    "only key = value lines)", section);
+}
+
+static char *
+config_key(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct cli_opts *o = user;
+	char err[WR_PARSE_ERR_MAX];
+	char *at = (char *)o;
+	int64_t n;
+	int b;
+
+	(void)section;
+	for (size_t i = 0; i < N_KEYS; i++) {
+		if (strcmp(keys[i].name, name) != 0)
+			continue;
+		at += keys[i].off;
+		switch (keys[i].type) {
+		case K_STR:
+			if (value[0] == '\0')
+				return xasprintf("%s: no value", name);
+			if (keys[i].env != NULL && env_set(keys[i].env))
+				return NULL;
+			util_set_str(&kept[i], value);
+			*(const char **)(void *)at = kept[i];
+			return NULL;
+		case K_BOOL:
+			if (wr_parse_bool(value, &b, err, sizeof err) != 0)
+				return xasprintf("%s: %s", name, err);
+			*(int *)(void *)at = b;
+			return NULL;
+		case K_INT:
+			if (wr_parse_int(value, 1, INT_MAX / 2, &n, err,
+			    sizeof err) != 0)
+				return xasprintf("%s: %s", name, err);
+			*(int *)(void *)at = (int)n;
+			return NULL;
+		}
+	}
+	return xasprintf("unknown setting \"%s\" (known: feed, token-file, "
+	    "db, user, theme, quiet, utc, log, backoff-cap)", name);
+}
+
+/* A config file is small; one this big is a mistake. */
+#define CONFIG_MAX (64 * 1024)
+
 int
 cli_config_load(struct cli_opts *o, const char *path, char **cause)
 {
+	static const struct wr_inifile_ops ops = { config_section,
+	    config_key };
 	FILE *f;
-	char line[1024];
-	int lineno = 0;
+	char *text, *why;
+	size_t len;
+	int lineno, err;
 
 	if (path == NULL || (f = fopen(path, "r")) == NULL) {
 		if (path == NULL || errno == ENOENT)
@@ -54,60 +137,23 @@ cli_config_load(struct cli_opts *o, const char *path, char **cause)
 		    strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *k = line, *v, *e;
-
-		lineno++;
-		if ((e = strchr(line, '#')) != NULL)
-			*e = '\0';
-		k += strspn(k, " \t");
-		e = k + strlen(k);
-		while (e > k && strchr(" \t\r\n", e[-1]) != NULL)
-			*--e = '\0';
-		if (*k == '\0')
-			continue;
-		if ((v = strchr(k, '=')) == NULL) {
-			*cause = xasprintf("%s:%d: expected key = value", path,
-			    lineno);
-			fclose(f);
-			return -1;
-		}
-		for (e = v; e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			;
-		*e = '\0';
-		v++;
-		v += strspn(v, " \t");
-		/* kept for the life of the process, like argv */
-		if (strcmp(k, "feed") == 0) {
-			if (!env_set("WARROOM_FEED"))
-				o->feed = xstrdup(v);
-		} else if (strcmp(k, "token-file") == 0) {
-			if (!env_set("WARROOM_TOKEN_FILE"))
-				o->token_file = xstrdup(v);
-		} else if (strcmp(k, "db") == 0) {
-			if (!env_set("WARROOM_DB"))
-				o->db = xstrdup(v);
-		} else if (strcmp(k, "user") == 0) {
-			if (!env_set("WARROOM_USER"))
-				o->user = xstrdup(v);
-		} else if (strcmp(k, "theme") == 0)
-			o->theme = xstrdup(v);
-		else if (strcmp(k, "quiet") == 0)
-			o->quiet = is_true(v);
-		else if (strcmp(k, "utc") == 0)
-			o->utc = is_true(v);
-		else if (strcmp(k, "log") == 0)
-			o->log_file = xstrdup(v);
-		else if (strcmp(k, "backoff-cap") == 0)
-			o->backoff_cap_ms = atoi(v);
-		else {
-			*cause = xasprintf("%s:%d: unknown setting \"%s\" (known: "
-			    "feed, token-file, db, user, theme, quiet, utc, "
-			    "log, backoff-cap)", path, lineno, k);
-			fclose(f);
-			return -1;
-		}
-	}
+	text = xmalloc(CONFIG_MAX + 1);
+	len = fread(text, 1, CONFIG_MAX + 1, f);
+	err = ferror(f) ? errno : 0;
 	fclose(f);
+	if (err != 0 || len > CONFIG_MAX) {
+		*cause = err != 0 ? xasprintf("cannot read %s: %s", path,
+		    strerror(err)) : xasprintf("%s is larger than 64k; is it "
+		    "a config file?", path);
+		free(text);
+		return -1;
+	}
+	if (wr_inifile_parse(text, len, &ops, o, &lineno, &why) != 0) {
+		*cause = xasprintf("%s:%d: %s", path, lineno, why);
+		free(why);
+		free(text);
+		return -1;
+	}
+	free(text);
 	return 0;
 }
