@@ -269,7 +269,7 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 	char err[512];
 	char **errors = NULL;
 	size_t n_errors = 0;
-	struct ingest_ctx ictx = { 0, NULL };
+	struct ingest_ctx ictx = { 0, &r->cfg->severity };
 	int rc;
 
 	if (!p->reading)

@@ -211,7 +211,7 @@ play(struct relay *r, struct relay_replay *p, struct replay_line *rl)
 	}
 	{
 		json_t *body = json_deep_copy(rl->body);
-		struct ingest_ctx ictx = { wr_now_ms(), NULL };
+		struct ingest_ctx ictx = { wr_now_ms(), &r->cfg->severity };
 		char *s;
 
 		retime(body, p->start_wall);

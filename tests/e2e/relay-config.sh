@@ -88,6 +88,11 @@ RELAY_PID=$!; PIDS="$PIDS $RELAY_PID"
 for _ in $(seq 1 100); do curl -fs "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
 head -c 100000 /dev/zero | tr '\0' ' ' > "$T/big.json"
 eq "body-limit = 64k from the file: a 100 kB body gets 413" "$(post /hooks/alertmanager "$T/big.json")" 413
+# [severity] critical = blocker: an alert labelled severity=blocker is critical
+sed 's/"severity":"warning"/"severity":"Blocker"/g' "$FIX/alertmanager/single-warning.json" > "$T/blocker.json"
+eq "an alert with severity=Blocker is accepted" "$(post /hooks/alertmanager "$T/blocker.json")" 200
+curl -s "$URL/metrics" > "$T/metrics"
+check "[severity] critical = blocker in the file makes it a critical incident" grep -q 'warroom_incidents_open{severity="critical"} 1' "$T/metrics"
 stop_relay TERM
 "$WARROOMD" --config "$T/good.conf" --listen "127.0.0.1:$PORT" --body-limit 1M >>"$T/relay.log" 2>&1 &
 RELAY_PID=$!; PIDS="$PIDS $RELAY_PID"
