@@ -69,16 +69,17 @@ cli_config_path(void)
 }
 
 static char *
-config_section(void *user, const char *section)
+config_section(void *user, const char *section, int lineno)
 {
 	(void)user;
+	(void)lineno;
 	return xasprintf("unknown section [%s] (the console's config has "
 	    "only key = value lines)", section);
 }
 
 static char *
 config_key(void *user, const char *section, const char *name,
-    const char *value)
+    const char *value, int lineno)
 {
 	struct cli_opts *o = user;
 	char err[WR_PARSE_ERR_MAX];
@@ -87,6 +88,7 @@ config_key(void *user, const char *section, const char *name,
 	int b;
 
 	(void)section;
+	(void)lineno;
 	for (size_t i = 0; i < N_KEYS; i++) {
 		if (strcmp(keys[i].name, name) != 0)
 			continue;

@@ -14,6 +14,7 @@
 
 #include "core/util.h"
 #include "relay/relay.h"
+#include "relay/tokens.h"
 
 #define EXIT_USAGE 64
 #define EXIT_CONFIG 78
@@ -152,6 +153,14 @@ main(int argc, char **argv)
 	if (relay_cfg_check(&cfg, &cause) != 0)
 		goto bad;
 	if (check != NULL) {
+		struct tokens tok = { NULL, 0 };
+		if (cfg.tokens_path != NULL && (tokens_load(cfg.tokens_path,
+		    &tok, &cause) != 0 || relay_cfg_check_senders(&cfg, &tok,
+		    &cause) != 0)) {
+			tokens_free(&tok);
+			goto bad;
+		}
+		tokens_free(&tok);
 		printf("%s: ok\n", check);
 		rc = 0;
 		goto out;

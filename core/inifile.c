@@ -41,7 +41,8 @@ check_header(struct ini_state *st, char *s, char *e)
 		    "bytes)", SECTION_MAX);
 	memcpy(inner, s + 1, len);
 	inner[len] = '\0';
-	return st->ops->section != NULL ? st->ops->section(st->user, inner) :
+	return st->ops->section != NULL ? st->ops->section(st->user, inner,
+	    st->lineno) :
 	    NULL;
 }
 
@@ -108,7 +109,8 @@ ini_key(void *user, const char *section, const char *name,
 	struct ini_state *st = user;
 
 	if (st->cause == NULL)
-		st->cause = st->ops->key(st->user, section, name, value);
+		st->cause = st->ops->key(st->user, section, name, value,
+		    st->lineno);
 	return st->cause == NULL;
 }
 

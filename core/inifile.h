@@ -18,12 +18,13 @@
 
 /*
  * Each returns NULL to go on, or a reason (malloc'd) to stop.  section is
- * "" before the first header; the strings are valid during the call.
+ * "" before the first header; the strings are valid during the call;
+ * lineno is the line's number, 1-based.
  */
 struct wr_inifile_ops {
-	char *(*section)(void *user, const char *section);
+	char *(*section)(void *user, const char *section, int lineno);
 	char *(*key)(void *user, const char *section, const char *key,
-	    const char *value);
+	    const char *value, int lineno);
 };
 
 /*

@@ -20,6 +20,7 @@
 #include "core/parse.h"
 #include "core/util.h"
 #include "relay/config.h"
+#include "relay/tokens.h"
 
 #define F(m) offsetof(struct relay_cfg, m), sizeof(((struct relay_cfg *)0)->m)
 #define KIB 1024LL
@@ -107,6 +108,7 @@ relay_cfg_free(struct relay_cfg *cfg)
 		free(cfg->senders[i].alertmanager);
 		free(cfg->senders[i].am_host);
 		free(cfg->senders[i].am_path);
+		free(cfg->senders[i].where);
 	}
 	free(cfg->senders);
 	wr_severity_table_free(&cfg->severity);
@@ -233,16 +235,23 @@ sender_get(struct relay_cfg *cfg, const char *name)
 	return s;
 }
 
+/* What the callbacks share while one file is read. */
+struct load {
+	struct relay_cfg *cfg;
+	const char *path;
+};
+
 static const char known_sections[] =
     "this warroomd knows [sender NAME] and [severity]";
 
 /* A section header as it is read: "severity" or "sender NAME". */
 static char *
-load_section(void *user, const char *inner)
+load_section(void *user, const char *inner, int lineno)
 {
 	const char *name;
 
 	(void)user;
+	(void)lineno;
 	if (strcmp(inner, "severity") == 0)
 		return NULL;
 	if (strcmp(inner, "sender") == 0)
@@ -276,8 +285,8 @@ load_option(struct relay_cfg *cfg, const char *name, const char *value)
 }
 
 static char *
-load_sender(struct relay_cfg *cfg, const char *section, const char *name,
-    const char *value)
+load_sender(struct load *l, const char *section, const char *name,
+    const char *value, int lineno)
 {
 	struct relay_sender *s;
 	char err[WR_PARSE_ERR_MAX];
@@ -290,7 +299,9 @@ load_sender(struct relay_cfg *cfg, const char *section, const char *name,
 	if (wr_parse_http_url(value, &host, &port, &path, err,
 	    sizeof err) != 0)
 		return xasprintf("[%s] %s: %s", section, name, err);
-	s = sender_get(cfg, section + 7);
+	s = sender_get(l->cfg, section + 7);
+	free(s->where);
+	s->where = xasprintf("%s:%d", l->path, lineno);
 	util_set_str(&s->alertmanager, value);
 	free(s->am_host);
 	free(s->am_path);
@@ -349,16 +360,17 @@ load_severity(struct relay_cfg *cfg, const char *level, const char *value)
 
 static char *
 load_key(void *user, const char *section, const char *name,
-    const char *value)
+    const char *value, int lineno)
 {
-	struct relay_cfg *cfg = user;
+	struct load *l = user;
+	struct relay_cfg *cfg = l->cfg;
 
 	if (section[0] == '\0')
 		return load_option(cfg, name, value);
 	if (strcmp(section, "severity") == 0)
 		return load_severity(cfg, name, value);
 	if (strncmp(section, "sender ", 7) == 0)
-		return load_sender(cfg, section, name, value);
+		return load_sender(l, section, name, value, lineno);
 	return xasprintf("unknown section [%s] (%s)", section,
 	    known_sections);
 }
@@ -370,6 +382,7 @@ int
 relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
 {
 	static const struct wr_inifile_ops ops = { load_section, load_key };
+	struct load l;
 	FILE *f;
 	char *text, *why;
 	size_t len;
@@ -391,7 +404,9 @@ relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
 		free(text);
 		return -1;
 	}
-	if (wr_inifile_parse(text, len, &ops, cfg, &lineno, &why) != 0) {
+	l.cfg = cfg;
+	l.path = path;
+	if (wr_inifile_parse(text, len, &ops, &l, &lineno, &why) != 0) {
 		*cause = xasprintf("%s:%d: %s", path, lineno, why);
 		free(why);
 		free(text);
@@ -423,6 +438,28 @@ relay_cfg_check(const struct relay_cfg *cfg, char **cause)
 		    "--no-auth-non-loopback too if that is what you want",
 		    cfg->listen_host);
 		return -1;
+	}
+	return 0;
+}
+
+int
+relay_cfg_check_senders(const struct relay_cfg *cfg, const struct tokens *t,
+    char **cause)
+{
+	for (size_t i = 0; i < cfg->n_senders; i++) {
+		const struct relay_sender *s = &cfg->senders[i];
+		size_t j;
+		for (j = 0; j < t->n; j++)
+			if (strcmp(t->v[j].name, s->name) == 0 &&
+			    (t->v[j].roles & TOKEN_ROLE_INGEST))
+				break;
+		if (j == t->n) {
+			*cause = xasprintf("%s: [sender %s] names no token "
+			    "with the ingest role in %s", s->where ? s->where :
+			    "the config", s->name, cfg->tokens_path ?
+			    cfg->tokens_path : "the token file");
+			return -1;
+		}
 	}
 	return 0;
 }

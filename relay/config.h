@@ -23,6 +23,7 @@ struct relay_sender {
 	char *am_host;		/* parsed from it */
 	int am_port;
 	char *am_path;		/* "/" when the URL had none */
+	char *where;		/* "FILE:LINE" of its alertmanager = line */
 };
 
 struct relay_cfg {
@@ -102,6 +103,15 @@ int relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause);
  * 0, or -1 with *cause.
  */
 int relay_cfg_check(const struct relay_cfg *cfg, char **cause);
+
+struct tokens;
+/*
+ * Once the token file is read: every [sender NAME] names a token with the
+ * ingest role (a misspelt name would silently never be used).  Returns 0,
+ * or -1 with *cause naming the section's file and line.
+ */
+int relay_cfg_check_senders(const struct relay_cfg *cfg,
+    const struct tokens *t, char **cause);
 
 /* The [sender NAME] section for a token's name, or NULL. */
 const struct relay_sender *relay_cfg_sender(const struct relay_cfg *cfg,

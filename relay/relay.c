@@ -201,7 +201,8 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 			    cfg->log_path);
 	}
 	if (cfg->tokens_path != NULL) {
-		if (tokens_load(cfg->tokens_path, &r->tokens, cause) != 0)
+		if (tokens_load(cfg->tokens_path, &r->tokens, cause) != 0 ||
+		    relay_cfg_check_senders(cfg, &r->tokens, cause) != 0)
 			goto fail;
 		r->auth = 1;
 	} else if (!cfg->no_auth) {

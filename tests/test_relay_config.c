@@ -17,6 +17,7 @@
 
 #include "core/util.h"
 #include "relay/config.h"
+#include "relay/tokens.h"
 
 static char dir[64];
 static char conf[96];
@@ -463,6 +464,33 @@ test_tls_cert_and_key_go_together(void **state)
 	relay_cfg_free(&cfg);
 }
 
+static void
+test_a_sender_must_name_an_ingest_token(void **state)
+{
+	struct relay_cfg cfg;
+	struct token v[] = {
+		{ "am-prod", "s1", TOKEN_ROLE_INGEST },
+		{ "alice", "s2", TOKEN_ROLE_CONSOLE },
+	};
+	struct tokens t = { v, 2 };
+	char *cause = NULL, want[256];
+
+	(void)state;
+	relay_cfg_defaults(&cfg);
+	util_set_str(&cfg.tokens_path, "/etc/tokens");
+	assert_null(load(&cfg, "[sender am-prod]\n"
+	    "alertmanager = http://127.0.0.1:9093\n"));
+	assert_int_equal(relay_cfg_check_senders(&cfg, &t, &cause), 0);
+	assert_null(load(&cfg, "# again\n[sender alice]\n"
+	    "alertmanager = http://127.0.0.1:9093\n"));
+	assert_int_equal(relay_cfg_check_senders(&cfg, &t, &cause), -1);
+	snprintf(want, sizeof want, "%s:3: [sender alice] names no token "
+	    "with the ingest role in /etc/tokens", conf);
+	assert_string_equal(cause, want);
+	free(cause);
+	relay_cfg_free(&cfg);
+}
+
 /* Whether man has an ".It" line naming flag ("Fl -NAME" as a word). */
 static int
 man_has_item(const char *man, const char *flag)
@@ -533,6 +561,7 @@ main(void)
 		cmocka_unit_test(test_flags_on_the_command_line_take_no_value),
 		cmocka_unit_test(test_no_auth_off_loopback_needs_its_own_option),
 		cmocka_unit_test(test_tls_cert_and_key_go_together),
+		cmocka_unit_test(test_a_sender_must_name_an_ingest_token),
 		cmocka_unit_test(test_every_option_is_in_the_table_and_the_manual),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
