@@ -64,6 +64,8 @@ ingest_result_free(struct ingest_result *r)
 		free(g->title);
 		free(g->service);
 		free(g->severity_raw);
+		wr_kvlist_free(&g->group_labels);
+		free(g->receiver);
 		for (size_t j = 0; j < g->n_alerts; j++)
 			wr_alert_free(&g->alerts[j]);
 		free(g->alerts);
@@ -395,12 +397,13 @@ ingest_alertmanager(const char *body, size_t len,
     size_t errsz)
 {
 	char ebuf[256];
-	struct wr_kvlist common_labels = { 0 }, common_ann = { 0 }, scratch;
+	struct wr_kvlist common_labels = { 0 }, common_ann = { 0 };
+	struct wr_kvlist group_labels = { 0 };
 	struct wr_alert *alerts = NULL;
 	struct ingest_group *g;
 	size_t n = 0;
 	int64_t truncated = 0;
-	const char *group_key;
+	const char *group_key, *receiver = NULL;
 	json_t *root, *v, *arr;
 
 	memset(out, 0, sizeof *out);
@@ -458,13 +461,17 @@ ingest_alertmanager(const char *body, size_t len,
 	if ((v = member(root, "commonAnnotations")) != NULL &&
 	    kv_parse(v, "commonAnnotations", &common_ann, err, errsz) != 0)
 		goto fail;
-	memset(&scratch, 0, sizeof scratch);
 	if ((v = member(root, "groupLabels")) != NULL &&
-	    kv_parse(v, "groupLabels", &scratch, err, errsz) != 0) {
-		wr_kvlist_free(&scratch);
+	    kv_parse(v, "groupLabels", &group_labels, err, errsz) != 0)
 		goto fail;
+	if ((v = member(root, "receiver")) != NULL) {
+		if (!json_is_string(v)) {
+			snprintf(err, errsz, "receiver: expected a string, "
+			    "got %s", json_strict_type_name(v));
+			goto fail;
+		}
+		receiver = json_string_value(v);
 	}
-	wr_kvlist_free(&scratch);
 
 	alerts = xcalloc(json_array_size(arr), sizeof *alerts);
 	for (n = 0; n < json_array_size(arr); n++) {
@@ -486,6 +493,8 @@ ingest_alertmanager(const char *body, size_t len,
 	g->alerts = alerts;	/* moved */
 	g->n_alerts = n;
 	g->truncated = truncated;
+	g->group_labels = group_labels;	/* moved */
+	g->receiver = receiver != NULL ? xstrdup(receiver) : NULL;
 	wr_kvlist_free(&common_labels);
 	wr_kvlist_free(&common_ann);
 	json_decref(root);
@@ -495,8 +504,173 @@ fail:
 	for (size_t i = 0; i < n; i++)
 		wr_alert_free(&alerts[i]);
 	free(alerts);
+	wr_kvlist_free(&group_labels);
 	wr_kvlist_free(&common_labels);
 	wr_kvlist_free(&common_ann);
+	json_decref(root);
+	ingest_result_free(out);
+	json_strict_ascii(err);
+	return -1;
+}
+
+/* ---- Alertmanager's API: a whole group ---------------------------------- */
+
+/* Whether obj (an object of strings) is exactly the labels l. */
+static int
+labels_equal(const json_t *obj, const struct wr_kvlist *l)
+{
+	if (!json_is_object(obj) || json_object_size(obj) != l->n)
+		return 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const json_t *v = json_object_get(obj, l->v[i].key);
+
+		if (!json_is_string(v) ||
+		    strcmp(json_string_value(v), l->v[i].value) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* One alert of the API's answer, as the webhook would have carried it. */
+static int
+api_alert_parse(const json_t *a, size_t gi, size_t i, struct wr_alert *out,
+    char *err, size_t errsz)
+{
+	char path[64];
+	const char *fp;
+	json_t *v;
+
+	snprintf(path, sizeof path, "[%zu].alerts[%zu]", gi, i);
+	if (string_member(a, "fingerprint", path, 1, &fp, err, errsz) != 0 ||
+	    time_member(a, "startsAt", path, &out->starts, err, errsz) != 0)
+		return -1;
+	out->fingerprint = xstrdup(fp);
+	out->firing = 1;
+	if ((v = member(a, "labels")) == NULL) {
+		snprintf(err, errsz, "%s.labels: missing", path);
+		return -1;
+	}
+	snprintf(path, sizeof path, "[%zu].alerts[%zu].labels", gi, i);
+	if (kv_parse(v, path, &out->labels, err, errsz) != 0)
+		return -1;
+	snprintf(path, sizeof path, "[%zu].alerts[%zu].annotations", gi, i);
+	if ((v = member(a, "annotations")) != NULL &&
+	    kv_parse(v, path, &out->annotations, err, errsz) != 0)
+		return -1;
+	return 0;
+}
+
+static const char *
+api_alert_state(const json_t *a)
+{
+	const json_t *st = json_object_get(a, "status");
+
+	return json_string_value(json_object_get(st, "state"));
+}
+
+int
+ingest_alertmanager_api_group(const char *body, size_t len,
+    const struct ingest_ctx *ctx, const char *key, const char *receiver,
+    const struct wr_kvlist *group_labels, struct ingest_result *out,
+    char ***present, size_t *n_present, char *err, size_t errsz)
+{
+	char ebuf[256];
+	struct wr_alert *alerts = NULL;
+	size_t n = 0, n_api, gi;
+	const json_t *grp = NULL, *arr;
+	struct ingest_group *g;
+	struct wr_kvlist empty = { 0 };
+	json_t *root;
+
+	memset(out, 0, sizeof *out);
+	*present = NULL;
+	*n_present = 0;
+	if (err == NULL || errsz == 0) {
+		err = ebuf;
+		errsz = sizeof ebuf;
+	}
+	err[0] = '\0';
+	if ((root = json_strict_parse_any(body, len, err, errsz)) == NULL)
+		return -1;
+	if (!json_is_array(root)) {
+		snprintf(err, errsz, "expected a list of groups, got %s",
+		    json_strict_type_name(root));
+		goto fail;
+	}
+	for (gi = 0; gi < json_array_size(root); gi++) {
+		const json_t *c = json_array_get(root, gi);
+		const json_t *rcv = json_object_get(c, "receiver");
+
+		if (receiver != NULL && util_strcmp0(json_string_value(
+		    json_object_get(rcv, "name")), receiver) != 0)
+			continue;
+		if (labels_equal(json_object_get(c, "labels"),
+		    group_labels != NULL ? group_labels : &empty)) {
+			grp = c;
+			break;
+		}
+	}
+	if (grp == NULL || !json_is_array(arr = json_object_get(grp,
+	    "alerts")) || json_array_size(arr) == 0) {
+		json_decref(root);
+		return 0;
+	}
+	n_api = json_array_size(arr);
+	if (n_api > INGEST_MAX_ALERTS) {
+		snprintf(err, errsz, "[%zu].alerts: %zu alerts in the group, "
+		    "more than the %d accepted", gi, n_api, INGEST_MAX_ALERTS);
+		goto fail;
+	}
+	*present = xcalloc(n_api, sizeof **present);
+	alerts = xcalloc(n_api, sizeof *alerts);
+	for (size_t i = 0; i < n_api; i++) {
+		const json_t *a = json_array_get(arr, i);
+		const char *fp = json_string_value(json_object_get(a,
+		    "fingerprint"));
+		const char *state = api_alert_state(a);
+
+		if (!json_is_object(a) || fp == NULL) {
+			snprintf(err, errsz, "[%zu].alerts[%zu]: expected an "
+			    "alert with a fingerprint", gi, i);
+			goto fail;
+		}
+		(*present)[(*n_present)++] = xstrdup(fp);
+		if (state == NULL || strcmp(state, "active") != 0)
+			continue;	/* silenced, inhibited: not sent */
+		if (api_alert_parse(a, gi, i, &alerts[n], err, errsz) != 0) {
+			n++;
+			goto fail;
+		}
+		n++;
+	}
+	if (n == 0) {
+		free(alerts);
+		json_decref(root);
+		return 1;	/* held, none active: nothing fires anew */
+	}
+	g = ingest_result_add_group(out);
+	g->source = xstrdup(INGEST_SOURCE_ALERTMANAGER);
+	g->key = xstrdup(key);
+	g->title = group_title(key, alerts, n, 0, group_labels != NULL ?
+	    group_labels : &empty, &empty);
+	group_service(g, group_labels != NULL ? group_labels : &empty,
+	    &alerts[0].labels);
+	group_severity(g, alerts, n, &empty, ctx);
+	g->alerts = alerts;
+	g->n_alerts = n;
+	if (group_labels != NULL)
+		wr_kvlist_copy(&g->group_labels, group_labels);
+	g->receiver = receiver != NULL ? xstrdup(receiver) : NULL;
+	json_decref(root);
+	return 1;
+
+fail:
+	for (size_t i = 0; i < n; i++)
+		wr_alert_free(&alerts[i]);
+	free(alerts);
+	ingest_errors_free(*present, *n_present);
+	*present = NULL;
+	*n_present = 0;
 	json_decref(root);
 	ingest_result_free(out);
 	json_strict_ascii(err);

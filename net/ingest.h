@@ -49,6 +49,11 @@ struct ingest_group {
 	struct wr_alert *alerts;	/* firing and resolved, in body order */
 	size_t n_alerts;
 	int64_t truncated;	/* Alertmanager's truncatedAlerts; 0 otherwise */
+	/* Alertmanager: the group's labels and receiver, which name the
+	 * group in its API (GET /api/v2/alerts/groups) when it must be read
+	 * whole; empty and NULL otherwise. */
+	struct wr_kvlist group_labels;
+	char *receiver;
 };
 
 /* Events v2 acknowledge/resolve: an op against the newest incident with
@@ -103,6 +108,23 @@ int ingest_alertmanager(const char *body, size_t len,
 int ingest_events_v2(const char *body, size_t len,
     const struct ingest_ctx *ctx, struct ingest_result *out, char *err,
     size_t errsz, char ***errors, size_t *n_errors);
+
+/*
+ * Alertmanager's answer to GET /api/v2/alerts/groups: find the group for
+ * receiver whose labels are exactly group_labels, and make it one group
+ * keyed by key with the whole group's alerts, those Alertmanager holds
+ * active as firing (for a truncated delivery, the alerts it did not send).
+ * *present gets, malloc'd, the fingerprints of every alert the group holds
+ * in any state (silenced, inhibited ones too), *n_present their number:
+ * the caller may take a firing alert it knows and that is not among them
+ * as resolved.  Returns 1 with *out filled; 0 when Alertmanager has no such
+ * group (none of its alerts is left); -1 for an answer that is not a list
+ * of groups, with err naming the field.
+ */
+int ingest_alertmanager_api_group(const char *body, size_t len,
+    const struct ingest_ctx *ctx, const char *key, const char *receiver,
+    const struct wr_kvlist *group_labels, struct ingest_result *out,
+    char ***present, size_t *n_present, char *err, size_t errsz);
 
 void ingest_errors_free(char **errors, size_t n_errors);
 void ingest_result_free(struct ingest_result *r);

@@ -87,7 +87,7 @@ reason(const char *buf, size_t len, const json_error_t *je, char *err,
 }
 
 json_t *
-json_strict_parse(const char *buf, size_t len, char *err, size_t errsz)
+json_strict_parse_any(const char *buf, size_t len, char *err, size_t errsz)
 {
 	json_error_t je;
 	json_t *root;
@@ -96,10 +96,18 @@ json_strict_parse(const char *buf, size_t len, char *err, size_t errsz)
 		err[0] = '\0';
 	root = json_loadb(buf != NULL ? buf : "", buf != NULL ? len : 0,
 	    JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL) {
+	if (root == NULL)
 		reason(buf, buf != NULL ? len : 0, &je, err, errsz);
+	return root;
+}
+
+json_t *
+json_strict_parse(const char *buf, size_t len, char *err, size_t errsz)
+{
+	json_t *root = json_strict_parse_any(buf, len, err, errsz);
+
+	if (root == NULL)
 		return NULL;
-	}
 	if (!json_is_object(root)) {
 		if (err != NULL && errsz > 0)
 			snprintf(err, errsz, "the body must be a JSON object, "

@@ -24,6 +24,10 @@
 json_t *json_strict_parse(const char *buf, size_t len, char *err,
     size_t errsz);
 
+/* The same checks for any top level (an answer that is a list). */
+json_t *json_strict_parse_any(const char *buf, size_t len, char *err,
+    size_t errsz);
+
 /* Replace every byte of s that is not printable ASCII with '?', in place:
  * for reasons that quote what a sender sent. */
 void json_strict_ascii(char *s);

@@ -745,6 +745,94 @@ test_am_priority_label_read_when_no_severity(void **state)
 	ingest_result_free(&res);
 }
 
+/* ---- Alertmanager's API: the whole of a truncated group --------------- */
+
+/* The group a max_alerts 5 delivery cut short, read whole from a real
+ * Alertmanager's GET /api/v2/alerts/groups: the 5 alerts not sent. */
+static void
+test_am_api_group_gives_the_alerts_a_truncated_delivery_left_out(void **state)
+{
+	struct ingest_result hook, api;
+	char err[256] = "", **present;
+	size_t n_present, len;
+	char *body = slurp(AMR_DIR "api-v2-alerts-groups-max5.json", &len);
+	const struct ingest_group *h;
+
+	assert_int_equal(am_file(AMR_DIR "max5-nostart-firing.json", &hook, err,
+	    sizeof err), 0);
+	h = &hook.groups[0];
+	assert_string_equal(h->receiver, "hook");
+	assert_int_equal(h->group_labels.n, 2);
+	assert_int_equal(ingest_alertmanager_api_group(body, len, &tctx, h->key,
+	    h->receiver, &h->group_labels, &api, &present, &n_present, err,
+	    sizeof err), 1);
+	assert_int_equal(api.n_groups, 1);
+	assert_string_equal(api.groups[0].key, h->key);
+	assert_int_equal(api.groups[0].truncated, 0);
+	assert_int_equal(api.groups[0].n_alerts, 5);
+	assert_int_equal(n_present, 5);
+	for (size_t i = 0; i < api.groups[0].n_alerts; i++) {
+		const struct wr_alert *a = &api.groups[0].alerts[i];
+
+		assert_true(a->firing);
+		assert_string_equal(a->fingerprint, present[i]);
+		/* Not one of the five the delivery carried. */
+		for (size_t k = 0; k < h->n_alerts; k++)
+			assert_string_not_equal(a->fingerprint,
+			    h->alerts[k].fingerprint);
+	}
+	assert_string_equal(wr_kvlist_get(&api.groups[0].alerts[0].labels,
+	    "instance"), "api-06");
+	ingest_errors_free(present, n_present);
+	ingest_result_free(&api);
+
+	/* Another receiver's group of the same labels is not this one. */
+	assert_int_equal(ingest_alertmanager_api_group(body, len, &tctx, h->key,
+	    "elsewhere", &h->group_labels, &api, &present, &n_present, err,
+	    sizeof err), 0);
+	assert_int_equal(api.n_groups, 0);
+	ingest_result_free(&hook);
+	free(body);
+
+	/* Not a list of groups: refused, saying so. */
+	assert_int_equal(ingest_alertmanager_api_group("{}", 2, &tctx, "k",
+	    NULL, NULL, &api, &present, &n_present, err, sizeof err), -1);
+	assert_non_null(strstr(err, "list of groups"));
+}
+
+/* Delivered to the reducer after the truncated delivery, the whole group
+ * makes the incident hold all 10 alerts, firing. */
+static void
+test_reducer_api_group_completes_a_truncated_incident(void **state)
+{
+	struct wr_room r;
+	struct ingest_result hook, api;
+	char err[256] = "", **present;
+	size_t n_present, len;
+	char *body = slurp(AMR_DIR "api-v2-alerts-groups-max5.json", &len);
+	struct wr_incident *inc;
+
+	wr_room_init(&r, 1);
+	assert_int_equal(am_file(AMR_DIR "max5-nostart-firing.json", &hook, err,
+	    sizeof err), 0);
+	deliver(&r, &hook, 1000);
+	assert_int_equal(ingest_alertmanager_api_group(body, len, &tctx,
+	    hook.groups[0].key, hook.groups[0].receiver,
+	    &hook.groups[0].group_labels, &api, &present, &n_present, err,
+	    sizeof err), 1);
+	deliver(&r, &api, 2000);
+	inc = wr_room_find_key(&r, "alertmanager", "test-token",
+	    hook.groups[0].key);
+	assert_non_null(inc);
+	assert_int_equal(r.n_incidents, 1);
+	assert_int_equal(inc->n_firing, 10);
+	ingest_errors_free(present, n_present);
+	ingest_result_free(&api);
+	ingest_result_free(&hook);
+	free(body);
+	wr_room_free(&r);
+}
+
 /* ---- Alertmanager: refusals ------------------------------------------- */
 
 static void
@@ -1391,6 +1479,8 @@ main(void)
 		cmocka_unit_test(test_am_refuses_times_past_year_9999_naming_the_field),
 		cmocka_unit_test(test_am_severity_words_from_the_table),
 		cmocka_unit_test(test_am_priority_label_read_when_no_severity),
+		cmocka_unit_test(test_am_api_group_gives_the_alerts_a_truncated_delivery_left_out),
+		cmocka_unit_test(test_reducer_api_group_completes_a_truncated_incident),
 		cmocka_unit_test(test_refuses_malformed_json_with_line_and_column),
 		cmocka_unit_test(test_refuses_invalid_utf8_saying_so),
 		cmocka_unit_test(test_refuses_nul_escape_instead_of_truncating),
