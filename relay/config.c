@@ -244,14 +244,15 @@ struct load {
 static const char known_sections[] =
     "this warroomd knows [sender NAME] and [severity]";
 
-/* A section header as it is read: "severity" or "sender NAME". */
+/* A section header as it is read: "severity" or "sender NAME" (which
+ * then exists, even with no keys). */
 static char *
 load_section(void *user, const char *inner, int lineno)
 {
+	struct load *l = user;
+	struct relay_sender *s;
 	const char *name;
 
-	(void)user;
-	(void)lineno;
 	if (strcmp(inner, "severity") == 0)
 		return NULL;
 	if (strcmp(inner, "sender") == 0)
@@ -262,6 +263,11 @@ load_section(void *user, const char *inner, int lineno)
 		if (*name == '\0' || strpbrk(name, " \t[]#") != NULL)
 			return xasprintf("[%s]: a sender's name is one word, "
 			    "the ingest token's name", inner);
+		/* Known from its header on, so that even an empty section
+		 * with a misspelt name is caught. */
+		s = sender_get(l->cfg, name);
+		free(s->where);
+		s->where = xasprintf("%s:%d", l->path, lineno);
 		return NULL;
 	}
 	return xasprintf("unknown section [%s] (%s)", inner, known_sections);
@@ -299,9 +305,8 @@ load_sender(struct load *l, const char *section, const char *name,
 	if (wr_parse_http_url(value, &host, &port, &path, err,
 	    sizeof err) != 0)
 		return xasprintf("[%s] %s: %s", section, name, err);
+	(void)lineno;
 	s = sender_get(l->cfg, section + 7);
-	free(s->where);
-	s->where = xasprintf("%s:%d", l->path, lineno);
 	util_set_str(&s->alertmanager, value);
 	free(s->am_host);
 	free(s->am_path);

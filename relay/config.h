@@ -23,7 +23,7 @@ struct relay_sender {
 	char *am_host;		/* parsed from it */
 	int am_port;
 	char *am_path;		/* "/" when the URL had none */
-	char *where;		/* "FILE:LINE" of its alertmanager = line */
+	char *where;		/* "FILE:LINE" of its section header */
 };
 
 struct relay_cfg {

@@ -484,7 +484,19 @@ test_a_sender_must_name_an_ingest_token(void **state)
 	assert_null(load(&cfg, "# again\n[sender alice]\n"
 	    "alertmanager = http://127.0.0.1:9093\n"));
 	assert_int_equal(relay_cfg_check_senders(&cfg, &t, &cause), -1);
-	snprintf(want, sizeof want, "%s:3: [sender alice] names no token "
+	snprintf(want, sizeof want, "%s:2: [sender alice] names no token "
+	    "with the ingest role in /etc/tokens", conf);
+	assert_string_equal(cause, want);
+	free(cause);
+	relay_cfg_free(&cfg);
+
+	/* A section with no keys is a sender too: its typo is caught. */
+	relay_cfg_defaults(&cfg);
+	util_set_str(&cfg.tokens_path, "/etc/tokens");
+	assert_null(load(&cfg, "[sender am-prdo]\n"));
+	assert_int_equal(cfg.n_senders, 1);
+	assert_int_equal(relay_cfg_check_senders(&cfg, &t, &cause), -1);
+	snprintf(want, sizeof want, "%s:1: [sender am-prdo] names no token "
 	    "with the ingest role in /etc/tokens", conf);
 	assert_string_equal(cause, want);
 	free(cause);

@@ -80,7 +80,7 @@ eq "... and says so" "$(cat "$T/chkok.out")" "$T/good.conf: ok"
 printf '[sender am-prdo]\nalertmanager = http://127.0.0.1:9093\n' > "$T/typo-sender.conf"
 run_d chksender --check-config "$T/typo-sender.conf" --tokens "$T/tokens"
 eq "--check-config: a [sender] naming no ingest token: exit 78" "$RC" 78
-check "it names the line and the token file" grep -qF "typo-sender.conf:2: [sender am-prdo] names no token with the ingest role in $T/tokens" "$T/chksender.err"
+check "it names the line and the token file" grep -qF "typo-sender.conf:1: [sender am-prdo] names no token with the ingest role in $T/tokens" "$T/chksender.err"
 
 run_d help --help
 check "--help lists --no-auth-non-loopback" grep -q -- "--no-auth-non-loopback" "$T/help.out"
