@@ -22,14 +22,14 @@
 enum { O_CONFIG = 1, O_CHECK, O_HELP, O_VERSION, O_TABLE = 256 };
 
 static const char short_usage[] =
-"usage: warroomd [--config FILE] [--listen HOST:PORT] [--tokens FILE | --no-auth]\n"
-"                [OPTION]...   (warroomd --help lists them)\n";
+"usage: warroomd [--config FILE] [--listen HOST:PORT]\n"
+"                [--tokens FILE | --no-auth] [OPTION]...  (see --help)\n";
 
 static void
 help(const struct relay_opt *t, size_t n)
 {
-	fputs("usage: warroomd [--config FILE] [--listen HOST:PORT] "
-	    "[--tokens FILE | --no-auth] [OPTION]...\n"
+	fputs("usage: warroomd [--config FILE] [--listen HOST:PORT]\n"
+	    "                [--tokens FILE | --no-auth] [OPTION]...\n"
 	    "       warroomd --check-config FILE [OPTION]...\n"
 	    "\n"
 	    "The warroom relay: takes alerts over HTTP, keeps the event log, "

@@ -84,6 +84,7 @@ check "it names the line and the token file" grep -qF "typo-sender.conf:1: [send
 
 run_d help --help
 check "--help lists --no-auth-non-loopback" grep -q -- "--no-auth-non-loopback" "$T/help.out"
+eq "--help fits in 80 columns" "$(awk 'length > 80' "$T/help.out" "$T/typo.err" | wc -l)" 0
 
 # The file's values apply, and the command line overrides them.
 PORT=$(free_port)
