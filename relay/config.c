@@ -63,6 +63,10 @@ static const struct relay_opt options[] = {
 	    "close a console that does not read for this long\n"
 	    "(default 30s; a bare number is ms)",
 	    F(drain_timeout_ms), 0, 100, DAY, RELAY_OPT_PLAIN_MS },
+	{ "body-timeout", RELAY_OPT_DURATION, "DURATION",
+	    "a POST body must arrive within this long of its\n"
+	    "headers (default 30s; a bare number is ms)",
+	    F(body_timeout_ms), 0, 100, 3600 * SEC, RELAY_OPT_PLAIN_MS },
 	{ "retention", RELAY_OPT_DURATION, "DURATION",
 	    "drop events older than this, such as 90d\n"
 	    "(default: keep forever)",
@@ -90,6 +94,7 @@ relay_cfg_defaults(struct relay_cfg *cfg)
 	cfg->frame_limit = 1024 * 1024;
 	cfg->heartbeat_ms = 10000;
 	cfg->drain_timeout_ms = 30000;
+	cfg->body_timeout_ms = 30000;
 	wr_severity_table_init(&cfg->severity);
 }
 

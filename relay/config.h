@@ -40,6 +40,7 @@ struct relay_cfg {
 	size_t frame_limit;	/* bytes, default 1 MiB */
 	int heartbeat_ms;	/* default 10000 */
 	int drain_timeout_ms;	/* default 30000 */
+	int body_timeout_ms;	/* headers to the body's end, default 30000 */
 	int64_t retention_ms;	/* 0: forever */
 	char *replay_path;	/* a scenario to play into the relay */
 	int verbose;

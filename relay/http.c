@@ -9,12 +9,17 @@
  * client claims), parsed by the ingest adapters, and queued for the group
  * commit; the answer is written only after the commit (relay/commit.c).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "relay/relay-int.h"
+
+/* An Events v2 400 lists at most this many errors (its message says how
+ * many there were). */
+#define RELAY_EV2_MAX_ERRORS	10
 
 /*
  * The one check of a credential, for HTTP requests and the websocket
@@ -133,13 +138,43 @@ relay_http_item_done(struct relay *r, struct relay_item *it, int ok,
 	}
 }
 
+/* The body is no longer read: drop what was kept and stop its clock. */
+static void
+stop_reading(struct http_pss *p)
+{
+	p->reading = 0;
+	lws_sul_cancel(&p->body_sul);
+	free(p->body);
+	p->body = NULL;
+	p->len = p->cap = 0;
+}
+
 static void
 reset_pss(struct http_pss *p, struct lws *wsi)
 {
-	free(p->body);
+	stop_reading(p);
 	free(p->resp);
 	memset(p, 0, sizeof *p);
 	p->wsi = wsi;
+}
+
+/*
+ * A sender has body_timeout_ms from its headers to the end of its body,
+ * however it paces the bytes (lws's own timeout restarts with every read,
+ * so a body trickled a byte every few seconds would be kept for ever).
+ */
+static void
+body_deadline_cb(lws_sorted_usec_list_t *sul)
+{
+	struct http_pss *p = lws_container_of(sul, struct http_pss, body_sul);
+
+	if (!p->reading)
+		return;
+	stop_reading(p);
+	p->close_after = 1;
+	answer_reason(p->wsi, p, 408, "the body did not arrive in time");
+	/* if it does not read the answer either, it is dropped */
+	lws_set_timeout(p->wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
 }
 
 enum http_method { M_OTHER, M_GET, M_POST };
@@ -192,7 +227,7 @@ method_of(struct lws *wsi)
 static int
 refuse(struct lws *wsi, struct http_pss *p, int code, const char *message)
 {
-	p->reading = 0;
+	stop_reading(p);
 	if (method_of(wsi) != M_GET ||
 	    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 ||
 	    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
@@ -251,6 +286,11 @@ start_request(struct relay *r, struct lws *wsi, struct http_pss *p,
 		return refuse(wsi, p, 401, "a valid bearer token with the "
 		    "ingest role is required");
 	util_strlcpy(p->token, relay_http_token_name(tok), sizeof p->token);
+	/* lws does not decode chunked request bodies: refuse them plainly
+	 * (Alertmanager, Grafana and the PagerDuty senders send a length) */
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
+		return refuse(wsi, p, 411, "send the body with a "
+		    "Content-Length, not chunked");
 	if (lws_hdr_copy(wsi, cl, sizeof cl,
 	    WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
 	    strtoull(cl, NULL, 10) > r->cfg->body_limit)
@@ -259,6 +299,8 @@ start_request(struct relay *r, struct lws *wsi, struct http_pss *p,
 	if (r->stopping)
 		return refuse(wsi, p, 503, "the relay is stopping");
 	p->reading = 1;
+	lws_sul_schedule(r->ctx, 0, &p->body_sul, body_deadline_cb,
+	    (lws_usec_t)r->cfg->body_timeout_ms * LWS_US_PER_MS);
 	return 0;	/* the body follows */
 }
 
@@ -274,6 +316,7 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 
 	if (!p->reading)
 		return;
+	lws_sul_cancel(&p->body_sul);
 	p->reading = 0;
 	if (p->too_big) {
 		p->close_after = 1;
@@ -295,13 +338,23 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 	if (rc != 0) {
 		if (p->ep == EP_EVENTS_V2) {
 			json_t *arr = json_array();
-			for (size_t i = 0; i < n_errors; i++)
+			char msg[sizeof err + 64];
+			/* the answer's size does not grow with the body's
+			 * mistakes: the first few, and how many more */
+			for (size_t i = 0; i < n_errors &&
+			    i < RELAY_EV2_MAX_ERRORS; i++)
 				json_array_append_new(arr,
 				    json_string(errors[i]));
 			if (n_errors == 0)
 				json_array_append_new(arr, json_string(err));
+			if (n_errors > RELAY_EV2_MAX_ERRORS)
+				snprintf(msg, sizeof msg, "%s (%zu errors, the "
+				    "first %d listed)", err, n_errors,
+				    RELAY_EV2_MAX_ERRORS);
+			else
+				util_strlcpy(msg, err, sizeof msg);
 			json_t *o = json_pack("{s:s, s:s, s:o}", "status",
-			    "invalid event", "message", err, "errors", arr);
+			    "invalid event", "message", msg, "errors", arr);
 			relay_http_answer(wsi, p, 400, "application/json",
 			    json_dumps(o, JSON_COMPACT));
 			json_decref(o);
@@ -351,6 +404,21 @@ write_answer(struct lws *wsi, struct http_pss *p)
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+/* Whether the upgrade's Sec-WebSocket-Protocol list names proto. */
+static int
+offers_protocol(struct lws *wsi, const char *proto)
+{
+	char list[256], *save = NULL;
+
+	if (lws_hdr_copy(wsi, list, sizeof list, WSI_TOKEN_PROTOCOL) <= 0)
+		return 0;
+	for (char *w = strtok_r(list, ", \t", &save); w != NULL;
+	    w = strtok_r(NULL, ", \t", &save))
+		if (strcmp(w, proto) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -376,6 +444,12 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			relay_metrics_request(r, EP_FEED, 401);
 			lws_return_http_status(wsi, 401, "a valid bearer token "
 			    "with the console role is required");
+			return 1;
+		}
+		if (!offers_protocol(wsi, WR_PROTO_NAME)) {
+			relay_metrics_request(r, EP_FEED, 400);
+			lws_return_http_status(wsi, 400, "the feed speaks only "
+			    "the " WR_PROTO_NAME " subprotocol");
 			return 1;
 		}
 		return 0;
@@ -412,9 +486,9 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_CLOSED_HTTP:
 		if (p != NULL) {
 			relay_forget_http(r, p);
-			free(p->body);
+			stop_reading(p);
 			free(p->resp);
-			p->body = p->resp = NULL;
+			p->resp = NULL;
 		}
 		break;
 	default:

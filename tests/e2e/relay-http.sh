@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 echo "relay: HTTP ingest, auth, limits, duplicates"
 make_tokens
-start_relay --body-limit 65536 || exit 1
+start_relay --body-limit 65536 --body-timeout 1500 || exit 1
 
 eq "healthz answers without a token" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")" 200
 eq "a fresh log is empty" "$(head_seq)" 0
@@ -79,6 +79,44 @@ eq "/v2/enqueue/ is /v2/enqueue (pypd)" "$(post /v2/enqueue/ "$T/ev-slash.json")
 check "and answers like it" grep -q '"dedup_key":"slash-test"' "$T/body"
 eq "/hooks/alertmanager/ is /hooks/alertmanager" "$(post /hooks/alertmanager/ "$FIX/alertmanager/storm-40-firing.json")" 200
 check "the relay is still up after all that" kill -0 "$RELAY_PID"
+
+# Bounded cost per request.  A body trickled a byte every 0.3 s gets a 408
+# at the deadline (--body-timeout 1500), however it paces itself: 20 at once.
+h0=$(head_seq)
+tp=""
+for i in $(seq 1 20); do
+	python3 "$ROOT/tests/e2e/trickle.py" "$PORT" "$TOK_AM" 8 > "$T/trickle.$i" &
+	tp="$tp $!"
+done
+for p in $tp; do wait "$p"; done
+bad=$(cat "$T"/trickle.* | awk '$1 != "HTTP/1.1" || $2 != 408 || $NF > 4.0' | head -3)
+eq "20 trickled bodies are all answered 408 and closed by 4 s" "$bad" ""
+check "the relay is alive after the tricklers" kill -0 "$RELAY_PID"
+c=$(curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOK_AM" \
+    -H 'Transfer-Encoding: chunked' --data-binary @"$FIX/pagerduty-events-v2/trigger.json" "$URL/v2/enqueue")
+eq "a chunked body gets 411 Length Required" "$c" 411
+check "which says to send a Content-Length" grep -q 'Content-Length' "$T/body"
+python3 - "$T/links.json" <<'PY'
+import json, sys
+ev = {"routing_key": "r" * 32, "event_action": "trigger",
+      "payload": {"summary": "s", "source": "h", "severity": "critical"},
+      "links": [{"href": 1}] * 2000}
+open(sys.argv[1], "w").write(json.dumps(ev))
+PY
+eq "an event with 2000 bad links: 400" "$(post /v2/enqueue "$T/links.json")" 400
+eq "the answer lists 10 errors" "$(grep -o 'links\[[0-9]*\]' "$T/body" | wc -l)" 10
+check "and says how many there were" grep -q '2000 errors, the first 10 listed' "$T/body"
+check "and stays small ($(wc -c < "$T/body") bytes)" test "$(wc -c < "$T/body")" -lt 2048
+eq "none of that was stored" "$(head_seq)" "$h0"
+ws() { # ws [PROTOCOL]: the status line of an upgrade to /feed
+	curl -s -m 2 -i -H "Authorization: Bearer $TOK_OPS" -H 'Connection: Upgrade' \
+	    -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+	    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' \
+	    ${1:+-H "Sec-WebSocket-Protocol: $1"} "$URL/feed" | head -n 1 | tr -d '\r'
+}
+eq "an upgrade without a subprotocol is refused" "$(ws)" "HTTP/1.0 400 Bad Request"
+eq "an upgrade with another subprotocol is refused" "$(ws chat)" "HTTP/1.0 400 Bad Request"
+eq "an upgrade offering warroom.v1 among others is taken" "$(ws 'chat, warroom.v1')" "HTTP/1.1 101 Switching Protocols"
 
 eq "hostile text is accepted and stored as sent" "$(post /hooks/alertmanager "$FIX/hostile/alertmanager-hostile.json")" 200
 eq "unknown path: 404" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/nope")" 404
