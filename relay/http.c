@@ -372,6 +372,7 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 	it->http = p;
 	p->item = it;
 	relay_enqueue(r, it);
+	relay_amclient_truncated(r, it->via, &it->ingest);
 }
 
 static int

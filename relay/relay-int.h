@@ -137,6 +137,7 @@ struct relay {
 	int64_t stop_at;
 	int64_t started;
 	FILE *log;
+	struct relay_amreq *amreqs;	/* Alertmanager API requests */
 };
 
 /* The relay a connection belongs to (the vhost's user pointer). */
@@ -150,6 +151,7 @@ relay_of(struct lws *wsi)
 
 extern const struct lws_protocols relay_http_protocol;
 extern const struct lws_protocols relay_feed_protocol;
+extern const struct lws_protocols relay_amclient_protocol;
 
 /* One line of the relay log.  Every string a client sent goes through
  * util_log_escape() first, into a buffer of RELAY_LOG_USER bytes or more. */
@@ -176,6 +178,18 @@ void relay_http_answer(struct lws *wsi, struct http_pss *p, int code,
     const char *ctype, char *body /* owned */);
 void relay_http_item_done(struct relay *r, struct relay_item *it, int ok,
     const char *why);
+
+/* relay/amclient.c */
+struct relay_amreq;
+/* After a delivery from sender (a token's name) is queued: for each group
+ * it says was truncated, ask the sender's Alertmanager, when the config
+ * names one, for the whole group and reconcile with it. */
+void relay_amclient_truncated(struct relay *r, const char *sender,
+    const struct ingest_result *res);
+/* The request path for a group of these labels under base. */
+char *relay_amclient_path(const char *base, const struct wr_kvlist *labels);
+/* Forget the requests in flight (their connections free them). */
+void relay_amclient_free(struct relay *r);
 
 /* relay/feed.c */
 void relay_feed_broadcast(struct relay *r);

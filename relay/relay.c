@@ -129,11 +129,12 @@ tick_cb(lws_sorted_usec_list_t *sul)
 static const struct lws_protocols *
 protocols(void)
 {
-	static struct lws_protocols list[3];
+	static struct lws_protocols list[4];
 
 	list[0] = relay_http_protocol;
 	list[1] = relay_feed_protocol;
-	memset(&list[2], 0, sizeof list[2]);
+	list[2] = relay_amclient_protocol;
+	memset(&list[3], 0, sizeof list[3]);
 	return list;
 }
 
@@ -283,6 +284,7 @@ relay_free(struct relay *r)
 		relay_log(r, "stopped at seq %lld", (long long)r->room.last_seq);
 	}
 	lws_sul_cancel(&r->tick_sul);
+	relay_amclient_free(r);
 	relay_replay_free(r->replay);
 	lws_sul_cancel(&r->commit_sul);
 	if (r->vh != NULL)
