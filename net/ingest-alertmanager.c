@@ -263,6 +263,22 @@ severity_word(const struct wr_kvlist *labels)
 	return w != NULL ? w : pick(labels, NULL, "priority");
 }
 
+/* Each alert's own severity (struct wr_alert.severity): its word read by
+ * ingest_severity_word(), warning when it names none or one no table
+ * knows.  (commonLabels cannot name one that an alert lacks.) */
+static void
+alert_severities(struct wr_alert *alerts, size_t n,
+    const struct ingest_ctx *ctx)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *w = severity_word(&alerts[i].labels);
+
+		if (w == NULL ||
+		    ingest_severity_word(ctx, w, &alerts[i].severity) != 0)
+			alerts[i].severity = WR_SEV_WARNING;
+	}
+}
+
 /*
  * The group's severity: the highest among its firing alerts (among all of
  * them when none fires), each alert's word read by ingest_severity_word();
@@ -490,6 +506,7 @@ ingest_alertmanager(const char *body, size_t len,
 	    &common_labels, &common_ann);
 	group_service(g, &common_labels, &alerts[0].labels);
 	group_severity(g, alerts, n, &common_labels, ctx);
+	alert_severities(alerts, n, ctx);
 	g->alerts = alerts;	/* moved */
 	g->n_alerts = n;
 	g->truncated = truncated;
@@ -656,6 +673,7 @@ ingest_alertmanager_api_group(const char *body, size_t len,
 	group_service(g, group_labels != NULL ? group_labels : &empty,
 	    &alerts[0].labels);
 	group_severity(g, alerts, n, &empty, ctx);
+	alert_severities(alerts, n, ctx);
 	g->alerts = alerts;
 	g->n_alerts = n;
 	if (group_labels != NULL)

@@ -246,6 +246,7 @@ trigger_group(const json_t *root, const char *key,
 
 	g->alerts = a = xcalloc(1, sizeof *a);
 	g->n_alerts = 1;
+	a->severity = g->severity;
 	a->fingerprint = xstrdup(key);
 	a->firing = 1;		/* starts, ends: 0; see the top of the file */
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

@@ -208,6 +208,7 @@ reconcile(struct relay_amreq *q)
 			x = &g->alerts[g->n_alerts++];
 			memset(x, 0, sizeof *x);
 			x->fingerprint = xstrdup(a->fingerprint);
+			x->severity = a->severity;
 			x->starts = a->starts;
 			x->ends = ictx.now;
 			x->firing = 0;

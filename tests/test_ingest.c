@@ -833,6 +833,52 @@ test_reducer_api_group_completes_a_truncated_incident(void **state)
 	wr_room_free(&r);
 }
 
+/* Each alert carries its own severity (struct wr_alert.severity), so the
+ * incident can follow its worst firing alert: from its severity label,
+ * else its priority label, else warning, never the zero value (critical). */
+static void
+test_am_each_alert_has_its_own_severity(void **state)
+{
+	struct ingest_result res;
+	char err[256] = "";
+	const struct ingest_group *g;
+
+	if (am_file(AMR_DIR "group-by-nothing-firing.json", &res, err,
+	    sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	g = &res.groups[0];
+	for (size_t i = 0; i < g->n_alerts; i++) {
+		const char *inst = wr_kvlist_get(&g->alerts[i].labels,
+		    "instance");
+		wr_severity want = strcmp(inst, "api-3") == 0 ||
+		    strcmp(inst, "db-1") == 0 ? WR_SEV_CRITICAL :
+		    WR_SEV_WARNING;	/* api-3: critical; db-1: P0 */
+
+		if (g->alerts[i].severity != want)
+			fail_msg("%s: severity %d", inst,
+			    (int)g->alerts[i].severity);
+	}
+	ingest_result_free(&res);
+
+	/* No word at all: warning, not the zero value. */
+	{
+		json_t *j = load(AM_DIR "single-warning.json");
+
+		json_object_del(json_object_get(json_array_get(json_object_get(j,
+		    "alerts"), 0), "labels"), "severity");
+		json_object_del(json_object_get(j, "commonLabels"), "severity");
+		assert_int_equal(am_json(j, &res, err, sizeof err), 0);
+		assert_int_equal(res.groups[0].alerts[0].severity,
+		    WR_SEV_WARNING);
+		ingest_result_free(&res);
+	}
+	/* Events v2: its payload.severity. */
+	assert_int_equal(ev2_file(EV2_DIR "zabbix-trigger.json", &res, NULL,
+	    NULL), 0);
+	assert_int_equal(res.groups[0].alerts[0].severity, WR_SEV_ERROR);
+	ingest_result_free(&res);
+}
+
 /* ---- Alertmanager: refusals ------------------------------------------- */
 
 static void
@@ -1481,6 +1527,7 @@ main(void)
 		cmocka_unit_test(test_am_priority_label_read_when_no_severity),
 		cmocka_unit_test(test_am_api_group_gives_the_alerts_a_truncated_delivery_left_out),
 		cmocka_unit_test(test_reducer_api_group_completes_a_truncated_incident),
+		cmocka_unit_test(test_am_each_alert_has_its_own_severity),
 		cmocka_unit_test(test_refuses_malformed_json_with_line_and_column),
 		cmocka_unit_test(test_refuses_invalid_utf8_saying_so),
 		cmocka_unit_test(test_refuses_nul_escape_instead_of_truncating),
