@@ -303,6 +303,31 @@ lookup_occ(const struct wr_room *r, const struct wr_incident *newest,
 	return find_alert(inc, a->fingerprint, a->starts);
 }
 
+const char *
+wr_group_sender(const struct wr_group_input *in)
+{
+	return group_sender(in);
+}
+
+struct wr_incident *
+wr_room_find_occ(const struct wr_room *r, const struct wr_group_input *in,
+    const struct wr_alert *a)
+{
+	int64_t id;
+	char *k;
+	int found;
+
+	/* Only a room that keeps alerts knows occurrences; its index holds
+	 * every one (wr_room_put() and ALERT_FIRING add to it). */
+	if (!r->keep_alerts || a->fingerprint == NULL)
+		return NULL;
+	k = occ_key(in->source, group_sender(in), in->key, a->fingerprint,
+	    a->starts);
+	found = wr_strmap_get(r->by_key, k, &id);
+	free(k);
+	return found ? wr_room_get(r, id) : NULL;
+}
+
 void
 wr_room_put(struct wr_room *r, struct wr_incident *inc)
 {

@@ -135,6 +135,19 @@ struct wr_incident *wr_room_get(const struct wr_room *r, int64_t id);
 struct wr_incident *wr_room_find_key(const struct wr_room *r,
     const char *source, const char *sender, const char *key);
 
+/* The sender a delivery's identity uses: its own, else its via. */
+const char *wr_group_sender(const struct wr_group_input *in);
+
+/*
+ * The incident of delivery in's source, sender and key that holds
+ * occurrence a (its fingerprint and start), or NULL when the room does not
+ * know it (a room that keeps no alerts knows none).  What the group
+ * planner reads besides the key's newest incident, so that a caller can
+ * copy exactly those incidents into an overlay before planning against it.
+ */
+struct wr_incident *wr_room_find_occ(const struct wr_room *r,
+    const struct wr_group_input *in, const struct wr_alert *a);
+
 /*
  * Apply one event.  Returns WR_APPLY_*; on REFUSED, err (may be NULL) gets
  * the reason.  An event with seq 0 is applied without seq checks (a caller

@@ -1140,7 +1140,7 @@ proto_op_free(struct proto_op *op)
 /* ---- result -------------------------------------------------------------- */
 
 static const char *const result_statuses[] = {
-	"applied", "noop", "refused", NULL
+	"applied", "noop", "refused", PROTO_RESULT_RETRY, NULL
 };
 
 json_t *
@@ -1153,7 +1153,8 @@ proto_result_to_json(const struct proto_result *r)
 	put_str(o, "status", st);
 	if (strcmp(st, "applied") == 0)
 		put_int(o, "seq", r->seq);
-	if (strcmp(st, "refused") == 0) {
+	if (strcmp(st, "refused") == 0 ||
+	    strcmp(st, PROTO_RESULT_RETRY) == 0) {
 		put_str(o, "code", r->code);
 		put_str(o, "reason", r->reason);
 	}
@@ -1174,11 +1175,12 @@ proto_result_from_json(const json_t *o, struct proto_result *r, char *err,
 	r->op_id = xstrdup(s);
 	TRY(dup_str(o, "", "status", REQ, 16, &r->status, err, errsz));
 	if (!one_of(r->status, result_statuses))
-		FAIL("status: must be applied, noop or refused");
+		FAIL("status: must be applied, noop, refused or retry");
 	if (strcmp(r->status, "applied") == 0)
 		TRY(get_int(o, "", "seq", REQ, 1, INT64_MAX, &r->seq, err,
 		    errsz));
-	if (strcmp(r->status, "refused") == 0) {
+	if (strcmp(r->status, "refused") == 0 ||
+	    strcmp(r->status, PROTO_RESULT_RETRY) == 0) {
 		TRY(dup_str(o, "", "code", REQ | NONEMPTY, 64, &r->code, err,
 		    errsz));
 		TRY(dup_str(o, "", "reason", REQ, 0, &r->reason, err, errsz));

@@ -46,6 +46,11 @@
 #define PROTO_ERR_EPOCH			"epoch"
 #define PROTO_ERR_RATE			"rate"
 #define PROTO_ERR_INTERNAL		"internal"
+/* Transient: the relay could not store the op now (a "retry" result). */
+#define PROTO_ERR_UNAVAILABLE		"unavailable"
+/* Result statuses: "applied", "noop", "refused" (final) and "retry"
+ * (nothing was recorded; send the op again later, with back-off). */
+#define PROTO_RESULT_RETRY		"retry"
 
 enum proto_type {
 	PROTO_UNKNOWN = 0,

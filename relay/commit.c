@@ -1,43 +1,71 @@
 /*
- * relay/commit.c: the relay's pending queue and group commit.
+ * relay/commit.c: group commit (relay/commit.h), and at the end the little
+ * glue that runs it inside the relay's loop.
  *
- * HTTP bodies and console ops that complete in one loop pass are queued;
- * a timer with no delay runs once the pass is over and turns them all into
- * events in ONE transaction.  Planning uses the reducer against the room;
- * each item's events are applied to the room at once so the next item in
- * the same batch sees them.  If the COMMIT fails the room is reloaded from
- * the store, so memory again holds exactly what is committed, and every
- * item of the batch is answered with a failure (5xx for HTTP: the sender
- * retries; an error frame for ops: the console keeps them in its outbox).
+ * HTTP bodies and console ops that complete in one loop pass are queued; a
+ * timer with no delay runs once the pass is over and turns them all into
+ * events in ONE transaction.  Commit, then apply: each item is planned by
+ * the reducer against an overlay, a room of its own holding deep copies of
+ * the incidents the batch touches (copied in on first touch, with next_id
+ * and last_seq taken from the room), and its events are applied to the
+ * overlay at once, so that the next item sees them.  Only after COMMIT
+ * succeeded are the changed incidents moved from the overlay into the room;
+ * if the commit (or the planning) fails, the overlay is freed and the room
+ * is exactly what it was, and every item of the batch is answered with a
+ * failure (5xx for HTTP: the sender retries; a transient result for an op:
+ * the console keeps it queued and sends it again).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/timefmt.h"
 #include "core/util.h"
+#include "relay/commit.h"
 #include "relay/relay-int.h"
 
-static void commit_cb(lws_sorted_usec_list_t *sul);
-
 void
-relay_enqueue(struct relay *r, struct relay_item *it)
+relay_commit_init(struct relay_commit *c, struct wr_store *store,
+    struct wr_room *room, const struct relay_commit_hooks *hooks, void *ud)
 {
-	it->next = NULL;
-	*r->pending_tail = it;
-	r->pending_tail = &it->next;
-	if (!r->commit_scheduled) {
-		r->commit_scheduled = 1;
-		lws_sul_schedule(r->ctx, 0, &r->commit_sul, commit_cb, 1);
-	}
+	memset(c, 0, sizeof *c);
+	c->store = store;
+	c->room = room;
+	c->tail = &c->pending;
+	if (hooks != NULL)
+		c->hooks = *hooks;
+	c->ud = ud;
 }
 
-static void
-commit_cb(lws_sorted_usec_list_t *sul)
+int
+relay_commit_add(struct relay_commit *c, struct relay_item *it)
 {
-	struct relay *r = lws_container_of(sul, struct relay, commit_sul);
+	int first = c->pending == NULL;
 
-	r->commit_scheduled = 0;
-	relay_commit_pending(r);
+	it->next = NULL;
+	*c->tail = it;
+	c->tail = &it->next;
+	return first;
+}
+
+void
+relay_commit_forget(struct relay_commit *c, const void *user)
+{
+	for (struct relay_item *it = c->pending; it != NULL; it = it->next)
+		if (it->user == user) {
+			it->done = NULL;
+			it->user = NULL;
+		}
+}
+
+size_t
+relay_commit_pending_count(const struct relay_commit *c)
+{
+	size_t n = 0;
+
+	for (const struct relay_item *it = c->pending; it != NULL;
+	    it = it->next)
+		n++;
+	return n;
 }
 
 void
@@ -49,104 +77,149 @@ relay_item_free(struct relay_item *it)
 	free(it);
 }
 
-void
-relay_forget_http(struct relay *r, struct http_pss *p)
-{
-	for (struct relay_item *it = r->pending; it != NULL; it = it->next)
-		if (it->http == p)
-			it->http = NULL;
-}
+/* ---- the overlay ---------------------------------------------------------- */
 
-void
-relay_forget_feed(struct relay *r, struct feed_pss *p)
-{
-	for (struct relay_item *it = r->pending; it != NULL; it = it->next)
-		if (it->feed == p)
-			it->feed = NULL;
-}
-
-/* The set of incidents a batch touched, to write their summaries. */
-struct touched {
-	int64_t *ids;
-	size_t n, cap;
+struct overlay {
+	struct wr_room room;		/* copies, and incidents made here */
+	const struct wr_room *base;	/* the relay's room: read only */
 };
 
 static void
-touch_id(struct touched *t, int64_t id)
+ov_init(struct overlay *ov, const struct wr_room *base)
 {
-	for (size_t i = t->n; i > 0; i--)	/* recent ones are likeliest */
-		if (t->ids[i - 1] == id)
-			return;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 16;
-		t->ids = xrealloc(t->ids, t->cap * sizeof *t->ids);
-	}
-	t->ids[t->n++] = id;
+	wr_room_init(&ov->room, base->keep_alerts);
+	ov->room.next_id = base->next_id;
+	ov->room.last_seq = base->last_seq;
+	ov->base = base;
 }
 
-/* Number the planned events from `from`, apply them, note what changed. */
+static struct wr_incident *
+incident_dup(const struct wr_incident *inc)
+{
+	struct wr_incident *d = wr_incident_dup_summary(inc);
+
+	if (inc->alerts_len > 0) {
+		d->alerts = xcalloc(inc->alerts_len, sizeof *d->alerts);
+		for (size_t i = 0; i < inc->alerts_len; i++)
+			wr_alert_copy(&d->alerts[i], &inc->alerts[i]);
+		d->alerts_len = d->alerts_cap = inc->alerts_len;
+	}
+	return d;
+}
+
+/* Copy an incident of the room into the overlay, unless it is there. */
+static void
+ov_take(struct overlay *ov, const struct wr_incident *inc)
+{
+	if (inc != NULL && wr_room_get(&ov->room, inc->id) == NULL)
+		wr_room_put(&ov->room, incident_dup(inc));
+}
+
+/* Everything the group planner reads for this delivery: the key's newest
+ * incident and those holding its known occurrences. */
+static void
+ov_take_group(struct overlay *ov, const struct wr_group_input *in)
+{
+	ov_take(ov, wr_room_find_key(ov->base, in->source,
+	    wr_group_sender(in), in->key));
+	for (size_t i = 0; in->alerts != NULL && i < in->n_alerts; i++)
+		ov_take(ov, wr_room_find_occ(ov->base, in, &in->alerts[i]));
+}
+
+static struct wr_incident *
+ov_find_key(struct overlay *ov, const char *source, const char *sender,
+    const char *key)
+{
+	ov_take(ov, wr_room_find_key(ov->base, source, sender, key));
+	return wr_room_find_key(&ov->room, source, sender, key);
+}
+
+/* ---- one batch ------------------------------------------------------------ */
+
+struct batch {
+	struct relay_commit *c;
+	struct overlay ov;
+	struct wr_evlist ev;
+	int64_t *ids;		/* incidents changed, to store and move */
+	size_t n_ids, cap_ids;
+	int64_t now;
+	char *cause;
+};
+
+static void
+touch_id(struct batch *b, int64_t id)
+{
+	for (size_t i = b->n_ids; i > 0; i--)	/* recent ones are likeliest */
+		if (b->ids[i - 1] == id)
+			return;
+	if (b->n_ids == b->cap_ids) {
+		b->cap_ids = b->cap_ids ? b->cap_ids * 2 : 16;
+		b->ids = xrealloc(b->ids, b->cap_ids * sizeof *b->ids);
+	}
+	b->ids[b->n_ids++] = id;
+}
+
+/* Number the planned events from `from` and apply them to the overlay. */
 static int
-apply_planned(struct relay *r, struct wr_evlist *ev, size_t from,
-    struct touched *t)
+apply_planned(struct batch *b, size_t from)
 {
 	char err[256];
 
-	for (size_t i = from; i < ev->n; i++) {
-		ev->v[i].seq = r->room.last_seq + 1;
-		if (wr_room_apply(&r->room, &ev->v[i], err, sizeof err) !=
+	for (size_t i = from; i < b->ev.n; i++) {
+		b->ev.v[i].seq = b->ov.room.last_seq + 1;
+		if (wr_room_apply(&b->ov.room, &b->ev.v[i], err, sizeof err) !=
 		    WR_APPLY_OK) {
-			relay_log(r, "internal: planned event refused: %s",
-			    err);
+			b->cause = xasprintf("internal: a planned event does "
+			    "not apply: %s", err);
 			return -1;
 		}
-		touch_id(t, ev->v[i].incident);
+		touch_id(b, b->ev.v[i].incident);
 	}
 	return 0;
 }
 
 static int
-ingest_item(struct relay *r, struct relay_item *it, struct wr_evlist *ev,
-    struct touched *t, int64_t now)
+ingest_item(struct batch *b, struct relay_item *it)
 {
-	size_t before = ev->n;
+	struct wr_room *room = &b->ov.room;
+	size_t before = b->ev.n;
 
 	for (size_t g = 0; g < it->ingest.n_groups; g++) {
-		struct wr_group_input in;
-		size_t from = ev->n, seen = 0;
-		struct wr_incident *inc;
-
 		struct ingest_group *grp = &it->ingest.groups[g];
+		struct wr_group_input in;
+		size_t from = b->ev.n, seen = 0;
+		struct wr_incident *inc;
 
 		/* Events v2: after a resolve, a trigger with the same
 		 * dedup_key starts a new incident (PagerDuty's rule), so
 		 * it is a new occurrence, not a repeat of the old one. */
-		inc = wr_room_find_key(&r->room, grp->source, it->via,
-		    grp->key);
+		inc = ov_find_key(&b->ov, grp->source, it->via, grp->key);
 		if (strcmp(grp->source, "events-v2") == 0 && inc != NULL &&
 		    inc->state == WR_ST_RESOLVED)
 			for (size_t a = 0; a < grp->n_alerts; a++)
-				grp->alerts[a].starts = now;
-		ingest_group_input(grp, now, it->via, &in);
-		wr_room_plan_group(&r->room, &in, ev, &seen);
-		if (apply_planned(r, ev, from, t) != 0)
+				grp->alerts[a].starts = b->now;
+		ingest_group_input(grp, b->now, it->via, &in);
+		ov_take_group(&b->ov, &in);
+		wr_room_plan_group(room, &in, &b->ev, &seen);
+		if (apply_planned(b, from) != 0)
 			return -1;
 		if (seen > 0) {
-			wr_room_touch(&r->room, &in);
-			inc = wr_room_find_key(&r->room, in.source,
-			    in.sender != NULL ? in.sender : in.via, in.key);
+			wr_room_touch(room, &in);
+			inc = wr_room_find_key(room, in.source,
+			    wr_group_sender(&in), in.key);
 			if (inc != NULL)
-				touch_id(t, inc->id);
+				touch_id(b, inc->id);
 		}
 	}
 	for (size_t a = 0; a < it->ingest.n_actions; a++) {
 		const struct ingest_action *act = &it->ingest.actions[a];
 		/* Only within its sender: another sender's dedup_keys are
 		 * its own (the same sender as its triggers: the via). */
-		struct wr_incident *inc = wr_room_find_key(&r->room,
-		    "events-v2", it->via, act->key);
+		struct wr_incident *inc = ov_find_key(&b->ov, "events-v2",
+		    it->via, act->key);
 		struct wr_op op = {
 			.kind = act->kind, .actor = "events-v2",
-			.via = it->via, .now = now
+			.via = it->via, .now = b->now
 		};
 		struct wr_event e;
 		char err[256];
@@ -154,21 +227,21 @@ ingest_item(struct relay *r, struct relay_item *it, struct wr_evlist *ev,
 		if (inc == NULL)
 			continue;	/* PagerDuty ignores these too */
 		op.incident = inc->id;
-		if (wr_room_plan_op(&r->room, &op, &e, err, sizeof err) !=
+		if (wr_room_plan_op(room, &op, &e, err, sizeof err) !=
 		    WR_PLAN_EVENT)
 			continue;
-		*wr_evlist_push(ev) = e;
-		if (apply_planned(r, ev, ev->n - 1, t) != 0)
+		*wr_evlist_push(&b->ev) = e;
+		if (apply_planned(b, b->ev.n - 1) != 0)
 			return -1;
 	}
-	it->n_events = ev->n - before;
+	it->n_events = b->ev.n - before;
 	return 0;
 }
 
 static const struct relay_item *
-earlier_same_op(const struct relay *r, const struct relay_item *it)
+earlier_same_op(const struct relay_commit *c, const struct relay_item *it)
 {
-	for (const struct relay_item *o = r->pending; o != it; o = o->next)
+	for (const struct relay_item *o = c->pending; o != it; o = o->next)
 		if (o->type == ITEM_OP && o->op.op_id != NULL &&
 		    strcmp(o->op.op_id, it->op.op_id) == 0 &&
 		    strcmp(o->via, it->via) == 0)
@@ -187,10 +260,15 @@ set_result(struct wr_op_result *res, const char *op_id,
 	res->reason = xstrdup0(reason);
 }
 
-/* Returns 1 when the op's result must be stored with the batch. */
+/*
+ * Returns 1 when the op's answer is stored with the batch (a resend must
+ * get it again), 0 when it is not, -1 when the batch cannot go on.  Only
+ * ops that name a real incident have their answer kept: one naming another
+ * epoch or no incident costs no row, so that a token cannot fill the disk
+ * with refusals.
+ */
 static int
-op_item(struct relay *r, struct relay_item *it, struct wr_evlist *ev,
-    struct touched *t, int64_t now)
+op_item(struct batch *b, struct relay_item *it)
 {
 	const struct proto_op *o = &it->op;
 	const struct relay_item *dup;
@@ -200,15 +278,16 @@ op_item(struct relay *r, struct relay_item *it, struct wr_evlist *ev,
 	char err[256], *cause = NULL;
 	int found;
 
-	if ((dup = earlier_same_op(r, it)) != NULL) {
+	if ((dup = earlier_same_op(b->c, it)) != NULL) {
 		set_result(&it->result, o->op_id, dup->result.status,
 		    dup->result.seq, dup->result.code, dup->result.reason);
 		return 0;
 	}
 	memset(&stored, 0, sizeof stored);
-	found = store_op_lookup(r->store, it->via, o->op_id, &stored, &cause);
+	found = store_op_lookup(b->c->store, it->via, o->op_id, &stored,
+	    &cause);
 	if (found < 0) {
-		relay_log(r, "op lookup: %s", cause);
+		b->cause = xasprintf("looking up an op: %s", cause);
 		free(cause);
 		return -1;
 	}
@@ -216,149 +295,235 @@ op_item(struct relay *r, struct relay_item *it, struct wr_evlist *ev,
 		it->result = stored;
 		return 0;
 	}
-	if (o->epoch == NULL || strcmp(o->epoch, store_epoch(r->store)) != 0) {
+	if (o->epoch == NULL ||
+	    strcmp(o->epoch, store_epoch(b->c->store)) != 0) {
 		set_result(&it->result, o->op_id, WR_OPST_REFUSED, 0, "epoch",
 		    "the incident id belongs to another epoch of the relay; "
 		    "look the incident up again");
-		return 1;
+		return 0;
+	}
+	ov_take(&b->ov, wr_room_get(b->ov.base, o->incident));
+	if (wr_room_get(&b->ov.room, o->incident) == NULL) {
+		char why[80];
+
+		snprintf(why, sizeof why, "no incident %lld",
+		    (long long)o->incident);
+		set_result(&it->result, o->op_id, WR_OPST_REFUSED, 0,
+		    "unknown_incident", why);
+		return 0;
 	}
 	op = (struct wr_op){
 		.kind = o->kind, .incident = o->incident, .actor = o->actor,
-		.via = it->via, .op_id = o->op_id, .text = o->text, .now = now
+		.via = it->via, .op_id = o->op_id, .text = o->text,
+		.now = b->now
 	};
-	switch (wr_room_plan_op(&r->room, &op, &e, err, sizeof err)) {
+	switch (wr_room_plan_op(&b->ov.room, &op, &e, err, sizeof err)) {
 	case WR_PLAN_EVENT:
-		*wr_evlist_push(ev) = e;
-		if (apply_planned(r, ev, ev->n - 1, t) != 0)
+		*wr_evlist_push(&b->ev) = e;
+		if (apply_planned(b, b->ev.n - 1) != 0)
 			return -1;
 		set_result(&it->result, o->op_id, WR_OPST_APPLIED,
-		    ev->v[ev->n - 1].seq, NULL, NULL);
+		    b->ev.v[b->ev.n - 1].seq, NULL, NULL);
 		it->n_events = 1;
 		break;
 	case WR_PLAN_NOOP:
 		set_result(&it->result, o->op_id, WR_OPST_NOOP, 0, NULL, NULL);
 		break;
 	case WR_PLAN_REFUSED:
-		set_result(&it->result, o->op_id, WR_OPST_REFUSED, 0,
-		    wr_room_get(&r->room, o->incident) == NULL ?
-		    "unknown_incident" : "bad_op", err);
+		set_result(&it->result, o->op_id, WR_OPST_REFUSED, 0, "bad_op",
+		    err);
 		break;
 	}
 	return 1;
 }
 
-static void
-reload_room(struct relay *r)
+/* Plan every item against the overlay; 0, or -1 with b->cause. */
+static int
+plan_all(struct batch *b, struct wr_op_result **results, size_t *n_results)
 {
-	char *cause = NULL;
+	for (struct relay_item *it = b->c->pending; it != NULL; it = it->next) {
+		int rc = it->type == ITEM_INGEST ? ingest_item(b, it) :
+		    op_item(b, it);
 
-	wr_room_free(&r->room);
-	wr_room_init(&r->room, 1);
-	if (store_load_room(r->store, &r->room, &cause) != 0) {
-		relay_log(r, "fatal: cannot reload state after a failed "
-		    "commit: %s", cause);
-		free(cause);
-		exit(71);
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			struct wr_op_result *res;
+
+			*results = xrealloc(*results,
+			    (*n_results + 1) * sizeof **results);
+			res = &(*results)[(*n_results)++];
+			*res = it->result;
+			/* keyed by token and op id; borrowed from it */
+			res->via = it->via;
+			res->time = b->now;
+		}
 	}
+	return 0;
 }
 
-void
-relay_commit_pending(struct relay *r)
+/* After COMMIT: the changed incidents leave the overlay for the room. */
+static void
+move_into_room(struct batch *b)
 {
-	struct relay_item *items = r->pending, *it, *next;
-	struct wr_evlist ev = { 0 };
-	struct touched t = { 0 };
+	struct wr_room *room = b->c->room;
+
+	for (size_t i = 0; i < b->n_ids; i++) {
+		int64_t id = b->ids[i];
+		struct wr_incident *inc = wr_room_get(&b->ov.room, id);
+
+		if (inc == NULL)
+			continue;
+		b->ov.room.inc[id - 1] = NULL;	/* the room owns it now */
+		wr_room_put(room, inc);
+	}
+	room->last_seq = b->ov.room.last_seq;
+}
+
+int
+relay_commit_run(struct relay_commit *c)
+{
+	struct relay_item *items = c->pending, *it, *next;
 	struct wr_op_result *results = NULL;
 	struct wr_incident **incs = NULL;
 	size_t n_results = 0, n_incs = 0;
-	int64_t now = wr_now_ms(), t0;
-	int ok = 1;
-	char *cause = NULL;
+	struct batch b;
+	double store_s = 0;
+	int ok;
 
 	if (items == NULL)
-		return;
-	for (it = items; it != NULL; it = it->next) {
-		int rc = it->type == ITEM_INGEST ?
-		    ingest_item(r, it, &ev, &t, now) :
-		    op_item(r, it, &ev, &t, now);
-		if (rc < 0) {
-			ok = 0;
-			cause = xstrdup("the relay could not plan the batch");
-			break;
-		}
-		if (rc == 1 && it->type == ITEM_OP) {
-			results = xrealloc(results,
-			    (n_results + 1) * sizeof *results);
-			results[n_results] = it->result;
-			/* keyed by token and op id; borrowed from it */
-			results[n_results].via = it->via;
-			results[n_results++].time = now;
-		}
-	}
+		return 0;
+	memset(&b, 0, sizeof b);
+	b.c = c;
+	b.now = wr_now_ms();
+	ov_init(&b.ov, c->room);
+	ok = plan_all(&b, &results, &n_results) == 0;
 	if (ok) {
-		struct wr_batch b = { 0 };
+		struct wr_batch wb = { 0 };
 
-		incs = xcalloc(t.n ? t.n : 1, sizeof *incs);
-		for (size_t i = 0; i < t.n; i++) {
-			struct wr_incident *inc = wr_room_get(&r->room,
-			    t.ids[i]);
+		incs = xcalloc(b.n_ids ? b.n_ids : 1, sizeof *incs);
+		for (size_t i = 0; i < b.n_ids; i++) {
+			struct wr_incident *inc = wr_room_get(&b.ov.room,
+			    b.ids[i]);
 			if (inc != NULL)
 				incs[n_incs++] = inc;
 		}
-		b.events = ev.v;
-		b.n_events = ev.n;
-		b.incidents = incs;
-		b.n_incidents = n_incs;
-		b.results = results;
-		b.n_results = n_results;
-		t0 = wr_mono_ms();
-		if (ev.n > 0 || n_incs > 0 || n_results > 0)
-			ok = store_commit_batch(r->store, &b, &cause) == 0;
-		relay_metrics_commit(r, (double)(wr_mono_ms() - t0) / 1000.0,
-		    ok);
-	}
-	if (!ok) {
-		relay_log(r, "commit failed, %zu events not stored: %s", ev.n,
-		    cause ? cause : "?");
-		reload_room(r);
-	} else {
-		for (size_t i = 0; i < ev.n; i++)
-			relay_ring_put(&r->ring, &ev.v[i]);
-	}
-	/* answer everyone, in arrival order */
-	for (it = items; it != NULL; it = it->next) {
-		if (it->type == ITEM_INGEST) {
-			if (ok)
-				r->m.ingested[it->ep == EP_EVENTS_V2 ? 1 : 0] +=
-				    it->n_events;
-			relay_http_item_done(r, it, ok, cause);
-		} else if (it->feed != NULL) {
-			if (ok) {
-				r->m.ingested[2] += it->n_events;
-				relay_feed_result(r, it->feed, &it->result);
-			} else {
-				struct wr_op_result fail = {
-					.op_id = it->op.op_id,
-					.status = WR_OPST_REFUSED,
-					.code = "internal",
-					.reason = "the relay could not store "
-					    "the op; it stays queued"
-				};
-				relay_feed_result(r, it->feed, &fail);
+		wb.events = b.ev.v;
+		wb.n_events = b.ev.n;
+		wb.incidents = incs;
+		wb.n_incidents = n_incs;
+		wb.results = results;
+		wb.n_results = n_results;
+		if (b.ev.n > 0 || n_incs > 0 || n_results > 0) {
+			int64_t t0 = wr_mono_ms();
+			char *cause = NULL;
+
+			ok = store_commit_batch(c->store, &wb, &cause) == 0;
+			store_s = (double)(wr_mono_ms() - t0) / 1000.0;
+			if (!ok) {
+				b.cause = xasprintf("%zu events not stored: %s",
+				    b.ev.n, cause ? cause : "?");
+				free(cause);
 			}
 		}
 	}
-	r->pending = NULL;
-	r->pending_tail = &r->pending;
+	if (ok) {
+		move_into_room(&b);
+		if (c->hooks.committed != NULL && b.ev.n > 0)
+			c->hooks.committed(c->ud, b.ev.v, b.ev.n);
+	}
+	wr_room_free(&b.ov.room);	/* what was not moved: copies, or all */
+	/* Answer everyone, in arrival order.  A callback may queue new
+	 * items: they wait for the next run. */
+	c->pending = NULL;
+	c->tail = &c->pending;
+	for (it = items; it != NULL; it = it->next) {
+		if (c->hooks.counted != NULL)
+			c->hooks.counted(c->ud, it, ok);
+		if (it->done != NULL)
+			it->done(it, ok, it->user);
+	}
 	for (it = items; it != NULL; it = next) {
 		next = it->next;
 		relay_item_free(it);
 	}
 	free(results);	/* the strings belong to the items */
 	free(incs);
-	free(t.ids);
-	wr_evlist_free(&ev);
-	free(cause);
+	free(b.ids);
+	wr_evlist_free(&b.ev);
+	if (c->hooks.finished != NULL)
+		c->hooks.finished(c->ud, ok, store_s, ok ? NULL : b.cause);
+	free(b.cause);
+	return ok ? 0 : -1;
+}
+
+/* ---- the relay's glue: a timer runs the batch after the loop pass --------- */
+
+static void
+commit_cb(lws_sorted_usec_list_t *sul)
+{
+	struct relay *r = lws_container_of(sul, struct relay, commit_sul);
+
+	r->commit_scheduled = 0;
+	relay_commit_run(&r->commit);
+}
+
+void
+relay_enqueue(struct relay *r, struct relay_item *it)
+{
+	relay_commit_add(&r->commit, it);
+	if (!r->commit_scheduled) {
+		r->commit_scheduled = 1;
+		lws_sul_schedule(r->ctx, 0, &r->commit_sul, commit_cb, 1);
+	}
+}
+
+void
+relay_commit_pending(struct relay *r)
+{
+	relay_commit_run(&r->commit);
+}
+
+static void
+glue_committed(void *ud, const struct wr_event *ev, size_t n)
+{
+	struct relay *r = ud;
+
+	for (size_t i = 0; i < n; i++)
+		relay_ring_put(&r->ring, &ev[i]);
+}
+
+static void
+glue_counted(void *ud, const struct relay_item *it, int ok)
+{
+	struct relay *r = ud;
+
 	if (ok)
-		relay_feed_broadcast(r);
+		r->m.ingested[it->type == ITEM_OP ? 2 :
+		    it->ep == EP_EVENTS_V2 ? 1 : 0] += it->n_events;
+}
+
+static void
+glue_finished(void *ud, int ok, double store_s, const char *cause)
+{
+	struct relay *r = ud;
+
+	relay_metrics_commit(r, store_s, ok);
+	if (!ok) {
+		relay_log(r, "commit failed: %s", cause ? cause : "?");
+		return;
+	}
+	relay_feed_broadcast(r);
+}
+
+void
+relay_commit_setup(struct relay *r)
+{
+	static const struct relay_commit_hooks hooks = {
+		.committed = glue_committed,
+		.counted = glue_counted,
+		.finished = glue_finished,
+	};
+
+	relay_commit_init(&r->commit, r->store, &r->room, &hooks, r);
 }

@@ -115,6 +115,36 @@ on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
 	lws_callback_on_writable(p->wsi);
 }
 
+/*
+ * The group commit's answer to an op (relay/commit.h); the console is still
+ * connected (relay_commit_forget() when it leaves).  When the batch could
+ * not be stored the answer is transient: "retry", nothing recorded, and the
+ * console keeps the op queued and sends it again.
+ */
+static void
+op_done(struct relay_item *it, int ok, void *user)
+{
+	static const char *names[] = { "applied", "noop", "refused" };
+	struct feed_pss *p = user;
+	const struct wr_op_result *res = &it->result;
+	struct proto_result pr = {
+		.op_id = it->op.op_id,
+		.status = (char *)PROTO_RESULT_RETRY,
+		.code = (char *)PROTO_ERR_UNAVAILABLE,
+		.reason = (char *)"the relay could not store the op; it stays "
+		    "queued and is sent again"
+	};
+
+	if (ok && (unsigned)res->status < 3) {
+		pr.status = (char *)names[res->status];
+		pr.seq = res->seq;
+		pr.code = res->code;
+		pr.reason = res->reason;
+	}
+	frameq_push_json(&p->ctl, proto_result_to_json(&pr));
+	lws_callback_on_writable(p->wsi);
+}
+
 static void
 on_op(struct relay *r, struct feed_pss *p, const json_t *o)
 {
@@ -134,26 +164,10 @@ on_op(struct relay *r, struct feed_pss *p, const json_t *o)
 		relay_item_free(it);
 		return;
 	}
-	it->feed = p;
+	it->done = op_done;
+	it->user = p;
 	util_strlcpy(it->via, p->token, sizeof it->via);
 	relay_enqueue(r, it);
-}
-
-void
-relay_feed_result(struct relay *r, struct feed_pss *p,
-    const struct wr_op_result *res)
-{
-	static const char *names[] = { "applied", "noop", "refused" };
-	struct proto_result pr = {
-		.op_id = res->op_id,
-		.status = (char *)names[res->status],
-		.seq = res->seq,
-		.code = res->code,
-		.reason = res->reason
-	};
-
-	frameq_push_json(&p->ctl, proto_result_to_json(&pr));
-	lws_callback_on_writable(p->wsi);
 }
 
 static int
@@ -464,7 +478,7 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				r->m.consoles--;
 				break;
 			}
-		relay_forget_feed(r, p);
+		relay_commit_forget(&r->commit, p);
 		frameq_free(&p->ctl);
 		wr_evlist_free(&p->window);
 		free(p->rx);

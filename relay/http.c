@@ -107,15 +107,14 @@ answer_reason(struct lws *wsi, struct http_pss *p, int code,
 	    json_reason(code < 300 ? "ok" : "error", message));
 }
 
-void
-relay_http_item_done(struct relay *r, struct relay_item *it, int ok,
-    const char *why)
+/* The group commit's answer (relay/commit.h); the sender is still here
+ * (relay_commit_forget() when it leaves). */
+static void
+item_done(struct relay_item *it, int ok, void *user)
 {
-	struct http_pss *p = it->http;
+	struct http_pss *p = user;
 	char *body;
 
-	if (p == NULL)
-		return;		/* the sender left; what was committed stays */
 	p->item = NULL;
 	if (!ok) {
 		answer_reason(p->wsi, p, 503, "the relay could not store the "
@@ -369,7 +368,8 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 	}
 	free(errors);
 	util_strlcpy(it->via, p->token, sizeof it->via);
-	it->http = p;
+	it->done = item_done;
+	it->user = p;
 	p->item = it;
 	relay_enqueue(r, it);
 	relay_amclient_truncated(r, it->via, &it->ingest);
@@ -486,7 +486,7 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:	/* lws frees p next */
 	case LWS_CALLBACK_CLOSED_HTTP:
 		if (p != NULL) {
-			relay_forget_http(r, p);
+			relay_commit_forget(&r->commit, p);
 			stop_reading(p);
 			free(p->resp);
 			p->resp = NULL;

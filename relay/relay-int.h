@@ -9,6 +9,7 @@
 #include "core/room.h"
 #include "net/ingest.h"
 #include "net/proto.h"
+#include "relay/commit.h"
 #include "relay/relay.h"
 #include "relay/tokens.h"
 #include "store/store.h"
@@ -30,24 +31,6 @@ struct frameq {
 	size_t *len;
 	size_t head, n, cap;
 	size_t bytes;
-};
-
-struct http_pss;
-struct feed_pss;
-
-/* One thing waiting for the group commit. */
-struct relay_item {
-	enum { ITEM_INGEST, ITEM_OP } type;
-	enum relay_endpoint ep;
-	struct http_pss *http;		/* NULL once the connection closed */
-	struct feed_pss *feed;		/* NULL once the connection closed */
-	struct ingest_result ingest;
-	struct proto_op op;
-	char via[64];
-	/* filled by the commit */
-	size_t n_events;
-	struct wr_op_result result;
-	struct relay_item *next;
 };
 
 struct http_pss {
@@ -122,7 +105,7 @@ struct relay {
 	struct wr_room room;
 	struct tokens tokens;
 	int auth;
-	struct relay_item *pending, **pending_tail;
+	struct relay_commit commit;	/* the pending items and their batch */
 	lws_sorted_usec_list_t commit_sul;
 	int commit_scheduled;
 	lws_sorted_usec_list_t tick_sul;
@@ -159,12 +142,13 @@ void relay_log(struct relay *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 #define RELAY_LOG_USER	(4 * 64 + 8)
 
-/* relay/commit.c */
+/* relay/commit.c: the relay's glue around relay/commit.h (the module
+ * itself knows no relay) */
+void relay_commit_setup(struct relay *r);
+/* Queue an item; a run follows the loop pass. */
 void relay_enqueue(struct relay *r, struct relay_item *it);
+/* Run the batch now (on stop). */
 void relay_commit_pending(struct relay *r);
-void relay_item_free(struct relay_item *it);
-void relay_forget_http(struct relay *r, struct http_pss *p);
-void relay_forget_feed(struct relay *r, struct feed_pss *p);
 
 /* relay/http.c */
 /* The one credential check for HTTP and the websocket upgrade: secret, or
@@ -176,8 +160,6 @@ int relay_http_auth(struct relay *r, struct lws *wsi, const char *secret,
 const char *relay_http_token_name(const struct token *t);
 void relay_http_answer(struct lws *wsi, struct http_pss *p, int code,
     const char *ctype, char *body /* owned */);
-void relay_http_item_done(struct relay *r, struct relay_item *it, int ok,
-    const char *why);
 
 /* relay/amclient.c */
 struct relay_amreq;
@@ -194,8 +176,6 @@ void relay_amclient_free(struct relay *r);
 /* relay/feed.c */
 void relay_feed_broadcast(struct relay *r);
 void relay_feed_tick(struct relay *r, int64_t now);
-void relay_feed_result(struct relay *r, struct feed_pss *p,
-    const struct wr_op_result *res);
 void relay_feed_close_all(struct relay *r, const char *reason);
 
 /* relay/ring.c */

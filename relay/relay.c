@@ -188,7 +188,6 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 
 	r->cfg = cfg;
 	r->ctx = ctx;
-	r->pending_tail = &r->pending;
 	if (cfg->log_path != NULL) {
 		struct stat st;
 		if ((r->log = log_open(cfg->log_path, cause)) == NULL) {
@@ -228,6 +227,7 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 	if (store_load_room(r->store, &r->room, cause) != 0)
 		goto fail;
 	relay_ring_init(&r->ring, 8192);
+	relay_commit_setup(r);
 
 	memset(&info, 0, sizeof info);
 	info.vhost_name = "warroomd";
