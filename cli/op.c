@@ -105,8 +105,10 @@ op_result(void *ud, const char *op_id, const char *status, int64_t seq,
 
 	if (!op->queued || strcmp(op_id, op->op_id) != 0)
 		return;
-	util_set_str(&op->status, status);
 	util_set_str(&op->reason, reason);
+	if (strcmp(status, "error") == 0)
+		return;	/* transient: the feed sends it again; wait on */
+	util_set_str(&op->status, status);
 	cli_session_stop(s, CLI_EX_OK);
 }
 
@@ -255,7 +257,14 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 		fprintf(stderr, "warroom: interrupted; the %s of #%lld is "
 		    "queued and will be sent by the next warroom that "
 		    "connects\n", wr_op_kind_info(kind)->noun, (long long)op.incident);
-	else
+	else if (op.reason != NULL) {
+		char *why = sanitize_text(op.reason, strlen(op.reason));
+		fprintf(stderr, "warroom: the relay at %s could not take the "
+		    "%s of #%lld within %d s (%s); it is queued and will be "
+		    "sent by the next warroom that connects\n", o->feed,
+		    wr_op_kind_info(kind)->noun, (long long)op.incident, o->timeout_s, why);
+		free(why);
+	} else
 		fprintf(stderr, "warroom: %s the relay at %s within %d s; the "
 		    "%s of #%lld is queued and will be sent by the next "
 		    "warroom that connects\n", s.ever_live ?

@@ -23,6 +23,8 @@ struct feed_op {
 	char op_id[33];
 	int queued;		/* sent (or queued) on this connection */
 	int answered;		/* its result reached the hook */
+	int retries;		/* "retry" results on this connection */
+	int64_t retry_at;	/* monotonic ms: not sent again before */
 };
 
 struct feed {
@@ -91,6 +93,7 @@ struct feed {
 	lws_sorted_usec_list_t sul_connect;
 	lws_sorted_usec_list_t sul_tick;
 	lws_sorted_usec_list_t sul_flush;
+	lws_sorted_usec_list_t sul_retry;	/* ops the relay said to retry */
 	int attempts;
 	int64_t retry_at;	/* wall ms */
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/timefmt.h"
 #include "core/util.h"
 #include "net/feed-int.h"
 #include "net/proto.h"
@@ -117,7 +118,8 @@ feed_ops_load(struct feed *f, int send)
 		if (o->state == WR_OUTBOX_DONE || o->state == WR_OUTBOX_FAILED)
 			continue;
 		fo = feed_op_add(f, o->op_id);
-		if (!send || fo->queued || fo->answered)
+		if (!send || fo->queued || fo->answered ||
+		    fo->retry_at > wr_mono_ms())
 			continue;
 		fo->queued = 1;
 		memset(&p, 0, sizeof p);
@@ -150,6 +152,59 @@ void
 feed_kick_outbox(struct feed *f)
 {
 	feed_outbox_send(f);
+}
+
+/* ---- ops the relay could not take now ------------------------------------ */
+
+#define RETRY_START_MS	500
+#define RETRY_CAP_MS	30000
+
+static void
+feed_retry_cb(lws_sorted_usec_list_t *sul)
+{
+	struct feed *f = lws_container_of(sul, struct feed, sul_retry);
+	int64_t now = wr_mono_ms(), next = 0;
+
+	feed_outbox_send(f);
+	for (size_t i = 0; i < f->n_ops; i++) {
+		const struct feed_op *op = &f->ops[i];
+		if (!op->answered && !op->queued && op->retry_at > now &&
+		    (next == 0 || op->retry_at < next))
+			next = op->retry_at;
+	}
+	if (next != 0 && f->wsi != NULL)
+		lws_sul_schedule(f->ctx, 0, &f->sul_retry, feed_retry_cb,
+		    (next - now) * LWS_US_PER_MS);
+}
+
+/*
+ * The relay answered "retry" (it could not store the op, or it was over
+ * the rate): nothing of it was recorded.  The op stays queued in the
+ * outbox and goes out again on this connection after a back-off that
+ * doubles from RETRY_START_MS to RETRY_CAP_MS, and on every new one.
+ */
+static void
+feed_op_retry(struct feed *f, const char *op_id, const char *reason)
+{
+	struct feed_op *op = feed_op_find(f, op_id);
+	int64_t delay = RETRY_START_MS, now = wr_mono_ms();
+
+	if (op == NULL || op->answered)
+		return;
+	for (int i = 0; i < op->retries && delay < RETRY_CAP_MS; i++)
+		delay *= 2;
+	if (delay > RETRY_CAP_MS)
+		delay = RETRY_CAP_MS;
+	op->retries++;
+	op->queued = 0;
+	op->retry_at = now + delay;
+	feed_logf("feed: op %s: the relay could not take it now%s%s; "
+	    "sending it again in %lld ms", op_id, reason ? ": " : "",
+	    reason ? reason : "", (long long)delay);
+	if (f->hooks.on_result != NULL)
+		f->hooks.on_result(f->ud, op_id, "error", 0, reason);
+	lws_sul_cancel(&f->sul_retry);
+	feed_retry_cb(&f->sul_retry);
 }
 
 /*
@@ -363,6 +418,7 @@ feed_rx_reset(struct feed *f)
 	wr_evlist_clear(&f->batch);
 	f->welcomed = 0;
 	f->caught_up = 0;
+	lws_sul_cancel(&f->sul_retry);
 	feed_ops_clear(f);
 }
 
@@ -656,6 +712,11 @@ rx_result(struct feed *f, const json_t *o)
 		return 0;
 	}
 	feed_flush(f);
+	if (strcmp(r.status, PROTO_RESULT_RETRY) == 0) {
+		feed_op_retry(f, r.op_id, r.reason ? r.reason : r.code);
+		proto_result_free(&r);
+		return 0;
+	}
 	if (strcmp(r.status, "refused") == 0)
 		snprintf(reason, sizeof reason, "%s", r.reason ? r.reason :
 		    r.code ? r.code : "refused");
@@ -684,9 +745,19 @@ rx_error(struct feed *f, const json_t *o)
 		    strcmp(code, PROTO_ERR_INTERNAL) == 0;
 
 		feed_flush(f);
-		feed_op_settle(f, op_id, transient ? "error" : "refused", 0,
-		    reason ? reason : code);
+		if (transient)
+			feed_op_retry(f, op_id, reason ? reason : code);
+		else
+			feed_op_settle(f, op_id, "refused", 0,
+			    reason ? reason : code);
 		return 0;
+	}
+	if (strcmp(code, PROTO_ERR_RATE) == 0) {
+		/* One error for a whole burst the relay dropped: every op
+		 * sent and not answered goes out again after a back-off. */
+		for (size_t i = 0; i < f->n_ops; i++)
+			if (f->ops[i].queued && !f->ops[i].answered)
+				feed_op_retry(f, f->ops[i].op_id, reason);
 	}
 	feed_set_state(f, f->state, "the relay says %s%s%s", code,
 	    reason ? ": " : "", reason ? reason : "");

@@ -103,7 +103,8 @@ struct feed_hooks {
 	 * What became of an outbox op: status "applied" (seq is its event),
 	 * "noop", "refused" (reason says why; the op is FAILED in the
 	 * outbox), or "error" (the relay could not take it now: it stays
-	 * queued and goes out again on the next connection).
+	 * queued and the feed sends it again, with back-off, on this
+	 * connection and on every next one; more answers follow).
 	 */
 	void (*on_result)(void *ud, const char *op_id, const char *status,
 	    int64_t seq, const char *reason);

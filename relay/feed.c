@@ -23,13 +23,37 @@
 #define SNAPSHOT_CHUNK	200
 #define RATE_PER_S	200.0
 #define RATE_BURST	400.0
+/* Frames dropped over the rate, in one burst, before the console is
+ * closed as a flood. */
+#define RATE_DROP_CLOSE	20000
+/* A console's control queue (results, errors, pongs; not the snapshot,
+ * which has its own): past this it is not reading its answers. */
+#define CTL_LIMIT	(1024 * 1024)
+
+static void close_with(struct feed_pss *p, enum lws_close_status st,
+    const char *why);
+
+/* Queue a control frame; a console that lets them pile up is closed. */
+static void
+ctl_push(struct feed_pss *p, json_t *o /* stolen */)
+{
+	if (p->close_reason != NULL) {	/* going away: nothing more */
+		json_decref(o);
+		return;
+	}
+	frameq_push_json(&p->ctl, o);
+	if (p->ctl.bytes > CTL_LIMIT)
+		close_with(p, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+		    "the console is not reading its answers (over 1 MiB "
+		    "queued); reconnect to resume");
+	lws_callback_on_writable(p->wsi);
+}
 
 static void
 send_error(struct feed_pss *p, const char *code, const char *reason,
     const char *op_id)
 {
-	frameq_push_json(&p->ctl, proto_error_to_json(code, reason, op_id));
-	lws_callback_on_writable(p->wsi);
+	ctl_push(p, proto_error_to_json(code, reason, op_id));
 }
 
 static void
@@ -47,14 +71,43 @@ queue_snapshot(struct relay *r, struct feed_pss *p)
 			continue;
 		json_array_append_new(arr, proto_incident_to_json(inc, 1));
 		if (++in_chunk == SNAPSHOT_CHUNK) {
-			frameq_push_json(&p->ctl,
+			frameq_push_json(&p->snap,
 			    proto_snapshot_to_json(seq, arr, 0));
 			arr = json_array();
 			in_chunk = 0;
 		}
 	}
-	frameq_push_json(&p->ctl, proto_snapshot_to_json(seq, arr, 1));
+	frameq_push_json(&p->snap, proto_snapshot_to_json(seq, arr, 1));
 	p->cursor = seq;
+}
+
+/*
+ * Read the store's window of events starting at seq want (cursor + 1).
+ * 0 when it starts there; -1 when it cannot be read (a store error) or
+ * does not start there (retention pruned it, or a hole), with why set.
+ */
+static int
+window_load(struct relay *r, struct feed_pss *p, int64_t want, char *why,
+    size_t whysz)
+{
+	char *cause = NULL;
+
+	wr_evlist_clear(&p->window);
+	p->window_pos = 0;
+	if (store_events_after(r->store, want - 1, WINDOW_EVENTS, &p->window,
+	    &cause) != 0) {
+		snprintf(why, whysz, "the relay cannot read event %lld: %s",
+		    (long long)want, cause);
+		free(cause);
+		return -1;
+	}
+	if (p->window.n == 0 || p->window.v[0].seq != want) {
+		snprintf(why, whysz, "event %lld is no longer in the relay's "
+		    "log", (long long)want);
+		wr_evlist_clear(&p->window);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -67,6 +120,8 @@ on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
 	int64_t head = r->room.last_seq, first = store_first_seq(r->store);
 	const char *mode, *why = NULL;
 	char ub[RELAY_LOG_USER];
+	char unreadable[400];
+	size_t len;
 
 	memset(&h, 0, sizeof h);
 	if (proto_hello_from_json(o, &h, err, sizeof err) != 0) {
@@ -90,6 +145,16 @@ on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
 		mode = "snapshot";
 		why = "the events after the console's position are past "
 		    "the relay's retention";
+	} else if (h.seq < head && relay_ring_get(&r->ring, h.seq + 1,
+	    &len) == NULL && window_load(r, p, h.seq + 1, unreadable,
+	    sizeof unreadable) != 0) {
+		/* A replay that could not even start: a snapshot (from the
+		 * room in memory) needs no event from the store. */
+		relay_log(r, "console %s: %s; sending a snapshot",
+		    util_log_escape(p->user, ub, sizeof ub), unreadable);
+		mode = "snapshot";
+		why = "the relay cannot read the events after the console's "
+		    "position";
 	} else {
 		mode = "replay";
 		p->cursor = h.seq;
@@ -141,8 +206,7 @@ op_done(struct relay_item *it, int ok, void *user)
 		pr.code = res->code;
 		pr.reason = res->reason;
 	}
-	frameq_push_json(&p->ctl, proto_result_to_json(&pr));
-	lws_callback_on_writable(p->wsi);
+	ctl_push(p, proto_result_to_json(&pr));
 }
 
 static void
@@ -192,9 +256,21 @@ on_frame(struct relay *r, struct feed_pss *p, const char *buf, size_t len)
 	int64_t now = wr_mono_ms();
 
 	if (!rate_ok(p, now)) {
-		send_error(p, "rate", "too many messages; slow down", NULL);
+		/* One error frame for the whole burst, not one per frame: a
+		 * console that does not read must not grow the queue. */
+		if (p->rate_dropped++ == 0)
+			send_error(p, "rate", "too many messages: the ones over "
+			    "the limit are dropped; send them again later",
+			    NULL);
+		else if (p->rate_dropped > RATE_DROP_CLOSE)
+			close_with(p, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    "the console keeps flooding the relay");
 		return;
 	}
+	/* The burst is over once the console has slowed down long enough
+	 * for the bucket to be half full again. */
+	if (p->tokens >= RATE_BURST / 2)
+		p->rate_dropped = 0;
 	o = proto_parse(buf, len, &type, err, sizeof err);
 	if (o == NULL) {
 		send_error(p, "bad_frame", err, NULL);
@@ -212,9 +288,8 @@ on_frame(struct relay *r, struct feed_pss *p, const char *buf, size_t len)
 		break;
 	case PROTO_PING: {
 		json_t *t = json_object_get(o, "t");
-		frameq_push_json(&p->ctl, proto_ping_to_json("pong",
+		ctl_push(p, proto_ping_to_json("pong",
 		    json_is_integer(t) ? json_integer_value(t) : 0));
-		lws_callback_on_writable(p->wsi);
 		break;
 	}
 	case PROTO_PONG:
@@ -226,43 +301,39 @@ on_frame(struct relay *r, struct feed_pss *p, const char *buf, size_t len)
 	json_decref(o);
 }
 
-/* The next event frame for this console, or NULL when it is caught up. */
-static const char *
-next_event(struct relay *r, struct feed_pss *p, size_t *len, char **owned)
+enum next_outcome {
+	NEXT_FRAME,		/* *frame is the next event */
+	NEXT_CAUGHT_UP,		/* the cursor is at the head */
+	NEXT_UNREADABLE		/* the next event cannot be read: resync */
+};
+
+/* The next event frame for this console (*owned: free it after). */
+static enum next_outcome
+next_event(struct relay *r, struct feed_pss *p, const char **frame,
+    size_t *len, char **owned)
 {
 	int64_t want = p->cursor + 1;
-	const char *f;
-	char *cause = NULL, ub[RELAY_LOG_USER];
+	char why[400], ub[RELAY_LOG_USER];
 
 	*owned = NULL;
 	if (want > r->room.last_seq)
-		return NULL;
-	if ((f = relay_ring_get(&r->ring, want, len)) != NULL)
-		return f;
-	if (p->window_pos >= p->window.n || p->window.v[p->window_pos].seq !=
-	    want) {
-		wr_evlist_clear(&p->window);
-		p->window_pos = 0;
-		if (store_events_after(r->store, p->cursor, WINDOW_EVENTS,
-		    &p->window, &cause) != 0) {
-			relay_log(r, "replay for %s: %s",
-			    util_log_escape(p->user, ub, sizeof ub), cause);
-			free(cause);
-			return NULL;
-		}
-		if (p->window.n == 0 || p->window.v[0].seq != want) {
-			relay_log(r, "replay for %s: seq %lld is missing",
-			    util_log_escape(p->user, ub, sizeof ub),
-			    (long long)want);
-			return NULL;
-		}
+		return NEXT_CAUGHT_UP;
+	if ((*frame = relay_ring_get(&r->ring, want, len)) != NULL)
+		return NEXT_FRAME;
+	if ((p->window_pos >= p->window.n ||
+	    p->window.v[p->window_pos].seq != want) &&
+	    window_load(r, p, want, why, sizeof why) != 0) {
+		relay_log(r, "replay for %s: %s; closing it so that it "
+		    "takes a snapshot", util_log_escape(p->user, ub, sizeof ub),
+		    why);
+		return NEXT_UNREADABLE;
 	}
-	*owned = proto_event_dump(&p->window.v[p->window_pos++], len);
+	*frame = *owned = proto_event_dump(&p->window.v[p->window_pos++], len);
 	if (p->window_pos >= p->window.n) {
 		wr_evlist_clear(&p->window);
 		p->window_pos = 0;
 	}
-	return *owned;
+	return NEXT_FRAME;
 }
 
 static int
@@ -289,19 +360,35 @@ write_next(struct relay *r, struct feed_pss *p, size_t *bytes)
 	if ((f = frameq_peek(&p->ctl, &len)) != NULL) {
 		rc = write_frame(p->wsi, f, len);
 		frameq_pop(&p->ctl);
-	} else if (p->phase != RELAY_FEED_HELLO &&
-	    (f = next_event(r, p, &len, &owned)) != NULL) {
+	} else if ((f = frameq_peek(&p->snap, &len)) != NULL) {
 		rc = write_frame(p->wsi, f, len);
-		p->cursor++;
-		free(owned);
-	} else {
-		if (p->phase == RELAY_FEED_REPLAY) {
-			p->phase = RELAY_FEED_LIVE;
-			frameq_push_json(&p->ctl,
-			    proto_caught_up_to_json(p->cursor));
-			return write_next(r, p, bytes);
-		}
+		frameq_pop(&p->snap);
+	} else if (p->phase == RELAY_FEED_HELLO) {
 		return 0;
+	} else {
+		switch (next_event(r, p, &f, &len, &owned)) {
+		case NEXT_FRAME:
+			rc = write_frame(p->wsi, f, len);
+			p->cursor++;
+			free(owned);
+			break;
+		case NEXT_UNREADABLE:
+			/* Never caught_up below the head: the console
+			 * reconnects, and its hello gets a snapshot. */
+			close_with(p, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+			    "the relay cannot read the next event of the "
+			    "replay; reconnect to take a snapshot");
+			return 0;
+		case NEXT_CAUGHT_UP:
+		default:
+			if (p->phase == RELAY_FEED_REPLAY) {
+				p->phase = RELAY_FEED_LIVE;
+				frameq_push_json(&p->ctl,
+				    proto_caught_up_to_json(p->cursor));
+				return write_next(r, p, bytes);
+			}
+			return 0;
+		}
 	}
 	*bytes += len;
 	return rc == 0 ? 1 : -1;
@@ -337,8 +424,10 @@ on_writeable(struct relay *r, struct feed_pss *p)
 		return -1;
 	if (n > 0)
 		p->last_progress = wr_mono_ms();
-	if (p->ctl.n > 0 || p->cursor < r->room.last_seq ||
-	    p->phase == RELAY_FEED_REPLAY)
+	if (p->close_reason != NULL)
+		lws_callback_on_writable(p->wsi);	/* the close frame */
+	else if (p->ctl.n > 0 || p->snap.n > 0 ||
+	    p->cursor < r->room.last_seq || p->phase == RELAY_FEED_REPLAY)
 		lws_callback_on_writable(p->wsi);
 	return 0;
 }
@@ -381,7 +470,8 @@ void
 relay_feed_tick(struct relay *r, int64_t now)
 {
 	for (struct feed_pss *p = r->consoles; p != NULL; p = p->next) {
-		int pending = p->ctl.n > 0 || (p->phase != RELAY_FEED_HELLO &&
+		int pending = p->ctl.n > 0 || p->snap.n > 0 ||
+		    (p->phase != RELAY_FEED_HELLO &&
 		    p->cursor < r->room.last_seq);
 
 		if (!pending)
@@ -459,13 +549,11 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (!lws_is_final_fragment(wsi) ||
 		    lws_remaining_packet_payload(wsi) > 0)
 			return 0;
-		on_frame(r, p, p->rx, p->rx_len);
+		if (p->close_reason == NULL)	/* else: going away */
+			on_frame(r, p, p->rx, p->rx_len);
 		free(p->rx);
 		p->rx = NULL;
 		p->rx_len = 0;
-		if (p->ctl.bytes > 64u * 1024 * 1024)
-			close_with(p, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-			    "the console is not reading its answers");
 		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return on_writeable(r, p);
@@ -480,6 +568,7 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			}
 		relay_commit_forget(&r->commit, p);
 		frameq_free(&p->ctl);
+		frameq_free(&p->snap);
 		wr_evlist_free(&p->window);
 		free(p->rx);
 		p->rx = NULL;

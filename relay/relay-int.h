@@ -60,7 +60,8 @@ struct feed_pss {
 	char user[65];
 	enum { RELAY_FEED_HELLO, RELAY_FEED_REPLAY, RELAY_FEED_LIVE } phase;
 	int64_t cursor;		/* the last seq sent */
-	struct frameq ctl;	/* welcome, snapshot, results, pings */
+	struct frameq ctl;	/* welcome, results, errors, pings: bounded */
+	struct frameq snap;	/* the snapshot's frames, after ctl's */
 	struct wr_evlist window;	/* events read from the store */
 	size_t window_pos;
 	char *rx;
@@ -70,6 +71,7 @@ struct feed_pss {
 	int64_t last_ping;
 	double tokens;		/* rate limit bucket */
 	int64_t tokens_at;
+	uint64_t rate_dropped;	/* frames dropped in this burst */
 	const char *close_reason;
 	enum lws_close_status close_status;
 	struct feed_pss *next;
