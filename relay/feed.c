@@ -41,8 +41,7 @@ ctl_push(struct feed_pss *p, json_t *o /* stolen */)
 		json_decref(o);
 		return;
 	}
-	frameq_push_json(&p->ctl, o);
-	if (p->ctl.bytes > CTL_LIMIT)
+	if (frameq_push_json(&p->ctl, o) != 0)
 		close_with(p, LWS_CLOSE_STATUS_POLICY_VIOLATION,
 		    "the console is not reading its answers (over 1 MiB "
 		    "queued); reconnect to resume");
@@ -524,6 +523,7 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		p->last_rx = p->last_progress = p->last_ping = wr_mono_ms();
 		p->tokens = RATE_BURST;
 		p->tokens_at = p->last_rx;
+		p->ctl.limit = CTL_LIMIT;
 		p->next = r->consoles;
 		r->consoles = p;
 		r->m.consoles++;

@@ -25,12 +25,14 @@ enum relay_endpoint {
 };
 
 /* A queue of encoded frames waiting for their connection (control frames,
- * snapshot chunks).  Bounded by the caller. */
+ * snapshot chunks).  With a limit, a push that leaves more bytes queued
+ * says so (the frame is queued all the same): the caller acts on it. */
 struct frameq {
 	char **v;
 	size_t *len;
 	size_t head, n, cap;
 	size_t bytes;
+	size_t limit;		/* bytes; 0: none */
 };
 
 struct http_pss {
@@ -189,8 +191,9 @@ const char *relay_ring_get(const struct relay_ring *ring, int64_t seq,
     size_t *len);
 
 /* frame queues */
-void frameq_push(struct frameq *q, char *frame /* owned */, size_t len);
-void frameq_push_json(struct frameq *q, json_t *o /* stolen */);
+/* 0, or -1 when the queue is now over its limit. */
+int frameq_push(struct frameq *q, char *frame /* owned */, size_t len);
+int frameq_push_json(struct frameq *q, json_t *o /* stolen */);
 /* Peek at the head (NULL when empty); pop frees it. */
 const char *frameq_peek(const struct frameq *q, size_t *len);
 void frameq_pop(struct frameq *q);

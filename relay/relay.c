@@ -116,8 +116,10 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	if (r->cfg->retention_ms > 0 && now - r->pruned_at > 60000) {
 		char *cause = NULL;
 		r->pruned_at = now;
-		if (store_prune(r->store, wr_now_ms() - r->cfg->retention_ms,
-		    &cause) != 0) {
+		int64_t cutoff = wr_now_ms() - r->cfg->retention_ms;
+		/* The log and the op answers age out together. */
+		if (store_prune(r->store, cutoff, &cause) != 0 ||
+		    store_op_prune(r->store, cutoff, &cause) != 0) {
 			relay_log(r, "retention: %s", cause);
 			free(cause);
 		}

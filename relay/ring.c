@@ -56,7 +56,7 @@ relay_ring_get(const struct relay_ring *ring, int64_t seq, size_t *len)
 	return ring->frame[i];
 }
 
-void
+int
 frameq_push(struct frameq *q, char *frame, size_t len)
 {
 	if (q->n == q->cap) {
@@ -78,16 +78,17 @@ frameq_push(struct frameq *q, char *frame, size_t len)
 	q->len[(q->head + q->n) % q->cap] = len;
 	q->n++;
 	q->bytes += len;
+	return q->limit > 0 && q->bytes > q->limit ? -1 : 0;
 }
 
-void
+int
 frameq_push_json(struct frameq *q, json_t *o)
 {
 	size_t len;
 	char *s = proto_dump(o, &len);
 
 	json_decref(o);
-	frameq_push(q, s, len);
+	return frameq_push(q, s, len);
 }
 
 const char *
@@ -114,9 +115,12 @@ frameq_pop(struct frameq *q)
 void
 frameq_free(struct frameq *q)
 {
+	size_t limit = q->limit;
+
 	while (q->n > 0)
 		frameq_pop(q);
 	free(q->v);
 	free(q->len);
 	memset(q, 0, sizeof *q);
+	q->limit = limit;
 }

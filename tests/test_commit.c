@@ -32,6 +32,7 @@
 #include <sqlite3.h>
 
 #include "core/room.h"
+#include "core/timefmt.h"
 #include "core/util.h"
 #include "net/ingest.h"
 #include "net/proto.h"
@@ -170,6 +171,7 @@ static void
 add_body(struct fx *fx, const char *group, int n, int firing)
 {
 	struct relay_item *it = new_item(fx, ITEM_INGEST);
+	struct ingest_ctx ctx = { .now = wr_now_ms() };
 	json_t *alerts = json_array(), *body;
 	char err[256], *text;
 
@@ -194,7 +196,7 @@ add_body(struct fx *fx, const char *group, int n, int firing)
 	text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	err[0] = '\0';
-	if (ingest_alertmanager(text, strlen(text), &it->ingest, err,
+	if (ingest_alertmanager(text, strlen(text), &ctx, &it->ingest, err,
 	    sizeof err) != 0)
 		fail_msg("the test body was refused: %s", err);
 	free(text);
