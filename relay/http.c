@@ -15,6 +15,7 @@
 
 #include "core/timefmt.h"
 #include "core/util.h"
+#include "net/json-strict.h"
 #include "relay/relay-int.h"
 
 /* An Events v2 400 lists at most this many errors (its message says how
@@ -91,13 +92,30 @@ relay_http_answer(struct lws *wsi, struct http_pss *p, int code,
 	lws_callback_on_writable(wsi);
 }
 
+/* The Events v2 "status" word for an error answer. */
+static const char *
+ev2_status(int code)
+{
+	switch (code) {
+	case 400: return "invalid event";
+	case 401: return "unauthorized";
+	case 413: return "request too large";
+	default: return "error";
+	}
+}
+
+/*
+ * An error answer.  On /v2/enqueue every one has the Events v2 shape
+ * ({"status","message","errors":[...]}): PagerDuty senders show errors[0]
+ * (Zabbix says "Unknown error" without it).
+ */
 static void
 answer_reason(struct lws *wsi, struct http_pss *p, int code,
     const char *message)
 {
-	if (p->ep == EP_EVENTS_V2 && code == 400) {
+	if (p->ep == EP_EVENTS_V2 && code >= 400) {
 		json_t *o = json_pack("{s:s, s:s, s:[s]}", "status",
-		    "invalid event", "message", message, "errors", message);
+		    ev2_status(code), "message", message, "errors", message);
 		char *s = json_dumps(o, JSON_COMPACT);
 		json_decref(o);
 		relay_http_answer(wsi, p, code, "application/json", s);
@@ -247,6 +265,49 @@ answer_healthz(struct relay *r, struct lws *wsi, struct http_pss *p)
 	json_decref(o);
 }
 
+/* Whether the request carries "Authorization: Bearer ..." at all (other
+ * schemes, such as pypd's "Token token=...", are not ours). */
+static int
+has_bearer(struct lws *wsi)
+{
+	char hdr[1024], tok[1024];
+	int yes;
+
+	yes = lws_hdr_copy(wsi, hdr, sizeof hdr,
+	    WSI_TOKEN_HTTP_AUTHORIZATION) > 0 &&
+	    tokens_from_header(hdr, tok, sizeof tok) == 0;
+	memset(hdr, 0, sizeof hdr);
+	memset(tok, 0, sizeof tok);
+	return yes;
+}
+
+/*
+ * An Events v2 body's credential: its routing_key must be a token with the
+ * ingest role.  Only the strict parser looks at the body first, and only
+ * for that member; the adapter runs only when this returns 0.
+ */
+static int
+body_credential(struct relay *r, struct lws *wsi, struct http_pss *p)
+{
+	char err[128];
+	json_t *root = json_strict_parse(p->body ? p->body : "", p->len, err,
+	    sizeof err);
+	json_t *rk = root != NULL ? json_object_get(root, "routing_key") :
+	    NULL;
+	const struct token *tok = NULL;
+	int rc = -1;
+
+	if (json_is_string(rk) &&
+	    relay_http_auth(r, wsi, json_string_value(rk), TOKEN_ROLE_INGEST,
+	    &tok) == 0) {
+		util_strlcpy(p->token, relay_http_token_name(tok),
+		    sizeof p->token);
+		rc = 0;
+	}
+	json_decref(root);
+	return rc;
+}
+
 /* Route the request once: every path ends in exactly one answer, and only
  * an authenticated ingest request goes on to read its body. */
 static int
@@ -280,11 +341,18 @@ start_request(struct relay *r, struct lws *wsi, struct http_pss *p,
 	default:
 		break;
 	}
-	/* POST /hooks/alertmanager, POST /v2/enqueue */
-	if (relay_http_auth(r, wsi, NULL, TOKEN_ROLE_INGEST, &tok) != 0)
-		return refuse(wsi, p, 401, "a valid bearer token with the "
-		    "ingest role is required");
-	util_strlcpy(p->token, relay_http_token_name(tok), sizeof p->token);
+	/* POST /hooks/alertmanager, POST /v2/enqueue.  PagerDuty senders
+	 * send no bearer token: their credential is the body's routing_key,
+	 * checked once the body is in and before any adapter reads it. */
+	if (rt->ep == EP_EVENTS_V2 && r->auth && !has_bearer(wsi))
+		p->auth_in_body = 1;
+	else if (relay_http_auth(r, wsi, NULL, TOKEN_ROLE_INGEST, &tok) != 0)
+		return refuse(wsi, p, 401, rt->ep == EP_EVENTS_V2 ?
+		    "the bearer token is not a token with the ingest role" :
+		    "a valid bearer token with the ingest role is required");
+	else
+		util_strlcpy(p->token, relay_http_token_name(tok),
+		    sizeof p->token);
 	/* lws does not decode chunked request bodies: refuse them plainly
 	 * (Alertmanager, Grafana and the PagerDuty senders send a length) */
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
@@ -321,6 +389,12 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 		p->close_after = 1;
 		answer_reason(wsi, p, 413, "body larger than the relay's "
 		    "limit");
+		return;
+	}
+	if (p->auth_in_body && body_credential(r, wsi, p) != 0) {
+		p->close_after = 1;
+		answer_reason(wsi, p, 401, "no bearer token, and the "
+		    "routing_key is not a token with the ingest role");
 		return;
 	}
 	it = xcalloc(1, sizeof *it);

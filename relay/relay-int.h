@@ -42,6 +42,7 @@ struct http_pss {
 	char *body;
 	size_t len, cap;
 	int reading;		/* routed, authenticated: the body is read */
+	int auth_in_body;	/* Events v2 without a bearer: routing_key */
 	lws_sorted_usec_list_t body_sul;	/* the body's deadline */
 	int too_big;
 	const char *allow;	/* the Allow header of a 405 */

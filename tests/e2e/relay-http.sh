@@ -4,6 +4,16 @@
 . "$(dirname "$0")/lib.sh"
 echo "relay: HTTP ingest, auth, limits, duplicates"
 make_tokens
+# PagerDuty senders' routing keys (tests/fixtures/pagerduty-events-v2) as
+# ingest tokens: their credential is in the body
+cat >> "$T/tokens" <<'EOT'
+pd-grafana ROUTING_KEY_GRAFANA_0123456789ab ingest
+pd-gopd ROUTING_KEY_GOPD_0123456789abcd ingest
+pd-zabbix ROUTING_KEY_ZBX_0123456789abcdef ingest
+pd-checkmk ROUTING_KEY_CMK_0123456789abcdef ingest
+pd-kapacitor ROUTING_KEY_KAPA_0123456789abcd ingest
+pd-pypd ROUTING_KEY_PYPD_0123456789abcd ingest
+EOT
 start_relay --body-limit 65536 --body-timeout 1500 || exit 1
 
 eq "healthz answers without a token" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")" 200
@@ -117,6 +127,42 @@ ws() { # ws [PROTOCOL]: the status line of an upgrade to /feed
 eq "an upgrade without a subprotocol is refused" "$(ws)" "HTTP/1.0 400 Bad Request"
 eq "an upgrade with another subprotocol is refused" "$(ws chat)" "HTTP/1.0 400 Bad Request"
 eq "an upgrade offering warroom.v1 among others is taken" "$(ws 'chat, warroom.v1')" "HTTP/1.1 101 Switching Protocols"
+
+# Events v2 as PagerDuty senders post it: no Authorization header, the
+# routing_key is the credential.
+PD="$FIX/pagerduty-events-v2"
+pd() { # pd PATH FILE [CURL ARGS]: post with no bearer token
+	p=$1; f=$2; shift 2
+	curl -s -o "$T/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+	    "$@" --data-binary @"$f" "$URL$p"
+}
+codes=""
+for s in grafana-trigger grafana-resolve go-pagerduty-trigger go-pagerduty-acknowledge \
+    go-pagerduty-resolve zabbix-trigger zabbix-acknowledge zabbix-resolve \
+    checkmk-trigger checkmk-resolve kapacitor-trigger kapacitor-resolve; do
+	codes="$codes $s=$(pd /v2/enqueue "$PD/$s.json")"
+	grep -q '"status":"success"' "$T/body" || codes="$codes($(cat "$T/body"))"
+done
+eq "every sender's body is taken on its routing_key alone" "$codes" \
+    " grafana-trigger=202 grafana-resolve=202 go-pagerduty-trigger=202 go-pagerduty-acknowledge=202 go-pagerduty-resolve=202 zabbix-trigger=202 zabbix-acknowledge=202 zabbix-resolve=202 checkmk-trigger=202 checkmk-resolve=202 kapacitor-trigger=202 kapacitor-resolve=202"
+eq "pypd, posting to /v2/enqueue/ with its own Authorization scheme: 202" \
+    "$(pd /v2/enqueue/ "$PD/pypd-trigger.json" -H 'Authorization: Token token=y_NbAkKc66ryYTWUXYEu')" 202
+h1=$(head_seq)
+sed 's/ROUTING_KEY_ZBX_0123456789abcdef/not-a-token-0123456789abcdef/' "$PD/zabbix-trigger.json" > "$T/zbx-bad.json"
+eq "a routing_key that is no token: 401" "$(pd /v2/enqueue "$T/zbx-bad.json")" 401
+check "in the Events v2 shape, errors[0] saying why (Zabbix shows it)" \
+    grep -q '"status":"unauthorized".*"errors":\["no bearer token, and the routing_key is not a token' "$T/body"
+check "and the answer does not echo the key" sh -c "! grep -q not-a-token '$T/body'"
+sed "s/ROUTING_KEY_ZBX_0123456789abcdef/$TOK_BOB/" "$PD/zabbix-trigger.json" > "$T/zbx-console.json"
+eq "a console-only token as routing_key: 401" "$(pd /v2/enqueue "$T/zbx-console.json")" 401
+eq "a wrong bearer token is not saved by a good routing_key: 401" \
+    "$(pd /v2/enqueue "$PD/zabbix-trigger.json" -H 'Authorization: Bearer wrongtoken0123456789')" 401
+check "that 401 has the Events v2 shape too" grep -q '"errors":\[' "$T/body"
+printf '{"event_action":"trigger","payload":{"summary":"s","source":"h","severity":"info"}}' > "$T/nokey.json"
+eq "no routing_key and no bearer: 401" "$(pd /v2/enqueue "$T/nokey.json")" 401
+eq "refused events leave the log as it was" "$(head_seq)" "$h1"
+eq "a body over the limit on /v2/enqueue: 413" "$(post /v2/enqueue "$T/big.json")" 413
+check "in the Events v2 shape" grep -q '"status":"request too large".*"errors":\[' "$T/body"
 
 eq "hostile text is accepted and stored as sent" "$(post /hooks/alertmanager "$FIX/hostile/alertmanager-hostile.json")" 200
 eq "unknown path: 404" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/nope")" 404
