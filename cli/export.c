@@ -99,14 +99,19 @@ export_markdown(const struct wr_incident *inc, const struct wr_alert *al,
 	for (size_t i = 0; i < ev->n; i++) {
 		const struct wr_event *e = &ev->v[i];
 		const char *subject = wr_event_subject(e);
-		char *actor = safe(e->actor), *text = NULL;
+		char *actor = safe(e->actor), *text = NULL, *via = NULL;
 
 		wr_time_format(e->time, when, sizeof when);
 		if (subject != NULL)
 			text = safe(subject);
-		printf("- %s %s by %s%s%s\n", when, wr_event_phrase(e->kind),
-		    actor, text ? ": " : "", text ? text : "");
+		if (wr_event_via(e) != NULL)
+			via = safe(wr_event_via(e));
+		printf("- %s %s by %s%s%s%s%s%s\n", when,
+		    wr_event_phrase(e->kind), actor, via ? " (via " : "",
+		    via ? via : "", via ? ")" : "", text ? ": " : "",
+		    text ? text : "");
 		free(actor);
+		free(via);
 		free(text);
 	}
 	free(title);

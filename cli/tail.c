@@ -36,7 +36,8 @@ tail_safe(const char *s)
 }
 
 /*
- * One line for people: "TIME #ID WORDS by ACTOR (via TOKEN): TITLE", the
+ * One line for people: "TIME #ID WORDS by ACTOR (via TOKEN): TITLE" (the
+ * via only when the token is not the actor's own name), the
  * words from the kind's row (core/model.h); the incident's title is left
  * out when the words already carry it.
  */
@@ -50,9 +51,7 @@ tail_line(struct cli_session *s, const struct wr_event *e, FILE *fp)
 
 	wr_time_format(e->time, when, sizeof when);
 	actor = tail_safe(e->actor ? e->actor : "?");
-	/* "-": no token (a relay run with --no-auth). */
-	via = e->via && e->via[0] && strcmp(e->via, "-") != 0 ?
-	    tail_safe(e->via) : NULL;
+	via = wr_event_via(e) != NULL ? tail_safe(wr_event_via(e)) : NULL;
 	t = tail_safe(!has_title && inc ? inc->title : NULL);
 	raw = wr_event_words(e);
 	words = tail_safe(raw);

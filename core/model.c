@@ -203,6 +203,16 @@ wr_event_subject(const struct wr_event *e)
 	return NULL;
 }
 
+const char *
+wr_event_via(const struct wr_event *e)
+{
+	if (e->via == NULL || e->via[0] == '\0' || strcmp(e->via, "-") == 0)
+		return NULL;
+	if (e->actor != NULL && strcmp(e->actor, e->via) == 0)
+		return NULL;
+	return e->via;
+}
+
 void
 wr_kvlist_add(struct wr_kvlist *l, const char *key, const char *value)
 {

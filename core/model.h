@@ -264,6 +264,10 @@ const char *wr_event_phrase(wr_event_kind k);
  * the caller sanitises the whole before it is shown.
  */
 char *wr_event_words(const struct wr_event *e);
+/* The token e came through when it is worth showing beside its actor
+ * ("by alice (via war-room)"): set, not "-" (a relay without auth), and
+ * not the actor's own name; else NULL.  Borrowed from e. */
+const char *wr_event_via(const struct wr_event *e);
 /* The one thing e is about, for a one-line summary ("by alice: TEXT"):
  * its text, else its title, else its alert's fingerprint; NULL for a kind
  * that carries none of them.  Borrowed from e. */

@@ -1544,6 +1544,57 @@ test_detail_reads_the_store_only_for_its_own_incident(void **state)
 	h_free(h);
 }
 
+/* An event that came through another name's token shows it beside the
+ * actor; the actor's own token, or none, shows nothing more. */
+static void
+test_detail_timeline_shows_via_beside_the_actor(void **state)
+{
+	struct harness *h = h_new_cfg(40, 120, NULL, 1);
+	struct wr_event e;
+	int64_t id;
+	int y;
+
+	id = h_incident(h, "checkout 5xx rate", "checkout", WR_SEV_CRITICAL,
+	    60);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ACKNOWLEDGED;
+	e.incident = id;
+	e.actor = (char *)"alice";
+	e.via = (char *)"war-room";
+	h_apply(h, &e);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_NOTE;
+	e.incident = id;
+	e.actor = (char *)"bob";
+	e.via = (char *)"bob";
+	e.text = (char *)"own token";
+	h_apply(h, &e);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_NOTE;
+	e.incident = id;
+	e.actor = (char *)"carol";
+	e.via = (char *)"-";
+	e.text = (char *)"no auth";
+	h_apply(h, &e);
+
+	h_render(h);
+	h_type(h, "\n");
+	h_type(h, "z");
+	h_render(h);
+	y = h_find(h, "alice (via war-room)");
+	assert_true(y > 0);
+	assert_non_null(strstr(h_row(h, y), "  acknowledged"));
+	y = h_find(h, "note: own token");
+	assert_true(y > 0);
+	assert_non_null(strstr(h_row(h, y), "bob"));
+	assert_null(strstr(h_row(h, y), "via"));
+	y = h_find(h, "note: no auth");
+	assert_true(y > 0);
+	assert_non_null(strstr(h_row(h, y), "carol"));
+	assert_null(strstr(h_row(h, y), "via"));
+	h_free(h);
+}
+
 static void
 test_detail_without_store_says_no_timeline_stored(void **state)
 {
@@ -1897,6 +1948,7 @@ main(void)
 		cmocka_unit_test(test_no_color_uses_mono),
 		cmocka_unit_test(test_detail_shows_labels_annotations_and_timeline_from_store),
 		cmocka_unit_test(test_detail_reads_the_store_only_for_its_own_incident),
+		cmocka_unit_test(test_detail_timeline_shows_via_beside_the_actor),
 		cmocka_unit_test(test_detail_without_store_says_no_timeline_stored),
 		cmocka_unit_test(test_detail_scrolls_with_keys),
 		cmocka_unit_test(test_times_are_local_or_utc_with_the_flag),

@@ -471,6 +471,24 @@ build_alert(struct tui *t, struct detail *d, int W, const struct wr_alert *a,
 		    ROLE_INFO, a->annotations.v[k].value);
 }
 
+/* Who did it, as the timeline shows it: "alice", or "alice (via
+ * war-room)" when it came through another name's token.  Sanitised. */
+static char *
+timeline_actor(const struct wr_event *e)
+{
+	const char *via = wr_event_via(e);
+	char *a, *v, *s;
+
+	a = tui_clean(e->actor);
+	if (via == NULL)
+		return a;
+	v = tui_clean(via);
+	s = xasprintf("%s (via %s)", a, v);
+	free(a);
+	free(v);
+	return s;
+}
+
 static void
 build_timeline(struct tui *t, struct detail *d, int W)
 {
@@ -480,20 +498,22 @@ build_timeline(struct tui *t, struct detail *d, int W)
 	tui_format_time(t, 1700000000000LL, with_date, tbuf, sizeof tbuf);
 	time_w = (int)strlen(tbuf);
 	for (size_t i = 0; i < d->ev.n; i++) {
-		char *a = tui_clean(d->ev.v[i].actor);
+		char *a = timeline_actor(&d->ev.v[i]);
 		int w = sanitize_width(a);
 
 		free(a);
 		if (w > actor_w)
 			actor_w = w;
 	}
-	if (actor_w > 16)
+	if (actor_w > 32)
+		actor_w = 32;
+	if (2 + time_w + 2 + actor_w + 2 + 12 > W)
 		actor_w = 16;
 	if (2 + time_w + 2 + actor_w + 2 + 12 > W)
 		actor_w = 0;
 	for (size_t i = 0; i < d->ev.n; i++) {
 		const struct wr_event *e = &d->ev.v[i];
-		char abuf[128], *actor = tui_clean(e->actor);
+		char abuf[256], *actor = timeline_actor(e);
 		char *words = wr_event_words(e);
 		struct dseg segs[2];
 		int n = 1, role = ROLE_NORMAL;

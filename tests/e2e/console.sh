@@ -515,6 +515,31 @@ eq "the note in flight at the kill added once" \
 eq "no other acknowledgement" "$(grep -c '"kind":"acknowledged"' "$T/replay.out")" \
     $((EVIL == 0 ? 4 : 3))
 
+# ---- via: an act through another name's token says so, in tail and export ----
+# alice's console uses the ops token; bob's, his own: only alice's acts
+# carry "(via ops)" (the console's detail pane is test_tui.c's)
+"$WARROOM" note 2 "bob was here" --feed "$FEED" --token-file "$T/bob.token" \
+    --user bob --db "$T/bob-oneshot.db" --timeout 5 >"$T/bobnote.out" 2>&1
+eq "bob's one-shot note exits 0" "$?" 0
+"$WARROOM" tail --feed "$FEED" --token-file "$T/ops.token" \
+    >"$T/tail.txt" 2>"$T/tail.txt.err" &
+tp=$!
+wait_for "$T/tail.txt" 'bob was here' 150
+kill "$tp" 2>/dev/null
+wait "$tp" 2>/dev/null
+check "tail: alice's ack of #1 says (via ops)" \
+    grep -Eq ' #1 acknowledged by alice \(via ops\)' "$T/tail.txt"
+check "tail: bob's note through his own token names no via" \
+    sh -c "grep 'bob was here' '$T/tail.txt' | grep -q ' by bob: ' && ! grep 'bob was here' '$T/tail.txt' | grep -q via"
+"$WARROOM" export 1 --feed "$FEED" --token-file "$T/ops.token" \
+    --db "$T/export.db" >"$T/export1.md" 2>"$T/export1.err"
+check "export: alice's ack of #1 says (via ops)" \
+    grep -Eq '^- .* acknowledged by alice \(via ops\)' "$T/export1.md"
+"$WARROOM" export 2 --feed "$FEED" --token-file "$T/ops.token" \
+    --db "$T/export.db" >"$T/export2.md" 2>"$T/export2.err"
+check "export: bob's note names no via" \
+    sh -c "grep -q '^- .* by bob: bob was here\$' '$T/export2.md'"
+
 # ---- q quits cleanly ----------------------------------------------------------
 tm send-keys -t "$SESS:bob" q
 tm send-keys -t "$SESS:alice3" q
