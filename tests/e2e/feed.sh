@@ -62,7 +62,7 @@ check "list shows who acknowledged" grep -q '"ack_by":"alice"' "$T/list.json"
 eq "warroom export exits 0" "$?" 0
 check "the export names the incident" grep -q '^# Incident #1: ' "$T/export.md"
 check "the export has alice's acknowledgement" grep -q 'Acknowledged by: alice' "$T/export.md"
-check "the export's timeline has the note" grep -q 'note by alice: rolled back the deploy' "$T/export.md"
+check "the export's timeline has the note, through the ops token" grep -q 'note by alice (via ops): rolled back the deploy' "$T/export.md"
 "$WARROOM" export 999 --feed "$FEED" --token-file "$T/ops.token" \
     --db "$T/alice.db" >/dev/null 2>&1
 eq "export of an unknown incident exits 65" "$?" 65
