@@ -620,15 +620,41 @@ plan_firing(struct wr_evlist *out, int64_t id, const struct wr_alert *a,
 	e->alert.last_seen = in->now;
 }
 
+/* The end, at ends (0: now), of the occurrence a of incident id. */
 static void
 plan_alert_resolved(struct wr_evlist *out, int64_t id,
-    const struct wr_alert *a, const struct wr_group_input *in)
+    const struct wr_alert *a, int64_t ends, const struct wr_group_input *in)
 {
 	struct wr_event *e = plan_push(out, WR_EV_ALERT_RESOLVED, id, in);
 
 	e->alert.fingerprint = xstrdup(a->fingerprint);
 	e->alert.starts = a->starts;
-	e->alert.ends = a->ends ? a->ends : in->now;
+	e->alert.ends = ends ? ends : in->now;
+}
+
+/*
+ * The firing occurrence of inc a resolve ends: the same fingerprint, the
+ * newest whose start is not after the resolve's end.  NULL when none (or
+ * when the room keeps no alerts).
+ */
+static struct wr_alert *
+match_resolve(const struct wr_incident *inc, const struct wr_alert *a,
+    int64_t now)
+{
+	int64_t end = a->ends ? a->ends : now;
+	struct wr_alert *best = NULL;
+
+	if (inc == NULL)
+		return NULL;
+	for (size_t i = 0; i < inc->alerts_len; i++) {
+		struct wr_alert *c = &inc->alerts[i];
+
+		if (c->firing && c->starts <= end && c->fingerprint != NULL &&
+		    strcmp(c->fingerprint, a->fingerprint) == 0 &&
+		    (best == NULL || c->starts > best->starts))
+			best = c;
+	}
+	return best;
 }
 
 /*
@@ -747,15 +773,30 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 			continue;
 		known = lookup_occ(r, inc, in->source, sender, in->key, a,
 		    &where);
-		if (known != NULL) {
-			if (!a->firing && known->firing)
-				plan_alert_resolved(out, where->id, a, in);
+		if (known != NULL && a->firing && in->new_after_resolve &&
+		    where->state == WR_ST_RESOLVED)
+			known = NULL;	/* a new occurrence, a new incident */
+		if (known != NULL && (a->firing || known->firing)) {
+			if (!a->firing)
+				plan_alert_resolved(out, where->id, known,
+				    a->ends, in);
 			else
 				seen++;
 			continue;
 		}
-		if (!a->firing)
-			continue;	/* the end of something never seen */
+		if (!a->firing) {
+			/* The resolve of an occurrence whose start it does
+			 * not repeat (amtool without --start sends startsAt
+			 * = endsAt): the firing one it can end. */
+			struct wr_alert *m = match_resolve(inc, a, in->now);
+
+			if (m != NULL && !planned_occurrence(out, start, m))
+				plan_alert_resolved(out, inc->id, m, a->ends,
+				    in);
+			else if (known != NULL)
+				seen++;
+			continue;
+		}
 		if (!is_open && !opened) {
 			struct wr_event *e = plan_push(out,
 			    WR_EV_TRIGGERED, id, in);
@@ -790,6 +831,38 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 		plan_source_resolves(r, out, start, in);
 	if (seen_only != NULL)
 		*seen_only = seen;
+	return out->n - start;
+}
+
+size_t
+wr_room_plan_action(const struct wr_room *r, const struct wr_action_input *in,
+    struct wr_evlist *out)
+{
+	const char *sender = in->sender != NULL ? in->sender :
+	    in->via != NULL ? in->via : "";
+	const struct wr_incident *inc = wr_room_find_key(r, in->source, sender,
+	    in->key);
+	struct wr_group_input g = {
+		.source = in->source, .sender = sender, .key = in->key,
+		.actor = in->actor, .via = in->via, .now = in->now
+	};
+	struct wr_op op = {
+		.kind = in->kind, .actor = in->actor ? in->actor : in->source,
+		.via = in->via, .now = in->now
+	};
+	size_t start = out->n;
+	struct wr_event e;
+
+	if (inc == NULL)
+		return 0;
+	if (in->kind == WR_OP_RESOLVE)
+		for (size_t i = 0; i < inc->alerts_len; i++)
+			if (inc->alerts[i].firing)
+				plan_alert_resolved(out, inc->id,
+				    &inc->alerts[i], 0, &g);
+	op.incident = inc->id;
+	if (wr_room_plan_op(r, &op, &e, NULL, 0) == WR_PLAN_EVENT)
+		*wr_evlist_push(out) = e;
 	return out->n - start;
 }
 

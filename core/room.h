@@ -120,6 +120,10 @@ struct wr_group_input {
 	 * (Alertmanager's truncatedAlerts).  A delivery with truncated > 0
 	 * never resolves its incident. */
 	int64_t truncated;
+	/* After its incident is resolved, a firing delivery of a known
+	 * occurrence is a new occurrence and opens a new incident
+	 * (PagerDuty's rule for a trigger with the same dedup_key). */
+	int new_after_resolve;
 	const char *actor;		/* usually the source's name */
 	const char *via;
 	int64_t now;
@@ -175,6 +179,27 @@ size_t wr_room_plan_group(const struct wr_room *r,
  * the caller, free with wr_event_free). */
 enum wr_plan_result wr_room_plan_op(const struct wr_room *r,
     const struct wr_op *op, struct wr_event *out, char *err, size_t errsz);
+
+/* A source acting on its own incident (Events v2 acknowledge, resolve). */
+struct wr_action_input {
+	const char *source;
+	const char *sender;	/* NULL: via, as for a group */
+	const char *key;
+	wr_op_kind kind;	/* WR_OP_ACK or WR_OP_RESOLVE */
+	const char *actor;	/* usually the source's name */
+	const char *via;
+	int64_t now;
+};
+
+/*
+ * Plan the events a source's action causes, appended to out; returns how
+ * many.  It acts only on the newest incident of its own (source, sender,
+ * key): another sender's key is not its own, and an action on a key it
+ * never triggered changes nothing.  A resolve is the source saying it is
+ * over: it also resolves the incident's firing alerts.
+ */
+size_t wr_room_plan_action(const struct wr_room *r,
+    const struct wr_action_input *in, struct wr_evlist *out);
 
 /* Update last-seen times for a repeated delivery (not an event). */
 void wr_room_touch(struct wr_room *r, const struct wr_group_input *in);

@@ -95,6 +95,9 @@ ingest_group_input(const struct ingest_group *g, int64_t now,
 	in->alerts = g->alerts;
 	in->n_alerts = g->n_alerts;
 	in->truncated = g->truncated;
+	/* PagerDuty's rule: after a resolve, a trigger with the same
+	 * dedup_key opens a new incident. */
+	in->new_after_resolve = strcmp(g->source, INGEST_SOURCE_EVENTS_V2) == 0;
 	in->actor = g->source;
 	in->via = via;
 	in->now = now;

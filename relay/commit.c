@@ -190,14 +190,6 @@ ingest_item(struct batch *b, struct relay_item *it)
 		size_t from = b->ev.n, seen = 0;
 		struct wr_incident *inc;
 
-		/* Events v2: after a resolve, a trigger with the same
-		 * dedup_key starts a new incident (PagerDuty's rule), so
-		 * it is a new occurrence, not a repeat of the old one. */
-		inc = ov_find_key(&b->ov, grp->source, it->via, grp->key);
-		if (strcmp(grp->source, "events-v2") == 0 && inc != NULL &&
-		    inc->state == WR_ST_RESOLVED)
-			for (size_t a = 0; a < grp->n_alerts; a++)
-				grp->alerts[a].starts = b->now;
 		ingest_group_input(grp, b->now, it->via, &in);
 		ov_take_group(&b->ov, &in);
 		wr_room_plan_group(room, &in, &b->ev, &seen);
@@ -213,25 +205,18 @@ ingest_item(struct batch *b, struct relay_item *it)
 	}
 	for (size_t a = 0; a < it->ingest.n_actions; a++) {
 		const struct ingest_action *act = &it->ingest.actions[a];
-		/* Only within its sender: another sender's dedup_keys are
-		 * its own (the same sender as its triggers: the via). */
-		struct wr_incident *inc = ov_find_key(&b->ov, "events-v2",
-		    it->via, act->key);
-		struct wr_op op = {
+		/* Only within its sender (the via, as for its triggers). */
+		struct wr_action_input in = {
+			.source = "events-v2", .key = act->key,
 			.kind = act->kind, .actor = "events-v2",
 			.via = it->via, .now = b->now
 		};
-		struct wr_event e;
-		char err[256];
+		size_t from = b->ev.n;
 
-		if (inc == NULL)
-			continue;	/* PagerDuty ignores these too */
-		op.incident = inc->id;
-		if (wr_room_plan_op(room, &op, &e, err, sizeof err) !=
-		    WR_PLAN_EVENT)
-			continue;
-		*wr_evlist_push(&b->ev) = e;
-		if (apply_planned(b, b->ev.n - 1) != 0)
+		/* the incident it acts on, into the overlay */
+		ov_find_key(&b->ov, "events-v2", it->via, act->key);
+		wr_room_plan_action(room, &in, &b->ev);
+		if (apply_planned(b, from) != 0)
 			return -1;
 	}
 	it->n_events = b->ev.n - before;

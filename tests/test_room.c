@@ -2235,6 +2235,109 @@ test_truncated_alerts_already_known_are_not_counted_twice(void **state)
 	wr_evlist_free(&log);
 }
 
+/* ---- resolves that match --------------------------------------------- */
+
+/*
+ * `amtool alert add ... --end=<past>` without --start: Alertmanager sends
+ * the resolve with startsAt = endsAt.  It ends the firing occurrence of
+ * the same fingerprint whose start is not after the resolve's end.
+ */
+static void
+test_resolve_without_its_start_ends_the_firing_occurrence(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert early = { .fingerprint = "fp1", .starts = 500,
+	    .ends = 500 };
+	struct wr_alert late = { .fingerprint = "fp1", .starts = 9000,
+	    .ends = 9000 };
+	struct wr_group_input in;
+	struct wr_evlist log = { 0 };
+
+	fire(r, KEY, "fp1", 1000, 1, 2000);
+	/* a resolve that ends before the occurrence began: not it */
+	in = G(KEY, &early, 1, 3000);
+	deliver_log(r, &in, &log);
+	assert_int_equal(log.n, 0);
+	assert_int_equal(get(r, 1)->n_firing, 1);
+	in = G(KEY, &late, 1, 9500);
+	deliver_log(r, &in, &log);
+	assert_int_equal(n_kind(&log, WR_EV_ALERT_RESOLVED), 1);
+	assert_int_equal(log.v[0].alert.starts, 1000);
+	assert_int_equal(log.v[0].alert.ends, 9000);
+	assert_int_equal(n_kind(&log, WR_EV_RESOLVED), 1);
+	assert_int_equal(get(r, 1)->state, WR_ST_RESOLVED);
+	assert_int_equal(get(r, 1)->alerts[0].ends, 9000);
+	/* the same resolve again changes nothing */
+	deliver_log(r, &in, &log);
+	assert_int_equal(log.n, 0);
+	wr_evlist_free(&log);
+}
+
+/* An Events v2 resolve resolves the incident's alert too; an action under
+ * another sender changes nothing. */
+static void
+test_source_resolve_action_resolves_the_alerts_in_its_sender_only(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert a = A("dk", 0, 1);
+	struct wr_group_input in = G("dk", &a, 1, 2000);
+	struct wr_action_input act = { .source = SRC, .key = "dk",
+	    .kind = WR_OP_RESOLVE, .actor = "events-v2", .via = "pd-a",
+	    .now = 3000 };
+	struct wr_evlist out = { 0 };
+
+	in.via = "pd-a";
+	deliver(r, &in, NULL);
+	act.via = "pd-b";
+	assert_int_equal(wr_room_plan_action(r, &act, &out), 0);
+	act.via = "pd-a";
+	act.kind = WR_OP_ACK;
+	assert_int_equal(wr_room_plan_action(r, &act, &out), 1);
+	assert_int_equal(out.v[0].kind, WR_EV_ACKNOWLEDGED);
+	apply_ok(r, &out.v[0]);
+	wr_evlist_clear(&out);
+	act.kind = WR_OP_RESOLVE;
+	assert_int_equal(wr_room_plan_action(r, &act, &out), 2);
+	assert_int_equal(out.v[0].kind, WR_EV_ALERT_RESOLVED);
+	assert_int_equal(out.v[1].kind, WR_EV_RESOLVED);
+	assert_string_equal(out.v[1].actor, "events-v2");
+	for (size_t i = 0; i < out.n; i++)
+		apply_ok(r, &out.v[i]);
+	assert_int_equal(get(r, 1)->n_firing, 0);
+	assert_int_equal(get(r, 1)->state, WR_ST_RESOLVED);
+	assert_int_equal(get(r, 1)->alerts[0].ends, 3000);
+	wr_evlist_free(&out);
+}
+
+/* PagerDuty's rule, in the reducer: after the incident is resolved, a
+ * trigger with the same dedup_key opens a new incident; without the rule
+ * (Alertmanager) a repeat of a known occurrence opens nothing. */
+static void
+test_trigger_after_resolve_opens_a_new_incident_when_the_source_says_so(
+    void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert a = A("dk", 0, 1);
+	struct wr_group_input in = G("dk", &a, 1, 2000);
+	struct wr_evlist log = { 0 };
+
+	deliver(r, &in, NULL);
+	assert_int_equal(op(r, WR_OP_RESOLVE, 1, "alice", 2500), WR_PLAN_EVENT);
+	deliver_log(r, &in, &log);
+	assert_int_equal(log.n, 0);
+	in.new_after_resolve = 1;
+	in.now = 3000;
+	deliver_log(r, &in, &log);
+	assert_int_equal(n_kind(&log, WR_EV_TRIGGERED), 1);
+	assert_int_equal(r->n_incidents, 2);
+	assert_int_equal(get(r, 2)->n_firing, 1);
+	assert_int_equal(wr_room_find_key(r, SRC, NULL, "dk")->id, 2);
+	/* and while #2 is open the same trigger is a repeat */
+	deliver_log(r, &in, &log);
+	assert_int_equal(log.n, 0);
+	wr_evlist_free(&log);
+}
+
 /* ---- names ------------------------------------------------------------------- */
 
 static void
@@ -2457,6 +2560,15 @@ main(void)
 		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_truncated_alerts_already_known_are_not_counted_twice,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_resolve_without_its_start_ends_the_firing_occurrence,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_source_resolve_action_resolves_the_alerts_in_its_sender_only,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_trigger_after_resolve_opens_a_new_incident_when_the_source_says_so,
 		    setup_relay, teardown),
 		cmocka_unit_test(test_severity_and_state_names_round_trip),
 	};
