@@ -121,7 +121,15 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	X(TRUNCATED, 11, "truncated", WR_EVF(COUNT),			\
 	    "alerts left out",						\
 	    "Alertmanager left out {count} alerts (max_alerts)",	\
-	    WR_TONE_NORMAL)
+	    WR_TONE_NORMAL)						\
+	X(SEVERITY_RAISED, 12, "severity_raised",			\
+	    WR_EVF(SEVERITY) | WR_EVF(SEVERITY_RAW), "severity raised",	\
+	    "severity raised to {severity}", WR_TONE_NORMAL)		\
+	X(SEVERITY_LOWERED, 13, "severity_lowered",			\
+	    WR_EVF(SEVERITY) | WR_EVF(SEVERITY_RAW), "severity lowered",	\
+	    "severity lowered to {severity}", WR_TONE_NORMAL)		\
+	X(SEVERITY_SET, 14, "severity_set", WR_EVF(SEVERITY),		\
+	    "severity set", "severity set to {severity}", WR_TONE_NORMAL)
 
 /* The numbers are stored on disk: append rows, never renumber. */
 typedef enum {

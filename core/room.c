@@ -555,6 +555,20 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 			    (long long)e->seq);
 		util_set_str(&inc->title, e->title);
 		break;
+	case WR_EV_SEVERITY_RAISED:
+	case WR_EV_SEVERITY_LOWERED:
+	case WR_EV_SEVERITY_SET:
+		if ((unsigned)e->severity >= WR_SEV_COUNT)
+			REFUSE("event %lld: unknown severity %d",
+			    (long long)e->seq, (int)e->severity);
+		count(r, inc, -1);
+		inc->severity = e->severity;
+		count(r, inc, +1);
+		util_set_str(&inc->severity_raw, e->severity_raw);
+		/* Set by a person, it sticks against the source. */
+		if (e->kind == WR_EV_SEVERITY_SET)
+			util_set_str(&inc->severity_by, e->actor);
+		break;
 	case WR_EV_TRUNCATED:
 		if (e->count < 0 || e->count > INT_MAX)
 			REFUSE("event %lld: %lld alerts left out is absurd",
@@ -706,6 +720,57 @@ plan_source_resolves(const struct wr_room *r, struct wr_evlist *out,
 	}
 }
 
+/*
+ * An open incident is as bad as its worst firing alert, once the events
+ * planned from start on are applied; a change is an event, unless a
+ * person set the severity (it sticks), and an incident with no firing
+ * alert left keeps the one it had.
+ */
+static void
+plan_severity(struct wr_evlist *out, size_t start,
+    const struct wr_incident *inc, const struct wr_group_input *in)
+{
+	wr_severity worst = WR_SEV_COUNT;
+	struct wr_event *e;
+	int changed = 0;
+
+	/* Only a change in its alerts changes it. */
+	for (size_t j = start; j < out->n; j++)
+		changed |= out->v[j].incident == inc->id &&
+		    (out->v[j].kind == WR_EV_ALERT_FIRING ||
+		    out->v[j].kind == WR_EV_ALERT_RESOLVED);
+	if (inc->severity_by != NULL || !changed)
+		return;
+	for (size_t i = 0; i < inc->alerts_len; i++) {
+		const struct wr_alert *a = &inc->alerts[i];
+		int ended = 0;
+
+		if (!a->firing || a->severity >= worst)
+			continue;
+		for (size_t j = start; j < out->n && !ended; j++)
+			ended = out->v[j].kind == WR_EV_ALERT_RESOLVED &&
+			    out->v[j].incident == inc->id &&
+			    out->v[j].alert.starts == a->starts &&
+			    util_strcmp0(out->v[j].alert.fingerprint,
+			    a->fingerprint) == 0;
+		if (!ended)
+			worst = a->severity;
+	}
+	for (size_t j = start; j < out->n; j++)
+		if (out->v[j].kind == WR_EV_ALERT_FIRING &&
+		    out->v[j].incident == inc->id &&
+		    (unsigned)out->v[j].alert.severity < (unsigned)worst)
+			worst = out->v[j].alert.severity;
+	if (worst == WR_SEV_COUNT || worst == inc->severity)
+		return;
+	/* Lower numbers are worse: critical is 0. */
+	e = plan_push(out, worst < inc->severity ? WR_EV_SEVERITY_RAISED :
+	    WR_EV_SEVERITY_LOWERED, inc->id, in);
+	e->severity = worst;
+	if (worst == in->severity)
+		e->severity_raw = xstrdup0(in->severity_raw);
+}
+
 /* Whether the delivery names occurrence a. */
 static int
 mentioned(const struct wr_group_input *in, const struct wr_alert *a)
@@ -824,6 +889,8 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 			plan_push(out, WR_EV_RETITLED, inc->id, in)->title =
 			    xstrdup(in->title);
 	}
+	if (is_open)
+		plan_severity(out, start, inc, in);
 	plan_truncated(out, in, is_open ? inc : NULL, opened ? id : 0);
 	/* A delivery that left alerts out never resolves its incident: the
 	 * alerts it did not send may still fire. */
@@ -900,6 +967,7 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
     struct wr_event *out, char *err, size_t errsz)
 {
 	const struct wr_incident *inc = wr_room_get(r, op->incident);
+	wr_severity sev = WR_SEV_WARNING;
 	wr_event_kind kind;
 
 	if (inc == NULL)
@@ -942,6 +1010,14 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 			return WR_PLAN_NOOP;
 		kind = WR_EV_ASSIGNED;
 		break;
+	case WR_OP_SEV:
+		if (op->text == NULL || wr_severity_parse(op->text, &sev) != 0)
+			REFUSE("sev needs a level: critical, error, warning or "
+			    "info");
+		if (inc->severity_by != NULL && inc->severity == sev)
+			return WR_PLAN_NOOP;
+		kind = WR_EV_SEVERITY_SET;
+		break;
 	default:
 		REFUSE("unknown op %d", (int)op->kind);
 	}
@@ -952,7 +1028,9 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 	out->actor = xstrdup(op->actor);
 	out->via = xstrdup0(op->via);
 	out->op_id = xstrdup0(op->op_id);
-	if (wr_op_kind_info(op->kind)->text != WR_OPTEXT_NONE)
+	if (kind == WR_EV_SEVERITY_SET)
+		out->severity = sev;
+	else if (wr_op_kind_info(op->kind)->text != WR_OPTEXT_NONE)
 		out->text = xstrdup(op->text);
 	return WR_PLAN_EVENT;
 }

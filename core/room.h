@@ -53,7 +53,10 @@ enum wr_op_text { WR_OPTEXT_NONE = 0, WR_OPTEXT_NOTE, WR_OPTEXT_NAME };
 	    "noted on #{id}", "#{id}: the note changed nothing")	\
 	X(ASSIGN, 6, "assign", WR_OPTEXT_NAME, WR_EV_ASSIGNED,		\
 	    "assignment", "assigned #{id} to {text}",			\
-	    "#{id} was already assigned to {text}")
+	    "#{id} was already assigned to {text}")			\
+	X(SEV, 7, "sev", WR_OPTEXT_NAME, WR_EV_SEVERITY_SET,		\
+	    "severity", "set the severity of #{id} to {text}",		\
+	    "#{id} was already set to {text}")
 
 typedef enum {
 #define WR_X_(name, num, wire, text, event, noun, done, noop) \
@@ -97,7 +100,7 @@ struct wr_op {
 	const char *actor;
 	const char *via;
 	const char *op_id;
-	const char *text;	/* note text, assignee */
+	const char *text;	/* note text, assignee, severity level */
 	int64_t now;
 };
 

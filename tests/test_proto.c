@@ -734,6 +734,8 @@ op_round_trips_for_every_kind(void **state)
 			op.text = "looking \xe2\x80\x94 db-1 is at 97%";
 		else if (k == WR_OP_ASSIGN)
 			op.text = "bob";
+		else if (k == WR_OP_SEV)
+			op.text = "critical";
 		o = through_wire(proto_op_to_json(&op), PROTO_OP);
 		if (proto_op_from_json(o, &b, err, sizeof err) != 0)
 			fail_msg("%s: %s", wr_op_kind_name(op.kind), err);

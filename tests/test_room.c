@@ -2338,6 +2338,94 @@ test_trigger_after_resolve_opens_a_new_incident_when_the_source_says_so(
 	wr_evlist_free(&log);
 }
 
+/* ---- severity follows the alerts ---------------------------------------- */
+
+static struct wr_alert
+AS(const char *fp, int64_t starts, int firing, wr_severity sev)
+{
+	struct wr_alert a = A(fp, starts, firing);
+
+	a.severity = sev;
+	return a;
+}
+
+/* A warning group that a critical alert joins becomes critical, and
+ * warning again when it resolves; each change is an event. */
+static void
+test_severity_follows_the_worst_firing_alert(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert w = AS("w", 1000, 1, WR_SEV_WARNING);
+	struct wr_alert both[2] = { AS("w", 1000, 1, WR_SEV_WARNING),
+	    AS("c", 2000, 1, WR_SEV_CRITICAL) };
+	struct wr_alert end[2] = { AS("w", 1000, 1, WR_SEV_WARNING),
+	    AS("c", 2000, 0, WR_SEV_CRITICAL) };
+	struct wr_group_input in = G(KEY, &w, 1, 2000);
+	struct wr_evlist log = { 0 };
+	char *words;
+
+	in.severity = WR_SEV_WARNING;
+	deliver_log(r, &in, &log);
+	assert_int_equal(get(r, 1)->severity, WR_SEV_WARNING);
+	in = G(KEY, both, 2, 3000);
+	in.severity = WR_SEV_CRITICAL;
+	deliver_log(r, &in, &log);
+	assert_int_equal(n_kind(&log, WR_EV_SEVERITY_RAISED), 1);
+	words = wr_event_words(&log.v[log.n - 1]);
+	assert_string_equal(words, "severity raised to critical");
+	free(words);
+	assert_int_equal(get(r, 1)->severity, WR_SEV_CRITICAL);
+	assert_int_equal(r->open_by_sev[WR_SEV_CRITICAL], 1);
+	assert_int_equal(r->open_by_sev[WR_SEV_WARNING], 0);
+	/* a repeat changes nothing */
+	deliver_log(r, &in, &log);
+	assert_int_equal(log.n, 0);
+	in = G(KEY, end, 2, 4000);
+	in.severity = WR_SEV_WARNING;
+	deliver_log(r, &in, &log);
+	assert_int_equal(n_kind(&log, WR_EV_SEVERITY_LOWERED), 1);
+	words = wr_event_words(&log.v[log.n - 1]);
+	assert_string_equal(words, "severity lowered to warning");
+	free(words);
+	assert_int_equal(get(r, 1)->severity, WR_SEV_WARNING);
+	wr_evlist_free(&log);
+}
+
+/* A person sets it (op sev); it then sticks against the source and says
+ * who set it. */
+static void
+test_severity_set_by_a_person_sticks(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert w = AS("w", 1000, 1, WR_SEV_WARNING);
+	struct wr_alert c = AS("c", 2000, 1, WR_SEV_CRITICAL);
+	struct wr_group_input in = G(KEY, &w, 1, 2000);
+	struct wr_evlist log = { 0 };
+	char err[128];
+	char *words;
+
+	in.severity = WR_SEV_WARNING;
+	deliver(r, &in, NULL);
+	assert_int_equal(op_text(r, WR_OP_SEV, 1, "alice", "loud", 2500, err,
+	    sizeof err), WR_PLAN_REFUSED);
+	assert_non_null(strstr(err, "critical, error, warning or info"));
+	assert_int_equal(op_text(r, WR_OP_SEV, 1, "alice", "info", 2500, err,
+	    sizeof err), WR_PLAN_EVENT);
+	assert_int_equal(get(r, 1)->severity, WR_SEV_INFO);
+	assert_string_equal(get(r, 1)->severity_by, "alice");
+	assert_int_equal(op_text(r, WR_OP_SEV, 1, "bob", "info", 2600, err,
+	    sizeof err), WR_PLAN_NOOP);
+	in = G(KEY, &c, 1, 3000);
+	deliver_log(r, &in, &log);
+	assert_int_equal(n_kind(&log, WR_EV_ALERT_FIRING), 1);
+	assert_int_equal(n_kind(&log, WR_EV_SEVERITY_RAISED), 0);
+	assert_int_equal(get(r, 1)->severity, WR_SEV_INFO);
+	words = wr_op_words(WR_OP_SEV, 0, 1, "info");
+	assert_string_equal(words, "set the severity of #1 to info");
+	free(words);
+	wr_evlist_free(&log);
+}
+
 /* ---- names ------------------------------------------------------------------- */
 
 static void
@@ -2569,6 +2657,11 @@ main(void)
 		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_trigger_after_resolve_opens_a_new_incident_when_the_source_says_so,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_severity_follows_the_worst_firing_alert,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(test_severity_set_by_a_person_sticks,
 		    setup_relay, teardown),
 		cmocka_unit_test(test_severity_and_state_names_round_trip),
 	};

@@ -148,6 +148,7 @@ summary_hash(const struct wr_incident *inc)
 	h = MIX(h, inc->n_firing);
 	h = MIX(h, inc->n_notes);
 	h = MIX(h, inc->truncated);
+	h = mix_str(h, inc->severity_by);
 	h = mix_str(h, inc->title);
 	h = mix_str(h, inc->service);
 	h = mix_str(h, inc->severity_raw);
@@ -601,7 +602,14 @@ build(struct tui *t, struct detail *d, int W)
 		    "triggered (not acknowledged)");
 		break;
 	}
-	if (inc->severity_raw != NULL && *inc->severity_raw != '\0') {
+	if (inc->severity_by != NULL) {
+		char *raw = xasprintf("%s (set by %s)",
+		    wr_severity_name(inc->severity), inc->severity_by);
+
+		add_kv(d, W, 1, KEY_W, "Severity", tui_sev_role(inc->severity),
+		    raw);
+		free(raw);
+	} else if (inc->severity_raw != NULL && *inc->severity_raw != '\0') {
 		char *raw = xasprintf("%s (the source said \"%s\")",
 		    wr_severity_name(inc->severity), inc->severity_raw);
 
