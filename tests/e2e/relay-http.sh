@@ -182,7 +182,11 @@ chmod 600 "$T/tokens"
 # The log: created 0600 whatever the umask, and a console's hello.user
 # cannot write a line of its own into it.
 stop_relay TERM
-(umask 022; start_relay --log "$T/warroomd.log") || exit 1
+# not in a subshell: start_relay must set RELAY_PID here, or the relay is
+# never stopped and outlives the test
+mask=$(umask); umask 022
+start_relay --log "$T/warroomd.log" || exit 1
+umask "$mask"
 eq "the --log file is created 0600" "$(stat -c %a "$T/warroomd.log")" 600
 forged=$(printf 'm\n2026-12-01T00:00:00Z warroomd: console root\033[2J')
 "$WARROOM" list --json --feed "$FEED" --token-file "$T/ops.token" --db "$T/forge.db" \
