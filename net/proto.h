@@ -48,6 +48,8 @@
 #define PROTO_ERR_INTERNAL		"internal"
 /* Transient: the relay could not store the op now (a "retry" result). */
 #define PROTO_ERR_UNAVAILABLE		"unavailable"
+/* The token may not act as the hello's user (warroomd(8), token file). */
+#define PROTO_ERR_USER_NOT_ALLOWED	"user_not_allowed"
 /* Result statuses: "applied", "noop", "refused" (final) and "retry"
  * (nothing was recorded; send the op again later, with back-off). */
 #define PROTO_RESULT_RETRY		"retry"

@@ -35,7 +35,8 @@ static const struct relay_opt options[] = {
 	    "the event log\n(default $XDG_DATA_HOME/warroom/relay.db)",
 	    F(db_path), 0, 0, 0, 0 },
 	{ "tokens", RELAY_OPT_PATH, "FILE",
-	    "bearer tokens, one a line: NAME TOKEN [console,ingest]",
+	    "bearer tokens, one a line:\n"
+	    "NAME TOKEN [console,ingest] [users=NAME,...|users=*]",
 	    F(tokens_path), 0, 0, 0, 0 },
 	{ "no-auth", RELAY_OPT_FLAG, NULL,
 	    "run without tokens (a loopback address only)",

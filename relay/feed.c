@@ -128,6 +128,20 @@ on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
 		return;
 	}
 	util_strlcpy(p->user, h.user ? h.user : "", sizeof p->user);
+	if (!tokens_may_act_as(p->tok, p->user)) {
+		/* the token file binds the names a token may act as */
+		char names[96], msg[256];
+		tokens_users_text(p->tok, names, sizeof names);
+		snprintf(msg, sizeof msg, "%s: token %s may act as: %s",
+		    PROTO_ERR_USER_NOT_ALLOWED, p->token, names);
+		util_strlcpy(p->refusal, msg, sizeof p->refusal);
+		relay_log(r, "console %s (token %s) refused: not a name the "
+		    "token may act as", util_log_escape(p->user, ub,
+		    sizeof ub), p->token);
+		proto_hello_free(&h);
+		close_with(p, LWS_CLOSE_STATUS_POLICY_VIOLATION, p->refusal);
+		return;
+	}
 	if (first == 0)
 		first = head + 1;
 	if (h.from_now) {
@@ -509,14 +523,17 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		memset(p, 0, sizeof *p);
 		if (relay_http_auth(r, wsi, NULL, TOKEN_ROLE_CONSOLE, &t) != 0)
 			return 1;
+		p->tok = t;
 		util_strlcpy(p->token, relay_http_token_name(t),
 		    sizeof p->token);
 		return 0;
 	case LWS_CALLBACK_ESTABLISHED: {
 		char token[sizeof p->token];
+		const struct token *tok = p->tok;
 		util_strlcpy(token, p->token, sizeof token);
 		memset(p, 0, sizeof *p);
 		util_strlcpy(p->token, token, sizeof p->token);
+		p->tok = tok;
 		p->r = r;
 		p->wsi = wsi;
 		p->phase = RELAY_FEED_HELLO;

@@ -59,7 +59,9 @@ struct http_pss {
 struct feed_pss {
 	struct relay *r;
 	struct lws *wsi;
+	const struct token *tok;	/* NULL without --tokens */
 	char token[64];
+	char refusal[124];	/* a close reason made for this console */
 	char user[65];
 	enum { RELAY_FEED_HELLO, RELAY_FEED_REPLAY, RELAY_FEED_LIVE } phase;
 	int64_t cursor;		/* the last seq sent */

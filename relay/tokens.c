@@ -33,6 +33,51 @@ parse_roles(const char *s, int *roles)
 	return *roles ? 0 : -1;
 }
 
+/* "users=alice,bob" or "users=*" into t; -1 when malformed. */
+static int
+parse_users(const char *s, struct token *t)
+{
+	char *copy, *save = NULL;
+
+	if (strncmp(s, "users=", 6) != 0 || s[6] == '\0')
+		return -1;
+	s += 6;
+	if (strcmp(s, "*") == 0) {
+		t->any_user = 1;
+		return 0;
+	}
+	if (s[strlen(s) - 1] == ',' || s[0] == ',' || strstr(s, ",,"))
+		return -1;
+	copy = xstrdup(s);
+	for (char *w = strtok_r(copy, ",", &save); w != NULL;
+	    w = strtok_r(NULL, ",", &save)) {
+		if (strcmp(w, "*") == 0 || strlen(w) > 64) {
+			free(copy);
+			return -1;
+		}
+		t->users = xrealloc(t->users, (t->n_users + 1) *
+		    sizeof *t->users);
+		t->users[t->n_users++] = xstrdup(w);
+	}
+	free(copy);
+	return 0;
+}
+
+static void
+token_free(struct token *t)
+{
+	free(t->name);
+	if (t->secret != NULL) {
+		/* don't leave secrets lying in freed memory */
+		memset(t->secret, 0, strlen(t->secret));
+		free(t->secret);
+	}
+	for (size_t i = 0; i < t->n_users; i++)
+		free(t->users[i]);
+	free(t->users);
+	memset(t, 0, sizeof *t);
+}
+
 int
 tokens_load(const char *path, struct tokens *out, char **cause)
 {
@@ -56,8 +101,9 @@ tokens_load(const char *path, struct tokens *out, char **cause)
 		return -1;
 	}
 	while (fgets(line, sizeof line, f) != NULL) {
-		char *fields[4], *save = NULL, *hash;
-		int n = 0, roles = TOKEN_ROLE_CONSOLE | TOKEN_ROLE_INGEST;
+		char *fields[5], *save = NULL, *hash;
+		int n = 0, k, roles = TOKEN_ROLE_CONSOLE | TOKEN_ROLE_INGEST;
+		struct token t;
 
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
@@ -69,7 +115,7 @@ tokens_load(const char *path, struct tokens *out, char **cause)
 			*hash = '\0';
 		for (char *w = strtok_r(line, " \t\r\n", &save); w != NULL;
 		    w = strtok_r(NULL, " \t\r\n", &save)) {
-			if (n == 3) {
+			if (n == 4) {
 				n++;
 				break;
 			}
@@ -77,9 +123,9 @@ tokens_load(const char *path, struct tokens *out, char **cause)
 		}
 		if (n == 0)
 			continue;
-		if (n < 2 || n > 3) {
-			*cause = xasprintf("%s:%d: expected NAME TOKEN [ROLES]",
-			    path, lineno);
+		if (n < 2 || n > 4) {
+			*cause = xasprintf("%s:%d: expected NAME TOKEN [ROLES] "
+			    "[users=NAME,...|users=*]", path, lineno);
 			goto fail;
 		}
 		if (strlen(fields[1]) < 16) {
@@ -87,16 +133,31 @@ tokens_load(const char *path, struct tokens *out, char **cause)
 			    "16 characters", path, lineno, fields[0]);
 			goto fail;
 		}
-		if (n == 3 && parse_roles(fields[2], &roles) != 0) {
+		memset(&t, 0, sizeof t);
+		k = 2;
+		if (k < n && strncmp(fields[k], "users=", 6) != 0 &&
+		    parse_roles(fields[k++], &roles) != 0) {
 			*cause = xasprintf("%s:%d: roles must be console, "
 			    "ingest or console,ingest", path, lineno);
 			goto fail;
 		}
+		if (k < n && parse_users(fields[k++], &t) != 0) {
+			*cause = xasprintf("%s:%d: expected users= and names "
+			    "separated by commas, or users=*", path, lineno);
+			token_free(&t);
+			goto fail;
+		}
+		if (k < n) {
+			*cause = xasprintf("%s:%d: expected NAME TOKEN [ROLES] "
+			    "[users=NAME,...|users=*]", path, lineno);
+			token_free(&t);
+			goto fail;
+		}
+		t.name = xstrdup(fields[0]);
+		t.secret = xstrdup(fields[1]);
+		t.roles = roles;
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
-		out->v[out->n].name = xstrdup(fields[0]);
-		out->v[out->n].secret = xstrdup(fields[1]);
-		out->v[out->n].roles = roles;
-		out->n++;
+		out->v[out->n++] = t;
 	}
 	fclose(f);
 	if (out->n == 0) {
@@ -113,12 +174,8 @@ fail:
 void
 tokens_free(struct tokens *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->v[i].name);
-		/* don't leave secrets lying in freed memory */
-		memset(t->v[i].secret, 0, strlen(t->v[i].secret));
-		free(t->v[i].secret);
-	}
+	for (size_t i = 0; i < t->n; i++)
+		token_free(&t->v[i]);
 	free(t->v);
 	memset(t, 0, sizeof *t);
 }
@@ -168,4 +225,36 @@ tokens_from_header(const char *header, char *buf, size_t size)
 	memcpy(buf, p, n);
 	buf[n] = '\0';
 	return 0;
+}
+
+int
+tokens_may_act_as(const struct token *t, const char *user)
+{
+	if (t == NULL || t->any_user)
+		return 1;
+	if (user == NULL)
+		return 0;
+	if (strcmp(user, t->name) == 0)
+		return 1;
+	for (size_t i = 0; i < t->n_users; i++)
+		if (strcmp(user, t->users[i]) == 0)
+			return 1;
+	return 0;
+}
+
+void
+tokens_users_text(const struct token *t, char *buf, size_t size)
+{
+	size_t o;
+
+	if (t == NULL || t->any_user) {
+		util_strlcpy(buf, "anyone", size);
+		return;
+	}
+	util_strlcpy(buf, t->name, size);
+	for (size_t i = 0; i < t->n_users; i++) {
+		o = strlen(buf);
+		if (o + 2 < size)
+			snprintf(buf + o, size - o, ", %s", t->users[i]);
+	}
 }

@@ -1,7 +1,10 @@
 /*
- * tokens.h: the relay's token file.  One token a line, "NAME TOKEN [ROLES]",
- * roles "console" and "ingest" separated by commas (default both), '#'
- * starts a comment.  A file that others can read is refused.
+ * tokens.h: the relay's token file.  One token a line,
+ * "NAME TOKEN [ROLES] [users=alice,bob|users=*]": roles "console" and
+ * "ingest" separated by commas (default both); users= the names a console
+ * with this token may act as, besides NAME itself (default: NAME only; "*":
+ * anyone, a shared war-room token).  '#' starts a comment.  A file that
+ * others can read is refused.
  */
 #ifndef WR_TOKENS_H
 #define WR_TOKENS_H
@@ -17,6 +20,9 @@ struct token {
 	char *name;
 	char *secret;
 	int roles;
+	char **users;		/* users=: besides name */
+	size_t n_users;
+	int any_user;		/* users=* */
 };
 
 struct tokens {
@@ -31,6 +37,12 @@ void tokens_free(struct tokens *t);
  * the role, or NULL. */
 const struct token *tokens_check(const struct tokens *t, const char *secret,
     int role);
+/* Whether a console holding t may act as user: user is t's name, one of
+ * its users=, or t has users=*.  t NULL (a relay without tokens): yes. */
+int tokens_may_act_as(const struct token *t, const char *user);
+/* "ops, alice, bob" (or "anyone") into buf: for the refusal. */
+void tokens_users_text(const struct token *t, char *buf, size_t size);
+
 /* Extract the token from an "Authorization: Bearer X" value into buf;
  * returns 0 or -1 when the header is not a bearer token. */
 int tokens_from_header(const char *header, char *buf, size_t size);

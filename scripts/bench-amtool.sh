@@ -134,7 +134,7 @@ port=$(free_port) || exit 1
 token=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
 (
 	umask 077
-	printf 'bench %s console,ingest\n' "$token" >"$T/tokens"
+	printf 'bench %s console,ingest users=*\n' "$token" >"$T/tokens"
 	printf '%s\n' "$token" >"$T/token"
 )
 chmod 600 "$T/tokens" "$T/token"

@@ -126,7 +126,7 @@ port=$(free_port) || { echo "bench.sh: no free port" >&2; exit 1; }
 token=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
 (
 	umask 077
-	printf 'bench %s console,ingest\n' "$token" >"$tmp/tokens"
+	printf 'bench %s console,ingest users=*\n' "$token" >"$tmp/tokens"
 	printf '%s\n' "$token" >"$tmp/token"
 )
 chmod 600 "$tmp/tokens" "$tmp/token"

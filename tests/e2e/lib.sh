@@ -51,9 +51,9 @@ make_tokens() {
 	TOK_BOB=bob0123456789abcdef012345678
 	cat > "$T/tokens" <<EOT
 # name token roles
-ops $TOK_OPS console,ingest
+ops $TOK_OPS console,ingest users=*
 am $TOK_AM ingest
-bob $TOK_BOB console
+bob $TOK_BOB console users=*
 EOT
 	chmod 600 "$T/tokens"
 	printf '%s\n' "$TOK_OPS" > "$T/ops.token"

@@ -13,7 +13,12 @@ pd-zabbix ROUTING_KEY_ZBX_0123456789abcdef ingest
 pd-checkmk ROUTING_KEY_CMK_0123456789abcdef ingest
 pd-kapacitor ROUTING_KEY_KAPA_0123456789abcd ingest
 pd-pypd ROUTING_KEY_PYPD_0123456789abcd ingest
+carol carol0123456789abcdef0123 console
+dana dana0123456789abcdef01234 console users=alice
 EOT
+printf 'carol0123456789abcdef0123\n' > "$T/carol.token"
+printf 'dana0123456789abcdef01234\n' > "$T/dana.token"
+chmod 600 "$T/carol.token" "$T/dana.token"
 start_relay --body-limit 65536 --body-timeout 1500 || exit 1
 
 eq "healthz answers without a token" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")" 200
@@ -178,6 +183,23 @@ chmod 644 "$T/tokens"
 "$WARROOMD" --listen 127.0.0.1:1 --db "$T/x.db" --tokens "$T/tokens" >"$T/mode.out" 2>&1
 check "a token file others can read is refused" grep -q "chmod 600" "$T/mode.out"
 chmod 600 "$T/tokens"
+
+# Acting as someone else: a token acts as its own name, the names of its
+# users=, or anyone with users=*.
+as() { # as TOKENFILE USER: warroom list's exit status; stderr in $T/as.err
+	"$WARROOM" list --json --feed "$FEED" --token-file "$T/$1" --user "$2" \
+	    --db "$T/as-$1-$2.db" --timeout 3 >"$T/as.out" 2>"$T/as.err"
+	echo $?
+}
+eq "token carol acts as carol" "$(as carol.token carol)" 0
+check "a console claiming another name is refused" test "$(as carol.token alice)" -ne 0
+check "and says why: user_not_allowed, whom it may act as" \
+    grep -q 'user_not_allowed: token carol may act as: carol' "$T/as.err"
+eq "token dana (users=alice) acts as alice" "$(as dana.token alice)" 0
+check "but not as bob" test "$(as dana.token bob)" -ne 0
+check "told it may act as dana, alice" grep -q 'token dana may act as: dana, alice' "$T/as.err"
+eq "a users=* token acts as anyone" "$(as ops.token mallory)" 0
+check "the relay logs the refusal" grep -q 'console bob (token dana) refused' "$T/relay.log"
 
 # The log: created 0600 whatever the umask, and a console's hello.user
 # cannot write a line of its own into it.
