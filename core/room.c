@@ -812,6 +812,17 @@ plan_truncated(struct wr_evlist *out, const struct wr_group_input *in,
 	plan_push(out, WR_EV_TRUNCATED, id, in)->count = hidden;
 }
 
+/* The firing alert of inc with fingerprint fp (repeat_by_fingerprint). */
+static struct wr_alert *
+firing_by_fingerprint(const struct wr_incident *inc, const char *fp)
+{
+	for (size_t k = 0; inc != NULL && k < inc->alerts_len; k++)
+		if (inc->alerts[k].firing && inc->alerts[k].fingerprint !=
+		    NULL && strcmp(inc->alerts[k].fingerprint, fp) == 0)
+			return &inc->alerts[k];
+	return NULL;
+}
+
 size_t
 wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
     struct wr_evlist *out, size_t *seen_only)
@@ -841,6 +852,11 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 		if (known != NULL && a->firing && in->new_after_resolve &&
 		    where->state == WR_ST_RESOLVED)
 			known = NULL;	/* a new occurrence, a new incident */
+		if (known == NULL && a->firing && is_open &&
+		    in->repeat_by_fingerprint &&
+		    (known = firing_by_fingerprint(inc, a->fingerprint)) !=
+		    NULL)
+			where = (struct wr_incident *)inc;
 		if (known != NULL && (a->firing || known->firing)) {
 			if (!a->firing)
 				plan_alert_resolved(out, where->id, known,
@@ -945,6 +961,13 @@ wr_room_touch(struct wr_room *r, const struct wr_group_input *in)
 		struct wr_incident *where;
 		struct wr_alert *a = lookup_occ(r, inc, in->source, sender,
 		    in->key, &in->alerts[i], &where);
+
+		if (a == NULL && in->repeat_by_fingerprint && inc != NULL &&
+		    inc->state != WR_ST_RESOLVED && in->alerts[i].firing &&
+		    in->alerts[i].fingerprint != NULL &&
+		    (a = firing_by_fingerprint(inc,
+		    in->alerts[i].fingerprint)) != NULL)
+			where = inc;
 		if (a != NULL) {
 			a->last_seen = in->now;
 			where->last_seen = in->now;

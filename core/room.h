@@ -127,6 +127,10 @@ struct wr_group_input {
 	 * occurrence is a new occurrence and opens a new incident
 	 * (PagerDuty's rule for a trigger with the same dedup_key). */
 	int new_after_resolve;
+	/* A firing alert with the fingerprint of one the open incident holds
+	 * firing is that one again, whatever start it gives (Events v2: the
+	 * start of a repeated trigger is its arrival). */
+	int repeat_by_fingerprint;
 	const char *actor;		/* usually the source's name */
 	const char *via;
 	int64_t now;

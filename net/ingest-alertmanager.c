@@ -98,6 +98,7 @@ ingest_group_input(const struct ingest_group *g, int64_t now,
 	/* PagerDuty's rule: after a resolve, a trigger with the same
 	 * dedup_key opens a new incident. */
 	in->new_after_resolve = strcmp(g->source, INGEST_SOURCE_EVENTS_V2) == 0;
+	in->repeat_by_fingerprint = in->new_after_resolve;
 	in->actor = g->source;
 	in->via = via;
 	in->now = now;

@@ -5,10 +5,11 @@
  * A trigger becomes one alert group keyed by its dedup_key (one is made up
  * (util_random_hex()) when the sender gave none, and handed back for the 202
  * answer); acknowledge and resolve become actions against the newest
- * incident with that key.  A repeated trigger with the same dedup_key is the
- * same occurrence, so the one alert's identity is the dedup_key with start
- * time 0; the sender's payload.timestamp is kept as the "timestamp"
- * annotation instead.  Every problem with a body is collected, not just the
+ * incident with that key.  The one alert's fingerprint is the dedup_key
+ * and its start the sender's payload.timestamp, else the time the trigger
+ * arrived; a repeated trigger is the same alert while its incident is open
+ * (the reducer matches it by fingerprint: repeat_by_fingerprint), and after
+ * a resolve a new one (new_after_resolve).  Every problem with a body is collected, not just the
  * first, and worded as a sentence for the "errors" list of the 400 answer.
  * The routing_key is required and handed back in the result (the relay
  * authenticates with it and scopes identity by it); it is a credential, so
@@ -248,7 +249,11 @@ trigger_group(const json_t *root, const char *key,
 	g->n_alerts = 1;
 	a->severity = g->severity;
 	a->fingerprint = xstrdup(key);
-	a->firing = 1;		/* starts, ends: 0; see the top of the file */
+	a->firing = 1;
+	/* When it started: the sender's payload.timestamp, else now. */
+	if ((s = json_string_value(member(pl, "timestamp"))) == NULL ||
+	    wr_time_parse(s, &a->starts) != 0)
+		a->starts = ctx != NULL ? ctx->now : 0;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if ((s = json_string_value(member(pl, names[i]))) != NULL)
 			wr_kvlist_add(&a->labels, names[i], s);

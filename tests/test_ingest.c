@@ -1092,7 +1092,8 @@ test_ev2_trigger_becomes_group_keyed_by_dedup_key(void **state)
 	assert_int_equal(g->n_alerts, 1);
 	a = &g->alerts[0];
 	assert_string_equal(a->fingerprint, "payments-db-replication-lag");
-	assert_int_equal(a->starts, 0);		/* same occurrence on repeat */
+	/* It started at its payload.timestamp (2026-11-20T08:42:10Z). */
+	assert_int_equal(a->starts, 1795164130000LL);
 	assert_true(a->firing);
 	assert_string_equal(wr_kvlist_get(&a->labels, "source"),
 	    "payments-db-2.prod");
@@ -1132,6 +1133,8 @@ test_ev2_trigger_without_dedup_key_gets_a_fresh_32_hex_key(void **state)
 	assert_string_equal(r1.groups[0].alerts[0].fingerprint, r1.dedup_key);
 	assert_string_equal(r1.groups[0].title,
 	    "Queue depth above 10k on orders-consumer");
+	/* No payload.timestamp: it started when it arrived. */
+	assert_int_equal(r1.groups[0].alerts[0].starts, T_NOW);
 	/* No component or group: the source is the service. */
 	assert_string_equal(r1.groups[0].service, "orders-consumer");
 	assert_int_equal(r1.groups[0].severity, WR_SEV_WARNING);
@@ -1467,6 +1470,39 @@ test_reducer_group_by_nothing_is_one_incident(void **state)
 	wr_room_free(&r);
 }
 
+/* A sender repeating a trigger (Zabbix, Checkmk, Grafana do, with no
+ * payload.timestamp) repeats the same alert: one incident, one alert, not
+ * one more occurrence for each arrival time. */
+static void
+test_reducer_ev2_repeated_trigger_is_one_alert(void **state)
+{
+	struct wr_room r;
+	struct ingest_result res;
+	struct ingest_ctx later = { T_NOW + 60000, NULL };
+	size_t len;
+	char *body = slurp(EV2_DIR "zabbix-trigger.json", &len);
+	char err[256];
+	struct wr_incident *inc;
+
+	wr_room_init(&r, 1);
+	assert_int_equal(ingest_events_v2(body, len, &tctx, &res, err,
+	    sizeof err, NULL, NULL), 0);
+	deliver(&r, &res, T_NOW);
+	ingest_result_free(&res);
+	assert_int_equal(ingest_events_v2(body, len, &later, &res, err,
+	    sizeof err, NULL, NULL), 0);
+	assert_int_equal(deliver(&r, &res, T_NOW + 60000), 0);
+	ingest_result_free(&res);
+	free(body);
+	assert_int_equal(r.n_incidents, 1);
+	inc = wr_room_find_key(&r, "events-v2", "test-token", "4821");
+	assert_non_null(inc);
+	assert_int_equal(inc->n_alerts, 1);
+	assert_int_equal(inc->n_firing, 1);
+	assert_int_equal(inc->alerts[0].starts, T_NOW);
+	wr_room_free(&r);
+}
+
 static void
 test_reducer_ev2_acknowledge_acks_the_triggered_incident(void **state)
 {
@@ -1549,6 +1585,7 @@ main(void)
 		cmocka_unit_test(test_reducer_storm_then_partly_resolved_leaves_the_rest_firing),
 		cmocka_unit_test(test_reducer_same_body_twice_plans_nothing_the_second_time),
 		cmocka_unit_test(test_reducer_group_by_nothing_is_one_incident),
+		cmocka_unit_test(test_reducer_ev2_repeated_trigger_is_one_alert),
 		cmocka_unit_test(test_reducer_ev2_acknowledge_acks_the_triggered_incident),
 	};
 
