@@ -9,9 +9,9 @@
  * relay/relay.c   context, loop, timers, shutdown
  * relay/http.c    HTTP: ingest endpoints, healthz, metrics, answers
  * relay/feed.c    websocket consoles: hello, replay, snapshot, ops, heartbeats
- * relay/commit.c  the pending queue and group commit
+ * relay/commit.c  group commit (commit.h: no transport; items carry callbacks)
  * relay/metrics.c counters and the Prometheus text
- * relay/ring.c    the newest encoded events, shared by every console
+ * relay/ring.c    the newest encoded events, and bounded frame queues
  * relay/replay.c  a scenario played into the relay (--replay, --demo)
  * relay/tokens.c  the bearer tokens and what each may do
  * relay/config.c  the options, the config file (config.h)
