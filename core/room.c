@@ -9,6 +9,7 @@
 
 #include "room.h"
 #include "strmap.h"
+#include "timefmt.h"
 #include "util.h"
 
 /* A triggered event may name an id at most this far beyond the next one: the
@@ -839,13 +840,20 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 	int64_t id = is_open ? inc->id : r->next_id;
 	int opened = 0;
 
+	if (seen_only != NULL)
+		*seen_only = 0;
+	if (!wr_time_ok(in->now))
+		return 0;
+
 	for (size_t i = 0; in->alerts != NULL && i < in->n_alerts; i++) {
 		const struct wr_alert *a = &in->alerts[i];
 		struct wr_incident *where;
 		struct wr_alert *known;
 
-		/* Without a fingerprint an alert has no identity. */
-		if (a->fingerprint == NULL || planned_occurrence(out, start, a))
+		/* Without a fingerprint an alert has no identity; a time no
+		 * console could read back never goes into an event. */
+		if (a->fingerprint == NULL || !wr_time_ok(a->starts) ||
+		    !wr_time_ok(a->ends) || planned_occurrence(out, start, a))
 			continue;
 		known = lookup_occ(r, inc, in->source, sender, in->key, a,
 		    &where);
@@ -995,6 +1003,8 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 
 	if (inc == NULL)
 		REFUSE("no incident %lld", (long long)op->incident);
+	if (!wr_time_ok(op->now))
+		REFUSE("the op's time is outside the years 0002-9999");
 	if (op->actor == NULL || op->actor[0] == '\0')
 		REFUSE("an op needs the name of the person making it");
 	switch (op->kind) {

@@ -124,6 +124,12 @@ wr_time_parse(const char *s, int64_t *ms)
 	return 0;
 }
 
+int
+wr_time_ok(int64_t ms)
+{
+	return ms >= WR_TIME_MIN_MS && ms <= WR_TIME_MAX_MS;
+}
+
 void
 wr_time_format(int64_t ms, char *buf, size_t size)
 {

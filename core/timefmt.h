@@ -16,6 +16,13 @@ int64_t wr_mono_ms(void);
  * Every accepted time formats back as a four-digit year, so whatever the
  * relay stores, every console can decode. */
 #define WR_TIME_MAX_MS	253402300799999LL
+/* The earliest time that formats and parses back as itself:
+ * 0002-01-01T00:00:00.000Z (years 0000 and 0001 parse as Go's zero
+ * time, 0). */
+#define WR_TIME_MIN_MS	(-62104060800000LL)
+/* 1 when ms formats as a time that parses back to ms (0 included), else 0:
+ * what may go into an event. */
+int wr_time_ok(int64_t ms);
 
 /*
  * Parse "2026-11-27T15:57:08.771363687Z" or "...+01:00".  Alertmanager's

@@ -320,7 +320,14 @@ get_time(const json_t *o, const char *ctx, const char *key, int flags,
 		return -1;
 	if (s == NULL)
 		return 0;
-	if (wr_time_parse(s, out) != 0) {
+	switch (wr_time_parse(s, out)) {
+	case 0:
+		break;
+	case WR_TIME_OUT_OF_RANGE:
+		seterr(err, errsz, "%s%s: outside the years 0000-9999", ctx,
+		    key);
+		return -1;
+	default:
 		seterr(err, errsz, "%s%s: not an ISO 8601 time", ctx, key);
 		return -1;
 	}
@@ -692,9 +699,33 @@ proto_event_write(struct jbuf *b, const struct wr_event *e)
 {
 	size_t start = b->len;
 
+	if (proto_event_check(e, NULL, 0) != 0)
+		return -1;
+
 	if (w_event(b, e) == 0)
 		return 0;
 	b->len = start;
+	return -1;
+}
+
+int
+proto_event_check(const struct wr_event *e, char *err, size_t errsz)
+{
+	unsigned f = wr_event_kind_info(e->kind)->fields;
+	const char *bad = NULL;
+
+	if (!wr_time_ok(e->time))
+		bad = "time";
+	else if ((f & (WR_EVF(ALERT) | WR_EVF(ALERT_END))) &&
+	    !wr_time_ok(e->alert.starts))
+		bad = "alert.starts";
+	else if ((f & (WR_EVF(ALERT) | WR_EVF(ALERT_END))) &&
+	    !wr_time_ok(e->alert.ends))
+		bad = "alert.ends";
+	if (bad == NULL)
+		return 0;
+	seterr(err, errsz, "event %lld: %s is outside the years 0002-9999: "
+	    "no console could read it back", (long long)e->seq, bad);
 	return -1;
 }
 
@@ -705,6 +736,11 @@ proto_event_dump(const struct wr_event *e, size_t *len)
 	json_t *o;
 	char *s;
 
+	if (proto_event_check(e, NULL, 0) != 0) {
+		if (len != NULL)
+			*len = 0;
+		return NULL;
+	}
 	jbuf_init(&b, 512);
 	if (w_event(&b, e) == 0)
 		return jbuf_take(&b, len);

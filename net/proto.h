@@ -99,9 +99,18 @@ json_t *proto_event_to_json(const struct wr_event *e);
  * Where the jansson encoder would alter what is sent (a string that is
  * not valid UTF-8, a label or annotation name given twice) it is what
  * makes the frame, so the result is always the same text.  Caller
- * free()s; NULL only if jansson fails (out of memory).
+ * free()s; NULL if jansson fails (out of memory) or when
+ * proto_event_check() refuses e.
  */
 char *proto_event_dump(const struct wr_event *e, size_t *len);
+/*
+ * 0 when every console can decode e back to itself; -1 (reason in err,
+ * which may be NULL) for a time outside what the decoder reads
+ * (core/timefmt.h, wr_time_ok()).  proto_event_dump() returns NULL and
+ * proto_event_write() -1 for such an event rather than send what no
+ * console can read; the reducer never plans one.
+ */
+int proto_event_check(const struct wr_event *e, char *err, size_t errsz);
 /*
  * The direct writer alone: append the frame's text to b and return 0, or
  * return -1 with b as it was where the jansson encoder must make the

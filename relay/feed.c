@@ -346,6 +346,12 @@ next_event(struct relay *r, struct feed_pss *p, const char **frame,
 		wr_evlist_clear(&p->window);
 		p->window_pos = 0;
 	}
+	if (*frame == NULL) {	/* none the reducer plans: a damaged log */
+		relay_log(r, "replay for %s: event %lld cannot be encoded; "
+		    "closing it so that it takes a snapshot",
+		    util_log_escape(p->user, ub, sizeof ub), (long long)want);
+		return NEXT_UNREADABLE;
+	}
 	return NEXT_FRAME;
 }
 

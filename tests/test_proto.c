@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,9 @@
 #include "core/model.h"
 #include "core/room.h"
 #include "core/util.h"
+#include "net/ingest.h"
 #include "net/proto.h"
+#include "core/timefmt.h"
 
 #define STRINGS_JSON "tests/fixtures/hostile/strings.json"
 
@@ -1308,6 +1311,271 @@ every_kind_of_the_table_round_trips(void **state)
 	}
 }
 
+/* ---- what the relay commits, every console decodes ---------------------- */
+
+static char *
+slurp_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		fail_msg("cannot open %s (run from the repository root)", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	buf = xmalloc((size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+struct trip {
+	struct wr_room relay, console;
+	size_t events, bodies;
+	size_t by_kind[WR_EV_KIND_COUNT];
+};
+
+/* Number e, apply it to the relay's room, send it with the relay's
+ * encoder, read it with the console's decoder: the same event, which the
+ * console's room takes. */
+static void
+trip_event(struct trip *t, struct wr_event *e, const char *file)
+{
+	enum proto_type type;
+	struct wr_event back;
+	char err[256] = "";
+	size_t len;
+	char *frame;
+	json_t *o;
+
+	e->seq = t->relay.last_seq + 1;
+	if (wr_room_apply(&t->relay, e, err, sizeof err) != WR_APPLY_OK)
+		fail_msg("%s: relay refused its own event: %s", file, err);
+	assert_int_equal(proto_event_check(e, err, sizeof err), 0);
+	frame = proto_event_dump(e, &len);
+	if (frame == NULL)
+		fail_msg("%s: event %lld (%s) cannot be encoded", file,
+		    (long long)e->seq, wr_event_kind_name(e->kind));
+	o = proto_parse(frame, len, &type, err, sizeof err);
+	if (o == NULL || type != PROTO_EVENT)
+		fail_msg("%s: %s: %s", file, frame, err);
+	if (proto_event_from_json(o, &back, err, sizeof err) != 0)
+		fail_msg("%s: console cannot decode %s: %s", file, frame, err);
+	assert_event_equal(e, &back);
+	if (wr_room_apply(&t->console, &back, err, sizeof err) != WR_APPLY_OK)
+		fail_msg("%s: console refused %s: %s", file, frame, err);
+	t->events++;
+	t->by_kind[e->kind]++;
+	wr_event_free(&back);
+	json_decref(o);
+	free(frame);
+}
+
+static void
+trip_planned(struct trip *t, struct wr_evlist *ev, size_t from,
+    const char *file)
+{
+	for (size_t i = from; i < ev->n; i++)
+		trip_event(t, &ev->v[i], file);
+}
+
+/* One body through its adapter and the reducer, as the relay does. */
+static void
+trip_body(struct trip *t, const char *path, int events_v2, int64_t now)
+{
+	struct ingest_ctx ctx = { now, NULL };
+	struct ingest_result res;
+	struct wr_evlist ev = { 0 };
+	char err[256], **errors = NULL;
+	size_t len, n_errors = 0;
+	char *body = slurp_file(path, &len);
+	int rc = events_v2 ? ingest_events_v2(body, len, &ctx, &res, err,
+	    sizeof err, &errors, &n_errors) : ingest_alertmanager(body, len,
+	    &ctx, &res, err, sizeof err);
+
+	free(body);
+	ingest_errors_free(errors, n_errors);
+	if (rc != 0)
+		return;		/* not a body this adapter takes */
+	t->bodies++;
+	for (size_t g = 0; g < res.n_groups; g++) {
+		struct wr_group_input in;
+		size_t from = ev.n;
+
+		ingest_group_input(&res.groups[g], now, "fixture-token", &in);
+		wr_room_plan_group(&t->relay, &in, &ev, NULL);
+		trip_planned(t, &ev, from, path);
+	}
+	for (size_t a = 0; a < res.n_actions; a++) {
+		struct wr_action_input in = {
+			.source = INGEST_SOURCE_EVENTS_V2,
+			.key = res.actions[a].key, .kind = res.actions[a].kind,
+			.actor = INGEST_SOURCE_EVENTS_V2,
+			.via = "fixture-token", .now = now
+		};
+		size_t from = ev.n;
+
+		wr_room_plan_action(&t->relay, &in, &ev);
+		trip_planned(t, &ev, from, path);
+	}
+	wr_evlist_free(&ev);
+	ingest_result_free(&res);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every .json body of dir, in name order (resolves after triggers). */
+static void
+trip_dir(struct trip *t, const char *dir, int events_v2, int64_t *now)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0;
+
+	if (d == NULL)
+		fail_msg("cannot open %s (run from the repository root)", dir);
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0) {
+			names = xrealloc(names, (n + 1) * sizeof *names);
+			names[n++] = xasprintf("%s/%s", dir, de->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_name);
+	for (size_t i = 0; i < n; i++) {
+		trip_body(t, names[i], events_v2, *now);
+		*now += 1000;
+		free(names[i]);
+	}
+	free(names);
+}
+
+/*
+ * Section A of issue 8: an event the relay has committed is always one
+ * every console can decode.  Every event the adapters and the reducer
+ * make of every fixture under tests/fixtures (Alertmanager, Grafana,
+ * Alertmanager's real deliveries, hostile text, Events v2 senders) goes
+ * through the relay's encoder and the console's decoder and comes back
+ * equal, and the console's room takes it.
+ */
+static void
+every_fixture_event_survives_the_wire(void **state)
+{
+	struct trip *t = xcalloc(1, sizeof *t);
+	int64_t now = INT64_C(1764621000000);
+
+	(void)state;
+	wr_room_init(&t->relay, 1);
+	wr_room_init(&t->console, 0);
+	trip_dir(t, "tests/fixtures/alertmanager", 0, &now);
+	trip_dir(t, "tests/fixtures/alertmanager-real", 0, &now);
+	trip_dir(t, "tests/fixtures/grafana-webhook", 0, &now);
+	trip_dir(t, "tests/fixtures/hostile", 0, &now);
+	trip_dir(t, "tests/fixtures/pagerduty-events-v2", 1, &now);
+	/* and what people do to them: every op kind, on every incident */
+	for (int64_t id = 1; id < t->relay.next_id; id++) {
+		static const struct { wr_op_kind k; const char *text; } ops[] = {
+			{ WR_OP_ACK, NULL }, { WR_OP_NOTE, "looking \xe2\x80\x94 ok" },
+			{ WR_OP_ASSIGN, "bob" }, { WR_OP_SEV, "critical" },
+			{ WR_OP_UNACK, NULL }, { WR_OP_RESOLVE, NULL },
+			{ WR_OP_REOPEN, NULL },
+		};
+		for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+			struct wr_op op = { .kind = ops[i].k, .incident = id,
+			    .actor = "alice", .via = "console-token",
+			    .op_id = "0123456789abcdef0123456789abcdef",
+			    .text = ops[i].text, .now = now };
+			struct wr_event e;
+			char err[128];
+
+			if (wr_room_plan_op(&t->relay, &op, &e, err,
+			    sizeof err) == WR_PLAN_EVENT) {
+				trip_event(t, &e, "ops");
+				wr_event_free(&e);
+			}
+			now += 10;
+		}
+	}
+	print_message("%zu bodies, %zu events through the wire\n", t->bodies,
+	    t->events);
+	assert_true(t->bodies >= 25);
+	assert_true(t->by_kind[WR_EV_TRIGGERED] >= 10);
+	assert_true(t->by_kind[WR_EV_ALERT_FIRING] >= 50);
+	assert_true(t->by_kind[WR_EV_ALERT_RESOLVED] >= 1);
+	assert_true(t->by_kind[WR_EV_TRUNCATED] >= 1);
+	assert_true(t->by_kind[WR_EV_RETITLED] >= 1);
+	for (int k = WR_EV_ACKNOWLEDGED; k <= WR_EV_ASSIGNED; k++)
+		assert_true(t->by_kind[k] >= 1);
+	assert_true(t->by_kind[WR_EV_SEVERITY_SET] >= 1);
+	assert_int_equal(t->console.last_seq, t->relay.last_seq);
+	for (int64_t id = 1; id < t->relay.next_id; id++) {
+		const struct wr_incident *a = wr_room_get(&t->relay, id);
+		const struct wr_incident *b = wr_room_get(&t->console, id);
+
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_int_equal(a->state, b->state);
+		assert_int_equal(a->severity, b->severity);
+		assert_int_equal(a->n_firing, b->n_firing);
+		assert_int_equal(a->n_alerts, b->n_alerts);
+	}
+	wr_room_free(&t->relay);
+	wr_room_free(&t->console);
+	free(t);
+}
+
+/* A time no console can read back is neither encoded nor decoded. */
+static void
+times_outside_the_years_are_refused_both_ways(void **state)
+{
+	struct wr_event e;
+	enum proto_type type;
+	char err[256] = "";
+	json_t *o;
+
+	(void)state;
+	memset(&e, 0, sizeof e);
+	e.seq = 1;
+	e.kind = WR_EV_NOTE;
+	e.incident = 1;
+	e.actor = "alice";
+	e.text = "x";
+	e.time = WR_TIME_MAX_MS;
+	assert_int_equal(proto_event_check(&e, err, sizeof err), 0);
+	e.time = WR_TIME_MAX_MS + 1;	/* 10000-01-01T00:00:00.000Z */
+	assert_int_equal(proto_event_check(&e, err, sizeof err), -1);
+	assert_non_null(strstr(err, "time"));
+	assert_null(proto_event_dump(&e, NULL));
+	e.time = WR_TIME_MIN_MS - 1;	/* 0001-12-31: would read back as 0 */
+	assert_null(proto_event_dump(&e, NULL));
+	e.time = T0;
+	e.kind = WR_EV_ALERT_RESOLVED;
+	e.alert.fingerprint = "f";
+	e.alert.ends = INT64_C(-70000000000000);
+	assert_int_equal(proto_event_check(&e, err, sizeof err), -1);
+	assert_non_null(strstr(err, "alert.ends"));
+
+	o = proto_parse("{\"type\":\"event\",\"seq\":1,\"kind\":\"note\","
+	    "\"incident\":1,\"time\":\"9999-12-31T23:59:59-23:59\","
+	    "\"actor\":\"a\",\"text\":\"x\"}", 109, &type, err, sizeof err);
+	assert_non_null(o);
+	assert_int_equal(proto_event_from_json(o, &e, err, sizeof err), -1);
+	assert_non_null(strstr(err, "outside the years 0000-9999"));
+	json_decref(o);
+}
+
 /* ---- op ids ------------------------------------------------------------------ */
 
 static void
@@ -1336,6 +1604,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(event_triggered_round_trips),
 		cmocka_unit_test(every_kind_of_the_table_round_trips),
+		cmocka_unit_test(every_fixture_event_survives_the_wire),
+		cmocka_unit_test(times_outside_the_years_are_refused_both_ways),
 		cmocka_unit_test(event_alert_firing_keeps_hostile_labels_byte_exact),
 		cmocka_unit_test(event_alert_resolved_round_trips),
 		cmocka_unit_test(event_kinds_without_payload_round_trip),

@@ -20,6 +20,7 @@
 
 #include "core/model.h"
 #include "core/room.h"
+#include "core/timefmt.h"
 #include "core/strmap.h"
 #include "core/util.h"
 
@@ -2426,6 +2427,36 @@ test_severity_set_by_a_person_sticks(void **state)
 	wr_evlist_free(&log);
 }
 
+/* ---- times every console can read ---------------------------------------- */
+
+/* The reducer never plans a time the codec cannot send and read back
+ * (years 0002-9999 UTC): such an alert is left out, such an op refused. */
+static void
+test_times_outside_the_years_are_never_planned(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert a[2] = { A("late", WR_TIME_MAX_MS + 1, 1),
+	    A("ok", 1000, 1) };
+	struct wr_group_input in = G(KEY, a, 1, 2000);
+	struct wr_evlist out = { 0 };
+	char err[128];
+
+	assert_int_equal(wr_room_plan_group(r, &in, &out, NULL), 0);
+	a[0].starts = WR_TIME_MIN_MS - 1;
+	assert_int_equal(wr_room_plan_group(r, &in, &out, NULL), 0);
+	a[0].starts = 1000;
+	a[0].ends = WR_TIME_MAX_MS + 1;
+	a[0].firing = 0;
+	assert_int_equal(wr_room_plan_group(r, &in, &out, NULL), 0);
+	in.n_alerts = 2;
+	assert_int_equal(deliver(r, &in, NULL), 2);	/* "ok" only */
+	assert_int_equal(get(r, 1)->n_alerts, 1);
+	assert_int_equal(op_text(r, WR_OP_ACK, 1, "alice", NULL,
+	    WR_TIME_MAX_MS + 1, err, sizeof err), WR_PLAN_REFUSED);
+	assert_non_null(strstr(err, "outside the years"));
+	wr_evlist_free(&out);
+}
+
 /* ---- names ------------------------------------------------------------------- */
 
 static void
@@ -2662,6 +2693,9 @@ main(void)
 		    test_severity_follows_the_worst_firing_alert,
 		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(test_severity_set_by_a_person_sticks,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_times_outside_the_years_are_never_planned,
 		    setup_relay, teardown),
 		cmocka_unit_test(test_severity_and_state_names_round_trip),
 	};
