@@ -514,7 +514,7 @@ test_filter_typed_letter_by_letter_gives_the_rows_set_at_once(void **state)
 }
 
 static void
-test_selection_on_the_first_row_follows_new_incidents_to_the_top(void **state)
+test_selection_stays_on_its_incident_unless_following_the_top(void **state)
 {
 	struct harness *h = h_new(24, 80);
 	int64_t ids[100], top, low, other;
@@ -524,21 +524,36 @@ test_selection_on_the_first_row_follows_new_incidents_to_the_top(void **state)
 	h_hundred(h, ids);
 	h_render(h);
 	assert_int_equal(tui_selected(h->t), ids[0]);
-	/* on the first row: a new critical sorts in above and is selected */
+	h_assert_not_shows(h, "FOLLOWING TOP");
+	/* on the first row, by default: a new critical sorts in above, and
+	 * the selection stays on its incident, on its screen row (the list
+	 * scrolls under it) */
 	top = h_live_incident(h, "brand new critical", "api",
 	    WR_SEV_CRITICAL, 0);
 	h_render(h);
+	assert_int_equal(tui_selected(h->t), ids[0]);
+	assert_int_equal(h_find(h, "incident 000"), 1);
+	assert_int_equal(tui_list_row(h->t, 0), top);
+
+	/* f: follow the top, said on the status line; the first row is
+	 * selected and stays so as incidents sort in */
+	h_type(h, "f");
+	h_render(h);
 	assert_int_equal(tui_selected(h->t), top);
-	assert_int_equal(h_find(h, "brand new critical"), 1);
-	/* the same without an event (the room changed, a full sort) */
-	top = h_incident(h, "another critical", "api", WR_SEV_CRITICAL, 0);
-	tui_model_changed(h->t);
+	assert_non_null(strstr(h_row(h, 23), "FOLLOWING TOP"));
+	top = h_live_incident(h, "another critical", "api",
+	    WR_SEV_CRITICAL, 0);
 	h_render(h);
 	assert_int_equal(tui_selected(h->t), top);
 	assert_int_equal(h_find(h, "another critical"), 1);
+	/* the same without an event (the room changed, a full sort) */
+	top = h_incident(h, "a full-sort critical", "api", WR_SEV_CRITICAL, 0);
+	tui_model_changed(h->t);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), top);
 
-	/* further down, the selection stays on its incident */
-	h_type(h, "jjj");
+	/* further down, even when following, it stays on its incident */
+	h_type(h, "jjjj");
 	h_render(h);
 	low = tui_selected(h->t);
 	assert_int_equal(low, ids[1]);
@@ -554,6 +569,119 @@ test_selection_on_the_first_row_follows_new_incidents_to_the_top(void **state)
 	h_type(h, "g");
 	h_render(h);
 	assert_int_equal(tui_selected(h->t), other);
+	/* f again: off, and said */
+	h_type(h, "f");
+	h_render(h);
+	h_assert_not_shows(h, "FOLLOWING TOP");
+	top = h_live_incident(h, "a fourth critical", "api",
+	    WR_SEV_CRITICAL, 0);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), other);
+	h_free(h);
+}
+
+/*
+ * Never act on the wrong incident: between the frame a person looked at
+ * and the key, the list moves (a teammate's ack moves the incident down, a
+ * new incident sorts in above, the incident leaves the filter); every key
+ * acts on the incident that was shown selected, and a confirmation acts
+ * on the incident it named, whatever happened meanwhile.
+ */
+static void
+test_actions_take_the_incident_the_person_is_looking_at(void **state)
+{
+	struct harness *h = h_new(24, 100);
+	int64_t a, b, c, n;
+
+	(void)state;
+	a = h_incident(h, "checkout 5xx rate", "checkout", WR_SEV_CRITICAL, 30);
+	b = h_incident(h, "p99 latency", "api", WR_SEV_WARNING, 20);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), a);	/* the first row */
+
+	/* a teammate acks #a: it sorts below #b; then n, text, Enter */
+	h_live(h, WR_EV_ACKNOWLEDGED, a, "bob", NULL);
+	h_type(h, "n");
+	h_type(h, "rolled back\n");
+	assert_int_equal(h->n_ops, 1);
+	assert_int_equal(h->ops[0].kind, WR_OP_NOTE);
+	assert_int_equal(h->ops[0].incident, a);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), a);	/* and it stays */
+
+	/* g selects #b; a new critical sorts in above it; a, then A */
+	h_type(h, "g");
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), b);
+	c = h_live_incident(h, "new critical", "db", WR_SEV_CRITICAL, 0);
+	h_type(h, "a");
+	h_render(h);
+	h_type(h, "A");		/* (refused here: not acknowledged yet) */
+	n = (int64_t)h->n_ops;
+	assert_int_equal(n, 2);
+	assert_int_equal(h->ops[1].kind, WR_OP_ACK);
+	assert_int_equal(h->ops[1].incident, b);
+	assert_int_equal(tui_selected(h->t), b);
+
+	/* a resolve asked about #b acts on #b even if the list changes
+	 * under the question; the question names id and title */
+	h_type(h, "r");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "resolve #2 \"p99 latency\"? y/n"));
+	h_live_incident(h, "yet another critical", "db", WR_SEV_CRITICAL, 0);
+	h_render(h);
+	h_type(h, "y");
+	assert_int_equal(h->n_ops, 3);
+	assert_int_equal(h->ops[2].kind, WR_OP_RESOLVE);
+	assert_int_equal(h->ops[2].incident, b);
+
+	/* the shown incident leaves the filter before the next frame: the
+	 * key still acts on it, not on the row that took its place */
+	h_type(h, "/state:triggered\n");
+	h_type(h, ":#3\n");
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), c);
+	h_live(h, WR_EV_ACKNOWLEDGED, c, "bob", NULL);
+	h_type(h, "t");		/* take it */
+	assert_int_equal(h->n_ops, 4);
+	assert_int_equal(h->ops[3].kind, WR_OP_ASSIGN);
+	assert_int_equal(h->ops[3].incident, c);
+	h_free(h);
+}
+
+/* :note [#ID] TEXT: the id is the incident, the rest the note. */
+static void
+test_note_command_takes_an_id(void **state)
+{
+	struct harness *h = h_new(24, 100);
+	int64_t a, b;
+
+	(void)state;
+	a = h_incident(h, "checkout 5xx rate", "checkout", WR_SEV_CRITICAL, 30);
+	b = h_incident(h, "p99 latency", "api", WR_SEV_WARNING, 20);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), a);
+	h_type(h, ":note 2 text\n");
+	h_type(h, ":note #2 more text\n");
+	h_type(h, ":note on the selected one\n");
+	assert_int_equal(h->n_ops, 3);
+	assert_int_equal(h->ops[0].incident, b);
+	assert_string_equal(h->ops[0].text, "text");
+	assert_int_equal(h->ops[1].incident, b);
+	assert_string_equal(h->ops[1].text, "more text");
+	assert_int_equal(h->ops[2].incident, a);
+	assert_string_equal(h->ops[2].text, "on the selected one");
+	/* :note #2 alone opens the prompt for #2 */
+	h_type(h, ":note #2\n");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "note on #2:"));
+	h_type(h, "\x1b");
+	/* :assign #2 carol */
+	h_type(h, ":assign #2 carol\n");
+	assert_int_equal(h->n_ops, 4);
+	assert_int_equal(h->ops[3].kind, WR_OP_ASSIGN);
+	assert_int_equal(h->ops[3].incident, b);
+	assert_string_equal(h->ops[3].text, "carol");
 	h_free(h);
 }
 
@@ -975,7 +1103,7 @@ test_resolve_asks_for_confirmation(void **state)
 	h_render(h);
 	h_type(h, "r");
 	h_render(h);
-	assert_non_null(strstr(h_row(h, 23), "resolve #1 (disk full)? y/n"));
+	assert_non_null(strstr(h_row(h, 23), "resolve #1 \"disk full\"? y/n"));
 	assert_int_equal(h->n_ops, 0);
 	h_type(h, "n");
 	assert_int_equal(h->n_ops, 0);
@@ -1917,7 +2045,9 @@ main(void)
 		cmocka_unit_test(test_selected_row_stays_visible_when_scrolling_past_the_end),
 		cmocka_unit_test(test_selection_follows_its_incident_when_the_list_reorders),
 		cmocka_unit_test(test_filter_typed_letter_by_letter_gives_the_rows_set_at_once),
-		cmocka_unit_test(test_selection_on_the_first_row_follows_new_incidents_to_the_top),
+		cmocka_unit_test(test_selection_stays_on_its_incident_unless_following_the_top),
+		cmocka_unit_test(test_actions_take_the_incident_the_person_is_looking_at),
+		cmocka_unit_test(test_note_command_takes_an_id),
 		cmocka_unit_test(test_incremental_updates_keep_the_order_of_a_full_sort),
 		cmocka_unit_test(test_status_shows_offline_with_retry),
 		cmocka_unit_test(test_status_shows_stale_and_token_refused),

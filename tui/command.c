@@ -131,8 +131,8 @@ tui_command_ask(struct tui *t, wr_op_kind kind, int64_t id)
 	inc = wr_room_get(t->room, id);
 	title = tui_clean(inc->title);
 	sanitize_fit(title, 40, 1, fitted, sizeof fitted);
-	q = xasprintf("%s #%lld (%s)? y/n", kind == WR_OP_RESOLVE ? "resolve" :
-	    "reopen", (long long)id, fitted);
+	q = xasprintf("%s #%lld \"%s\"? y/n", kind == WR_OP_RESOLVE ?
+	    "resolve" : "reopen", (long long)id, fitted);
 	memset(&c, 0, sizeof c);
 	c.what = CONFIRM_OP;
 	c.kind = kind;
@@ -236,8 +236,9 @@ tui_command_key(struct tui *t, wint_t ch)
 	default:
 		return 0;
 	}
-	tui_list_prepare(t);
-	id = tui_list_selected(t);
+	/* The incident the person is looking at, not whatever the list
+	 * has put under the selection since the last frame. */
+	id = tui_target(t);
 	switch (ch) {
 	case 'a':
 		tui_command_op(t, WR_OP_ACK, id, NULL);
@@ -294,6 +295,35 @@ parse_id(const char *s)
 	return *end == '\0' && v > 0 ? v : 0;
 }
 
+/* A leading "#12" or "12" word of *arg is the incident; *arg moves past
+ * it.  Otherwise the incident is sel and *arg stays. */
+static int64_t
+leading_id(char **arg, int64_t sel)
+{
+	char *p = *arg, *end, save;
+	int64_t id;
+
+	end = p + strcspn(p, " \t");
+	if (*end == '\0') {
+		/* one word: an id alone (":note #12" opens the prompt), or
+		 * the text */
+		if ((id = parse_id(p)) == 0)
+			return sel;
+		*arg = end;
+		return id;
+	}
+	save = *end;
+	*end = '\0';
+	id = parse_id(p);
+	*end = save;
+	if (id == 0)
+		return sel;
+	while (isspace((unsigned char)*end))
+		end++;
+	*arg = end;
+	return id;
+}
+
 static void
 select_id(struct tui *t, int64_t id)
 {
@@ -328,8 +358,7 @@ tui_command_exec(struct tui *t, const char *line)
 		while (isspace((unsigned char)*arg))
 			arg++;
 	}
-	tui_list_prepare(t);
-	sel = tui_list_selected(t);
+	sel = tui_target(t);
 
 	if ((id = parse_id(cmd)) != 0) {
 		select_id(t, id);
@@ -351,21 +380,29 @@ tui_command_exec(struct tui *t, const char *line)
 		else
 			tui_command_op(t, kind, id, NULL);
 	} else if (strcmp(cmd, "note") == 0) {
+		/* :note [#ID] TEXT, as the other commands take an id */
+		id = leading_id(&arg, sel);
 		if (*arg == '\0') {
-			if (sel == 0)
+			if (id == 0)
 				tui_message(t, "no incident selected");
 			else
-				tui_prompt_open(t, PROMPT_NOTE, NULL, sel);
+				tui_prompt_open(t, PROMPT_NOTE, NULL, id);
 		} else {
-			tui_command_op(t, WR_OP_NOTE, sel, arg);
+			tui_command_op(t, WR_OP_NOTE, id, arg);
 		}
 	} else if (strcmp(cmd, "assign") == 0) {
+		id = leading_id(&arg, sel);
 		if (*arg == '\0')
-			tui_message(t, "usage: :assign NAME");
+			tui_message(t, "usage: :assign [#ID] NAME");
 		else
-			tui_command_op(t, WR_OP_ASSIGN, sel, arg);
+			tui_command_op(t, WR_OP_ASSIGN, id, arg);
 	} else if (strcmp(cmd, "take") == 0) {
-		tui_command_op(t, WR_OP_ASSIGN, sel, t->user);
+		id = *arg != '\0' ? parse_id(arg) : sel;
+		if (*arg != '\0' && id == 0)
+			tui_error(t, ":take takes an incident id (#12), not "
+			    "'%s'", arg);
+		else
+			tui_command_op(t, WR_OP_ASSIGN, id, t->user);
 	} else if (strcmp(cmd, "ackall") == 0) {
 		tui_command_ackall(t);
 	} else if (strcmp(cmd, "filter") == 0) {

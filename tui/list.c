@@ -24,9 +24,9 @@
  * Drawing touches only the rows on screen, and a key that moves the
  * selection costs O(1).  The selection follows its incident, not its row
  * number, when an update reorders the list (as htop does), and it is
- * always on screen; on the first row it stays on the first row, so that
- * new incidents sorting in at the top are selected as they come (as a log
- * that follows).
+ * always on screen.  Only in the follow-the-top mode (f, off by default)
+ * does the first row stay the first row, so that new incidents sorting in
+ * at the top are selected as they come (as a log that follows).
  *
  * Default order: triggered before acknowledged before resolved, then
  * severity, then age (newest first).  `:sort sev|age|state|service|id`
@@ -850,10 +850,11 @@ update(struct tui *t, struct list *l)
 	int room_changed = !l->built || l->need_full || l->hint ||
 	    l->n_events > 0 || room->generation != l->built_gen;
 	int filter_changed = !same_text(l->view_text, l->filter_text);
-	/* On the first row, stay there when the room changes: new
-	 * incidents sorting in at the top are selected as they come. */
-	int follow = l->built && l->n > 0 && l->sel == 0 && room_changed &&
-	    !filter_changed && !l->sort_changed;
+	/* Following the top (f): on the first row, stay there when the
+	 * room changes, so new incidents sorting in at the top are selected
+	 * as they come.  Otherwise the selection stays on its incident. */
+	int follow = t->follow_top && l->built && l->n > 0 && l->sel == 0 &&
+	    room_changed && !filter_changed && !l->sort_changed;
 	const struct sortrec *rows;
 
 	if (!room_changed && !filter_changed &&
@@ -1095,6 +1096,7 @@ select_index(struct tui *t, struct list *l, size_t i)
 		return;
 	l->sel = i;
 	l->sel_id = rows_of(l)[i].id;
+	t->shown_id = l->sel_id;	/* the person moved it there */
 	tui_dirty(t, PANE_LIST);
 	tui_dirty(t, PANE_DETAIL);
 }
@@ -1395,6 +1397,18 @@ list_key(struct tui *t, struct pane *p, int is_keycode, wint_t ch)
 		return 1;
 	case 'g':
 		select_index(t, l, 0);
+		return 1;
+	case 'f':
+		t->follow_top = !t->follow_top;
+		if (t->follow_top) {
+			select_index(t, l, 0);
+			tui_message(t, "following the top: the first row stays "
+			    "selected as incidents sort in (f stops)");
+		} else {
+			tui_message(t, "not following the top: the selection "
+			    "stays on its incident");
+		}
+		tui_dirty(t, PANE_STATUS);
 		return 1;
 	case 'G':
 		if (l->n > 0)

@@ -107,6 +107,8 @@ status_draw(struct tui *t, struct pane *p)
 	} else {
 		add(v, &n, xstrdup("no user"), ROLE_ERROR, 1, 0);
 	}
+	if (t->follow_top)
+		add(v, &n, xstrdup("FOLLOWING TOP"), ROLE_STATUS_STALE, 1, 0);
 	add(v, &n, counts(t), ROLE_STATUS, 5, 0);
 	if (t->queued_count > 0)
 		add(v, &n, xasprintf("%d queued", t->queued_count),

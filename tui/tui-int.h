@@ -110,6 +110,8 @@ void tui_list_reload(struct tui *t);
 /* A live event touched incident id (called after it was applied). */
 void tui_list_touch(struct tui *t, int64_t id);
 int64_t tui_list_selected(const struct tui *t);
+/* The id an action takes: t->shown_id, else the selection. */
+int64_t tui_target(struct tui *t);
 int tui_list_select_id(struct tui *t, int64_t id);
 size_t tui_list_count(struct tui *t);
 int64_t tui_list_row(struct tui *t, size_t i);
@@ -211,6 +213,13 @@ struct tui {
 	int stale_s, retry_s;
 	char *feed_detail;
 	int queued_count;
+
+	/* The incident a key acts on: the one the person is looking at,
+	 * i.e. the selection as last drawn, or as a key last moved it (an
+	 * update of the list between two frames does not change it). */
+	int64_t shown_id;
+	int follow_top;		/* f: the first row stays selected as new
+				 * incidents sort in (off by default) */
 
 	char *msg;
 	int msg_error;		/* sticky until Esc, an error or an action */

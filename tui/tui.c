@@ -922,6 +922,9 @@ tui_render(struct tui *t)
 	}
 	doupdate();
 	untouchwin(stdscr);
+	/* What the person now sees selected is what the next key acts on. */
+	if (t->pane[PANE_LIST].visible || t->pane[PANE_DETAIL].visible)
+		t->shown_id = tui_list_selected(t);
 	if (t->bell_pending) {
 		beep();
 		t->bell_pending = 0;
@@ -935,6 +938,12 @@ int64_t
 tui_selected(const struct tui *t)
 {
 	return tui_list_selected(t);
+}
+
+int64_t
+tui_target(struct tui *t)
+{
+	return t->shown_id != 0 ? t->shown_id : tui_list_selected(t);
 }
 
 int

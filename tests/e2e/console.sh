@@ -502,6 +502,46 @@ tm send-keys -t "$SESS:bob" Escape
 check "Esc cancels the note" wait_screen bob '^ LIVE +as bob' '$'
 check "alice's console was not disturbed" wait_screen alice3 '^ LIVE +as alice' '$'
 
+# ---- never act on the wrong incident: a teammate's ack moves it ---------------
+# A new critical incident sorts in at the top of alice's list; she selects
+# it (g); bob acknowledges it in his console, so it moves down in hers,
+# under other rows; her next note, and her resolve, still go to it: the
+# selection belongs to the incident, not to the first row.
+cat > "$T/x.json" <<EOT
+{"receiver":"warroom","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"Checkout5xx","service":"checkout","severity":"critical"},"annotations":{"summary":"checkout 5xx rate"},"startsAt":"2026-11-27T15:50:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"00000000c0ffee00"}],"groupLabels":{"alertname":"Checkout5xx"},"commonLabels":{"alertname":"Checkout5xx","severity":"critical"},"commonAnnotations":{},"externalURL":"http://vm:19093","version":"4","groupKey":"{}:{alertname=\"Checkout5xx\"}","truncatedAlerts":0}
+EOT
+eq "a new critical incident posted" "$(post /hooks/alertmanager "$T/x.json")" 200
+check "the feed has it" \
+    wait_for "$T/tail.out" '"kind":"triggered","incident":[0-9]*,.*checkout 5xx rate' 150
+X=$(grep '"kind":"triggered"' "$T/tail.out" | grep 'checkout 5xx rate' |
+    sed -n 's/.*"incident":\([0-9]*\),.*/\1/p' | head -n 1)
+tm send-keys -t "$SESS:alice3" g
+check "g: alice looks at #$X" wait_screen alice3 "^ #$X  checkout 5xx rate"
+check "on her first row" wait_screen alice3 "^ #$X +CRIT +triggered" 2
+tm send-keys -t "$SESS:bob" -l ":#$X"
+tm send-keys -t "$SESS:bob" Enter
+check "bob selects #$X" wait_screen bob "^ #$X  checkout 5xx rate"
+tm send-keys -t "$SESS:bob" a
+check "alice sees bob's ack: #$X moved off her first row" \
+    wait_screen alice3 "$(row "$X" CRIT acknowledged ' +bob')"
+cap alice3
+check "and another incident is on her first row now" \
+    sh -c "sed -n 2p '$T/scr.alice3' | grep -Evq '^ #$X '"
+check "her selection stayed on #$X (the detail shows it)" \
+    grep -Eq "^ #$X  checkout 5xx rate" "$T/scr.alice3"
+tm send-keys -t "$SESS:alice3" n
+check "n asks for a note on #$X" wait_screen alice3 "^note on #$X:" '$'
+tm send-keys -t "$SESS:alice3" -l "looked at checkout"
+tm send-keys -t "$SESS:alice3" Enter
+check "the note went to #$X" \
+    wait_for "$T/tail.out" "\"kind\":\"note\",\"incident\":$X,.*\"text\":\"looked at checkout\"" 150
+tm send-keys -t "$SESS:alice3" r
+check "r asks about #$X by id and title" \
+    wait_screen alice3 "^resolve #$X \"checkout 5xx rate\"\\? y/n" '$'
+tm send-keys -t "$SESS:alice3" y
+check "the resolve went to #$X" \
+    wait_for "$T/tail.out" "\"kind\":\"resolved\",\"incident\":$X,.*\"actor\":\"alice\"" 150
+
 # ---- the log: every op applied exactly once -----------------------------------
 replay_log
 eq "#1 acknowledged once, by alice" "$(acks_in "$T/replay.out" 1 alice)" 1
@@ -512,8 +552,10 @@ eq "#3 acknowledged once, by alice (queued, console killed -9)" \
 eq "the note added once" "$(grep -c '"text":"rolled back deploy 4711"' "$T/replay.out")" 1
 eq "the note in flight at the kill added once" \
     "$(grep -c '"text":"in flight 0042"' "$T/replay.out")" 1
+eq "bob's ack of #$X once" "$(acks_in "$T/replay.out" "$X" bob)" 1
 eq "no other acknowledgement" "$(grep -c '"kind":"acknowledged"' "$T/replay.out")" \
-    $((EVIL == 0 ? 4 : 3))
+    $((EVIL == 0 ? 5 : 4))
+eq "no note on another incident" "$(grep -c '"text":"looked at checkout"' "$T/replay.out")" 1
 
 # ---- via: an act through another name's token says so, in tail and export ----
 # alice's console uses the ops token; bob's, his own: only alice's acts
