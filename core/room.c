@@ -669,6 +669,18 @@ match_resolve(const struct wr_incident *inc, const struct wr_alert *a,
 		    (best == NULL || c->starts > best->starts))
 			best = c;
 	}
+	/* startsAt = endsAt is Alertmanager's resolve of an alert posted
+	 * with an end and no start (amtool --end without --start), which
+	 * replaces the firing one even when that end is before its start:
+	 * it ends the firing occurrence of the fingerprint. */
+	for (size_t i = 0; best == NULL && a->ends != 0 &&
+	    a->starts == a->ends && i < inc->alerts_len; i++) {
+		struct wr_alert *c = &inc->alerts[i];
+
+		if (c->firing && c->fingerprint != NULL &&
+		    strcmp(c->fingerprint, a->fingerprint) == 0)
+			best = c;
+	}
 	return best;
 }
 

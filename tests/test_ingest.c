@@ -1503,6 +1503,38 @@ test_reducer_ev2_repeated_trigger_is_one_alert(void **state)
 	wr_room_free(&r);
 }
 
+/* A real Alertmanager's resolve of alerts raised and expired with amtool
+ * without --start, the end before they began: it sends startsAt = endsAt,
+ * both before the firing startsAt.  That is the resolve of those alerts
+ * (Alertmanager holds one alert per fingerprint), so 5 of the 10 resolve. */
+static void
+test_reducer_resolve_with_starts_equal_ends_before_the_start(void **state)
+{
+	struct wr_room r;
+	struct ingest_result res;
+	struct wr_incident *inc;
+	char err[256] = "";
+
+	wr_room_init(&r, 1);
+	assert_int_equal(am_file(AMR_DIR "nostart-firing.json", &res, err,
+	    sizeof err), 0);
+	deliver(&r, &res, 1000);
+	ingest_result_free(&res);
+	inc = wr_room_find_key(&r, "alertmanager", "test-token",
+	    "{}:{alertname=\"HighLatency\", service=\"api\"}");
+	assert_non_null(inc);
+	assert_int_equal(inc->n_firing, 10);
+	assert_int_equal(am_file(AMR_DIR "nostart-resolve-starts-equals-ends.json",
+	    &res, err, sizeof err), 0);
+	assert_true(res.groups[0].alerts[0].starts ==
+	    res.groups[0].alerts[0].ends);
+	deliver(&r, &res, 2000);
+	ingest_result_free(&res);
+	assert_int_equal(inc->n_firing, 5);
+	assert_int_not_equal(inc->state, WR_ST_RESOLVED);
+	wr_room_free(&r);
+}
+
 static void
 test_reducer_ev2_acknowledge_acks_the_triggered_incident(void **state)
 {
@@ -1586,6 +1618,7 @@ main(void)
 		cmocka_unit_test(test_reducer_same_body_twice_plans_nothing_the_second_time),
 		cmocka_unit_test(test_reducer_group_by_nothing_is_one_incident),
 		cmocka_unit_test(test_reducer_ev2_repeated_trigger_is_one_alert),
+		cmocka_unit_test(test_reducer_resolve_with_starts_equal_ends_before_the_start),
 		cmocka_unit_test(test_reducer_ev2_acknowledge_acks_the_triggered_incident),
 	};
 

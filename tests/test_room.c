@@ -2247,7 +2247,7 @@ static void
 test_resolve_without_its_start_ends_the_firing_occurrence(void **state)
 {
 	struct wr_room *r = *state;
-	struct wr_alert early = { .fingerprint = "fp1", .starts = 500,
+	struct wr_alert stale = { .fingerprint = "fp1", .starts = 100,
 	    .ends = 500 };
 	struct wr_alert late = { .fingerprint = "fp1", .starts = 9000,
 	    .ends = 9000 };
@@ -2255,8 +2255,9 @@ test_resolve_without_its_start_ends_the_firing_occurrence(void **state)
 	struct wr_evlist log = { 0 };
 
 	fire(r, KEY, "fp1", 1000, 1, 2000);
-	/* a resolve that ends before the occurrence began: not it */
-	in = G(KEY, &early, 1, 3000);
+	/* the resolve of an earlier occurrence, which ended before this one
+	 * began: not it */
+	in = G(KEY, &stale, 1, 3000);
 	deliver_log(r, &in, &log);
 	assert_int_equal(log.n, 0);
 	assert_int_equal(get(r, 1)->n_firing, 1);
@@ -2271,6 +2272,32 @@ test_resolve_without_its_start_ends_the_firing_occurrence(void **state)
 	/* the same resolve again changes nothing */
 	deliver_log(r, &in, &log);
 	assert_int_equal(log.n, 0);
+	wr_evlist_free(&log);
+}
+
+/*
+ * A real Alertmanager (0.25), given an end and no start for an alert it
+ * holds firing from a later start (amtool --end=<past> without --start,
+ * the end before the alert began), replaces the alert with one whose
+ * startsAt = endsAt = that end, and sends it as resolved.  It holds one
+ * alert per fingerprint: that is the end of the firing one.
+ */
+static void
+test_resolve_starts_equal_ends_before_the_start_ends_it(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert early = { .fingerprint = "fp1", .starts = 500,
+	    .ends = 500 };
+	struct wr_group_input in;
+	struct wr_evlist log = { 0 };
+
+	fire(r, KEY, "fp1", 1000, 1, 2000);
+	in = G(KEY, &early, 1, 3000);
+	deliver_log(r, &in, &log);
+	assert_int_equal(n_kind(&log, WR_EV_ALERT_RESOLVED), 1);
+	assert_int_equal(log.v[0].alert.starts, 1000);
+	assert_int_equal(get(r, 1)->n_firing, 0);
+	assert_int_equal(get(r, 1)->state, WR_ST_RESOLVED);
 	wr_evlist_free(&log);
 }
 
@@ -2682,6 +2709,9 @@ main(void)
 		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_resolve_without_its_start_ends_the_firing_occurrence,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_resolve_starts_equal_ends_before_the_start_ends_it,
 		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_source_resolve_action_resolves_the_alerts_in_its_sender_only,

@@ -1,7 +1,8 @@
 #!/bin/sh
 # A real Prometheus Alertmanager routes its webhooks to a real warroomd with a
 # bearer token: alerts raised with amtool appear in `warroom tail`, and
-# expiring them (amtool alert add --end in the past) resolves the incident.
+# expiring them (amtool alert add --end in the past, with or without
+# --start) resolves the incident.
 . "$(dirname "$0")/lib.sh"
 echo "relay: a real Alertmanager delivering to the relay"
 AM=$(command -v prometheus-alertmanager || command -v alertmanager)
@@ -64,4 +65,23 @@ check "expiring the alert resolves it at the source" wait_for "$T/tail.out" '"ki
 check "and the incident is resolved" wait_for "$T/tail.out" '"kind":"resolved"' 50
 n=$(grep -c '"kind":"triggered"' "$T/tail.out")
 eq "Alertmanager's repeats did not open a second incident" "$n" 1
+
+# Raised and expired without --start, the end a few seconds before the
+# alert began: Alertmanager sends the resolve with startsAt = endsAt, both
+# before the firing startsAt; it still resolves the incident.
+amtool --alertmanager.url="$AMURL" alert add CertExpiry service=edge \
+    severity=warning instance=edge-1 --annotation=summary="cert expires on edge-1" \
+    >/dev/null
+check "an alert raised without --start opens an incident" \
+    wait_for "$T/tail.out" '"title":"cert expires on edge-1"' 150
+past=$(date -u -d '-10 seconds' +%Y-%m-%dT%H:%M:%SZ)
+amtool --alertmanager.url="$AMURL" alert add CertExpiry service=edge \
+    severity=warning instance=edge-1 --annotation=summary="cert expires on edge-1" \
+    --end="$past" >/dev/null
+resolves() { [ "$(grep -c '"kind":"resolved"' "$T/tail.out")" -ge 2 ]; }
+until_resolves() {
+	for _ in $(seq 1 150); do resolves && return 0; sleep 0.1; done
+	return 1
+}
+check "its resolve without --start (startsAt = endsAt) resolves it" until_resolves
 finish
