@@ -99,6 +99,44 @@ wr_room_free(struct wr_room *r)
 	memset(r, 0, sizeof *r);
 }
 
+static void count(struct wr_room *r, const struct wr_incident *inc,
+    int delta);
+
+void
+wr_room_clear(struct wr_room *r, const int64_t *ids, size_t n)
+{
+	for (size_t i = 0; i < n && r->n_incidents > 0; i++) {
+		struct wr_incident *inc = wr_room_take(r, ids[i]);
+		wr_incident_free(inc);
+	}
+	/* Ids the caller did not name: the slow way, never a leak. */
+	for (size_t i = 0; r->n_incidents > 0 && i < r->inc_cap; i++)
+		wr_incident_free(wr_room_take(r, (int64_t)i + 1));
+	memset(r->open_by_sev, 0, sizeof r->open_by_sev);
+	memset(r->by_state, 0, sizeof r->by_state);
+	wr_strmap_free(r->by_key);
+	r->by_key = wr_strmap_new();
+	r->last_seq = 0;
+	r->next_id = 1;
+	r->generation++;
+}
+
+struct wr_incident *
+wr_room_take(struct wr_room *r, int64_t id)
+{
+	struct wr_incident *inc = wr_room_get(r, id);
+
+	if (inc == NULL)
+		return NULL;
+	count(r, inc, -1);
+	r->inc[id - 1] = NULL;
+	r->n_incidents--;
+	r->generation++;
+	/* Its index entries stay: wr_room_find_key() and the occurrence
+	 * lookups check what they find. */
+	return inc;
+}
+
 struct wr_incident *
 wr_room_get(const struct wr_room *r, int64_t id)
 {

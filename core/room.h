@@ -138,6 +138,14 @@ struct wr_group_input {
 
 void wr_room_init(struct wr_room *r, int keep_alerts);
 void wr_room_free(struct wr_room *r);
+/*
+ * Empty the room for reuse (a scratch overlay, many times over): frees
+ * the incidents with these ids, and any others, but keeps the slot table,
+ * so that emptying costs what the room held, not its highest id.
+ */
+void wr_room_clear(struct wr_room *r, const int64_t *ids, size_t n);
+/* Detach the incident with this id: the caller owns it.  NULL if none. */
+struct wr_incident *wr_room_take(struct wr_room *r, int64_t id);
 
 /* The incident with this id, or NULL. */
 struct wr_incident *wr_room_get(const struct wr_room *r, int64_t id);

@@ -34,6 +34,17 @@ relay_commit_init(struct relay_commit *c, struct wr_store *store,
 	if (hooks != NULL)
 		c->hooks = *hooks;
 	c->ud = ud;
+	wr_room_init(&c->overlay, room->keep_alerts);
+}
+
+void
+relay_commit_free(struct relay_commit *c)
+{
+	if (c->overlay.by_key != NULL)
+		wr_room_free(&c->overlay);
+	free(c->taken);
+	c->taken = NULL;
+	c->n_taken = c->cap_taken = 0;
 }
 
 int
@@ -80,17 +91,21 @@ relay_item_free(struct relay_item *it)
 /* ---- the overlay ---------------------------------------------------------- */
 
 struct overlay {
-	struct wr_room room;		/* copies, and incidents made here */
+	struct relay_commit *c;		/* its overlay room and taken ids */
+	struct wr_room *room;		/* copies, and incidents made here */
 	const struct wr_room *base;	/* the relay's room: read only */
 };
 
 static void
-ov_init(struct overlay *ov, const struct wr_room *base)
+ov_init(struct overlay *ov, struct relay_commit *c)
 {
-	wr_room_init(&ov->room, base->keep_alerts);
-	ov->room.next_id = base->next_id;
-	ov->room.last_seq = base->last_seq;
-	ov->base = base;
+	ov->c = c;
+	ov->room = &c->overlay;
+	ov->base = c->room;
+	ov->room->keep_alerts = c->room->keep_alerts;
+	ov->room->next_id = c->room->next_id;
+	ov->room->last_seq = c->room->last_seq;
+	c->n_taken = 0;
 }
 
 static struct wr_incident *
@@ -107,12 +122,26 @@ incident_dup(const struct wr_incident *inc)
 	return d;
 }
 
+static void
+taken_push(struct relay_commit *c, int64_t id)
+{
+	if (c->n_taken == c->cap_taken) {
+		c->cap_taken = c->cap_taken ? c->cap_taken * 2 : 16;
+		c->taken = xrealloc(c->taken, c->cap_taken * sizeof *c->taken);
+	}
+	c->taken[c->n_taken++] = id;
+}
+
 /* Copy an incident of the room into the overlay, unless it is there. */
 static void
 ov_take(struct overlay *ov, const struct wr_incident *inc)
 {
-	if (inc != NULL && wr_room_get(&ov->room, inc->id) == NULL)
-		wr_room_put(&ov->room, incident_dup(inc));
+	struct relay_commit *c = ov->c;
+
+	if (inc == NULL || wr_room_get(ov->room, inc->id) != NULL)
+		return;
+	wr_room_put(ov->room, incident_dup(inc));
+	taken_push(c, inc->id);
 }
 
 /* Everything the group planner reads for this delivery: the key's newest
@@ -131,7 +160,7 @@ ov_find_key(struct overlay *ov, const char *source, const char *sender,
     const char *key)
 {
 	ov_take(ov, wr_room_find_key(ov->base, source, sender, key));
-	return wr_room_find_key(&ov->room, source, sender, key);
+	return wr_room_find_key(ov->room, source, sender, key);
 }
 
 /* ---- one batch ------------------------------------------------------------ */
@@ -166,8 +195,8 @@ apply_planned(struct batch *b, size_t from)
 	char err[256];
 
 	for (size_t i = from; i < b->ev.n; i++) {
-		b->ev.v[i].seq = b->ov.room.last_seq + 1;
-		if (wr_room_apply(&b->ov.room, &b->ev.v[i], err, sizeof err) !=
+		b->ev.v[i].seq = b->ov.room->last_seq + 1;
+		if (wr_room_apply(b->ov.room, &b->ev.v[i], err, sizeof err) !=
 		    WR_APPLY_OK) {
 			b->cause = xasprintf("internal: a planned event does "
 			    "not apply: %s", err);
@@ -181,7 +210,7 @@ apply_planned(struct batch *b, size_t from)
 static int
 ingest_item(struct batch *b, struct relay_item *it)
 {
-	struct wr_room *room = &b->ov.room;
+	struct wr_room *room = b->ov.room;
 	size_t before = b->ev.n;
 
 	for (size_t g = 0; g < it->ingest.n_groups; g++) {
@@ -288,7 +317,7 @@ op_item(struct batch *b, struct relay_item *it)
 		return 0;
 	}
 	ov_take(&b->ov, wr_room_get(b->ov.base, o->incident));
-	if (wr_room_get(&b->ov.room, o->incident) == NULL) {
+	if (wr_room_get(b->ov.room, o->incident) == NULL) {
 		char why[80];
 
 		snprintf(why, sizeof why, "no incident %lld",
@@ -302,7 +331,7 @@ op_item(struct batch *b, struct relay_item *it)
 		.via = it->via, .op_id = o->op_id, .text = o->text,
 		.now = b->now
 	};
-	switch (wr_room_plan_op(&b->ov.room, &op, &e, err, sizeof err)) {
+	switch (wr_room_plan_op(b->ov.room, &op, &e, err, sizeof err)) {
 	case WR_PLAN_EVENT:
 		*wr_evlist_push(&b->ev) = e;
 		if (apply_planned(b, b->ev.n - 1) != 0)
@@ -354,15 +383,12 @@ move_into_room(struct batch *b)
 	struct wr_room *room = b->c->room;
 
 	for (size_t i = 0; i < b->n_ids; i++) {
-		int64_t id = b->ids[i];
-		struct wr_incident *inc = wr_room_get(&b->ov.room, id);
+		struct wr_incident *inc = wr_room_take(b->ov.room, b->ids[i]);
 
-		if (inc == NULL)
-			continue;
-		b->ov.room.inc[id - 1] = NULL;	/* the room owns it now */
-		wr_room_put(room, inc);
+		if (inc != NULL)
+			wr_room_put(room, inc);	/* the room owns it now */
 	}
-	room->last_seq = b->ov.room.last_seq;
+	room->last_seq = b->ov.room->last_seq;
 }
 
 int
@@ -381,14 +407,14 @@ relay_commit_run(struct relay_commit *c)
 	memset(&b, 0, sizeof b);
 	b.c = c;
 	b.now = wr_now_ms();
-	ov_init(&b.ov, c->room);
+	ov_init(&b.ov, c);
 	ok = plan_all(&b, &results, &n_results) == 0;
 	if (ok) {
 		struct wr_batch wb = { 0 };
 
 		incs = xcalloc(b.n_ids ? b.n_ids : 1, sizeof *incs);
 		for (size_t i = 0; i < b.n_ids; i++) {
-			struct wr_incident *inc = wr_room_get(&b.ov.room,
+			struct wr_incident *inc = wr_room_get(b.ov.room,
 			    b.ids[i]);
 			if (inc != NULL)
 				incs[n_incs++] = inc;
@@ -417,7 +443,13 @@ relay_commit_run(struct relay_commit *c)
 		if (c->hooks.committed != NULL && b.ev.n > 0)
 			c->hooks.committed(c->ud, b.ev.v, b.ev.n);
 	}
-	wr_room_free(&b.ov.room);	/* what was not moved: copies, or all */
+	/* What was not moved (copies, or all of it) goes; the slot table
+	 * stays for the next run.  What it holds: the copies taken, and
+	 * what was made here (among the changed ids). */
+	for (size_t i = 0; i < b.n_ids; i++)
+		taken_push(c, b.ids[i]);
+	wr_room_clear(b.ov.room, c->taken, c->n_taken);
+	c->n_taken = 0;
 	/* Answer everyone, in arrival order.  A callback may queue new
 	 * items: they wait for the next run. */
 	c->pending = NULL;

@@ -66,10 +66,17 @@ struct relay_commit {
 	struct relay_item *pending, **tail;
 	struct relay_commit_hooks hooks;
 	void *ud;
+	/* The overlay, emptied after each run but kept, so that a run costs
+	 * what it touched, not a slot table as large as the highest id. */
+	struct wr_room overlay;
+	int64_t *taken;			/* ids copied into it this run */
+	size_t n_taken, cap_taken;
 };
 
 void relay_commit_init(struct relay_commit *c, struct wr_store *store,
     struct wr_room *room, const struct relay_commit_hooks *hooks, void *ud);
+/* Free what the module keeps (run what is pending first). */
+void relay_commit_free(struct relay_commit *c);
 /* Queue an item (owned from now on).  Returns 1 when it is the first one
  * pending, so that the caller schedules a run. */
 int relay_commit_add(struct relay_commit *c, struct relay_item *it);

@@ -291,6 +291,7 @@ relay_free(struct relay *r)
 	lws_sul_cancel(&r->commit_sul);
 	if (r->vh != NULL)
 		lws_vhost_destroy(r->vh);
+	relay_commit_free(&r->commit);
 	relay_ring_free(&r->ring);
 	if (r->room.by_key != NULL)
 		wr_room_free(&r->room);

@@ -124,6 +124,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
+	relay_commit_free(&fx->c);
 	store_close(fx->store);
 	wr_room_free(&fx->room);
 	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
