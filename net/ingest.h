@@ -25,7 +25,7 @@
 
 #define INGEST_SOURCE_ALERTMANAGER	"alertmanager"
 #define INGEST_SOURCE_EVENTS_V2		"events-v2"
-#define INGEST_MAX_ALERTS		10000	/* per body */
+#define INGEST_MAX_ALERTS		20000	/* per body: 16 MiB is ~15,000 */
 #define INGEST_EV2_MAX_DEDUP_KEY	255	/* characters */
 #define INGEST_EV2_MAX_SUMMARY		1024	/* characters */
 

@@ -52,7 +52,8 @@ static const struct relay_opt options[] = {
 	    "and this private key (the two go together)",
 	    F(tls_key), 0, 0, 0, 0 },
 	{ "body-limit", RELAY_OPT_SIZE, "SIZE",
-	    "largest POST body (default 1M; k, M or G)",
+	    "largest POST body (default 16M: a 15,000-alert\n"
+	    "Alertmanager group; k, M or G)",
 	    F(body_limit), 0, KIB, KIB * KIB * KIB, 0 },
 	{ "frame-limit", RELAY_OPT_SIZE, "SIZE",
 	    "largest websocket message (default 1M)",
@@ -91,7 +92,7 @@ relay_cfg_defaults(struct relay_cfg *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->listen_host = xstrdup("127.0.0.1");
 	cfg->port = 8470;
-	cfg->body_limit = 1024 * 1024;
+	cfg->body_limit = 16 * 1024 * 1024;
 	cfg->frame_limit = 1024 * 1024;
 	cfg->heartbeat_ms = 10000;
 	cfg->drain_timeout_ms = 30000;

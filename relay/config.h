@@ -36,7 +36,7 @@ struct relay_cfg {
 	char *tls_cert;
 	char *tls_key;
 	char *log_path;		/* NULL: stderr */
-	size_t body_limit;	/* bytes, default 1 MiB */
+	size_t body_limit;	/* bytes, default 16 MiB */
 	size_t frame_limit;	/* bytes, default 1 MiB */
 	int heartbeat_ms;	/* default 10000 */
 	int drain_timeout_ms;	/* default 30000 */

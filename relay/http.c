@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/timefmt.h"
+#include "core/timefmt.h"
 #include "core/util.h"
 #include "net/json-strict.h"
 #include "relay/relay-int.h"
@@ -92,6 +93,73 @@ relay_http_answer(struct lws *wsi, struct http_pss *p, int code,
 	lws_callback_on_writable(wsi);
 }
 
+/*
+ * Every refused delivery (400, 401, 408, 411, 413 on an ingest endpoint) is
+ * logged with the sender (the token's name, or "unauthenticated"), the
+ * endpoint, the size and the reason; never a token, never the path as
+ * sent.  Rate limit: per sender, endpoint and status, one line per
+ * RELAY_REFUSAL_QUIET_MS; those in between are counted and the count goes
+ * into the next line written for that key (or a line of its own when its
+ * slot is reused).
+ */
+static void
+log_refusal(struct relay *r, struct lws *wsi, struct http_pss *p, int code,
+    const char *why)
+{
+	struct relay_refusal *slot = NULL, *oldest = &r->refusals[0];
+	char key[96], who[RELAY_LOG_USER], reason[4 * 256 + 8], size[96];
+	char cl[32], more[64] = "";
+	const char *sender = p->token[0] != '\0' ? p->token : "unauthenticated";
+	int64_t now = wr_mono_ms();
+
+	if (p->ep != EP_ALERTMANAGER && p->ep != EP_EVENTS_V2)
+		return;
+	if (code != 400 && code != 401 && code != 408 && code != 411 &&
+	    code != 413)
+		return;
+	snprintf(key, sizeof key, "%d %s %.64s", code,
+	    relay_endpoint_name(p->ep), sender);
+	for (size_t i = 0; i < RELAY_REFUSAL_SLOTS; i++) {
+		struct relay_refusal *s = &r->refusals[i];
+		if (s->key[0] != '\0' && strcmp(s->key, key) == 0) {
+			slot = s;
+			break;
+		}
+		if (s->key[0] == '\0') {	/* a free slot first */
+			if (oldest->key[0] != '\0')
+				oldest = s;
+		} else if (oldest->key[0] != '\0' && s->at < oldest->at)
+			oldest = s;
+	}
+	if (slot != NULL && now - slot->at < RELAY_REFUSAL_QUIET_MS) {
+		slot->more++;
+		return;
+	}
+	if (slot == NULL) {
+		if (oldest->key[0] != '\0' && oldest->more > 0)
+			relay_log(r, "refused %s: %llu more not logged",
+			    oldest->key, (unsigned long long)oldest->more);
+		slot = oldest;
+		util_strlcpy(slot->key, key, sizeof slot->key);
+		slot->more = 0;
+	}
+	if (slot->more > 0)
+		snprintf(more, sizeof more, " (and %llu more like it since "
+		    "the last line)", (unsigned long long)slot->more);
+	slot->at = now;
+	slot->more = 0;
+	if (lws_hdr_copy(wsi, cl, sizeof cl,
+	    WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
+		snprintf(size, sizeof size, "%llu bytes (%zu received)",
+		    strtoull(cl, NULL, 10), p->received);
+	else
+		snprintf(size, sizeof size, "%zu bytes received", p->received);
+	relay_log(r, "refused %d from %s: POST %s, %s: %s%s", code,
+	    util_log_escape(sender, who, sizeof who),
+	    relay_endpoint_name(p->ep), size,
+	    util_log_escape(why, reason, sizeof reason), more);
+}
+
 /* The Events v2 "status" word for an error answer. */
 static const char *
 ev2_status(int code)
@@ -113,6 +181,7 @@ static void
 answer_reason(struct lws *wsi, struct http_pss *p, int code,
     const char *message)
 {
+	log_refusal(relay_of(wsi), wsi, p, code, message);
 	if (p->ep == EP_EVENTS_V2 && code >= 400) {
 		json_t *o = json_pack("{s:s, s:s, s:[s]}", "status",
 		    ev2_status(code), "message", message, "errors", message);
@@ -428,6 +497,8 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 				util_strlcpy(msg, err, sizeof msg);
 			json_t *o = json_pack("{s:s, s:s, s:o}", "status",
 			    "invalid event", "message", msg, "errors", arr);
+			log_refusal(r, wsi, p, 400, n_errors > 0 ? errors[0] :
+			    err);
 			relay_http_answer(wsi, p, 400, "application/json",
 			    json_dumps(o, JSON_COMPACT));
 			json_decref(o);
@@ -532,6 +603,7 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		reset_pss(p, wsi);
 		return start_request(r, wsi, p, in ? (const char *)in : "");
 	case LWS_CALLBACK_HTTP_BODY:
+		p->received += len;
 		if (!p->reading || p->too_big)
 			return 0;
 		if (p->len + len > r->cfg->body_limit) {

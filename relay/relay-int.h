@@ -42,6 +42,7 @@ struct http_pss {
 	char *body;
 	size_t len, cap;
 	int reading;		/* routed, authenticated: the body is read */
+	size_t received;	/* body bytes that arrived, kept or not */
 	int auth_in_body;	/* Events v2 without a bearer: routing_key */
 	lws_sorted_usec_list_t body_sul;	/* the body's deadline */
 	int too_big;
@@ -104,6 +105,16 @@ struct relay_metrics {
 	uint64_t commit_failures;
 };
 
+/* The refusal log's rate limit: one line per sender, endpoint and status
+ * in RELAY_REFUSAL_QUIET_MS, the rest counted into the next line. */
+#define RELAY_REFUSAL_SLOTS	32
+#define RELAY_REFUSAL_QUIET_MS	10000
+struct relay_refusal {
+	char key[96];
+	int64_t at;		/* when one was last written, mono ms */
+	uint64_t more;		/* refused since, not written */
+};
+
 struct relay {
 	const struct relay_cfg *cfg;
 	struct lws_context *ctx;
@@ -127,6 +138,7 @@ struct relay {
 	int64_t stop_at;
 	int64_t started;
 	FILE *log;
+	struct relay_refusal refusals[RELAY_REFUSAL_SLOTS];
 	struct relay_amreq *amreqs;	/* Alertmanager API requests */
 };
 
