@@ -1050,7 +1050,7 @@ test_am_refuses_missing_groupkey(void **state)
 }
 
 static void
-test_am_refuses_more_than_10000_alerts(void **state)
+test_am_refuses_more_than_max_alerts(void **state)
 {
 	struct ingest_result res;
 	char err[256];
@@ -1061,7 +1061,7 @@ test_am_refuses_more_than_10000_alerts(void **state)
 	while (json_array_size(alerts) < INGEST_MAX_ALERTS + 1)
 		json_array_append(alerts, one);
 	assert_refused(am_json(j, &res, err, sizeof err), &res, err,
-	    "10001 alerts in one body");
+	    "20001 alerts in one body");
 }
 
 /* ---- Events v2 -------------------------------------------------------- */
@@ -1605,7 +1605,7 @@ main(void)
 		cmocka_unit_test(test_am_refuses_bad_alert_fields_naming_them),
 		cmocka_unit_test(test_am_refuses_empty_alerts),
 		cmocka_unit_test(test_am_refuses_missing_groupkey),
-		cmocka_unit_test(test_am_refuses_more_than_10000_alerts),
+		cmocka_unit_test(test_am_refuses_more_than_max_alerts),
 		cmocka_unit_test(test_ev2_trigger_becomes_group_keyed_by_dedup_key),
 		cmocka_unit_test(test_ev2_trigger_without_dedup_key_gets_a_fresh_32_hex_key),
 		cmocka_unit_test(test_ev2_acknowledge_and_resolve_become_actions),
