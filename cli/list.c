@@ -106,6 +106,12 @@ list_json(const struct wr_room *r, const char *state)
 		    json_string(wr_state_name(inc->state)));
 		json_object_set_new(o, "severity",
 		    json_string(wr_severity_name(inc->severity)));
+		/* the source's own word, when it was not one of ours, and
+		 * who set the severity, when a person did */
+		json_object_set_new(o, "severity_raw", inc->severity_raw ?
+		    json_string(inc->severity_raw) : json_null());
+		json_object_set_new(o, "severity_by", inc->severity_by ?
+		    json_string(inc->severity_by) : json_null());
 		json_object_set_new(o, "title", json_string(inc->title ?
 		    inc->title : ""));
 		json_object_set_new(o, "service", inc->service ?

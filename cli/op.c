@@ -1,6 +1,6 @@
 /*
  * op.c: the one-shot ops: `warroom ack ID`, unack, resolve, reopen,
- * `assign ID NAME` and `note ID TEXT`.
+ * `assign ID NAME`, `note ID TEXT` and `sev ID LEVEL`.
  *
  * An op goes through the outbox like one made in the curses console: once
  * this console's copy has caught up (and so knows the relay's epoch), the
@@ -166,7 +166,7 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 		fprintf(stderr, "warroom: %s: %s is not an incident number\n"
 		    "usage: warroom %s ID%s\n", name, argc ? argv[0] : "(none)",
 		    name, kind == WR_OP_NOTE ? " TEXT" : kind == WR_OP_ASSIGN ?
-		    " NAME" : "");
+		    " NAME" : kind == WR_OP_SEV ? " LEVEL" : "");
 		return CLI_EX_USAGE;
 	}
 	if (kind == WR_OP_NOTE) {
@@ -191,6 +191,16 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 			return CLI_EX_USAGE;
 		}
 		op.text = xstrdup(argv[1]);
+	} else if (kind == WR_OP_SEV) {
+		wr_severity sev;
+
+		if (argc != 2 || wr_severity_parse(argv[1], &sev) != 0) {
+			fprintf(stderr, "warroom: sev: the level is critical, "
+			    "error, warning or info\nusage: warroom sev ID "
+			    "LEVEL\n");
+			return CLI_EX_USAGE;
+		}
+		op.text = xstrdup(wr_severity_name(sev));
 	} else if (argc != 1) {
 		fprintf(stderr, "warroom: %s takes one incident number\n"
 		    "usage: warroom %s ID\n", name, name);

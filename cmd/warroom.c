@@ -25,7 +25,7 @@ static const char usage_text[] =
 "       warroom [options] tail [--json] [--from-now]\n"
 "       warroom [options] list [--json] [--state S]\n"
 "       warroom [options] ack ID | unack ID | resolve ID | reopen ID\n"
-"       warroom [options] assign ID NAME\n"
+"       warroom [options] assign ID NAME | sev ID LEVEL\n"
 "       warroom [options] note ID TEXT...\n"
 "       warroom [options] export ID [--json] | stats [--json]\n"
 "\n"
@@ -39,6 +39,8 @@ static const char usage_text[] =
 "  resolve ID      resolve incident ID\n"
 "  reopen ID       reopen a resolved incident\n"
 "  assign ID NAME  assign incident ID to NAME\n"
+"  sev ID LEVEL    set incident ID's severity (critical, error, warning or\n"
+"                  info); it then sticks against what the source says\n"
 "  note ID TEXT    add a note (the words are joined with spaces; put -- before\n"
 "                  text that starts with -)\n"
 "  export ID       a postmortem draft of incident ID in Markdown: times to\n"
@@ -110,7 +112,7 @@ usage_error(const char *fmt, const char *arg)
 	fputs("warroom: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputs("\nusage: warroom [options] [tail | list | ack ID | unack ID | "
-	    "resolve ID | reopen ID | assign ID NAME | note ID TEXT]\n"
+	    "resolve ID | reopen ID | assign ID NAME | note ID TEXT | sev ID LEVEL]\n"
 	    "Try 'warroom --help'.\n", stderr);
 	return CLI_EX_USAGE;
 }
@@ -141,6 +143,7 @@ main(int argc, char **argv)
 		{ "ack", WR_OP_ACK }, { "unack", WR_OP_UNACK },
 		{ "resolve", WR_OP_RESOLVE }, { "reopen", WR_OP_REOPEN },
 		{ "assign", WR_OP_ASSIGN }, { "note", WR_OP_NOTE },
+		{ "sev", WR_OP_SEV },
 	};
 	struct cli_opts opts;
 	const char *sub;

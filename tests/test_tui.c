@@ -649,6 +649,49 @@ test_actions_take_the_incident_the_person_is_looking_at(void **state)
 	h_free(h);
 }
 
+/* :sev [#ID] LEVEL sets the severity (an op carrying the level); a level
+ * that is not one is refused here; the detail says who set it. */
+static void
+test_sev_command_sets_the_severity(void **state)
+{
+	struct harness *h = h_new_cfg(30, 120, NULL, 1);
+	struct wr_event e;
+	int64_t a, b;
+
+	(void)state;
+	a = h_incident(h, "checkout 5xx rate", "checkout", WR_SEV_WARNING, 20);
+	b = h_incident(h, "p99 latency", "api", WR_SEV_WARNING, 30);
+	h_render(h);
+	assert_int_equal(tui_selected(h->t), a);
+	h_type(h, ":sev critical\n");
+	h_type(h, ":sev #2 info\n");
+	h_type(h, ":sev loud\n");
+	assert_int_equal(h->n_ops, 2);
+	assert_int_equal(h->ops[0].kind, WR_OP_SEV);
+	assert_int_equal(h->ops[0].incident, a);
+	assert_string_equal(h->ops[0].text, "critical");
+	assert_int_equal(h->ops[1].incident, b);
+	assert_string_equal(h->ops[1].text, "info");
+	h_render(h);
+	h_assert_shows(h, "the level is critical, error, warning or info");
+	/* the relay's event: the detail says who set it */
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_SEVERITY_SET;
+	e.incident = a;
+	e.actor = (char *)"alice";
+	e.severity = WR_SEV_CRITICAL;
+	h_apply(h, &e);
+	tui_incident_event(h->t, &e);
+	h_render(h);
+	h_assert_shows(h, "critical (set by alice)");
+	/* setting it to what a person already set changes nothing: not sent */
+	h_type(h, ":sev #1 critical\n");
+	assert_int_equal(h->n_ops, 2);
+	h_render(h);
+	h_assert_shows(h, "#1 is already set to critical");
+	h_free(h);
+}
+
 /* :note [#ID] TEXT: the id is the incident, the rest the note. */
 static void
 test_note_command_takes_an_id(void **state)
@@ -2048,6 +2091,7 @@ main(void)
 		cmocka_unit_test(test_selection_stays_on_its_incident_unless_following_the_top),
 		cmocka_unit_test(test_actions_take_the_incident_the_person_is_looking_at),
 		cmocka_unit_test(test_note_command_takes_an_id),
+		cmocka_unit_test(test_sev_command_sets_the_severity),
 		cmocka_unit_test(test_incremental_updates_keep_the_order_of_a_full_sort),
 		cmocka_unit_test(test_status_shows_offline_with_retry),
 		cmocka_unit_test(test_status_shows_stale_and_token_refused),

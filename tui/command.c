@@ -69,6 +69,21 @@ check(struct tui *t, wr_op_kind kind, int64_t id, const char *text)
 			return -1;
 		}
 		break;
+	case WR_OP_SEV: {
+		wr_severity sev;
+
+		if (text == NULL || wr_severity_parse(text, &sev) != 0) {
+			tui_error(t, "severity: the level is critical, error, "
+			    "warning or info (:sev LEVEL)");
+			return -1;
+		}
+		if (inc->severity_by != NULL && inc->severity == sev) {
+			tui_message(t, "#%lld is already set to %s",
+			    (long long)id, text);
+			return -1;
+		}
+		break;
+	}
 	case WR_OP_ASSIGN:
 		if (text == NULL || *text == '\0') {
 			tui_message(t, "assign to whom? (:assign NAME)");
@@ -113,6 +128,9 @@ tui_command_op(struct tui *t, wr_op_kind kind, int64_t id, const char *text)
 	}
 	if (kind == WR_OP_ASSIGN)
 		tui_message(t, "assign #%lld to %s: queued", (long long)id, text);
+	else if (kind == WR_OP_SEV)
+		tui_message(t, "severity of #%lld to %s: queued", (long long)id,
+		    text);
 	else
 		tui_message(t, "%s #%lld: queued", wr_op_kind_name(kind),
 		    (long long)id);
@@ -396,6 +414,14 @@ tui_command_exec(struct tui *t, const char *line)
 			tui_message(t, "usage: :assign [#ID] NAME");
 		else
 			tui_command_op(t, WR_OP_ASSIGN, id, arg);
+	} else if (strcmp(cmd, "sev") == 0 || strcmp(cmd, "severity") == 0) {
+		/* :sev [#ID] LEVEL */
+		id = leading_id(&arg, sel);
+		if (*arg == '\0')
+			tui_message(t, "usage: :sev [#ID] critical|error|"
+			    "warning|info");
+		else
+			tui_command_op(t, WR_OP_SEV, id, arg);
 	} else if (strcmp(cmd, "take") == 0) {
 		id = *arg != '\0' ? parse_id(arg) : sel;
 		if (*arg != '\0' && id == 0)

@@ -42,6 +42,7 @@ const char *const tui_help_lines[] = {
 	"Commands (:)",
 	"  :ack [ID]  :unack [ID]  :resolve [ID]  :reopen [ID]",
 	"  :note [ID] TEXT     :assign [ID] NAME   :take [ID]",
+	"  :sev [ID] LEVEL     critical, error, warning or info; it then sticks",
 	"  :ackall             acknowledge all that the filter shows (as B)",
 	"  :filter TEXT        :filter (no text) clears it",
 	"  :sort KEY           sev, age, state (default), service, id; -KEY reverses",

@@ -542,6 +542,44 @@ tm send-keys -t "$SESS:alice3" y
 check "the resolve went to #$X" \
     wait_for "$T/tail.out" "\"kind\":\"resolved\",\"incident\":$X,.*\"actor\":\"alice\"" 150
 
+# ---- severity: set by a person, with :sev and `warroom sev` --------------------
+# #2 is a warning acknowledged by alice; bob's one-shot sets it critical
+"$WARROOM" sev 2 critical --feed "$FEED" --token-file "$T/bob.token" \
+    --user bob --db "$T/bob-oneshot.db" --timeout 5 >"$T/sev.out" 2>&1
+eq "warroom sev 2 critical exits 0" "$?" 0
+check "alice's list shows #2 critical" \
+    wait_screen alice3 '^ #2 +CRIT +acknowledged .*p99 latency'
+"$WARROOM" sev 2 loud --feed "$FEED" --token-file "$T/bob.token" \
+    --user bob --db "$T/bob-oneshot.db" --timeout 5 >"$T/sev2.out" 2>&1
+eq "warroom sev with a level that is none: 64" "$?" 64
+check "and it says which levels there are" \
+    grep -q 'critical, error, warning or info' "$T/sev2.out"
+"$WARROOM" sev 99999 info --feed "$FEED" --token-file "$T/bob.token" \
+    --user bob --db "$T/bob-oneshot.db" --timeout 5 >"$T/sev3.out" 2>&1
+eq "warroom sev of an unknown incident: refused, 65" "$?" 65
+# :sev in alice's console, on the incident given
+tm send-keys -t "$SESS:alice3" -l ":sev #3 error"
+tm send-keys -t "$SESS:alice3" Enter
+check ":sev #3 error: the feed has it, by alice" \
+    wait_for "$T/tail.out" '"kind":"severity_set","incident":3,.*"actor":"alice"' 150
+check "alice's list shows #3 as ERR" wait_screen alice3 '^ #3 +ERR +acknowledged'
+tm send-keys -t "$SESS:alice3" -l ":#3"
+tm send-keys -t "$SESS:alice3" Enter
+check "its detail says who set it" wait_screen alice3 'error \(set by alice\)'
+# list --json: the level, the source's own word, who set it
+cat > "$T/sev2.json" <<EOT
+{"receiver":"warroom","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"QueueDepth","service":"jobs","severity":"SEV-2"},"annotations":{"summary":"queue depth"},"startsAt":"2026-11-27T15:50:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"00000000005e0002"}],"groupLabels":{"alertname":"QueueDepth"},"commonLabels":{"alertname":"QueueDepth","severity":"SEV-2"},"commonAnnotations":{},"externalURL":"http://vm:19093","version":"4","groupKey":"{}:{alertname=\"QueueDepth\"}","truncatedAlerts":0}
+EOT
+eq "an alert with severity SEV-2 posted" "$(post /hooks/alertmanager "$T/sev2.json")" 200
+check "the feed has it" wait_for "$T/tail.out" '"title":"queue depth"' 150
+"$WARROOM" list --json --feed "$FEED" --token-file "$T/ops.token" \
+    --db "$T/list.db" >"$T/list.json" 2>"$T/list.err"
+eq "warroom list --json exits 0" "$?" 0
+check "list --json: #2 critical, set by bob" \
+    grep -q '"id":2,[^}]*"severity":"critical","severity_raw":null,"severity_by":"bob"' "$T/list.json"
+check "list --json: the SEV-2 alert is an error, the source's word kept" \
+    grep -q '"severity":"error","severity_raw":"SEV-2","severity_by":null,"title":"queue depth"' "$T/list.json"
+
 # ---- the log: every op applied exactly once -----------------------------------
 replay_log
 eq "#1 acknowledged once, by alice" "$(acks_in "$T/replay.out" 1 alice)" 1
