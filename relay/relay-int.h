@@ -218,6 +218,15 @@ void frameq_free(struct frameq *q);
 struct relay_replay;
 int relay_replay_load(const char *path, struct relay_replay **out,
     char **cause);
+/* The same from the file's text; name is what a reason quotes. */
+int relay_replay_parse(const char *name, const char *text, size_t len,
+    struct relay_replay **out, char **cause);
+size_t relay_replay_lines(const struct relay_replay *p);
+/* Line i's body as played at start (Unix ms), its "@N" strings made times,
+ * as JSON text (malloc'd), *alertmanager set when it is for that adapter
+ * (else Events v2); NULL for an op line. */
+char *relay_replay_body(const struct relay_replay *p, size_t i, int64_t start,
+    int *alertmanager);
 void relay_replay_start(struct relay *r, struct relay_replay *p);
 void relay_replay_free(struct relay_replay *p);
 

@@ -47,35 +47,37 @@ relay_replay_free(struct relay_replay *p)
 	free(p);
 }
 
+/* The longest "at" a scenario may have: a year, in seconds.  Beyond it a
+ * double times 1000 does not fit an int64 (1e303), or the relay would
+ * wait for ever. */
+#define REPLAY_MAX_AT_S (366.0 * 86400.0)
+
 int
-relay_replay_load(const char *path, struct relay_replay **out, char **cause)
+relay_replay_parse(const char *name, const char *text, size_t size,
+    struct relay_replay **out, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	struct relay_replay *p;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct relay_replay *p = xcalloc(1, sizeof *p);
+	const char *next = text, *end = text + size;
 	int lineno = 0;
 
-	if (f == NULL) {
-		*cause = xasprintf("cannot open scenario %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	p = xcalloc(1, sizeof *p);
-	while ((len = getline(&line, &cap, f)) > 0) {
+	while (next < end) {
+		const char *line = next, *nl = memchr(next, '\n',
+		    (size_t)(end - next));
+		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
 		json_error_t je;
 		json_t *o, *at, *src, *op;
 		struct replay_line rl;
+		double at_s;
 
+		next = line + len + 1;
 		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
+		while (len > 0 && line[len - 1] == '\r')
+			len--;
 		if (len == 0 || line[0] == '#')
 			continue;
-		o = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &je);
+		o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
 		if (o == NULL || !json_is_object(o)) {
-			*cause = xasprintf("%s:%d: not a JSON object%s%s", path,
+			*cause = xasprintf("%s:%d: not a JSON object%s%s", name,
 			    lineno, o ? "" : ": ", o ? "" : je.text);
 			json_decref(o);
 			goto fail;
@@ -83,13 +85,15 @@ relay_replay_load(const char *path, struct relay_replay **out, char **cause)
 		at = json_object_get(o, "at");
 		src = json_object_get(o, "source");
 		op = json_object_get(o, "op");
-		if (!json_is_number(at) || json_number_value(at) < 0) {
+		at_s = json_is_number(at) ? json_number_value(at) : -1;
+		if (!(at_s >= 0 && at_s <= REPLAY_MAX_AT_S)) {
 			*cause = xasprintf("%s:%d: \"at\" must be a number of "
-			    "seconds >= 0", path, lineno);
+			    "seconds from 0 to %.0f (a year)", name, lineno,
+			    REPLAY_MAX_AT_S);
 			json_decref(o);
 			goto fail;
 		}
-		rl.at_ms = (int64_t)(json_number_value(at) * 1000.0);
+		rl.at_ms = (int64_t)(at_s * 1000.0);
 		if (json_is_string(op)) {
 			rl.type = RL_OP;
 			if (wr_op_kind_parse(json_string_value(op)) == 0 ||
@@ -97,7 +101,7 @@ relay_replay_load(const char *path, struct relay_replay **out, char **cause)
 			    !json_is_string(json_object_get(o, "key")) ||
 			    !json_is_string(src)) {
 				*cause = xasprintf("%s:%d: an op line needs op, "
-				    "actor, source and key", path, lineno);
+				    "actor, source and key", name, lineno);
 				json_decref(o);
 				goto fail;
 			}
@@ -110,7 +114,7 @@ relay_replay_load(const char *path, struct relay_replay **out, char **cause)
 				rl.type = RL_EVENTS_V2;
 			else {
 				*cause = xasprintf("%s:%d: source must be "
-				    "alertmanager or events-v2", path, lineno);
+				    "alertmanager or events-v2", name, lineno);
 				json_decref(o);
 				goto fail;
 			}
@@ -118,23 +122,58 @@ relay_replay_load(const char *path, struct relay_replay **out, char **cause)
 			json_decref(o);
 		} else {
 			*cause = xasprintf("%s:%d: a line needs \"source\" and "
-			    "\"body\", or \"op\"", path, lineno);
+			    "\"body\", or \"op\"", name, lineno);
 			json_decref(o);
 			goto fail;
 		}
 		p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
 		p->v[p->n++] = rl;
 	}
-	free(line);
-	fclose(f);
 	*out = p;
 	return 0;
 fail:
-	free(line);
-	fclose(f);
 	relay_replay_free(p);
 	return -1;
 }
+
+/* A scenario is small; one this big is a mistake. */
+#define REPLAY_MAX (64 * 1024 * 1024)
+
+int
+relay_replay_load(const char *path, struct relay_replay **out, char **cause)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc, err;
+
+	if (f == NULL) {
+		*cause = xasprintf("cannot open scenario %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	do {
+		if (cap - len < 65536)
+			text = xrealloc(text, cap = cap ? cap * 2 : 65536);
+		n = fread(text + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0 && len <= REPLAY_MAX);
+	err = ferror(f) ? errno : 0;
+	fclose(f);
+	if (err != 0 || len > REPLAY_MAX) {
+		*cause = err != 0 ? xasprintf("cannot read scenario %s: %s",
+		    path, strerror(err)) : xasprintf("scenario %s is larger "
+		    "than 64M", path);
+		free(text);
+		return -1;
+	}
+	rc = relay_replay_parse(path, text, len, out, cause);
+	free(text);
+	return rc;
+}
+
+/* The largest "@N" taken as an offset: 100 years, in seconds. */
+#define REPLAY_MAX_OFFSET_S (100L * 366 * 86400)
 
 /* Turn "@N" strings into times N seconds after the start. */
 static void
@@ -152,8 +191,13 @@ retime(json_t *j, int64_t start)
 				long n;
 				if (s[0] != '@')
 					continue;
+				errno = 0;
 				n = strtol(s + 1, &end, 10);
-				if (*end != '\0' || end == s + 1)
+				/* Not an offset a recording can mean (and
+				 * n * 1000 might overflow): left as it is. */
+				if (*end != '\0' || end == s + 1 ||
+				    errno != 0 || n > REPLAY_MAX_OFFSET_S ||
+				    n < -REPLAY_MAX_OFFSET_S)
 					continue;
 				wr_time_format(start + (int64_t)n * 1000, ts,
 				    sizeof ts);
@@ -166,6 +210,29 @@ retime(json_t *j, int64_t start)
 		json_array_foreach(j, i, v)
 			retime(v, start);
 	}
+}
+
+size_t
+relay_replay_lines(const struct relay_replay *p)
+{
+	return p->n;
+}
+
+char *
+relay_replay_body(const struct relay_replay *p, size_t i, int64_t start,
+    int *alertmanager)
+{
+	json_t *body;
+	char *s;
+
+	if (i >= p->n || p->v[i].type == RL_OP)
+		return NULL;
+	body = json_deep_copy(p->v[i].body);
+	retime(body, start);
+	s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	*alertmanager = p->v[i].type == RL_ALERTMANAGER;
+	return s;
 }
 
 static void
@@ -210,16 +277,14 @@ play(struct relay *r, struct relay_replay *p, struct replay_line *rl)
 		return;
 	}
 	{
-		json_t *body = json_deep_copy(rl->body);
 		struct ingest_ctx ictx = { wr_now_ms(), &r->cfg->severity };
-		char *s;
+		int am = 0;
+		char *s = relay_replay_body(p, (size_t)(rl - p->v),
+		    p->start_wall, &am);
 
-		retime(body, p->start_wall);
-		s = json_dumps(body, JSON_COMPACT);
-		json_decref(body);
 		it->type = ITEM_INGEST;
 		err[0] = '\0';
-		if (rl->type == RL_ALERTMANAGER) {
+		if (am) {
 			it->ep = EP_ALERTMANAGER;
 			rc = ingest_alertmanager(s, strlen(s), &ictx,
 			    &it->ingest, err, sizeof err);
