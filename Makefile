@@ -1,7 +1,9 @@
 # warroom: a terminal incident war-room console (warroom) and its relay (warroomd).
 # Plain make.  `make` builds both programs; `make check` installs what the
 # tests need (make deps), builds and runs every test; `make sanitize` runs the
-# same tests under AddressSanitizer and UBSan; `make bench` prints figures.
+# same tests under AddressSanitizer and UBSan; `make fuzz` builds every fuzz
+# target with clang and libFuzzer (into build-fuzz/) and runs each for
+# FUZZ_SECONDS; `make bench` prints figures.
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
@@ -43,10 +45,24 @@ TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(wildcard bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
+# Fuzz targets (tests/fuzz/fuzz_NAME.c).  `make check` links each with
+# tests/fuzz/driver.c and replays its regression inputs and seeds
+# (test_fuzz_NAME); `make fuzz` links each with libFuzzer.
+FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY = $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
+FUZZ_BIN  = $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+FUZZ_OBJ  = $(FUZZ_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/fuzz/util.o \
+	$(BUILD)/tests/fuzz/driver.o
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_SAN  = -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
 BINS     = $(BUILD)/warroom $(BUILD)/warroomd
 MANS     = $(wildcard man/*.[1-9])
 
-.PHONY: FORCE all check check-run sanitize deps install uninstall clean bench demo lint-man
+.PHONY: FORCE all check check-run sanitize fuzz fuzz-bins deps install uninstall clean bench demo lint-man
 
 all: $(BINS)
 	@ln -sf $(BUILD)/warroom warroom 2>/dev/null || true
@@ -77,6 +93,14 @@ $(BUILD)/warroomd: $(BUILD)/cmd/warroomd.o $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LDLIBS) $(LDLIBS_ALL)
 
+$(BUILD)/tests/test_fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o \
+    $(BUILD)/tests/fuzz/driver.o $(BUILD)/tests/fuzz/util.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/util.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
+
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
@@ -86,11 +110,21 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: $(BINS) $(TEST_BIN)
+check-run: $(BINS) $(TEST_BIN) $(FUZZ_REPLAY)
 	@sh scripts/run-tests.sh $(BUILD)
 
 sanitize:
 	@$(MAKE) --no-print-directory SANITIZE=1 check
+
+# The library is built again with clang for fuzzing, in its own directory:
+# build/ is never touched.  Each target runs for FUZZ_SECONDS over its
+# corpus; any finding fails (scripts/fuzz.sh).
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    SAN='$(FUZZ_SAN)' fuzz-bins
+	@sh scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-bins: $(FUZZ_BIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BINS) $(BENCH_BIN)
@@ -121,6 +155,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-sanitize warroom warroomd
+	rm -rf build build-sanitize build-fuzz warroom warroomd
 
--include $(LIB_OBJ:.o=.d) $(TEST_BIN:=.d) $(BUILD)/cmd/warroom.d $(BUILD)/cmd/warroomd.d
+-include $(LIB_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d) $(BUILD)/cmd/warroom.d $(BUILD)/cmd/warroomd.d

@@ -1,0 +1,145 @@
+/*
+ * fuzz_feed: frames from a relay, one a line, through the console's
+ * decoders as net/feed-rx.c uses them: welcome, snapshot (its incidents
+ * put into the console's room), event (applied to it), caught_up, result,
+ * error, ping.  Invariants: nothing the decoders accept fails to encode
+ * and decode again to the same thing (fuzz_event_roundtrip(),
+ * fuzz_incident_roundtrip(); welcome and result compared field by field),
+ * and the room takes whatever was decoded without crashing.
+ */
+#include <string.h>
+
+#include "core/room.h"
+#include "net/proto.h"
+#include "tests/fuzz/fuzz.h"
+
+static int
+same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL &&
+	    strcmp(a, b) == 0);
+}
+
+static void
+frame(struct wr_room *room, const char *buf, size_t len)
+{
+	enum proto_type type;
+	char err[256];
+	json_t *o, *back;
+	int64_t t;
+
+	o = proto_parse(buf, len, &type, err, sizeof err);
+	if (o == NULL)
+		return;
+	switch (type) {
+	case PROTO_WELCOME: {
+		struct proto_welcome w, w2;
+
+		if (proto_welcome_from_json(o, &w, err, sizeof err) != 0)
+			break;
+		back = proto_welcome_to_json(&w);
+		FUZZ_CHECK(proto_welcome_from_json(back, &w2, err,
+		    sizeof err) == 0, "a welcome re-encoded does not decode: "
+		    "%s", err);
+		FUZZ_CHECK(same(w.epoch, w2.epoch) && w.head == w2.head &&
+		    w.first == w2.first && same(w.mode, w2.mode) &&
+		    same(w.reason, w2.reason) && w.heartbeat_ms ==
+		    w2.heartbeat_ms && same(w.server, w2.server) &&
+		    same(w.user, w2.user) && same(w.token, w2.token),
+		    "a welcome changed in its round trip");
+		json_decref(back);
+		proto_welcome_free(&w);
+		proto_welcome_free(&w2);
+		break;
+	}
+	case PROTO_SNAPSHOT: {
+		json_t *arr, *v;
+		int last;
+		size_t i;
+
+		if (proto_snapshot_from_json(o, &t, &arr, &last, err,
+		    sizeof err) != 0)
+			break;
+		json_array_foreach(arr, i, v) {
+			struct wr_incident *inc = NULL;
+
+			if (proto_incident_from_json(v, &inc, err,
+			    sizeof err) != 0)
+				continue;
+			fuzz_incident_roundtrip(inc);
+			wr_room_put(room, inc);
+		}
+		if (last)
+			room->last_seq = t;
+		break;
+	}
+	case PROTO_EVENT: {
+		struct wr_event e;
+
+		if (proto_event_from_json(o, &e, err, sizeof err) != 0)
+			break;
+		fuzz_event_roundtrip(&e, NULL);
+		(void)wr_room_apply(room, &e, err, sizeof err);
+		wr_event_free(&e);
+		break;
+	}
+	case PROTO_CAUGHT_UP:
+		(void)proto_caught_up_from_json(o, &t, err, sizeof err);
+		break;
+	case PROTO_RESULT: {
+		struct proto_result r, r2;
+
+		if (proto_result_from_json(o, &r, err, sizeof err) != 0)
+			break;
+		back = proto_result_to_json(&r);
+		FUZZ_CHECK(proto_result_from_json(back, &r2, err,
+		    sizeof err) == 0, "a result re-encoded does not decode: "
+		    "%s", err);
+		FUZZ_CHECK(same(r.op_id, r2.op_id) && same(r.status,
+		    r2.status) && r.seq == r2.seq && same(r.code, r2.code) &&
+		    same(r.reason, r2.reason), "a result changed in its "
+		    "round trip");
+		json_decref(back);
+		proto_result_free(&r);
+		proto_result_free(&r2);
+		break;
+	}
+	case PROTO_ERROR: {
+		const char *code, *reason, *op_id;
+
+		(void)proto_error_from_json(o, &code, &reason, &op_id, err,
+		    sizeof err);
+		break;
+	}
+	case PROTO_PING:
+	case PROTO_PONG:
+		if (proto_ping_from_json(o, &t, err, sizeof err) == 0) {
+			back = proto_ping_to_json("pong", t);
+			FUZZ_CHECK(proto_ping_from_json(back, &t, err,
+			    sizeof err) == 0, "a pong does not decode: %s", err);
+			json_decref(back);
+		}
+		break;
+	default:
+		break;
+	}
+	json_decref(o);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct wr_room room;
+	const char *p = (const char *)data, *end = p + size;
+
+	wr_room_init(&room, 0);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		frame(&room, p, len);
+		p += len + 1;
+	}
+	wr_room_free(&room);
+	return 0;
+}

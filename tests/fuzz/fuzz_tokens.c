@@ -1,0 +1,44 @@
+/*
+ * fuzz_tokens: the relay's token file (relay/tokens.c), and the
+ * Authorization header parser.  Invariants: a file that loads has tokens
+ * with a name, a secret and a role, each found again by its own secret;
+ * a refusal says why; no leak, no read past a line.
+ */
+#include <string.h>
+
+#include "relay/tokens.h"
+#include "tests/fuzz/fuzz.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tokens t;
+	char *cause = NULL, *hdr, buf[64];
+
+	if (size > 256 * 1024)
+		return 0;
+	if (tokens_load(fuzz_file(data, size), &t, &cause) != 0) {
+		FUZZ_CHECK(cause != NULL && cause[0] != '\0', "no reason");
+		free(cause);
+	} else {
+		for (size_t i = 0; i < t.n; i++) {
+			const struct token *k = &t.v[i];
+
+			FUZZ_CHECK(k->name[0] != '\0' && k->secret[0] != '\0'
+			    && (k->roles & (TOKEN_ROLE_CONSOLE |
+			    TOKEN_ROLE_INGEST)) != 0, "token %zu", i);
+			if (k->roles & TOKEN_ROLE_CONSOLE)
+				FUZZ_CHECK(tokens_check(&t, k->secret,
+				    TOKEN_ROLE_CONSOLE) != NULL, "token %s "
+				    "not found by its secret", k->name);
+		}
+		FUZZ_CHECK(tokens_check(&t, "", TOKEN_ROLE_CONSOLE) == NULL,
+		    "an empty secret is accepted");
+		tokens_free(&t);
+	}
+	hdr = fuzz_str(data, size);
+	if (tokens_from_header(hdr, buf, sizeof buf) == 0)
+		FUZZ_CHECK(memchr(buf, '\0', sizeof buf) != NULL, "header");
+	free(hdr);
+	return 0;
+}
