@@ -1049,6 +1049,51 @@ test_am_refuses_missing_groupkey(void **state)
 	    "version: expected a string");
 }
 
+/* A 15,000-alert group (about 16 MB, as Alertmanager sends one with
+ * max_alerts 0) is one group of 15,000 alerts, not a refusal that
+ * Alertmanager would retry for ever. */
+static void
+test_am_15000_alert_group_of_16mb_accepted(void **state)
+{
+	struct ingest_result res;
+	char err[256] = "", fp[17], inst[32];
+	json_t *j = load(AMR_DIR "nostart-firing.json");
+	json_t *alerts = json_object_get(j, "alerts");
+	json_t *one = json_deep_copy(json_array_get(alerts, 0));
+	char desc[740];
+	char *body;
+	size_t len;
+
+	memset(desc, 'x', sizeof desc - 1);
+	desc[sizeof desc - 1] = '\0';
+	json_object_set_new(json_object_get(one, "annotations"), "description",
+	    json_string(desc));
+	json_array_clear(alerts);
+	for (int i = 0; i < 15000; i++) {
+		json_t *a = json_deep_copy(one);
+
+		snprintf(fp, sizeof fp, "%016x", i + 1);
+		snprintf(inst, sizeof inst, "api-%05d", i);
+		json_object_set_new(a, "fingerprint", json_string(fp));
+		json_object_set_new(json_object_get(a, "labels"), "instance",
+		    json_string(inst));
+		json_array_append_new(alerts, a);
+	}
+	json_decref(one);
+	body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	len = strlen(body);
+	assert_true(len > 15 * 1000 * 1000 && len < 17 * 1000 * 1000);
+	if (ingest_alertmanager(body, len, &tctx, &res, err, sizeof err) != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(res.n_groups, 1);
+	assert_int_equal(res.groups[0].n_alerts, 15000);
+	assert_string_equal(res.groups[0].title,
+	    "HighLatency \xe2\x80\x94 15000 alerts");
+	ingest_result_free(&res);
+	free(body);
+}
+
 static void
 test_am_refuses_more_than_max_alerts(void **state)
 {
@@ -1605,6 +1650,7 @@ main(void)
 		cmocka_unit_test(test_am_refuses_bad_alert_fields_naming_them),
 		cmocka_unit_test(test_am_refuses_empty_alerts),
 		cmocka_unit_test(test_am_refuses_missing_groupkey),
+		cmocka_unit_test(test_am_15000_alert_group_of_16mb_accepted),
 		cmocka_unit_test(test_am_refuses_more_than_max_alerts),
 		cmocka_unit_test(test_ev2_trigger_becomes_group_keyed_by_dedup_key),
 		cmocka_unit_test(test_ev2_trigger_without_dedup_key_gets_a_fresh_32_hex_key),
