@@ -329,6 +329,9 @@ test_callbacks_in_arrival_order(void **state)
 	assert_int_equal(fx->n_committed_hooks, 1);
 	assert_int_equal(fx->n_finished, 1);
 	assert_int_equal(fx->room.last_seq, 7);
+	/* The overlay is empty again, ready for the next run. */
+	assert_int_equal(fx->c.overlay.n_incidents, 0);
+	assert_null(wr_room_get(&fx->c.overlay, 1));
 	/* Nothing pending: a run is a no-op that calls nobody. */
 	assert_int_equal(relay_commit_run(&fx->c), 0);
 	assert_int_equal(fx->n_calls, 6);
@@ -427,6 +430,7 @@ test_commit_failure_leaves_room_as_before(void **state)
 	free(disk_after);
 	assert_int_equal(count_rows(fx, "events"), events_before);
 	assert_int_equal(count_rows(fx, "ops"), 0);
+	assert_int_equal(fx->c.overlay.n_incidents, 0);	/* dropped */
 	assert_int_equal(relay_commit_pending_count(&fx->c), 0);
 
 	/* The store is well again: the same inputs go through. */
