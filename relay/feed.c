@@ -135,6 +135,9 @@ on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
 		snprintf(msg, sizeof msg, "%s: token %s may act as: %s",
 		    PROTO_ERR_USER_NOT_ALLOWED, p->token, names);
 		util_strlcpy(p->refusal, msg, sizeof p->refusal);
+		/* an error frame the console shows, then the close */
+		send_error(p, PROTO_ERR_USER_NOT_ALLOWED, msg +
+		    strlen(PROTO_ERR_USER_NOT_ALLOWED ": "), NULL);
 		relay_log(r, "console %s (token %s) refused: not a name the "
 		    "token may act as", util_log_escape(p->user, ub,
 		    sizeof ub), p->token);
@@ -427,7 +430,9 @@ on_writeable(struct relay *r, struct feed_pss *p)
 	size_t bytes = 0;
 	int n = 0, rc = 0;
 
-	if (p->close_reason != NULL) {
+	/* a refusal's error frame goes out before its close */
+	if (p->close_reason != NULL && (p->refusal[0] == '\0' ||
+	    p->ctl.n == 0)) {
 		lws_close_reason(p->wsi, p->close_status,
 		    (unsigned char *)p->close_reason, strlen(p->close_reason));
 		return -1;

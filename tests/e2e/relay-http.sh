@@ -188,13 +188,16 @@ chmod 600 "$T/tokens"
 # users=, or anyone with users=*.
 as() { # as TOKENFILE USER: warroom list's exit status; stderr in $T/as.err
 	"$WARROOM" list --json --feed "$FEED" --token-file "$T/$1" --user "$2" \
-	    --db "$T/as-$1-$2.db" --timeout 3 >"$T/as.out" 2>"$T/as.err"
+	    --db "$T/as-$1-$2.db" --log "$T/as-$1-$2.log" --timeout 3 \
+	    >"$T/as.out" 2>"$T/as.err"
 	echo $?
 }
 eq "token carol acts as carol" "$(as carol.token carol)" 0
 check "a console claiming another name is refused" test "$(as carol.token alice)" -ne 0
 check "and says why: user_not_allowed, whom it may act as" \
     grep -q 'user_not_allowed: token carol may act as: carol' "$T/as.err"
+check "in an error frame before the close" \
+    grep -q 'the relay says user_not_allowed: token carol may act as: carol' "$T/as-carol.token-alice.log"
 eq "token dana (users=alice) acts as alice" "$(as dana.token alice)" 0
 check "but not as bob" test "$(as dana.token bob)" -ne 0
 check "told it may act as dana, alice" grep -q 'token dana may act as: dana, alice' "$T/as.err"
