@@ -781,17 +781,36 @@ static void
 plan_severity(struct wr_evlist *out, size_t start,
     const struct wr_incident *inc, const struct wr_group_input *in)
 {
-	wr_severity worst = WR_SEV_COUNT;
+	wr_severity worst = WR_SEV_COUNT, worst_new = WR_SEV_COUNT;
 	struct wr_event *e;
-	int changed = 0;
+	size_t fired = 0, ended_n = 0;
 
 	/* Only a change in its alerts changes it. */
-	for (size_t j = start; j < out->n; j++)
-		changed |= out->v[j].incident == inc->id &&
-		    (out->v[j].kind == WR_EV_ALERT_FIRING ||
-		    out->v[j].kind == WR_EV_ALERT_RESOLVED);
-	if (inc->severity_by != NULL || !changed)
+	for (size_t j = start; j < out->n; j++) {
+		const struct wr_event *p = &out->v[j];
+
+		if (p->incident != inc->id)
+			continue;
+		if (p->kind == WR_EV_ALERT_FIRING) {
+			fired++;
+			if ((unsigned)p->alert.severity < (unsigned)worst_new)
+				worst_new = p->alert.severity;
+		} else if (p->kind == WR_EV_ALERT_RESOLVED)
+			ended_n++;
+	}
+	if (inc->severity_by != NULL || fired + ended_n == 0)
 		return;
+	/* Without a resolve it can only rise (no scan of a storm's
+	 * alerts for every delivery). */
+	if (ended_n == 0) {
+		if ((unsigned)worst_new < (unsigned)inc->severity) {
+			e = plan_push(out, WR_EV_SEVERITY_RAISED, inc->id, in);
+			e->severity = worst_new;
+			if (worst_new == in->severity)
+				e->severity_raw = xstrdup0(in->severity_raw);
+		}
+		return;
+	}
 	for (size_t i = 0; i < inc->alerts_len; i++) {
 		const struct wr_alert *a = &inc->alerts[i];
 		int ended = 0;
@@ -807,11 +826,8 @@ plan_severity(struct wr_evlist *out, size_t start,
 		if (!ended)
 			worst = a->severity;
 	}
-	for (size_t j = start; j < out->n; j++)
-		if (out->v[j].kind == WR_EV_ALERT_FIRING &&
-		    out->v[j].incident == inc->id &&
-		    (unsigned)out->v[j].alert.severity < (unsigned)worst)
-			worst = out->v[j].alert.severity;
+	if ((unsigned)worst_new < (unsigned)worst)
+		worst = worst_new;
 	if (worst == WR_SEV_COUNT || worst == inc->severity)
 		return;
 	/* Lower numbers are worse: critical is 0. */
@@ -850,7 +866,7 @@ plan_truncated(struct wr_evlist *out, const struct wr_group_input *in,
 
 	if (id == 0)
 		return;
-	if (inc != NULL)
+	if (inc != NULL && in->truncated > 0)
 		for (size_t i = 0; i < inc->alerts_len; i++)
 			if (inc->alerts[i].firing &&
 			    !mentioned(in, &inc->alerts[i]))
