@@ -162,7 +162,14 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 
 	memset(&op, 0, sizeof op);
 	op.kind = kind;
-	if (argc < 1 || op_parse_id(argv[0], &op.incident) != 0) {
+	if (argc < 1) {
+		fprintf(stderr, "warroom: %s needs an incident number\n"
+		    "usage: warroom %s ID%s\n", name, name,
+		    kind == WR_OP_NOTE ? " TEXT" : kind == WR_OP_ASSIGN ?
+		    " NAME" : kind == WR_OP_SEV ? " LEVEL" : "");
+		return CLI_EX_USAGE;
+	}
+	if (op_parse_id(argv[0], &op.incident) != 0) {
 		fprintf(stderr, "warroom: %s: %s is not an incident number\n"
 		    "usage: warroom %s ID%s\n", name, argc ? argv[0] : "(none)",
 		    name, kind == WR_OP_NOTE ? " TEXT" : kind == WR_OP_ASSIGN ?

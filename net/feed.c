@@ -277,7 +277,11 @@ feed_schedule_retry(struct feed *f, const char *why)
 		snprintf(when, sizeof when, "%d ms", ms);
 	else
 		snprintf(when, sizeof when, "%d s", (ms + 500) / 1000);
-	feed_set_state(f, FEED_OFFLINE, "%s; next try in %s", why, when);
+	/* The detail is the reason alone: the time of the next try is
+	 * retry_at, which the console counts down beside OFFLINE (one
+	 * countdown on the line, not a second frozen one in the detail). */
+	feed_set_state(f, FEED_OFFLINE, "%s", why);
+	feed_logf("feed: next try in %s", when);
 	lws_sul_schedule(f->ctx, 0, &f->sul_connect, feed_connect_cb,
 	    (lws_usec_t)ms * 1000);
 }

@@ -807,6 +807,48 @@ test_feed_leaves_out_a_snapshot_incident_it_cannot_decode(void **state)
 	rig_close(&r);
 }
 
+static int
+until_offline_twice(struct rig *r)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->seen.n_states; i++)
+		n += r->seen.states[i] == FEED_OFFLINE;
+	return n >= 1 && r->seen.state == FEED_OFFLINE;
+}
+
+/* Nothing answers: OFFLINE, the reason in the detail, and the time of the
+ * next try only as retry_at (the console counts it down beside OFFLINE;
+ * the detail used to carry a second, frozen "next try in 5 s"). */
+static void
+test_feed_offline_detail_is_the_reason_alone(void **state)
+{
+	struct rig r;
+	struct feed_cfg cfg;
+	struct feed_status st;
+	char *cause = NULL;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_live;
+	rig_open(&r, NULL, 0);
+	feed_free(r.feed);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.url = "ws://127.0.0.1:1/feed";
+	cfg.user = "alice";
+	cfg.backoff_start_ms = 2000;
+	cfg.backoff_cap_ms = 4000;
+	r.feed = feed_new(r.ctx, &cfg, NULL, &r.room, &hooks, &r.seen, &cause);
+	assert_non_null(r.feed);
+	feed_start(r.feed);
+	rig_run(&r, 3000, until_offline_twice);
+	feed_status(r.feed, &st);
+	assert_int_equal(st.state, FEED_OFFLINE);
+	assert_non_null(strstr(st.detail, "127.0.0.1:1"));
+	assert_null(strstr(st.detail, "next try"));
+	assert_true(st.retry_at_ms > wr_now_ms());
+	rig_close(&r);
+}
+
 static void
 test_feed_url_parse(void **state)
 {
@@ -873,6 +915,7 @@ main(void)
 		cmocka_unit_test(test_feed_says_stale_before_giving_up_on_a_silent_relay),
 		cmocka_unit_test(test_feed_skips_an_event_it_cannot_decode_and_says_so),
 		cmocka_unit_test(test_feed_leaves_out_a_snapshot_incident_it_cannot_decode),
+		cmocka_unit_test(test_feed_offline_detail_is_the_reason_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

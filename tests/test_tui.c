@@ -692,6 +692,37 @@ test_sev_command_sets_the_severity(void **state)
 	h_free(h);
 }
 
+/* q with ops still queued asks first; without, or :q!, it quits. */
+static void
+test_quit_with_ops_queued_asks(void **state)
+{
+	struct harness *h = h_new(24, 100);
+
+	(void)state;
+	h_incident(h, "checkout 5xx rate", "checkout", WR_SEV_CRITICAL, 30);
+	h_render(h);
+	tui_set_queued_count(h->t, 2);
+	h_type(h, "q");
+	h_render(h);
+	assert_int_equal(h->quit, 0);
+	assert_non_null(strstr(h_row(h, 23), "2 ops queued; they will be sent "
+	    "by the next warroom that connects. Quit? y/n"));
+	h_type(h, "n");
+	assert_int_equal(h->quit, 0);
+	h_type(h, ":q\n");
+	assert_int_equal(h->quit, 0);
+	h_type(h, "y");
+	assert_int_equal(h->quit, 1);
+	h->quit = 0;
+	h_type(h, ":q!\n");
+	assert_int_equal(h->quit, 1);
+	h->quit = 0;
+	tui_set_queued_count(h->t, 0);
+	h_type(h, "q");
+	assert_int_equal(h->quit, 1);
+	h_free(h);
+}
+
 /* :note [#ID] TEXT: the id is the incident, the rest the note. */
 static void
 test_note_command_takes_an_id(void **state)
@@ -2091,6 +2122,7 @@ main(void)
 		cmocka_unit_test(test_selection_stays_on_its_incident_unless_following_the_top),
 		cmocka_unit_test(test_actions_take_the_incident_the_person_is_looking_at),
 		cmocka_unit_test(test_note_command_takes_an_id),
+		cmocka_unit_test(test_quit_with_ops_queued_asks),
 		cmocka_unit_test(test_sev_command_sets_the_severity),
 		cmocka_unit_test(test_incremental_updates_keep_the_order_of_a_full_sort),
 		cmocka_unit_test(test_status_shows_offline_with_retry),

@@ -204,6 +204,28 @@ tui_command_ackall(struct tui *t)
 }
 
 void
+tui_command_quit(struct tui *t, int force)
+{
+	struct tui_confirm c;
+	char *q;
+
+	if (t->act.quit == NULL)
+		return;
+	if (force || t->queued_count <= 0) {
+		t->act.quit(t->act.ud);
+		return;
+	}
+	/* They are safe in the outbox: say so, and ask. */
+	q = xasprintf("%d op%s queued; they will be sent by the next warroom "
+	    "that connects. Quit? y/n", t->queued_count,
+	    t->queued_count == 1 ? "" : "s");
+	memset(&c, 0, sizeof c);
+	c.what = CONFIRM_QUIT;
+	tui_prompt_confirm(t, q, &c);
+	free(q);
+}
+
+void
 tui_command_confirmed(struct tui *t, const struct tui_confirm *c)
 {
 	size_t ok = 0, failed = 0;
@@ -211,6 +233,11 @@ tui_command_confirmed(struct tui *t, const struct tui_confirm *c)
 
 	if (c->what == CONFIRM_OP) {
 		tui_command_op(t, c->kind, c->incident, NULL);
+		return;
+	}
+	if (c->what == CONFIRM_QUIT) {
+		if (t->act.quit != NULL)
+			t->act.quit(t->act.ud);
 		return;
 	}
 	for (size_t i = 0; i < c->n_ids; i++) {
@@ -383,8 +410,7 @@ tui_command_exec(struct tui *t, const char *line)
 	} else if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0 ||
 	    strcmp(cmd, "q!") == 0 || strcmp(cmd, "qa") == 0 ||
 	    strcmp(cmd, "exit") == 0) {
-		if (t->act.quit != NULL)
-			t->act.quit(t->act.ud);
+		tui_command_quit(t, strcmp(cmd, "q!") == 0);
 	} else if (strcmp(cmd, "ack") == 0 || strcmp(cmd, "unack") == 0 ||
 	    strcmp(cmd, "resolve") == 0 || strcmp(cmd, "reopen") == 0) {
 		wr_op_kind kind = wr_op_kind_parse(cmd);

@@ -50,7 +50,7 @@ const char *const tui_help_lines[] = {
 	"  :user NAME          act as NAME from now on",
 	"  :open ID  or  :ID   select incident ID",
 	"  :help  ?            this help",
-	"  :q  q               quit",
+	"  :q  q               quit (asks when ops are queued; :q! does not)",
 	"",
 	"Ops are saved to the outbox first and shown \"queued\" until the relay",
 	"confirms them; a refused op shows its reason on the status line.",

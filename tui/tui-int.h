@@ -147,7 +147,8 @@ enum tui_prompt_mode {
 };
 enum tui_confirm_what {
 	CONFIRM_OP = 0,		/* one op (resolve, reopen) */
-	CONFIRM_ACKALL		/* ack every id in ids */
+	CONFIRM_ACKALL,		/* ack every id in ids */
+	CONFIRM_QUIT		/* quit with ops still queued */
 };
 struct tui_confirm {
 	enum tui_confirm_what what;
@@ -177,6 +178,8 @@ int tui_command_op(struct tui *t, wr_op_kind kind, int64_t id,
 void tui_command_ask(struct tui *t, wr_op_kind kind, int64_t id);
 void tui_command_ackall(struct tui *t);
 void tui_command_confirmed(struct tui *t, const struct tui_confirm *c);
+/* q, :q: quit, after asking when ops are still queued (unless force). */
+void tui_command_quit(struct tui *t, int force);
 /* A key of the global set (a, A, r, ...): 1 used. */
 int tui_command_key(struct tui *t, wint_t ch);
 

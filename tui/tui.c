@@ -701,8 +701,7 @@ key_dispatch(struct tui *t, int is_keycode, wint_t ch)
 	if (!is_keycode) {
 		switch (ch) {
 		case 'q':
-			if (t->act.quit != NULL)
-				t->act.quit(t->act.ud);
+			tui_command_quit(t, 0);
 			return 1;
 		case '?':
 			tui_help_show(t, 1);

@@ -195,6 +195,12 @@ eq "credentials in the feed URL: refused as bad usage (64)" "$?" 64
 check "the refusal says why" grep -q 'has credentials in it' "$T/url.err"
 eq "and does not repeat the secret" "$(grep -c 'S3cr3t\|alice' "$T/url.err")" 0
 
+# an op without an incident number says so
+"$WARROOM" ack --feed "$FEED" --token-file "$T/ops.token" >"$T/noid.out" 2>&1
+eq "warroom ack with no id: bad usage (64)" "$?" 64
+check "and says: ack needs an incident number" \
+    grep -q '^warroom: ack needs an incident number$' "$T/noid.out"
+
 # a refused token is said on the status line, and not retried; the token
 # file is open to others, which is said too (on the status line, once in
 # the log)
