@@ -334,6 +334,22 @@ answer_healthz(struct relay *r, struct lws *wsi, struct http_pss *p)
 	json_decref(o);
 }
 
+/*
+ * The most a body may hold: --body-limit, but before its routing_key is
+ * checked an Events v2 body gets no more than PagerDuty itself takes (one
+ * event is at most 512 KB), so an unauthenticated sender cannot make the
+ * relay hold megabytes.
+ */
+#define RELAY_EV2_UNAUTH_LIMIT	(512 * 1024)
+
+static size_t
+body_limit(const struct relay *r, const struct http_pss *p)
+{
+	if (p->auth_in_body && r->cfg->body_limit > RELAY_EV2_UNAUTH_LIMIT)
+		return RELAY_EV2_UNAUTH_LIMIT;
+	return r->cfg->body_limit;
+}
+
 /* Whether the request carries "Authorization: Bearer ..." at all (other
  * schemes, such as pypd's "Token token=...", are not ours). */
 static int
@@ -429,7 +445,7 @@ start_request(struct relay *r, struct lws *wsi, struct http_pss *p,
 		    "Content-Length, not chunked");
 	if (lws_hdr_copy(wsi, cl, sizeof cl,
 	    WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
-	    strtoull(cl, NULL, 10) > r->cfg->body_limit)
+	    strtoull(cl, NULL, 10) > body_limit(r, p))
 		return refuse(wsi, p, 413, "body larger than the relay's "
 		    "limit");
 	if (r->stopping)
@@ -606,7 +622,7 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		p->received += len;
 		if (!p->reading || p->too_big)
 			return 0;
-		if (p->len + len > r->cfg->body_limit) {
+		if (p->len + len > body_limit(r, p)) {
 			p->too_big = 1;
 			free(p->body);
 			p->body = NULL;

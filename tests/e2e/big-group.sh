@@ -47,5 +47,17 @@ for s in "$TOK_OPS" "$TOK_AM" "$TOK_BOB" not-a-token-0123456789; do
 	grep -q -- "$s" "$T/relay.log" && leak="$leak $s"
 done
 eq "no token, good or bad, is in the log" "$leak" ""
+# before its routing_key is checked an Events v2 body is held to 512 KB
+python3 - "$T/ev2-big.json" <<'PY'
+import json, sys
+ev = {"routing_key": "not-a-token-0123456789", "event_action": "trigger",
+      "payload": {"summary": "s", "source": "h", "severity": "info",
+                  "custom_details": {"blob": "x" * 600000}}}
+open(sys.argv[1], "w").write(json.dumps(ev))
+PY
+c=$(curl -s -o "$T/body" -w '%{http_code}' -X POST --data-binary @"$T/ev2-big.json" "$URL/v2/enqueue")
+eq "a 600 KB Events v2 body with no bearer token: 413, not read" "$c" 413
+sed "s/not-a-token-0123456789/$TOK_AM/" "$T/ev2-big.json" > "$T/ev2-big-ok.json"
+eq "the same body with a bearer token is taken" "$(post /v2/enqueue "$T/ev2-big-ok.json")" 202
 check "the relay is alive" kill -0 "$RELAY_PID"
 finish
