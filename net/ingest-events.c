@@ -60,6 +60,25 @@ ingest_errors_free(char **errors, size_t n_errors)
 	free(errors);
 }
 
+void
+ingest_result_sender(const struct ingest_result *r, const char *via,
+    int rk_is_credential, char *out, size_t outsz)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a, 64 bits */
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	if (r->routing_key == NULL || rk_is_credential)
+		return;
+	for (const unsigned char *s = (const unsigned char *)r->routing_key;
+	    *s != '\0'; s++) {
+		h ^= *s;
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(out, outsz, "%s/rk-%016llx", via, (unsigned long long)h);
+}
+
 /* The member, or NULL when it is absent or JSON null. */
 static json_t *
 member(const json_t *obj, const char *name)

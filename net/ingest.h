@@ -127,6 +127,17 @@ int ingest_alertmanager_api_group(const char *body, size_t len,
     char ***present, size_t *n_present, char *err, size_t errsz);
 
 void ingest_errors_free(char **errors, size_t n_errors);
+
+/*
+ * The identity scope of a result that came through token `via`: "" (the
+ * via itself) unless it is an Events v2 body whose routing_key was not
+ * its credential (a bearer token authenticated it), whose dedup_keys are
+ * then the routing key's own: via "/rk-" and a digest of the key, so
+ * that the key itself is never stored or sent.  rk_is_credential: the
+ * routing_key was the token.
+ */
+void ingest_result_sender(const struct ingest_result *r, const char *via,
+    int rk_is_credential, char *out, size_t outsz);
 void ingest_result_free(struct ingest_result *r);
 
 /*

@@ -220,6 +220,8 @@ ingest_item(struct batch *b, struct relay_item *it)
 		struct wr_incident *inc;
 
 		ingest_group_input(grp, b->now, it->via, &in);
+		if (it->sender[0] != '\0')
+			in.sender = it->sender;
 		ov_take_group(&b->ov, &in);
 		wr_room_plan_group(room, &in, &b->ev, &seen);
 		if (apply_planned(b, from) != 0)
@@ -234,16 +236,18 @@ ingest_item(struct batch *b, struct relay_item *it)
 	}
 	for (size_t a = 0; a < it->ingest.n_actions; a++) {
 		const struct ingest_action *act = &it->ingest.actions[a];
-		/* Only within its sender (the via, as for its triggers). */
+		/* Only within its sender, as for its triggers. */
+		const char *sender = it->sender[0] != '\0' ? it->sender :
+		    it->via;
 		struct wr_action_input in = {
-			.source = "events-v2", .key = act->key,
-			.kind = act->kind, .actor = "events-v2",
-			.via = it->via, .now = b->now
+			.source = "events-v2", .sender = sender,
+			.key = act->key, .kind = act->kind,
+			.actor = "events-v2", .via = it->via, .now = b->now
 		};
 		size_t from = b->ev.n;
 
 		/* the incident it acts on, into the overlay */
-		ov_find_key(&b->ov, "events-v2", it->via, act->key);
+		ov_find_key(&b->ov, "events-v2", sender, act->key);
 		wr_room_plan_action(room, &in, &b->ev);
 		if (apply_planned(b, from) != 0)
 			return -1;

@@ -42,6 +42,10 @@ struct relay_item {
 	struct ingest_result ingest;	/* ITEM_INGEST */
 	struct proto_op op;		/* ITEM_OP */
 	char via[64];			/* the token's name */
+	/* Identity scope of its groups and actions (DESIGN.md, Identity):
+	 * "" means the via; an Events v2 body authenticated by a bearer
+	 * token is scoped by its routing key too (ingest_result_sender()). */
+	char sender[96];
 	relay_item_done_fn *done;	/* NULL: nobody waits for it */
 	void *user;
 	/* filled by the run */

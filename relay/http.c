@@ -529,6 +529,8 @@ finish_body(struct relay *r, struct lws *wsi, struct http_pss *p)
 	}
 	free(errors);
 	util_strlcpy(it->via, p->token, sizeof it->via);
+	ingest_result_sender(&it->ingest, p->token, p->auth_in_body,
+	    it->sender, sizeof it->sender);
 	it->done = item_done;
 	it->user = p;
 	p->item = it;
