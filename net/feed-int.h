@@ -42,6 +42,8 @@ struct feed {
 	int backoff_cap_ms;
 	int cfg_heartbeat_ms;
 	int insecure;
+	int plain_http;		/* wss://, and the relay answered plain HTTP:
+				 * -1 not looked, 0 no, 1 yes */
 	int from_now;
 	size_t max_frame;
 

@@ -12,12 +12,16 @@
  * stops it, since trying the same token again cannot help.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "core/timefmt.h"
 #include "core/util.h"
@@ -154,6 +158,7 @@ feed_new(struct lws_context *ctx, const struct feed_cfg *cfg,
 	}
 	f->client = xstrdup0(cfg->client);
 	f->insecure = cfg->insecure;
+	f->plain_http = -1;
 	f->backoff_start_ms = cfg->backoff_start_ms > 0 ?
 	    cfg->backoff_start_ms : FEED_BACKOFF_START_MS;
 	f->backoff_cap_ms = cfg->backoff_cap_ms > 0 ?
@@ -351,6 +356,58 @@ feed_connect_cb(lws_sorted_usec_list_t *sul)
 	feed_connect(f);
 }
 
+/* Wait up to ms for fd to be ready for events; 1 ready, else 0. */
+static int
+probe_wait(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	return poll(&p, 1, ms) == 1 && (p.revents & events) != 0;
+}
+
+/*
+ * The TLS handshake with the relay failed, and this build of lws says no
+ * more than "SSL err 1" whether the certificate was not trusted or the
+ * port speaks plain HTTP.  Ask the port once, in plain HTTP, with short
+ * bounded waits (it blocks the loop for 1.5 s at most, once per feed and
+ * address, as lws' own name lookup does): does an HTTP answer come back?
+ */
+static int
+feed_probe_plain_http(const struct feed *f)
+{
+	static const char req[] = "GET /healthz HTTP/1.0\r\n\r\n";
+	struct addrinfo hints, *ai = NULL;
+	char port[16], buf[8];
+	int fd = -1, ok = 0, err = 0;
+	socklen_t elen = sizeof err;
+	ssize_t n;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof port, "%d", f->url.port);
+	if (getaddrinfo(f->url.host, port, &hints, &ai) != 0 || ai == NULL)
+		return 0;
+	fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+	if (fd < 0)
+		goto out;
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+	    (errno != EINPROGRESS || !probe_wait(fd, POLLOUT, 500) ||
+	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0 ||
+	    err != 0))
+		goto out;
+	if (write(fd, req, sizeof req - 1) != (ssize_t)(sizeof req - 1) ||
+	    !probe_wait(fd, POLLIN, 1000))
+		goto out;
+	n = read(fd, buf, sizeof buf);
+	ok = n >= 5 && memcmp(buf, "HTTP/", 5) == 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(ai);
+	return ok;
+}
+
 static void
 feed_conn_error(struct feed *f, struct lws *wsi, const char *in)
 {
@@ -372,6 +429,15 @@ feed_conn_error(struct feed *f, struct lws *wsi, const char *in)
 		return;
 	}
 	if (f->url.tls && (strstr(what, "SSL") != NULL ||
+	    strstr(what, "ssl") != NULL || strstr(what, "tls") != NULL ||
+	    strstr(what, "certificate") != NULL) &&
+	    (f->plain_http > 0 || (f->plain_http < 0 &&
+	    (f->plain_http = feed_probe_plain_http(f)) > 0)))
+		snprintf(why, sizeof why, "the relay at %.80s:%d answered plain "
+		    "HTTP, not TLS: use ws://%s%.80s%s:%d%.80s", f->url.host,
+		    f->url.port, f->url.ipv6 ? "[" : "", f->url.host,
+		    f->url.ipv6 ? "]" : "", f->url.port, f->url.path);
+	else if (f->url.tls && (strstr(what, "SSL") != NULL ||
 	    strstr(what, "ssl") != NULL || strstr(what, "tls") != NULL ||
 	    strstr(what, "certificate") != NULL))
 		snprintf(why, sizeof why, "TLS with %s:%d failed (%s): is "

@@ -195,6 +195,14 @@ eq "credentials in the feed URL: refused as bad usage (64)" "$?" 64
 check "the refusal says why" grep -q 'has credentials in it' "$T/url.err"
 eq "and does not repeat the secret" "$(grep -c 'S3cr3t\|alice' "$T/url.err")" 0
 
+# wss:// to this plain-HTTP relay says so, rather than blaming a certificate
+"$WARROOM" list --feed "wss://127.0.0.1:$PORT/feed" --token-file "$T/ops.token" \
+    --db "$T/wss.db" --timeout 2 >"$T/wss.out" 2>"$T/wss.err"
+eq "wss:// to a plain relay: not reached (75)" "$?" 75
+check "and says it answered plain HTTP: use ws://" \
+    grep -q "answered plain HTTP, not TLS: use ws://127.0.0.1:$PORT/feed" "$T/wss.err"
+check "without blaming the certificate" sh -c "! grep -q certificate '$T/wss.err'"
+
 # an op without an incident number says so
 "$WARROOM" ack --feed "$FEED" --token-file "$T/ops.token" >"$T/noid.out" 2>&1
 eq "warroom ack with no id: bad usage (64)" "$?" 64
