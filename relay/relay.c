@@ -3,7 +3,8 @@
  *
  * One thread.  SIGTERM and SIGINT set a flag and wake the loop; the loop
  * then commits what is pending, tells every console why it is closing, and
- * stops a moment later.  Nothing committed can be lost: the log is SQLite
+ * stops a moment later.  SIGHUP sets another flag, and the loop reloads
+ * (relay_reload()).  Nothing committed can be lost: the log is SQLite
  * with synchronous=FULL.
  */
 #include <arpa/inet.h>
@@ -24,6 +25,7 @@
 #include "relay/relay-int.h"
 
 static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_hup;
 static struct lws_context *signal_ctx;
 static FILE *lws_log_file;
 
@@ -84,6 +86,48 @@ on_signal(int sig)
 	got_signal = sig;
 	if (signal_ctx != NULL)
 		lws_cancel_service(signal_ctx);
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	got_hup = 1;
+	if (signal_ctx != NULL)
+		lws_cancel_service(signal_ctx);
+}
+
+void
+relay_reload(struct relay *r)
+{
+	const char *path = r->cfg->log_path;
+	FILE *f, *lf = NULL;
+	char *cause = NULL;
+
+	if (path == NULL) {
+		relay_log(r, "SIGHUP: logging to standard error, no log to "
+		    "reopen; the configuration and tokens are read only at "
+		    "start");
+		return;
+	}
+	if ((f = log_open(path, &cause)) == NULL ||
+	    (lws_log_file != NULL && (lf = log_open(path, &cause)) == NULL)) {
+		if (f != NULL)
+			fclose(f);
+		relay_log(r, "SIGHUP: %s; still writing to the old log",
+		    cause);
+		free(cause);
+		return;
+	}
+	if (r->log != NULL)
+		fclose(r->log);
+	r->log = f;
+	if (lws_log_file != NULL) {
+		fclose(lws_log_file);
+		lws_log_file = lf;
+	}
+	relay_log(r, "SIGHUP: reopened the log %s; the configuration and "
+	    "tokens are read only at start", path);
 }
 
 static void
@@ -317,6 +361,10 @@ relay_main(const struct relay_cfg *cfg)
 		free(cause);
 		return 78;
 	}
+	/* From here on, so that a reload sent while the log is loading
+	 * (systemctl reload right after start) does not kill the relay. */
+	got_hup = 0;
+	signal(SIGHUP, on_hup);
 	if (cfg->log_path != NULL) {
 		if ((lws_log_file = log_open(cfg->log_path, &cause)) ==
 		    NULL) {
@@ -356,8 +404,13 @@ relay_main(const struct relay_cfg *cfg)
 		}
 		if (got_signal && !r->stopping)
 			begin_stop(r);
+		if (got_hup) {
+			got_hup = 0;
+			relay_reload(r);
+		}
 	}
 	signal_ctx = NULL;
+	signal(SIGHUP, SIG_DFL);
 	relay_free(r);
 	lws_context_destroy(ctx);
 	if (lws_log_file != NULL)

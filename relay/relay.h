@@ -27,7 +27,8 @@
 struct relay;
 struct lws_context;
 
-/* Run until SIGTERM/SIGINT.  Returns the process exit status. */
+/* Run until SIGTERM/SIGINT; SIGHUP calls relay_reload().  Returns the
+ * process exit status. */
 int relay_main(const struct relay_cfg *cfg);
 
 /*
@@ -40,6 +41,12 @@ struct relay *relay_new(struct lws_context *ctx, const struct relay_cfg *cfg,
     char **cause);
 /* Commit what is pending and tell consoles why they are being closed. */
 void relay_stop(struct relay *r);
+/*
+ * What SIGHUP does: reopen the --log file (for logrotate), keeping the old
+ * one when the new cannot be opened.  The configuration and the token file
+ * are not read again.  Says what it did in the log.
+ */
+void relay_reload(struct relay *r);
 void relay_free(struct relay *r);
 /* The port actually listened on (useful with port 0). */
 int relay_port(const struct relay *r);
