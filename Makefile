@@ -10,6 +10,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANPREFIX ?= $(PREFIX)/share/man
 DATADIR  ?= $(PREFIX)/share/warroom
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR  ?=
 
 CC       ?= cc
@@ -148,11 +149,16 @@ install: $(BINS)
 	done
 	for f in themes/*.theme; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/themes/; done; true
 	for f in scenarios/*.jsonl; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/scenarios/; done; true
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' systemd/warroomd.service.in \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/warroomd.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/warroomd.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/warroom $(DESTDIR)$(BINDIR)/warroomd
 	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/}; done
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/warroomd.service
 
 clean:
 	rm -rf build build-sanitize build-fuzz warroom warroomd
