@@ -153,6 +153,16 @@ tokens_load(const char *path, struct tokens *out, char **cause)
 			token_free(&t);
 			goto fail;
 		}
+		/* One secret, one name: else the later line would never be
+		 * the one found, and its name and roles silently unused. */
+		for (size_t i = 0; i < out->n; i++)
+			if (strcmp(out->v[i].secret, fields[1]) == 0) {
+				*cause = xasprintf("%s:%d: %s has the same token "
+				    "as %s; give each its own", path, lineno,
+				    fields[0], out->v[i].name);
+				token_free(&t);
+				goto fail;
+			}
 		t.name = xstrdup(fields[0]);
 		t.secret = xstrdup(fields[1]);
 		t.roles = roles;

@@ -105,6 +105,9 @@ test_bad_lines_are_refused_with_the_line(void **state)
 		    ":1: expected NAME" },
 		{ "# ok\nb b0123456789abcdef\na short users=*\n",
 		    ":3: token of a is shorter" },
+		/* found by fuzzing: the second line was never the one found */
+		{ "a a0123456789abcdef ingest\nb a0123456789abcdef console\n",
+		    ":2: b has the same token as a; give each its own" },
 	};
 	struct tokens t;
 	char *cause;
