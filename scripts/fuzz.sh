@@ -37,11 +37,11 @@ for t in "$@"; do
 		st=FAILED; fail="$fail $t"
 	fi
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+	cov=$(grep -a -o 'cov: [0-9]*' "$log" | tail -1)
 	echo "fuzz $t: ${execs:-?} executions in ${secs}s, $cov, $st"
 	total=$((total + ${execs:-0}))
 	if [ "$st" = FAILED ]; then
-		grep -m1 -A12 -E '^fuzz: |runtime error|ERROR: ' "$log"
+		grep -a -m1 -A12 -E '^fuzz: |runtime error|ERROR: ' "$log"
 		ls "$out" 2>/dev/null | sed 's/^/  finding: /'
 	fi
 done
