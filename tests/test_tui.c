@@ -692,6 +692,34 @@ test_sev_command_sets_the_severity(void **state)
 	h_free(h);
 }
 
+/* A message fades after a few seconds; an error stays until Esc. */
+static void
+test_messages_fade_errors_stay(void **state)
+{
+	struct harness *h = h_new(24, 100);
+
+	(void)state;
+	h_incident(h, "checkout 5xx rate", "checkout", WR_SEV_CRITICAL, 30);
+	h_render(h);
+	tui_message(h->t, "something happened");
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "something happened"));
+	tui_tick(h->t, H_NOW + TUI_MSG_FADE_MS - 1000);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "something happened"));
+	tui_tick(h->t, H_NOW + TUI_MSG_FADE_MS);
+	h_render(h);
+	assert_null(strstr(h_row(h, 23), "something happened"));
+	tui_error(h->t, "something went wrong");
+	tui_tick(h->t, H_NOW + 60 * TUI_MSG_FADE_MS);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "something went wrong"));
+	h_type(h, "\x1b");
+	h_render(h);
+	assert_null(strstr(h_row(h, 23), "something went wrong"));
+	h_free(h);
+}
+
 /* q with ops still queued asks first; without, or :q!, it quits. */
 static void
 test_quit_with_ops_queued_asks(void **state)
@@ -2126,6 +2154,7 @@ main(void)
 		cmocka_unit_test(test_actions_take_the_incident_the_person_is_looking_at),
 		cmocka_unit_test(test_note_command_takes_an_id),
 		cmocka_unit_test(test_quit_with_ops_queued_asks),
+		cmocka_unit_test(test_messages_fade_errors_stay),
 		cmocka_unit_test(test_sev_command_sets_the_severity),
 		cmocka_unit_test(test_incremental_updates_keep_the_order_of_a_full_sort),
 		cmocka_unit_test(test_status_shows_offline_with_retry),

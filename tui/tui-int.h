@@ -226,6 +226,8 @@ struct tui {
 
 	char *msg;
 	int msg_error;		/* sticky until Esc, an error or an action */
+	int64_t msg_at;		/* wall ms it was said: a message (not an
+				 * error) fades TUI_MSG_FADE_MS later */
 	int in_key;		/* inside tui_key(): a person's action */
 
 	struct tui_op *ops;

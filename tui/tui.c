@@ -388,6 +388,7 @@ tui_vmessage(struct tui *t, int error, const char *fmt, va_list ap)
 	free(t->msg);
 	t->msg = s;
 	t->msg_error = error;
+	t->msg_at = t->clock_ms();
 	tui_dirty(t, PANE_STATUS);
 }
 
@@ -840,6 +841,10 @@ tui_render_wait_ms(const struct tui *t, int64_t now_ms)
 void
 tui_tick(struct tui *t, int64_t now_wall_ms)
 {
+	/* A message fades; an error stays until the person acts. */
+	if (t->msg != NULL && !t->msg_error &&
+	    now_wall_ms - t->msg_at >= TUI_MSG_FADE_MS)
+		tui_clear_message(t, 0);
 	if (t->ages_change_ms != 0 && now_wall_ms >= t->ages_change_ms) {
 		t->ages_change_ms = 0;
 		tui_dirty(t, PANE_LIST);

@@ -166,6 +166,8 @@ int tui_needs_render(const struct tui *t);
  * either a key was pressed since the last frame or the last frame is at
  * least TUI_FRAME_MS old (an alert storm costs a few frames a second). */
 #define TUI_FRAME_MS	200
+/* A status message (not an error) is gone this long after it was said. */
+#define TUI_MSG_FADE_MS	5000
 int tui_render_due(const struct tui *t, int64_t now_ms);
 /* Milliseconds until a frame is due (0: now), or -1 when none is needed;
  * for the loop's timer. */
