@@ -524,14 +524,21 @@ check "alice's console was not disturbed" wait_screen alice3 '^ LIVE +as alice' 
 cat > "$T/x.json" <<EOT
 {"receiver":"warroom","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"Checkout5xx","service":"checkout","severity":"critical"},"annotations":{"summary":"checkout 5xx rate"},"startsAt":"2026-11-27T15:50:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"00000000c0ffee00"}],"groupLabels":{"alertname":"Checkout5xx"},"commonLabels":{"alertname":"Checkout5xx","severity":"critical"},"commonAnnotations":{},"externalURL":"http://vm:19093","version":"4","groupKey":"{}:{alertname=\"Checkout5xx\"}","truncatedAlerts":0}
 EOT
+# (alice follows the top while it arrives, so that it is selected whenever
+# it reaches her console, then stops following)
+tm send-keys -t "$SESS:alice3" f
+check "f: alice's status line says FOLLOWING TOP" \
+    wait_screen alice3 '^ LIVE +as alice +FOLLOWING TOP' '$'
 eq "a new critical incident posted" "$(post /hooks/alertmanager "$T/x.json")" 200
 check "the feed has it" \
     wait_for "$T/tail.out" '"kind":"triggered","incident":[0-9]*,.*checkout 5xx rate' 150
 X=$(grep '"kind":"triggered"' "$T/tail.out" | grep 'checkout 5xx rate' |
     sed -n 's/.*"incident":\([0-9]*\),.*/\1/p' | head -n 1)
-tm send-keys -t "$SESS:alice3" g
-check "g: alice looks at #$X" wait_screen alice3 "^ #$X  checkout 5xx rate"
+check "following the top, alice looks at #$X as it arrives" \
+    wait_screen alice3 "^ #$X  checkout 5xx rate"
 check "on her first row" wait_screen alice3 "^ #$X +CRIT +triggered" 2
+tm send-keys -t "$SESS:alice3" f
+check "f again: no longer following" wait_gone alice3 'FOLLOWING TOP' '$'
 tm send-keys -t "$SESS:bob" -l ":#$X"
 tm send-keys -t "$SESS:bob" Enter
 check "bob selects #$X" wait_screen bob "^ #$X  checkout 5xx rate"
