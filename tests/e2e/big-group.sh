@@ -16,6 +16,8 @@ eq "a 15,000-alert group is accepted" "$(post /hooks/alertmanager "$T/g15000.jso
 check "its 13,500 new alerts are stored (head $h -> $(head_seq))" test "$(head_seq)" -ge $((h + 13500))
 hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$RELAY_PID/status")
 echo "  (warroomd peak RSS after a $sz-byte body: $hwm kB)"
+# (not under ASan: its redzones and shadow cost about 40% more for the
+# parsed body's many small blocks, 178 MB against 125 MB, whatever its options)
 case "$BUILD" in
 *sanitize*) ok "peak RSS not checked under the sanitizers ($hwm kB)" ;;
 *) check "the relay's peak RSS stayed under 200 MB ($hwm kB)" test "$hwm" -lt 204800 ;;
