@@ -8,12 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 echo "relay: a console that stops reading is closed, memory stays bounded"
 make_tokens
-# Under AddressSanitizer (make sanitize) freed memory is held in a
-# quarantine of up to 256 MB to catch use after free: RSS would measure
-# the quarantine, not the relay.  Without it the bound means what it says
-# (a plain build ignores the variable).
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
-export ASAN_OPTIONS
 start_relay --drain-timeout 1500 --heartbeat 20000 || exit 1
 
 python3 - "$PORT" "$TOK_OPS" >"$T/slow.out" 2>&1 <<'PY' &
