@@ -140,9 +140,10 @@ test_hundred_thousand_incidents_load_into_a_room_fast(void **state)
 	wr_room_init(&room, 0);
 	assert_int_equal(store_load_room(s, &room, &cause), 0);
 	ms = wr_mono_ms() - t;
+	/* A figure, not a check: speed is make bench's job (console
+	 * first frame), and a loaded machine or a sanitizer build is slow. */
 	printf("# loaded %zu incidents in %lld ms\n", room.n_incidents,
 	    (long long)ms);
-	assert_true(ms < 2000);
 
 	assert_int_equal(room.n_incidents, N_INCIDENTS);
 	assert_int_equal(room.next_id, N_INCIDENTS + 1);
