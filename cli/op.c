@@ -258,10 +258,8 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 		goto out;
 	}
 	if (s.token_refused) {
-		fprintf(stderr, "warroom: the relay at %s refused the token%s"
-		    "%s; %s\n", o->feed, o->token_file ? " in " :
-		    " (none given)", o->token_file ? o->token_file : "",
-		    op.queued ? "the op stays queued" : "nothing was queued");
+		cli_session_say_refused(&s, o, op.queued ?
+		    "the op stays queued" : "nothing was queued");
 		rc = CLI_EX_NOPERM;
 		goto out;
 	}

@@ -193,6 +193,26 @@ cli_on_unreadable(void *ud, int64_t seq, int64_t incident, const char *what)
 		s->hooks.on_unreadable(ud, seq, incident, what);
 }
 
+void
+cli_session_say_refused(const struct cli_session *s,
+    const struct cli_opts *o, const char *tail)
+{
+	char *clean = sanitize_text(s->detail, strlen(s->detail));
+
+	/* The feed's own words say which refusal it was (the token, or the
+	 * user this token may not act as). */
+	if (clean[0] != '\0')
+		fprintf(stderr, "warroom: %s; token file %s%s%s\n", clean,
+		    o->token_file ? o->token_file : "(none given)",
+		    tail ? "; " : "", tail ? tail : "");
+	else
+		fprintf(stderr, "warroom: the relay at %s refused the token%s"
+		    "%s%s%s\n", o->feed, o->token_file ? " in " :
+		    " (none given)", o->token_file ? o->token_file : "",
+		    tail ? "; " : "", tail ? tail : "");
+	free(clean);
+}
+
 int
 cli_session_open(struct cli_session *s, const struct cli_opts *o,
     int with_store, const struct feed_hooks *hooks, const char *client,
@@ -363,9 +383,7 @@ cli_catch_up(struct cli_session *s, const struct cli_opts *o,
 	cli_session_run(s, o->timeout_s);
 	rc = s->exit_code;
 	if (s->token_refused) {
-		fprintf(stderr, "warroom: the relay at %s refused the token%s"
-		    "%s\n", o->feed, o->token_file ? " in " : " (none given)",
-		    o->token_file ? o->token_file : "");
+		cli_session_say_refused(s, o, NULL);
 		return CLI_EX_NOPERM;
 	}
 	if (s->interrupted)

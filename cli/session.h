@@ -53,6 +53,10 @@ int cli_session_open(struct cli_session *s, const struct cli_opts *o,
 void cli_session_run(struct cli_session *s, int timeout_s);
 void cli_session_stop(struct cli_session *s, int exit_code);
 void cli_session_close(struct cli_session *s);
+/* Say on stderr why the relay refused this session's token (or the user
+ * it named), with the token file; tail (may be NULL) is appended. */
+void cli_session_say_refused(const struct cli_session *s,
+    const struct cli_opts *o, const char *tail);
 
 /*
  * Open a session with the console store, connect, catch up, and close the

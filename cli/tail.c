@@ -159,9 +159,7 @@ cli_tail(const struct cli_opts *o)
 	cli_session_run(&s, 0);
 	rc = s.exit_code;
 	if (s.token_refused) {
-		fprintf(stderr, "warroom: the relay at %s refused the token%s"
-		    "%s\n", o->feed, o->token_file ? " in " : " (none given)",
-		    o->token_file ? o->token_file : "");
+		cli_session_say_refused(&s, o, NULL);
 		rc = CLI_EX_NOPERM;
 	}
 	cli_session_close(&s);

@@ -752,6 +752,16 @@ rx_error(struct feed *f, const json_t *o)
 			    reason ? reason : code);
 		return 0;
 	}
+	if (strcmp(code, PROTO_ERR_USER_NOT_ALLOWED) == 0) {
+		/* Like a refused token: the same hello would be refused
+		 * again, so stop and say so rather than reconnect. */
+		f->token_refused = 1;
+		lws_sul_cancel(&f->sul_connect);
+		feed_set_state(f, FEED_TOKEN_REFUSED, "the relay at %s refused "
+		    "this user for this token (%s: %s); not retrying",
+		    f->url_text, code, reason ? reason : "");
+		return 0;
+	}
 	if (strcmp(code, PROTO_ERR_RATE) == 0) {
 		/* One error for a whole burst the relay dropped: every op
 		 * sent and not answered goes out again after a back-off. */

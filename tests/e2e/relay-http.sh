@@ -193,7 +193,10 @@ as() { # as TOKENFILE USER: warroom list's exit status; stderr in $T/as.err
 	echo $?
 }
 eq "token carol acts as carol" "$(as carol.token carol)" 0
-check "a console claiming another name is refused" test "$(as carol.token alice)" -ne 0
+eq "a console claiming another name is refused at once, not retried (77)" \
+    "$(as carol.token alice)" 77
+check "it connected once" test "$(grep -c 'the relay says user_not_allowed' \
+    "$T/as-carol.token-alice.log")" -eq 1
 check "and says why: user_not_allowed, whom it may act as" \
     grep -q 'user_not_allowed: token carol may act as: carol' "$T/as.err"
 check "in an error frame before the close" \
