@@ -498,38 +498,87 @@ scratch_free(struct scratch *sc)
 	jbuf_free(&sc->annotations);
 }
 
+/*
+ * A console's batch on top of what is stored (store.h): read the epoch
+ * and the cursor inside the transaction, refuse a batch that would leave
+ * a hole or mix two logs, and say from which seq on its events are new
+ * (*floor) and whether its summaries are (*fresh).
+ */
+static int
+batch_on_stored(struct wr_store *s, const struct wr_batch *b, int64_t end,
+    int64_t *floor, int *fresh, char **cause)
+{
+	char *epoch = xstrdup(s->epoch);
+	int ret = 0;
+
+	if (store_meta_refresh(s, cause) == -1) {
+		free(epoch);
+		return -1;
+	}
+	if (strcmp(epoch, s->epoch) != 0) {
+		*cause = xasprintf("%s: another warroom on this file follows "
+		    "relay epoch %s now, not %s: reloading from it", s->path,
+		    s->epoch[0] ? s->epoch : "(none)", epoch[0] ? epoch : "(none)");
+		ret = -1;
+	} else if (b->base > s->last_seq) {
+		*cause = xasprintf("%s: the copy stops at seq %lld and this "
+		    "batch continues from seq %lld (another warroom on this "
+		    "file started it again): reloading from it", s->path,
+		    (long long)s->last_seq, (long long)b->base);
+		ret = -1;
+	}
+	*floor = s->last_seq;
+	*fresh = end > s->last_seq;
+	free(epoch);
+	return ret;
+}
+
 int
 store_commit_batch(struct wr_store *s, const struct wr_batch *b, char **cause)
 {
-	int64_t prev = s->last_seq, cursor = s->last_seq;
+	int64_t prev = s->last_seq, end = 0, floor, stored;
+	int console = s->role == WR_STORE_CONSOLE, fresh = 1;
 	struct scratch sc;
 	char text[24];
 
-	/* Seqs only move forward: a replayed or repeated event is the
-	 * caller's to drop, and storing it would fork the log. */
+	/* Seqs only move forward.  The relay is the log's only writer: a
+	 * seq at or below its cursor would fork it.  A console's events
+	 * ascend; which of them are new is decided on the stored cursor. */
 	for (size_t i = 0; i < b->n_events; i++) {
-		if (b->events[i].seq <= prev) {
+		if (b->events[i].seq <= (console ? end : prev)) {
 			*cause = xasprintf("%s: storing event %lld: it is not "
 			    "after seq %lld", s->path,
-			    (long long)b->events[i].seq, (long long)prev);
+			    (long long)b->events[i].seq,
+			    (long long)(console ? end : prev));
 			return -1;
 		}
-		prev = b->events[i].seq;
+		prev = end = b->events[i].seq;
 	}
-	if (prev > cursor)
-		cursor = prev;
-	if (b->cursor > cursor)
-		cursor = b->cursor;
+	if (b->cursor > end)
+		end = b->cursor;
 
 	if (store_tx_begin(s, 0, cause) == -1)
 		return -1;
+	if (console) {
+		if (batch_on_stored(s, b, end, &floor, &fresh, cause) == -1) {
+			store_tx_rollback(s);
+			return -1;
+		}
+	} else
+		floor = s->last_seq;
+	stored = floor;
+	if (end < floor)
+		end = floor;
 	jbuf_init(&sc.body, 1024);
 	jbuf_init(&sc.labels, 512);
 	jbuf_init(&sc.annotations, 512);
 	for (size_t i = 0; i < b->n_events; i++)
-		if (event_insert(s, &sc, &b->events[i], cause) == -1)
+		if (b->events[i].seq > floor &&
+		    event_insert(s, &sc, &b->events[i], cause) == -1)
 			goto fail;
-	for (size_t i = 0; i < b->n_incidents; i++) {
+	/* Summaries of a moment before the stored cursor would take the
+	 * incidents back in time. */
+	for (size_t i = 0; fresh && i < b->n_incidents; i++) {
 		if (incident_upsert(s, b->incidents[i], cause) == -1)
 			goto fail;
 		if (b->write_alerts && incident_alerts_replace(s, &sc,
@@ -540,14 +589,14 @@ store_commit_batch(struct wr_store *s, const struct wr_batch *b, char **cause)
 	for (size_t i = 0; i < b->n_results; i++)
 		if (op_result_put(s, &b->results[i], cause) == -1)
 			goto fail;
-	if (cursor != s->last_seq) {
-		snprintf(text, sizeof text, "%lld", (long long)cursor);
+	if (end != stored) {
+		snprintf(text, sizeof text, "%lld", (long long)end);
 		if (store_meta_set(s, "cursor", text, cause) == -1)
 			goto fail;
 	}
 	if (store_tx_commit(s, cause) == -1)
 		return -1;
-	s->last_seq = cursor;
+	s->last_seq = end;
 	return 0;
 
 fail:

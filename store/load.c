@@ -113,6 +113,8 @@ store_load_room(struct wr_store *s, struct wr_room *room, char **cause)
 	 * cursor are of the same moment even with a writer next door. */
 	if (store_tx_begin_read(s, cause) == -1)
 		return -1;
+	if (s->role == WR_STORE_CONSOLE && store_meta_refresh(s, cause) == -1)
+		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_int64(st, 0) < 1)
 			continue;	/* not an id the room can hold */

@@ -115,17 +115,49 @@ store_outbox_list(struct wr_store *s, int unfinished_only,
 	return 0;
 }
 
-/* Run an UPDATE of one op (bound by the caller) and commit; an op id that
- * is not in the outbox is an error, not a silent no-op. */
+/* Whether op_id is in the outbox: 1, 0, or -1 on an error. */
+static int
+outbox_exists(struct wr_store *s, const char *op_id, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_OB_EXISTS,
+	    "SELECT 1 FROM outbox WHERE op_id = ?1", cause);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(st, 1, op_id)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "looking up op %s",
+		    op_id);
+	}
+	rc = sqlite3_step(st);
+	store_stmt_done(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_fail(s, cause, rc, "looking up op %s", op_id);
+}
+
+/*
+ * Run an UPDATE of one op (bound by the caller) and commit.  An op id
+ * that is not in the outbox is an error, not a silent no-op; one that is
+ * there but was not changed (another process on this file settled it
+ * first: finished is final) is no error.
+ */
 static int
 outbox_update(struct wr_store *s, sqlite3_stmt *st, const char *op_id,
     const char *what, char **cause)
 {
+	int there;
+
 	if (store_step_done(s, st, cause, what) == -1)
 		goto fail;
-	if (sqlite3_changes(s->db) == 0) {
-		*cause = xasprintf("%s: %s: op %s is not in the outbox",
-		    s->path, what, op_id);
+	if (sqlite3_changes(s->db) == 0 &&
+	    (there = outbox_exists(s, op_id, cause)) != 1) {
+		if (there == 0)
+			*cause = xasprintf("%s: %s: op %s is not in the "
+			    "outbox", s->path, what, op_id);
 		goto fail;
 	}
 	return store_tx_commit(s, cause);
@@ -143,10 +175,12 @@ store_outbox_mark(struct wr_store *s, const char *op_id,
 
 	if (store_tx_begin(s, 1, cause) == -1)
 		return -1;
-	/* seq 0: keep the one already known. */
+	/* seq 0: keep the one already known.  Only an unfinished op is
+	 * marked: the first answer any process on this file recorded
+	 * stays (the relay gives every process the same one). */
 	st = store_stmt(s, ST_OB_MARK, "UPDATE outbox SET state = ?2, "
 	    "seq = CASE WHEN ?3 <> 0 THEN ?3 ELSE seq END, error = ?4 "
-	    "WHERE op_id = ?1", cause);
+	    "WHERE op_id = ?1 AND state IN (?5, ?6)", cause);
 	if (st == NULL) {
 		store_tx_rollback(s);
 		return -1;
@@ -154,7 +188,9 @@ store_outbox_mark(struct wr_store *s, const char *op_id,
 	if (store_bind_text(st, 1, op_id) ||
 	    store_bind_i64(st, 2, state) ||
 	    store_bind_i64(st, 3, seq) ||
-	    store_bind_text(st, 4, error)) {
+	    store_bind_text(st, 4, error) ||
+	    store_bind_i64(st, 5, WR_OUTBOX_QUEUED) ||
+	    store_bind_i64(st, 6, WR_OUTBOX_SENT)) {
 		store_fail(s, cause, SQLITE_ERROR, "marking op %s", op_id);
 		store_stmt_done(st);
 		store_tx_rollback(s);

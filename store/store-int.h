@@ -23,6 +23,8 @@ enum store_stmt {
 	ST_SYNC_FULL,
 	ST_SYNC_NORMAL,
 	ST_META_SET,
+	ST_META_GET,
+	ST_OB_EXISTS,
 	ST_EV_INSERT,
 	ST_EV_AFTER,
 	ST_EV_INCIDENT,
@@ -109,6 +111,12 @@ char *store_col_str(sqlite3_stmt *st, int i);
 /* Meta rows. */
 int store_meta_set(struct wr_store *s, const char *key, const char *value,
     char **cause);
+/*
+ * Read the epoch and the cursor as stored into s->epoch and s->last_seq:
+ * another process on the same console file may have moved them.  Run
+ * inside a transaction so what is read is what the rest of it sees.
+ */
+int store_meta_refresh(struct wr_store *s, char **cause);
 
 /*
  * Label lists as JSON: an array of [key, value] pairs, which keeps order

@@ -328,6 +328,31 @@ store_meta_set(struct wr_store *s, const char *key, const char *value,
 	return store_step_done(s, st, cause, key);
 }
 
+int
+store_meta_refresh(struct wr_store *s, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_META_GET, "SELECT "
+	    "(SELECT value FROM meta WHERE key = 'epoch'), "
+	    "(SELECT value FROM meta WHERE key = 'cursor')", cause);
+	char *epoch;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		store_fail(s, cause, rc, "reading the cursor");
+		store_stmt_done(st);
+		return -1;
+	}
+	epoch = store_col_str(st, 0);
+	free(s->epoch);
+	s->epoch = epoch != NULL ? epoch : xstrdup("");
+	s->last_seq = sqlite3_column_int64(st, 1);	/* NULL: 0 */
+	store_stmt_done(st);
+	return 0;
+}
+
 /* ---- opening ------------------------------------------------------------ */
 
 char *

@@ -50,6 +50,8 @@ struct wr_batch {
 	const struct wr_op_result *results;	/* relay: op answers */
 	size_t n_results;
 	int64_t cursor;		/* console: last applied seq (0: last event's) */
+	int64_t base;		/* console: the cursor this batch continues
+				 * from (events and cursor are after it) */
 };
 
 enum wr_outbox_state {
@@ -98,10 +100,26 @@ int64_t store_first_seq(struct wr_store *s);
  * follow a new epoch.  The outbox is kept. */
 int store_reset_feed(struct wr_store *s, const char *epoch, char **cause);
 
-/* Load incidents (and alerts, when room->keep_alerts) and last_seq. */
+/* Load incidents (and alerts, when room->keep_alerts) and last_seq, and
+ * take the epoch and cursor as stored (another process may have moved
+ * them). */
 int store_load_room(struct wr_store *s, struct wr_room *room, char **cause);
 
-/* One BEGIN IMMEDIATE ... COMMIT.  On failure nothing of it is stored. */
+/*
+ * One BEGIN IMMEDIATE ... COMMIT.  On failure nothing of it is stored.
+ *
+ * A console's file may be shared by several processes (two consoles and
+ * a one-shot command on one jump-host account), all following the same
+ * relay log.  So the console's rule is applied to the cursor as stored,
+ * read inside the transaction: events at or below it are already there
+ * (another process stored them) and are skipped; the incident summaries
+ * are written only when the batch ends beyond it (they are then of a
+ * later moment than what is stored); the cursor only moves forward.  A
+ * batch whose base is beyond the stored cursor, or of another epoch than
+ * the stored one, would leave a hole or mix two logs: it is refused (the
+ * caller reloads from the store and resumes from its cursor).  Applying
+ * a batch that is already stored is a no-op.
+ */
 int store_commit_batch(struct wr_store *s, const struct wr_batch *b,
     char **cause);
 

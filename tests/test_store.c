@@ -1554,6 +1554,213 @@ test_reset_feed_forgets_the_feed_and_keeps_the_outbox(void **state)
 	free(path);
 }
 
+/* ---- console: several processes on one file ----------------------------- */
+
+/* Two connections to one console file, both following epoch E. */
+#define EPOCH_E "eeeeeeeeeeeeeeee"
+
+static void
+open_two(const char *path, struct wr_store **a, struct wr_store **b)
+{
+	char *cause = NULL;
+
+	*a = open_ok(path, WR_STORE_CONSOLE);
+	if (store_reset_feed(*a, EPOCH_E, &cause) != 0)
+		fail_msg("reset: %s", cause);
+	*b = open_ok(path, WR_STORE_CONSOLE);
+	assert_string_equal(store_epoch(*b), EPOCH_E);
+}
+
+/* Events seq from..to of incident 1 (a trigger, then notes). */
+static void
+make_run(struct wr_event *ev, int64_t from, int64_t to)
+{
+	for (int64_t q = from; q <= to; q++) {
+		struct wr_event *e = &ev[q - from];
+
+		if (q == 1) {
+			make_triggered(e, 1, 1);
+			continue;
+		}
+		memset(e, 0, sizeof *e);
+		e->seq = q;
+		e->kind = WR_EV_NOTE;
+		e->incident = 1;
+		e->time = 1700000000000 + q;
+		e->actor = xstrdup("alice");
+		e->text = xasprintf("note at %lld", (long long)q);
+	}
+}
+
+static void
+free_run(struct wr_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		wr_event_free(&ev[i]);
+}
+
+static char *
+stored_title(const char *path)
+{
+	return raw_text(path, "SELECT title FROM incidents WHERE id = 1");
+}
+
+static void
+test_a_batch_another_process_stored_is_a_noop(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console.db", fx->dir), *t;
+	struct wr_store *a, *b;
+	struct wr_event ev[4];
+	struct wr_incident *inc = make_incident(1, "state at 3");
+	struct wr_batch batch = { .events = ev, .incidents = &inc,
+	    .n_incidents = 1 };
+
+	open_two(path, &a, &b);
+	/* Both consoles were at 0 and the relay sent both seq 1..3. */
+	make_run(ev, 1, 3);
+	batch.n_events = 3;
+	commit_ok(a, &batch);
+	commit_ok(b, &batch);	/* today: UNIQUE constraint failed */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 3);
+	assert_int_equal(raw_int(path, "SELECT count(DISTINCT seq) FROM "
+	    "events"), 3);
+	assert_int_equal(raw_int(path, "SELECT value FROM meta WHERE "
+	    "key = 'cursor'"), 3);
+	assert_int_equal(store_last_seq(b), 3);
+	free_run(ev, 3);
+
+	/* A slower process's batch that ends before the stored cursor
+	 * stores nothing: its summary is of an older moment. */
+	free(inc->title);
+	inc->title = xstrdup("state at 2");
+	make_run(ev, 1, 2);
+	batch.n_events = 2;
+	commit_ok(b, &batch);
+	assert_string_equal((t = stored_title(path)), "state at 3");
+	free(t);
+	assert_int_equal(raw_int(path, "SELECT value FROM meta WHERE "
+	    "key = 'cursor'"), 3);
+	free_run(ev, 2);
+
+	/* One that overlaps: the new event is stored, once, the summary
+	 * (now later than the stored one) too. */
+	free(inc->title);
+	inc->title = xstrdup("state at 4");
+	make_run(ev, 2, 4);
+	batch.n_events = 3;
+	batch.base = 1;
+	commit_ok(b, &batch);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 4);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events WHERE "
+	    "seq = 4"), 1);
+	assert_string_equal((t = stored_title(path)), "state at 4");
+	free(t);
+	free_run(ev, 3);
+
+	/* The cursor never moves back, whoever writes it. */
+	memset(&batch, 0, sizeof batch);
+	batch.cursor = 2;
+	commit_ok(a, &batch);
+	assert_int_equal(raw_int(path, "SELECT value FROM meta WHERE "
+	    "key = 'cursor'"), 4);
+	assert_int_equal(store_last_seq(a), 4);
+	batch.cursor = 9;
+	batch.base = 4;
+	commit_ok(a, &batch);
+	assert_int_equal(raw_int(path, "SELECT value FROM meta WHERE "
+	    "key = 'cursor'"), 9);
+
+	store_close(a);
+	store_close(b);
+	wr_incident_free(inc);
+	free(path);
+}
+
+static void
+test_a_batch_that_would_leave_a_hole_or_mix_epochs_is_refused(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console.db", fx->dir), *cause = NULL;
+	struct wr_store *a, *b;
+	struct wr_event ev[2];
+	struct wr_batch batch = { .events = ev, .n_events = 2 };
+	struct wr_room room;
+
+	open_two(path, &a, &b);
+	make_run(ev, 1, 2);
+	commit_ok(a, &batch);
+	free_run(ev, 2);
+	/* The other process started the copy again (same epoch): a batch
+	 * that continues from seq 2 would leave 1..2 out. */
+	assert_int_equal(store_reset_feed(b, EPOCH_E, &cause), 0);
+	make_run(ev, 3, 4);
+	batch.base = 2;
+	assert_int_equal(store_commit_batch(a, &batch, &cause), -1);
+	assert_non_null(strstr(cause, "continues from seq 2"));
+	free(cause);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 0);
+	assert_int_equal(store_last_seq(a), 0);
+
+	/* It follows another epoch now: this one's batch is refused, and
+	 * a reload takes the stored epoch. */
+	assert_int_equal(store_reset_feed(b, "ffffffffffffffff", &cause), 0);
+	batch.base = 0;
+	assert_int_equal(store_commit_batch(a, &batch, &cause), -1);
+	assert_non_null(strstr(cause, "follows relay epoch ffffffffffffffff"));
+	free(cause);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 0);
+	wr_room_init(&room, 0);
+	assert_int_equal(store_load_room(a, &room, &cause), 0);
+	assert_string_equal(store_epoch(a), "ffffffffffffffff");
+	wr_room_free(&room);
+	commit_ok(a, &batch);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 2);
+	free_run(ev, 2);
+
+	store_close(a);
+	store_close(b);
+	free(path);
+}
+
+static void
+test_an_op_settled_by_one_process_stays_settled(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console.db", fx->dir), *cause = NULL;
+	struct wr_store *a, *b;
+	struct wr_outbox_op op, *ops;
+	size_t n;
+
+	open_two(path, &a, &b);
+	make_op(&op, 1, WR_OP_ACK);
+	assert_int_equal(store_outbox_add(a, &op, &cause), 0);
+	/* Both processes sent it; a's answer came first. */
+	assert_int_equal(store_outbox_attempt(a, OP1, &cause), 0);
+	assert_int_equal(store_outbox_attempt(b, OP1, &cause), 0);
+	assert_int_equal(store_outbox_mark(a, OP1, WR_OUTBOX_DONE, 17, NULL,
+	    &cause), 0);
+	assert_int_equal(store_outbox_mark(b, OP1, WR_OUTBOX_FAILED, 0,
+	    "late", &cause), 0);
+	assert_int_equal(store_outbox_list(b, 0, &ops, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ops[0].state, WR_OUTBOX_DONE);
+	assert_int_equal(ops[0].seq, 17);
+	assert_null(ops[0].error);
+	wr_outbox_ops_free(ops, n);
+	assert_int_equal(store_outbox_list(a, 1, &ops, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	wr_outbox_ops_free(ops, n);
+	/* An op that is in no process's outbox is still an error. */
+	assert_int_equal(store_outbox_mark(b, OPX, WR_OUTBOX_DONE, 1, NULL,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "not in the outbox"));
+	free(cause);
+	store_close(a);
+	store_close(b);
+	free(path);
+}
+
 /* The statements a connection runs, one string each, via sqlite3_trace. */
 struct trace {
 	char sql[64][64];
@@ -1684,6 +1891,9 @@ main(void)
 		T(test_outbox_add_list_mark_attempt_in_order),
 		T(test_reset_feed_forgets_the_feed_and_keeps_the_outbox),
 		T(test_console_outbox_writes_run_synchronous_full),
+		T(test_a_batch_another_process_stored_is_a_noop),
+		T(test_a_batch_that_would_leave_a_hole_or_mix_epochs_is_refused),
+		T(test_an_op_settled_by_one_process_stays_settled),
 #undef T
 	};
 
