@@ -74,6 +74,8 @@ struct feed {
 	size_t rx_len, rx_cap;
 
 	/* applied to the room, waiting for COMMIT */
+	int64_t committed;	/* the room's seq at the last commit or load:
+				 * the base the batch continues from */
 	struct wr_evlist batch;
 	int64_t *touched;	/* incident ids (deduplicated) */
 	size_t n_touched, cap_touched;

@@ -251,7 +251,10 @@ feed_op_settle(struct feed *f, const char *op_id, const char *status,
 static void
 feed_caught_up(struct feed *f)
 {
-	if (f->caught_up || !f->welcomed || f->in_snapshot || f->wsi == NULL)
+	/* A connection being closed (a commit failed) is not caught up:
+	 * its retry backs off like any other failure's. */
+	if (f->caught_up || !f->welcomed || f->in_snapshot || f->wsi == NULL ||
+	    f->close_why[0] != '\0')
 		return;
 	f->caught_up = 1;
 	f->attempts = 0;
@@ -284,6 +287,7 @@ feed_reset(struct feed *f, const char *epoch, char **cause)
 	if (f->store == NULL)
 		util_set_str(&f->epoch, copy);
 	feed_room_empty(f);
+	f->committed = 0;
 	return 0;
 }
 
@@ -302,6 +306,7 @@ feed_reload(struct feed *f, const char *why)
 		feed_logf("feed: %s", cause);
 		free(cause);
 	}
+	f->committed = f->room->last_seq;
 	if (f->hooks.on_snapshot != NULL)
 		f->hooks.on_snapshot(f->ud, f->room->last_seq, why);
 }
@@ -357,6 +362,7 @@ feed_flush(struct feed *f)
 		b.incidents = incs;
 		b.n_incidents = n;
 		b.cursor = f->room->last_seq;
+		b.base = f->committed;
 		if (store_commit_batch(f->store, &b, &cause) != 0) {
 			char why[400];
 
@@ -373,6 +379,7 @@ feed_flush(struct feed *f)
 		}
 		free(incs);
 	}
+	f->committed = f->room->last_seq;
 	if (!f->caught_up)
 		feed_logf("feed: committed %zu events up to seq %lld",
 		    f->batch.n, (long long)feed_cursor(f));
@@ -489,6 +496,7 @@ rx_welcome(struct feed *f, const json_t *o)
 
 			memset(&b, 0, sizeof b);
 			b.cursor = w.head;
+			b.base = f->committed;
 			if (store_commit_batch(f->store, &b, &cause) != 0) {
 				feed_drop(f, "cannot save the feed: %s", cause);
 				free(cause);
@@ -496,6 +504,7 @@ rx_welcome(struct feed *f, const json_t *o)
 				goto out;
 			}
 		}
+		f->committed = w.head;
 	}
 	feed_ops_load(f, 0);
 	if (strcmp(w.mode, "snapshot") == 0)
@@ -545,6 +554,7 @@ snapshot_done(struct feed *f)
 		wr_room_put(f->room, f->snap[i]);
 	f->n_snap = 0;		/* the room owns them now */
 	f->room->last_seq = seq;
+	f->committed = seq;
 	f->room->generation++;
 	feed_snap_clear(f);
 	feed_logf("feed: took a snapshot at seq %lld", (long long)seq);
