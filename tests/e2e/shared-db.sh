@@ -1,0 +1,113 @@
+#!/bin/sh
+# Several warrooms on one console database, as on a shared jump-host
+# account: three consoles under tmux (two of them the same person in two
+# windows) and a one-shot `warroom ack`, all with the same --db, against a
+# real warroomd with alerts posted by curl.  Every console shows the ack
+# and a later incident; none reconnects (one connection in each log, where
+# the second console used to fail with "UNIQUE constraint failed:
+# events.seq" and reconnect every 130-250 ms for ever); the file holds
+# each event of the relay's log once, and its cursor is the relay's head.
+# About 5 s; every wait is bounded (15 s at most).
+. "$(dirname "$0")/lib.sh"
+echo "shared-db: three consoles and a one-shot ack on one console.db"
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "  FAIL tmux is needed (make deps)"
+	exit 1
+fi
+unset TMUX TMUX_PANE
+SESS=wr
+DB="$T/xdg-data/warroom/console.db"
+tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
+shared_cleanup() {
+	tm kill-server >/dev/null 2>&1
+	cleanup
+}
+trap shared_cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
+# wait_screen WIN ERE: poll (at most 15 s) until a row of WIN matches ERE
+wait_screen() {
+	for _ in $(seq 1 150); do
+		cap "$1"
+		grep -Eq -- "$2" "$T/scr.$1" && return 0
+		sleep 0.1
+	done
+	echo "    screen of $1, waited for /$2/:"
+	sed 's/^/    |/' "$T/scr.$1"
+	return 1
+}
+row() { # row ID SEV STATE TAIL: an ERE for that list row
+	printf '^ #%s +%s +%s +[0-9]+[smhd] .* [0-9]+/[0-9]+%s$' "$1" "$2" "$3" "$4"
+}
+# start_console WIN USER TOKENFILE: a console on the default database (the
+# one XDG_DATA_HOME names), in a new tmux window.
+start_console() {
+	cmd="env -u NO_COLOR TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC \
+XDG_CONFIG_HOME='$T/xdg-config' XDG_DATA_HOME='$T/xdg-data' \
+'$WARROOM' --feed '$FEED' --token-file '$T/$3' --user $2 \
+--backoff-cap 300 --log '$T/$1.log'; echo \$? > '$T/$1.exit'"
+	if tm has-session -t "$SESS" 2>/dev/null; then
+		tm new-window -d -t "$SESS:" -n "$1" "$cmd"
+	else
+		tm new-session -d -s "$SESS" -x 120 -y 40 -n "$1" "$cmd"
+	fi
+}
+# connections WIN: how many times WIN's console connected
+connections() { grep -c 'CONNECTING: connecting to' "$T/$1.log"; }
+sql() { sqlite3 "$DB" "$1"; }
+
+make_tokens
+start_relay || exit 1
+eq "an incident posted" "$(post /hooks/alertmanager "$FIX/alertmanager/single-warning.json")" 200
+
+WINS="alice alice2 bob"
+start_console alice alice ops.token
+start_console alice2 alice ops.token
+start_console bob bob bob.token
+for w in $WINS; do
+	check "$w's console shows #1" wait_screen $w "$(row 1 WARN triggered '')"
+done
+
+XDG_DATA_HOME="$T/xdg-data" XDG_CONFIG_HOME="$T/xdg-config" \
+    "$WARROOM" --feed "$FEED" --token-file "$T/ops.token" --user carol \
+    ack 1 >"$T/ack.out" 2>"$T/ack.err"
+eq "the one-shot ack on the same file exits 0" "$?" 0
+for w in $WINS; do
+	check "$w's console shows the ack" \
+	    wait_screen $w "$(row 1 WARN acknowledged ' +carol')"
+done
+
+eq "a later incident posted" "$(post /hooks/alertmanager "$FIX/alertmanager/unicode-labels.json")" 200
+for w in $WINS; do
+	check "$w's console shows #2" wait_screen $w '^ #2 '
+done
+for w in $WINS; do
+	check "$w's console is LIVE" wait_screen $w '^ LIVE '
+done
+
+for w in $WINS; do
+	eq "$w's console connected once (no reconnection loop)" \
+	    "$(connections $w)" 1
+	eq "$w's log has no failed save" \
+	    "$(grep -c 'cannot save\|UNIQUE' "$T/$w.log")" 0
+done
+HEAD=$(head_seq)
+eq "the file holds each event once: all of the relay's $HEAD" \
+    "$(sql 'SELECT count(*), count(DISTINCT seq), max(seq) FROM events')" \
+    "$HEAD|$HEAD|$HEAD"
+eq "its cursor is the relay's head" \
+    "$(sql "SELECT value FROM meta WHERE key = 'cursor'")" "$HEAD"
+eq "the ack's op is done, once" \
+    "$(sql 'SELECT count(*) FROM outbox WHERE state = 2')" 1
+eq "the incident is acknowledged by carol in the file" \
+    "$(sql 'SELECT ack_by FROM incidents WHERE id = 1')" carol
+
+for w in $WINS; do
+	tm send-keys -t "$SESS:$w" q
+done
+for w in $WINS; do
+	for _ in $(seq 1 100); do [ -s "$T/$w.exit" ] && break; sleep 0.1; done
+	eq "$w's console exits 0 on q" "$(cat "$T/$w.exit" 2>/dev/null)" 0
+done
+finish
