@@ -572,10 +572,17 @@ store_commit_batch(struct wr_store *s, const struct wr_batch *b, char **cause)
 	jbuf_init(&sc.body, 1024);
 	jbuf_init(&sc.labels, 512);
 	jbuf_init(&sc.annotations, 512);
-	for (size_t i = 0; i < b->n_events; i++)
-		if (b->events[i].seq > floor &&
-		    event_insert(s, &sc, &b->events[i], cause) == -1)
+	for (size_t i = 0; i < b->n_events; i++) {
+		const struct wr_event *e = &b->events[i];
+
+		if (e->seq > floor && event_insert(s, &sc, e, cause) == -1)
 			goto fail;
+		/* The outbox is shared too: the op an event answers is done,
+		 * stored by this process or another. */
+		if (console && e->op_id != NULL &&
+		    store_outbox_settle(s, e->op_id, e->seq, cause) == -1)
+			goto fail;
+	}
 	/* Summaries of a moment before the stored cursor would take the
 	 * incidents back in time. */
 	for (size_t i = 0; fresh && i < b->n_incidents; i++) {

@@ -227,6 +227,28 @@ store_outbox_attempt(struct wr_store *s, const char *op_id, char **cause)
 	return outbox_update(s, st, op_id, "counting an attempt", cause);
 }
 
+int
+store_outbox_settle(struct wr_store *s, const char *op_id, int64_t seq,
+    char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_OB_SETTLE, "UPDATE outbox SET "
+	    "state = ?2, seq = ?3, error = NULL WHERE op_id = ?1 AND "
+	    "state IN (?4, ?5)", cause);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(st, 1, op_id) ||
+	    store_bind_i64(st, 2, WR_OUTBOX_DONE) ||
+	    store_bind_i64(st, 3, seq) ||
+	    store_bind_i64(st, 4, WR_OUTBOX_QUEUED) ||
+	    store_bind_i64(st, 5, WR_OUTBOX_SENT)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "settling op %s",
+		    op_id);
+	}
+	return store_step_done(s, st, cause, "settling an op");
+}
+
 void
 wr_outbox_op_free(struct wr_outbox_op *op)
 {

@@ -25,6 +25,7 @@ enum store_stmt {
 	ST_META_SET,
 	ST_META_GET,
 	ST_OB_EXISTS,
+	ST_OB_SETTLE,
 	ST_EV_INSERT,
 	ST_EV_AFTER,
 	ST_EV_INCIDENT,
@@ -130,6 +131,15 @@ int store_json_kv_write(struct jbuf *b, const struct wr_kvlist *l);
 char *store_json_kv_dump(const struct wr_kvlist *l);
 int store_json_kv_parse(const json_t *j, struct wr_kvlist *l);
 int store_json_kv_load(const char *text, struct wr_kvlist *l);
+
+/*
+ * Console, inside a batch's transaction: the op op_id (when it is in the
+ * outbox and unfinished) is done, its event at seq.  An event carrying an
+ * op id is the relay's answer to it, whichever process on this file
+ * stores or sees it first.
+ */
+int store_outbox_settle(struct wr_store *s, const char *op_id, int64_t seq,
+    char **cause);
 
 /* An alert row (incident, fingerprint, starts, ends, firing, last_seen,
  * labels, annotations) into a; -1 on labels that do not decode. */

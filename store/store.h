@@ -118,7 +118,9 @@ int store_load_room(struct wr_store *s, struct wr_room *room, char **cause);
  * batch whose base is beyond the stored cursor, or of another epoch than
  * the stored one, would leave a hole or mix two logs: it is refused (the
  * caller reloads from the store and resumes from its cursor).  Applying
- * a batch that is already stored is a no-op.
+ * a batch that is already stored is a no-op.  The outbox is shared too:
+ * an event carrying an op id settles that op (done, its seq), whichever
+ * process sent it.
  */
 int store_commit_batch(struct wr_store *s, const struct wr_batch *b,
     char **cause);
@@ -156,6 +158,8 @@ int store_outbox_add(struct wr_store *s, const struct wr_outbox_op *op,
     char **cause);
 int store_outbox_list(struct wr_store *s, int unfinished_only,
     struct wr_outbox_op **ops, size_t *n, char **cause);
+/* Only an unfinished op is marked: a finished one (another process on the
+ * file settled it) stays as it is, and that is no error. */
 int store_outbox_mark(struct wr_store *s, const char *op_id,
     enum wr_outbox_state state, int64_t seq, const char *error, char **cause);
 int store_outbox_attempt(struct wr_store *s, const char *op_id, char **cause);

@@ -1761,6 +1761,40 @@ test_an_op_settled_by_one_process_stays_settled(void **state)
 	free(path);
 }
 
+static void
+test_an_event_settles_its_op_whichever_process_stores_it(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console.db", fx->dir), *cause = NULL;
+	struct wr_store *a, *b;
+	struct wr_outbox_op op, *ops;
+	struct wr_event ev[2];
+	struct wr_batch batch = { .events = ev, .n_events = 2 };
+	size_t n;
+
+	open_two(path, &a, &b);
+	/* A one-shot (a) queued the op; the relay's event for it reaches
+	 * a console (b) first, and then a, whose batch is already stored. */
+	make_op(&op, 3, WR_OP_ACK);
+	assert_int_equal(store_outbox_add(a, &op, &cause), 0);
+	make_run(ev, 1, 2);
+	ev[1].op_id = xstrdup(OP3);
+	commit_ok(b, &batch);
+	assert_int_equal(store_outbox_list(a, 1, &ops, &n, &cause), 0);
+	assert_int_equal(n, 0);	/* today: still queued */
+	wr_outbox_ops_free(ops, n);
+	commit_ok(a, &batch);
+	assert_int_equal(store_outbox_list(a, 0, &ops, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ops[0].state, WR_OUTBOX_DONE);
+	assert_int_equal(ops[0].seq, 2);
+	wr_outbox_ops_free(ops, n);
+	free_run(ev, 2);
+	store_close(a);
+	store_close(b);
+	free(path);
+}
+
 /* The statements a connection runs, one string each, via sqlite3_trace. */
 struct trace {
 	char sql[64][64];
@@ -1894,6 +1928,7 @@ main(void)
 		T(test_a_batch_another_process_stored_is_a_noop),
 		T(test_a_batch_that_would_leave_a_hole_or_mix_epochs_is_refused),
 		T(test_an_op_settled_by_one_process_stays_settled),
+		T(test_an_event_settles_its_op_whichever_process_stores_it),
 #undef T
 	};
 

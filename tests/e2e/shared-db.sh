@@ -6,7 +6,9 @@
 # and a later incident; none reconnects (one connection in each log, where
 # the second console used to fail with "UNIQUE constraint failed:
 # events.seq" and reconnect every 130-250 ms for ever); the file holds
-# each event of the relay's log once, and its cursor is the relay's head.
+# each event of the relay's log once, and its cursor is the relay's head;
+# the one-shot's op is done in the shared outbox, so no console counts it
+# queued (or asks about it on q).
 # About 5 s; every wait is bounded (15 s at most).
 . "$(dirname "$0")/lib.sh"
 echo "shared-db: three consoles and a one-shot ack on one console.db"
@@ -35,6 +37,18 @@ wait_screen() {
 	done
 	echo "    screen of $1, waited for /$2/:"
 	sed 's/^/    |/' "$T/scr.$1"
+	return 1
+}
+# wait_not WIN ERE: poll (at most 15 s) until WIN's status row (the last)
+# no longer matches ERE
+wait_not() {
+	for _ in $(seq 1 150); do
+		cap "$1"
+		sed -n '$p' "$T/scr.$1" | grep -Eq -- "$2" || return 0
+		sleep 0.1
+	done
+	echo "    status row of $1, waited for /$2/ to go:"
+	sed -n '$p' "$T/scr.$1" | sed 's/^/    |/'
 	return 1
 }
 row() { # row ID SEV STATE TAIL: an ERE for that list row
@@ -84,6 +98,8 @@ for w in $WINS; do
 done
 for w in $WINS; do
 	check "$w's console is LIVE" wait_screen $w '^ LIVE '
+	# the one-shot's op is in the shared outbox: done, not "1 queued"
+	check "$w's console has no op queued" wait_not $w 'queued'
 done
 
 for w in $WINS; do
