@@ -161,7 +161,7 @@ for i in json.load(open(sys.argv[1])):
 PY
 }
 titles_have() {
-	end=$(( $(date +%s) + 15 ))
+	end=$(( $(date +%s) + 30 ))
 	while :; do
 		titles && [ "$(grep -cE -- "$1" "$T/titles")" = "$2" ] && return 0
 		[ "$(date +%s)" -ge "$end" ] && { cat "$T/titles"; return 1; }
@@ -207,5 +207,5 @@ eq "alertmanager a still has 5 HighLatency alerts firing" "$active" 5
 # delivery also says "status: resolved" and truncatedAlerts 5).
 check "the relay saw the resolves" \
     titles_have '\|HighLatency — 10 alerts\|10\|5$' 2
-check "no incident resolved while its Alertmanager group still fires" until_match 5
+check "no incident resolved while its Alertmanager group still fires" until_match 20
 finish
