@@ -50,6 +50,8 @@
 #define PROTO_ERR_UNAVAILABLE		"unavailable"
 /* The token may not act as the hello's user (warroomd(8), token file). */
 #define PROTO_ERR_USER_NOT_ALLOWED	"user_not_allowed"
+/* The relay streams few snapshots at once; this console's waits. */
+#define PROTO_ERR_SNAPSHOT_BUSY	"snapshot_busy"
 /* Result statuses: "applied", "noop", "refused" (final) and "retry"
  * (nothing was recorded; send the op again later, with back-off). */
 #define PROTO_RESULT_RETRY		"retry"

@@ -55,29 +55,116 @@ send_error(struct feed_pss *p, const char *code, const char *reason,
 	ctl_push(p, proto_error_to_json(code, reason, op_id));
 }
 
-static void
-queue_snapshot(struct relay *r, struct feed_pss *p)
-{
-	json_t *arr = json_array();
-	size_t in_chunk = 0;
-	int64_t seq = r->room.last_seq;
+/*
+ * Snapshots are read from the store a window at a time as the console's
+ * socket drains (snapshot_fill), from one read transaction of their own
+ * (store_snapshot_begin): consistent at one seq however long they take,
+ * and the loop is never held up for more than a window.  At most
+ * SNAPSHOTS_MAX are in flight; a console after those waits its turn,
+ * told so by an error frame (snapshot_busy).
+ */
+#define SNAPSHOTS_MAX		4
+#define SNAPSHOT_QUEUED_MAX	4	/* frames encoded ahead of the socket */
 
-	/* Encoded all at once: the room changes between writes, and the
-	 * snapshot must be consistent at one seq. */
-	for (int64_t id = 1; id < r->room.next_id; id++) {
-		struct wr_incident *inc = wr_room_get(&r->room, id);
-		if (inc == NULL)
-			continue;
-		json_array_append_new(arr, proto_incident_to_json(inc, 1));
-		if (++in_chunk == SNAPSHOT_CHUNK) {
-			frameq_push_json(&p->snap,
-			    proto_snapshot_to_json(seq, arr, 0));
-			arr = json_array();
-			in_chunk = 0;
+static void
+snapshot_end(struct relay *r, struct feed_pss *p)
+{
+	if (p->snapshot == NULL)
+		return;
+	store_snapshot_end(p->snapshot);
+	p->snapshot = NULL;
+	r->snapshots--;
+}
+
+/* Start the snapshot a console waits for, when a slot is free. */
+static void
+snapshot_start(struct relay *r, struct feed_pss *p)
+{
+	char *cause = NULL, ub[RELAY_LOG_USER];
+
+	if (!p->snap_wait || p->snapshot != NULL || p->close_reason != NULL)
+		return;
+	if (r->snapshots >= SNAPSHOTS_MAX) {
+		if (p->snap_wait == 1) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "%d consoles are taking a "
+			    "snapshot; this one starts when one of them is "
+			    "done", r->snapshots);
+			p->snap_wait = 2;	/* said once */
+			send_error(p, PROTO_ERR_SNAPSHOT_BUSY, msg, NULL);
+		}
+		return;
+	}
+	if (store_snapshot_begin(r->store, &p->snapshot, &p->snap_seq,
+	    &p->snap_total, &cause) != 0) {
+		relay_log(r, "snapshot for %s: %s",
+		    util_log_escape(p->user, ub, sizeof ub), cause);
+		free(cause);
+		close_with(p, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		    "the relay cannot read its store for a snapshot; "
+		    "reconnect to try again");
+		return;
+	}
+	r->snapshots++;
+	r->m.snapshots_taken++;
+	p->snap_wait = 0;
+	p->snap_sent = 0;
+	p->cursor = p->snap_seq;	/* the replay resumes from there */
+	relay_log(r, "console %s: snapshot of %lld incidents at seq %lld",
+	    util_log_escape(p->user, ub, sizeof ub),
+	    (long long)p->snap_total, (long long)p->snap_seq);
+	lws_callback_on_writable(p->wsi);
+}
+
+/* A slot came free: the next console waiting gets it. */
+static void
+snapshot_next_waiting(struct relay *r)
+{
+	for (struct feed_pss *q = r->consoles; q != NULL &&
+	    r->snapshots < SNAPSHOTS_MAX; q = q->next)
+		if (q->snap_wait)
+			snapshot_start(r, q);
+}
+
+/* Encode the next window of the snapshot into p->snap (a few frames ahead
+ * of the socket, never the whole room). */
+static void
+snapshot_fill(struct relay *r, struct feed_pss *p)
+{
+	struct wr_incident **v;
+	char *cause = NULL, ub[RELAY_LOG_USER];
+	size_t n;
+	json_t *arr, *o;
+
+	while (p->snapshot != NULL && p->snap.n < SNAPSHOT_QUEUED_MAX) {
+		if (store_snapshot_next(p->snapshot, SNAPSHOT_CHUNK, &v, &n,
+		    &cause) != 0) {
+			relay_log(r, "snapshot for %s: %s",
+			    util_log_escape(p->user, ub, sizeof ub), cause);
+			free(cause);
+			snapshot_end(r, p);
+			snapshot_next_waiting(r);
+			close_with(p, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+			    "the relay cannot read its store for a snapshot; "
+			    "reconnect to try again");
+			return;
+		}
+		arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_array_append_new(arr,
+			    proto_incident_to_json(v[i], 1));
+			wr_incident_free(v[i]);
+		}
+		free(v);
+		p->snap_sent += (int64_t)n;
+		o = proto_snapshot_to_json(p->snap_seq, arr, n == 0);
+		json_object_set_new(o, "total", json_integer(p->snap_total));
+		frameq_push_json(&p->snap, o);
+		if (n == 0) {
+			snapshot_end(r, p);
+			snapshot_next_waiting(r);
 		}
 	}
-	frameq_push_json(&p->snap, proto_snapshot_to_json(seq, arr, 1));
-	p->cursor = seq;
 }
 
 /*
@@ -186,9 +273,11 @@ on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
 	w.user = p->user;
 	w.token = p->token;
 	frameq_push_json(&p->ctl, proto_welcome_to_json(&w));
-	if (strcmp(mode, "snapshot") == 0)
-		queue_snapshot(r, p);
 	p->phase = RELAY_FEED_REPLAY;
+	if (strcmp(mode, "snapshot") == 0) {
+		p->snap_wait = 1;
+		snapshot_start(r, p);
+	}
 	relay_log(r, "console %s (token %s) connected: %s from seq %lld",
 	    util_log_escape(p->user, ub, sizeof ub), p->token, mode,
 	    (long long)p->cursor);
@@ -382,10 +471,13 @@ write_next(struct relay *r, struct feed_pss *p, size_t *bytes)
 	if ((f = frameq_peek(&p->ctl, &len)) != NULL) {
 		rc = write_frame(p->wsi, f, len);
 		frameq_pop(&p->ctl);
-	} else if ((f = frameq_peek(&p->snap, &len)) != NULL) {
+	} else if (snapshot_fill(r, p), (f = frameq_peek(&p->snap, &len)) !=
+	    NULL) {
 		rc = write_frame(p->wsi, f, len);
 		frameq_pop(&p->snap);
-	} else if (p->phase == RELAY_FEED_HELLO) {
+	} else if (p->phase == RELAY_FEED_HELLO || p->snap_wait ||
+	    p->snapshot != NULL) {
+		/* nothing after the snapshot until it is all sent */
 		return 0;
 	} else {
 		switch (next_event(r, p, &f, &len, &owned)) {
@@ -450,8 +542,9 @@ on_writeable(struct relay *r, struct feed_pss *p)
 		p->last_progress = wr_mono_ms();
 	if (p->close_reason != NULL)
 		lws_callback_on_writable(p->wsi);	/* the close frame */
-	else if (p->ctl.n > 0 || p->snap.n > 0 ||
-	    p->cursor < r->room.last_seq || p->phase == RELAY_FEED_REPLAY)
+	else if (p->ctl.n > 0 || p->snap.n > 0 || p->snapshot != NULL ||
+	    (!p->snap_wait && (p->cursor < r->room.last_seq ||
+	    p->phase == RELAY_FEED_REPLAY)))
 		lws_callback_on_writable(p->wsi);
 	return 0;
 }
@@ -494,9 +587,10 @@ void
 relay_feed_tick(struct relay *r, int64_t now)
 {
 	for (struct feed_pss *p = r->consoles; p != NULL; p = p->next) {
+		/* a console waiting for a snapshot slot is not late */
 		int pending = p->ctl.n > 0 || p->snap.n > 0 ||
-		    (p->phase != RELAY_FEED_HELLO &&
-		    p->cursor < r->room.last_seq);
+		    p->snapshot != NULL || (p->phase != RELAY_FEED_HELLO &&
+		    !p->snap_wait && p->cursor < r->room.last_seq);
 
 		if (!pending)
 			p->last_progress = now;
@@ -595,6 +689,9 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				break;
 			}
 		relay_commit_forget(&r->commit, p);
+		p->snap_wait = 0;
+		snapshot_end(r, p);
+		snapshot_next_waiting(r);
 		frameq_free(&p->ctl);
 		frameq_free(&p->snap);
 		wr_evlist_free(&p->window);

@@ -114,6 +114,16 @@ relay_metrics_text(struct relay *r, size_t *len)
 	    "warroom_commit_failures_total counter\n"
 	    "warroom_commit_failures_total %llu\n",
 	    (unsigned long long)r->m.commit_failures);
+	sb_printf(&b, "# HELP warroom_loop_pass_max_seconds The longest "
+	    "pass of the event loop since start.\n# TYPE "
+	    "warroom_loop_pass_max_seconds gauge\n"
+	    "warroom_loop_pass_max_seconds %.6f\n", r->m.loop_pass_max_s);
+	sb_printf(&b, "# HELP warroom_snapshots Snapshots being streamed to "
+	    "consoles.\n# TYPE warroom_snapshots gauge\nwarroom_snapshots "
+	    "%d\n", r->snapshots);
+	sb_printf(&b, "# HELP warroom_snapshots_total Snapshots started.\n"
+	    "# TYPE warroom_snapshots_total counter\nwarroom_snapshots_total "
+	    "%llu\n", (unsigned long long)r->m.snapshots_taken);
 	sb_printf(&b, "# HELP warroom_commit_seconds Time to commit one "
 	    "batch.\n# TYPE warroom_commit_seconds histogram\n");
 	for (int i = 0; i < RELAY_HIST_BUCKETS; i++)

@@ -68,6 +68,10 @@ struct feed_pss {
 	int64_t cursor;		/* the last seq sent */
 	struct frameq ctl;	/* welcome, results, errors, pings: bounded */
 	struct frameq snap;	/* the snapshot's frames, after ctl's */
+	struct store_snapshot *snapshot;	/* being streamed */
+	int snap_wait;		/* wants one; waits for a slot */
+	int64_t snap_seq;	/* the seq it is consistent at */
+	int64_t snap_total, snap_sent;	/* incidents */
 	struct wr_evlist window;	/* events read from the store */
 	size_t window_pos;
 	char *rx;
@@ -103,6 +107,8 @@ struct relay_metrics {
 	double commit_sum_s;
 	uint64_t commit_bucket[RELAY_HIST_BUCKETS];
 	uint64_t commit_failures;
+	double loop_pass_max_s;		/* the longest lws_service() pass */
+	uint64_t snapshots_taken;
 };
 
 /* The refusal log's rate limit: one line per sender, endpoint and status
@@ -128,6 +134,7 @@ struct relay {
 	int commit_scheduled;
 	lws_sorted_usec_list_t tick_sul;
 	struct feed_pss *consoles;
+	int snapshots;			/* snapshots being streamed */
 	struct relay_ring ring;
 	struct relay_metrics m;
 	int stopping;

@@ -398,10 +398,21 @@ relay_main(const struct relay_cfg *cfg)
 
 	rc = 0;
 	while (!(r->stopping && wr_mono_ms() >= r->stop_at)) {
+		struct timespec t0, t1;
+		double pass;
+
+		/* A pass is what runs between two polls: it waits for
+		 * nothing, so its length is how long the loop was busy. */
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (lws_service(ctx, 0) < 0) {
 			rc = 1;
 			break;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		pass = (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (pass > r->m.loop_pass_max_s)
+			r->m.loop_pass_max_s = pass;
 		if (got_signal && !r->stopping)
 			begin_stop(r);
 		if (got_hup) {

@@ -11,12 +11,9 @@
 #include "core/util.h"
 #include "store/store-int.h"
 
-#define ALERT_COLUMNS \
-	"incident, fingerprint, starts, ends, firing, last_seen, labels, " \
-	"annotations, severity"
 
-static struct wr_incident *
-incident_row(sqlite3_stmt *st)
+struct wr_incident *
+store_incident_row(sqlite3_stmt *st)
 {
 	struct wr_incident *inc = xcalloc(1, sizeof *inc);
 	int sev = sqlite3_column_int(st, 5), state = sqlite3_column_int(st, 7);
@@ -50,8 +47,8 @@ incident_row(sqlite3_stmt *st)
 	return inc;
 }
 
-static void
-incident_alert_push(struct wr_incident *inc, struct wr_alert *a)
+void
+store_incident_alert_push(struct wr_incident *inc, struct wr_alert *a)
 {
 	if (inc->alerts_len == inc->alerts_cap) {
 		inc->alerts_cap = inc->alerts_cap ? inc->alerts_cap * 2 : 4;
@@ -86,7 +83,7 @@ load_alerts(struct wr_store *s, struct wr_room *room, char **cause)
 			store_stmt_done(st);
 			return -1;
 		}
-		incident_alert_push(inc, &a);
+		store_incident_alert_push(inc, &a);
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, cause, rc, "loading alerts");
@@ -100,11 +97,8 @@ load_alerts(struct wr_store *s, struct wr_room *room, char **cause)
 int
 store_load_room(struct wr_store *s, struct wr_room *room, char **cause)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_INC_ALL, "SELECT id, source, key, "
-	    "title, service, severity, severity_raw, state, ack_by, ack_at, "
-	    "resolved_by, resolved_at, assignee, created, updated, last_seen, "
-	    "n_alerts, n_firing, n_notes, labels_text, sender, severity_by, "
-	    "truncated FROM incidents ORDER BY id", cause);
+	sqlite3_stmt *st = store_stmt(s, ST_INC_ALL, "SELECT "
+	    STORE_INCIDENT_COLUMNS " FROM incidents ORDER BY id", cause);
 	int rc;
 
 	if (st == NULL)
@@ -118,7 +112,7 @@ store_load_room(struct wr_store *s, struct wr_room *room, char **cause)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_int64(st, 0) < 1)
 			continue;	/* not an id the room can hold */
-		wr_room_put(room, incident_row(st));
+		wr_room_put(room, store_incident_row(st));
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, cause, rc, "loading incidents");
@@ -166,7 +160,7 @@ store_incident_alerts(struct wr_store *s, int64_t incident,
 			    (long long)incident);
 			goto fail;
 		}
-		incident_alert_push(&tmp, &a);
+		store_incident_alert_push(&tmp, &a);
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, cause, rc, "reading alerts of incident %lld",

@@ -51,6 +51,10 @@ enum store_stmt {
 	ST_OB_LIST,
 	ST_OB_MARK,
 	ST_OB_ATTEMPT,
+	ST_SNAP_CURSOR,
+	ST_SNAP_COUNT,
+	ST_SNAP_INC,
+	ST_SNAP_AL,
 	ST_COUNT
 };
 
@@ -144,5 +148,19 @@ int store_outbox_settle(struct wr_store *s, const char *op_id, int64_t seq,
 /* An alert row (incident, fingerprint, starts, ends, firing, last_seen,
  * labels, annotations) into a; -1 on labels that do not decode. */
 int store_alert_row(sqlite3_stmt *st, struct wr_alert *a);
+
+/* The columns store_incident_row() and store_alert_row() read, in order. */
+#define STORE_INCIDENT_COLUMNS \
+	"id, source, key, title, service, severity, severity_raw, state, " \
+	"ack_by, ack_at, resolved_by, resolved_at, assignee, created, " \
+	"updated, last_seen, n_alerts, n_firing, n_notes, labels_text, " \
+	"sender, severity_by, truncated"
+#define ALERT_COLUMNS \
+	"incident, fingerprint, starts, ends, firing, last_seen, labels, " \
+	"annotations, severity"
+/* An incident row (STORE_INCIDENT_COLUMNS) as a new incident, no alerts. */
+struct wr_incident *store_incident_row(sqlite3_stmt *st);
+/* Append a (moved) to inc's alerts. */
+void store_incident_alert_push(struct wr_incident *inc, struct wr_alert *a);
 
 #endif

@@ -153,6 +153,22 @@ void wr_op_result_free(struct wr_op_result *r);
 /* Relay: drop events older than cutoff (Unix ms). */
 int store_prune(struct wr_store *s, int64_t cutoff_ms, char **cause);
 
+/*
+ * Relay: a snapshot of the room read in windows.  begin opens a second
+ * connection to the store's file and one read transaction on it, so that
+ * every window is of the moment the cursor was *seq, whatever is committed
+ * meanwhile; *total is the number of incidents then.  next reads the next
+ * window: up to limit incidents (id ascending, with their alerts) into a
+ * malloc'd *out the caller owns (free each with wr_incident_free), *n 0
+ * after the last.  end ends the read and closes the connection.
+ */
+struct store_snapshot;
+int store_snapshot_begin(struct wr_store *s, struct store_snapshot **out,
+    int64_t *seq, int64_t *total, char **cause);
+int store_snapshot_next(struct store_snapshot *ss, size_t limit,
+    struct wr_incident ***out, size_t *n, char **cause);
+void store_snapshot_end(struct store_snapshot *ss);
+
 /* Console outbox.  add commits with synchronous=FULL before returning. */
 int store_outbox_add(struct wr_store *s, const struct wr_outbox_op *op,
     char **cause);
