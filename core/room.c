@@ -12,10 +12,6 @@
 #include "timefmt.h"
 #include "util.h"
 
-/* A triggered event may name an id at most this far beyond the next one: the
- * room's slot table is indexed by id, and an absurd id from a hostile or
- * corrupt feed must be refused, not allocated for. */
-#define WR_ROOM_MAX_ID_JUMP	1000000
 
 static const struct wr_op_kind_info op_none = {
 	0, "none", WR_OPTEXT_NONE, WR_EV_NONE, "op", "", ""
@@ -412,6 +408,15 @@ wr_room_put(struct wr_room *r, struct wr_incident *inc)
 	r->generation++;
 }
 
+int
+wr_room_id_plausible(int64_t next_id, int64_t id)
+{
+	if (next_id < 1)
+		next_id = 1;
+	/* Both are >= 1, so the difference cannot overflow. */
+	return id >= 1 && id - next_id <= WR_ROOM_MAX_ID_JUMP;
+}
+
 #define REFUSE(...) do {						\
 	if (err != NULL && errsz > 0)					\
 		snprintf(err, errsz, __VA_ARGS__);			\
@@ -427,8 +432,7 @@ apply_triggered(struct wr_room *r, const struct wr_event *e, char *err,
 	if (e->incident < 1)
 		REFUSE("event %lld: bad incident id %lld", (long long)e->seq,
 		    (long long)e->incident);
-	/* Both are >= 1, so the difference cannot overflow. */
-	if (e->incident - r->next_id > WR_ROOM_MAX_ID_JUMP)
+	if (!wr_room_id_plausible(r->next_id, e->incident))
 		REFUSE("event %lld: incident id %lld is absurd (next is %lld)",
 		    (long long)e->seq, (long long)e->incident,
 		    (long long)r->next_id);

@@ -177,6 +177,15 @@ enum wr_apply_result wr_room_apply(struct wr_room *r, const struct wr_event *e,
     char *err, size_t errsz);
 
 /*
+ * Whether an incident id is one a room whose next id is next_id may take:
+ * at least 1 and at most WR_ROOM_MAX_ID_JUMP beyond next_id.  The room's
+ * slot table is indexed by id, so an absurd id from a hostile or corrupt
+ * feed (an event's or a snapshot's) is refused, not allocated for.
+ */
+#define WR_ROOM_MAX_ID_JUMP	1000000
+int wr_room_id_plausible(int64_t next_id, int64_t id);
+
+/*
  * Take an incident loaded from a store or a snapshot: the room owns it from
  * now on.  Replaces any incident with the same id.
  */

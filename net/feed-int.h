@@ -83,6 +83,8 @@ struct feed {
 	int cursor_moved;	/* the cursor moved with no event to commit */
 	int in_snapshot;
 	int64_t snap_seq;
+	int64_t snap_next_id;	/* past the highest id of the snapshot so far */
+	int64_t snap_total;	/* what the relay says it holds (0: unsaid) */
 	struct wr_incident **snap;	/* snapshot frames so far (owned) */
 	size_t n_snap, cap_snap;
 

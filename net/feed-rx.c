@@ -566,9 +566,29 @@ snapshot_done(struct feed *f)
 	return 0;
 }
 
+/* n with its thousands grouped: 40,000 */
+static const char *
+rx_count(int64_t n, char *buf, size_t sz)
+{
+	char digits[24];
+	size_t len, o = 0;
+
+	snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? 0 : n));
+	len = strlen(digits);
+	for (size_t i = 0; i < len && o + 2 < sz; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 static int
 rx_snapshot(struct feed *f, const json_t *o)
 {
+	json_t *total = json_object_get(o, "total");
+	char got[32], of[32];
 	json_t *arr, *v;
 	int64_t seq;
 	int last;
@@ -584,6 +604,8 @@ rx_snapshot(struct feed *f, const json_t *o)
 		feed_flush(f);
 		f->in_snapshot = 1;
 		f->snap_seq = seq;
+		f->snap_next_id = 1;
+		f->snap_total = 0;
 		f->caught_up = 0;
 	} else if (seq != f->snap_seq) {
 		feed_drop(f, "snapshot frames at seq %lld and %lld",
@@ -592,8 +614,18 @@ rx_snapshot(struct feed *f, const json_t *o)
 	}
 	json_array_foreach(arr, i, v) {
 		struct wr_incident *inc = NULL;
+		int rc = proto_incident_from_json(v, &inc, err, sizeof err);
 
-		if (proto_incident_from_json(v, &inc, err, sizeof err) != 0) {
+		/* the bound on event ids (a slot per id up to the highest) */
+		if (rc == 0 && !wr_room_id_plausible(f->snap_next_id, inc->id)) {
+			snprintf(err, sizeof err, "incident id %lld is absurd "
+			    "(the snapshot's next is %lld)",
+			    (long long)inc->id, (long long)f->snap_next_id);
+			wr_incident_free(inc);
+			inc = NULL;
+			rc = -1;
+		}
+		if (rc != 0) {
 			/* As for an event: resynchronising would meet it
 			 * again.  Leave it out and say so. */
 			int64_t id = json_is_object(v) ? rx_id(v, "id") : 0;
@@ -612,8 +644,17 @@ rx_snapshot(struct feed *f, const json_t *o)
 			f->snap = xrealloc(f->snap,
 			    f->cap_snap * sizeof *f->snap);
 		}
+		if (inc->id >= f->snap_next_id)
+			f->snap_next_id = inc->id + 1;
 		f->snap[f->n_snap++] = inc;
 	}
+	/* Only a count to show: any non-negative integer will do. */
+	if (json_is_integer(total) && json_integer_value(total) >= 0)
+		f->snap_total = json_integer_value(total);
+	if (!last && f->snap_total > 0)
+		feed_set_state(f, FEED_SYNCING, "resynchronising: %s of %s",
+		    rx_count((int64_t)f->n_snap, got, sizeof got),
+		    rx_count(f->snap_total, of, sizeof of));
 	return last ? snapshot_done(f) : 0;
 }
 

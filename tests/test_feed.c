@@ -236,6 +236,7 @@ struct seen {
 	int unreadable;
 	int64_t unreadable_seq, unreadable_incident;
 	char unreadable_what[512];
+	char progress[128];	/* the last "resynchronising: ..." detail */
 };
 
 static void
@@ -248,6 +249,8 @@ on_status(void *ud, enum feed_state st, const char *detail)
 		s->state_at[s->n_states++] = wr_mono_ms();
 	}
 	s->state = st;
+	if (strncmp(detail, "resynchronising", 15) == 0)
+		util_strlcpy(s->progress, detail, sizeof s->progress);
 }
 
 static void
@@ -571,7 +574,8 @@ script_snapshot(struct srv *s, struct srv_conn *c, int64_t seq)
 	    "\"source\":\"am\",\"key\":\"k4\",\"title\":\"four\",\"service\":"
 	    "\"svc\",\"severity\":\"info\",\"state\":\"triggered\",\"created\":"
 	    "\"" T0 "\",\"updated\":\"" T0 "\",\"last_seen\":\"" T0 "\","
-	    "\"n_alerts\":0,\"n_firing\":0,\"n_notes\":0}],\"last\":false}");
+	    "\"n_alerts\":0,\"n_firing\":0,\"n_notes\":0}],\"last\":false,"
+	    "\"total\":2000}");
 	srv_push(c, "{\"type\":\"snapshot\",\"seq\":9,\"incidents\":[{\"id\":5,"
 	    "\"source\":\"am\",\"key\":\"k5\",\"title\":\"five\",\"service\":"
 	    "\"svc\",\"severity\":\"info\",\"state\":\"resolved\",\"created\":"
@@ -602,6 +606,8 @@ test_feed_snapshot_replaces_the_copy(void **state)
 
 	assert_int_equal(r.seen.snapshots, 1);
 	assert_int_equal(r.seen.snapshot_seq, 9);
+	/* what the status line shows while it comes in */
+	assert_string_equal(r.seen.progress, "resynchronising: 1 of 2,000");
 	assert_int_equal(r.room.n_incidents, 2);
 	assert_non_null(wr_room_get(&r.room, 4));
 	assert_null(wr_room_get(&r.room, 1));
@@ -807,6 +813,50 @@ test_feed_leaves_out_a_snapshot_incident_it_cannot_decode(void **state)
 	rig_close(&r);
 }
 
+/* A hostile relay's snapshot names #1000000000: the console would make a
+ * slot for every id up to it (8 GiB).  It gets the bound event ids get:
+ * left out and said, #4 taken, no resync over it. */
+static void
+script_snapshot_absurd_id(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 9, "snapshot");
+	srv_push(c, "{\"type\":\"snapshot\",\"seq\":9,\"incidents\":[{\"id\":4,"
+	    "\"source\":\"am\",\"key\":\"k4\",\"title\":\"four\",\"service\":"
+	    "\"svc\",\"severity\":\"info\",\"state\":\"triggered\",\"created\":"
+	    "\"" T0 "\",\"updated\":\"" T0 "\",\"last_seen\":\"" T0 "\","
+	    "\"n_alerts\":0,\"n_firing\":0,\"n_notes\":0},{\"id\":1000000000,"
+	    "\"source\":\"am\",\"key\":\"k5\",\"title\":\"huge\",\"service\":"
+	    "\"svc\",\"severity\":\"info\",\"state\":\"triggered\",\"created\":"
+	    "\"" T0 "\",\"updated\":\"" T0 "\",\"last_seen\":"
+	    "\"" T0 "\",\"n_alerts\":0,\"n_firing\":0,\"n_notes\":0}],"
+	    "\"last\":true}");
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":9}");
+}
+
+static void
+test_feed_refuses_an_absurd_snapshot_id(void **state)
+{
+	struct rig r;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_snapshot_absurd_id;
+	rig_open(&r, NULL, 1);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_caught_up);
+	rig_run(&r, 300, NULL);
+
+	assert_int_equal(srv.connections, 1);
+	assert_int_equal(r.seen.snapshots, 1);
+	assert_non_null(wr_room_get(&r.room, 4));
+	assert_null(wr_room_get(&r.room, 1000000000));
+	assert_true(r.room.next_id <= 5);	/* no slots made for it */
+	assert_int_equal(r.seen.unreadable, 1);
+	assert_int_equal(r.seen.unreadable_incident, 1000000000);
+	assert_non_null(strstr(r.seen.unreadable_what, "incident id "
+	    "1000000000 is absurd"));
+	rig_close(&r);
+}
+
 static int
 until_offline_twice(struct rig *r)
 {
@@ -915,6 +965,7 @@ main(void)
 		cmocka_unit_test(test_feed_says_stale_before_giving_up_on_a_silent_relay),
 		cmocka_unit_test(test_feed_skips_an_event_it_cannot_decode_and_says_so),
 		cmocka_unit_test(test_feed_leaves_out_a_snapshot_incident_it_cannot_decode),
+		cmocka_unit_test(test_feed_refuses_an_absurd_snapshot_id),
 		cmocka_unit_test(test_feed_offline_detail_is_the_reason_alone),
 	};
 
