@@ -132,6 +132,15 @@ cli_on_status(void *ud, enum feed_state state, const char *detail)
 
 	s->state = state;
 	util_strlcpy(s->detail, detail, sizeof s->detail);
+	if (state == FEED_SYNCING && s->deadline != 0 && s->feed != NULL) {
+		/* A snapshot that is still coming in is no wait for the
+		 * relay: each part of it starts the wait again. */
+		struct feed_status st;
+		feed_status(s->feed, &st);
+		if (st.snap_got > s->snap_got)
+			s->deadline = wr_mono_ms() + s->timeout_ms;
+		s->snap_got = st.snap_got;
+	}
 	if (state == FEED_LIVE)
 		s->ever_live = 1;
 	if (state == FEED_TOKEN_REFUSED)
@@ -311,7 +320,8 @@ cli_session_open(struct cli_session *s, const struct cli_opts *o,
 void
 cli_session_run(struct cli_session *s, int timeout_s)
 {
-	s->deadline = timeout_s > 0 ? wr_mono_ms() + timeout_s * 1000LL : 0;
+	s->timeout_ms = timeout_s * 1000LL;
+	s->deadline = timeout_s > 0 ? wr_mono_ms() + s->timeout_ms : 0;
 	lws_sul_schedule(s->ctx, 0, &s->sul_tick, cli_tick, TICK_US);
 	feed_start(s->feed);
 	while (!s->done && !cli_signalled) {

@@ -29,6 +29,8 @@ struct cli_session {
 	int draining;		/* done, but older queued ops go out first */
 	int exit_code;
 	int64_t deadline;	/* monotonic ms; 0: none */
+	int64_t timeout_ms;	/* what the deadline is set from */
+	int64_t snap_got;	/* the snapshot's progress, last seen */
 	int timed_out;
 	int interrupted;	/* SIGINT or SIGTERM */
 	int watch_stdout;	/* stop when the reader of stdout goes */

@@ -251,6 +251,10 @@ feed_status(const struct feed *f, struct feed_status *out)
 	out->epoch = feed_epoch(f);
 	out->server = f->server;
 	out->caught_up = f->caught_up;
+	if (f->in_snapshot) {
+		out->snap_got = (int64_t)f->n_snap;
+		out->snap_total = f->snap_total;
+	}
 }
 
 /* ---- connecting ----------------------------------------------------- */

@@ -80,6 +80,8 @@ struct feed_status {
 	const char *epoch;	/* the relay epoch followed ("" unknown) */
 	const char *server;	/* the relay's name and version, or NULL */
 	int caught_up;		/* this connection has caught up */
+	int64_t snap_got;	/* a snapshot coming in: incidents so far */
+	int64_t snap_total;	/* and how many it holds (0: unsaid) */
 };
 
 /*

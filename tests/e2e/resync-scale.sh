@@ -9,8 +9,8 @@
 # The incidents are written into the relay's database directly: posting
 # 100,000 bodies would take minutes.
 . "$(dirname "$0")/lib.sh"
-echo "resync: a console takes a ${WR_RESYNC_N:-20000}-incident snapshot"
-N=${WR_RESYNC_N:-20000}
+echo "resync: a console takes a ${WR_RESYNC_N:-30000}-incident snapshot"
+N=${WR_RESYNC_N:-30000}
 make_tokens
 start_relay || exit 1
 stop_relay
@@ -32,7 +32,9 @@ SQL
 start_relay || exit 1
 
 t0=$(date +%s.%N)
-/usr/bin/time -f '%M' -o "$T/rss" timeout 120 "$WARROOM" list --json --timeout 60 \
+# --timeout 3: well under the time the snapshot takes; the wait starts
+# again with each part of it that arrives.
+/usr/bin/time -f '%M' -o "$T/rss" timeout 120 "$WARROOM" list --json --timeout 3 \
     --feed "$FEED" --token-file "$T/ops.token" --db "$T/console.db" \
     >"$T/list.json" 2>"$T/list.err"
 rc=$?
