@@ -203,9 +203,14 @@ expire "$AMURL_c" "" NodeDown DiskFull HighLatency CertExpiry QueueBacklog
 active=$(amtool --alertmanager.url="$AMURL_a" alert query HighLatency -o json |
     python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 eq "alertmanager a still has 5 HighLatency alerts firing" "$active" 5
-# Wait until the relay has seen both 10-alert groups' 5 resolves (their
-# delivery also says "status: resolved" and truncatedAlerts 5).
-check "the relay saw the resolves" \
-    titles_have '\|HighLatency — 10 alerts\|10\|5$' 2
+# Wait until the relay has seen both 10-alert groups' resolves (their
+# delivery also says "status: resolved" and truncatedAlerts 5).  Which 5
+# of the 10 Alertmanager sends depends on its order and on which alerts
+# had already joined when each delivery went out; when some resolved ones
+# are among those left out, the relay cannot tell without the sender's
+# API (alertmanager-api.sh checks the exact count with it).  What holds
+# every time: both incidents stay open with some alerts still firing.
+check "the relay saw the resolves, and both incidents still fire" \
+    titles_have '^triggered\|HighLatency — 10 alerts\|(9|10)\|[1-5]$' 2
 check "no incident resolved while its Alertmanager group still fires" until_match 20
 finish
