@@ -3,7 +3,8 @@
 # tests need (make deps), builds and runs every test; `make sanitize` runs the
 # same tests under AddressSanitizer and UBSan; `make fuzz` builds every fuzz
 # target with clang and libFuzzer (into build-fuzz/) and runs each for
-# FUZZ_SECONDS; `make bench` prints figures.
+# FUZZ_SECONDS; `make check-faults` runs the fault suite (tests/faults);
+# `make bench` prints figures.
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
@@ -63,7 +64,7 @@ FUZZ_SAN  = -fsanitize=fuzzer-no-link,address,undefined \
 BINS     = $(BUILD)/warroom $(BUILD)/warroomd
 MANS     = $(wildcard man/*.[1-9])
 
-.PHONY: FORCE all check check-run sanitize fuzz fuzz-bins deps install uninstall clean bench demo lint-man
+.PHONY: FORCE all check check-run check-faults check-faults-run sanitize fuzz fuzz-bins deps install uninstall clean bench demo lint-man
 
 all: $(BINS)
 	@ln -sf $(BUILD)/warroom warroom 2>/dev/null || true
@@ -116,6 +117,15 @@ check-run: $(BINS) $(TEST_BIN) $(FUZZ_REPLAY)
 
 sanitize:
 	@$(MAKE) --no-print-directory SANITIZE=1 check
+
+# The fault suite: tests/faults/*.sh (they source tests/e2e/lib.sh) kill,
+# starve and corrupt the real programs: kill -9, full disks, bad files,
+# hundreds of consoles, stopped relays.
+check-faults: deps
+	@$(MAKE) --no-print-directory check-faults-run
+
+check-faults-run: $(BINS)
+	@sh scripts/run-faults.sh $(BUILD)
 
 # The library is built again with clang for fuzzing, in its own directory:
 # build/ is never touched.  Each target runs for FUZZ_SECONDS over its
