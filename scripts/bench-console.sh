@@ -5,9 +5,9 @@
 # during a 1,000 alerts/s storm, at 120x40.
 #
 # A real warroomd (BUILD/warroomd) on a free loopback port with a token file
-# (mode 600) and its database in a temporary directory, prefilled over HTTP
-# with BENCH_CONSOLE_PREFILL incidents (100,000 by default, as the issue
-# asks: Alertmanager bodies grouped by nothing, one incident per alert), and
+# (mode 600) and its database in a temporary directory, prefilled with
+# BENCH_CONSOLE_PREFILL incidents (100,000 by default, as the issue asks,
+# one alert each, written by scripts/prefill-relay.sh), and
 # one real console (BUILD/warroom, TERM=xterm-256color) in a private tmux
 # server (its own socket) with a 120x40 window, whose output is copied by
 # `pipe-pane -o` to a file: the bytes the console writes to its terminal.
@@ -130,35 +130,31 @@ token=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
 chmod 600 "$T/tokens" "$T/token"
 URL="http://127.0.0.1:$port"
 
-"$BUILD/warroomd" --listen "127.0.0.1:$port" --db "$T/relay.db" \
-    --tokens "$T/tokens" --log "$T/relay.log" &
-relay_pid=$!
-up=0
-for _ in $(seq 1 100); do
-	kill -0 "$relay_pid" 2>/dev/null || break
-	if curl -fs --max-time 2 "$URL/healthz" >/dev/null 2>&1; then
-		up=1
-		break
-	fi
-	sleep 0.1
-done
-if [ $up -ne 1 ]; then
+start_relay() {
+	"$BUILD/warroomd" --listen "127.0.0.1:$port" --db "$T/relay.db" \
+	    --tokens "$T/tokens" --log "$T/relay.log" &
+	relay_pid=$!
+	for _ in $(seq 1 100); do
+		kill -0 "$relay_pid" 2>/dev/null || break
+		curl -fs --max-time 2 "$URL/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
 	echo "bench-console.sh: warroomd did not come up; its log:" >&2
 	cat "$T/relay.log" >&2 2>/dev/null
 	exit 1
-fi
+}
+
+start_relay
 
 # The poster: Alertmanager webhook v4 bodies over one keep-alive
 # connection.  post.py URL TOKEN RUN BODIES ALERTS PER_S MODE (PER_S 0: as
-# fast as the relay answers; MODE group: a new groupKey per body, nogroup:
-# groupKey {}:{}, one incident per alert, same: one groupKey for all the
-# run's bodies).  Prints "sent N ok M seconds S" at the end.
+# fast as the relay answers; MODE group: a new groupKey per body, same: one
+# groupKey for all the run's bodies).  Prints "sent N ok M seconds S" at the end.
 cat >"$T/post.py" <<'PY'
 import http.client, json, sys, time, zlib
 url, token, run = sys.argv[1], sys.argv[2], sys.argv[3]
 bodies, alerts = int(sys.argv[4]), int(sys.argv[5])
 per_s, mode = float(sys.argv[6]), sys.argv[7]
-nogroup = mode == "nogroup"
 host = url.split("//", 1)[1]
 conn = http.client.HTTPConnection(host, timeout=30)
 sev = ["critical", "error", "warning", "info"]
@@ -184,9 +180,9 @@ for b in range(bodies):
             "endsAt": "0001-01-01T00:00:00Z",
             "generatorURL": "http://prometheus.bench:9090/graph",
             "fingerprint": "%08x%08x" % (zlib.crc32(run.encode()), b * 100003 + a)})
-    gk = "{}:{}" if nogroup else '{}:{service="%s"}' % svc
+    gk = '{}:{service="%s"}' % svc
     body = {"receiver": "warroom", "status": "firing", "alerts": al,
-            "groupLabels": {} if nogroup else {"service": svc},
+            "groupLabels": {"service": svc},
             "commonLabels": {"alertname": "EdgeNodeDown", "severity": sv},
             "commonAnnotations": {}, "externalURL": "http://alertmanager.bench:9093",
             "version": "4", "groupKey": gk, "truncatedAlerts": 0}
@@ -213,15 +209,19 @@ head_seq() {
 	    sed -n 's/.*"head":\([0-9]*\).*/\1/p'
 }
 
+# The prefill: PREFILL incidents of one alert each, written into the
+# relay's database while it is stopped (scripts/prefill-relay.sh): the
+# console takes them as a snapshot.  (Posting them took minutes, and with
+# groupKey {}:{} they were one 100,000-alert incident, not 100,000.)
 if [ "$PREFILL" -gt 0 ]; then
-	per_body=500
-	nb=$(( (PREFILL + per_body - 1) / per_body ))
 	t0=$(now_ms)
-	timeout 120 python3 "$T/post.py" "$URL" "$token" prefill "$nb" \
-	    "$per_body" 0 nogroup >"$T/prefill.out" 2>>"$T/post.err"
-	note "prefilled the relay with $((nb * per_body)) incidents in" \
-	    "$(( $(now_ms) - t0 )) ms: $(cat "$T/prefill.out")," \
-	    "head seq $(head_seq)"
+	kill -TERM "$relay_pid" 2>/dev/null
+	wait "$relay_pid" 2>/dev/null
+	sh "$(dirname "$0")/prefill-relay.sh" "$T/relay.db" "$PREFILL" ||
+	    { echo "bench-console.sh: the prefill failed" >&2; exit 1; }
+	start_relay
+	note "prefilled the relay with $PREFILL incidents in" \
+	    "$(( $(now_ms) - t0 )) ms"
 fi
 
 # ---- the console -------------------------------------------------------------

@@ -14,21 +14,7 @@ N=${WR_RESYNC_N:-30000}
 make_tokens
 start_relay || exit 1
 stop_relay
-sqlite3 "$T/relay.db" <<SQL
-BEGIN;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N)
-INSERT INTO incidents(id, source, key, title, service, severity, state,
-    created, updated, last_seen, n_alerts, n_firing, labels_text)
-SELECT i, 'alertmanager', 'k' || i, 'disk full on db-' || i, 'storage',
-    i % 4, 0, 1700000000000 + i, 1700000000000 + i, 1700000000000 + i, 1, 1,
-    'instance=db-' || i FROM n;
-INSERT INTO alerts(incident, fingerprint, starts, firing, last_seen, labels)
-SELECT id, printf('%016x', id), created, 1, created,
-    '[["alertname","DiskFull"],["instance","db-' || id || '"]]'
-    FROM incidents;
-INSERT OR REPLACE INTO meta(key, value) VALUES ('cursor', '$N');
-COMMIT;
-SQL
+sh "$ROOT/scripts/prefill-relay.sh" "$T/relay.db" "$N" || exit 1
 start_relay || exit 1
 
 t0=$(date +%s.%N)
