@@ -1,9 +1,13 @@
 /*
  * cli.c: the options every part of the console shares, filled from their
- * defaults and the environment before the command line overrides them,
- * and the token file.
+ * defaults and the environment before the command line overrides them;
+ * the token file; and the command line itself: the table of options and
+ * the table of subcommands (synopsis, options, help, exit statuses) from
+ * which getopt_long, every `--help` and every short usage are made.
  */
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/console.h"
 #include "core/util.h"
 #include "net/feed.h"
 
@@ -94,4 +99,681 @@ cli_read_token(const char *path, char **token, char **warning, char **cause)
 	}
 	*token = xstrndup(buf + start, end - start);
 	return 0;
+}
+
+/*
+ * The command line.  One table of options and one of subcommands: the
+ * getopt_long table of a subcommand is built from its row, so an option
+ * is taken exactly where its row says, and the help of every subcommand
+ * (and the overall `warroom --help`) is printed from the same rows.
+ */
+
+/* The options every subcommand takes: how to reach the relay, as whom. */
+#define CLI_CONNECTION							\
+	{ CLI_OPT_FEED, NULL }, { CLI_OPT_TOKEN_FILE, NULL },		\
+	{ CLI_OPT_DB, NULL }, { CLI_OPT_USER, NULL },			\
+	{ CLI_OPT_BACKOFF_CAP, NULL }, { CLI_OPT_CA, NULL },		\
+	{ CLI_OPT_INSECURE, NULL }, { CLI_OPT_LOG, NULL }
+
+static const struct cli_option options[] = {
+	{ CLI_OPT_FEED, "feed", "URL",
+	    "the relay's feed, ws://HOST:PORT/feed or wss://...\n"
+	    "(env WARROOM_FEED; default ws://127.0.0.1:8470/feed)" },
+	{ CLI_OPT_TOKEN_FILE, "token-file", "FILE",
+	    "the token, alone on the first line of FILE\n"
+	    "(env WARROOM_TOKEN_FILE)" },
+	{ CLI_OPT_DB, "db", "PATH",
+	    "the console's database (env WARROOM_DB; default\n"
+	    "$XDG_DATA_HOME/warroom/console.db)" },
+	{ CLI_OPT_USER, "user", "NAME",
+	    "who is acting (env WARROOM_USER, else $USER)" },
+	{ CLI_OPT_TIMEOUT, "timeout", "SECONDS",
+	    "how long to wait for the relay, 1 to 86400 (10)" },
+	{ CLI_OPT_BACKOFF_CAP, "backoff-cap", "MS",
+	    "longest wait between reconnection attempts (30000)" },
+	{ CLI_OPT_CA, "ca", "FILE",
+	    "trust the CA certificates in FILE (wss://)" },
+	{ CLI_OPT_INSECURE, "insecure", NULL,
+	    "wss:// without certificate checks" },
+	{ CLI_OPT_LOG, "log", "FILE",
+	    "append the connection log to FILE (default: none)" },
+	{ CLI_OPT_JSON, "json", NULL, "JSON output" },
+	{ CLI_OPT_FROM_NOW, "from-now", NULL,
+	    "only the events after the relay's current head" },
+	{ CLI_OPT_STATE, "state", "S",
+	    "only the incidents that are triggered, acknowledged,\n"
+	    "resolved, open (not resolved) or all (the default)" },
+	{ CLI_OPT_THEME, "theme", "NAME",
+	    "the colour theme: a name or a theme file's path" },
+	{ CLI_OPT_UTC, "utc", NULL, "show times in UTC, not local time" },
+	{ CLI_OPT_QUIET, "quiet", NULL,
+	    "no terminal bell for a new critical incident" },
+	{ CLI_OPT_DEMO, "demo", NULL,
+	    "run a relay in this process that plays a recorded\n"
+	    "outage, and the console against it" },
+};
+
+#define CLI_EXITS_OP							\
+	"  0   done, or it changed nothing (said on stdout)\n"		\
+	"  64  bad usage\n"						\
+	"  65  the relay refused the op; the reason is printed\n"	\
+	"  74  the database cannot be used\n"				\
+	"  75  the relay was not reached (or did not answer) within\n"	\
+	"      --timeout: the op stays queued, for the next warroom\n"	\
+	"      that connects to send\n"					\
+	"  77  the relay refused the token, or the user it may not\n"	\
+	"      act as\n"
+
+#define CLI_EXITS_READ(what)						\
+	"  0   " what ", up to date\n"					\
+	"  64  bad usage\n"						\
+	"  74  the database cannot be used\n"				\
+	"  75  the relay was not reached within --timeout: " what "\n"	\
+	"      from the stored copy (stderr says as of which seq)\n"	\
+	"  77  the relay refused the token\n"
+
+#define CLI_EXITS_NOT_BUILT						\
+	"  69  not built yet (whatever the arguments)\n"		\
+	"  0   --help\n"
+
+#define CLI_OP_HELP_TAIL						\
+	"It waits until this console's copy has caught up with the relay,\n" \
+	"commits the op to the outbox and sends it, after any older op\n" \
+	"still queued there; the relay's answer settles it.  ID is 42 or\n" \
+	"#42.\n"
+
+static int cli_run_console(const struct cli_opts *, const struct cli_sub *,
+    int, char **);
+static int cli_run_tail(const struct cli_opts *, const struct cli_sub *,
+    int, char **);
+static int cli_run_list(const struct cli_opts *, const struct cli_sub *,
+    int, char **);
+static int cli_run_op(const struct cli_opts *, const struct cli_sub *,
+    int, char **);
+static int cli_run_export(const struct cli_opts *, const struct cli_sub *,
+    int, char **);
+static int cli_run_stats(const struct cli_opts *, const struct cli_sub *,
+    int, char **);
+
+static const struct cli_sub subs[] = {
+	{ "", "", "the interactive console",
+	    "The interactive console: the live incidents, the detail and\n"
+	    "timeline of the selected one, who is on call; keys act on the\n"
+	    "selected incident (? in the console lists them).  It needs a\n"
+	    "terminal; it shows the stored copy at once and catches up with\n"
+	    "the relay in the background.\n",
+	    (const struct cli_sub_opt[]){
+		{ CLI_OPT_DEMO, NULL }, { CLI_OPT_THEME, NULL },
+		{ CLI_OPT_UTC, NULL }, { CLI_OPT_QUIET, NULL },
+		CLI_CONNECTION,
+		{ CLI_OPT_LOG, "append the connection log to FILE (default:\n"
+		    "console.log beside the database)" },
+		{ CLI_OPT_NONE, NULL } },
+	    "  0   quit\n"
+	    "  64  bad usage, a bad line in the config file, no terminal\n"
+	    "  70  an internal error\n"
+	    "  74  the database, the log or --demo's directory cannot be\n"
+	    "      used\n"
+	    "The subcommands: 0 done, 64 bad usage, 65 the relay refused\n"
+	    "the op, 69 not built yet, 74 a local file cannot be used, 75\n"
+	    "the relay was not reached within --timeout, 77 the token was\n"
+	    "refused; each one's --help says which it has.\n",
+	    0, cli_run_console },
+	{ "tail", "[--json] [--from-now]",
+	    "print every event, then the live ones",
+	    "Print every event of the relay's log, one a line, from the first\n"
+	    "(or, with --from-now, from the relay's head), then the live ones\n"
+	    "as they come, until SIGINT or SIGTERM, or until nobody reads\n"
+	    "stdout any more.  It keeps no database, and survives a restart\n"
+	    "of the relay without a gap and without printing an event twice.\n",
+	    (const struct cli_sub_opt[]){
+		{ CLI_OPT_JSON, "each line the event's JSON object\n"
+		    "(warroom-protocol(7))" },
+		{ CLI_OPT_FROM_NOW, NULL },
+		CLI_CONNECTION,
+		{ CLI_OPT_DB, "taken, and not used: tail keeps no database" },
+		{ CLI_OPT_NONE, NULL } },
+	    "  0   stopped by SIGINT or SIGTERM, or stdout was closed\n"
+	    "  64  bad usage\n"
+	    "  74  stdout could not be written\n"
+	    "  77  the relay refused the token\n",
+	    0, cli_run_tail },
+	{ "list", "[--json] [--state S]",
+	    "print the incidents",
+	    "Bring this console's copy up to date with the relay, then print\n"
+	    "the incidents: id, state, severity, age, title, service and who\n"
+	    "acknowledged it.  Ops left queued by earlier commands are sent\n"
+	    "before it exits.\n",
+	    (const struct cli_sub_opt[]){
+		{ CLI_OPT_JSON, "one JSON array of objects, UTC times" },
+		{ CLI_OPT_STATE, NULL }, { CLI_OPT_TIMEOUT, NULL },
+		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
+	    CLI_EXITS_READ("printed")
+	    "  130 interrupted (SIGINT, SIGTERM)\n",
+	    0, cli_run_list },
+#define CLI_OP_ROW(name_, kind_, syn, summary_, help_)			\
+	{ name_, syn, summary_, help_ CLI_OP_HELP_TAIL,			\
+	    (const struct cli_sub_opt[]){ { CLI_OPT_TIMEOUT, NULL },	\
+		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },		\
+	    CLI_EXITS_OP, kind_, cli_run_op }
+	CLI_OP_ROW("ack", WR_OP_ACK, "ID", "acknowledge incident ID",
+	    "Acknowledge incident ID.\n"),
+	CLI_OP_ROW("unack", WR_OP_UNACK, "ID", "take the acknowledgement back",
+	    "Take the acknowledgement of incident ID back.\n"),
+	CLI_OP_ROW("resolve", WR_OP_RESOLVE, "ID", "resolve incident ID",
+	    "Resolve incident ID.\n"),
+	CLI_OP_ROW("reopen", WR_OP_REOPEN, "ID", "reopen a resolved incident",
+	    "Reopen the resolved incident ID.\n"),
+	CLI_OP_ROW("assign", WR_OP_ASSIGN, "ID NAME", "assign incident ID to NAME",
+	    "Assign incident ID to NAME (1 to 64 bytes).\n"),
+	CLI_OP_ROW("sev", WR_OP_SEV, "ID LEVEL", "set incident ID's severity",
+	    "Set incident ID's severity to LEVEL: critical, error, warning\n"
+	    "or info.  A severity set by a person sticks: the alerts no\n"
+	    "longer move it.\n"),
+	CLI_OP_ROW("note", WR_OP_NOTE, "ID TEXT...", "add a note to incident ID",
+	    "Add a note to incident ID: the words of TEXT joined with\n"
+	    "spaces, 1 to 8192 bytes.  Put -- before text that starts\n"
+	    "with -.\n"),
+#undef CLI_OP_ROW
+	{ "export", "ID [--json]",
+	    "a postmortem draft of incident ID",
+	    "Catch up like list, then print a postmortem draft of incident ID\n"
+	    "in Markdown: state, severity and service; when it was opened,\n"
+	    "acknowledged and resolved, and how long each took; its alerts\n"
+	    "with their labels; its whole timeline with UTC times, actors and\n"
+	    "notes.\n",
+	    (const struct cli_sub_opt[]){
+		{ CLI_OPT_JSON, "the incident and its timeline as one JSON\n"
+		    "object" },
+		{ CLI_OPT_TIMEOUT, NULL },
+		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
+	    "  0   printed, up to date\n"
+	    "  64  bad usage\n"
+	    "  65  there is no incident ID\n"
+	    "  74  the database cannot be used\n"
+	    "  75  the relay was not reached within --timeout: printed\n"
+	    "      from the stored copy\n"
+	    "  77  the relay refused the token\n",
+	    0, cli_run_export },
+	{ "stats", "[--json]",
+	    "incidents by state and severity, mean times",
+	    "Catch up like list, then print the number of incidents by state,\n"
+	    "the open ones by severity, and the mean times to acknowledge and\n"
+	    "to resolve.  (--since and --by are not built yet.)\n",
+	    (const struct cli_sub_opt[]){
+		{ CLI_OPT_JSON, "one JSON object" },
+		{ CLI_OPT_TIMEOUT, NULL },
+		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
+	    CLI_EXITS_READ("printed"),
+	    0, cli_run_stats },
+#define CLI_NOT_BUILT(name_, syn, summary_, help_)			\
+	{ name_, syn, summary_ " (not built yet)",			\
+	    "Not built yet: it exits 69 and does nothing.  Once built, " \
+	    help_,							\
+	    (const struct cli_sub_opt[]){ { CLI_OPT_NONE, NULL } },	\
+	    CLI_EXITS_NOT_BUILT, 0, NULL }
+	CLI_NOT_BUILT("oncall", "[--json] [--at TIME] [--schedule NAME]",
+	    "who is on call",
+	    "it prints\nwho is on call now and next for each schedule, at "
+	    "TIME (default\nnow), and with --ics SCHEDULE [--weeks N] the "
+	    "final schedule as\niCalendar.  The relay announces no schedules "
+	    "yet.\n"),
+	CLI_NOT_BUILT("override",
+	    "SCHEDULE PERSON (--for D | --from T --until T)",
+	    "take someone's turn on call",
+	    "PERSON\ntakes SCHEDULE for the duration D, or from the time T "
+	    "until the\ntime T.\n"),
+	CLI_NOT_BUILT("silence", "ID DURATION [--comment TEXT] [MATCHER...]",
+	    "silence alerts at the source",
+	    "it makes\na silence in the Alertmanager the incident came from.\n"),
+	CLI_NOT_BUILT("unsilence", "ID", "expire an incident's silence",
+	    "it expires\nthe silence made with silence.\n"),
+	CLI_NOT_BUILT("snooze", "ID DURATION", "snooze an incident",
+	    "incident\nID stops escalating for DURATION.\n"),
+	CLI_NOT_BUILT("postmortem", "ID [--version N | --edit]",
+	    "an incident's postmortem",
+	    "it prints\n(or edits) the postmortem of incident ID.\n"),
+	CLI_NOT_BUILT("actions", "[--open] [--owner NAME] [--json]",
+	    "postmortem action items",
+	    "it lists\nthe action items of every postmortem.\n"),
+#undef CLI_NOT_BUILT
+};
+
+const struct cli_option *
+cli_options(size_t *n)
+{
+	*n = sizeof options / sizeof *options;
+	return options;
+}
+
+const struct cli_sub *
+cli_subs(size_t *n)
+{
+	*n = sizeof subs / sizeof *subs;
+	return subs;
+}
+
+const struct cli_sub *
+cli_sub_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
+		if (strcmp(subs[i].name, name) == 0)
+			return &subs[i];
+	return NULL;
+}
+
+static const struct cli_option *
+cli_option_get(enum cli_opt_id id)
+{
+	for (size_t i = 0; i < sizeof options / sizeof *options; i++)
+		if (options[i].id == id)
+			return &options[i];
+	return NULL;
+}
+
+/* The option a long name (or an unambiguous prefix of one, as getopt_long
+ * takes it) means among every option, or NULL. */
+static const struct cli_option *
+cli_option_named(const char *name, size_t len)
+{
+	const struct cli_option *found = NULL;
+
+	for (size_t i = 0; i < sizeof options / sizeof *options; i++) {
+		if (strncmp(options[i].name, name, len) != 0)
+			continue;
+		if (options[i].name[len] == '\0')
+			return &options[i];
+		found = found == NULL ? &options[i] : (void *)-1;
+	}
+	return found == (void *)-1 ? NULL : found;
+}
+
+static int
+cli_sub_takes(const struct cli_sub *sub, enum cli_opt_id id)
+{
+	for (const struct cli_sub_opt *so = sub->opts; so->id; so++)
+		if (so->id == id)
+			return 1;
+	return 0;
+}
+
+/* The connection options are printed apart, after a subcommand's own. */
+static int
+cli_option_is_connection(enum cli_opt_id id)
+{
+	static const struct cli_sub_opt conn[] = { CLI_CONNECTION };
+
+	for (size_t i = 0; i < sizeof conn / sizeof *conn; i++)
+		if (conn[i].id == id)
+			return 1;
+	return 0;
+}
+
+static void
+cli_usage_line(FILE *fp, const char *lead, const struct cli_sub *sub)
+{
+	if (sub->name[0] == '\0')
+		fprintf(fp, "%swarroom [options]\n", lead);
+	else
+		fprintf(fp, "%swarroom [options] %s%s%s\n", lead, sub->name,
+		    sub->synopsis[0] ? " " : "", sub->synopsis);
+}
+
+void
+cli_sub_usage(FILE *fp, const struct cli_sub *sub)
+{
+	cli_usage_line(fp, "usage: ", sub);
+	fprintf(fp, "Try 'warroom %s%s--help'.\n", sub->name,
+	    sub->name[0] ? " " : "");
+}
+
+/* "  --name ARG          help", the help's later lines under its first. */
+static void
+cli_option_help(FILE *fp, const struct cli_option *op, const char *help)
+{
+	char head[48];
+	const char *h = help ? help : op->help;
+
+	snprintf(head, sizeof head, "--%s%s%s", op->name, op->arg ? " " : "",
+	    op->arg ? op->arg : "");
+	fprintf(fp, "  %-18s  ", head);
+	for (;;) {
+		const char *nl = strchr(h, '\n');
+		int len = nl ? (int)(nl - h) : (int)strlen(h);
+
+		fprintf(fp, "%.*s\n", len, h);
+		if (nl == NULL)
+			break;
+		h = nl + 1;
+		fprintf(fp, "  %-18s  ", "");
+	}
+}
+
+static void
+cli_sub_options_help(FILE *fp, const struct cli_sub *sub, int connection)
+{
+	for (const struct cli_sub_opt *so = sub->opts; so->id; so++) {
+		/* a row may give an option twice: its own help wins */
+		const struct cli_sub_opt *later = so + 1;
+		int again = 0;
+
+		for (; later->id; later++)
+			if (later->id == so->id)
+				again = 1;
+		if (again || cli_option_is_connection(so->id) != connection)
+			continue;
+		cli_option_help(fp, cli_option_get(so->id), so->help);
+	}
+}
+
+void
+cli_sub_help(FILE *fp, const struct cli_sub *sub)
+{
+	size_t n = sizeof subs / sizeof *subs;
+
+	if (sub->name[0] == '\0') {
+		cli_usage_line(fp, "usage: ", sub);
+		fputs("       warroom --demo\n", fp);
+		for (size_t i = 1; i < n; i++)
+			if (subs[i].run != NULL)
+				cli_usage_line(fp, "       ", &subs[i]);
+		fputc('\n', fp);
+		fputs(sub->help, fp);
+		fputs("\nSubcommands (warroom SUBCOMMAND --help for each):\n",
+		    fp);
+		for (size_t i = 1; i < n; i++) {
+			/* the name and its words, without the options */
+			int words = (int)strcspn(subs[i].synopsis, "[(");
+			char head[64];
+
+			while (words > 0 && subs[i].synopsis[words - 1] == ' ')
+				words--;
+			snprintf(head, sizeof head, "%s%s%.*s", subs[i].name,
+			    words ? " " : "", words, subs[i].synopsis);
+			if (strlen(head) > 18)
+				fprintf(fp, "  %s\n  %-18s  ", head, "");
+			else
+				fprintf(fp, "  %-18s  ", head);
+			fprintf(fp, "%s\n", subs[i].summary);
+		}
+	} else {
+		cli_usage_line(fp, "usage: ", sub);
+		fputc('\n', fp);
+		fputs(sub->help, fp);
+	}
+	if (sub->run == NULL) {
+		fprintf(fp, "\nExit status:\n%s", sub->exits);
+		return;
+	}
+	fputs("\nOptions:\n", fp);
+	cli_sub_options_help(fp, sub, 0);
+	fputs("  -h, --help          this text\n"
+	    "  -V, --version       the version\n", fp);
+	fprintf(fp, "\nConnection options%s:\n", sub->name[0] ?
+	    " (the same for every subcommand)" : "");
+	cli_sub_options_help(fp, sub, 1);
+	fprintf(fp, "\nOptions may come before or after the subcommand.  "
+	    "See warroom(1).\n\nExit status:\n%s", sub->exits);
+}
+
+static int
+cli_parse_int(const char *arg, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	if (arg[0] < '0' || arg[0] > '9')
+		return -1;
+	v = strtol(arg, &end, 10);
+	if (*end != '\0' || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* The index of the subcommand's word in argv, 0 for none: the first word
+ * that is not an option or an option's argument. */
+static int
+cli_scan_sub(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			return i + 1 < argc ? i + 1 : 0;
+		if (a[0] != '-' || a[1] == '\0')
+			return i;
+		if (a[1] == '-' && strchr(a, '=') == NULL) {
+			const struct cli_option *op =
+			    cli_option_named(a + 2, strlen(a + 2));
+			if (op != NULL && op->arg != NULL)
+				i++;
+		}
+	}
+	return 0;
+}
+
+static int
+cli_bad_usage(FILE *err, const struct cli_sub *sub, const char *fmt,
+    const char *arg)
+{
+	fprintf(err, "warroom: %s%s", sub->name, sub->name[0] ? ": " : "");
+	fprintf(err, fmt, arg);
+	fputc('\n', err);
+	cli_sub_usage(err, sub);
+	return CLI_EX_USAGE;
+}
+
+/* A known option in the wrong place: say where it goes, from the table. */
+static int
+cli_misplaced(FILE *err, const struct cli_sub *sub,
+    const struct cli_option *op)
+{
+	size_t n = sizeof subs / sizeof *subs, k = 0, count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += subs[i].run != NULL && cli_sub_takes(&subs[i], op->id);
+	fprintf(err, "warroom: %s%s--%s goes with ", sub->name,
+	    sub->name[0] ? ": " : "", op->name);
+	for (size_t i = 0; i < n; i++) {
+		if (subs[i].run == NULL || !cli_sub_takes(&subs[i], op->id))
+			continue;
+		k++;
+		fprintf(err, "%s%s", k == 1 ? "" : k == count ? " or " : ", ",
+		    subs[i].name[0] ? subs[i].name : "the interactive console");
+	}
+	fputs(sub->name[0] == '\0' ? " (a subcommand)\n" : "\n", err);
+	cli_sub_usage(err, sub);
+	return CLI_EX_USAGE;
+}
+
+/* A subcommand not built yet takes any arguments (and says it is not
+ * built), but --help is answered. */
+static int
+cli_parse_not_built(int argc, char **argv, const struct cli_sub *sub,
+    FILE *out)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			cli_sub_help(out, sub);
+			return CLI_EX_OK;
+		}
+	return -1;
+}
+
+int
+cli_parse(int argc, char **argv, struct cli_opts *o,
+    const struct cli_sub **subp, int *argi, FILE *out, FILE *err)
+{
+	struct option lopts[sizeof options / sizeof *options + 3];
+	const struct cli_sub *sub;
+	size_t nl = 0;
+	int subi, c, rc;
+
+	*subp = NULL;
+	*argi = argc;
+	subi = cli_scan_sub(argc, argv);
+	sub = cli_sub_find(subi ? argv[subi] : "");
+	if (sub == NULL || (subi && argv[subi][0] == '\0')) {
+		size_t n = sizeof subs / sizeof *subs;
+
+		fprintf(err, "warroom: unknown subcommand '%s'; the "
+		    "subcommands are", argv[subi]);
+		for (size_t i = 1; i < n; i++)
+			fprintf(err, "%s %s", i == 1 ? "" : ",", subs[i].name);
+		fputc('\n', err);
+		cli_sub_usage(err, &subs[0]);
+		return CLI_EX_USAGE;
+	}
+	if (sub->run == NULL) {
+		if ((rc = cli_parse_not_built(argc, argv, sub, out)) != -1)
+			return rc;
+		*subp = sub;
+		*argi = subi + 1;
+		return -1;
+	}
+	for (const struct cli_sub_opt *so = sub->opts; so->id; so++) {
+		const struct cli_option *op = cli_option_get(so->id);
+		size_t j;
+
+		for (j = 0; j < nl && lopts[j].val != (int)op->id; j++)
+			;
+		if (j < nl)
+			continue;	/* given twice for its help */
+		lopts[nl++] = (struct option){ op->name, op->arg ?
+		    required_argument : no_argument, NULL, (int)op->id };
+	}
+	lopts[nl++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lopts[nl++] = (struct option){ "version", no_argument, NULL, 'V' };
+	lopts[nl] = (struct option){ NULL, 0, NULL, 0 };
+
+	opterr = 0;
+	optind = 0;	/* glibc: start afresh (tests parse many times) */
+	while ((c = getopt_long(argc, argv, ":hV", lopts, NULL)) != -1) {
+		switch (c) {
+		case CLI_OPT_FEED:	o->feed = optarg; break;
+		case CLI_OPT_TOKEN_FILE: o->token_file = optarg; break;
+		case CLI_OPT_DB:	o->db = optarg; break;
+		case CLI_OPT_USER:	o->user = optarg; break;
+		case CLI_OPT_TIMEOUT:
+			if (cli_parse_int(optarg, 1, 86400, &o->timeout_s) != 0)
+				return cli_bad_usage(err, sub, "--timeout: '%s' "
+				    "is not a number of seconds (1 to 86400)",
+				    optarg);
+			break;
+		case CLI_OPT_BACKOFF_CAP:
+			if (cli_parse_int(optarg, 1, INT_MAX / 2,
+			    &o->backoff_cap_ms) != 0)
+				return cli_bad_usage(err, sub, "--backoff-cap: "
+				    "'%s' is not a number of milliseconds",
+				    optarg);
+			break;
+		case CLI_OPT_CA:	o->ca_file = optarg; break;
+		case CLI_OPT_INSECURE:	o->insecure = 1; break;
+		case CLI_OPT_LOG:	o->log_file = optarg; break;
+		case CLI_OPT_JSON:	o->json = 1; break;
+		case CLI_OPT_FROM_NOW:	o->from_now = 1; break;
+		case CLI_OPT_STATE:	o->state = optarg; break;
+		case CLI_OPT_THEME:	o->theme = optarg; break;
+		case CLI_OPT_UTC:	o->utc = 1; break;
+		case CLI_OPT_DEMO:	o->demo = 1; break;
+		case CLI_OPT_QUIET:	o->quiet = 1; break;
+		case 'h':
+			cli_sub_help(out, sub);
+			return CLI_EX_OK;
+		case 'V':
+			fputs("warroom " WR_VERSION "\n", out);
+			return CLI_EX_OK;
+		case ':':
+			return cli_bad_usage(err, sub, "%s needs an argument",
+			    argv[optind - 1]);
+		default: {
+			const char *a = argv[optind - 1];
+			const struct cli_option *op = NULL;
+			char shortopt[3] = { '-', (char)optopt, '\0' };
+
+			if (optopt != 0 && a[0] == '-' && a[1] != '-')
+				a = shortopt;
+			else if (a[0] == '-' && a[1] == '-')
+				op = cli_option_named(a + 2, strcspn(a + 2, "="));
+			if (op != NULL)
+				return cli_misplaced(err, sub, op);
+			return cli_bad_usage(err, sub, "unknown option %s", a);
+		}
+		}
+	}
+	*subp = sub;
+	*argi = optind + (subi ? 1 : 0);
+	if (subi && (optind >= argc || strcmp(argv[optind], sub->name) != 0)) {
+		/* cannot happen: getopt keeps the words in their order */
+		fprintf(err, "warroom: cannot find the subcommand's words\n");
+		return CLI_EX_SOFTWARE;
+	}
+	return -1;
+}
+
+int
+cli_sub_run(const struct cli_sub *sub, const struct cli_opts *o, int argc,
+    char **argv)
+{
+	if (sub->run == NULL) {
+		fprintf(stderr, "warroom: %s is not built yet\n", sub->name);
+		return CLI_EX_UNAVAILABLE;
+	}
+	return sub->run(o, sub, argc, argv);
+}
+
+static int
+cli_no_args(const struct cli_sub *sub, int argc, char **argv)
+{
+	if (argc == 0)
+		return 0;
+	fprintf(stderr, "warroom: %s%stakes no arguments ('%s')\n", sub->name,
+	    sub->name[0] ? " " : "", argv[0]);
+	cli_sub_usage(stderr, sub);
+	return -1;
+}
+
+static int
+cli_run_console(const struct cli_opts *o, const struct cli_sub *sub,
+    int argc, char **argv)
+{
+	if (cli_no_args(sub, argc, argv) != 0)
+		return CLI_EX_USAGE;
+	return cli_console(o);
+}
+
+static int
+cli_run_tail(const struct cli_opts *o, const struct cli_sub *sub, int argc,
+    char **argv)
+{
+	return cli_no_args(sub, argc, argv) != 0 ? CLI_EX_USAGE : cli_tail(o);
+}
+
+static int
+cli_run_list(const struct cli_opts *o, const struct cli_sub *sub, int argc,
+    char **argv)
+{
+	return cli_no_args(sub, argc, argv) != 0 ? CLI_EX_USAGE : cli_list(o);
+}
+
+static int
+cli_run_stats(const struct cli_opts *o, const struct cli_sub *sub, int argc,
+    char **argv)
+{
+	return cli_no_args(sub, argc, argv) != 0 ? CLI_EX_USAGE : cli_stats(o);
+}
+
+static int
+cli_run_op(const struct cli_opts *o, const struct cli_sub *sub, int argc,
+    char **argv)
+{
+	return cli_op(o, sub->kind, argc, argv);
+}
+
+static int
+cli_run_export(const struct cli_opts *o, const struct cli_sub *sub,
+    int argc, char **argv)
+{
+	return cli_export(o, argc, argv);
 }

@@ -13,6 +13,8 @@
 #ifndef WR_CLI_H
 #define WR_CLI_H
 
+#include <stdio.h>
+
 #include "core/room.h"
 
 #define CLI_EX_OK		0
@@ -71,6 +73,76 @@ char *cli_config_path(void);
 /* Apply the config file over the defaults (the environment still wins).
  * A missing file is fine; a bad line is -1 with *cause naming file:line. */
 int cli_config_load(struct cli_opts *o, const char *path, char **cause);
+
+/*
+ * The command line, from one table: each subcommand (and the interactive
+ * console, the row with the empty name) has a row with its synopsis, its
+ * options, its help text and its exit statuses.  That row drives
+ * getopt_long (an option a subcommand does not take is refused with that
+ * subcommand's short usage, exit 64), `warroom SUB --help` and the
+ * overall `warroom --help`; tests/test_cli.c checks that warroom(1) has
+ * every option and subcommand of it.
+ */
+enum cli_opt_id {
+	CLI_OPT_NONE = 0,
+	CLI_OPT_FEED = 256, CLI_OPT_TOKEN_FILE, CLI_OPT_DB, CLI_OPT_USER,
+	CLI_OPT_TIMEOUT, CLI_OPT_BACKOFF_CAP, CLI_OPT_CA, CLI_OPT_INSECURE,
+	CLI_OPT_LOG, CLI_OPT_JSON, CLI_OPT_FROM_NOW, CLI_OPT_STATE,
+	CLI_OPT_THEME, CLI_OPT_UTC, CLI_OPT_DEMO, CLI_OPT_QUIET
+};
+
+struct cli_option {
+	enum cli_opt_id id;
+	const char *name;	/* the long name, without -- */
+	const char *arg;	/* its argument's name, NULL: a flag */
+	const char *help;	/* lines of at most 52 columns */
+};
+
+/* An option as one subcommand takes it: help NULL is the option's own. */
+struct cli_sub_opt {
+	enum cli_opt_id id;
+	const char *help;
+};
+
+struct cli_sub;
+typedef int (*cli_run_fn)(const struct cli_opts *, const struct cli_sub *,
+    int, char **);
+
+struct cli_sub {
+	const char *name;	/* "" for the interactive console */
+	const char *synopsis;	/* what follows the name in the usage */
+	const char *summary;	/* one line for `warroom --help` */
+	const char *help;	/* what it does, for `warroom NAME --help` */
+	const struct cli_sub_opt *opts;	/* ended by CLI_OPT_NONE */
+	const char *exits;	/* its exit statuses, in words */
+	wr_op_kind kind;	/* the op it makes, 0 for none */
+	cli_run_fn run;		/* NULL: not built yet (exit 69) */
+};
+
+/* Every option, and every subcommand (the console first); *n is set. */
+const struct cli_option *cli_options(size_t *n);
+const struct cli_sub *cli_subs(size_t *n);
+/* The row of subcommand name ("" for the console), or NULL. */
+const struct cli_sub *cli_sub_find(const char *name);
+
+/*
+ * Parse argv (options may come before or after the subcommand) into *o,
+ * which holds the defaults, the config file and the environment already.
+ * -1: go on, with *sub the row to run and argv[*argi...] its arguments;
+ * otherwise the exit status: 0 after --help or --version (printed on
+ * out), 64 after a usage error (said on err with the short usage).
+ * It keeps pointers into argv.
+ */
+int cli_parse(int argc, char **argv, struct cli_opts *o,
+    const struct cli_sub **sub, int *argi, FILE *out, FILE *err);
+/* Run a row (a subcommand not built yet says so and is 69). */
+int cli_sub_run(const struct cli_sub *sub, const struct cli_opts *o,
+    int argc, char **argv);
+/* "usage: warroom [options] NAME SYNOPSIS" and where the help is, on fp;
+ * the bad-usage answer of every subcommand. */
+void cli_sub_usage(FILE *fp, const struct cli_sub *sub);
+/* `warroom NAME --help` (or `warroom --help` for the console's row). */
+void cli_sub_help(FILE *fp, const struct cli_sub *sub);
 
 int cli_tail(const struct cli_opts *o);
 /* export: args = { ID }: a postmortem draft in Markdown (or --json). */

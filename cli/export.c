@@ -149,7 +149,8 @@ cli_export(const struct cli_opts *o, int argc, char **argv)
 
 	if (argc != 1 || (id = strtoll(argv[0], &end, 10)) < 1 ||
 	    *end != '\0') {
-		fprintf(stderr, "warroom: usage: warroom export ID [--json]\n");
+		fprintf(stderr, "warroom: export takes one incident number\n");
+		cli_sub_usage(stderr, cli_sub_find("export"));
 		return CLI_EX_USAGE;
 	}
 	rc = cli_catch_up(&s, o, "warroom/" WR_VERSION " export");

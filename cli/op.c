@@ -162,25 +162,21 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 
 	memset(&op, 0, sizeof op);
 	op.kind = kind;
+	/* Every refusal of the arguments ends in the usage of the
+	 * subcommand's row (cli/cli.c). */
 	if (argc < 1) {
-		fprintf(stderr, "warroom: %s needs an incident number\n"
-		    "usage: warroom %s ID%s\n", name, name,
-		    kind == WR_OP_NOTE ? " TEXT" : kind == WR_OP_ASSIGN ?
-		    " NAME" : kind == WR_OP_SEV ? " LEVEL" : "");
-		return CLI_EX_USAGE;
+		fprintf(stderr, "warroom: %s needs an incident number\n", name);
+		goto usage;
 	}
 	if (op_parse_id(argv[0], &op.incident) != 0) {
-		fprintf(stderr, "warroom: %s: %s is not an incident number\n"
-		    "usage: warroom %s ID%s\n", name, argc ? argv[0] : "(none)",
-		    name, kind == WR_OP_NOTE ? " TEXT" : kind == WR_OP_ASSIGN ?
-		    " NAME" : kind == WR_OP_SEV ? " LEVEL" : "");
-		return CLI_EX_USAGE;
+		fprintf(stderr, "warroom: %s: %s is not an incident number\n",
+		    name, argv[0]);
+		goto usage;
 	}
 	if (kind == WR_OP_NOTE) {
 		if (argc < 2) {
-			fprintf(stderr, "warroom: note: no text\n"
-			    "usage: warroom note ID TEXT\n");
-			return CLI_EX_USAGE;
+			fprintf(stderr, "warroom: note: no text\n");
+			goto usage;
 		}
 		op.text = op_join(argc - 1, argv + 1);
 		if (op.text[0] == '\0' || strlen(op.text) > PROTO_MAX_NOTE) {
@@ -193,9 +189,8 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 		if (argc != 2 || argv[1][0] == '\0' ||
 		    strlen(argv[1]) > PROTO_MAX_ACTOR) {
 			fprintf(stderr, "warroom: assign: give one name of 1 "
-			    "to %d bytes\nusage: warroom assign ID NAME\n",
-			    PROTO_MAX_ACTOR);
-			return CLI_EX_USAGE;
+			    "to %d bytes\n", PROTO_MAX_ACTOR);
+			goto usage;
 		}
 		op.text = xstrdup(argv[1]);
 	} else if (kind == WR_OP_SEV) {
@@ -203,15 +198,14 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 
 		if (argc != 2 || wr_severity_parse(argv[1], &sev) != 0) {
 			fprintf(stderr, "warroom: sev: the level is critical, "
-			    "error, warning or info\nusage: warroom sev ID "
-			    "LEVEL\n");
-			return CLI_EX_USAGE;
+			    "error, warning or info\n");
+			goto usage;
 		}
 		op.text = xstrdup(wr_severity_name(sev));
 	} else if (argc != 1) {
-		fprintf(stderr, "warroom: %s takes one incident number\n"
-		    "usage: warroom %s ID\n", name, name);
-		return CLI_EX_USAGE;
+		fprintf(stderr, "warroom: %s takes one incident number\n",
+		    name);
+		goto usage;
 	}
 	if (o->user == NULL || o->user[0] == '\0' ||
 	    strlen(o->user) > PROTO_MAX_ACTOR) {
@@ -292,4 +286,8 @@ out:
 	free(op.status);
 	free(op.reason);
 	return rc;
+usage:
+	if (cli_sub_find(name) != NULL)
+		cli_sub_usage(stderr, cli_sub_find(name));
+	return CLI_EX_USAGE;
 }
