@@ -4,7 +4,7 @@
 # is already there.  Otherwise print the command to run.
 PKGS="build-essential pkg-config libncurses-dev libwebsockets-dev libsqlite3-dev
 libjansson-dev libcmocka-dev tmux curl mandoc prometheus-alertmanager sqlite3
-python3
+python3 tzdata
 procps libinih-dev openssl clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
