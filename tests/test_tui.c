@@ -1770,7 +1770,7 @@ test_detail_reads_the_store_only_for_its_own_incident(void **state)
 	}
 	assert_false(tui_needs_render(h->t));
 	h_assert_shows(h, "TIMELINE (32)");
-	h_assert_shows(h, "Notes      31");
+	h_assert_shows(h, "; 31 notes");
 	h_free(h);
 }
 

@@ -1,9 +1,13 @@
 /*
- * detail.c: the selected incident: its summary (state, who acknowledged or
- * resolved it, severity and what the source called it, service, assignee,
- * counts, ops of ours still queued or refused), the labels and annotations
- * of its alerts with runbook and dashboard links shown in full, and its
- * timeline: every event with its time, actor and text.  Scrollable.
+ * detail.c: the selected incident, in the order an outage reads it: its
+ * summary (state, who acknowledged or resolved it, severity and what the
+ * source called it, service, assignee, counts, ops of ours still queued or
+ * refused), then its timeline (every event with its time, actor and text;
+ * people's notes and actions marked and in full colour, a machine's are
+ * dim, and a machine's storm of alert events is one line), then its alerts
+ * (where they came from, what differs across them for a group of more than
+ * a few, then each with its labels and annotations, runbook and dashboard
+ * links in full, the firing ones first).  Scrollable.
  *
  * The console keeps incident summaries in memory; alerts and the timeline
  * are read from the store when an incident is opened (selected), and again
@@ -25,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/labelsum.h"
 #include "core/sanitize.h"
 #include "core/util.h"
 #include "store/store.h"
@@ -36,8 +41,10 @@ struct dseg {
 	char *text;		/* sanitised and fitted */
 };
 
+#define DLINE_SEGS	4	/* margin, time, actor, words */
+
 struct dline {
-	struct dseg seg[3];
+	struct dseg seg[DLINE_SEGS];
 	int n;
 };
 
@@ -270,7 +277,7 @@ add_line(struct detail *d, const struct dseg *segs, int n)
 		d->lines = xrealloc(d->lines, d->cap * sizeof *d->lines);
 	}
 	l = &d->lines[d->n++];
-	l->n = n > 3 ? 3 : n;
+	l->n = n > DLINE_SEGS ? DLINE_SEGS : n;
 	for (int i = 0; i < l->n; i++) {
 		l->seg[i] = segs[i];
 		l->seg[i].text = xstrdup(segs[i].text != NULL ? segs[i].text :
@@ -317,12 +324,12 @@ static void
 add_value(struct detail *d, int W, const struct dseg *prefix, int n_prefix,
     int x, int role, const char *raw)
 {
-	struct dseg segs[3];
+	struct dseg segs[DLINE_SEGS];
 	int w = W - x, emitted = 0;
 	const char *p = raw != NULL ? raw : "";
 
-	if (n_prefix > 2)
-		n_prefix = 2;
+	if (n_prefix > DLINE_SEGS - 1)
+		n_prefix = DLINE_SEGS - 1;
 	if (w < 12 && x > 4) {
 		/* No room beside the key: the value goes below it. */
 		add_line(d, prefix, n_prefix);
@@ -433,23 +440,46 @@ keys_width(const struct wr_kvlist *a, const struct wr_kvlist *b, int cap)
 	return w > cap ? cap : w;
 }
 
+/* When the alert came: its start, or for one whose sender gave none (or
+ * said 1970) the time it arrived: its first "alert firing" event, else
+ * when the relay first saw it.  *arrival says which. */
+static int64_t
+alert_since(const struct detail *d, const struct wr_alert *a, int *arrival)
+{
+	*arrival = 0;
+	if (a->starts > 0)
+		return a->starts;
+	*arrival = 1;
+	for (size_t i = 0; i < d->ev.n; i++) {
+		const struct wr_event *e = &d->ev.v[i];
+
+		if (e->kind == WR_EV_ALERT_FIRING && e->alert.starts == a->starts &&
+		    e->alert.fingerprint != NULL && a->fingerprint != NULL &&
+		    strcmp(e->alert.fingerprint, a->fingerprint) == 0)
+			return e->time;
+	}
+	return a->last_seen;
+}
+
 static void
 build_alert(struct tui *t, struct detail *d, int W, const struct wr_alert *a,
     size_t i, size_t n)
 {
-	char head[160], tbuf[40], ebuf[40];
+	char head[200], tbuf[40], ebuf[40];
 	int key_w = keys_width(&a->labels, &a->annotations, W / 3 > 8 ? W / 3 : 8);
 	char *fp = tui_clean(a->fingerprint);
 	char fpbuf[64];
+	int arrival;
 
-	tui_format_time(t, a->starts, 1, tbuf, sizeof tbuf);
+	tui_format_time(t, alert_since(d, a, &arrival), 1, tbuf, sizeof tbuf);
 	if (a->firing || a->ends == 0) {
-		snprintf(head, sizeof head, "alert %zu/%zu firing since %s", i + 1,
-		    n, tbuf);
+		snprintf(head, sizeof head, "alert %zu/%zu firing since %s%s",
+		    i + 1, n, tbuf, arrival ? " (arrived; no start given)" : "");
 	} else {
 		tui_format_time(t, a->ends, 1, ebuf, sizeof ebuf);
 		snprintf(head, sizeof head, "alert %zu/%zu resolved %s "
-		    "(started %s)", i + 1, n, ebuf, tbuf);
+		    "(%s %s)", i + 1, n, ebuf, arrival ? "arrived" : "started",
+		    tbuf);
 	}
 	{
 		char hbuf[256];
@@ -472,6 +502,69 @@ build_alert(struct tui *t, struct detail *d, int W, const struct wr_alert *a,
 		    ROLE_INFO, a->annotations.v[k].value);
 }
 
+/* Firing before resolved; each in the order the store gave. */
+static int
+alert_order_cmp(const void *pa, const void *pb)
+{
+	const struct wr_alert *const *a = pa, *const *b = pb;
+
+	if ((*a)->firing != (*b)->firing)
+		return (*a)->firing ? -1 : 1;
+	return *a < *b ? -1 : *a > *b;
+}
+
+/*
+ * The alerts, after the timeline: where they came from, for a group of
+ * more than a few what differs across them (core/labelsum.c), then each
+ * one, the firing ones first.
+ */
+static void
+build_alerts(struct tui *t, struct detail *d, int W,
+    const struct wr_incident *inc, const struct wr_alert *alerts, size_t n)
+{
+	const struct wr_alert **order;
+	char buf[96], *sum;
+
+	snprintf(buf, sizeof buf, "ALERTS (%zu)", n);
+	add_heading(d, buf);
+	{
+		char *raw = xasprintf("%s %s", inc->source ? inc->source : "",
+		    inc->key ? inc->key : "");
+
+		add_kv(d, W, 1, KEY_W, "Source", ROLE_DIM, raw);
+		free(raw);
+	}
+	if (n == 0) {
+		add_note(d, W, ROLE_DIM, t->store == NULL ?
+		    "no alerts stored" : "no alerts");
+		return;
+	}
+	if ((sum = labelsum_format(alerts, n)) != NULL) {
+		/* already sanitised and bounded */
+		add_value(d, W, NULL, 0, 2, ROLE_NORMAL, sum);
+		free(sum);
+	}
+	order = xcalloc(n, sizeof *order);
+	for (size_t i = 0; i < n; i++)
+		order[i] = &alerts[i];
+	qsort(order, n, sizeof *order, alert_order_cmp);
+	for (size_t i = 0; i < n; i++)
+		build_alert(t, d, W, order[i], i, n);
+	free(order);
+}
+
+/* ---- timeline ---------------------------------------------------------------- */
+
+/* A run of more machine alert events in a row than this (a storm's
+ * "alert firing" for each of its alerts) is one line. */
+#define TIMELINE_RUN_MAX	3
+
+struct tl_cols {
+	int with_date;
+	int time_w;
+	int actor_w;		/* 0: no actor column */
+};
+
 /* Who did it, as the timeline shows it: "alice", or "alice (via
  * war-room)" when it came through another name's token.  Sanitised. */
 static char *
@@ -490,57 +583,170 @@ timeline_actor(const struct wr_event *e)
 	return s;
 }
 
-static void
-build_timeline(struct tui *t, struct detail *d, int W)
+/* A person's doing (an op's event, or a kind only people's ops make), not
+ * a machine's: the timeline shows it first-class. */
+static int
+timeline_by_person(const struct wr_event *e)
 {
-	int with_date = W >= 64, actor_w = 4, time_w;
+	if (e->op_id != NULL && *e->op_id != '\0')
+		return 1;
+	switch (e->kind) {
+	case WR_EV_NOTE:
+	case WR_EV_ACKNOWLEDGED:
+	case WR_EV_UNACKNOWLEDGED:
+	case WR_EV_ASSIGNED:
+	case WR_EV_SEVERITY_SET:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+tone_role(const struct wr_event *e, int otherwise)
+{
+	switch (wr_event_kind_info(e->kind)->tone) {
+	case WR_TONE_OPENS:
+		return ROLE_TRIGGERED;
+	case WR_TONE_CLOSES:
+		return ROLE_RESOLVED;
+	case WR_TONE_NORMAL:
+		break;
+	}
+	return otherwise;
+}
+
+/* The columns: time (with the date when there is room), the actor (as
+ * wide as the widest, within bounds), the words. */
+static struct tl_cols
+timeline_cols(struct tui *t, const struct detail *d, int W)
+{
+	struct tl_cols c = { W >= 64, 0, 4 };
 	char tbuf[40];
 
-	tui_format_time(t, 1700000000000LL, with_date, tbuf, sizeof tbuf);
-	time_w = (int)strlen(tbuf);
+	tui_format_time(t, 1700000000000LL, c.with_date, tbuf, sizeof tbuf);
+	c.time_w = (int)strlen(tbuf);
 	for (size_t i = 0; i < d->ev.n; i++) {
 		char *a = timeline_actor(&d->ev.v[i]);
 		int w = sanitize_width(a);
 
 		free(a);
-		if (w > actor_w)
-			actor_w = w;
+		if (w > c.actor_w)
+			c.actor_w = w;
 	}
-	if (actor_w > 32)
-		actor_w = 32;
-	if (2 + time_w + 2 + actor_w + 2 + 12 > W)
-		actor_w = 16;
-	if (2 + time_w + 2 + actor_w + 2 + 12 > W)
-		actor_w = 0;
-	for (size_t i = 0; i < d->ev.n; i++) {
-		const struct wr_event *e = &d->ev.v[i];
-		char abuf[256], *actor = timeline_actor(e);
-		char *words = wr_event_words(e);
-		struct dseg segs[2];
-		int n = 1, role = ROLE_NORMAL;
+	if (c.actor_w > 32)
+		c.actor_w = 32;
+	if (2 + c.time_w + 2 + c.actor_w + 2 + 12 > W)
+		c.actor_w = 16;
+	if (2 + c.time_w + 2 + c.actor_w + 2 + 12 > W)
+		c.actor_w = 0;
+	return c;
+}
 
-		tui_format_time(t, e->time, with_date, tbuf, sizeof tbuf);
-		segs[0] = (struct dseg){ 2, ROLE_DIM, tbuf };
-		if (actor_w > 0)
-			segs[n++] = seg(2 + time_w + 2, ROLE_ACKNOWLEDGED, actor,
-			    actor_w, abuf, sizeof abuf);
-		switch (wr_event_kind_info(e->kind)->tone) {
-		case WR_TONE_OPENS:
-			role = ROLE_TRIGGERED;
-			break;
-		case WR_TONE_CLOSES:
-			role = ROLE_RESOLVED;
-			break;
-		case WR_TONE_NORMAL:
-			break;
+/* The x where the words start. */
+static int
+timeline_words_x(const struct tl_cols *c)
+{
+	return 2 + c->time_w + 2 + (c->actor_w > 0 ? c->actor_w + 2 : 0);
+}
+
+/*
+ * One entry of the timeline: its time, who, and what it says (wrapped).
+ * A person's entry is marked ('>' in the margin) and in full colour; a
+ * machine's is dim, but for what opens or closes the incident.
+ */
+static void
+timeline_entry(struct tui *t, struct detail *d, int W,
+    const struct tl_cols *c, const struct wr_event *e)
+{
+	char tbuf[40], abuf[256], *actor = timeline_actor(e);
+	char *words = wr_event_words(e);
+	struct dseg segs[3];
+	int n = 0, person = timeline_by_person(e);
+
+	if (person)
+		segs[n++] = (struct dseg){ 0, ROLE_ACKNOWLEDGED, ">" };
+	tui_format_time(t, e->time, c->with_date, tbuf, sizeof tbuf);
+	segs[n++] = (struct dseg){ 2, person ? ROLE_NORMAL : ROLE_DIM, tbuf };
+	if (c->actor_w > 0)
+		segs[n++] = seg(2 + c->time_w + 2, person ? ROLE_ACKNOWLEDGED :
+		    ROLE_DIM, actor, c->actor_w, abuf, sizeof abuf);
+	add_value(d, W, segs, n, timeline_words_x(c),
+	    tone_role(e, person ? ROLE_NORMAL : ROLE_DIM), words);
+	free(words);
+	free(actor);
+}
+
+/* A machine's run of n events of one kind from first on, as one line:
+ * "alert firing x300, the last at 00:04:59". */
+static void
+timeline_run(struct tui *t, struct detail *d, int W, const struct tl_cols *c,
+    const struct wr_event *first, size_t n)
+{
+	const struct wr_event *last = first + n - 1;
+	char tbuf[40], lbuf[40], abuf[256], *actor = timeline_actor(first);
+	char *words;
+	struct dseg segs[2];
+	int k = 0;
+
+	tui_format_time(t, first->time, c->with_date, tbuf, sizeof tbuf);
+	segs[k++] = (struct dseg){ 2, ROLE_DIM, tbuf };
+	if (c->actor_w > 0)
+		segs[k++] = seg(2 + c->time_w + 2, ROLE_DIM, actor, c->actor_w,
+		    abuf, sizeof abuf);
+	tui_format_time(t, last->time, 0, lbuf, sizeof lbuf);
+	if (last->time / 1000 != first->time / 1000)
+		words = xasprintf("%s x%zu, the last at %s",
+		    wr_event_kind_info(first->kind)->phrase, n, lbuf);
+	else
+		words = xasprintf("%s x%zu",
+		    wr_event_kind_info(first->kind)->phrase, n);
+	add_value(d, W, segs, k, timeline_words_x(c), ROLE_DIM, words);
+	free(words);
+	free(actor);
+}
+
+/* Whether e may join a machine's run that started with first. */
+static int
+timeline_same_run(const struct wr_event *first, const struct wr_event *e)
+{
+	if (e->kind != first->kind || timeline_by_person(e) ||
+	    (e->kind != WR_EV_ALERT_FIRING && e->kind != WR_EV_ALERT_RESOLVED))
+		return 0;
+	if (first->actor == NULL || e->actor == NULL)
+		return first->actor == e->actor;
+	return strcmp(first->actor, e->actor) == 0;
+}
+
+static void
+build_timeline(struct tui *t, struct detail *d, int W)
+{
+	struct tl_cols c = timeline_cols(t, d, W);
+
+	for (size_t i = 0; i < d->ev.n;) {
+		size_t j = i + 1;
+
+		while (j < d->ev.n && timeline_same_run(&d->ev.v[i],
+		    &d->ev.v[j]))
+			j++;
+		if (j - i > TIMELINE_RUN_MAX) {
+			timeline_run(t, d, W, &c, &d->ev.v[i], j - i);
+			i = j;
+		} else {
+			timeline_entry(t, d, W, &c, &d->ev.v[i]);
+			i++;
 		}
-		add_value(d, W, segs, n, 2 + time_w + 2 +
-		    (actor_w > 0 ? actor_w + 2 : 0), role, words);
-		free(words);
-		free(actor);
 	}
 }
 
+/* ---- the pane's lines ------------------------------------------------------- */
+
+/*
+ * What the pane shows, in the order an outage reads it: the header (state,
+ * severity, service, alerts, times, our ops), then the timeline (people's
+ * notes and actions first-class, a machine's storms one line), then the
+ * alerts (what differs across them, then each, firing first).
+ */
 static void
 build(struct tui *t, struct detail *d, int W)
 {
@@ -623,30 +829,28 @@ build(struct tui *t, struct detail *d, int W)
 	add_kv(d, W, 1, KEY_W, "Service", ROLE_NORMAL, inc->service);
 	if (inc->assignee != NULL && *inc->assignee != '\0')
 		add_kv(d, W, 1, KEY_W, "Assignee", ROLE_NORMAL, inc->assignee);
-	if (inc->truncated > 0)
-		snprintf(buf, sizeof buf, "%d firing of %d; %lld more alerts "
-		    "not sent (max_alerts)", inc->n_firing, inc->n_alerts,
-		    (long long)inc->truncated);
-	else
-		snprintf(buf, sizeof buf, "%d firing of %d", inc->n_firing,
-		    inc->n_alerts);
+	{
+		int k = snprintf(buf, sizeof buf, "%d firing of %d",
+		    inc->n_firing, inc->n_alerts);
+
+		if (inc->truncated > 0 && k > 0 && (size_t)k < sizeof buf)
+			k += snprintf(buf + k, sizeof buf - (size_t)k,
+			    "; %lld more alerts not sent (max_alerts)",
+			    (long long)inc->truncated);
+		if (inc->n_notes > 0 && k > 0 && (size_t)k < sizeof buf)
+			snprintf(buf + k, sizeof buf - (size_t)k, "; %d note%s",
+			    inc->n_notes, inc->n_notes == 1 ? "" : "s");
+	}
 	add_kv(d, W, 1, KEY_W, "Alerts", ROLE_NORMAL, buf);
 	tui_format_time(t, inc->created, 1, tbuf, sizeof tbuf);
-	add_kv(d, W, 1, KEY_W, "Opened", ROLE_NORMAL, tbuf);
 	if (inc->updated > inc->created) {
-		tui_format_time(t, inc->updated, 1, tbuf, sizeof tbuf);
-		add_kv(d, W, 1, KEY_W, "Updated", ROLE_NORMAL, tbuf);
-	}
-	if (inc->n_notes > 0) {
-		snprintf(buf, sizeof buf, "%d", inc->n_notes);
-		add_kv(d, W, 1, KEY_W, "Notes", ROLE_NORMAL, buf);
-	}
-	{
-		char *raw = xasprintf("%s %s", inc->source ? inc->source : "",
-		    inc->key ? inc->key : "");
+		char ubuf[40];
 
-		add_kv(d, W, 1, KEY_W, "Source", ROLE_DIM, raw);
-		free(raw);
+		tui_format_time(t, inc->updated, 1, ubuf, sizeof ubuf);
+		snprintf(buf, sizeof buf, "%s, updated %s", tbuf, ubuf);
+		add_kv(d, W, 1, KEY_W, "Opened", ROLE_NORMAL, buf);
+	} else {
+		add_kv(d, W, 1, KEY_W, "Opened", ROLE_NORMAL, tbuf);
 	}
 	for (size_t i = 0; i < t->n_ops; i++) {
 		const struct tui_op *op = &t->ops[i];
@@ -664,20 +868,8 @@ build(struct tui *t, struct detail *d, int W)
 		free(raw);
 	}
 
-	if (t->store == NULL && inc->alerts_len > 0) {
-		alerts = inc->alerts;
-		n_alerts = inc->alerts_len;
-	}
-	add_blank(d);
-	snprintf(buf, sizeof buf, "ALERTS (%zu)", n_alerts);
-	add_heading(d, buf);
-	if (n_alerts == 0)
-		add_note(d, W, ROLE_DIM, t->store == NULL ?
-		    "no alerts stored" : "no alerts");
-	for (size_t i = 0; i < n_alerts; i++)
-		build_alert(t, d, W, &alerts[i], i, n_alerts);
-
-	add_blank(d);
+	/* No blank line: the heading stands out, and at 80x24 the line
+	 * shows one more entry. */
 	snprintf(buf, sizeof buf, "TIMELINE (%zu)", d->ev.n);
 	add_heading(d, buf);
 	if (d->load_error != NULL) {
@@ -691,6 +883,13 @@ build(struct tui *t, struct detail *d, int W)
 	else if (d->ev.n == 0 && d->load_error == NULL)
 		add_note(d, W, ROLE_DIM, "no events stored yet");
 	build_timeline(t, d, W);
+
+	if (t->store == NULL && inc->alerts_len > 0) {
+		alerts = inc->alerts;
+		n_alerts = inc->alerts_len;
+	}
+	add_blank(d);
+	build_alerts(t, d, W, inc, alerts, n_alerts);
 }
 
 /* ---- draw -------------------------------------------------------------------- */

@@ -1,0 +1,269 @@
+/*
+ * test_tui_detail.c: the detail pane reads in an outage.
+ *
+ * A 300-alert group (one "alert firing" each, then a teammate's note) on
+ * an 80x24 terminal: the note is on the pane's first screen (header, then
+ * the timeline, a machine's storm one line, then the alerts), marked as a
+ * person's and drawn unlike the machine's lines; the alerts start with
+ * what differs across them, the firing ones before the resolved.  An
+ * Events v2 alert without a start shows when it arrived.
+ */
+#include "tests/test_tui.h"
+
+static const char *const pops[] = { "ams", "fra", "sin" };
+
+/* An "alert firing" for alert i of a NodeDown storm. */
+static void
+storm_alert(struct harness *h, int64_t id, int i, int64_t time)
+{
+	struct wr_event e;
+	char inst[64], fp[32];
+
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ALERT_FIRING;
+	e.incident = id;
+	e.actor = (char *)"alertmanager";
+	e.time = time;
+	snprintf(fp, sizeof fp, "%016x", (unsigned)(0xa1e70000u + i));
+	snprintf(inst, sizeof inst, "edge-%03d.%s:9100", i, pops[i % 3]);
+	e.alert.fingerprint = fp;
+	e.alert.starts = time - 30000;
+	e.alert.firing = 1;
+	e.alert.last_seen = time;
+	e.alert.severity = WR_SEV_CRITICAL;
+	wr_kvlist_add(&e.alert.labels, "alertname", "NodeDown");
+	wr_kvlist_add(&e.alert.labels, "instance", inst);
+	wr_kvlist_add(&e.alert.labels, "pop", pops[i % 3]);
+	wr_kvlist_add(&e.alert.labels, "severity", "critical");
+	h_apply(h, &e);
+	wr_kvlist_free(&e.alert.labels);
+}
+
+/* A note as a teammate's op puts it in the timeline. */
+static void
+teammate_note(struct harness *h, int64_t id, const char *who,
+    const char *text)
+{
+	struct wr_event e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_NOTE;
+	e.incident = id;
+	e.actor = (char *)who;
+	e.via = (char *)who;
+	e.op_id = (char *)"op-from-bobs-console";
+	e.text = (char *)text;
+	h_apply(h, &e);
+}
+
+/* The rows of the detail pane on screen: [*top, *bottom]. */
+static void
+pane_rows(struct harness *h, int *top, int *bottom)
+{
+	/* the pane's title bar is "#ID  title"; the status line is last */
+	*top = h_find(h, "#1  ") + 1;
+	*bottom = LINES - 2;
+	assert_true(*top > 0);
+}
+
+static attr_t
+attrs_at(int y, int x, short *pair)
+{
+	cchar_t cc;
+	wchar_t wch[8];
+	attr_t a;
+
+	assert_int_equal(mvwin_wch(curscr, y, x, &cc), OK);
+	getcchar(&cc, wch, &a, pair, NULL);
+	return a;
+}
+
+static void
+test_a_300_alert_storm_shows_the_note_on_the_first_screen(void **state)
+{
+	struct harness *h = h_new_cfg(24, 80, NULL, 1);
+	int64_t id;
+	int top, bottom, y, ym, page;
+	short pn, pm;
+	attr_t an, am;
+	const char *r;
+
+	id = h_incident(h, "NodeDown: 300 edge nodes", "edge", WR_SEV_CRITICAL,
+	    600);
+	for (int i = 0; i < 300; i++)
+		storm_alert(h, id, i, H_NOW - 590000 + i * 100);
+	teammate_note(h, id, "bob", "ams+fra+sin: upstream transit down, "
+	    "calling the carrier");
+	h_render(h);
+	h_type(h, "\n");	/* open it: the focus goes to the detail */
+	h_render(h);
+
+	pane_rows(h, &top, &bottom);
+	y = h_find_from(h, top, "note: ams+fra+sin: upstream transit down");
+	if (y < 0 || y > bottom) {
+		h_dump(h);
+		fail_msg("the note is not on the pane's first screen");
+	}
+	r = h_row(h, y);
+	/* a person's entry: marked, with who wrote it */
+	assert_int_equal(r[0], '>');
+	assert_non_null(strstr(r, "bob"));
+	/* the machine's 300 "alert firing" are one line, before it */
+	ym = h_find_from(h, top, "alert firing x300, the last at 23:50:39");
+	assert_true(ym > 0 && ym < y);
+	assert_int_not_equal(h_row(h, ym)[0], '>');
+	/* and drawn differently: the note's words against the machine's */
+	an = attrs_at(y, (int)(strstr(h_row(h, y), "note:") - h_row(h, y)),
+	    &pn);
+	am = attrs_at(ym, (int)(strstr(h_row(h, ym), "alert firing") -
+	    h_row(h, ym)), &pm);
+	assert_true(an != am || pn != pm);
+	/* the alerts come after the timeline: not on this screen */
+	assert_true(h_find_from(h, top, "alert 1/300") < 0);
+
+	/* Page on to the alerts: what differs across them comes first. */
+	for (page = 0; page < 20 && h_find(h, "ALERTS (300)") < 0; page++) {
+		h_type(h, " ");
+		h_render(h);
+	}
+	y = h_find(h, "instance: 300 values");
+	if (y < 0) {
+		h_type(h, " ");
+		h_render(h);
+		y = h_find(h, "instance: 300 values");
+	}
+	if (y < 0) {
+		h_dump(h);
+		fail_msg("no summary of the 300 alerts");
+	}
+	assert_string_equal(h_row(h, y), "  instance: 300 values; pop: ams 100, "
+	    "fra 100, sin 100; severity: critical 300");
+	assert_true(y > h_find(h, "ALERTS (300)"));
+	h_free(h);
+}
+
+static void
+test_firing_alerts_before_resolved_ones(void **state)
+{
+	struct harness *h = h_new_cfg(60, 100, NULL, 1);
+	struct wr_event e;
+	int64_t id;
+	int prev = -1;
+
+	id = h_incident(h, "NodeDown: 7 nodes", "edge", WR_SEV_CRITICAL, 600);
+	for (int i = 0; i < 7; i++)
+		storm_alert(h, id, i, H_NOW - 590000 + i * 1000);
+	/* the first two (first in the store) resolve */
+	for (int i = 0; i < 2; i++) {
+		char fp[32];
+
+		memset(&e, 0, sizeof e);
+		snprintf(fp, sizeof fp, "%016x", (unsigned)(0xa1e70000u + i));
+		e.kind = WR_EV_ALERT_RESOLVED;
+		e.incident = id;
+		e.actor = (char *)"alertmanager";
+		e.alert.fingerprint = fp;
+		e.alert.starts = H_NOW - 590000 + i * 1000 - 30000;
+		e.alert.ends = H_NOW - 60000;
+		h_apply(h, &e);
+	}
+	h_render(h);
+	h_type(h, "\nz");
+	h_render(h);
+	for (int i = 0; i < 7; i++) {
+		char want[64];
+		int y;
+
+		snprintf(want, sizeof want, "alert %d/7 %s", i + 1,
+		    i < 5 ? "firing since" : "resolved 2025-12-31 23:59:00");
+		y = h_find(h, want);
+		if (y <= prev) {
+			h_dump(h);
+			fail_msg("\"%s\" not after row %d", want, prev);
+		}
+		prev = y;
+	}
+	/* the resolved ones are the two that resolved */
+	assert_non_null(strstr(h_row(h, h_find(h, "alert 6/7")),
+	    "00000000a1e70000"));
+	/* seven alerts: more than a few, a summary */
+	h_assert_shows(h, "  instance: 7 values; pop: ams 3, fra 2, sin 2; "
+	    "severity: critical 7");
+	h_free(h);
+}
+
+static void
+test_a_small_group_has_no_summary(void **state)
+{
+	struct harness *h = h_new_cfg(60, 100, NULL, 1);
+	int64_t id;
+
+	id = h_incident(h, "NodeDown: 3 nodes", "edge", WR_SEV_CRITICAL, 600);
+	for (int i = 0; i < 3; i++)
+		storm_alert(h, id, i, H_NOW - 590000 + i * 1000);
+	h_render(h);
+	h_type(h, "\nz");
+	h_render(h);
+	h_assert_shows(h, "ALERTS (3)");
+	h_assert_not_shows(h, "values;");
+	/* three in a row are not a storm: each its own line */
+	h_assert_not_shows(h, "alert firing x");
+	h_assert_shows(h, "alert firing: NodeDown 00000000a1e70002");
+	h_free(h);
+}
+
+static void
+test_an_events_v2_alert_without_a_start_shows_its_arrival(void **state)
+{
+	struct harness *h = h_new_cfg(40, 100, NULL, 1);
+	struct wr_event e;
+	int64_t id;
+
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_TRIGGERED;
+	e.incident = 1;
+	e.time = H_NOW - 120000;
+	e.actor = (char *)"events-v2";
+	e.source = (char *)"events-v2";
+	e.key = (char *)"disk-web-1";
+	e.title = (char *)"disk full on web-1";
+	e.service = (char *)"web-1";
+	e.severity = WR_SEV_CRITICAL;
+	h_apply(h, &e);
+	id = e.incident;
+	/* payload.timestamp 1970-01-01T00:00:00Z: a start of 0 */
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ALERT_FIRING;
+	e.incident = id;
+	e.time = H_NOW - 120000;
+	e.actor = (char *)"events-v2";
+	e.alert.fingerprint = (char *)"disk-web-1";
+	e.alert.starts = 0;
+	e.alert.firing = 1;
+	e.alert.last_seen = H_NOW - 120000;
+	wr_kvlist_add(&e.alert.labels, "source", "web-1");
+	h_apply(h, &e);
+	wr_kvlist_free(&e.alert.labels);
+	h_render(h);
+	h_type(h, "\nz");
+	h_render(h);
+	h_assert_shows(h, "alert 1/1 firing since 2025-12-31 23:58:00 "
+	    "(arrived; no start given)");
+	h_assert_not_shows(h, "since -");
+	h_assert_not_shows(h, "1970");
+	h_free(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_300_alert_storm_shows_the_note_on_the_first_screen),
+		cmocka_unit_test(test_firing_alerts_before_resolved_ones),
+		cmocka_unit_test(test_a_small_group_has_no_summary),
+		cmocka_unit_test(test_an_events_v2_alert_without_a_start_shows_its_arrival),
+	};
+
+	h_setup_env();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
