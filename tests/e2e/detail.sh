@@ -1,0 +1,103 @@
+#!/bin/sh
+# The detail pane in an outage, in the real console under tmux at 80x24: an
+# Alertmanager group of 300 alerts (over three PoPs) and a teammate's note
+# made with `warroom note` from another console; opening the incident shows
+# the note on the pane's first screen, marked as a person's, after the
+# storm's 300 "alert firing" in one line; paging on, the alerts open with
+# what differs across them.  Every wait is bounded (15 s at most).
+. "$(dirname "$0")/lib.sh"
+echo "detail: a 300-alert storm and a teammate's note read in one screen at 80x24"
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "  FAIL tmux is needed (make deps)"
+	exit 1
+fi
+unset TMUX TMUX_PANE
+SESS=wr
+tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
+detail_cleanup() {
+	tm kill-server >/dev/null 2>&1
+	cleanup
+}
+trap detail_cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
+# wait_screen WIN ERE: poll (at most 15 s) until a row of WIN matches ERE
+wait_screen() {
+	for _ in $(seq 1 150); do
+		cap "$1"
+		grep -Eq -- "$2" "$T/scr.$1" && return 0
+		sleep 0.1
+	done
+	echo "    screen of $1, waited for /$2/:"
+	sed 's/^/    |/' "$T/scr.$1"
+	return 1
+}
+# row_of WIN ERE: the first row (1-based) of the last capture matching ERE
+row_of() { grep -nE -- "$2" "$T/scr.$1" | head -n 1 | cut -d: -f1; }
+
+make_tokens
+start_relay || exit 1
+python3 - "$T/storm.json" <<'PY'
+import json, sys
+pops = ["ams", "fra", "sin"]
+alerts = []
+for i in range(300):
+    pop = pops[i % 3]
+    alerts.append({
+        "status": "firing",
+        "labels": {"alertname": "NodeDown", "severity": "critical",
+                   "instance": "edge-%03d.%s:9100" % (i, pop), "pop": pop},
+        "annotations": {"summary": "edge node down"},
+        "startsAt": "2026-11-27T15:%02d:%02dZ" % (i // 60, i % 60),
+        "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "",
+        "fingerprint": "%016x" % (0xed9e0000 + i)})
+body = {"receiver": "warroom", "status": "firing", "alerts": alerts,
+        "groupLabels": {"alertname": "NodeDown"},
+        "commonLabels": {"alertname": "NodeDown", "severity": "critical"},
+        "commonAnnotations": {}, "externalURL": "http://am:9093",
+        "version": "4", "groupKey": "{}:{alertname=\"NodeDown\"}",
+        "truncatedAlerts": 0}
+json.dump(body, open(sys.argv[1], "w"))
+PY
+eq "a 300-alert group posted" "$(post /hooks/alertmanager "$T/storm.json")" 200
+"$WARROOM" note 1 "transit down in all three PoPs, calling the carrier" \
+    --feed "$FEED" --token-file "$T/bob.token" --user bob \
+    --db "$T/bob.db" --timeout 10 >"$T/note.out" 2>&1
+eq "bob's one-shot note exits 0" "$?" 0
+
+rm -f "$T/alice.exit"
+tm new-session -d -s "$SESS" -x 80 -y 24 -n alice "env -u NO_COLOR \
+TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC XDG_CONFIG_HOME='$T/xdg' \
+XDG_DATA_HOME='$T/xdg' '$WARROOM' --feed '$FEED' --token-file '$T/ops.token' \
+--user alice --db '$T/alice.db' --log '$T/alice.log'; echo \$? > '$T/alice.exit'"
+eq "the tmux window is 80x24" \
+    "$(tm display -p -t "$SESS:alice" '#{window_width}x#{window_height}')" 80x24
+check "alice's console is LIVE and has the storm" \
+    wait_screen alice '^ #1 +CRIT +TRIG'
+check "its detail has bob's note" wait_screen alice 'bob +note: transit down'
+tm send-keys -t "$SESS:alice" Enter
+check "Enter opens the detail" wait_screen alice '^ #1  .* 1-[0-9]+/[0-9]+ *$'
+cap alice
+bar=$(row_of alice '^ #1  .* 1-[0-9]+/[0-9]+ *$')
+note=$(row_of alice '^> .* bob +note: transit down in all')
+storm=$(row_of alice ' alert firing x300')
+check "the note is on the pane's first screen, marked as a person's (row ${note:-none})" \
+    test -n "$note" -a -n "$bar"
+check "after the storm's 300 \"alert firing\" in one line (row ${storm:-none})" \
+    test -n "$storm" -a "${storm:-99}" -lt "${note:-0}"
+check "and no alert is on that screen yet" \
+    sh -c "! grep -q 'alert 1/300' '$T/scr.alice'"
+# page on to the alerts: their summary comes first
+for _ in $(seq 1 10); do
+	grep -q 'instance: 300 values' "$T/scr.alice" && break
+	tm send-keys -t "$SESS:alice" Space
+	sleep 0.2
+	cap alice
+done
+check "paging on, the alerts start with what differs across them" \
+    wait_screen alice '^  instance: 300 values; pop: ams 100, fra 100, sin 100; severity: critical 300$'
+tm send-keys -t "$SESS:alice" q
+for _ in $(seq 1 100); do [ -s "$T/alice.exit" ] && break; sleep 0.1; done
+eq "q: the console exits 0" "$(cat "$T/alice.exit" 2>/dev/null)" 0
+finish
