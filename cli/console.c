@@ -262,7 +262,7 @@ act_submit(void *ud, wr_op_kind kind, int64_t incident, const char *text,
 	op.epoch = (char *)store_epoch(c->store);
 	op.actor = c->user;
 	op.text = (char *)text;
-	op.created = wr_now_ms();
+	op.made_at = wr_now_ms();
 	op.state = WR_OUTBOX_QUEUED;
 	/* committed (synchronous=FULL) before it is shown or sent */
 	if (store_outbox_add(c->store, &op, cause) != 0)

@@ -69,7 +69,7 @@ op_queue(struct cli_session *s, struct op *op)
 	ob.epoch = (char *)store_epoch(s->store);
 	ob.actor = (char *)s->opts->user;
 	ob.text = op->text;
-	ob.created = wr_now_ms();
+	ob.made_at = wr_now_ms();
 	ob.state = WR_OUTBOX_QUEUED;
 	if (store_outbox_add(s->store, &ob, &cause) != 0) {
 		fprintf(stderr, "warroom: %s\n", cause);

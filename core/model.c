@@ -203,6 +203,23 @@ wr_event_subject(const struct wr_event *e)
 	return NULL;
 }
 
+int64_t
+wr_event_acted_at(const struct wr_event *e)
+{
+	return e->made_at != 0 ? e->made_at : e->time;
+}
+
+int64_t
+wr_event_delivery_lag(const struct wr_event *e)
+{
+	int64_t lag;
+
+	if (e->made_at == 0 || e->made_at >= e->time)
+		return 0;
+	lag = e->time - e->made_at;
+	return lag >= WR_EVENT_LAG_SHOWN_MS ? lag : 0;
+}
+
 const char *
 wr_event_via(const struct wr_event *e)
 {

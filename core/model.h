@@ -50,7 +50,8 @@ typedef enum {
 	X(ASSIGNEE,	text,		"assignee",	WR_FT_STR)	\
 	X(ALERT,	alert,		"alert",	WR_FT_ALERT)	\
 	X(ALERT_END,	alert,		"alert",	WR_FT_ALERT_END) \
-	X(COUNT,	count,		"count",	WR_FT_INT)
+	X(COUNT,	count,		"count",	WR_FT_INT)	\
+	X(MADE_AT,	made_at,	"made_at",	WR_FT_OPT_TIME)
 
 enum wr_field_type {
 	WR_FT_STR,		/* a string, required on the wire ("" allowed) */
@@ -58,7 +59,8 @@ enum wr_field_type {
 	WR_FT_SEV,		/* a wr_severity, by name on the wire */
 	WR_FT_ALERT,		/* a whole alert occurrence (firing) */
 	WR_FT_ALERT_END,	/* fingerprint, starts and ends only */
-	WR_FT_INT		/* an integer >= 0, required on the wire */
+	WR_FT_INT,		/* an integer >= 0, required on the wire */
+	WR_FT_OPT_TIME		/* a time (Unix ms), absent when 0 */
 };
 
 enum wr_event_field_bit {
@@ -104,17 +106,17 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	X(ALERT_RESOLVED, 3, "alert_resolved", WR_EVF(ALERT_END),	\
 	    "alert resolved", "alert resolved: {fingerprint}",		\
 	    WR_TONE_NORMAL)						\
-	X(ACKNOWLEDGED, 4, "acknowledged", 0,				\
+	X(ACKNOWLEDGED, 4, "acknowledged", WR_EVF(MADE_AT),		\
 	    "acknowledged", "acknowledged", WR_TONE_NORMAL)		\
-	X(UNACKNOWLEDGED, 5, "unacknowledged", 0,			\
+	X(UNACKNOWLEDGED, 5, "unacknowledged", WR_EVF(MADE_AT),	\
 	    "unacknowledged", "unacknowledged", WR_TONE_NORMAL)		\
-	X(NOTE, 6, "note", WR_EVF(TEXT),				\
+	X(NOTE, 6, "note", WR_EVF(TEXT) | WR_EVF(MADE_AT),		\
 	    "note", "note: {text}", WR_TONE_NORMAL)			\
-	X(RESOLVED, 7, "resolved", 0,					\
+	X(RESOLVED, 7, "resolved", WR_EVF(MADE_AT),			\
 	    "resolved", "resolved", WR_TONE_CLOSES)			\
-	X(REOPENED, 8, "reopened", 0,					\
+	X(REOPENED, 8, "reopened", WR_EVF(MADE_AT),			\
 	    "reopened", "reopened", WR_TONE_OPENS)			\
-	X(ASSIGNED, 9, "assigned", WR_EVF(ASSIGNEE),			\
+	X(ASSIGNED, 9, "assigned", WR_EVF(ASSIGNEE) | WR_EVF(MADE_AT),	\
 	    "assigned", "assigned to {text}", WR_TONE_NORMAL)		\
 	X(RETITLED, 10, "retitled", WR_EVF(TITLE),			\
 	    "retitled", "retitled: {title}", WR_TONE_NORMAL)		\
@@ -128,7 +130,8 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	X(SEVERITY_LOWERED, 13, "severity_lowered",			\
 	    WR_EVF(SEVERITY) | WR_EVF(SEVERITY_RAW), "severity lowered",	\
 	    "severity lowered to {severity}", WR_TONE_NORMAL)		\
-	X(SEVERITY_SET, 14, "severity_set", WR_EVF(SEVERITY),		\
+	X(SEVERITY_SET, 14, "severity_set",				\
+	    WR_EVF(SEVERITY) | WR_EVF(MADE_AT),				\
 	    "severity set", "severity set to {severity}", WR_TONE_NORMAL)
 
 /* The numbers are stored on disk: append rows, never renumber. */
@@ -244,6 +247,12 @@ struct wr_event {
 	/* TRUNCATED: the alerts of the group the source left out that the
 	 * room has never been sent (it counts them as firing) */
 	int64_t count;
+	/* The kinds a person's op makes: when the person acted (the console's
+	 * clock when the key was pressed, bounded by the relay: not before
+	 * the incident was created, not after the event's time, which is
+	 * when the op arrived).  0 when unknown (an event from before made_at
+	 * existed, or one a source made): the event's time stands for it. */
+	int64_t made_at;
 };
 
 struct wr_evlist {
@@ -276,6 +285,15 @@ char *wr_event_words(const struct wr_event *e);
  * ("by alice (via war-room)"): set, not "-" (a relay without auth), and
  * not the actor's own name; else NULL.  Borrowed from e. */
 const char *wr_event_via(const struct wr_event *e);
+/* When the person acted: made_at when known, else the event's time.  What
+ * a timeline shows and what the incident's ack and resolve times are. */
+int64_t wr_event_acted_at(const struct wr_event *e);
+/* Delivery lag a timeline mentions ("delivered 3m later"): from this on;
+ * below it a lag is the network's ordinary delay, not news. */
+#define WR_EVENT_LAG_SHOWN_MS	10000
+/* How long after the person acted the relay recorded e, when that is
+ * WR_EVENT_LAG_SHOWN_MS or more; else 0. */
+int64_t wr_event_delivery_lag(const struct wr_event *e);
 /* The one thing e is about, for a one-line summary ("by alice: TEXT"):
  * its text, else its title, else its alert's fingerprint; NULL for a kind
  * that carries none of them.  Borrowed from e. */

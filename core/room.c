@@ -545,7 +545,7 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		count(r, inc, -1);
 		inc->state = WR_ST_ACKNOWLEDGED;
 		util_set_str(&inc->ack_by, e->actor);
-		inc->ack_at = e->time;
+		inc->ack_at = wr_event_acted_at(e);
 		count(r, inc, +1);
 		break;
 	case WR_EV_UNACKNOWLEDGED:
@@ -571,7 +571,7 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		count(r, inc, -1);
 		inc->state = WR_ST_RESOLVED;
 		util_set_str(&inc->resolved_by, e->actor);
-		inc->resolved_at = e->time;
+		inc->resolved_at = wr_event_acted_at(e);
 		count(r, inc, +1);
 		break;
 	case WR_EV_REOPENED:
@@ -1063,6 +1063,18 @@ wr_room_touch(struct wr_room *r, const struct wr_group_input *in)
 	return WR_PLAN_REFUSED;						\
 } while (0)
 
+int64_t
+wr_op_made_at(int64_t made_at, int64_t created, int64_t now)
+{
+	if (made_at == 0 || made_at > now)
+		return now;
+	/* created <= now for every incident a room holds; if a clock made
+	 * it otherwise, now wins (an event is never made after it came) */
+	if (made_at < created)
+		return created <= now ? created : now;
+	return made_at;
+}
+
 enum wr_plan_result
 wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
     struct wr_event *out, char *err, size_t errsz)
@@ -1131,6 +1143,7 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 	out->actor = xstrdup(op->actor);
 	out->via = xstrdup0(op->via);
 	out->op_id = xstrdup0(op->op_id);
+	out->made_at = wr_op_made_at(op->made_at, inc->created, op->now);
 	if (kind == WR_EV_SEVERITY_SET)
 		out->severity = sev;
 	else if (wr_op_kind_info(op->kind)->text != WR_OPTEXT_NONE)

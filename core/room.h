@@ -101,7 +101,11 @@ struct wr_op {
 	const char *via;
 	const char *op_id;
 	const char *text;	/* note text, assignee, severity level */
-	int64_t now;
+	int64_t now;		/* when it arrived: the event's time */
+	/* When the person made it (the console's clock), 0 when the console
+	 * did not say: the planned event's made_at is this, bounded by
+	 * wr_op_made_at(). */
+	int64_t made_at;
 };
 
 /* A delivery of one alert group, normalised by an ingest adapter. */
@@ -199,8 +203,17 @@ void wr_room_put(struct wr_room *r, struct wr_incident *inc);
 size_t wr_room_plan_group(const struct wr_room *r,
     const struct wr_group_input *in, struct wr_evlist *out, size_t *seen_only);
 
+/*
+ * The made_at an op's event records: what the console said (made_at; 0
+ * for a console that does not say, which means now), never before the
+ * incident was created and never after now, when it arrived.  A console
+ * clock ahead of the relay's or behind the incident's creation is clamped,
+ * not refused: the op is still the person's.
+ */
+int64_t wr_op_made_at(int64_t made_at, int64_t created, int64_t now);
+
 /* Plan the event an op causes.  On WR_PLAN_EVENT, *out is filled (owned by
- * the caller, free with wr_event_free). */
+ * the caller, free with wr_event_free); its made_at is wr_op_made_at(). */
 enum wr_plan_result wr_room_plan_op(const struct wr_room *r,
     const struct wr_op *op, struct wr_event *out, char *err, size_t errsz);
 

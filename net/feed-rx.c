@@ -133,6 +133,8 @@ feed_ops_load(struct feed *f, int send)
 		p.actor = o->actor != NULL && o->actor[0] != '\0' ? o->actor :
 		    f->user;
 		p.text = o->text;
+		/* when the person made it, the same on every resend */
+		p.made_at = o->made_at;
 		feed_logf("feed: sending op %s (%s #%lld)", o->op_id,
 		    wr_op_kind_name(o->kind), (long long)o->incident);
 		feed_send_json(f, proto_op_to_json(&p), o->op_id);

@@ -523,6 +523,10 @@ proto_event_to_json(const struct wr_event *e)
 		case WR_FT_INT:
 			put_int(o, f->wire, *field_int(e, f));
 			break;
+		case WR_FT_OPT_TIME:
+			if (*field_int(e, f) != 0)
+				put_time(o, f->wire, *field_int(e, f));
+			break;
 		}
 	}
 	return o;
@@ -686,6 +690,10 @@ w_event(struct jbuf *b, const struct wr_event *e)
 		case WR_FT_INT:
 			w_int(b, f->wire, *field_int(e, f));
 			break;
+		case WR_FT_OPT_TIME:
+			if (*field_int(e, f) != 0)
+				rc = w_time(b, f->wire, *field_int(e, f));
+			break;
 		}
 		if (rc == -1)
 			return -1;
@@ -722,6 +730,8 @@ proto_event_check(const struct wr_event *e, char *err, size_t errsz)
 	else if ((f & (WR_EVF(ALERT) | WR_EVF(ALERT_END))) &&
 	    !wr_time_ok(e->alert.ends))
 		bad = "alert.ends";
+	else if ((f & WR_EVF(MADE_AT)) && !wr_time_ok(e->made_at))
+		bad = "made_at";
 	if (bad == NULL)
 		return 0;
 	seterr(err, errsz, "event %lld: %s is outside the years 0002-9999: "
@@ -849,6 +859,10 @@ proto_event_from_json(const json_t *o, struct wr_event *out, char *err,
 		case WR_FT_INT:
 			TRY(get_int(o, "", f->wire, REQ, 0, INT64_MAX,
 			    field_int(out, f), err, errsz));
+			break;
+		case WR_FT_OPT_TIME:
+			TRY(get_time(o, "", f->wire, 0, field_int(out, f), err,
+			    errsz));
 			break;
 		}
 	}
@@ -1107,6 +1121,8 @@ proto_op_to_json(const struct proto_op *op)
 	put_str(o, "actor", op->actor);
 	if (wr_op_kind_info(op->kind)->text != WR_OPTEXT_NONE)
 		put_opt_str(o, "text", op->text);
+	if (op->made_at != 0)
+		put_time(o, "made_at", op->made_at);
 	return o;
 }
 
@@ -1157,6 +1173,9 @@ proto_op_from_json(const json_t *o, struct proto_op *op, char *err,
 		TRY(get_str(o, "", "text", 0, 0, &s, err, errsz));
 		break;
 	}
+	/* Optional (a console from before it says nothing: now).  Any time
+	 * that parses is taken; the relay bounds it (wr_op_made_at()). */
+	TRY(get_time(o, "", "made_at", 0, &op->made_at, err, errsz));
 	return 0;
 fail:
 	proto_op_free(op);

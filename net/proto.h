@@ -164,8 +164,9 @@ struct proto_welcome {
 	char *token;
 };
 
-/* Console -> relay: a person's op.  text only for note and assign (NULL
- * for the others, and dropped on decode). */
+/* Console -> relay: a person's op.  text only for note, assign and sev
+ * (NULL for the others, and dropped on decode).  made_at: when the person
+ * made it (Unix ms, the console's clock), 0 when not said (omitted). */
 struct proto_op {
 	char *op_id;
 	wr_op_kind kind;
@@ -173,6 +174,7 @@ struct proto_op {
 	char *epoch;
 	char *actor;
 	char *text;
+	int64_t made_at;
 };
 
 /* Relay -> console: what became of an op.  status is "applied", "noop" or
@@ -205,7 +207,9 @@ json_t *proto_op_to_json(const struct proto_op *op);
 /* Also validates: op_id well formed, op known, incident >= 1, actor
  * non-empty and <= PROTO_MAX_ACTOR bytes, epoch non-empty, text required
  * and non-empty for note (<= PROTO_MAX_NOTE) and assign (<=
- * PROTO_MAX_ACTOR).  The reason is fit to send back as code "bad_op". */
+ * PROTO_MAX_ACTOR), made_at absent or an ISO 8601 time (any that parses:
+ * the relay bounds it).  The reason is fit to send back as code
+ * "bad_op". */
 int proto_op_from_json(const json_t *o, struct proto_op *op, char *err,
     size_t errsz);
 void proto_op_free(struct proto_op *op);

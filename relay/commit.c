@@ -333,7 +333,7 @@ op_item(struct batch *b, struct relay_item *it)
 	op = (struct wr_op){
 		.kind = o->kind, .incident = o->incident, .actor = o->actor,
 		.via = it->via, .op_id = o->op_id, .text = o->text,
-		.now = b->now
+		.now = b->now, .made_at = o->made_at
 	};
 	switch (wr_room_plan_op(b->ov.room, &op, &e, err, sizeof err)) {
 	case WR_PLAN_EVENT:

@@ -145,6 +145,7 @@ event_body(struct jbuf *b, const struct wr_event *e)
 			put_int(b, f[i].member, e->severity);
 			break;
 		case WR_FT_INT:
+		case WR_FT_OPT_TIME:
 			put_int(b, f[i].member, *field_int(e, &f[i]));
 			break;
 		case WR_FT_ALERT:
@@ -244,6 +245,7 @@ event_row(sqlite3_stmt *st, struct wr_event *e)
 			e->severity = (wr_severity)get_int(body, f[i].member);
 			break;
 		case WR_FT_INT:
+		case WR_FT_OPT_TIME:
 			*field_int(e, &f[i]) = get_int(body, f[i].member);
 			break;
 		case WR_FT_ALERT:

@@ -37,7 +37,7 @@ store_outbox_add(struct wr_store *s, const struct wr_outbox_op *op,
 	    store_bind_text(st, 4, op->epoch) ||
 	    store_bind_text(st, 5, op->actor) ||
 	    store_bind_text(st, 6, op->text) ||
-	    store_bind_i64(st, 7, op->created) ||
+	    store_bind_i64(st, 7, op->made_at) ||
 	    store_bind_i64(st, 8, op->attempts) ||
 	    store_bind_i64(st, 9, op->state) ||
 	    store_bind_i64(st, 10, op->seq) ||
@@ -67,7 +67,7 @@ outbox_row(sqlite3_stmt *st, struct wr_outbox_op *op)
 	op->epoch = store_col_str(st, 3);
 	op->actor = store_col_str(st, 4);
 	op->text = store_col_str(st, 5);
-	op->created = sqlite3_column_int64(st, 6);
+	op->made_at = sqlite3_column_int64(st, 6);
 	op->attempts = sqlite3_column_int(st, 7);
 	op->state = (enum wr_outbox_state)sqlite3_column_int(st, 8);
 	op->seq = sqlite3_column_int64(st, 9);

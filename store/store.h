@@ -68,7 +68,10 @@ struct wr_outbox_op {
 	char *epoch;		/* the relay epoch the incident id belongs to */
 	char *actor;
 	char *text;
-	int64_t created;
+	/* When the person made it (wall ms, the key press or the one-shot
+	 * command): sent with the op, the same on every resend, and what the
+	 * relay records as the event's made_at (column "created"). */
+	int64_t made_at;
 	int attempts;
 	enum wr_outbox_state state;
 	int64_t seq;		/* the event it produced, once known */

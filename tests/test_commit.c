@@ -204,7 +204,7 @@ add_body(struct fx *fx, const char *group, int n, int firing)
 	relay_commit_add(&fx->c, it);
 }
 
-static void
+static struct relay_item *
 add_op(struct fx *fx, wr_op_kind kind, int64_t incident, const char *epoch,
     const char *text)
 {
@@ -219,6 +219,7 @@ add_op(struct fx *fx, wr_op_kind kind, int64_t incident, const char *epoch,
 	it->op.actor = xstrdup("alice");
 	it->op.text = xstrdup0(text);
 	relay_commit_add(&fx->c, it);
+	return it;
 }
 
 /* Everything the room holds, as text: incidents with their alerts, the
@@ -386,6 +387,51 @@ test_batch_mixes_ingest_and_ops(void **state)
 }
 
 /*
+ * The relay records both times of an op's event: its time is the arrival
+ * (the batch's clock), its made_at what the console said, bounded by the
+ * incident's creation and the arrival; a console that says nothing gets
+ * the arrival.  On disk and in the room alike.
+ */
+static void
+test_op_event_records_made_at_and_arrival(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_evlist ev = { 0 };
+	const struct wr_incident *inc;
+	char *cause = NULL;
+	int64_t before, after, created;
+
+	add_body(fx, "g-made", 1, 1);			/* 1, 2 */
+	assert_int_equal(relay_commit_run(&fx->c), 0);
+	/* as if it had opened ten minutes ago */
+	wr_room_get(&fx->room, 1)->created -= 600000;
+	created = wr_room_get(&fx->room, 1)->created;
+	add_op(fx, WR_OP_NOTE, 1, NULL, "made later");	/* 3: says nothing */
+	/* 4: two seconds after the incident opened */
+	add_op(fx, WR_OP_ACK, 1, NULL, NULL)->op.made_at = created + 2000;
+	/* 5: an hour before it opened (a clock far behind) */
+	add_op(fx, WR_OP_NOTE, 1, NULL, "before")->op.made_at =
+	    created - 3600000;
+	/* 6: an hour from now (a clock far ahead) */
+	add_op(fx, WR_OP_NOTE, 1, NULL, "ahead")->op.made_at =
+	    wr_now_ms() + 3600000;
+	before = wr_now_ms();
+	assert_int_equal(relay_commit_run(&fx->c), 0);
+	after = wr_now_ms();
+	assert_int_equal(store_incident_events(fx->store, 1, &ev, &cause), 0);
+	assert_int_equal(ev.n, 6);
+	for (size_t i = 2; i < 6; i++)
+		assert_true(ev.v[i].time >= before && ev.v[i].time <= after);
+	assert_int_equal(ev.v[2].made_at, ev.v[2].time);
+	assert_int_equal(ev.v[3].made_at, created + 2000);
+	assert_int_equal(ev.v[4].made_at, created);
+	assert_int_equal(ev.v[5].made_at, ev.v[5].time);
+	inc = wr_room_get(&fx->room, 1);
+	assert_int_equal(inc->ack_at, created + 2000);
+	wr_evlist_free(&ev);
+}
+
+/*
  * The store really refuses the batch (a trigger aborts the insert, which
  * fails as root too).  The room is exactly as before, every item is told
  * it failed, nothing reached the disk; once the store works again the same
@@ -536,6 +582,7 @@ main(void)
 		T(test_commit_failure_of_answers_only),
 		T(test_refused_ops_are_not_stored),
 		T(test_forget),
+		T(test_op_event_records_made_at_and_arrival),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

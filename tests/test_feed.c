@@ -49,6 +49,7 @@ struct srv {
 	int ops_seen;
 	char last_op_id[33];
 	char ops_order[8][33];
+	int64_t ops_made_at[8];
 	/* what each connection sends after the hello */
 	void (*script)(struct srv *s, struct srv_conn *c, int64_t seq);
 	const char *want_token;	/* NULL: any */
@@ -164,9 +165,11 @@ srv_ws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			assert_int_equal(proto_op_from_json(o, &op, err,
 			    sizeof err), 0);
 			assert_string_equal(op.epoch, EPOCH);
-			if (srv.ops_seen < 8)
+			if (srv.ops_seen < 8) {
 				util_strlcpy(srv.ops_order[srv.ops_seen],
 				    op.op_id, 33);
+				srv.ops_made_at[srv.ops_seen] = op.made_at;
+			}
 			srv.ops_seen++;
 			util_strlcpy(srv.last_op_id, op.op_id, 33);
 			/* The first op is applied as event 2 (its event
@@ -526,6 +529,7 @@ test_feed_sends_queued_ops_in_order_and_settles_them(void **state)
 	struct wr_outbox_op op, *ops = NULL;
 	size_t n = 0;
 	char ids[2][33], *cause = NULL;
+	int64_t made[2];
 
 	memset(&srv, 0, sizeof srv);
 	srv.script = script_outbox;
@@ -539,7 +543,9 @@ test_feed_sends_queued_ops_in_order_and_settles_them(void **state)
 		op.incident = 1;
 		op.epoch = "";
 		op.actor = "alice";
-		op.created = wr_now_ms();
+		/* pressed three and two minutes ago */
+		op.made_at = wr_now_ms() - 180000 + i * 60000;
+		made[i] = op.made_at;
 		assert_int_equal(store_outbox_add(r.store, &op, &cause), 0);
 	}
 	feed_start(r.feed);
@@ -548,6 +554,9 @@ test_feed_sends_queued_ops_in_order_and_settles_them(void **state)
 	assert_int_equal(srv.ops_seen, 2);
 	assert_string_equal(srv.ops_order[0], ids[0]);
 	assert_string_equal(srv.ops_order[1], ids[1]);
+	/* each says when it was made: the key press, not the sending */
+	assert_int_equal(srv.ops_made_at[0], made[0]);
+	assert_int_equal(srv.ops_made_at[1], made[1]);
 	/* The first was settled by its event, the second by a noop. */
 	assert_int_equal(r.seen.n_applied, 2);
 	assert_int_equal(r.seen.applied[1], 2);

@@ -95,6 +95,7 @@ assert_event_equal(const struct wr_event *a, const struct wr_event *b)
 	assert_str0_equal(a->text, b->text);
 	assert_str0_equal(a->sender, b->sender);
 	assert_int_equal(a->count, b->count);
+	assert_int_equal(a->made_at, b->made_at);
 }
 
 static void
@@ -720,6 +721,9 @@ welcome_round_trips(void **state)
 	json_decref(o);
 }
 
+#define OP_HEAD "{\"type\":\"op\",\"op_id\":\"0123456789abcdef0123456789abcdef\","
+#define OP_TAIL "\"incident\":42,\"epoch\":\"9f\",\"actor\":\"alice\""
+
 static void
 op_round_trips_for_every_kind(void **state)
 {
@@ -749,12 +753,95 @@ op_round_trips_for_every_kind(void **state)
 		assert_string_equal(b.epoch, op.epoch);
 		assert_string_equal(b.actor, "alice");
 		assert_str0_equal(b.text, op.text);
+		assert_int_equal(b.made_at, 0);
 		proto_op_free(&b);
 	}
 }
 
-#define OP_HEAD "{\"type\":\"op\",\"op_id\":\"0123456789abcdef0123456789abcdef\","
-#define OP_TAIL "\"incident\":42,\"epoch\":\"9f\",\"actor\":\"alice\""
+/*
+ * An op says when it was made (the outbox keeps it, so a resend says the
+ * same); a console from before made_at says nothing and its op still
+ * decodes, with made_at 0 (the relay takes the arrival).
+ */
+static void
+op_made_at_round_trips_and_may_be_absent(void **state)
+{
+	static const char old[] = OP_HEAD "\"op\":\"ack\"," OP_TAIL "}";
+	struct proto_op op = { .op_id = "0123456789abcdef0123456789abcdef",
+		.kind = WR_OP_ACK, .incident = 42, .epoch = "9f",
+		.actor = "alice", .made_at = T0 - 180000 }, b;
+	enum proto_type type;
+	char err[256] = "", *text;
+	json_t *o;
+
+	(void)state;
+	o = proto_op_to_json(&op);
+	text = proto_dump(o, NULL);
+	assert_non_null(strstr(text, "\"made_at\":\"2026-"));
+	free(text);
+	o = through_wire(o, PROTO_OP);
+	if (proto_op_from_json(o, &b, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	json_decref(o);
+	assert_int_equal(b.made_at, T0 - 180000);
+	proto_op_free(&b);
+
+	o = proto_parse(old, strlen(old), &type, err, sizeof err);
+	assert_non_null(o);
+	assert_int_equal(proto_op_from_json(o, &b, err, sizeof err), 0);
+	assert_int_equal(b.made_at, 0);
+	proto_op_free(&b);
+	json_decref(o);
+}
+
+/* A made_at that is no time is the op's error (bad_op, naming made_at);
+ * one in the future or long ago is a time, and the relay bounds it. */
+static void
+op_made_at_that_is_no_time_is_refused_naming_it(void **state)
+{
+	static const char future[] = OP_HEAD "\"op\":\"ack\"," OP_TAIL
+	    ",\"made_at\":\"9999-12-31T23:59:59.999Z\"}";
+	enum proto_type type;
+	struct proto_op op;
+	char err[256] = "";
+	json_t *o;
+
+	(void)state;
+	op_refused(OP_HEAD "\"op\":\"ack\"," OP_TAIL
+	    ",\"made_at\":\"yesterday\"}", "made_at");
+	op_refused(OP_HEAD "\"op\":\"ack\"," OP_TAIL
+	    ",\"made_at\":1795795091020}", "made_at");
+	op_refused(OP_HEAD "\"op\":\"ack\"," OP_TAIL
+	    ",\"made_at\":\"2026-13-45T99:00:00Z\"}", "made_at");
+	op_refused(OP_HEAD "\"op\":\"ack\"," OP_TAIL
+	    ",\"made_at\":\"9999-12-31T23:59:59-23:59\"}", "made_at");
+	o = proto_parse(future, strlen(future), &type, err, sizeof err);
+	assert_non_null(o);
+	assert_int_equal(proto_op_from_json(o, &op, err, sizeof err), 0);
+	assert_int_equal(op.made_at, WR_TIME_MAX_MS);
+	proto_op_free(&op);
+	json_decref(o);
+}
+
+/* An event's made_at is optional: absent reads as 0, and one that is no
+ * time is refused naming it. */
+static void
+event_made_at_is_optional_and_checked(void **state)
+{
+	struct wr_event e;
+
+	(void)state;
+	event_base(&e, WR_EV_ACKNOWLEDGED, 9);
+	roundtrip_event(&e);
+	e.made_at = T0 - 180000;
+	roundtrip_event(&e);
+	wr_event_free(&e);
+	event_refused("{\"type\":\"event\",\"seq\":9,\"kind\":"
+	    "\"acknowledged\",\"incident\":42,\"time\":"
+	    "\"2026-11-27T15:57:08.771Z\",\"actor\":\"alice\","
+	    "\"made_at\":\"soon\"}", "made_at");
+}
+
 
 static void
 op_decoder_refuses_unknown_ops_bad_ids_and_missing_text(void **state)
@@ -1297,6 +1384,10 @@ every_kind_of_the_table_round_trips(void **state)
 			case WR_FT_INT:
 				*(int64_t *)((char *)&e + f[i].offset) = 15;
 				break;
+			case WR_FT_OPT_TIME:
+				*(int64_t *)((char *)&e + f[i].offset) =
+				    T0 - 180000;
+				break;
 			}
 		}
 		roundtrip_event(&e);
@@ -1622,6 +1713,9 @@ main(void)
 		cmocka_unit_test(hello_round_trips_with_and_without_resume_point),
 		cmocka_unit_test(welcome_round_trips),
 		cmocka_unit_test(op_round_trips_for_every_kind),
+		cmocka_unit_test(op_made_at_round_trips_and_may_be_absent),
+		cmocka_unit_test(op_made_at_that_is_no_time_is_refused_naming_it),
+		cmocka_unit_test(event_made_at_is_optional_and_checked),
 		cmocka_unit_test(op_decoder_refuses_unknown_ops_bad_ids_and_missing_text),
 		cmocka_unit_test(result_round_trips_for_each_status),
 		cmocka_unit_test(small_messages_round_trip),

@@ -153,10 +153,36 @@ op_text(struct wr_room *r, wr_op_kind kind, int64_t id, const char *actor,
 		assert_string_equal(e.via, "ops-token");
 		assert_string_equal(e.op_id, o.op_id);
 		assert_int_equal(e.seq, 0);
+		/* a console that does not say when: the arrival */
+		assert_int_equal(e.made_at, now);
 		apply_ok(r, &e);
 		wr_event_free(&e);
 	}
 	return res;
+}
+
+/* Plan an op made at made_at that arrives at now; returns the planned
+ * event's made_at (after checking its time is the arrival) and applies
+ * the event. */
+static int64_t
+op_made(struct wr_room *r, wr_op_kind kind, int64_t made_at, int64_t now)
+{
+	struct wr_op o = {
+		.kind = kind, .incident = 1, .actor = "alice",
+		.via = "ops-token", .op_id = "0123456789abcdef0123456789abcdef",
+		.now = now, .made_at = made_at,
+	};
+	struct wr_event e;
+	char err[256] = "";
+	int64_t got;
+
+	if (wr_room_plan_op(r, &o, &e, err, sizeof err) != WR_PLAN_EVENT)
+		fail_msg("%s not planned: %s", wr_op_kind_name(kind), err);
+	assert_int_equal(e.time, now);
+	got = e.made_at;
+	apply_ok(r, &e);
+	wr_event_free(&e);
+	return got;
 }
 
 static enum wr_plan_result
@@ -949,6 +975,59 @@ test_ack_moves_triggered_to_acknowledged_with_actor(void **state)
 	assert_int_equal(inc->updated, 2500);
 	assert_int_equal(r->by_state[WR_ST_ACKNOWLEDGED], 1);
 	assert_int_equal(r->by_state[WR_ST_TRIGGERED], 0);
+}
+
+/*
+ * An op made offline keeps when it was made, bounded: never before its
+ * incident was created, never after it arrived (a console clock ahead is
+ * clamped, not refused); the event's time stays the arrival, and the
+ * incident's ack and resolve times are when the person acted.
+ */
+static void
+test_op_made_at_is_bounded_by_creation_and_arrival(void **state)
+{
+	struct wr_room *r = *state;
+
+	fire(r, KEY, "fp1", 1000, 1, 200000);	/* created at 200000 */
+	/* made three minutes before it arrived: kept */
+	assert_int_equal(op_made(r, WR_OP_ACK, 230000, 410000), 230000);
+	assert_int_equal(get(r, 1)->ack_at, 230000);
+	assert_int_equal(get(r, 1)->updated, 410000);
+	/* made before the incident existed (a clock behind): its creation */
+	assert_int_equal(op_made(r, WR_OP_UNACK, 150000, 420000), 200000);
+	/* made after it arrived (a clock ahead): the arrival */
+	assert_int_equal(op_made(r, WR_OP_ACK, 999999999, 430000), 430000);
+	assert_int_equal(get(r, 1)->ack_at, 430000);
+	/* not said (a console from before made_at): the arrival */
+	assert_int_equal(op_made(r, WR_OP_RESOLVE, 0, 440000), 440000);
+	assert_int_equal(get(r, 1)->resolved_at, 440000);
+	assert_int_equal(op_made(r, WR_OP_REOPEN, 435000, 450000), 435000);
+	assert_int_equal(op_made(r, WR_OP_RESOLVE, 445000, 460000), 445000);
+	assert_int_equal(get(r, 1)->resolved_at, 445000);
+
+	/* the rule alone, at its edges */
+	assert_int_equal(wr_op_made_at(200000, 200000, 300000), 200000);
+	assert_int_equal(wr_op_made_at(300000, 200000, 300000), 300000);
+	assert_int_equal(wr_op_made_at(199999, 200000, 300000), 200000);
+	assert_int_equal(wr_op_made_at(300001, 200000, 300000), 300000);
+	assert_int_equal(wr_op_made_at(-5, 200000, 300000), 200000);
+	/* an incident "created" after now (a clock that went back): now */
+	assert_int_equal(wr_op_made_at(100, 400000, 300000), 300000);
+}
+
+/* A source's action (Events v2 acknowledge) is made when it arrives. */
+static void
+test_source_action_is_made_when_it_arrives(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_action_input in = { .source = SRC, .key = KEY,
+		.kind = WR_OP_ACK, .actor = "events-v2", .now = 300000 };
+	struct wr_evlist out = { 0 };
+
+	fire(r, KEY, "fp1", 1000, 1, 200000);
+	assert_int_equal(wr_room_plan_action(r, &in, &out), 1);
+	assert_int_equal(out.v[0].made_at, 300000);
+	wr_evlist_free(&out);
 }
 
 static void
@@ -2601,6 +2680,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		/* alert groups */
 		R(test_first_firing_alert_opens_incident_with_id_1),
+		R(test_op_made_at_is_bounded_by_creation_and_arrival),
+		R(test_source_action_is_made_when_it_arrives),
 		R(test_incident_ids_are_small_integers_from_one),
 		R(test_severity_raw_and_custom_actor_carried_into_incident),
 		R(test_repeat_delivery_plans_no_events),

@@ -217,6 +217,8 @@ assert_event_equal(const struct wr_event *a, const struct wr_event *b)
 	assert_str0_equal(a->severity_raw, b->severity_raw);
 	assert_str0_equal(a->text, b->text);
 	assert_alert_equal(&a->alert, &b->alert);
+	assert_int_equal(a->count, b->count);
+	assert_int_equal(a->made_at, b->made_at);
 }
 
 /* An alert with labels in a deliberate, unsorted order, a repeated key
@@ -470,6 +472,11 @@ test_migration_from_v1_keeps_every_incident_and_event(void **state)
 	assert_int_equal(ev.v[2].severity, WR_SEV_WARNING);
 	assert_string_equal(ev.v[4].text, "looking");
 	assert_null(ev.v[3].sender);
+	/* an ack from before ops said when they were made: no made_at, and
+	 * the person acted when it arrived (no migration: made_at is a
+	 * member of the body, absent there) */
+	assert_int_equal(ev.v[3].made_at, 0);
+	assert_int_equal(wr_event_acted_at(&ev.v[3]), 40);
 
 	/* every incident, with its sender: two senders, one groupKey */
 	wr_room_init(&room, 1);
@@ -777,6 +784,9 @@ test_event_round_trip_every_kind_with_labels_in_order(void **state)
 			e->via = xstrdup("console-token");
 			e->op_id = xasprintf("%032x", k);
 		}
+		/* made offline three minutes before it arrived */
+		if (wr_event_kind_info(e->kind)->fields & WR_EVF(MADE_AT))
+			e->made_at = e->time - 180000;
 	}
 	ev[0].source = xstrdup("alertmanager");
 	ev[0].key = xstrdup("{}:{alertname=\"CertExpiry\"}");
@@ -1410,7 +1420,7 @@ make_op(struct wr_outbox_op *op, int i, wr_op_kind kind)
 	op->epoch = "0123456789abcdef";
 	op->actor = "alice";
 	op->text = kind == WR_OP_NOTE ? "rolled back \xe2\x9c\x93" : NULL;
-	op->created = 1000 + i;
+	op->made_at = 1000 + i;
 }
 
 #define OP1 "00000000000000000000000000000001"
@@ -1462,7 +1472,7 @@ test_outbox_add_list_mark_attempt_in_order(void **state)
 		assert_int_equal(ops[i].incident, 40 + order[i]);
 		assert_string_equal(ops[i].epoch, "0123456789abcdef");
 		assert_string_equal(ops[i].actor, "alice");
-		assert_int_equal(ops[i].created, 1000 + order[i]);
+		assert_int_equal(ops[i].made_at, 1000 + order[i]);
 	}
 	assert_int_equal(ops[0].state, WR_OUTBOX_DONE);
 	assert_int_equal(ops[0].seq, 17);

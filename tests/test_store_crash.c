@@ -215,7 +215,7 @@ console_child(const char *path, int fd)
 		struct wr_batch batch = { .events = &ev, .n_events = 1 };
 		struct wr_outbox_op op = { .kind = WR_OP_ACK, .incident = i,
 		    .epoch = "0123456789abcdef", .actor = "alice",
-		    .created = i };
+		    .made_at = i };
 
 		if (store_commit_batch(s, &batch, &cause) != 0) {
 			fprintf(stderr, "child: %s\n", cause);

@@ -3,7 +3,9 @@
  * decoders (relay/feed.c): hello, then ops, each op planned against a
  * room holding a few incidents and its event applied and sent back
  * (fuzz_event_roundtrip()).  Invariants: a decoded hello or op encodes and
- * decodes to the same thing; an op's planned event applies to the room.
+ * decodes to the same thing (made_at included); an op's planned event
+ * applies to the room, its time is the arrival and its made_at is within
+ * the incident's creation and the arrival, whatever made_at the op said.
  */
 #include <string.h>
 
@@ -87,7 +89,8 @@ frame(struct wr_room *room, const char *buf, size_t len, int64_t now)
 			FUZZ_CHECK(same(op.op_id, op2.op_id) && op.kind ==
 			    op2.kind && op.incident == op2.incident &&
 			    same(op.epoch, op2.epoch) && same(op.actor,
-			    op2.actor) && same(op.text, op2.text),
+			    op2.actor) && same(op.text, op2.text) &&
+			    op.made_at == op2.made_at,
 			    "an op changed in its round trip");
 			json_decref(back);
 			memset(&wop, 0, sizeof wop);
@@ -98,8 +101,18 @@ frame(struct wr_room *room, const char *buf, size_t len, int64_t now)
 			wop.op_id = op.op_id;
 			wop.text = op.text;
 			wop.now = now;
+			wop.made_at = op.made_at;
 			if (wr_room_plan_op(room, &wop, &e, err, sizeof err) ==
 			    WR_PLAN_EVENT) {
+				const struct wr_incident *inc =
+				    wr_room_get(room, e.incident);
+
+				FUZZ_CHECK(e.time == now && e.made_at <= now &&
+				    e.made_at >= inc->created, "a planned %s "
+				    "made at %lld is outside [%lld, %lld]",
+				    wr_event_kind_name(e.kind),
+				    (long long)e.made_at,
+				    (long long)inc->created, (long long)now);
 				e.seq = room->last_seq + 1;
 				FUZZ_CHECK(wr_room_apply(room, &e, err,
 				    sizeof err) == WR_APPLY_OK, "a planned %s "
