@@ -970,9 +970,13 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 		}
 		plan_firing(out, id, a, in);
 	}
+	if (is_open)
+		plan_severity(out, start, inc, in);
+	plan_truncated(out, in, is_open ? inc : NULL, opened ? id : 0);
 	/* The group's title follows its alerts ("NodeDown — 40 alerts"
 	 * becomes "... — 300 alerts"): retitle an open incident that
-	 * changes with this delivery. */
+	 * changes with this delivery, the count of alerts left out
+	 * included. */
 	if (is_open && in->title != NULL && in->title[0] != '\0' &&
 	    util_strcmp0(inc->title, in->title) != 0) {
 		size_t i;
@@ -983,9 +987,6 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 			plan_push(out, WR_EV_RETITLED, inc->id, in)->title =
 			    xstrdup(in->title);
 	}
-	if (is_open)
-		plan_severity(out, start, inc, in);
-	plan_truncated(out, in, is_open ? inc : NULL, opened ? id : 0);
 	/* A delivery that left alerts out never resolves its incident: the
 	 * alerts it did not send may still fire. */
 	if (in->truncated <= 0)

@@ -2201,6 +2201,40 @@ deliver_log(struct wr_room *r, const struct wr_group_input *in,
  * The 5 it left out count as firing; a delivery that left alerts out
  * never resolves the incident, even with every alert it sent resolved.
  */
+/* The title counts the alerts left out too, and follows a delivery whose
+ * only change is how many were left out: 5 sent and 4 left out is "— 9
+ * alerts", then the same 5 and 5 left out is "— 10 alerts" (the title had
+ * stayed at 9 while the row counted 10: soak runs 3 and 7 of
+ * alertmanager-groups.sh). */
+static void
+test_title_follows_a_change_of_alerts_left_out(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert fire[5];
+	char fps[5][8];
+	struct wr_group_input in;
+	struct wr_evlist log = { 0 };
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(fps[i], sizeof fps[i], "fp%d", i);
+		fire[i] = A(fps[i], 1000, 1);
+	}
+	in = G(KEY, fire, 5, 2000);
+	in.truncated = 4;
+	in.title = "HighLatency \xe2\x80\x94 9 alerts";
+	deliver_log(r, &in, &log);
+	assert_string_equal(get(r, 1)->title, in.title);
+	in.truncated = 5;
+	in.title = "HighLatency \xe2\x80\x94 10 alerts";
+	in.now = 3000;
+	deliver_log(r, &in, &log);
+	assert_int_equal(n_kind(&log, WR_EV_TRUNCATED), 1);
+	assert_int_equal(n_kind(&log, WR_EV_RETITLED), 1);
+	assert_int_equal(get(r, 1)->n_alerts, 10);
+	assert_string_equal(get(r, 1)->title, in.title);
+	wr_evlist_free(&log);
+}
+
 static void
 test_truncated_group_of_ten_stays_open(void **state)
 {
@@ -2781,6 +2815,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sender_defaults_to_the_token,
 		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated_group_of_ten_stays_open,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_title_follows_a_change_of_alerts_left_out,
 		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_truncation_ending_lets_the_group_resolve,
