@@ -92,7 +92,7 @@ demo_start(struct demo *d, struct lws_context *ctx, char **cause)
 	d->cfg.replay_path = xstrdup(d->scenario);
 	d->cfg.log_path = xasprintf("%s/relay.log", d->dir);
 	d->cfg.heartbeat_ms = 5000;
-	d->relay = relay_new(ctx, &d->cfg, cause);
+	d->relay = relay_new(ctx, &d->cfg, NULL, cause);
 	if (d->relay == NULL)
 		return -1;
 	d->url = xasprintf("ws://127.0.0.1:%d/feed", relay_port(d->relay));

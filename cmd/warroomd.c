@@ -5,7 +5,8 @@
  *
  * Exit status: 64 for bad usage (an unknown option, a missing argument, a
  * stray word), 78 for a bad configuration (a value refused, in a file or
- * on the command line, or settings that do not go together).
+ * on the command line, or settings that do not go together); relay_main()
+ * decides the rest (74: the database or the log cannot be used).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -64,7 +65,9 @@ help(const struct relay_opt *t, size_t n)
 	    "\n"
 	    "DURATION is 500ms, 10s, 2m, 12h, 30d or 1w; SIZE is bytes, or "
 	    "64k, 16M, 1G.\n"
-	    "Exit status: 64 for bad usage, 78 for a bad configuration.\n"
+	    "Exit status: 64 for bad usage, 74 when the database or the log cannot "
+	    "be used,\n78 for a bad configuration, 1 for another start-up "
+	    "failure.\n"
 	    "Endpoints: POST /hooks/alertmanager, POST /v2/enqueue, GET "
 	    "/healthz,\nGET /metrics, websocket /feed.  See warroomd(8).\n",
 	    stdout);

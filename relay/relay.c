@@ -225,13 +225,18 @@ resolve_listen(const char *host, char *buf, size_t size, char **cause)
 }
 
 struct relay *
-relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
+relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, int *status,
+    char **cause)
 {
 	struct relay *r = xcalloc(1, sizeof *r);
 	struct lws_context_creation_info info;
 	char iface[INET6_ADDRSTRLEN];
 	char *dbpath;
+	int st_ignored;
 
+	if (status == NULL)
+		status = &st_ignored;
+	*status = RELAY_EX_IOERR;	/* the log, first */
 	r->cfg = cfg;
 	r->ctx = ctx;
 	if (cfg->log_path != NULL) {
@@ -246,6 +251,7 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 			    cfg->log_path, (unsigned)(st.st_mode & 0777),
 			    cfg->log_path);
 	}
+	*status = RELAY_EX_FAIL;
 	if (cfg->tokens_path != NULL) {
 		if (tokens_load(cfg->tokens_path, &r->tokens, cause) != 0 ||
 		    relay_cfg_check_senders(cfg, &r->tokens, cause) != 0)
@@ -267,11 +273,13 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, char **cause)
 	if (cfg->replay_path != NULL &&
 	    relay_replay_load(cfg->replay_path, &r->replay, cause) != 0)
 		goto fail;
+	*status = RELAY_EX_IOERR;
 	if (store_open(dbpath, WR_STORE_RELAY, &r->store, cause) != 0)
 		goto fail;
 	wr_room_init(&r->room, 1);
 	if (store_load_room(r->store, &r->room, cause) != 0)
 		goto fail;
+	*status = RELAY_EX_FAIL;
 	relay_ring_init(&r->ring, 8192);
 	relay_commit_setup(r);
 
@@ -370,7 +378,7 @@ relay_main(const struct relay_cfg *cfg)
 		    NULL) {
 			fprintf(stderr, "warroomd: %s\n", cause);
 			free(cause);
-			return 1;
+			return RELAY_EX_IOERR;
 		}
 	}
 	lws_set_log_level(cfg->verbose ? LLL_ERR | LLL_WARN | LLL_NOTICE :
@@ -383,12 +391,12 @@ relay_main(const struct relay_cfg *cfg)
 		fprintf(stderr, "warroomd: cannot create the lws context\n");
 		return 1;
 	}
-	r = relay_new(ctx, cfg, &cause);
+	r = relay_new(ctx, cfg, &rc, &cause);
 	if (r == NULL) {
 		fprintf(stderr, "warroomd: %s\n", cause);
 		free(cause);
 		lws_context_destroy(ctx);
-		return 1;
+		return rc;
 	}
 	r->own_signals = 1;
 	signal_ctx = ctx;

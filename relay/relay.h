@@ -27,6 +27,12 @@
 struct relay;
 struct lws_context;
 
+/* Exit statuses (sysexits.h, as warroom(1) uses them): a start that
+ * failed on a local file (the database, the log) that cannot be used; any
+ * other start-up failure (the token file, the address) is 1. */
+#define RELAY_EX_FAIL	1
+#define RELAY_EX_IOERR	74
+
 /* Run until SIGTERM/SIGINT; SIGHUP calls relay_reload().  Returns the
  * process exit status. */
 int relay_main(const struct relay_cfg *cfg);
@@ -35,10 +41,12 @@ int relay_main(const struct relay_cfg *cfg);
  * A relay inside a context the caller owns (the console's --demo): it adds
  * its own server vhost; the context must have been made with
  * relay_context_options().  cfg is borrowed until relay_free().  NULL with
- * *cause (malloc'd) when the store, the tokens or the port fail.
+ * *cause (malloc'd) when the store, the tokens or the port fail, and
+ * *status (when status is not NULL) the exit status that failure calls
+ * for: RELAY_EX_IOERR for the database or the log, else RELAY_EX_FAIL.
  */
 struct relay *relay_new(struct lws_context *ctx, const struct relay_cfg *cfg,
-    char **cause);
+    int *status, char **cause);
 /* Commit what is pending and tell consoles why they are being closed. */
 void relay_stop(struct relay *r);
 /*

@@ -1,0 +1,117 @@
+#!/bin/sh
+# A database file that cannot be used, for each program that opens one:
+# warroomd --db, the interactive console (warroom --db, on a pty) and a
+# one-shot (warroom --db ... list).  The files: one on a file system
+# remounted read-only (CI runs as root, so file modes would stop nothing),
+# a file of random bytes, a real database with every page after the first
+# overwritten with random bytes, and one cut in the middle of a page.
+# Each must be refused with a message on stderr that names the file and
+# exit status 74 (DESIGN.md's command-line contract), never a signal or a
+# sanitizer report, and the damaged file is left as it was (a person may
+# want to recover it).  Needs root (mount -t tmpfs); without it the test
+# says so and fails.
+. "$(dirname "$0")/../e2e/lib.sh"
+echo "bad-db: read-only, corrupt and truncated files, for each program"
+MNT="$T/ro"
+bad_cleanup() {
+	umount "$MNT" 2>/dev/null
+	cleanup
+}
+trap bad_cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+mkdir -p "$MNT"
+if ! mount -t tmpfs -o size=8m tmpfs "$MNT" 2>"$T/mount.err"; then
+	fail "cannot mount a tmpfs for the read-only case (needs root): $(cat "$T/mount.err")"
+	finish
+	exit 1
+fi
+
+# Good files of each role, with something in them.
+make_tokens
+start_relay || exit 1
+for f in single-warning.json storm-40-firing.json unicode-labels.json; do
+	post /hooks/alertmanager "$FIX/alertmanager/$f" >/dev/null
+done
+"$WARROOM" list --feed "$FEED" --token-file "$T/ops.token" \
+    --db "$T/console.db" --timeout 20 >/dev/null 2>"$T/list.err"
+eq "a console database to damage was made" "$?" 0
+stop_relay
+PIDS=""
+check "both files hold incidents" test \
+    "$(sqlite3 "$T/relay.db" 'SELECT count(*) FROM incidents')" -gt 0 -a \
+    "$(sqlite3 "$T/console.db" 'SELECT count(*) FROM incidents')" -gt 0
+
+# damage KIND ROLE: make the file, print its path
+damage() {
+	src="$T/$2.db"
+	case $1 in
+	read-only)
+		cp "$src" "$MNT/$2.db"
+		echo "$MNT/$2.db";;
+	not-sqlite)
+		head -c 65536 /dev/urandom > "$T/$2.$1.db"
+		echo "$T/$2.$1.db";;
+	corrupt-pages)
+		cp "$src" "$T/$2.$1.db"
+		pages=$(( $(wc -c < "$src") / 4096 ))
+		dd if=/dev/urandom of="$T/$2.$1.db" bs=4096 seek=1 \
+		    count=$((pages - 1)) conv=notrunc 2>/dev/null
+		echo "$T/$2.$1.db";;
+	truncated)
+		cp "$src" "$T/$2.$1.db"
+		size=$(wc -c < "$src")
+		# half way, and 1000 bytes into a page
+		truncate -s $(( size / 2 / 4096 * 4096 + 1000 )) "$T/$2.$1.db"
+		echo "$T/$2.$1.db";;
+	esac
+}
+
+# run PROGRAM DB: run it on DB, its exit status in $rc, stderr in $T/err
+run() {
+	case $1 in
+	warroomd)
+		timeout 20 "$WARROOMD" --listen "127.0.0.1:$(free_port)" \
+		    --db "$2" --tokens "$T/tokens" >/dev/null 2>"$T/err"
+		rc=$?;;
+	console)
+		# a terminal of its own; script(1) gives back its status, and
+		# what it wrote to the terminal is the error a person sees
+		timeout 20 script -qec "'$WARROOM' --db '$2' --feed \
+		    ws://127.0.0.1:1/feed --token-file '$T/ops.token'" \
+		    "$T/typescript" </dev/null >"$T/err" 2>&1
+		rc=$?;;
+	list)
+		timeout 20 "$WARROOM" --db "$2" --feed ws://127.0.0.1:1/feed \
+		    --token-file "$T/ops.token" --timeout 2 list \
+		    >/dev/null 2>"$T/err"
+		rc=$?;;
+	esac
+}
+
+for kind in read-only not-sqlite corrupt-pages truncated; do
+	for prog in warroomd console list; do
+		role=console
+		[ "$prog" = warroomd ] && role=relay
+		db=$(damage "$kind" "$role")
+		if [ "$kind" = read-only ]; then
+			mount -o remount,ro "$MNT"
+			check "$kind: the file system is read-only" \
+			    sh -c "! touch '$MNT/probe' 2>/dev/null"
+		fi
+		sum=$(md5sum < "$db")
+		run "$prog" "$db"
+		eq "$kind, $prog: exit status 74" "$rc" 74
+		check "$kind, $prog: the message names the file ($(head -c 160 "$T/err" | tr -d '\r' | head -1))" \
+		    grep -qF "$db" "$T/err"
+		check "$kind, $prog: no crash or sanitizer report" \
+		    sh -c "! grep -Eq 'Sanitizer|runtime error|Segmentation|core dumped' '$T/err'"
+		eq "$kind, $prog: the file is left as it was" \
+		    "$(md5sum < "$db")" "$sum"
+		if [ "$kind" = read-only ]; then
+			mount -o remount,rw "$MNT"
+			rm -f "$MNT"/*
+		fi
+	done
+done
+finish
