@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -149,11 +150,57 @@ role_name(enum wr_store_role role)
 
 /* ---- shared helpers (store-int.h) -------------------------------------- */
 
+/*
+ * SQLite's words for what failed on the file at path, and, when it was the
+ * file system that failed (an I/O error, a file that cannot be opened or
+ * written, a full disk) and the file system holding it has no space left,
+ * that too: a full disk often reaches SQLite as a failure to make its -shm
+ * file, which it calls "disk I/O error".
+ */
+static void
+store_errmsg(sqlite3 *db, const char *path, int rc, char *buf, size_t size)
+{
+	int code = rc;
+	const char *msg;
+	struct statvfs vfs;
+	char *dir, *slash;
+
+	if (db != NULL && sqlite3_errcode(db) != SQLITE_OK) {
+		msg = sqlite3_errmsg(db);
+		code = sqlite3_extended_errcode(db);
+	} else {
+		msg = sqlite3_errstr(rc);
+	}
+	snprintf(buf, size, "%s", msg);
+	switch (code & 0xff) {
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+		break;
+	default:
+		return;
+	}
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		util_strlcpy(dir, ".", strlen(dir) + 1);
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	/* root may use the blocks kept back for it */
+	if (statvfs(dir, &vfs) == 0 &&
+	    (geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail) == 0)
+		snprintf(buf, size, "%s (the file system of %s is full)", msg,
+		    dir);
+	free(dir);
+}
+
 int
 store_fail(struct wr_store *s, char **cause, int rc, const char *fmt, ...)
 {
-	char what[256];
-	const char *msg;
+	char what[256], msg[512];
 	va_list ap;
 
 	if (cause == NULL)
@@ -161,10 +208,7 @@ store_fail(struct wr_store *s, char **cause, int rc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	if (s->db != NULL && sqlite3_errcode(s->db) != SQLITE_OK)
-		msg = sqlite3_errmsg(s->db);
-	else
-		msg = sqlite3_errstr(rc);
+	store_errmsg(s->db, s->path, rc, msg, sizeof msg);
 	*cause = xasprintf("%s: %s: %s", s->path, what, msg);
 	return -1;
 }
@@ -490,9 +534,9 @@ meta_get(struct wr_store *s, const char *key, char **out)
 static int
 open_fail(struct wr_store *s, char **cause, int rc)
 {
-	const char *msg = s->db != NULL && sqlite3_errcode(s->db) != SQLITE_OK ?
-	    sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	char msg[512];
 
+	store_errmsg(s->db, s->path, rc, msg, sizeof msg);
 	*cause = xasprintf("cannot open %s: %s", s->path, msg);
 	return -1;
 }
@@ -610,8 +654,13 @@ migrate(struct wr_store *s, char **cause)
 	return 0;
 
 fail:
-	*cause = xasprintf("cannot open %s: migrating to schema %d: %s",
-	    s->path, SCHEMA_VERSION, sqlite3_errmsg(s->db));
+	{
+		char msg[512];
+
+		store_errmsg(s->db, s->path, rc, msg, sizeof msg);
+		*cause = xasprintf("cannot open %s: migrating to schema %d: "
+		    "%s", s->path, SCHEMA_VERSION, msg);
+	}
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }

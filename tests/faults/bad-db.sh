@@ -1,8 +1,9 @@
 #!/bin/sh
 # A database file that cannot be used, for each program that opens one:
-# warroomd --db, the interactive console (warroom --db, on a pty) and a
-# one-shot (warroom --db ... list).  The files: one on a file system
-# remounted read-only (CI runs as root, so file modes would stop nothing),
+# warroomd --db, the interactive console (warroom --db, on a pty) and the
+# one-shots that open it (warroom --db ... list, warroom --db ... ack).
+# The files: one on a file system remounted read-only (CI runs as root,
+# so file modes would stop nothing),
 # a file of random bytes, a real database with every page after the first
 # overwritten with random bytes, and one cut in the middle of a page.
 # Each must be refused with a message on stderr that names the file and
@@ -86,11 +87,16 @@ run() {
 		    --token-file "$T/ops.token" --timeout 2 list \
 		    >/dev/null 2>"$T/err"
 		rc=$?;;
+	ack)
+		timeout 20 "$WARROOM" --db "$2" --feed ws://127.0.0.1:1/feed \
+		    --token-file "$T/ops.token" --timeout 2 ack 1 \
+		    >/dev/null 2>"$T/err"
+		rc=$?;;
 	esac
 }
 
 for kind in read-only not-sqlite corrupt-pages truncated; do
-	for prog in warroomd console list; do
+	for prog in warroomd console list ack; do
 		role=console
 		[ "$prog" = warroomd ] && role=relay
 		db=$(damage "$kind" "$role")

@@ -189,10 +189,18 @@ check "the console is still running" test ! -e "$T/con.exit"
 
 unfill "$CFS"
 tm send-keys -t "$SESS:con" Escape ':ack 2' Enter
-check "with space back the ack is taken" \
-    wait_screen '^ #2 .* acknowledged .*bob'
+check "the ack is taken" wait_screen '^ #2 .* acknowledged .*bob'
 eq "once" "$(sqlite3 "$RFS/relay.db" 'SELECT count(*) FROM events WHERE kind = 4 AND incident = 2')" 1
 tm send-keys -t "$SESS:con" ':q' Enter
 for _ in $(seq 1 100); do [ -e "$T/con.exit" ] && break; sleep 0.1; done
 eq "the console exits 0" "$(cat "$T/con.exit" 2>/dev/null)" 0
+
+# Closed, the file has no -shm; on a full disk SQLite cannot make one and
+# says only "disk I/O error": the message says the disk is full.
+check "the console's file system is full again" fill "$CFS"
+"$WARROOM" list --feed "$FEED" --token-file "$T/ops.token" --db "$CDB" \
+    --timeout 20 >/dev/null 2>"$T/list-full.err"
+eq "a one-shot list on it exits 74" "$?" 74
+check "saying the file system is full ($(head -1 "$T/list-full.err"))" \
+    sh -c "grep -F '$CDB' '$T/list-full.err' | grep -qF '(the file system of $CFS is full)'"
 finish
