@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/timefmt.h"
 #include "core/util.h"
 #include "relay/relay.h"
 #include "relay/tokens.h"
@@ -20,7 +21,7 @@
 #define EXIT_USAGE 64
 #define EXIT_CONFIG 78
 
-enum { O_CONFIG = 1, O_CHECK, O_HELP, O_VERSION, O_TABLE = 256 };
+enum { O_CONFIG = 1, O_CHECK, O_AT, O_HELP, O_VERSION, O_TABLE = 256 };
 
 static const char short_usage[] =
 "usage: warroomd [--config FILE] [--listen HOST:PORT]\n"
@@ -31,17 +32,24 @@ help(const struct relay_opt *t, size_t n)
 {
 	fputs("usage: warroomd [--config FILE] [--listen HOST:PORT]\n"
 	    "                [--tokens FILE | --no-auth] [OPTION]...\n"
-	    "       warroomd --check-config FILE [OPTION]...\n"
+	    "       warroomd --check-config FILE [--at TIME] [OPTION]...\n"
 	    "\n"
 	    "The warroom relay: takes alerts over HTTP, keeps the event log, "
 	    "and feeds\nevery console over a websocket.\n\n", stdout);
 	fputs("  --config FILE          settings (INI; keys are the long "
 	    "option names;\n"
-	    "                         [sender NAME] and [severity] sections)"
+	    "                         [sender NAME], [severity], [schedule NAME]"
+	    "\n                         and [layer NAME.LAYER] sections: "
+	    "warroom.conf(5))"
 	    "\n"
 	    "  --check-config FILE    read FILE (and the options), say whether "
-	    "it is good,\n"
-	    "                         exit 0 or 78\n", stdout);
+	    "it is good\n"
+	    "                         and print each schedule's now, next and "
+	    "next gap;\n"
+	    "                         exit 0 or 78\n"
+	    "  --at TIME              with --check-config: answer for this "
+	    "RFC 3339 time\n"
+	    "                         instead of now\n", stdout);
 	for (size_t i = 0; i < n; i++) {
 		char head[64];
 		const char *h = t[i].help;
@@ -85,11 +93,12 @@ main(int argc, char **argv)
 {
 	size_t n, nlong;
 	const struct relay_opt *t = relay_cfg_options(&n);
-	struct option *lopts = xcalloc(n + 5, sizeof *lopts);
+	struct option *lopts = xcalloc(n + 6, sizeof *lopts);
 	struct relay_cfg cfg;
 	const char **configs = xcalloc((size_t)argc + 1, sizeof *configs);
 	size_t nconfigs = 0;
-	const char *check = NULL;
+	const char *check = NULL, *at_text = NULL;
+	int64_t at = 0;
 	char *cause = NULL;
 	int c, rc = EXIT_CONFIG;
 
@@ -103,6 +112,8 @@ main(int argc, char **argv)
 	    O_CONFIG };
 	lopts[nlong++] = (struct option){ "check-config", required_argument,
 	    NULL, O_CHECK };
+	lopts[nlong++] = (struct option){ "at", required_argument, NULL,
+	    O_AT };
 	lopts[nlong++] = (struct option){ "help", no_argument, NULL, O_HELP };
 	lopts[nlong++] = (struct option){ "version", no_argument, NULL,
 	    O_VERSION };
@@ -114,6 +125,8 @@ main(int argc, char **argv)
 			configs[nconfigs++] = optarg;
 			if (c == O_CHECK)
 				check = optarg;
+		} else if (c == O_AT) {
+			at_text = optarg;
 		} else if (c == 'h' || c == O_HELP) {
 			help(t, n);
 			rc = 0;
@@ -130,6 +143,14 @@ main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "warroomd: unexpected argument '%s'\n",
 		    argv[optind]);
+		rc = usage_error();
+		goto out;
+	}
+	if (at_text != NULL && (check == NULL ||
+	    wr_time_parse(at_text, &at) != 0)) {
+		fprintf(stderr, "warroomd: %s\n", check == NULL ?
+		    "--at goes with --check-config" :
+		    "--at: not an RFC 3339 time (2026-03-02T09:00:00Z)");
 		rc = usage_error();
 		goto out;
 	}
@@ -165,6 +186,13 @@ main(int argc, char **argv)
 		}
 		tokens_free(&tok);
 		printf("%s: ok\n", check);
+		{
+			char *report = relay_cfg_schedules_report(&cfg,
+			    at_text != NULL ? at : wr_now_ms());
+
+			fputs(report, stdout);
+			free(report);
+		}
 		rc = 0;
 		goto out;
 	}

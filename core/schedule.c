@@ -119,7 +119,10 @@ wr_schedule_check(const struct wr_schedule *s, char **cause)
 		    l->n_people == 0 ? "no participants" : NULL;
 
 		if (what != NULL) {
-			*cause = xasprintf("layer %s: %s", l->name, what);
+			*cause = l->where != NULL ?
+			    xasprintf("%s: [layer %s.%s]: %s", l->where, s->name,
+			    l->name, what) :
+			    xasprintf("layer %s: %s", l->name, what);
 			return -1;
 		}
 	}

@@ -9,6 +9,10 @@
  *
  * The file is INI, read by core/inifile.c (inih, with line numbers); the
  * first error stops the reading and is reported with the file and line.
+ * Schedules are built into core/schedule.c's model as their lines are
+ * read (the texts of rotations, starts and windows are parsed there, the
+ * one place that knows them); what a schedule lacks is only known at the
+ * end of the file, and is reported at the line of its section header.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -18,9 +22,13 @@
 
 #include "core/inifile.h"
 #include "core/parse.h"
+#include "core/schedule.h"
+#include "core/timefmt.h"
 #include "core/util.h"
+#include "core/zone.h"
 #include "relay/config.h"
 #include "relay/tokens.h"
+#include "store/tzif.h"
 
 #define F(m) offsetof(struct relay_cfg, m), sizeof(((struct relay_cfg *)0)->m)
 #define KIB 1024LL
@@ -119,6 +127,11 @@ relay_cfg_free(struct relay_cfg *cfg)
 	}
 	free(cfg->senders);
 	wr_severity_table_free(&cfg->severity);
+	for (size_t i = 0; i < cfg->n_schedules; i++) {
+		wr_schedule_free(cfg->schedules[i].s);
+		free(cfg->schedules[i].where);
+	}
+	free(cfg->schedules);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -248,8 +261,249 @@ struct load {
 	const char *path;
 };
 
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
 static const char known_sections[] =
-    "this warroomd knows [sender NAME] and [severity]";
+    "this warroomd knows [sender NAME], [severity], [schedule NAME] and "
+    "[layer NAME.LAYER]";
+
+/* --- [schedule NAME] and [layer NAME.LAYER] ------------------------------- */
+
+#define NAME_MAX_LEN	64
+#define PEOPLE_MAX	1000
+#define RESTRICTS_MAX	64
+
+/* A schedule's or a layer's name: it goes into URLs (/oncall/NAME.ics)
+ * and commands, so letters, digits, '-' and '_' only. */
+static int
+id_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > NAME_MAX_LEN)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+const struct relay_schedule *
+relay_cfg_schedule(const struct relay_cfg *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_schedules; i++)
+		if (strcmp(cfg->schedules[i].s->name, name) == 0)
+			return &cfg->schedules[i];
+	return NULL;
+}
+
+static struct wr_layer *
+layer_find(struct wr_schedule *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_layers; i++)
+		if (strcmp(s->layers[i].name, name) == 0)
+			return &s->layers[i];
+	return NULL;
+}
+
+static char *
+schedule_section(struct load *l, const char *inner, int lineno)
+{
+	const char *name = inner + 9;
+	struct relay_schedule *rs;
+	const struct relay_schedule *old;
+
+	if (!id_ok(name, strlen(name)))
+		return xasprintf("[%s]: a schedule's name is one word of "
+		    "letters, digits, '-' and '_' (at most %d)", inner,
+		    NAME_MAX_LEN);
+	if ((old = relay_cfg_schedule(l->cfg, name)) != NULL)
+		return xasprintf("[%s] is defined twice (first at %s)", inner,
+		    old->where);
+	l->cfg->schedules = xrealloc(l->cfg->schedules,
+	    (l->cfg->n_schedules + 1) * sizeof l->cfg->schedules[0]);
+	rs = &l->cfg->schedules[l->cfg->n_schedules++];
+	memset(rs, 0, sizeof *rs);
+	rs->s = wr_schedule_new(name, NULL);
+	rs->where = xasprintf("%s:%d", l->path, lineno);
+	return NULL;
+}
+
+static char *
+layer_section(struct load *l, const char *inner, int lineno)
+{
+	const char *name = inner + 6, *dot = strchr(name, '.');
+	const struct relay_schedule *rs;
+	struct wr_layer *ly;
+	char sched[NAME_MAX_LEN + 1];
+
+	if (dot == NULL || !id_ok(name, (size_t)(dot - name)) ||
+	    !id_ok(dot + 1, strlen(dot + 1)))
+		return xasprintf("[%s]: a layer is [layer SCHEDULE.LAYER], "
+		    "two names of letters, digits, '-' and '_', as in "
+		    "[layer primary.weekly]", inner);
+	memcpy(sched, name, (size_t)(dot - name));
+	sched[dot - name] = '\0';
+	if ((rs = relay_cfg_schedule(l->cfg, sched)) == NULL)
+		return xasprintf("[%s]: no [schedule %s] above it", inner,
+		    sched);
+	if ((ly = layer_find(rs->s, dot + 1)) != NULL)
+		return xasprintf("[%s] is defined twice (first at %s)", inner,
+		    ly->where);
+	ly = wr_schedule_add_layer(rs->s, dot + 1);
+	ly->where = xasprintf("%s:%d", l->path, lineno);
+	return NULL;
+}
+
+static char *
+schedule_key(struct load *l, const char *section, const char *key,
+    const char *value)
+{
+	struct relay_schedule *rs = (struct relay_schedule *)
+	    relay_cfg_schedule(l->cfg, section + 9);
+	char err[WR_PARSE_ERR_MAX], *why = NULL, *cause;
+
+	if (strcmp(key, "timezone") == 0) {
+		struct wr_zone *z;
+
+		if (store_tzif_load(NULL, value, &z, &why) != 0) {
+			cause = xasprintf("[%s] timezone: %s", section, why);
+			free(why);
+			return cause;
+		}
+		wr_zone_free(rs->s->zone);
+		rs->s->zone = z;
+		return NULL;
+	}
+	if (strcmp(key, "handoff-notice") == 0) {
+		if (wr_parse_duration(value, 0, 0, 7 * DAY,
+		    &rs->handoff_notice_ms, err, sizeof err) != 0)
+			return xasprintf("[%s] %s: %s", section, key, err);
+		return NULL;
+	}
+	if (strcmp(key, "ical") == 0 || strcmp(key, "ical-person") == 0)
+		return xasprintf("[%s] %s: iCalendar schedules are not in this "
+		    "warroomd yet; define [layer %s.NAME] sections", section,
+		    key, rs->s->name);
+	return xasprintf("[%s]: unknown key '%s' (a schedule has timezone "
+	    "and handoff-notice; its rotations are [layer %s.NAME] "
+	    "sections)", section, key, rs->s->name);
+}
+
+/* "alice, bob, carol": each one word of printable text, no commas. */
+static char *
+layer_people(const char *section, struct wr_layer *ly, const char *value)
+{
+	const char *p = value;
+
+	for (size_t i = 0; i < ly->n_people; i++)
+		free(ly->people[i]);
+	ly->n_people = 0;	/* given twice: the later list */
+	for (;;) {
+		const char *comma = strchr(p, ','), *e;
+		char word[NAME_MAX_LEN + 1];
+		size_t n;
+
+		e = comma != NULL ? comma : p + strlen(p);
+		while (p < e && is_space(*p))
+			p++;
+		n = (size_t)(e - p);
+		while (n > 0 && is_space(p[n - 1]))
+			n--;
+		if (n == 0)
+			return xasprintf("[%s] participants: an empty name in "
+			    "the list (want alice, bob, carol)", section);
+		if (n > NAME_MAX_LEN)
+			return xasprintf("[%s] participants: a name longer "
+			    "than %d bytes", section, NAME_MAX_LEN);
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)p[i] <= ' ' || p[i] == 0x7f)
+				return xasprintf("[%s] participants: '%.*s' is "
+				    "not one word", section, (int)n, p);
+		if (ly->n_people == PEOPLE_MAX)
+			return xasprintf("[%s] participants: more than %d",
+			    section, PEOPLE_MAX);
+		memcpy(word, p, n);
+		word[n] = '\0';
+		wr_schedule_add_person(ly, word);
+		if (comma == NULL)
+			return NULL;
+		p = comma + 1;
+	}
+}
+
+static char *
+layer_key(struct load *l, const char *section, const char *key,
+    const char *value)
+{
+	const char *name = section + 6, *dot = strchr(name, '.');
+	char sched[NAME_MAX_LEN + 1], *why = NULL, *cause = NULL;
+	const struct relay_schedule *rs;
+	struct wr_layer *ly;
+	struct wr_restrict r;
+
+	memcpy(sched, name, (size_t)(dot - name));
+	sched[dot - name] = '\0';
+	rs = relay_cfg_schedule(l->cfg, sched);
+	ly = layer_find(rs->s, dot + 1);
+	if (strcmp(key, "rotation") == 0) {
+		if (wr_schedule_parse_turn(value, &ly->turn, &why) == 0)
+			ly->has_turn = 1;
+	} else if (strcmp(key, "start") == 0) {
+		if (wr_schedule_parse_start(value, &ly->start, &why) == 0)
+			ly->has_start = 1;
+	} else if (strcmp(key, "participants") == 0) {
+		return layer_people(section, ly, value);
+	} else if (strcmp(key, "restrict") == 0) {
+		if (ly->n_restricts == RESTRICTS_MAX)
+			return xasprintf("[%s] restrict: more than %d windows",
+			    section, RESTRICTS_MAX);
+		if (wr_schedule_parse_restrict(value, &r, &why) == 0)
+			wr_schedule_add_restrict(ly, &r);
+	} else {
+		return xasprintf("[%s]: unknown key '%s' (a layer has "
+		    "rotation, start, participants and restrict)", section,
+		    key);
+	}
+	if (why != NULL) {
+		cause = xasprintf("[%s] %s", section, why);
+		free(why);
+	}
+	return cause;
+}
+
+/* At the end of a file: what no single line could say. */
+static int
+schedules_check(const struct relay_cfg *cfg, char **cause)
+{
+	for (size_t i = 0; i < cfg->n_schedules; i++) {
+		const struct relay_schedule *rs = &cfg->schedules[i];
+		char *why = NULL;
+
+		if (rs->s->zone == NULL) {
+			*cause = xasprintf("%s: [schedule %s]: no timezone "
+			    "(required: timezone = Europe/Berlin, an IANA "
+			    "name)", rs->where, rs->s->name);
+			return -1;
+		}
+		if (rs->s->n_layers == 0) {
+			*cause = xasprintf("%s: [schedule %s]: no layers (add "
+			    "a [layer %s.NAME] section with rotation, start "
+			    "and participants)", rs->where, rs->s->name,
+			    rs->s->name);
+			return -1;
+		}
+		if (wr_schedule_check(rs->s, &why) != 0) {
+			*cause = why;
+			return -1;
+		}
+	}
+	return 0;
+}
 
 /* A section header as it is read: "severity" or "sender NAME" (which
  * then exists, even with no keys). */
@@ -262,6 +516,13 @@ load_section(void *user, const char *inner, int lineno)
 
 	if (strcmp(inner, "severity") == 0)
 		return NULL;
+	if (strncmp(inner, "schedule ", 9) == 0)
+		return schedule_section(l, inner, lineno);
+	if (strncmp(inner, "layer ", 6) == 0)
+		return layer_section(l, inner, lineno);
+	if (strcmp(inner, "schedule") == 0 || strcmp(inner, "layer") == 0)
+		return xasprintf("[%s] needs a name, as in [schedule primary] "
+		    "and [layer primary.weekly]", inner);
 	if (strcmp(inner, "sender") == 0)
 		return xstrdup("[sender] needs the ingest token's name, as in "
 		    "[sender am-prod]");
@@ -323,12 +584,6 @@ load_sender(struct load *l, const char *section, const char *name,
 	return NULL;
 }
 
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* "critical = page, p1, sev1": each word added at that level. */
 static char *
 load_severity(struct relay_cfg *cfg, const char *level, const char *value)
@@ -383,6 +638,10 @@ load_key(void *user, const char *section, const char *name,
 		return load_severity(cfg, name, value);
 	if (strncmp(section, "sender ", 7) == 0)
 		return load_sender(l, section, name, value, lineno);
+	if (strncmp(section, "schedule ", 9) == 0)
+		return schedule_key(l, section, name, value);
+	if (strncmp(section, "layer ", 6) == 0)
+		return layer_key(l, section, name, value);
 	return xasprintf("unknown section [%s] (%s)", section,
 	    known_sections);
 }
@@ -425,7 +684,7 @@ relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
 		return -1;
 	}
 	free(text);
-	return 0;
+	return schedules_check(cfg, cause);
 }
 
 int
@@ -474,4 +733,96 @@ relay_cfg_check_senders(const struct relay_cfg *cfg, const struct tokens *t,
 		}
 	}
 	return 0;
+}
+
+/* --- the report --check-config prints -------------------------------------- */
+
+/* "2026-03-30T07:00:00Z (Mon 2026-03-30 09:00 local)" */
+static void
+report_time(FILE *f, const struct wr_schedule *s, int64_t ms)
+{
+	static const char *const wd[7] = { "Mon", "Tue", "Wed", "Thu", "Fri",
+	    "Sat", "Sun" };
+	char buf[40];
+	int64_t local = wr_zone_local(s->zone, wr_floordiv(ms, 1000)), y;
+	int64_t days = wr_floordiv(local, 86400), sec = local - days * 86400;
+	int m, d;
+
+	wr_time_format(ms, buf, sizeof buf);
+	if (strlen(buf) == 24 && strcmp(buf + 19, ".000Z") == 0)
+		strcpy(buf + 19, "Z");
+	wr_civil_from_days(days, &y, &m, &d);
+	fprintf(f, "%s (%s %04lld-%02d-%02d %02d:%02d local)", buf,
+	    wd[wr_weekday(days)], (long long)y, m, d, (int)(sec / 3600),
+	    (int)(sec / 60 % 60));
+}
+
+static void
+report_who(FILE *f, const struct wr_schedule *s, const struct wr_oncall *a)
+{
+	if (a->person == NULL)
+		fputs("nobody (a gap)", f);
+	else if (a->source == WR_ONCALL_OVERRIDE)
+		fprintf(f, "%s (override %s)", a->person,
+		    s->overrides[a->index].id);
+	else
+		fprintf(f, "%s (layer %s)", a->person, s->layers[a->index].name);
+}
+
+static void
+report_span(FILE *f, const struct wr_schedule *s, const struct wr_oncall *a,
+    const char *from_word)
+{
+	if (a->since != INT64_MIN) {
+		fprintf(f, " %s ", from_word);
+		report_time(f, s, a->since);
+	}
+	if (a->until != INT64_MAX) {
+		fputs(" until ", f);
+		report_time(f, s, a->until);
+	} else {
+		fputs(", no change within a year", f);
+	}
+	fputc('\n', f);
+}
+
+char *
+relay_cfg_schedules_report(const struct relay_cfg *cfg, int64_t at)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		util_die("open_memstream: %s", strerror(errno));
+	for (size_t i = 0; i < cfg->n_schedules; i++) {
+		const struct wr_schedule *s = cfg->schedules[i].s;
+		struct wr_oncall now, next, gap;
+
+		fprintf(f, "schedule %s (%s)\n", s->name,
+		    wr_zone_name(s->zone));
+		wr_schedule_at(s, at, &now);
+		fputs("  now:  ", f);
+		report_who(f, s, &now);
+		report_span(f, s, &now, "since");
+		fputs("  next: ", f);
+		if (wr_schedule_next(s, at, &next) == 0) {
+			report_who(f, s, &next);
+			report_span(f, s, &next, "from");
+		} else {
+			fputs("no change within a year\n", f);
+		}
+		fputs("  next gap:", f);
+		if (wr_schedule_next_gap(s, at, 7 * DAY, &gap) == 0) {
+			if (gap.since <= at)
+				fputs(" now,", f);
+			report_span(f, s, &gap, gap.since <= at ? "since" :
+			    "from");
+		} else {
+			fputs(" none within 7 days\n", f);
+		}
+	}
+	if (fclose(f) != 0)
+		util_die("open_memstream: %s", strerror(errno));
+	return text;
 }

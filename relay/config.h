@@ -5,8 +5,10 @@
  * the --help text, and the keys before any section of the INI file are the
  * same long names, and every value goes through the same setter, so a
  * value the command line refuses the file refuses too, for the same reason.
- * The file's sections ([sender NAME], [severity]) are parsed here into data
- * the other parts of the relay use.
+ * The file's sections ([sender NAME], [severity], [schedule NAME],
+ * [layer NAME.LAYER]) are parsed here into data the other parts of the
+ * relay use; a schedule's time zone is read from the system's zoneinfo as
+ * its timezone line is read (store/tzif.c).
  */
 #ifndef WR_RELAY_CONFIG_H
 #define WR_RELAY_CONFIG_H
@@ -24,6 +26,15 @@ struct relay_sender {
 	int am_port;
 	char *am_path;		/* "/" when the URL had none */
 	char *where;		/* "FILE:LINE" of its section header */
+};
+
+struct wr_schedule;
+
+/* A [schedule NAME] section with its [layer NAME.LAYER] sections. */
+struct relay_schedule {
+	struct wr_schedule *s;	/* name, zone, layers (each with its where) */
+	char *where;		/* "FILE:LINE" of its section header */
+	int64_t handoff_notice_ms;	/* 0: no notice */
 };
 
 struct relay_cfg {
@@ -48,6 +59,8 @@ struct relay_cfg {
 	struct relay_sender *senders;	/* [sender NAME] sections */
 	size_t n_senders;
 	struct wr_severity_table severity;	/* [severity] additions */
+	struct relay_schedule *schedules;	/* in file order */
+	size_t n_schedules;
 };
 
 enum relay_opt_type {
@@ -92,7 +105,9 @@ int relay_cfg_set(struct relay_cfg *cfg, const struct relay_opt *o,
 
 /*
  * Read an INI config file: keys before any section are the long option
- * names, then [sender NAME] and [severity] sections.  A key given twice
+ * names, then [sender NAME], [severity], [schedule NAME] and
+ * [layer NAME.LAYER] sections (warroom.conf(5)); a schedule that lacks
+ * something is refused at the line of its header.  A key given twice
  * keeps the later value.  Returns 0, or -1 with *cause
  * ("relay.conf:3: heartbeat: '2k' is not a duration (use 10s, 2m, ...)").
  */
@@ -117,5 +132,17 @@ int relay_cfg_check_senders(const struct relay_cfg *cfg,
 /* The [sender NAME] section for a token's name, or NULL. */
 const struct relay_sender *relay_cfg_sender(const struct relay_cfg *cfg,
     const char *name);
+
+/* The schedule named name, or NULL. */
+const struct relay_schedule *relay_cfg_schedule(const struct relay_cfg *cfg,
+    const char *name);
+
+/*
+ * What --check-config prints for the schedules: for each, who is on call
+ * at instant at (Unix ms), who is next and the next gap within a week,
+ * times in UTC with the schedule's local time beside them.  Returns the
+ * text (malloc'd; "" when there are no schedules).
+ */
+char *relay_cfg_schedules_report(const struct relay_cfg *cfg, int64_t at);
 
 #endif

@@ -444,7 +444,7 @@ test_warroomd_8_names_every_relay_option(void **state)
 	const struct relay_opt *t = relay_cfg_options(&n);
 	char *man = read_man(MAN_PAGE_RELAY);
 	/* the options cmd/warroomd.c adds to the table */
-	static const char *more[] = { "config", "check-config", "help",
+	static const char *more[] = { "config", "check-config", "at", "help",
 	    "version" };
 
 	(void)state;

@@ -184,16 +184,16 @@ static const struct {
 	{ "listen [::1]:8470\n", "1: expected KEY = VALUE or [SECTION]" },
 	{ "= 5\n", "1: expected KEY = VALUE or [SECTION]" },
 	{ "[schedule primary]\ntimezone = UTC\n",
-	    "1: unknown section [schedule primary] (this warroomd knows "
-	    "[sender NAME] and [severity])" },
-	{ "[layer primary.weekly]\n", "1: unknown section "
-	    "[layer primary.weekly] (this warroomd knows [sender NAME] and "
-	    "[severity])" },
+	    "1: [schedule primary]: no layers (add a [layer primary.NAME] "
+	    "section with rotation, start and participants)" },
+	{ "[layer primary.weekly]\n", "1: [layer primary.weekly]: no "
+	    "[schedule primary] above it" },
 	{ "db = x\n[policy checkout]\n", "2: unknown section "
-	    "[policy checkout] (this warroomd knows [sender NAME] and "
-	    "[severity])" },
+	    "[policy checkout] (this warroomd knows [sender NAME], [severity], "
+	    "[schedule NAME] and [layer NAME.LAYER])" },
 	{ "[notifier pager]\n", "1: unknown section [notifier pager] (this "
-	    "warroomd knows [sender NAME] and [severity])" },
+	    "warroomd knows [sender NAME], [severity], [schedule NAME] and "
+	    "[layer NAME.LAYER])" },
 	{ "[severity\n", "1: a section header is [NAME] alone on its line" },
 	{ "[sender am] x\n",
 	    "1: a section header is [NAME] alone on its line" },

@@ -26,10 +26,10 @@ run_d port --config "$T/port.conf" --tokens "$T/tokens" --db "$T/x.db"
 eq "listen = [::1]:99999 in the file: exit 78" "$RC" 78
 check "the refusal says the port is out of range" grep -qF "port.conf:1: listen: '[::1]:99999': port out of range (0 to 65535)" "$T/port.err"
 
-printf 'db = %s\n\n[schedule primary]\ntimezone = UTC\n' "$T/x.db" > "$T/sect.conf"
+printf 'db = %s\n\n[schedul primary]\ntimezone = UTC\n' "$T/x.db" > "$T/sect.conf"
 run_d sect --config "$T/sect.conf" --tokens "$T/tokens"
 eq "an unknown section: exit 78" "$RC" 78
-check "the refusal names the section and its line" grep -qF "sect.conf:3: unknown section [schedule primary]" "$T/sect.err"
+check "the refusal names the section and its line" grep -qF "sect.conf:3: unknown section [schedul primary]" "$T/sect.err"
 
 run_d neg --body-limit -1 --tokens "$T/tokens" --db "$T/x.db"
 eq "--body-limit -1 on the command line: exit 78" "$RC" 78

@@ -2,10 +2,13 @@
  * fuzz_relay_config: warroomd's config file (relay/config.c over
  * core/inifile.c), loaded over the defaults and checked.  Invariants: a
  * refusal names the file and line; what loads is within each option's
- * bounds; no leak (a key given twice, a section given twice).
+ * bounds; no leak (a key given twice, a section given twice); every
+ * schedule that loads is whole (a zone, layers that each have a turn, a
+ * start and someone) and answers who is on call.
  */
 #include <string.h>
 
+#include "core/schedule.h"
 #include "relay/config.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -36,6 +39,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < cfg.n_senders; i++)
 			FUZZ_CHECK(cfg.senders[i].name != NULL &&
 			    cfg.senders[i].name[0] != '\0', "sender %zu", i);
+		for (size_t i = 0; i < cfg.n_schedules; i++) {
+			const struct wr_schedule *s = cfg.schedules[i].s;
+			struct wr_oncall a;
+
+			FUZZ_CHECK(s->zone != NULL && s->n_layers > 0 &&
+			    wr_schedule_check(s, &cause) == 0,
+			    "schedule %s loaded incomplete", s->name);
+			wr_schedule_at(s, 1774746000000LL, &a);
+			FUZZ_CHECK(a.since <= 1774746000000LL &&
+			    a.until > 1774746000000LL, "an answer that does "
+			    "not hold at its instant");
+		}
 		if (relay_cfg_check(&cfg, &cause) != 0)
 			free(cause);
 	}
