@@ -118,6 +118,12 @@ list_json(const struct wr_room *r, const char *state)
 		    json_string(inc->service) : json_null());
 		json_object_set_new(o, "ack_by", inc->ack_by ?
 		    json_string(inc->ack_by) : json_null());
+		/* when ack_by acted (the op's made_at), not when it arrived */
+		if (inc->ack_at != 0) {
+			wr_time_format(inc->ack_at, when, sizeof when);
+			json_object_set_new(o, "ack_at", json_string(when));
+		} else
+			json_object_set_new(o, "ack_at", json_null());
 		json_object_set_new(o, "assignee", inc->assignee ?
 		    json_string(inc->assignee) : json_null());
 		json_object_set_new(o, "n_alerts", json_integer(inc->n_alerts));

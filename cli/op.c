@@ -28,6 +28,9 @@ struct op {
 	int64_t incident;
 	char *text;		/* note text, assignee */
 	char op_id[33];
+	/* when the person ran the command: the op's made_at, even when it
+	 * is queued only once --timeout ran out */
+	int64_t made_at;
 	int queued;		/* committed to the outbox */
 	int failed;		/* could not be queued */
 	char *status;		/* the relay's answer */
@@ -69,7 +72,7 @@ op_queue(struct cli_session *s, struct op *op)
 	ob.epoch = (char *)store_epoch(s->store);
 	ob.actor = (char *)s->opts->user;
 	ob.text = op->text;
-	ob.made_at = wr_now_ms();
+	ob.made_at = op->made_at;
 	ob.state = WR_OUTBOX_QUEUED;
 	if (store_outbox_add(s->store, &ob, &cause) != 0) {
 		fprintf(stderr, "warroom: %s\n", cause);
@@ -162,6 +165,7 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 
 	memset(&op, 0, sizeof op);
 	op.kind = kind;
+	op.made_at = wr_now_ms();
 	/* Every refusal of the arguments ends in the usage of the
 	 * subcommand's row (cli/cli.c). */
 	if (argc < 1) {

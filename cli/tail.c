@@ -37,7 +37,8 @@ tail_safe(const char *s)
 
 /*
  * One line for people: "TIME #ID WORDS by ACTOR (via TOKEN): TITLE" (the
- * via only when the token is not the actor's own name), the
+ * via only when the token is not the actor's own name; after it "(made
+ * TIME, delivered 3m later)" for an op that arrived late), the
  * words from the kind's row (core/model.h); the incident's title is left
  * out when the words already carry it.
  */
@@ -47,7 +48,7 @@ tail_line(struct cli_session *s, const struct wr_event *e, FILE *fp)
 	const struct wr_incident *inc = wr_room_get(&s->room, e->incident);
 	int has_title = (wr_event_kind_info(e->kind)->fields &
 	    WR_EVF(TITLE)) != 0;
-	char when[40], *actor, *via, *t, *raw, *words;
+	char when[40], late[128], *actor, *via, *t, *raw, *words;
 
 	wr_time_format(e->time, when, sizeof when);
 	actor = tail_safe(e->actor ? e->actor : "?");
@@ -55,9 +56,19 @@ tail_line(struct cli_session *s, const struct wr_event *e, FILE *fp)
 	t = tail_safe(!has_title && inc ? inc->title : NULL);
 	raw = wr_event_words(e);
 	words = tail_safe(raw);
-	fprintf(fp, "%s #%lld %s by %s%s%s%s%s%s\n", when,
+	late[0] = '\0';
+	if (wr_event_delivery_lag(e) > 0) {
+		char made[40], lag[32];
+
+		/* the line keeps the log's time; when the person acted too */
+		wr_time_format(e->made_at, made, sizeof made);
+		cli_fmt_age(wr_event_delivery_lag(e), lag, sizeof lag);
+		snprintf(late, sizeof late, " (made %s, delivered %s later)",
+		    made, lag);
+	}
+	fprintf(fp, "%s #%lld %s by %s%s%s%s%s%s%s\n", when,
 	    (long long)e->incident, words, actor, via ? " (via " : "",
-	    via ? via : "", via ? ")" : "", t[0] ? ": " : "", t);
+	    via ? via : "", via ? ")" : "", late, t[0] ? ": " : "", t);
 	free(raw);
 	free(words);
 	free(actor);

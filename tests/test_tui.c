@@ -1825,6 +1825,71 @@ test_detail_timeline_shows_via_beside_the_actor(void **state)
 	h_free(h);
 }
 
+/*
+ * An ack made offline at 23:57 and delivered at 00:00 reads as made at
+ * 23:57, "delivered 3m later"; a note that took 5 s (under the
+ * threshold) says only when it was made; an event without made_at (an
+ * older relay's) its own time.
+ */
+static void
+test_detail_timeline_shows_when_the_person_acted_and_a_late_delivery(
+    void **state)
+{
+	struct harness *h = h_new_cfg(40, 120, NULL, 1);
+	struct wr_event e;
+	int64_t id;
+	int y;
+
+	(void)state;
+	id = h_incident(h, "checkout 5xx rate", "checkout", WR_SEV_CRITICAL,
+	    600);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ACKNOWLEDGED;
+	e.incident = id;
+	e.actor = (char *)"alice";
+	e.time = H_NOW;
+	e.made_at = H_NOW - 180000;
+	h_apply(h, &e);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_NOTE;
+	e.incident = id;
+	e.actor = (char *)"bob";
+	e.text = (char *)"quick one";
+	e.time = H_NOW;
+	e.made_at = H_NOW - 5000;
+	h_apply(h, &e);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_NOTE;
+	e.incident = id;
+	e.actor = (char *)"carol";
+	e.text = (char *)"from an old relay";
+	e.time = H_NOW;
+	h_apply(h, &e);
+
+	h_render(h);
+	h_type(h, "\n");
+	h_type(h, "z");
+	h_render(h);
+	y = h_find(h, "acknowledged (delivered 3m later)");
+	if (y <= 0) {
+		h_dump(h);
+		fail_msg("no \"delivered 3m later\" on the ack");
+	}
+	assert_non_null(strstr(h_row(h, y), "2025-12-31 23:57:00"));
+	assert_non_null(strstr(h_row(h, y), "alice"));
+	y = h_find(h, "note: quick one");
+	assert_true(y > 0);
+	assert_non_null(strstr(h_row(h, y), "2025-12-31 23:59:55"));
+	assert_null(strstr(h_row(h, y), "delivered"));
+	y = h_find(h, "note: from an old relay");
+	assert_true(y > 0);
+	assert_non_null(strstr(h_row(h, y), "2026-01-01 00:00:00"));
+	assert_null(strstr(h_row(h, y), "delivered"));
+	/* the incident was acknowledged when alice acted */
+	assert_int_equal(wr_room_get(&h->room, id)->ack_at, H_NOW - 180000);
+	h_free(h);
+}
+
 static void
 test_detail_without_store_says_no_timeline_stored(void **state)
 {
@@ -2187,6 +2252,7 @@ main(void)
 		cmocka_unit_test(test_detail_shows_labels_annotations_and_timeline_from_store),
 		cmocka_unit_test(test_detail_reads_the_store_only_for_its_own_incident),
 		cmocka_unit_test(test_detail_timeline_shows_via_beside_the_actor),
+		cmocka_unit_test(test_detail_timeline_shows_when_the_person_acted_and_a_late_delivery),
 		cmocka_unit_test(test_detail_without_store_says_no_timeline_stored),
 		cmocka_unit_test(test_detail_scrolls_with_keys),
 		cmocka_unit_test(test_times_are_local_or_utc_with_the_flag),

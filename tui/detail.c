@@ -651,9 +651,12 @@ timeline_words_x(const struct tl_cols *c)
 }
 
 /*
- * One entry of the timeline: its time, who, and what it says (wrapped).
- * A person's entry is marked ('>' in the margin) and in full colour; a
- * machine's is dim, but for what opens or closes the incident.
+ * One entry of the timeline: when the person acted (an op made offline
+ * says when it was made, not when the relay got it), who, and what it says
+ * (wrapped), with "delivered 3m later" when the op took a while to arrive
+ * (wr_event_delivery_lag()).  A person's entry is marked ('>' in the
+ * margin) and in full colour; a machine's is dim, but for what opens or
+ * closes the incident.
  */
 static void
 timeline_entry(struct tui *t, struct detail *d, int W,
@@ -663,10 +666,20 @@ timeline_entry(struct tui *t, struct detail *d, int W,
 	char *words = wr_event_words(e);
 	struct dseg segs[3];
 	int n = 0, person = timeline_by_person(e);
+	int64_t lag = wr_event_delivery_lag(e), next;
 
+	if (lag > 0 && e->made_at > 0) {
+		char late[32], *w;
+
+		tui_format_age(e->time, e->made_at, late, sizeof late, &next);
+		w = xasprintf("%s (delivered %s later)", words, late);
+		free(words);
+		words = w;
+	}
 	if (person)
 		segs[n++] = (struct dseg){ 0, ROLE_ACKNOWLEDGED, ">" };
-	tui_format_time(t, e->time, c->with_date, tbuf, sizeof tbuf);
+	tui_format_time(t, wr_event_acted_at(e), c->with_date, tbuf,
+	    sizeof tbuf);
 	segs[n++] = (struct dseg){ 2, person ? ROLE_NORMAL : ROLE_DIM, tbuf };
 	if (c->actor_w > 0)
 		segs[n++] = seg(2 + c->time_w + 2, person ? ROLE_ACKNOWLEDGED :
