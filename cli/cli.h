@@ -147,6 +147,10 @@ void cli_sub_help(FILE *fp, const struct cli_sub *sub);
 int cli_tail(const struct cli_opts *o);
 /* export: args = { ID }: a postmortem draft in Markdown (or --json). */
 int cli_export(const struct cli_opts *o, int argc, char **argv);
+/* What export prints for inc (Markdown, or JSON with json), its alerts
+ * and its timeline ev, to fp: the whole of it but the catching up. */
+void cli_export_write(FILE *fp, int json, const struct wr_incident *inc,
+    const struct wr_alert *al, size_t n_al, const struct wr_evlist *ev);
 int cli_stats(const struct cli_opts *o);
 int cli_list(const struct cli_opts *o);
 /* ack, unack, resolve, reopen: args = { ID }; assign: { ID, NAME };
