@@ -6,7 +6,8 @@
 # the console's threshold for "delivered ... later", 10 s) and the real
 # console in tmux, on the same file, delivers it.  The event's time is the
 # arrival, its made_at LAG seconds before; `warroom tail --json` shows
-# both, `warroom tail` says "delivered ... later", the console's timeline
+# both, `warroom tail` says "delivered ... later", list --json's ack_at is
+# the made_at, the console's timeline
 # shows when alice acted and "delivered 12s later", and export's time to
 # acknowledge is measured to the made_at.  Every other wait is a bounded
 # poll.
@@ -107,6 +108,13 @@ check "warroom tail says when it was made and that it came late" \
     wait_for "$T/tail.txt" '#1 acknowledged by alice (via ops) (made .*Z, delivered [1-5][0-9]s later)' 150
 kill "$TAIL2" 2>/dev/null
 
+ops list --json --timeout 10 >"$T/list.json" 2>&1
+ack_at=$(python3 -c '
+import json, sys, datetime
+d = datetime.datetime.strptime(json.load(open(sys.argv[1]))[0]["ack_at"],
+    "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+print(round(d.timestamp() * 1000))' "$T/list.json" 2>/dev/null)
+eq "list --json: ack_at is when alice made the ack" "${ack_at:-none}" "$made"
 ops export 1 --timeout 10 >"$T/export.md" 2>&1
 created=$(sqlite3 "$T/relay.db" "SELECT created FROM incidents WHERE id = 1")
 tta=$(python3 -c "print(($made - $created) // 1000)")
