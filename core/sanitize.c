@@ -11,7 +11,8 @@
  *
  * wcwidth() depends on LC_CTYPE: the program must have called
  * setlocale(LC_ALL, "") with a UTF-8 locale (the tests use "C.UTF-8").
- * In any other locale the output stays safe, only more of it is tokens.
+ * In any other locale (once glyph_choose() was told so) the output is
+ * ASCII: look-alikes for dashes and quotes, tokens for the rest.
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700
@@ -25,6 +26,7 @@
 #include <wchar.h>
 
 #include "sanitize.h"
+#include "core/glyph.h"
 #include "core/util.h"
 
 #define REPLACEMENT 0xFFFDu
@@ -176,6 +178,21 @@ put_safe(struct obuf *b, uint32_t cp)
 		ob_put(b, tmp, 2);
 	} else if (cp == 0x7F) {
 		ob_put(b, "^?", 2);
+	} else if (cp >= 0x80 && glyph_table()->ascii) {
+		/* A terminal that may not read UTF-8: ASCII only (C1
+		 * controls, bidi and zero-width characters have no
+		 * look-alike: tokens, as everywhere). */
+		const char *g = cp == REPLACEMENT ? glyph_table()->replacement :
+		    glyph_ascii_for(cp);
+
+		if (g != NULL) {
+			ob_put(b, g, strlen(g));
+		} else {
+			int k = snprintf(tmp, sizeof tmp, "<U+%04lX>",
+			    (unsigned long)cp);
+
+			ob_put(b, tmp, (size_t)k);
+		}
 	} else if (cp_width(cp) < 0) {
 		int k = snprintf(tmp, sizeof tmp, "<U+%04lX>", (unsigned long)cp);
 
@@ -216,18 +233,34 @@ sanitize_text(const char *in, size_t len)
 
 /*
  * Width of what sanitize_fit() would draw for cp: anything unsafe that
- * somehow is still in a "sanitised" string is drawn as U+FFFD.
+ * somehow is still in a "sanitised" string is drawn as the replacement
+ * (U+FFFD; '?' where only ASCII may be drawn, and so is anything not
+ * ASCII there).
  */
 static int
 drawn_width(uint32_t *cp)
 {
 	int w = cp_width(*cp);
 
-	if (w < 0) {
+	if (w < 0 || (*cp >= 0x80 && glyph_table()->ascii)) {
 		*cp = REPLACEMENT;
 		w = 1;
 	}
 	return w;
+}
+
+/* The bytes drawn for cp (as drawn_width() left it). */
+static size_t
+drawn_bytes(uint32_t cp, char out[8])
+{
+	if (cp == REPLACEMENT) {
+		const char *r = glyph_table()->replacement;
+		size_t n = strlen(r);
+
+		memcpy(out, r, n);
+		return n;
+	}
+	return utf8_encode(cp, out);
 }
 
 int
@@ -272,9 +305,9 @@ fit_pass(const unsigned char *p, size_t n, int cols, char *buf, size_t room,
 		uint32_t cp;
 		size_t k = utf8_decode(p + i, n - i, &cp), elen;
 		int cw = drawn_width(&cp);
-		char enc[4];
+		char enc[8];
 
-		elen = utf8_encode(cp, enc);
+		elen = drawn_bytes(cp, enc);
 		if (cw > cols - w || elen > room - out)
 			break;
 		memcpy(buf + out, enc, elen);
@@ -291,8 +324,10 @@ fit_pass(const unsigned char *p, size_t n, int cols, char *buf, size_t room,
 int
 sanitize_fit(const char *s, int cols, int ellipsis, char *buf, size_t bufsz)
 {
-	static const char ell[] = "\xE2\x80\xA6";	/* U+2026 HORIZONTAL ELLIPSIS */
-	const size_t ell_len = sizeof ell - 1;
+	const struct glyph_table *g = glyph_table();
+	const char *ell = g->ellipsis;	/* "\u2026", or "..." */
+	size_t ell_len = strlen(ell);
+	int ell_cols = g->ellipsis_cols;
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
 	size_t n, out;
 	int width, all;
@@ -304,10 +339,19 @@ sanitize_fit(const char *s, int cols, int ellipsis, char *buf, size_t bufsz)
 		return 0;
 	n = strlen((const char *)p);
 	fit_pass(p, n, cols, buf, bufsz - 1, &width, &all);
-	if (all || !ellipsis || bufsz - 1 < ell_len)
+	if (all || !ellipsis)
 		return width;
-	/* Truncated: redo with one column and the ellipsis' bytes held back. */
-	out = fit_pass(p, n, cols - 1, buf, bufsz - 1 - ell_len, &width, &all);
-	memcpy(buf + out, ell, ell_len + 1);
-	return width + 1;
+	/* An ASCII ellipsis narrower than itself: as many dots as fit. */
+	if (ell_cols > cols && g->ascii) {
+		ell_cols = cols;
+		ell_len = (size_t)cols;
+	}
+	if (bufsz - 1 < ell_len)
+		return width;
+	/* Truncated: redo with the ellipsis' columns and bytes held back. */
+	out = fit_pass(p, n, cols - ell_cols, buf, bufsz - 1 - ell_len, &width,
+	    &all);
+	memcpy(buf + out, ell, ell_len);
+	buf[out + ell_len] = '\0';
+	return width + ell_cols;
 }

@@ -4,8 +4,10 @@
  *
  * Widths come from wcwidth(), which depends on LC_CTYPE: the caller must have
  * called setlocale(LC_ALL, "") (or set LC_CTYPE) with a UTF-8 locale before
- * using these functions.  In a non-UTF-8 locale the output is still safe (every
- * non-ASCII codepoint wcwidth rejects becomes a "<U+XXXX>" token), just ugly.
+ * using these functions.  In a non-UTF-8 locale, once glyph_choose() (glyph.h)
+ * chose the ASCII table, the output is ASCII only: typographic dashes and
+ * quotes become their look-alikes, ill-formed UTF-8 '?', every other non-ASCII
+ * codepoint a "<U+XXXX>" token, and the ellipsis "...".
  */
 #ifndef WR_SANITIZE_H
 #define WR_SANITIZE_H
@@ -31,7 +33,8 @@ int sanitize_width(const char *s);
 /* Copy at most `cols` display columns of sanitised string s into buf (size
  * bufsz, always NUL-terminated, never splitting a UTF-8 sequence or a
  * double-width char); if truncated and ellipsis is nonzero, the last column
- * becomes "…" (U+2026).  Returns the display width written.
+ * becomes the glyph table's ellipsis (U+2026, or "..." in the last three
+ * columns where only ASCII is drawn).  Returns the display width written.
  * Running out of bytes in buf also counts as truncation.  Defensively, any
  * ill-formed or unsafe codepoint still present in s is written as U+FFFD. */
 int sanitize_fit(const char *s, int cols, int ellipsis, char *buf, size_t bufsz);
