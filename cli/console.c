@@ -395,12 +395,12 @@ static void
 read_keys(struct console *c)
 {
 	wint_t ch;
-	int rc, any = 0;
+	int is_keycode, any = 0;
 
 	if (c->editor_pid > 0)
 		return;
-	while ((rc = wget_wch(tui_input_window(c->tui), &ch)) != ERR) {
-		tui_key(c->tui, rc == KEY_CODE_YES, ch);
+	while (tui_read_key(c->tui, &is_keycode, &ch) != ERR) {
+		tui_key(c->tui, is_keycode, ch);
 		any = 1;
 		if (c->quit)
 			break;
@@ -569,6 +569,10 @@ setup(struct console *c, char *err, size_t errsz, int *code)
 	if (!isatty(STDOUT_FILENO))
 		FAIL(CLI_EX_USAGE, "the console needs a terminal on stdout "
 		    "(for scripts: warroom tail, warroom list)");
+	/* TERM=dumb would get half-drawn frames: refused, as an unknown
+	 * TERM is, before anything starts */
+	if (tui_term_check(getenv("TERM"), &cause) != 0)
+		FAIL(CLI_EX_USAGE, "%s", cause);
 	if (o->token_file != NULL && !o->demo &&
 	    cli_read_token(o->token_file, &c->token, &c->token_warning,
 	    &cause) != 0)

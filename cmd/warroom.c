@@ -6,11 +6,13 @@
  * the subcommand's row, or to the interactive console.  No logic lives
  * here beyond that wiring.
  */
+#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "core/glyph.h"
 
 int
 main(int argc, char **argv)
@@ -21,6 +23,8 @@ main(int argc, char **argv)
 	int rc, argi;
 
 	setlocale(LC_ALL, "");
+	/* what we print may be UTF-8 only where the locale is */
+	glyph_choose(nl_langinfo(CODESET));
 	cli_opts_init(&opts);
 	path = cli_config_path();
 	if (cli_config_load(&opts, path, &config_error) != 0)

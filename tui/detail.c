@@ -980,11 +980,8 @@ detail_draw(struct tui *t, struct pane *p)
 
 	prepare(t, p, d);
 	clamp_scroll(p, d);
-	if (p->border_left) {
-		wattrset(p->win, tui_attr(t, ROLE_BORDER));
-		mvwvline(p->win, 0, 0, ACS_VLINE, p->h);
-		wattrset(p->win, A_NORMAL);
-	}
+	if (p->border_left)
+		tui_vrule(t, p->win, 0, p->h);
 	inc = wr_room_get(t->room, d->id);
 	if (inc != NULL) {
 		char *title = tui_clean(inc->title);

@@ -90,11 +90,8 @@ oncall_draw(struct tui *t, struct pane *p)
 	int x0 = p->border_left ? 1 : 0, W = p->w - x0, vis = p->h - 1;
 	int64_t now = tui_now(t);
 
-	if (p->border_left) {
-		wattrset(p->win, tui_attr(t, ROLE_BORDER));
-		mvwvline(p->win, 0, 0, ACS_VLINE, p->h);
-		wattrset(p->win, A_NORMAL);
-	}
+	if (p->border_left)
+		tui_vrule(t, p->win, 0, p->h);
 	tui_bar(t, p, t->focus == PANE_ONCALL, "On call");
 	if (vis < 1)
 		return;

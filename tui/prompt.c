@@ -19,6 +19,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "core/glyph.h"
 #include "core/sanitize.h"
 #include "core/util.h"
 #include "tui/tui-int.h"
@@ -35,6 +36,8 @@ struct prompt {
 	int had_filter;
 	int fresh;		/* prefilled and untouched: typing replaces it */
 	int64_t incident;	/* note */
+	const char *refused;	/* why the last key was not taken: shown at
+				 * the line's end until the next key */
 };
 
 static struct prompt *
@@ -110,6 +113,7 @@ reset(struct tui *t, struct prompt *pr)
 	pr->had_filter = 0;
 	pr->fresh = 0;
 	pr->incident = 0;
+	pr->refused = NULL;
 	tui_dirty(t, PANE_STATUS);
 	tui_dirty(t, PANE_PROMPT);
 }
@@ -153,7 +157,7 @@ prompt_draw(struct tui *t, struct pane *p)
 	struct prompt *pr = p->priv;
 	char prefix[96];
 	char *before, *after, *cb, *ca;
-	int px, avail, bw, x;
+	int px, avail, bw, x, x2;
 
 	tui_fill(t, p->win, 0, 0, p->w, ROLE_PROMPT);
 	switch (pr->mode) {
@@ -198,7 +202,18 @@ prompt_draw(struct tui *t, struct pane *p)
 		x += tui_put(t, p->win, 0, x, avail, ROLE_PROMPT, cb);
 	}
 	if (x < p->w)
-		tui_put(t, p->win, 0, x, p->w - x, ROLE_PROMPT, ca);
+		x2 = x + tui_put(t, p->win, 0, x, p->w - x, ROLE_PROMPT, ca);
+	else
+		x2 = x;
+	if (pr->refused != NULL) {
+		/* at the right, or over the line's end when it is long */
+		int rw = (int)strlen(pr->refused) + 2;
+		int rx = p->w - rw > x2 + 1 ? p->w - rw : x + 1;
+
+		if (rx < p->w)
+			tui_put(t, p->win, 0, rx, p->w - rx, ROLE_ERROR,
+			    pr->refused);
+	}
 	wmove(p->win, 0, x < p->w ? x : p->w - 1);
 	free(before);
 	free(after);
@@ -286,6 +301,16 @@ confirm_key(struct tui *t, struct prompt *pr, int is_keycode, wint_t ch)
 	return 1;
 }
 
+/* A key not taken, said where the person looks (the prompt has the status
+ * line's place), and on the status line once the prompt is gone. */
+static void
+refuse(struct tui *t, struct prompt *pr, const char *why)
+{
+	pr->refused = why;
+	tui_message(t, "%s", why);
+	tui_dirty(t, PANE_PROMPT);
+}
+
 static int
 prompt_key(struct tui *t, struct pane *p, int is_keycode, wint_t ch)
 {
@@ -297,6 +322,7 @@ prompt_key(struct tui *t, struct pane *p, int is_keycode, wint_t ch)
 	if (pr->mode == PROMPT_CONFIRM)
 		return confirm_key(t, pr, is_keycode, ch);
 	tui_dirty(t, PANE_PROMPT);
+	pr->refused = NULL;
 	/* The prefilled text (the current filter) is there to be edited or
 	 * replaced: a printable key first replaces it, anything else edits. */
 	if (pr->fresh && !is_keycode && iswprint((wint_t)ch))
@@ -388,6 +414,14 @@ prompt_key(struct tui *t, struct pane *p, int is_keycode, wint_t ch)
 		pr->cur = pr->len;
 		break;
 	default:
+		if (ch >= 0x80 && glyph_table()->ascii) {
+			/* The locale is not UTF-8: what the terminal sent is
+			 * not known to be what the person typed (in LANG=C,
+			 * each byte of a UTF-8 character comes alone). */
+			refuse(t, pr, "non-ASCII input refused: the locale "
+			    "is not UTF-8 (set LANG to a UTF-8 locale)");
+			return 1;
+		}
 		if (!iswprint((wint_t)ch) || wcwidth((wchar_t)ch) < 0 ||
 		    pr->len >= PROMPT_MAX - 1)
 			return 1;

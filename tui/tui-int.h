@@ -283,6 +283,9 @@ int tui_put(struct tui *t, WINDOW *w, int y, int x, int maxw, int role,
 int tui_put_untrusted(struct tui *t, WINDOW *w, int y, int x, int maxw,
     int role, const char *text);
 void tui_fill(struct tui *t, WINDOW *w, int y, int x, int n, int role);
+/* The rule between panes, n rows down column x: the terminal's line
+ * drawing, or '|' where only ASCII is drawn (core/glyph.h). */
+void tui_vrule(struct tui *t, WINDOW *w, int x, int n);
 /* A pane's title bar (header or, when focused, title role). */
 void tui_bar(struct tui *t, struct pane *p, int focused, const char *safe);
 /* Sanitise into a new string (NULL becomes ""). */

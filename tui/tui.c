@@ -12,12 +12,14 @@
  * interchangeable behind struct pane_ops; the layout (layout.c) gives each
  * its place.
  */
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/glyph.h"
 #include "core/sanitize.h"
 #include "core/timefmt.h"
 #include "core/util.h"
@@ -58,6 +60,9 @@ tui_new(SCREEN *scr, struct wr_room *room, struct wr_store *store,
 
 	if (cfg == NULL)
 		cfg = &none;
+	/* Our own glyphs, and whether the data may reach the terminal as
+	 * UTF-8: from the locale (LANG=C: ASCII only). */
+	glyph_choose(nl_langinfo(CODESET));
 	t->scr = scr;
 	if (scr != NULL)
 		set_term(scr);
@@ -99,6 +104,8 @@ tui_new(SCREEN *scr, struct wr_room *room, struct wr_store *store,
 	if (t->input != NULL) {
 		keypad(t->input, TRUE);
 		nodelay(t->input, TRUE);
+		/* all 8 bits of a byte (tui_read_key in a non-UTF-8 locale) */
+		meta(t->input, TRUE);
 	}
 	set_escdelay(25);
 	if (t->mouse)
@@ -146,6 +153,26 @@ WINDOW *
 tui_input_window(struct tui *t)
 {
 	return t->input;
+}
+
+int
+tui_read_key(struct tui *t, int *is_keycode, wint_t *ch)
+{
+	int rc;
+
+	if (t->input == NULL)
+		return ERR;
+	if (glyph_table()->ascii) {
+		if ((rc = wgetch(t->input)) == ERR)
+			return ERR;
+		*is_keycode = rc >= KEY_MIN;
+		*ch = (wint_t)rc;
+		return OK;
+	}
+	if ((rc = wget_wch(t->input, ch)) == ERR)
+		return ERR;
+	*is_keycode = rc == KEY_CODE_YES;
+	return OK;
 }
 
 /* ---- state from the loop -------------------------------------------------- */
@@ -502,6 +529,18 @@ tui_fill(struct tui *t, WINDOW *w, int y, int x, int n, int role)
 		return;
 	wattrset(w, tui_attr(t, role));
 	mvwhline(w, y, x, ' ', n);
+	wattrset(w, A_NORMAL);
+}
+
+void
+tui_vrule(struct tui *t, WINDOW *w, int x, int n)
+{
+	char c = glyph_table()->vline;
+
+	if (w == NULL || n <= 0)
+		return;
+	wattrset(w, tui_attr(t, ROLE_BORDER));
+	mvwvline(w, 0, x, c != 0 ? (chtype)(unsigned char)c : ACS_VLINE, n);
 	wattrset(w, A_NORMAL);
 }
 

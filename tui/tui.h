@@ -6,11 +6,11 @@
  *
  * The caller owns the terminal: setlocale(LC_ALL, ""), newterm() on its
  * own /dev/tty descriptor, cbreak()/noecho()/nonl(), and endwin() at the
- * end.  The TUI never draws into stdscr; read keys with
- * wget_wch(tui_input_window(t), &ch) (a pad with keypad and nodelay on, so
- * that reading never refreshes anything) until ERR, and pass each to
- * tui_key().  It never talks SQL or sockets itself: ops go out through the
- * tui_actions hooks, timelines are read from the store (which may be NULL).
+ * end.  The TUI never draws into stdscr; read keys with tui_read_key()
+ * (from a pad with keypad and nodelay on, so that reading never refreshes
+ * anything) until ERR, and pass each to tui_key().  It never talks SQL or
+ * sockets itself: ops go out through the tui_actions hooks, timelines are
+ * read from the store (which may be NULL).
  */
 #ifndef WR_TUI_H
 #define WR_TUI_H
@@ -100,10 +100,19 @@ struct tui_stats {
 struct tui *tui_new(SCREEN *scr, struct wr_room *room, struct wr_store *store,
     const struct tui_config *cfg, const struct tui_actions *act);
 /* Free the view and its windows (before the caller's delscreen()). */
+/* 0 when TERM names a terminal the console can draw on; -1 with *cause
+ * (a sentence, malloc'd) for an unknown one or one that cannot address
+ * the cursor (TERM=dumb).  Asks terminfo; ncurses need not be started. */
+int tui_term_check(const char *term, char **cause);
 void tui_free(struct tui *t);
 
 /* The window to read keys from (a 1x1 pad: reading never refreshes). */
 WINDOW *tui_input_window(struct tui *t);
+/* The next key, without waiting: OK with *is_keycode and *ch as tui_key()
+ * takes them, or ERR when there is none.  In a UTF-8 locale a character
+ * (wget_wch); in any other a byte, so that a non-ASCII one reaches the
+ * prompt, which refuses it out loud (wget_wch would drop it unseen). */
+int tui_read_key(struct tui *t, int *is_keycode, wint_t *ch);
 
 /* The feed's state: stale_s for STALE, retry_s for OFFLINE; detail (may be
  * NULL, sanitised before drawing) says why ("connection refused"). */
