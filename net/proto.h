@@ -52,6 +52,9 @@
 #define PROTO_ERR_USER_NOT_ALLOWED	"user_not_allowed"
 /* The relay streams few snapshots at once; this console's waits. */
 #define PROTO_ERR_SNAPSHOT_BUSY	"snapshot_busy"
+/* A refused result: the op id was used before, by this token, for an op
+ * that said something else; this one is not applied. */
+#define PROTO_ERR_OP_CONFLICT		"op_conflict"
 /* Result statuses: "applied", "noop", "refused" (final) and "retry"
  * (nothing was recorded; send the op again later, with back-off). */
 #define PROTO_RESULT_RETRY		"retry"

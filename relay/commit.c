@@ -256,11 +256,15 @@ ingest_item(struct batch *b, struct relay_item *it)
 	return 0;
 }
 
+/* An earlier op of this batch with its op id whose answer is recorded
+ * (it has a digest); an unrecorded answer (epoch, unknown_incident,
+ * op_conflict) is no answer for a resend: that one is planned anew. */
 static const struct relay_item *
 earlier_same_op(const struct relay_commit *c, const struct relay_item *it)
 {
 	for (const struct relay_item *o = c->pending; o != it; o = o->next)
 		if (o->type == ITEM_OP && o->op.op_id != NULL &&
+		    o->result.digest != NULL &&
 		    strcmp(o->op.op_id, it->op.op_id) == 0 &&
 		    strcmp(o->via, it->via) == 0)
 			return o;
@@ -279,6 +283,61 @@ set_result(struct wr_op_result *res, const char *op_id,
 }
 
 /*
+ * What an op says, as 16 hex digits (64-bit FNV-1a over its kind,
+ * incident, actor and text, each ended by a NUL): a resend of the op has
+ * the same digest, another op that reuses its id another one.  The epoch
+ * is left out: only ops of this epoch are answered from the record.
+ */
+static void
+op_digest(const struct proto_op *o, char out[17])
+{
+	char head[48];
+	const char *parts[3];
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	snprintf(head, sizeof head, "%d %lld", (int)o->kind,
+	    (long long)o->incident);
+	parts[0] = head;
+	parts[1] = o->actor != NULL ? o->actor : "";
+	parts[2] = o->text != NULL ? o->text : "";
+	for (size_t i = 0; i < 3; i++)
+		for (const unsigned char *p = (const unsigned char *)parts[i];
+		    ; p++) {
+			h = (h ^ *p) * 0x100000001b3ULL;
+			if (*p == '\0')
+				break;
+		}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/*
+ * An op that reuses the id of another (a different digest) gets none of
+ * that op's answer: it is refused, not recorded, and the first answer
+ * stays what a real resend of the first op gets.
+ */
+static int
+op_conflicts(struct relay_item *it, const struct wr_op_result *first,
+    const char *digest)
+{
+	static const char *names[] = { "applied", "noop", "refused" };
+	char why[160];
+
+	if (first->digest == NULL || strcmp(first->digest, digest) == 0)
+		return 0;
+	if (first->status == WR_OPST_APPLIED)
+		snprintf(why, sizeof why, "its op id was used before for "
+		    "another op (applied as seq %lld); this one is not "
+		    "applied", (long long)first->seq);
+	else
+		snprintf(why, sizeof why, "its op id was used before for "
+		    "another op (answered %s); this one is not applied",
+		    (unsigned)first->status < 3 ? names[first->status] : "");
+	set_result(&it->result, it->op.op_id, WR_OPST_REFUSED, 0,
+	    PROTO_ERR_OP_CONFLICT, why);
+	return 1;
+}
+
+/*
  * Returns 1 when the op's answer is stored with the batch (a resend must
  * get it again), 0 when it is not, -1 when the batch cannot go on.  Only
  * ops that name a real incident have their answer kept: one naming another
@@ -293,12 +352,15 @@ op_item(struct batch *b, struct relay_item *it)
 	struct wr_op_result stored;
 	struct wr_op op;
 	struct wr_event e;
-	char err[256], *cause = NULL;
+	char err[256], digest[17], *cause = NULL;
 	int found;
 
+	op_digest(o, digest);
 	if ((dup = earlier_same_op(b->c, it)) != NULL) {
-		set_result(&it->result, o->op_id, dup->result.status,
-		    dup->result.seq, dup->result.code, dup->result.reason);
+		if (!op_conflicts(it, &dup->result, digest))
+			set_result(&it->result, o->op_id, dup->result.status,
+			    dup->result.seq, dup->result.code,
+			    dup->result.reason);
 		return 0;
 	}
 	memset(&stored, 0, sizeof stored);
@@ -310,7 +372,10 @@ op_item(struct batch *b, struct relay_item *it)
 		return -1;
 	}
 	if (found) {	/* a resend: the same answer, applied once */
-		it->result = stored;
+		if (op_conflicts(it, &stored, digest))
+			wr_op_result_free(&stored);
+		else
+			it->result = stored;
 		return 0;
 	}
 	if (o->epoch == NULL ||
@@ -352,6 +417,7 @@ op_item(struct batch *b, struct relay_item *it)
 		    err);
 		break;
 	}
+	it->result.digest = xstrdup(digest);
 	return 1;
 }
 

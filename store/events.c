@@ -473,7 +473,8 @@ op_result_put(struct wr_store *s, const struct wr_op_result *r, char **cause)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_OP_PUT,
 	    "INSERT OR REPLACE INTO ops(via, op_id, status, seq, code, "
-	    "reason, time) VALUES(COALESCE(?6, ''), ?1, ?2, ?3, ?4, ?5, ?7)",
+	    "reason, time, digest) VALUES(COALESCE(?6, ''), ?1, ?2, ?3, ?4, "
+	    "?5, ?7, ?8)",
 	    cause);
 
 	if (st == NULL)
@@ -484,7 +485,8 @@ op_result_put(struct wr_store *s, const struct wr_op_result *r, char **cause)
 	    store_bind_text(st, 4, r->code) ||
 	    store_bind_text(st, 5, r->reason) ||
 	    store_bind_text(st, 6, r->via) ||
-	    store_bind_i64(st, 7, r->time)) {
+	    store_bind_i64(st, 7, r->time) ||
+	    store_bind_text(st, 8, r->digest)) {
 		store_stmt_done(st);
 		return store_fail(s, cause, SQLITE_ERROR, "storing op %s",
 		    r->op_id ? r->op_id : "(null)");
@@ -769,7 +771,7 @@ store_op_lookup(struct wr_store *s, const char *via, const char *op_id,
     struct wr_op_result *out, char **cause)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_OP_GET, "SELECT status, seq, "
-	    "code, reason, time FROM ops WHERE via = COALESCE(?2, '') AND "
+	    "code, reason, time, digest FROM ops WHERE via = COALESCE(?2, '') AND "
 	    "op_id = ?1", cause);
 	int rc;
 
@@ -790,6 +792,7 @@ store_op_lookup(struct wr_store *s, const char *via, const char *op_id,
 		out->code = store_col_str(st, 2);
 		out->reason = store_col_str(st, 3);
 		out->time = sqlite3_column_int64(st, 4);
+		out->digest = store_col_str(st, 5);
 		store_stmt_done(st);
 		return 1;
 	}
@@ -836,5 +839,6 @@ wr_op_result_free(struct wr_op_result *r)
 	free(r->op_id);
 	free(r->code);
 	free(r->reason);
+	free(r->digest);
 	memset(r, 0, sizeof *r);
 }

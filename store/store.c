@@ -24,7 +24,7 @@
 #include "store/store-int.h"
 
 #define APPLICATION_ID	0x57415252	/* 'WARR' */
-#define SCHEMA_VERSION	2
+#define SCHEMA_VERSION	3
 
 /*
  * Migrations: migrations[v] takes a file from user_version v to v + 1.
@@ -138,6 +138,15 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"ALTER TABLE ops_v2 RENAME TO ops;"
 	"CREATE INDEX ops_time ON ops(time);"
 	"PRAGMA user_version = 2;",
+
+	/*
+	 * 2 -> 3: an op's answer keeps a digest of what the op said, so that
+	 * a resend (the same op again: the same answer) is told apart from
+	 * another op that reuses its id (refused: op_conflict).  Answers
+	 * stored before have none, and are taken as matching any resend.
+	 */
+	"ALTER TABLE ops ADD COLUMN digest TEXT;"
+	"PRAGMA user_version = 3;",
 };
 
 _Static_assert(APPLICATION_ID == 1463898706, "migration 0 spells it out");

@@ -36,6 +36,9 @@ struct wr_op_result {
 	char *code;		/* when refused: a short code */
 	char *reason;		/* when refused: a sentence */
 	int64_t time;		/* when it was answered (Unix ms): retention */
+	char *digest;		/* what the op said (relay/commit.c), so that
+				 * a resend is told from another op reusing
+				 * its id; NULL for answers older than it */
 };
 
 /* What one transaction writes (all pointers borrowed). */

@@ -204,14 +204,18 @@ add_body(struct fx *fx, const char *group, int n, int firing)
 	relay_commit_add(&fx->c, it);
 }
 
+/* An op with the given id (NULL: a new one). */
 static struct relay_item *
-add_op(struct fx *fx, wr_op_kind kind, int64_t incident, const char *epoch,
-    const char *text)
+add_op_id(struct fx *fx, const char *op_id, wr_op_kind kind,
+    int64_t incident, const char *epoch, const char *text)
 {
 	struct relay_item *it = new_item(fx, ITEM_OP);
 
 	it->op.op_id = xmalloc(33);
-	assert_int_equal(proto_new_op_id(it->op.op_id), 0);
+	if (op_id != NULL)
+		util_strlcpy(it->op.op_id, op_id, 33);
+	else
+		assert_int_equal(proto_new_op_id(it->op.op_id), 0);
 	it->op.kind = kind;
 	it->op.incident = incident;
 	it->op.epoch = xstrdup(epoch != NULL ? epoch :
@@ -220,6 +224,13 @@ add_op(struct fx *fx, wr_op_kind kind, int64_t incident, const char *epoch,
 	it->op.text = xstrdup0(text);
 	relay_commit_add(&fx->c, it);
 	return it;
+}
+
+static struct relay_item *
+add_op(struct fx *fx, wr_op_kind kind, int64_t incident, const char *epoch,
+    const char *text)
+{
+	return add_op_id(fx, NULL, kind, incident, epoch, text);
 }
 
 /* Everything the room holds, as text: incidents with their alerts, the
@@ -553,6 +564,51 @@ test_refused_ops_are_not_stored(void **state)
 	assert_int_equal(count_rows(fx, "ops"), 1);
 }
 
+/* The same op id with another body is not a resend: refused with
+ * op_conflict, no event, and nothing recorded over the first answer, which
+ * a real resend still gets (from the store, and within one batch). */
+static void
+test_op_id_reused_for_another_op(void **state)
+{
+	struct fx *fx = *state;
+	static const char id1[] = "0123456789abcdef0123456789abcdef";
+	static const char id2[] = "fedcba9876543210fedcba9876543210";
+	int64_t events;
+
+	add_body(fx, "g-c", 1, 1);
+	add_op_id(fx, id1, WR_OP_NOTE, 1, NULL, "first words");
+	assert_int_equal(relay_commit_run(&fx->c), 0);
+	assert_int_equal(fx->calls[1].status, WR_OPST_APPLIED);
+	events = count_rows(fx, "events");
+
+	add_op_id(fx, id1, WR_OP_NOTE, 1, NULL, "other words");
+	add_op_id(fx, id1, WR_OP_ACK, 1, NULL, NULL);
+	add_op_id(fx, id1, WR_OP_NOTE, 1, NULL, "first words");
+	assert_int_equal(relay_commit_run(&fx->c), 0);
+	assert_int_equal(fx->n_calls, 5);
+	assert_int_equal(fx->calls[2].status, WR_OPST_REFUSED);
+	assert_string_equal(fx->calls[2].code, "op_conflict");
+	assert_int_equal(fx->calls[3].status, WR_OPST_REFUSED);
+	assert_string_equal(fx->calls[3].code, "op_conflict");
+	assert_int_equal(fx->calls[4].status, WR_OPST_APPLIED);
+	assert_int_equal(fx->calls[4].seq, fx->calls[1].seq);
+	assert_int_equal(count_rows(fx, "events"), events);
+	assert_int_equal(wr_room_get(&fx->room, 1)->state, WR_ST_TRIGGERED);
+
+	/* one batch: the first of the two is applied, the other refused,
+	 * and a resend of the first after the conflict gets its answer */
+	add_op_id(fx, id2, WR_OP_NOTE, 1, NULL, "one");
+	add_op_id(fx, id2, WR_OP_NOTE, 1, NULL, "two");
+	add_op_id(fx, id2, WR_OP_NOTE, 1, NULL, "one");
+	assert_int_equal(relay_commit_run(&fx->c), 0);
+	assert_int_equal(fx->calls[5].status, WR_OPST_APPLIED);
+	assert_string_equal(fx->calls[6].code, "op_conflict");
+	assert_int_equal(fx->calls[7].status, WR_OPST_APPLIED);
+	assert_int_equal(fx->calls[7].seq, fx->calls[5].seq);
+	assert_int_equal(count_rows(fx, "events"), events + 1);
+	assert_int_equal(count_rows(fx, "ops"), 2);
+}
+
 /* A sender that left is answered to nobody; the rest still are. */
 static void
 test_forget(void **state)
@@ -581,6 +637,7 @@ main(void)
 		T(test_commit_failure_leaves_room_as_before),
 		T(test_commit_failure_of_answers_only),
 		T(test_refused_ops_are_not_stored),
+		T(test_op_id_reused_for_another_op),
 		T(test_forget),
 		T(test_op_event_records_made_at_and_arrival),
 	};
