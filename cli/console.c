@@ -501,6 +501,10 @@ tick_cb(lws_sorted_usec_list_t *sul)
 
 	if (c->tui != NULL && c->editor_pid == 0) {
 		update_feed_status(c);
+		/* The outbox is shared: one-shot commands and other consoles
+		 * on this file queue and settle ops too, and the count says
+		 * what the file holds, not what this process did. */
+		tui_set_queued_count(c->tui, queued_count(c));
 		tui_tick(c->tui, wr_now_ms());
 		kick_render(c);
 	}
