@@ -377,15 +377,17 @@ static const struct cli_option *
 cli_option_named(const char *name, size_t len)
 {
 	const struct cli_option *found = NULL;
+	int n = 0;
 
 	for (size_t i = 0; i < sizeof options / sizeof *options; i++) {
 		if (strncmp(options[i].name, name, len) != 0)
 			continue;
 		if (options[i].name[len] == '\0')
 			return &options[i];
-		found = found == NULL ? &options[i] : (void *)-1;
+		found = &options[i];
+		n++;
 	}
-	return found == (void *)-1 ? NULL : found;
+	return n == 1 ? found : NULL;
 }
 
 static int
@@ -532,23 +534,27 @@ cli_parse_int(const char *arg, int min, int max, int *out)
 }
 
 /* The index of the subcommand's word in argv, 0 for none: the first word
- * that is not an option or an option's argument. */
+ * that is not an option or an option's argument.  *unknown: the first
+ * option before it that no row has (its word might be that option's). */
 static int
-cli_scan_sub(int argc, char **argv)
+cli_scan_sub(int argc, char **argv, const char **unknown)
 {
+	*unknown = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		const struct cli_option *op;
 
 		if (strcmp(a, "--") == 0)
 			return i + 1 < argc ? i + 1 : 0;
 		if (a[0] != '-' || a[1] == '\0')
 			return i;
-		if (a[1] == '-' && strchr(a, '=') == NULL) {
-			const struct cli_option *op =
-			    cli_option_named(a + 2, strlen(a + 2));
-			if (op != NULL && op->arg != NULL)
-				i++;
-		}
+		if (a[1] != '-')
+			continue;	/* -h, -V */
+		op = cli_option_named(a + 2, strcspn(a + 2, "="));
+		if (op == NULL && *unknown == NULL)
+			*unknown = a;
+		if (op != NULL && op->arg != NULL && strchr(a, '=') == NULL)
+			i++;
 	}
 	return 0;
 }
@@ -607,13 +613,17 @@ cli_parse(int argc, char **argv, struct cli_opts *o,
 {
 	struct option lopts[sizeof options / sizeof *options + 3];
 	const struct cli_sub *sub;
+	const char *unknown;
 	size_t nl = 0;
 	int subi, c, rc;
 
 	*subp = NULL;
 	*argi = argc;
-	subi = cli_scan_sub(argc, argv);
+	subi = cli_scan_sub(argc, argv, &unknown);
 	sub = cli_sub_find(subi ? argv[subi] : "");
+	if (sub == NULL && unknown != NULL)
+		return cli_bad_usage(err, &subs[0], "unknown option %s",
+		    unknown);
 	if (sub == NULL || (subi && argv[subi][0] == '\0')) {
 		size_t n = sizeof subs / sizeof *subs;
 

@@ -317,6 +317,12 @@ test_values_are_checked(void **state)
 	assert_starts(r.err, "warroom: unknown subcommand 'pager'; the "
 	    "subcommands are tail, list, ack,");
 	done(&r);
+	/* a mistyped option before the subcommand is the mistake, not the
+	 * word after it */
+	parse(&r, "--tokn-file", "/tmp/tok", "list", NULL);
+	assert_int_equal(r.rc, CLI_EX_USAGE);
+	assert_starts(r.err, "warroom: unknown option --tokn-file\n");
+	done(&r);
 	parse(&r, "-V", "tail", NULL);
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out, "warroom " WR_VERSION "\n");
