@@ -316,8 +316,8 @@ static const struct cli_sub subs[] = {
 	    "who is on call",
 	    "it prints\nwho is on call now and next for each schedule, at "
 	    "TIME (default\nnow), and with --ics SCHEDULE [--weeks N] the "
-	    "final schedule as\niCalendar.  The relay announces no schedules "
-	    "yet.\n"),
+	    "final schedule as\niCalendar.  The relay reads schedules from its "
+	    "config file, but sends\nthem to no console yet.\n"),
 	CLI_NOT_BUILT("override",
 	    "SCHEDULE PERSON (--for D | --from T --until T)",
 	    "take someone's turn on call",
