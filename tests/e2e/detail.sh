@@ -76,8 +76,9 @@ eq "the tmux window is 80x24" \
 check "alice's console is LIVE and has the storm" \
     wait_screen alice '^ #1 +CRIT +TRIG'
 check "its detail has bob's note" wait_screen alice 'bob +note: transit down'
-tm send-keys -t "$SESS:alice" Enter
-check "Enter opens the detail" wait_screen alice '^ #1  .* 1-[0-9]+/[0-9]+ *$'
+tm send-keys -t "$SESS:alice" Enter	# the focus: Space pages the detail
+check "the detail pane shows #1 from its first line (1-N/M)" \
+    wait_screen alice '^ #1  .* 1-[0-9]+/[0-9]+ *$'
 cap alice
 bar=$(row_of alice '^ #1  .* 1-[0-9]+/[0-9]+ *$')
 note=$(row_of alice '^> .* bob +note: transit down in all')

@@ -75,8 +75,11 @@ cmd="env -u LC_ALL -u LC_CTYPE LANG=C TERM=xterm-256color TZ=UTC \
 XDG_CONFIG_HOME='$T/xdg' XDG_DATA_HOME='$T/xdg' '$WARROOM' --feed '$FEED' \
 --token-file '$T/ops.token' --user alice --db '$T/c.db' 2>'$T/c.err'; \
 echo \$? > '$T/c.exit'"
-tm new-window -d -t "$SESS:" -n c "sleep 0.5; $cmd"
+# (it starts once pipe-pane is on, so that every byte it sends is seen)
+tm new-window -d -t "$SESS:" -n c \
+    "while [ ! -e '$T/c.go' ]; do sleep 0.05; done; $cmd"
 tm pipe-pane -o -t "$SESS:c" "cat >> '$T/c.raw'"
+touch "$T/c.go"
 check "LANG=C: the console is LIVE with the storm" wait_screen c '^ LIVE +as alice'
 check "the group's title has a dash for its em dash" \
     wait_screen c 'InstanceDown - 40 alerts|- 40 alerts'
