@@ -96,7 +96,8 @@ main(int argc, char **argv)
 	struct option *lopts = xcalloc(n + 6, sizeof *lopts);
 	struct relay_cfg cfg;
 	const char **configs = xcalloc((size_t)argc + 1, sizeof *configs);
-	size_t nconfigs = 0;
+	struct relay_cfg_arg *args = xcalloc((size_t)argc + 1, sizeof *args);
+	size_t nconfigs = 0, nargs = 0;
 	const char *check = NULL, *at_text = NULL;
 	int64_t at = 0;
 	char *cause = NULL;
@@ -117,7 +118,7 @@ main(int argc, char **argv)
 	lopts[nlong++] = (struct option){ "help", no_argument, NULL, O_HELP };
 	lopts[nlong++] = (struct option){ "version", no_argument, NULL,
 	    O_VERSION };
-	relay_cfg_defaults(&cfg);
+	memset(&cfg, 0, sizeof cfg);
 
 	/* First pass: usage, and which files to read. */
 	while ((c = getopt_long(argc, argv, "hV", lopts, NULL)) != -1) {
@@ -154,27 +155,21 @@ main(int argc, char **argv)
 		rc = usage_error();
 		goto out;
 	}
-	/* The files first, in the order given, so the command line wins. */
-	for (size_t i = 0; i < nconfigs; i++) {
-		if (relay_cfg_load(&cfg, configs[i], &cause) != 0)
-			goto bad;
-	}
+	/* The command line's options, applied over the files by
+	 * relay_cfg_build(), at start and again on SIGHUP. */
 	optind = 0;	/* glibc: start over */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hV", lopts, NULL)) != -1) {
 		const struct relay_opt *o;
-		char *why = NULL;
 		if (c < O_TABLE)
 			continue;
 		o = &t[c - O_TABLE];
-		if (relay_cfg_set(&cfg, o, o->type == RELAY_OPT_FLAG ? NULL :
-		    optarg, &why) != 0) {
-			cause = xasprintf("--%s: %s", o->name, why);
-			free(why);
-			goto bad;
-		}
+		args[nargs].o = o;
+		args[nargs++].value = o->type == RELAY_OPT_FLAG ? NULL :
+		    optarg;
 	}
-	if (relay_cfg_check(&cfg, &cause) != 0)
+	if (relay_cfg_build(&cfg, configs, nconfigs, args, nargs,
+	    &cause) != 0)
 		goto bad;
 	if (check != NULL) {
 		struct tokens tok = { NULL, 0 };
@@ -205,6 +200,7 @@ bad:
 out:
 	relay_cfg_free(&cfg);
 	free(configs);
+	free(args);
 	free(lopts);
 	return rc;
 }

@@ -34,31 +34,34 @@
 #define KIB 1024LL
 #define SEC 1000LL
 #define DAY (86400 * SEC)
+#define RESTART RELAY_OPT_RESTART	/* a reload keeps the old value */
+#define PLAIN_MS RELAY_OPT_PLAIN_MS
 
 static const struct relay_opt options[] = {
 	{ "listen", RELAY_OPT_HOSTPORT, "HOST:PORT",
 	    "address to serve (default 127.0.0.1:8470; [::1]:8470)",
-	    F(listen_host), offsetof(struct relay_cfg, port), 0, 0, 0 },
+	    F(listen_host), offsetof(struct relay_cfg, port), 0, 0,
+	    RESTART },
 	{ "db", RELAY_OPT_PATH, "PATH",
 	    "the event log\n(default $XDG_DATA_HOME/warroom/relay.db)",
-	    F(db_path), 0, 0, 0, 0 },
+	    F(db_path), 0, 0, 0, RESTART },
 	{ "tokens", RELAY_OPT_PATH, "FILE",
 	    "bearer tokens, one a line:\n"
 	    "NAME TOKEN [console,ingest] [users=NAME,...|users=*]",
-	    F(tokens_path), 0, 0, 0, 0 },
+	    F(tokens_path), 0, 0, 0, RESTART },
 	{ "no-auth", RELAY_OPT_FLAG, NULL,
 	    "run without tokens (a loopback address only)",
-	    F(no_auth), 0, 0, 0, 0 },
+	    F(no_auth), 0, 0, 0, RESTART },
 	{ "no-auth-non-loopback", RELAY_OPT_FLAG, NULL,
 	    "allow --no-auth on an address that is not loopback:\n"
 	    "anyone who can reach it may post and act",
-	    F(no_auth_non_loopback), 0, 0, 0, 0 },
+	    F(no_auth_non_loopback), 0, 0, 0, RESTART },
 	{ "tls-cert", RELAY_OPT_PATH, "FILE",
 	    "serve https and wss with this PEM certificate",
-	    F(tls_cert), 0, 0, 0, 0 },
+	    F(tls_cert), 0, 0, 0, RESTART },
 	{ "tls-key", RELAY_OPT_PATH, "FILE",
 	    "and this private key (the two go together)",
-	    F(tls_key), 0, 0, 0, 0 },
+	    F(tls_key), 0, 0, 0, RESTART },
 	{ "body-limit", RELAY_OPT_SIZE, "SIZE",
 	    "largest POST body (default 16M: a 15,000-alert\n"
 	    "Alertmanager group; k, M or G)",
@@ -68,7 +71,7 @@ static const struct relay_opt options[] = {
 	    F(frame_limit), 0, KIB, KIB * KIB * KIB, 0 },
 	{ "heartbeat", RELAY_OPT_DURATION, "DURATION",
 	    "ping interval (default 10s; a bare number is ms)",
-	    F(heartbeat_ms), 0, 100, 3600 * SEC, RELAY_OPT_PLAIN_MS },
+	    F(heartbeat_ms), 0, 100, 3600 * SEC, PLAIN_MS | RESTART },
 	{ "drain-timeout", RELAY_OPT_DURATION, "DURATION",
 	    "close a console that does not read for this long\n"
 	    "(default 30s; a bare number is ms)",
@@ -83,14 +86,14 @@ static const struct relay_opt options[] = {
 	    F(retention_ms), 0, 60 * SEC, 5200 * 7 * DAY, 0 },
 	{ "log", RELAY_OPT_PATH, "FILE",
 	    "write the log here instead of stderr",
-	    F(log_path), 0, 0, 0, 0 },
+	    F(log_path), 0, 0, 0, RESTART },
 	{ "replay", RELAY_OPT_PATH, "SCENARIO",
 	    "play a recorded alert sequence into this relay\n"
 	    "(JSON lines; see warroom-scenario(5))",
-	    F(replay_path), 0, 0, 0, 0 },
+	    F(replay_path), 0, 0, 0, RESTART },
 	{ "verbose", RELAY_OPT_FLAG, NULL,
 	    "log the websocket library's warnings and notices",
-	    F(verbose), 0, 0, 0, 0 },
+	    F(verbose), 0, 0, 0, RESTART },
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -132,6 +135,12 @@ relay_cfg_free(struct relay_cfg *cfg)
 		free(cfg->schedules[i].where);
 	}
 	free(cfg->schedules);
+	for (size_t i = 0; i < cfg->n_files; i++)
+		free(cfg->files[i]);
+	free(cfg->files);
+	for (size_t i = 0; i < cfg->n_args; i++)
+		free(cfg->args[i].value);
+	free(cfg->args);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -733,6 +742,149 @@ relay_cfg_check_senders(const struct relay_cfg *cfg, const struct tokens *t,
 		}
 	}
 	return 0;
+}
+
+/* --- building it, at start and on SIGHUP ------------------------------------ */
+
+int
+relay_cfg_build(struct relay_cfg *cfg, const char *const *files,
+    size_t n_files, const struct relay_cfg_arg *args, size_t n_args,
+    char **cause)
+{
+	relay_cfg_defaults(cfg);
+	cfg->built = 1;
+	cfg->files = xcalloc(n_files + 1, sizeof *cfg->files);
+	for (size_t i = 0; i < n_files; i++)
+		cfg->files[cfg->n_files++] = xstrdup(files[i]);
+	cfg->args = xcalloc(n_args + 1, sizeof *cfg->args);
+	for (size_t i = 0; i < n_args; i++) {
+		cfg->args[i].o = args[i].o;
+		cfg->args[i].value = args[i].value != NULL ?
+		    xstrdup(args[i].value) : NULL;
+		cfg->n_args++;
+	}
+	/* The files first, in the order given, so the command line wins. */
+	for (size_t i = 0; i < n_files; i++)
+		if (relay_cfg_load(cfg, files[i], cause) != 0)
+			return -1;
+	for (size_t i = 0; i < n_args; i++) {
+		char *why = NULL;
+
+		if (relay_cfg_set(cfg, args[i].o, args[i].o->type ==
+		    RELAY_OPT_FLAG ? NULL : args[i].value, &why) != 0) {
+			*cause = xasprintf("--%s: %s", args[i].o->name, why);
+			free(why);
+			return -1;
+		}
+	}
+	return relay_cfg_check(cfg, cause);
+}
+
+int
+relay_cfg_reload(const struct relay_cfg *old, struct relay_cfg *out,
+    char **cause)
+{
+	if (!old->built) {
+		relay_cfg_defaults(out);
+		*cause = xstrdup("this relay's settings were not read from "
+		    "files and options, there is nothing to read again");
+		return -1;
+	}
+	return relay_cfg_build(out, (const char *const *)old->files,
+	    old->n_files, old->args, old->n_args, cause);
+}
+
+/* An option's value as the log shows it (malloc'd). */
+static char *
+opt_text(const struct relay_cfg *cfg, const struct relay_opt *o)
+{
+	const char *at = (const char *)cfg + o->off;
+	const char *str;
+	int64_t v = 0;
+
+	switch (o->type) {
+	case RELAY_OPT_STRING:
+	case RELAY_OPT_PATH:
+		memcpy(&str, at, sizeof str);
+		return xstrdup(str != NULL ? str : "(none)");
+	case RELAY_OPT_HOSTPORT: {
+		int port;
+		memcpy(&str, at, sizeof str);
+		memcpy(&port, (const char *)cfg + o->off2, sizeof port);
+		return xasprintf(str != NULL && strchr(str, ':') != NULL ?
+		    "[%s]:%d" : "%s:%d", str != NULL ? str : "", port);
+	}
+	case RELAY_OPT_SIZE: {
+		size_t z;
+		memcpy(&z, at, sizeof z);
+		return xasprintf("%zu", z);
+	}
+	case RELAY_OPT_FLAG:
+	case RELAY_OPT_INT:
+	case RELAY_OPT_DURATION:
+		if (o->width == sizeof(int64_t))
+			memcpy(&v, at, sizeof v);
+		else {
+			int x;
+			memcpy(&x, at, sizeof x);
+			v = x;
+		}
+		if (o->type == RELAY_OPT_FLAG)
+			return xstrdup(v ? "on" : "off");
+		return xasprintf(o->type == RELAY_OPT_DURATION ? "%lldms" :
+		    "%lld", (long long)v);
+	}
+	return xstrdup("?");
+}
+
+char *
+relay_cfg_keep_restart(struct relay_cfg *cfg, const struct relay_cfg *old)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int n = 0;
+
+	if (f == NULL)
+		util_die("open_memstream: %s", strerror(errno));
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct relay_opt *o = &options[i];
+		char *was, *now;
+
+		if (!(o->flags & RELAY_OPT_RESTART))
+			continue;
+		was = opt_text(old, o);
+		now = opt_text(cfg, o);
+		if (strcmp(was, now) != 0) {
+			fprintf(f, "%s%s %s (the new configuration says %s)",
+			    n++ ? ", " : "", o->name, was, now);
+			if (o->type == RELAY_OPT_STRING ||
+			    o->type == RELAY_OPT_PATH ||
+			    o->type == RELAY_OPT_HOSTPORT) {
+				const char *s;
+				memcpy(&s, (const char *)old + o->off,
+				    sizeof s);
+				free(*(char **)(void *)((char *)cfg + o->off));
+				*(char **)(void *)((char *)cfg + o->off) =
+				    s != NULL ? xstrdup(s) : NULL;
+			} else {
+				memcpy((char *)cfg + o->off,
+				    (const char *)old + o->off, o->width);
+			}
+			if (o->type == RELAY_OPT_HOSTPORT)
+				memcpy((char *)cfg + o->off2,
+				    (const char *)old + o->off2, sizeof(int));
+		}
+		free(was);
+		free(now);
+	}
+	if (fclose(f) != 0)
+		util_die("open_memstream: %s", strerror(errno));
+	if (n == 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 /* --- the report --check-config prints -------------------------------------- */

@@ -37,6 +37,15 @@ struct relay_schedule {
 	int64_t handoff_notice_ms;	/* 0: no notice */
 };
 
+struct relay_opt;
+
+/* One option as the command line gave it, kept so that a reload (SIGHUP)
+ * applies it again over the files: the command line still wins. */
+struct relay_cfg_arg {
+	const struct relay_opt *o;
+	char *value;		/* NULL for a flag */
+};
+
 struct relay_cfg {
 	char *listen_host;	/* default 127.0.0.1 */
 	int port;		/* default 8470 */
@@ -61,6 +70,13 @@ struct relay_cfg {
 	struct wr_severity_table severity;	/* [severity] additions */
 	struct relay_schedule *schedules;	/* in file order */
 	size_t n_schedules;
+
+	/* What relay_cfg_build() made it from, for relay_cfg_reload(). */
+	int built;
+	char **files;		/* the --config files, in order */
+	size_t n_files;
+	struct relay_cfg_arg *args;	/* then the command line's options */
+	size_t n_args;
 };
 
 enum relay_opt_type {
@@ -86,6 +102,7 @@ struct relay_opt {
 	int flags;		/* RELAY_OPT_PLAIN_MS */
 };
 #define RELAY_OPT_PLAIN_MS	1	/* a bare number is milliseconds */
+#define RELAY_OPT_RESTART	2	/* a reload cannot change it */
 
 void relay_cfg_defaults(struct relay_cfg *cfg);
 void relay_cfg_free(struct relay_cfg *cfg);
@@ -112,6 +129,36 @@ int relay_cfg_set(struct relay_cfg *cfg, const struct relay_opt *o,
  * ("relay.conf:3: heartbeat: '2k' is not a duration (use 10s, 2m, ...)").
  */
 int relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause);
+
+/*
+ * The whole configuration, the one way it is made at start and on
+ * SIGHUP: the defaults, then each file in order, then the command line's
+ * options (which win), then relay_cfg_check().  cfg is overwritten and
+ * keeps copies of files and args; free it with relay_cfg_free() whatever
+ * this returns.  Returns 0, or -1 with *cause (the file and line, or
+ * "--heartbeat: ...").
+ */
+int relay_cfg_build(struct relay_cfg *cfg, const char *const *files,
+    size_t n_files, const struct relay_cfg_arg *args, size_t n_args,
+    char **cause);
+
+/*
+ * SIGHUP: build out again from the files and options old was built from
+ * (relay_cfg_build()), reading the files anew.  old is untouched.  Returns
+ * 0, or -1 with *cause; out is to be freed either way.
+ */
+int relay_cfg_reload(const struct relay_cfg *old, struct relay_cfg *out,
+    char **cause);
+
+/*
+ * After relay_cfg_reload(): the options marked RELAY_OPT_RESTART (the
+ * address, the database, TLS, the log, the token file's name, ...) that
+ * differ in cfg are set back to old's values.  Returns NULL when none
+ * differed, else a text for the log (malloc'd): "listen 127.0.0.1:8470
+ * (the new configuration says 0.0.0.0:8470), db ...".
+ */
+char *relay_cfg_keep_restart(struct relay_cfg *cfg,
+    const struct relay_cfg *old);
 
 /*
  * What no single value can say: --tls-cert without --tls-key, neither

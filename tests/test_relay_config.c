@@ -560,6 +560,89 @@ test_every_option_is_in_the_table_and_the_manual(void **state)
 	free(man);
 }
 
+/* What SIGHUP does with the options: the files read again, the command
+ * line applied over them again, as at start. */
+static void
+test_a_reload_reads_the_files_again_and_the_command_line_still_wins(
+    void **state)
+{
+	const char *files[1] = { conf };
+	struct relay_cfg_arg args[2] = {
+		{ relay_cfg_option("heartbeat"), (char *)"2s" },
+		{ relay_cfg_option("no-auth"), NULL },
+	};
+	struct relay_cfg cfg, nc;
+	char *cause = NULL;
+
+	(void)state;
+	write_conf("heartbeat = 5s\nretention = 30d\n");
+	assert_int_equal(relay_cfg_build(&cfg, files, 1, args, 2, &cause), 0);
+	assert_int_equal(cfg.heartbeat_ms, 2000);
+	assert_int_equal(cfg.retention_ms, 30 * 86400000LL);
+	assert_true(cfg.no_auth);
+	write_conf("heartbeat = 7s\nretention = 60d\n"
+	    "[schedule s]\ntimezone = UTC\n"
+	    "[layer s.l]\nrotation = 1d\nstart = 2026-03-02T09:00\n"
+	    "participants = a, b\n");
+	assert_int_equal(relay_cfg_reload(&cfg, &nc, &cause), 0);
+	assert_int_equal(nc.heartbeat_ms, 2000);	/* the command line */
+	assert_int_equal(nc.retention_ms, 60 * 86400000LL);	/* the file */
+	assert_true(nc.no_auth);
+	assert_int_equal(nc.n_schedules, 1);
+	assert_int_equal(cfg.n_schedules, 0);	/* the old one untouched */
+	assert_int_equal(cfg.retention_ms, 30 * 86400000LL);
+	relay_cfg_free(&nc);
+	/* a bad file: refused with its line, as at start */
+	write_conf("retention = 60d\nheartbeat = 2k\n");
+	assert_int_equal(relay_cfg_reload(&cfg, &nc, &cause), -1);
+	assert_non_null(cause);
+	assert_true(strstr(cause, "relay.conf:2: heartbeat: ") != NULL);
+	free(cause);
+	relay_cfg_free(&nc);
+	relay_cfg_free(&cfg);
+	/* one not built from files and options has nothing to read again */
+	relay_cfg_defaults(&cfg);
+	cause = NULL;
+	assert_int_equal(relay_cfg_reload(&cfg, &nc, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	relay_cfg_free(&nc);
+	relay_cfg_free(&cfg);
+}
+
+/* The options a reload cannot change keep their old values, named. */
+static void
+test_a_reload_keeps_what_needs_a_restart(void **state)
+{
+	const char *files[1] = { conf };
+	struct relay_cfg cfg, nc;
+	char *cause = NULL, *kept;
+
+	(void)state;
+	write_conf("listen = 127.0.0.1:8470\ndb = /var/a.db\n"
+	    "tokens = /etc/t\nretention = 30d\n");
+	assert_int_equal(relay_cfg_build(&cfg, files, 1, NULL, 0, &cause), 0);
+	write_conf("listen = [::1]:9000\ndb = /var/b.db\n"
+	    "tokens = /etc/t\nretention = 60d\nverbose = true\n");
+	assert_int_equal(relay_cfg_reload(&cfg, &nc, &cause), 0);
+	kept = relay_cfg_keep_restart(&nc, &cfg);
+	assert_non_null(kept);
+	assert_string_equal(kept, "listen 127.0.0.1:8470 (the new "
+	    "configuration says [::1]:9000), db /var/a.db (the new "
+	    "configuration says /var/b.db), verbose off (the new "
+	    "configuration says on)");
+	free(kept);
+	assert_string_equal(nc.listen_host, "127.0.0.1");
+	assert_int_equal(nc.port, 8470);
+	assert_string_equal(nc.db_path, "/var/a.db");
+	assert_false(nc.verbose);
+	assert_int_equal(nc.retention_ms, 60 * 86400000LL);	/* reloaded */
+	/* nothing left to differ */
+	assert_null(relay_cfg_keep_restart(&nc, &cfg));
+	relay_cfg_free(&nc);
+	relay_cfg_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -575,6 +658,8 @@ main(void)
 		cmocka_unit_test(test_tls_cert_and_key_go_together),
 		cmocka_unit_test(test_a_sender_must_name_an_ingest_token),
 		cmocka_unit_test(test_every_option_is_in_the_table_and_the_manual),
+		cmocka_unit_test(test_a_reload_reads_the_files_again_and_the_command_line_still_wins),
+		cmocka_unit_test(test_a_reload_keeps_what_needs_a_restart),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
