@@ -805,6 +805,16 @@ rx_error(struct feed *f, const json_t *o)
 			    reason ? reason : code);
 		return 0;
 	}
+	if (strcmp(code, PROTO_ERR_TOKEN_REFUSED) == 0) {
+		/* The token was taken back: the next connect would get a
+		 * 401, so stop here and say so. */
+		f->token_refused = 1;
+		lws_sul_cancel(&f->sul_connect);
+		feed_set_state(f, FEED_TOKEN_REFUSED, "the relay at %s refused "
+		    "the token (%s); not retrying", f->url_text,
+		    reason ? reason : code);
+		return 0;
+	}
 	if (strcmp(code, PROTO_ERR_USER_NOT_ALLOWED) == 0) {
 		/* Like a refused token: the same hello would be refused
 		 * again, so stop and say so rather than reconnect. */

@@ -50,6 +50,9 @@
 #define PROTO_ERR_UNAVAILABLE		"unavailable"
 /* The token may not act as the hello's user (warroomd(8), token file). */
 #define PROTO_ERR_USER_NOT_ALLOWED	"user_not_allowed"
+/* The relay no longer accepts the console's token (its token file was
+ * reloaded without it): like a 401, not worth retrying. */
+#define PROTO_ERR_TOKEN_REFUSED	"token_refused"
 /* The relay streams few snapshots at once; this console's waits. */
 #define PROTO_ERR_SNAPSHOT_BUSY	"snapshot_busy"
 /* A refused result: the op id was used before, by this token, for an op

@@ -583,6 +583,48 @@ relay_feed_close_all(struct relay *r, const char *reason)
 		close_with(p, LWS_CLOSE_STATUS_GOINGAWAY, reason);
 }
 
+/*
+ * A reload is about to replace the tokens with nt: every console's token
+ * is looked for in nt.  One that is there with the same name, secret and
+ * role, and still lets the console act as its user, is kept (the console
+ * sees nothing); any other console is told PROTO_ERR_TOKEN_REFUSED, which
+ * makes it stop and say TOKEN REFUSED rather than reconnect, and closed.
+ * Returns how many were closed.
+ */
+int
+relay_feed_tokens_changed(struct relay *r, const struct tokens *nt)
+{
+	int closed = 0;
+
+	for (struct feed_pss *p = r->consoles; p != NULL; p = p->next) {
+		const struct token *t;
+		char ub[RELAY_LOG_USER];
+
+		if (p->tok == NULL)	/* no tokens: nothing to take back */
+			continue;
+		t = tokens_same(nt, p->tok, TOKEN_ROLE_CONSOLE);
+		if (t != NULL && (p->phase == RELAY_FEED_HELLO ||
+		    tokens_may_act_as(t, p->user))) {
+			p->tok = t;
+			continue;
+		}
+		p->tok = NULL;	/* it points into the set being freed */
+		if (p->close_reason != NULL)
+			continue;
+		snprintf(p->refusal, sizeof p->refusal, "%s: the relay's "
+		    "token file no longer has the token %.40s",
+		    PROTO_ERR_TOKEN_REFUSED, p->token);
+		send_error(p, PROTO_ERR_TOKEN_REFUSED, p->refusal +
+		    strlen(PROTO_ERR_TOKEN_REFUSED ": "), NULL);
+		relay_log(r, "console %s (token %s): its token was taken "
+		    "back by the reload; closing", util_log_escape(p->user,
+		    ub, sizeof ub), p->token);
+		close_with(p, LWS_CLOSE_STATUS_POLICY_VIOLATION, p->refusal);
+		closed++;
+	}
+	return closed;
+}
+
 void
 relay_feed_tick(struct relay *r, int64_t now)
 {

@@ -124,6 +124,16 @@ relay_metrics_text(struct relay *r, size_t *len)
 	sb_printf(&b, "# HELP warroom_snapshots_total Snapshots started.\n"
 	    "# TYPE warroom_snapshots_total counter\nwarroom_snapshots_total "
 	    "%llu\n", (unsigned long long)r->m.snapshots_taken);
+	sb_printf(&b, "# HELP warroom_config_reloads_total SIGHUP's reloads of "
+	    "the configuration and tokens, by result.\n# TYPE "
+	    "warroom_config_reloads_total counter\n"
+	    "warroom_config_reloads_total{result=\"ok\"} %llu\n"
+	    "warroom_config_reloads_total{result=\"failed\"} %llu\n",
+	    (unsigned long long)r->m.reloads_ok,
+	    (unsigned long long)r->m.reloads_failed);
+	sb_printf(&b, "# HELP warroom_schedules On-call schedules in the "
+	    "configuration in use.\n# TYPE warroom_schedules gauge\n"
+	    "warroom_schedules %zu\n", r->cfg->n_schedules);
 	sb_printf(&b, "# HELP warroom_commit_seconds Time to commit one "
 	    "batch.\n# TYPE warroom_commit_seconds histogram\n");
 	for (int i = 0; i < RELAY_HIST_BUCKETS; i++)

@@ -109,6 +109,7 @@ struct relay_metrics {
 	uint64_t commit_failures;
 	double loop_pass_max_s;		/* the longest lws_service() pass */
 	uint64_t snapshots_taken;
+	uint64_t reloads_ok, reloads_failed;	/* SIGHUP's config reloads */
 };
 
 /* The refusal log's rate limit: one line per sender, endpoint and status
@@ -122,7 +123,8 @@ struct relay_refusal {
 };
 
 struct relay {
-	const struct relay_cfg *cfg;
+	const struct relay_cfg *cfg;	/* the caller's, or own_cfg */
+	struct relay_cfg *own_cfg;	/* after a reload: made by it */
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
 	struct wr_store *store;
@@ -176,6 +178,14 @@ void relay_enqueue(struct relay *r, struct relay_item *it);
 /* Run the batch now (on stop). */
 void relay_commit_pending(struct relay *r);
 
+/* relay/relay.c */
+/*
+ * After a reload has put new schedules in r->cfg (and only then): what
+ * depends on them follows (the log line naming them; the consoles' copies
+ * when the relay sends them).  The hook for whatever else needs to know.
+ */
+void relay_schedules_changed(struct relay *r);
+
 /* relay/http.c */
 /* The one credential check for HTTP and the websocket upgrade: secret, or
  * the Authorization header when NULL.  0 with *tok (NULL without --tokens),
@@ -203,6 +213,9 @@ void relay_amclient_free(struct relay *r);
 void relay_feed_broadcast(struct relay *r);
 void relay_feed_tick(struct relay *r, int64_t now);
 void relay_feed_close_all(struct relay *r, const char *reason);
+/* Before a reload swaps the tokens for nt: keep each console's token if
+ * nt has it, else tell the console and close it.  How many were closed. */
+int relay_feed_tokens_changed(struct relay *r, const struct tokens *nt);
 
 /* relay/ring.c */
 void relay_ring_init(struct relay_ring *ring, size_t cap);

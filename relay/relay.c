@@ -4,7 +4,8 @@
  * One thread.  SIGTERM and SIGINT set a flag and wake the loop; the loop
  * then commits what is pending, tells every console why it is closing, and
  * stops a moment later.  SIGHUP sets another flag, and the loop reloads
- * (relay_reload()).  Nothing committed can be lost: the log is SQLite
+ * (relay_reload()): the log reopened, the configuration and the tokens
+ * read again and swapped in whole, or not at all.  Nothing committed can be lost: the log is SQLite
  * with synchronous=FULL.
  */
 #include <arpa/inet.h>
@@ -20,8 +21,10 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "core/schedule.h"
 #include "core/timefmt.h"
 #include "core/util.h"
+#include "core/zone.h"
 #include "relay/relay-int.h"
 
 static volatile sig_atomic_t got_signal;
@@ -97,8 +100,9 @@ on_hup(int sig)
 		lws_cancel_service(signal_ctx);
 }
 
-void
-relay_reload(struct relay *r)
+/* SIGHUP, first: reopen the --log file (logrotate moved it away). */
+static void
+reopen_log(struct relay *r)
 {
 	const char *path = r->cfg->log_path;
 	FILE *f, *lf = NULL;
@@ -106,8 +110,7 @@ relay_reload(struct relay *r)
 
 	if (path == NULL) {
 		relay_log(r, "SIGHUP: logging to standard error, no log to "
-		    "reopen; the configuration and tokens are read only at "
-		    "start");
+		    "reopen");
 		return;
 	}
 	if ((f = log_open(path, &cause)) == NULL ||
@@ -126,8 +129,105 @@ relay_reload(struct relay *r)
 		fclose(lws_log_file);
 		lws_log_file = lf;
 	}
-	relay_log(r, "SIGHUP: reopened the log %s; the configuration and "
-	    "tokens are read only at start", path);
+	relay_log(r, "SIGHUP: reopened the log %s", path);
+}
+
+/* "schedules: primary (Europe/Berlin, 2 layers), ..." or "no schedules" */
+static void
+schedules_log(struct relay *r, const char *prefix)
+{
+	char line[2048];
+	size_t o = 0;
+	const struct relay_cfg *cfg = r->cfg;
+
+	line[0] = '\0';
+	for (size_t i = 0; i < cfg->n_schedules && o + 1 < sizeof line;
+	    i++) {
+		const struct wr_schedule *s = cfg->schedules[i].s;
+		int n = snprintf(line + o, sizeof line - o, "%s%s (%s, %zu "
+		    "layer%s)", i ? ", " : "", s->name, wr_zone_name(s->zone),
+		    s->n_layers, s->n_layers == 1 ? "" : "s");
+
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	if (cfg->n_schedules == 0)
+		relay_log(r, "%sno schedules", prefix);
+	else
+		relay_log(r, "%s%zu schedule%s: %s", prefix, cfg->n_schedules,
+		    cfg->n_schedules == 1 ? "" : "s", line);
+}
+
+void
+relay_schedules_changed(struct relay *r)
+{
+	schedules_log(r, "SIGHUP: ");
+}
+
+/*
+ * SIGHUP, then: the config files and the options again (relay_cfg_reload,
+ * the parser used at start) and the token file again (tokens_load), both
+ * checked as at start, into new structures; only when both are good are
+ * they swapped in, here on the loop, between two passes, so that nothing
+ * sees half of each.  Else the old ones stay and one line says why.
+ */
+static void
+reload_config(struct relay *r)
+{
+	struct relay_cfg *nc = xcalloc(1, sizeof *nc);
+	struct tokens nt = { NULL, 0 };
+	char *cause = NULL, *kept = NULL;
+	int closed = 0;
+
+	if (relay_cfg_reload(r->cfg, nc, &cause) != 0)
+		goto bad;
+	/* The address, the database, TLS, the token file's name, ...: as
+	 * they were, until a restart. */
+	kept = relay_cfg_keep_restart(nc, r->cfg);
+	if (r->auth && (tokens_load(nc->tokens_path, &nt, &cause) != 0 ||
+	    relay_cfg_check_senders(nc, &nt, &cause) != 0))
+		goto bad;
+	if (kept != NULL)
+		relay_log(r, "SIGHUP: these need a restart and keep their "
+		    "old values: %s", kept);
+	if (r->auth) {
+		closed = relay_feed_tokens_changed(r, &nt);
+		tokens_free(&r->tokens);
+		r->tokens = nt;
+	}
+	if (r->own_cfg != NULL) {
+		relay_cfg_free(r->own_cfg);
+		free(r->own_cfg);
+	}
+	r->cfg = r->own_cfg = nc;
+	r->m.reloads_ok++;
+	if (r->auth)
+		relay_log(r, "SIGHUP: reloaded the configuration and %zu "
+		    "tokens from %s; %d console%s closed for a token taken "
+		    "back", r->tokens.n, r->cfg->tokens_path, closed,
+		    closed == 1 ? "" : "s");
+	else
+		relay_log(r, "SIGHUP: reloaded the configuration");
+	free(kept);
+	relay_schedules_changed(r);
+	return;
+bad:
+	r->m.reloads_failed++;
+	relay_log(r, "SIGHUP: reload refused, the old configuration and "
+	    "tokens are kept: %s", cause);
+	free(cause);
+	free(kept);
+	tokens_free(&nt);
+	relay_cfg_free(nc);
+	free(nc);
+}
+
+void
+relay_reload(struct relay *r)
+{
+	reopen_log(r);
+	reload_config(r);
 }
 
 static void
@@ -317,6 +417,8 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, int *status,
 	    "%zu incidents)", cfg->tls_cert ? "https" : "http",
 	    cfg->listen_host, relay_port(r), dbpath, store_epoch(r->store),
 	    (long long)r->room.last_seq, r->room.n_incidents);
+	if (cfg->n_schedules > 0)
+		schedules_log(r, "");
 	lws_sul_schedule(ctx, 0, &r->tick_sul, tick_cb, 250 * LWS_US_PER_MS);
 	if (r->replay != NULL) {
 		relay_log(r, "replaying %s", cfg->replay_path);
@@ -352,6 +454,10 @@ relay_free(struct relay *r)
 	free(r->db_path);
 	if (r->log != NULL)
 		fclose(r->log);
+	if (r->own_cfg != NULL) {
+		relay_cfg_free(r->own_cfg);
+		free(r->own_cfg);
+	}
 	free(r);
 }
 

@@ -51,8 +51,13 @@ struct relay *relay_new(struct lws_context *ctx, const struct relay_cfg *cfg,
 void relay_stop(struct relay *r);
 /*
  * What SIGHUP does: reopen the --log file (for logrotate), keeping the old
- * one when the new cannot be opened.  The configuration and the token file
- * are not read again.  Says what it did in the log.
+ * one when the new cannot be opened; then read the --config files, the
+ * command line's options and the --tokens file again, with the parsers
+ * used at start, and swap them in only when all are good (else keep the
+ * old ones and log the file, line and reason).  Options that need a
+ * restart (RELAY_OPT_RESTART) keep their old values and are logged.
+ * Consoles stay connected, but one whose token is gone is told and closed.
+ * Says what it did in the log; counted in /metrics.
  */
 void relay_reload(struct relay *r);
 void relay_free(struct relay *r);

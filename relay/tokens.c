@@ -216,6 +216,19 @@ tokens_check(const struct tokens *t, const char *secret, int role)
 	return found;
 }
 
+const struct token *
+tokens_same(const struct tokens *t, const struct token *old, int role)
+{
+	const struct token *found;
+
+	if (old == NULL)
+		return NULL;
+	found = tokens_check(t, old->secret, role);
+	if (found == NULL || strcmp(found->name, old->name) != 0)
+		return NULL;
+	return found;
+}
+
 int
 tokens_from_header(const char *header, char *buf, size_t size)
 {

@@ -37,6 +37,12 @@ void tokens_free(struct tokens *t);
  * the role, or NULL. */
 const struct token *tokens_check(const struct tokens *t, const char *secret,
     int role);
+/* After a reload: the token of t that is old (a token of the set before)
+ * again, with the same name and secret and the role, or NULL when the new
+ * file removed it, renamed it or took the role away.  Constant time per
+ * entry, as tokens_check(). */
+const struct token *tokens_same(const struct tokens *t,
+    const struct token *old, int role);
 /* Whether a console holding t may act as user: user is t's name, one of
  * its users=, or t has users=*.  t NULL (a relay without tokens): yes. */
 int tokens_may_act_as(const struct token *t, const char *user);

@@ -124,11 +124,45 @@ test_bad_lines_are_refused_with_the_line(void **state)
 	}
 }
 
+/* A reload keeps a console's token only if the new file has it with the
+ * same name, the same secret and the role. */
+static void
+test_a_reload_keeps_only_the_same_token(void **state)
+{
+	struct tokens old, nt;
+	char *cause;
+
+	(void)state;
+	assert_int_equal(load(
+	    "ops   ops0123456789abcdef   console\n"
+	    "bob   bob0123456789abcdef   console\n"
+	    "eve   eve0123456789abcdef   console\n"
+	    "dan   dan0123456789abcdef   console\n", &old, &cause), 0);
+	assert_int_equal(load(
+	    "carol carol0123456789abcdef console\n"
+	    "ops   ops0123456789abcdef   console,ingest\n"
+	    "mallory eve0123456789abcdef console\n"
+	    "dan   dan0123456789abcdef   ingest\n", &nt, &cause), 0);
+	/* kept, at its new place in the new set */
+	assert_ptr_equal(tokens_same(&nt, &old.v[0], TOKEN_ROLE_CONSOLE),
+	    &nt.v[1]);
+	/* removed */
+	assert_null(tokens_same(&nt, &old.v[1], TOKEN_ROLE_CONSOLE));
+	/* the same secret under another name is another token */
+	assert_null(tokens_same(&nt, &old.v[2], TOKEN_ROLE_CONSOLE));
+	/* the console role taken away */
+	assert_null(tokens_same(&nt, &old.v[3], TOKEN_ROLE_CONSOLE));
+	assert_null(tokens_same(&nt, NULL, TOKEN_ROLE_CONSOLE));
+	tokens_free(&old);
+	tokens_free(&nt);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roles_and_users_parse),
+		cmocka_unit_test(test_a_reload_keeps_only_the_same_token),
 		cmocka_unit_test(test_bad_lines_are_refused_with_the_line),
 	};
 
