@@ -54,6 +54,7 @@ struct srv {
 	void (*script)(struct srv *s, struct srv_conn *c, int64_t seq);
 	const char *want_token;	/* NULL: any */
 	int heartbeat_ms;	/* the welcome's; 0: 10000 */
+	int close_when_sent;	/* close (1008) once the queue is written */
 };
 
 static struct srv srv;
@@ -200,6 +201,12 @@ srv_ws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			c->q[c->next++] = NULL;
 			if (c->next < c->nq)
 				lws_callback_on_writable(wsi);
+			else if (srv.close_when_sent) {
+				lws_close_reason(wsi,
+				    LWS_CLOSE_STATUS_POLICY_VIOLATION,
+				    (unsigned char *)"token_refused", 13);
+				return -1;
+			}
 		}
 		break;
 	case LWS_CALLBACK_CLOSED:
@@ -504,6 +511,41 @@ test_feed_stops_retrying_when_the_token_is_refused(void **state)
 	feed_start(r.feed);
 	rig_run(&r, 3000, until_caught_up);
 	assert_int_equal(r.seen.caught_up_seq, 3);
+	rig_close(&r);
+}
+
+/* Live, then the relay reloads its token file without this token: an
+ * error token_refused, then the close. */
+static void
+script_token_taken_back(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	script_live(s, c, seq);
+	srv_push(c, "{\"type\":\"error\",\"code\":\"token_refused\","
+	    "\"reason\":\"the relay's token file no longer has the token "
+	    "ops\"}");
+}
+
+static void
+test_feed_stops_when_its_token_is_taken_back(void **state)
+{
+	struct rig r;
+	struct feed_status st;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_token_taken_back;
+	srv.close_when_sent = 1;
+	rig_open(&r, NULL, 0);
+	feed_start(r.feed);
+	rig_run(&r, 3000, until_token_refused);
+	assert_int_equal(r.seen.state, FEED_TOKEN_REFUSED);
+	assert_int_equal(r.seen.caught_up_seq, 3);
+	/* Well past a few back-off periods: it does not come back. */
+	rig_run(&r, 400, NULL);
+	assert_int_equal(srv.connections, 1);
+	feed_status(r.feed, &st);
+	assert_int_equal(st.state, FEED_TOKEN_REFUSED);
+	assert_non_null(strstr(st.detail, "refused the token (the relay's "
+	    "token file no longer has the token ops)"));
 	rig_close(&r);
 }
 
@@ -969,6 +1011,7 @@ main(void)
 		cmocka_unit_test(test_feed_url_parse),
 		cmocka_unit_test(test_feed_resumes_after_a_gap_without_duplicates),
 		cmocka_unit_test(test_feed_stops_retrying_when_the_token_is_refused),
+		cmocka_unit_test(test_feed_stops_when_its_token_is_taken_back),
 		cmocka_unit_test(test_feed_sends_queued_ops_in_order_and_settles_them),
 		cmocka_unit_test(test_feed_snapshot_replaces_the_copy),
 		cmocka_unit_test(test_feed_says_stale_before_giving_up_on_a_silent_relay),
