@@ -28,9 +28,9 @@ BUILD    ?= build
 SAN       =
 endif
 
-PKGS     = ncursesw libwebsockets sqlite3 jansson inih
+PKGS     = ncursesw libwebsockets sqlite3 jansson inih libical
 LIBS_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
-LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lncursesw -ltinfo -lwebsockets -lsqlite3 -ljansson -linih)
+LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lncursesw -ltinfo -lwebsockets -lsqlite3 -ljansson -linih -lical)
 CMOCKA_LDLIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CFLAGS = $(CFLAGS_STD) $(WARN) $(CFLAGS) $(SAN) -I. $(LIBS_CFLAGS) \

@@ -14,6 +14,7 @@
  * An instant t in milliseconds is at or after a boundary b (seconds) when
  * floor(t / 1000) >= b.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,9 @@ layer_free(struct wr_layer *l)
 	free(l->people);
 	free(l->restricts);
 	free(l->where);
+	for (size_t i = 0; i < l->n_shifts; i++)
+		free(l->shifts[i].person);
+	free(l->shifts);
 }
 
 void
@@ -90,6 +94,141 @@ wr_schedule_add_restrict(struct wr_layer *l, const struct wr_restrict *r)
 	l->restricts[l->n_restricts++] = *r;
 }
 
+/* --- a layer of explicit shifts ----------------------------------------- */
+
+struct shift_in {
+	const struct wr_shift *sh;
+	size_t order;		/* its place in the caller's array */
+};
+
+static int
+shift_cmp(const void *a, const void *b)
+{
+	const struct shift_in *x = a, *y = b;
+
+	if (x->sh->from != y->sh->from)
+		return x->sh->from < y->sh->from ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int
+i64_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A max-heap of indices into the sorted shifts: the greatest index is the
+ * one that started last, which holds. */
+static void
+heap_push(size_t *h, size_t *n, size_t v)
+{
+	size_t i = (*n)++;
+
+	while (i > 0 && h[(i - 1) / 2] < v) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = v;
+}
+
+static void
+heap_pop(size_t *h, size_t *n)
+{
+	size_t v = h[--*n], i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1] > h[c])
+			c++;
+		if (h[c] <= v)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n > 0)
+		h[i] = v;
+}
+
+void
+wr_schedule_set_shifts(struct wr_layer *l, const struct wr_shift *v,
+    size_t n)
+{
+	struct shift_in *in = xmalloc((n ? n : 1) * sizeof *in);
+	int64_t *pt = xmalloc((2 * n + 1) * sizeof *pt);
+	size_t *heap = xmalloc((n ? n : 1) * sizeof *heap);
+	size_t m = 0, np = 0, nh = 0, j = 0, cap = 0, last = SIZE_MAX;
+
+	for (size_t i = 0; i < l->n_shifts; i++)
+		free(l->shifts[i].person);
+	free(l->shifts);
+	l->shifts = NULL;
+	l->n_shifts = 0;
+	l->fixed = 1;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].from < v[i].until && v[i].person != NULL) {
+			in[m].sh = &v[i];
+			in[m].order = i;
+			pt[np++] = v[i].from;
+			pt[np++] = v[i].until;
+			m++;
+		}
+	qsort(in, m, sizeof *in, shift_cmp);
+	qsort(pt, np, sizeof *pt, i64_cmp);
+	/* Between two neighbouring boundaries one shift holds, or none:
+	 * the latest started of those still running. */
+	for (size_t k = 0; k + 1 < np; k++) {
+		int64_t p = pt[k], q = pt[k + 1];
+		struct wr_shift *o;
+
+		if (p == q)
+			continue;
+		while (j < m && in[j].sh->from <= p)
+			heap_push(heap, &nh, j++);
+		while (nh > 0 && in[heap[0]].sh->until <= p)
+			heap_pop(heap, &nh);
+		if (nh == 0)
+			continue;
+		if (last == heap[0] && l->shifts[l->n_shifts - 1].until == p) {
+			l->shifts[l->n_shifts - 1].until = q;
+			continue;
+		}
+		if (l->n_shifts == cap) {
+			cap = cap ? cap * 2 : 16;
+			l->shifts = xrealloc(l->shifts, cap * sizeof *l->shifts);
+		}
+		o = &l->shifts[l->n_shifts++];
+		o->person = xstrdup(in[heap[0]].sh->person);
+		o->from = p;
+		o->until = q;
+		last = heap[0];
+	}
+	free(in);
+	free(pt);
+	free(heap);
+}
+
+/* The last shift of l that starts at or before ts, or -1. */
+static ptrdiff_t
+shift_before(const struct wr_layer *l, int64_t ts)
+{
+	size_t lo = 0, hi = l->n_shifts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->shifts[mid].from <= ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (ptrdiff_t)lo - 1;
+}
+
 void
 wr_schedule_add_override(struct wr_schedule *s, const char *id,
     const char *person, int64_t from, int64_t until)
@@ -114,7 +253,7 @@ wr_schedule_check(const struct wr_schedule *s, char **cause)
 	}
 	for (size_t i = 0; i < s->n_layers; i++) {
 		const struct wr_layer *l = &s->layers[i];
-		const char *what = !l->has_turn ? "no rotation" :
+		const char *what = l->fixed ? NULL : !l->has_turn ? "no rotation" :
 		    !l->has_start ? "no start" :
 		    l->n_people == 0 ? "no participants" : NULL;
 
@@ -366,6 +505,12 @@ layer_at(const struct wr_schedule *s, const struct wr_layer *l, int64_t ts)
 {
 	int64_t k;
 
+	if (l->fixed) {
+		ptrdiff_t i = shift_before(l, ts);
+
+		return i >= 0 && ts < l->shifts[i].until ?
+		    l->shifts[i].person : NULL;
+	}
 	if (ts < handoff(s, l, 0) || !in_window(s, l, ts))
 		return NULL;
 	k = turn_index(s, l, ts);
@@ -389,9 +534,23 @@ static int
 layer_boundary(const struct wr_schedule *s, const struct wr_layer *l,
     int64_t ts, int after, int64_t *out)
 {
-	int64_t first = handoff(s, l, 0), today;
+	int64_t first, today;
 	int have = 0;
 
+	if (l->fixed) {
+		/* The nearest from or until: of the shift at or before ts,
+		 * and the from of the one after it. */
+		ptrdiff_t i = shift_before(l, ts);
+
+		if (i >= 0) {
+			consider(after, ts, l->shifts[i].from, out, &have);
+			consider(after, ts, l->shifts[i].until, out, &have);
+		}
+		if ((size_t)(i + 1) < l->n_shifts)
+			consider(after, ts, l->shifts[i + 1].from, out, &have);
+		return have ? 0 : -1;
+	}
+	first = handoff(s, l, 0);
 	consider(after, ts, first, out, &have);
 	/* With one participant a handoff changes nothing: skipping them
 	 * keeps an hourly layer of one from costing a step an hour. */

@@ -42,6 +42,12 @@ struct wr_restrict {
 				 * (equal: 24 hours) */
 };
 
+/* One shift of a layer of explicit shifts (an imported iCalendar file). */
+struct wr_shift {
+	char *person;
+	int64_t from, until;	/* Unix seconds, from < until */
+};
+
 struct wr_layer {
 	char *name;
 	int64_t turn;		/* local seconds: N hours, days or weeks */
@@ -52,6 +58,12 @@ struct wr_layer {
 	struct wr_restrict *restricts;
 	size_t n_restricts;
 	char *where;		/* "FILE:LINE" of its definition, or NULL */
+	/* A layer of explicit shifts (fixed set, "source": "ical") has no
+	 * turn, start, people or windows: its shifts, sorted by from and
+	 * not overlapping (wr_schedule_set_shifts() makes them so). */
+	int fixed;
+	struct wr_shift *shifts;
+	size_t n_shifts;
 };
 
 struct wr_override {
@@ -92,6 +104,15 @@ struct wr_layer *wr_schedule_add_layer(struct wr_schedule *s,
     const char *name);
 void wr_schedule_add_person(struct wr_layer *l, const char *person);
 void wr_schedule_add_restrict(struct wr_layer *l, const struct wr_restrict *r);
+/*
+ * Make l a layer of explicit shifts: v[0..n) (copied; from < until each,
+ * others are dropped), replacing any it had.  Where shifts overlap, the one
+ * that starts later holds (of two starting together, the later in v), and
+ * the earlier one resumes when it ends, if it still runs; each is kept
+ * whole otherwise, so adjacent shifts of one person stay two shifts.
+ */
+void wr_schedule_set_shifts(struct wr_layer *l, const struct wr_shift *v,
+    size_t n);
 /* An override, made after every one already there. */
 void wr_schedule_add_override(struct wr_schedule *s, const char *id,
     const char *person, int64_t from, int64_t until);

@@ -5,7 +5,7 @@
 PKGS="build-essential pkg-config libncurses-dev libwebsockets-dev libsqlite3-dev
 libjansson-dev libcmocka-dev tmux curl mandoc prometheus-alertmanager sqlite3
 python3 tzdata
-procps libinih-dev openssl clang libclang-rt-14-dev"
+procps libinih-dev openssl clang libclang-rt-14-dev libical-dev"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
