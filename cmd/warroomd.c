@@ -168,8 +168,10 @@ main(int argc, char **argv)
 		args[nargs++].value = o->type == RELAY_OPT_FLAG ? NULL :
 		    optarg;
 	}
-	if (relay_cfg_build(&cfg, configs, nconfigs, args, nargs,
-	    &cause) != 0)
+	/* --check-config --at reads the iCalendar files around that
+	 * instant. */
+	if (relay_cfg_build_at(&cfg, configs, nconfigs, args, nargs,
+	    at_text != NULL ? at : 0, &cause) != 0)
 		goto bad;
 	if (check != NULL) {
 		struct tokens tok = { NULL, 0 };

@@ -28,6 +28,7 @@
 #include "core/zone.h"
 #include "relay/config.h"
 #include "relay/tokens.h"
+#include "store/ical.h"
 #include "store/tzif.h"
 
 #define F(m) offsetof(struct relay_cfg, m), sizeof(((struct relay_cfg *)0)->m)
@@ -133,6 +134,7 @@ relay_cfg_free(struct relay_cfg *cfg)
 	for (size_t i = 0; i < cfg->n_schedules; i++) {
 		wr_schedule_free(cfg->schedules[i].s);
 		free(cfg->schedules[i].where);
+		free(cfg->schedules[i].ical_path);
 	}
 	free(cfg->schedules);
 	for (size_t i = 0; i < cfg->n_files; i++)
@@ -368,9 +370,34 @@ layer_section(struct load *l, const char *inner, int lineno)
 	return NULL;
 }
 
+/* ical = FILE: a layer named "ical" here, its shifts read at the end
+ * (ical-person may come after it). */
+static char *
+schedule_ical(struct load *l, struct relay_schedule *rs, const char *section,
+    const char *value, int lineno)
+{
+	struct wr_layer *ly;
+	const char *slash = strrchr(l->path, '/');
+
+	if (*value == '\0')
+		return xasprintf("[%s] ical: no file named", section);
+	if (rs->ical_path != NULL)
+		return xasprintf("[%s] ical: given twice (one file a "
+		    "schedule)", section);
+	if ((ly = layer_find(rs->s, "ical")) != NULL)
+		return xasprintf("[%s] ical: the schedule has a layer named "
+		    "ical already (%s)", section, ly->where);
+	rs->ical_path = value[0] == '/' || slash == NULL ? xstrdup(value) :
+	    xasprintf("%.*s/%s", (int)(slash - l->path), l->path, value);
+	ly = wr_schedule_add_layer(rs->s, "ical");
+	ly->fixed = 1;
+	ly->where = xasprintf("%s:%d", l->path, lineno);
+	return NULL;
+}
+
 static char *
 schedule_key(struct load *l, const char *section, const char *key,
-    const char *value)
+    const char *value, int lineno)
 {
 	struct relay_schedule *rs = (struct relay_schedule *)
 	    relay_cfg_schedule(l->cfg, section + 9);
@@ -394,13 +421,19 @@ schedule_key(struct load *l, const char *section, const char *key,
 			return xasprintf("[%s] %s: %s", section, key, err);
 		return NULL;
 	}
-	if (strcmp(key, "ical") == 0 || strcmp(key, "ical-person") == 0)
-		return xasprintf("[%s] %s: iCalendar schedules are not in this "
-		    "warroomd yet; define [layer %s.NAME] sections", section,
-		    key, rs->s->name);
-	return xasprintf("[%s]: unknown key '%s' (a schedule has timezone "
-	    "and handoff-notice; its rotations are [layer %s.NAME] "
-	    "sections)", section, key, rs->s->name);
+	if (strcmp(key, "ical") == 0)
+		return schedule_ical(l, rs, section, value, lineno);
+	if (strcmp(key, "ical-person") == 0) {
+		if (strcmp(value, "summary") != 0 &&
+		    strcmp(value, "attendee") != 0)
+			return xasprintf("[%s] ical-person: \"%.32s\" is not "
+			    "summary or attendee", section, value);
+		rs->ical_attendee = strcmp(value, "attendee") == 0;
+		return NULL;
+	}
+	return xasprintf("[%s]: unknown key '%s' (a schedule has timezone, "
+	    "handoff-notice, ical and ical-person; its rotations are "
+	    "[layer %s.NAME] sections)", section, key, rs->s->name);
 }
 
 /* "alice, bob, carol": each one word of printable text, no commas. */
@@ -498,6 +531,21 @@ schedules_check(const struct relay_cfg *cfg, char **cause)
 			    "(required: timezone = Europe/Berlin, an IANA "
 			    "name)", rs->where, rs->s->name);
 			return -1;
+		}
+		if (rs->ical_path != NULL && rs->s->zone != NULL) {
+			struct wr_layer *ly = layer_find(rs->s, "ical");
+			int64_t at = cfg->ical_around_ms != 0 ?
+			    cfg->ical_around_ms : wr_now_ms();
+
+			if (store_ical_load(rs->ical_path, rs->ical_attendee ?
+			    STORE_ICAL_ATTENDEE : STORE_ICAL_SUMMARY, rs->s->zone,
+			    at - STORE_ICAL_BACK_MS, at + STORE_ICAL_AHEAD_MS, ly,
+			    &why) != 0) {
+				*cause = xasprintf("%s: [schedule %s] ical: %s",
+				    ly->where, rs->s->name, why);
+				free(why);
+				return -1;
+			}
 		}
 		if (rs->s->n_layers == 0) {
 			*cause = xasprintf("%s: [schedule %s]: no layers (add "
@@ -648,7 +696,7 @@ load_key(void *user, const char *section, const char *name,
 	if (strncmp(section, "sender ", 7) == 0)
 		return load_sender(l, section, name, value, lineno);
 	if (strncmp(section, "schedule ", 9) == 0)
-		return schedule_key(l, section, name, value);
+		return schedule_key(l, section, name, value, lineno);
 	if (strncmp(section, "layer ", 6) == 0)
 		return layer_key(l, section, name, value);
 	return xasprintf("unknown section [%s] (%s)", section,
@@ -751,8 +799,17 @@ relay_cfg_build(struct relay_cfg *cfg, const char *const *files,
     size_t n_files, const struct relay_cfg_arg *args, size_t n_args,
     char **cause)
 {
+	return relay_cfg_build_at(cfg, files, n_files, args, n_args, 0, cause);
+}
+
+int
+relay_cfg_build_at(struct relay_cfg *cfg, const char *const *files,
+    size_t n_files, const struct relay_cfg_arg *args, size_t n_args,
+    int64_t around_ms, char **cause)
+{
 	relay_cfg_defaults(cfg);
 	cfg->built = 1;
+	cfg->ical_around_ms = around_ms;
 	cfg->files = xcalloc(n_files + 1, sizeof *cfg->files);
 	for (size_t i = 0; i < n_files; i++)
 		cfg->files[cfg->n_files++] = xstrdup(files[i]);
@@ -790,8 +847,8 @@ relay_cfg_reload(const struct relay_cfg *old, struct relay_cfg *out,
 		    "files and options, there is nothing to read again");
 		return -1;
 	}
-	return relay_cfg_build(out, (const char *const *)old->files,
-	    old->n_files, old->args, old->n_args, cause);
+	return relay_cfg_build_at(out, (const char *const *)old->files,
+	    old->n_files, old->args, old->n_args, old->ical_around_ms, cause);
 }
 
 /* An option's value as the log shows it (malloc'd). */
@@ -917,6 +974,8 @@ report_who(FILE *f, const struct wr_schedule *s, const struct wr_oncall *a)
 	else if (a->source == WR_ONCALL_OVERRIDE)
 		fprintf(f, "%s (override %s)", a->person,
 		    s->overrides[a->index].id);
+	else if (s->layers[a->index].fixed)
+		fprintf(f, "%s (ical)", a->person);
 	else
 		fprintf(f, "%s (layer %s)", a->person, s->layers[a->index].name);
 }

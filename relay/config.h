@@ -35,6 +35,10 @@ struct relay_schedule {
 	struct wr_schedule *s;	/* name, zone, layers (each with its where) */
 	char *where;		/* "FILE:LINE" of its section header */
 	int64_t handoff_notice_ms;	/* 0: no notice */
+	/* ical = FILE: its shifts are the layer named "ical" (where the key
+	 * is, among the layers), read when the file's end is reached. */
+	char *ical_path;	/* relative to the config file's directory */
+	int ical_attendee;	/* ical-person = attendee */
 };
 
 struct relay_opt;
@@ -77,6 +81,10 @@ struct relay_cfg {
 	size_t n_files;
 	struct relay_cfg_arg *args;	/* then the command line's options */
 	size_t n_args;
+	/* iCalendar files are expanded from a year before this instant to
+	 * two after it (Unix ms; 0: now).  relay_cfg_build_at() sets it;
+	 * a reload keeps it. */
+	int64_t ical_around_ms;
 };
 
 enum relay_opt_type {
@@ -141,6 +149,11 @@ int relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause);
 int relay_cfg_build(struct relay_cfg *cfg, const char *const *files,
     size_t n_files, const struct relay_cfg_arg *args, size_t n_args,
     char **cause);
+/* The same, the iCalendar files read around the instant around_ms (0:
+ * now), for --check-config --at. */
+int relay_cfg_build_at(struct relay_cfg *cfg, const char *const *files,
+    size_t n_files, const struct relay_cfg_arg *args, size_t n_args,
+    int64_t around_ms, char **cause);
 
 /*
  * SIGHUP: build out again from the files and options old was built from

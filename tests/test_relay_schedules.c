@@ -159,8 +159,12 @@ test_bad_definitions_are_refused_at_their_line(void **state)
 		    "[schedule p]: unknown key 'owner'" },
 		{ "[schedule p]\ntimezone = UTC\nhandoff-notice = soon\n", 3,
 		    "[schedule p] handoff-notice:" },
-		{ "[schedule p]\ntimezone = UTC\nical = /x.ics\n", 3,
-		    "iCalendar schedules are not in this warroomd yet" },
+		{ "[schedule p]\ntimezone = UTC\nical = /nonexistent/x.ics\n", 3,
+		    "[schedule p] ical: /nonexistent/x.ics: No such file" },
+		{ "[schedule p]\ntimezone = UTC\nical-person = boss\n", 3,
+		    "ical-person: \"boss\" is not summary or attendee" },
+		{ "[schedule p]\ntimezone = UTC\nical = /a.ics\nical = /b.ics\n",
+		    4, "[schedule p] ical: given twice" },
 		{ "[schedule p]\ntimezone = UTC\n[schedule p]\n", 3,
 		    "[schedule p] is defined twice (first at " },
 		{ "[schedule p]\ntimezone = UTC\n[layer p.w]\n[layer p.w]\n", 4,
@@ -227,6 +231,69 @@ test_report_gives_now_next_and_next_gap(void **state)
 	relay_cfg_free(&cfg);
 }
 
+/* ical = FILE (relative to the config's directory), ical-person after it:
+ * the layer "ical" holds the file's shifts, and the report names it. */
+static void
+test_ical_file_is_a_layer_of_its_shifts(void **state)
+{
+	static const char ics[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+	    "PRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTAMP:20260101T000000Z"
+	    "\r\nDTSTART:20260323T080000Z\r\nDTEND:20260330T070000Z\r\n"
+	    "ATTENDEE;CN=Bob Brown:mailto:bob@example.com\r\n"
+	    "SUMMARY:On Call - Bob Brown\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:b\r\nDTSTAMP:20260101T000000Z\r\n"
+	    "DTSTART:20260330T070000Z\r\nDTEND:20260406T070000Z\r\n"
+	    "ATTENDEE;CN=Carol Chen:mailto:carol@example.com\r\n"
+	    "SUMMARY:On Call - Carol Chen\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	char ics_path[96], text[256], *cause = NULL, *report;
+	const char *base = strrchr(path, '/') + 1;
+	struct relay_cfg cfg;
+	FILE *f;
+	int64_t at;
+
+	(void)state;
+	snprintf(ics_path, sizeof ics_path, "%s.ics", path);
+	f = fopen(ics_path, "w");
+	assert_non_null(f);
+	fputs(ics, f);
+	fclose(f);
+	snprintf(text, sizeof text, "[schedule p]\ntimezone = Europe/Berlin\n"
+	    "ical = %s.ics\nical-person = attendee\n", base);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	relay_cfg_defaults(&cfg);
+	assert_int_equal(wr_time_parse("2026-03-29T12:00:00Z", &at), 0);
+	cfg.ical_around_ms = at;
+	if (relay_cfg_load(&cfg, path, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(cfg.schedules[0].s->n_layers, 1);
+	assert_true(cfg.schedules[0].s->layers[0].fixed);
+	assert_int_equal(cfg.schedules[0].s->layers[0].n_shifts, 2);
+	report = relay_cfg_schedules_report(&cfg, at);
+	assert_non_null(strstr(report, "  now:  bob (ical) since "
+	    "2026-03-23T08:00:00Z (Mon 2026-03-23 09:00 local) until "
+	    "2026-03-30T07:00:00Z (Mon 2026-03-30 09:00 local)\n"));
+	assert_non_null(strstr(report, "  next: carol (ical) from "
+	    "2026-03-30T07:00:00Z"));
+	free(report);
+	relay_cfg_free(&cfg);
+	/* A file that is not iCalendar: refused at the ical line, with the
+	 * file and the reason. */
+	f = fopen(ics_path, "w");
+	fputs("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", f);
+	fclose(f);
+	relay_cfg_defaults(&cfg);
+	assert_int_equal(relay_cfg_load(&cfg, path, &cause), -1);
+	snprintf(text, sizeof text, "%s:3: [schedule p] ical: %s: no VEVENT",
+	    path, ics_path);
+	if (strncmp(cause, text, strlen(text)) != 0)
+		fail_msg("got \"%s\", want \"%s...\"", cause, text);
+	free(cause);
+	relay_cfg_free(&cfg);
+	unlink(ics_path);
+}
+
 static void
 test_no_schedules_no_report(void **state)
 {
@@ -248,6 +315,7 @@ main(void)
 		cmocka_unit_test(test_sections_build_the_model_in_file_order),
 		cmocka_unit_test(test_bad_definitions_are_refused_at_their_line),
 		cmocka_unit_test(test_report_gives_now_next_and_next_gap),
+		cmocka_unit_test(test_ical_file_is_a_layer_of_its_shifts),
 		cmocka_unit_test(test_no_schedules_no_report),
 	};
 
