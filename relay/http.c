@@ -1,9 +1,12 @@
 /*
  * relay/http.c: the relay's HTTP side.  POST /hooks/alertmanager and
  * POST /v2/enqueue take alerts (bearer token with the ingest role), GET
- * /healthz and GET /metrics need no token, and the websocket upgrade at
+ * /healthz and GET /metrics need no token, the websocket upgrade at
  * /feed is checked here so that a refused token gets an HTTP 401 answer,
- * not a dropped socket.
+ * not a dropped socket, and GET /oncall/NAME.ics?token=T serves a
+ * schedule as iCalendar to calendar subscriptions, which cannot send a
+ * header: the one place a token is read from a URL, and only a token
+ * whose sole role is calendar.
  *
  * Bodies are read with bounded memory (the body limit, whatever length the
  * client claims), parsed by the ingest adapters, and queued for the group
@@ -13,10 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/timefmt.h"
+#include "core/ics.h"
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "net/json-strict.h"
+#include "relay/config.h"
 #include "relay/relay-int.h"
 
 /* An Events v2 400 lists at most this many errors (its message says how
@@ -270,12 +274,14 @@ static const struct route {
 	const char *path;
 	enum relay_endpoint ep;
 	enum http_method method;
+	int prefix;		/* the path and a name after it */
 } routes[] = {
-	{ "/hooks/alertmanager", EP_ALERTMANAGER, M_POST },
-	{ "/v2/enqueue", EP_EVENTS_V2, M_POST },
-	{ "/healthz", EP_HEALTHZ, M_GET },
-	{ "/metrics", EP_METRICS, M_GET },
-	{ "/feed", EP_FEED, M_GET },
+	{ "/hooks/alertmanager", EP_ALERTMANAGER, M_POST, 0 },
+	{ "/v2/enqueue", EP_EVENTS_V2, M_POST, 0 },
+	{ "/healthz", EP_HEALTHZ, M_GET, 0 },
+	{ "/metrics", EP_METRICS, M_GET, 0 },
+	{ "/feed", EP_FEED, M_GET, 0 },
+	{ "/oncall/", EP_ONCALL_ICS, M_GET, 1 },	/* NAME.ics */
 };
 
 /* The route for a path, or NULL.  One trailing slash names the same
@@ -287,10 +293,14 @@ route_of(const char *uri)
 
 	if (n > 1 && uri[n - 1] == '/')
 		n--;
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-		if (strlen(routes[i].path) == n &&
-		    memcmp(routes[i].path, uri, n) == 0)
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		size_t k = strlen(routes[i].path);
+
+		if (routes[i].prefix ? strlen(uri) > k &&
+		    memcmp(routes[i].path, uri, k) == 0 :
+		    k == n && memcmp(routes[i].path, uri, n) == 0)
 			return &routes[i];
+	}
 	return NULL;
 }
 
@@ -332,6 +342,49 @@ answer_healthz(struct relay *r, struct lws *wsi, struct http_pss *p)
 	relay_http_answer(wsi, p, r->stopping ? 503 : 200, "application/json",
 	    json_dumps(o, JSON_COMPACT));
 	json_decref(o);
+}
+
+/* What GET /oncall/NAME.ics covers: a week back, twelve ahead. */
+#define RELAY_ICS_BACK_MS	(7LL * 86400 * 1000)
+#define RELAY_ICS_AHEAD_MS	(12 * 7LL * 86400 * 1000)
+
+/*
+ * GET /oncall/NAME.ics?token=T.  The token first, before the name is
+ * looked at: only a calendar token (tokens_check_url()) is taken from the
+ * query; the secret is wiped from the stack and never logged.
+ */
+static int
+answer_oncall_ics(struct relay *r, struct lws *wsi, struct http_pss *p,
+    const char *uri)
+{
+	char arg[1024], name[80];
+	const char *secret, *base = uri + strlen("/oncall/");
+	const struct relay_schedule *rs;
+	const struct token *tok = NULL;
+	size_t n = strlen(base), len;
+	int64_t now;
+
+	if (r->auth) {
+		secret = lws_get_urlarg_by_name(wsi, "token=", arg,
+		    (int)sizeof arg);
+		if (secret != NULL)
+			tok = tokens_check_url(&r->tokens, secret);
+		memset(arg, 0, sizeof arg);
+		if (tok == NULL)
+			return refuse(wsi, p, 401, "a calendar needs ?token= "
+			    "with a token whose only role is calendar");
+	}
+	if (n < 5 || n - 4 >= sizeof name || strcmp(base + n - 4, ".ics") != 0)
+		return refuse(wsi, p, 404, "a calendar is /oncall/NAME.ics");
+	memcpy(name, base, n - 4);
+	name[n - 4] = '\0';
+	if ((rs = relay_cfg_schedule(r->cfg, name)) == NULL)
+		return refuse(wsi, p, 404, "no such schedule");
+	now = wr_now_ms();
+	relay_http_answer(wsi, p, 200, "text/calendar; charset=utf-8",
+	    wr_ics_calendar(rs->s, now - RELAY_ICS_BACK_MS,
+	    now + RELAY_ICS_AHEAD_MS, now, &len));
+	return 0;
 }
 
 /*
@@ -423,6 +476,8 @@ start_request(struct relay *r, struct lws *wsi, struct http_pss *p,
 	case EP_FEED:
 		return refuse(wsi, p, 400, "the feed is a websocket: connect "
 		    "with the warroom.v1 subprotocol");
+	case EP_ONCALL_ICS:
+		return answer_oncall_ics(r, wsi, p, uri);
 	default:
 		break;
 	}

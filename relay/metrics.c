@@ -16,7 +16,7 @@ static const double hist_le[RELAY_HIST_BUCKETS] = {
 
 static const char *ep_names[EP_COUNT] = {
 	"/hooks/alertmanager", "/v2/enqueue", "/healthz", "/metrics", "/feed",
-	"other"
+	"/oncall", "other"
 };
 
 const char *

@@ -20,6 +20,7 @@ enum relay_endpoint {
 	EP_HEALTHZ,
 	EP_METRICS,
 	EP_FEED,
+	EP_ONCALL_ICS,
 	EP_OTHER,
 	EP_COUNT
 };

@@ -24,12 +24,16 @@ parse_roles(const char *s, int *roles)
 			*roles |= TOKEN_ROLE_CONSOLE;
 		else if (strcmp(w, "ingest") == 0)
 			*roles |= TOKEN_ROLE_INGEST;
+		else if (strcmp(w, "calendar") == 0)
+			*roles |= TOKEN_ROLE_CALENDAR;
 		else {
 			free(copy);
 			return -1;
 		}
 	}
 	free(copy);
+	if ((*roles & TOKEN_ROLE_CALENDAR) && *roles != TOKEN_ROLE_CALENDAR)
+		return -2;
 	return *roles ? 0 : -1;
 }
 
@@ -102,7 +106,8 @@ tokens_load(const char *path, struct tokens *out, char **cause)
 	}
 	while (fgets(line, sizeof line, f) != NULL) {
 		char *fields[5], *save = NULL, *hash;
-		int n = 0, k, roles = TOKEN_ROLE_CONSOLE | TOKEN_ROLE_INGEST;
+		int n = 0, k, rc, roles = TOKEN_ROLE_CONSOLE |
+		    TOKEN_ROLE_INGEST;
 		struct token t;
 
 		lineno++;
@@ -136,9 +141,13 @@ tokens_load(const char *path, struct tokens *out, char **cause)
 		memset(&t, 0, sizeof t);
 		k = 2;
 		if (k < n && strncmp(fields[k], "users=", 6) != 0 &&
-		    parse_roles(fields[k++], &roles) != 0) {
-			*cause = xasprintf("%s:%d: roles must be console, "
-			    "ingest or console,ingest", path, lineno);
+		    (rc = parse_roles(fields[k++], &roles)) != 0) {
+			*cause = rc == -2 ? xasprintf("%s:%d: a calendar token "
+			    "has no other role (it goes in URLs); give %s a "
+			    "token of its own for console or ingest", path,
+			    lineno, fields[0]) :
+			    xasprintf("%s:%d: roles must be console, ingest, "
+			    "console,ingest or calendar", path, lineno);
 			goto fail;
 		}
 		if (k < n && parse_users(fields[k++], &t) != 0) {
@@ -227,6 +236,16 @@ tokens_same(const struct tokens *t, const struct token *old, int role)
 	if (found == NULL || strcmp(found->name, old->name) != 0)
 		return NULL;
 	return found;
+}
+
+const struct token *
+tokens_check_url(const struct tokens *t, const char *secret)
+{
+	const struct token *found = tokens_check(t, secret,
+	    TOKEN_ROLE_CALENDAR);
+
+	return found != NULL && found->roles == TOKEN_ROLE_CALENDAR ? found :
+	    NULL;
 }
 
 int

@@ -1,7 +1,9 @@
 /*
  * tokens.h: the relay's token file.  One token a line,
  * "NAME TOKEN [ROLES] [users=alice,bob|users=*]": roles "console" and
- * "ingest" separated by commas (default both); users= the names a console
+ * "ingest" separated by commas (default both), or "calendar" alone (a
+ * token that goes in a calendar subscription's URL, GET
+ * /oncall/NAME.ics?token=T, and opens nothing else); users= the names a console
  * with this token may act as, besides NAME itself (default: NAME only; "*":
  * anyone, a shared war-room token).  '#' starts a comment.  A file that
  * others can read is refused.
@@ -13,7 +15,8 @@
 
 enum {
 	TOKEN_ROLE_CONSOLE = 1,
-	TOKEN_ROLE_INGEST = 2
+	TOKEN_ROLE_INGEST = 2,
+	TOKEN_ROLE_CALENDAR = 4		/* never with another role */
 };
 
 struct token {
@@ -43,6 +46,11 @@ const struct token *tokens_check(const struct tokens *t, const char *secret,
  * entry, as tokens_check(). */
 const struct token *tokens_same(const struct tokens *t,
     const struct token *old, int role);
+/* The token for a secret that came in a URL: only one whose sole role is
+ * calendar, else NULL (a console or ingest token is never taken from a
+ * URL, where logs and browser histories keep it). */
+const struct token *tokens_check_url(const struct tokens *t,
+    const char *secret);
 /* Whether a console holding t may act as user: user is t's name, one of
  * its users=, or t has users=*.  t NULL (a relay without tokens): yes. */
 int tokens_may_act_as(const struct token *t, const char *user);

@@ -157,6 +157,31 @@ test_a_reload_keeps_only_the_same_token(void **state)
 	tokens_free(&nt);
 }
 
+/* A calendar token is alone in its role, is the only kind taken from a
+ * URL, and opens nothing a header token opens. */
+static void
+test_calendar_role_is_alone_and_only_in_urls(void **state)
+{
+	struct tokens t;
+	char *cause;
+
+	(void)state;
+	assert_int_equal(load("ops ops0123456789abcdef console,ingest\n"
+	    "cal cal0123456789abcdef calendar\n", &t, &cause), 0);
+	assert_int_equal(t.v[1].roles, TOKEN_ROLE_CALENDAR);
+	assert_non_null(tokens_check_url(&t, "cal0123456789abcdef"));
+	assert_null(tokens_check_url(&t, "ops0123456789abcdef"));
+	assert_null(tokens_check_url(&t, "nope0123456789abcdef"));
+	assert_null(tokens_check(&t, "cal0123456789abcdef", TOKEN_ROLE_CONSOLE));
+	assert_null(tokens_check(&t, "cal0123456789abcdef", TOKEN_ROLE_INGEST));
+	tokens_free(&t);
+	assert_int_equal(load("cal cal0123456789abcdef console,calendar\n", &t,
+	    &cause), -1);
+	assert_non_null(strstr(cause, ":1: a calendar token has no other "
+	    "role"));
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -164,6 +189,7 @@ main(void)
 		cmocka_unit_test(test_roles_and_users_parse),
 		cmocka_unit_test(test_a_reload_keeps_only_the_same_token),
 		cmocka_unit_test(test_bad_lines_are_refused_with_the_line),
+		cmocka_unit_test(test_calendar_role_is_alone_and_only_in_urls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
