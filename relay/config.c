@@ -48,7 +48,7 @@ static const struct relay_opt options[] = {
 	    F(db_path), 0, 0, 0, RESTART },
 	{ "tokens", RELAY_OPT_PATH, "FILE",
 	    "bearer tokens, one a line:\n"
-	    "NAME TOKEN [console,ingest|calendar] [users=NAME,...|users=*]",
+	    "NAME TOKEN [console,ingest|calendar]\n[users=NAME,...|users=*]",
 	    F(tokens_path), 0, 0, 0, RESTART },
 	{ "no-auth", RELAY_OPT_FLAG, NULL,
 	    "run without tokens (a loopback address only)",
