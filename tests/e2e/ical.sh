@@ -146,6 +146,29 @@ eq "the calendar token posts no alerts: 401" "$(post /hooks/alertmanager "$T/emp
 eq "the calendar token in the URL of a POST: 401" \
     "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$T/empty.json" \
     "$URL/hooks/alertmanager?token=$TOK_CAL")" 401
+
+# SIGHUP reads the file again: a broken one is refused and the old
+# shifts kept; a good one is served from then on.
+hup_and_wait() { # hup_and_wait PATTERN: a new log line matching it
+	n0=$(grep -c -- "$1" "$T/relay.log")
+	kill -HUP "$RELAY_PID"
+	for _ in $(seq 1 200); do
+		[ "$(grep -c -- "$1" "$T/relay.log")" -gt "$n0" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+cp "$T/rota.ics" "$T/rota.good"
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n' > "$T/rota.ics"
+check "SIGHUP with a broken file: the reload is refused, saying why" \
+    hup_and_wait "SIGHUP: reload refused.*rota.ics: no VEVENT"
+curl -s "$URL/oncall/rota.ics?token=$TOK_CAL" > "$T/cal3.ics"
+check "... and the old shifts are still served" grep -q '^SUMMARY:alice' "$T/cal3.ics"
+sed 's/^SUMMARY:alice/SUMMARY:carol/' "$T/rota.good" > "$T/rota.ics"
+check "SIGHUP with a good file: reloaded" hup_and_wait "SIGHUP: reloaded the configuration"
+curl -s "$URL/oncall/rota.ics?token=$TOK_CAL" > "$T/cal4.ics"
+check "... and the new shifts are served" grep -q '^SUMMARY:carol' "$T/cal4.ics"
+check "... instead of the old" sh -c "! grep -q '^SUMMARY:alice' '$T/cal4.ics'"
 stop_relay
 check "no token is in the relay's log" sh -c "! grep -qE '$TOK_OPS|$TOK_CAL|$TOK_AM' '$T/relay.log'"
 
