@@ -333,6 +333,18 @@ on_op(struct relay *r, struct feed_pss *p, const json_t *o)
 		relay_item_free(it);
 		return;
 	}
+	if (!tokens_may_act_as(p->tok, it->op.actor)) {
+		/* the hello's user was checked; each op's actor is too, or
+		 * a token for bob could act as alice */
+		char names[96], msg[256];
+
+		tokens_users_text(p->tok, names, sizeof names);
+		snprintf(msg, sizeof msg, "token %s may act as: %s", p->token,
+		    names);
+		send_error(p, PROTO_ERR_USER_NOT_ALLOWED, msg, it->op.op_id);
+		relay_item_free(it);
+		return;
+	}
 	it->done = op_done;
 	it->user = p;
 	util_strlcpy(it->via, p->token, sizeof it->via);
