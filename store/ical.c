@@ -277,7 +277,8 @@ instances(struct expand *e, icalcomponent *c, struct icaltimetype start,
 			    start_add(&ex, e->moved[i].at, why) != 0)
 				goto out;
 	qsort(out->v, out->n, sizeof *out->v, i64_cmp);
-	qsort(ex.v, ex.n, sizeof *ex.v, i64_cmp);
+	if (ex.n > 0)	/* qsort of NULL, even of nothing, is undefined */
+		qsort(ex.v, ex.n, sizeof *ex.v, i64_cmp);
 	{
 		size_t k = 0, j = 0;
 
