@@ -101,6 +101,7 @@ struct feed {
 	lws_sorted_usec_list_t sul_flush;
 	lws_sorted_usec_list_t sul_retry;	/* ops the relay said to retry */
 	int attempts;
+	int lost_live;		/* the connection just lost was caught up */
 	int64_t retry_at;	/* wall ms */
 
 	enum feed_state state;

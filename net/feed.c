@@ -259,17 +259,24 @@ feed_status(const struct feed *f, struct feed_status *out)
 
 /* ---- connecting ----------------------------------------------------- */
 
-/* Exponential, with "equal jitter": half fixed, half random. */
-static int
-feed_backoff_ms(struct feed *f)
+int
+feed_backoff_ms(int attempt, int start_ms, int cap_ms, int was_live, long r)
 {
-	int64_t d = f->backoff_start_ms;
+	int64_t d = start_ms, lo, hi;
 
-	for (int i = 1; i < f->attempts && d < f->backoff_cap_ms; i++)
+	if (r < 0)
+		r = -(r + 1);
+	if (was_live && attempt <= 1) {
+		hi = cap_ms < FEED_RECONNECT_SPREAD_MS ? cap_ms :
+		    FEED_RECONNECT_SPREAD_MS;
+		lo = start_ms / 2 < hi ? start_ms / 2 : hi;
+		return (int)(lo + r % (hi - lo + 1));
+	}
+	for (int i = 1; i < attempt && d < cap_ms; i++)
 		d *= 2;
-	if (d > f->backoff_cap_ms)
-		d = f->backoff_cap_ms;
-	return (int)(d / 2 + random() % (d / 2 + 1));
+	if (d > cap_ms)
+		d = cap_ms;
+	return (int)(d / 2 + r % (d / 2 + 1));
 }
 
 static void
@@ -281,7 +288,9 @@ feed_schedule_retry(struct feed *f, const char *why)
 	if (!f->started || f->token_refused)
 		return;
 	f->attempts++;
-	ms = feed_backoff_ms(f);
+	ms = feed_backoff_ms(f->attempts, f->backoff_start_ms,
+	    f->backoff_cap_ms, f->lost_live, random());
+	f->lost_live = 0;
 	f->retry_at = wr_now_ms() + ms;
 	if (ms < 1000)
 		snprintf(when, sizeof when, "%d ms", ms);
@@ -304,6 +313,7 @@ feed_lost(struct feed *f, struct lws *wsi, const char *why)
 {
 	if (wsi != NULL)
 		lws_set_opaque_user_data(wsi, NULL);
+	f->lost_live = f->caught_up;	/* feed_rx_reset() forgets it */
 	f->wsi = NULL;
 	feed_flush(f);
 	feed_rx_reset(f);

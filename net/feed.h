@@ -32,6 +32,10 @@
 #define FEED_DEFAULT_URL	"ws://127.0.0.1:8470/feed"
 #define FEED_BACKOFF_START_MS	250
 #define FEED_BACKOFF_CAP_MS	30000
+/* The first retry after a live connection is lost is anywhere in this
+ * window (at most the cap): a relay restart drops every console at once,
+ * and they must not all come back in the same instant. */
+#define FEED_RECONNECT_SPREAD_MS	2000
 
 enum feed_state {
 	FEED_IDLE = 0,		/* not started, or stopped */
@@ -149,6 +153,16 @@ struct feed *feed_new(struct lws_context *ctx, const struct feed_cfg *cfg,
     struct wr_store *store, struct wr_room *room,
     const struct feed_hooks *hooks, void *ud, char **cause);
 /* Start connecting (also after TOKEN_REFUSED, e.g. with a new token). */
+/*
+ * The wait before reconnection attempt `attempt` (1: the first after a
+ * loss), with r uniformly random in [0, 2^31).  Exponential from start_ms
+ * to cap_ms with "equal jitter" (half fixed, half random); the first retry
+ * after a live connection (was_live) is spread over the whole of
+ * FEED_RECONNECT_SPREAD_MS instead, so a room of consoles that lost the
+ * relay together does not reconnect together.
+ */
+int feed_backoff_ms(int attempt, int start_ms, int cap_ms, int was_live,
+    long r);
 void feed_start(struct feed *f);
 /* Replace the token used by the next connection attempt. */
 void feed_set_token(struct feed *f, const char *token);

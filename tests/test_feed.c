@@ -950,6 +950,47 @@ test_feed_offline_detail_is_the_reason_alone(void **state)
 	rig_close(&r);
 }
 
+/* A relay restart drops a whole room at once: 500 consoles drawing their
+ * first retry must not come back in the same instant.  Before, the first
+ * retry was 125 to 250 ms for everyone, 80% of them in one 100 ms. */
+static void
+test_feed_backoff_spreads_a_room_that_lost_the_relay(void **state)
+{
+	enum { N = 500 };
+	int ms[N], most = 0;
+
+	srandom(42);
+	for (int i = 0; i < N; i++) {
+		ms[i] = feed_backoff_ms(1, FEED_BACKOFF_START_MS,
+		    FEED_BACKOFF_CAP_MS, 1, random());
+		assert_true(ms[i] >= FEED_BACKOFF_START_MS / 2);
+		assert_true(ms[i] <= FEED_RECONNECT_SPREAD_MS);
+	}
+	for (int i = 0; i < N; i++) {
+		int in = 0;
+
+		for (int j = 0; j < N; j++)
+			in += ms[j] >= ms[i] && ms[j] < ms[i] + 100;
+		if (in > most)
+			most = in;
+	}
+	print_message("most first retries in one 100 ms: %d of %d\n", most,
+	    N);
+	assert_true(most <= N / 10);
+	/* the cap still bounds it (the tests' --backoff-cap 300) */
+	for (long r = 0; r < 2000; r += 7)
+		assert_true(feed_backoff_ms(1, 250, 300, 1, r) <= 300);
+	/* a connection that never came backs off as before: exponential,
+	 * half fixed, half random, up to the cap */
+	assert_int_equal(feed_backoff_ms(1, 250, 30000, 0, 0), 125);
+	assert_int_equal(feed_backoff_ms(1, 250, 30000, 0, 125), 250);
+	assert_int_equal(feed_backoff_ms(3, 250, 30000, 0, 0), 500);
+	assert_int_equal(feed_backoff_ms(3, 250, 30000, 0, 500), 1000);
+	assert_int_equal(feed_backoff_ms(2, 250, 30000, 1, 0), 250);
+	assert_int_equal(feed_backoff_ms(40, 250, 30000, 0, 0), 15000);
+	assert_int_equal(feed_backoff_ms(40, 250, 30000, 0, 15000), 30000);
+}
+
 static void
 test_feed_url_parse(void **state)
 {
@@ -1009,6 +1050,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_feed_url_parse),
+		cmocka_unit_test(test_feed_backoff_spreads_a_room_that_lost_the_relay),
 		cmocka_unit_test(test_feed_resumes_after_a_gap_without_duplicates),
 		cmocka_unit_test(test_feed_stops_retrying_when_the_token_is_refused),
 		cmocka_unit_test(test_feed_stops_when_its_token_is_taken_back),
