@@ -64,6 +64,17 @@ outbox_unfinished(struct cli_session *s)
 	return n;
 }
 
+/* Done: the loop ends now.  The flag alone waited for whatever woke the
+ * loop's poll() next (2 s past --timeout against a relay that accepts
+ * and never answers): lws runs the timers and then polls until the
+ * next one is due. */
+static void
+cli_session_done(struct cli_session *s)
+{
+	s->done = 1;
+	lws_cancel_service(s->ctx);
+}
+
 /*
  * A command that is done but connected still delivers the ops older
  * commands left queued before it exits: "the next command that connects
@@ -82,14 +93,14 @@ cli_session_stop(struct cli_session *s, int exit_code)
 		return;
 	}
 	s->exit_code = exit_code;
-	s->done = 1;
+	cli_session_done(s);
 }
 
 static void
 drain_check(struct cli_session *s)
 {
 	if (s->draining && !s->done && outbox_unfinished(s) == 0)
-		s->done = 1;
+		cli_session_done(s);
 }
 
 static void
@@ -107,7 +118,7 @@ cli_tick(lws_sorted_usec_list_t *sul)
 	if (s->deadline != 0 && wr_mono_ms() >= s->deadline) {
 		if (!s->draining)
 			s->timed_out = 1;
-		s->done = 1;
+		cli_session_done(s);
 		return;
 	}
 	drain_check(s);
