@@ -143,3 +143,103 @@ wait_for() {
 	done
 	return 1
 }
+
+# ---- consoles under tmux -------------------------------------------------
+# tmux_init: a private tmux server for this test ($T/tmux.sock), killed at
+# exit, with any stopped relay continued first.  Then start_console WIN
+# USER TOKENFILE [args] runs the console in window WIN as a person starts
+# it; cap, wait_screen and watch_status read what it shows.
+tmux_init() {
+	if ! command -v tmux >/dev/null 2>&1; then
+		echo "  FAIL tmux is needed (make deps)"
+		exit 1
+	fi
+	unset TMUX TMUX_PANE
+	SESS=wr
+	trap tmux_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
+}
+tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
+tmux_cleanup() {
+	[ -n "${RELAY_PID:-}" ] && kill -CONT "$RELAY_PID" 2>/dev/null
+	tm kill-server >/dev/null 2>&1
+	cleanup
+}
+
+# cap WIN: the screen of window WIN, one line per row, in $T/scr.WIN
+cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
+
+# wait_screen WIN ERE [TRIES]: poll (every 0.1 s, 150 tries unless told)
+# until a row of WIN matches ERE; on a timeout show the screen.
+wait_screen() {
+	for _ in $(seq 1 "${3:-150}"); do
+		cap "$1"
+		grep -Eq -- "$2" "$T/scr.$1" && return 0
+		sleep 0.1
+	done
+	echo "    screen of $1, waited for /$2/:"
+	sed 's/^/    |/' "$T/scr.$1"
+	return 1
+}
+
+# start_console WIN USER TOKENFILE [args]: the console in a new tmux window
+# (120x40), as a person starts it; its exit status goes to $T/WIN.exit.
+start_console() {
+	win=$1 user=$2 tok=$3
+	shift 3
+	rm -f "$T/$win.exit"
+	cmd="env -u NO_COLOR TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC \
+XDG_CONFIG_HOME='$T/xdg-config' XDG_DATA_HOME='$T/xdg-data' \
+'$WARROOM' --feed '$FEED' --token-file '$T/$tok' --user $user \
+--db '$T/$user.db' --log '$T/$win.log' $*; echo \$? > '$T/$win.exit'"
+	if tm has-session -t "$SESS" 2>/dev/null; then
+		tm new-window -d -t "$SESS:" -n "$win" "$cmd"
+	else
+		tm new-session -d -s "$SESS" -x 120 -y 40 -n "$win" "$cmd"
+		# an OSC 52 that reached tmux would become a paste buffer
+		tm set -g set-clipboard on
+	fi
+}
+
+# watch_status WIN: from now on, in the background, each status row WIN
+# shows goes to $T/status.WIN when it changes, after the wall-clock
+# millisecond it was seen ("MS ROW"), until unwatch_status WIN.
+watch_status() {
+	: > "$T/status.$1"
+	rm -f "$T/status.$1.stop"
+	(
+		prev=
+		while [ ! -e "$T/status.$1.stop" ]; do
+			cur=$(tm capture-pane -p -t "$SESS:$1" 2>/dev/null |
+			    sed -n '$p')
+			if [ -n "$cur" ] && [ "$cur" != "$prev" ]; then
+				printf '%s %s\n' "$(date +%s%3N)" "$cur" \
+				    >> "$T/status.$1"
+				prev=$cur
+			fi
+			sleep 0.05
+		done
+	) &
+	eval "WATCH_$1=$!"
+	PIDS="$PIDS $!"
+}
+unwatch_status() {
+	touch "$T/status.$1.stop"
+	eval "wait \$WATCH_$1"
+}
+# status_at WIN ERE AFTER [TRIES]: poll (every 0.1 s, 150 tries unless
+# told) until a status row of WIN seen at or after the millisecond AFTER
+# matches ERE; print the millisecond it was seen.
+status_at() {
+	for _ in $(seq 1 "${4:-150}"); do
+		t=$(awk -v re="$2" -v after="$3" '{
+			ms = $1; sub(/^[0-9]+ /, "")
+			if (ms + 0 >= after + 0 && $0 ~ re) { print ms; exit }
+		}' "$T/status.$1")
+		[ -n "$t" ] && { echo "$t"; return 0; }
+		sleep 0.1
+	done
+	echo "    status rows of $1 since $3, waited for /$2/:" >&2
+	sed 's/^/    |/' "$T/status.$1" >&2
+	return 1
+}
