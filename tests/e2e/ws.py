@@ -19,9 +19,12 @@ class Closed(Exception):
 
 class WS:
     def __init__(self, port, token, rcvbuf=None):
-        self.s = socket.create_connection(("127.0.0.1", port))
+        # A receive buffer is set before connect (tcp(7)): the window
+        # the relay may fill is agreed in the handshake.
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf:
             self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.s.connect(("127.0.0.1", port))
         key = base64.b64encode(os.urandom(16)).decode()
         self.s.sendall((
             "GET /feed HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
