@@ -72,5 +72,7 @@ done
 eq "the relay closed the console that stopped reading" "$closed" yes
 check "the healthy console got every event" wait_for "$T/tail.out" "\"seq\":$head," 100
 rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$RELAY_PID/status")
+hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$RELAY_PID/status")
+echo "    relay RSS: ${rss} kB now, peak ${hwm} kB (VmHWM)"
 check "the relay's memory stayed bounded (RSS ${rss} kB < 64 MB)" [ "${rss:-999999}" -lt 65536 ]
 finish
