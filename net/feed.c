@@ -585,10 +585,15 @@ feed_tick_cb(lws_sorted_usec_list_t *sul)
 		return;
 	}
 	if (quiet > 2 * hb) {
-		if (f->state != FEED_STALE)
-			f->stale_since = now;
+		int was_stale = f->state == FEED_STALE;
+
 		feed_set_state(f, FEED_STALE, "nothing from the relay for %d s",
 		    (int)(quiet / 1000));
+		/* From when it was shown (the hook has drawn it), not from
+		 * the top of this tick: a loaded machine spends milliseconds
+		 * in between, and STALE then lasted less than a heartbeat. */
+		if (!was_stale)
+			f->stale_since = wr_mono_ms();
 	}
 	if (now - f->last_ping >= hb) {
 		f->last_ping = now;
