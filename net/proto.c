@@ -21,8 +21,10 @@
 
 #include "net/proto.h"
 #include "core/jbuf.h"
+#include "core/schedule.h"
 #include "core/timefmt.h"
 #include "core/util.h"
+#include "core/zone.h"
 
 /* ---- errors --------------------------------------------------------- */
 
@@ -411,13 +413,13 @@ one_of(const char *s, const char *const *names)
 
 static const char *type_names[] = {
 	"unknown", "hello", "op", "ping", "pong", "welcome", "snapshot",
-	"event", "caught_up", "result", "error"
+	"event", "caught_up", "result", "error", "schedules"
 };
 
 const char *
 proto_type_name(enum proto_type t)
 {
-	return (unsigned)t <= PROTO_ERROR ? type_names[t] : "unknown";
+	return (unsigned)t <= PROTO_SCHEDULES ? type_names[t] : "unknown";
 }
 
 json_t *
@@ -448,7 +450,7 @@ proto_parse(const char *buf, size_t len, enum proto_type *type, char *err,
 		json_decref(o);
 		return NULL;
 	}
-	for (int i = PROTO_HELLO; i <= PROTO_ERROR; i++) {
+	for (int i = PROTO_HELLO; i <= PROTO_SCHEDULES; i++) {
 		if (strcmp(t, type_names[i]) == 0) {
 			*type = (enum proto_type)i;
 			return o;
@@ -1361,6 +1363,285 @@ proto_ping_from_json(const json_t *o, int64_t *t, char *err, size_t errsz)
 		return -1;
 	}
 	return get_int(o, "", "t", REQ, INT64_MIN, INT64_MAX, t, err, errsz);
+}
+
+/* ---- on-call schedules --------------------------------------------------- */
+
+/* Rotations the config file can say: 1h to 9000 weeks, whole hours. */
+#define TURN_MIN	3600LL
+#define TURN_MAX	(9000LL * 604800)
+
+static void
+put_local(json_t *o, const char *key, int64_t local)
+{
+	int64_t y, days = wr_floordiv(local, 86400), sod = local - days * 86400;
+	int m, d;
+	char buf[48];
+
+	wr_civil_from_days(days, &y, &m, &d);
+	snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d",
+	    (long long)y, m, d, (int)(sod / 3600), (int)(sod / 60 % 60),
+	    (int)(sod % 60));
+	put_str(o, key, buf);
+}
+
+static json_t *
+new_array(void)
+{
+	json_t *a = json_array();
+
+	if (a == NULL)
+		util_die("out of memory (jansson)");
+	return a;
+}
+
+static void
+append(json_t *a, json_t *v)
+{
+	if (v == NULL || json_array_append_new(a, v) != 0)
+		util_die("out of memory (jansson)");
+}
+
+static json_t *
+layer_to_json(const struct wr_layer *l)
+{
+	json_t *o = new_object(NULL), *people = new_array(),
+	    *restricts = new_array();
+
+	put_str(o, "name", l->name);
+	put_int(o, "rotation_s", l->turn);
+	put_local(o, "start", l->start);
+	for (size_t i = 0; i < l->n_people; i++)
+		append(people, jstr(l->people[i]));
+	put(o, "participants", people);
+	for (size_t i = 0; i < l->n_restricts; i++) {
+		json_t *r = new_object(NULL);
+
+		put_int(r, "days", l->restricts[i].days);
+		put_int(r, "start", l->restricts[i].start);
+		put_int(r, "end", l->restricts[i].end);
+		append(restricts, r);
+	}
+	put(o, "restrict", restricts);
+	return o;
+}
+
+json_t *
+proto_schedules_to_json(const struct wr_schedule *const *v, size_t n)
+{
+	json_t *o = new_object("schedules"), *arr = new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct wr_schedule *s = v[i];
+		json_t *so = new_object(NULL), *layers = new_array(),
+		    *ovs = new_array();
+
+		put_str(so, "name", s->name);
+		put_str(so, "timezone", wr_zone_name(s->zone));
+		for (size_t j = 0; j < s->n_layers; j++)
+			append(layers, layer_to_json(&s->layers[j]));
+		put(so, "layers", layers);
+		for (size_t j = 0; j < s->n_overrides; j++) {
+			const struct wr_override *ov = &s->overrides[j];
+			json_t *oo = new_object(NULL);
+
+			put_str(oo, "id", ov->id != NULL ? ov->id : "");
+			put_str(oo, "person", ov->person);
+			put_time(oo, "from", ov->from);
+			put_time(oo, "until", ov->until);
+			append(ovs, oo);
+		}
+		put(so, "overrides", ovs);
+		append(arr, so);
+	}
+	put(o, "schedules", arr);
+	return o;
+}
+
+/* The array member key of o (required), at most max long. */
+static int
+get_array(const json_t *o, const char *ctx, const char *key, size_t max,
+    json_t **out, char *err, size_t errsz)
+{
+	TRY(member(o, ctx, key, REQ, out, err, errsz));
+	if (!json_is_array(*out))
+		FAIL("%s%s: must be an array", ctx, key);
+	if (json_array_size(*out) > max)
+		FAIL("%s%s: more than %zu", ctx, key, max);
+	return 0;
+fail:
+	return -1;
+}
+
+static int
+layer_from_json(const json_t *o, const char *ctx, struct wr_schedule *s,
+    char *err, size_t errsz)
+{
+	const char *name, *start;
+	int64_t turn, d, b, e;
+	json_t *people, *restricts, *v;
+	struct wr_layer *l;
+	char *cause = NULL;
+	size_t i;
+
+	if (!json_is_object(o))
+		FAIL("%s: must be an object", ctx);
+	TRY(get_str(o, ctx, "name", REQ | NONEMPTY, PROTO_MAX_ACTOR, &name,
+	    err, errsz));
+	TRY(get_int(o, ctx, "rotation_s", REQ, TURN_MIN, TURN_MAX, &turn, err,
+	    errsz));
+	if (turn % 3600 != 0)
+		FAIL("%srotation_s: not whole hours", ctx);
+	TRY(get_str(o, ctx, "start", REQ, 32, &start, err, errsz));
+	TRY(get_array(o, ctx, "participants", PROTO_MAX_PEOPLE, &people, err,
+	    errsz));
+	TRY(get_array(o, ctx, "restrict", PROTO_MAX_RESTRICTS, &restricts,
+	    err, errsz));
+	l = wr_schedule_add_layer(s, name);
+	l->turn = turn;
+	l->has_turn = 1;
+	if (wr_schedule_parse_start(start, &l->start, &cause) != 0) {
+		seterr(err, errsz, "%sstart: %s", ctx, cause);
+		free(cause);
+		goto fail;
+	}
+	l->has_start = 1;
+	json_array_foreach(people, i, v) {
+		const char *p = json_string_value(v);
+
+		if (!json_is_string(v) || strlen(p) != json_string_length(v) ||
+		    p[0] == '\0' || strlen(p) > PROTO_MAX_ACTOR)
+			FAIL("%sparticipants: each a name of 1 to %d bytes",
+			    ctx, PROTO_MAX_ACTOR);
+		wr_schedule_add_person(l, p);
+	}
+	json_array_foreach(restricts, i, v) {
+		struct wr_restrict r;
+
+		if (!json_is_object(v))
+			FAIL("%srestrict: each must be an object", ctx);
+		TRY(get_int(v, ctx, "days", REQ, 1, 127, &d, err, errsz));
+		TRY(get_int(v, ctx, "start", REQ, 0, 86399, &b, err, errsz));
+		TRY(get_int(v, ctx, "end", REQ, 1, 86400, &e, err, errsz));
+		r.days = (uint8_t)d;
+		r.start = (int32_t)b;
+		r.end = (int32_t)e;
+		wr_schedule_add_restrict(l, &r);
+	}
+	return 0;
+fail:
+	return -1;
+}
+
+static int
+schedule_from_json(const json_t *o, size_t at, proto_zone_fn zone_fn,
+    void *ud, struct proto_schedule *out, char *err, size_t errsz)
+{
+	const char *name, *tz;
+	json_t *layers, *ovs, *v;
+	struct wr_zone *zone;
+	struct wr_schedule *s = NULL;
+	char ctx[96], *cause = NULL;
+	size_t i;
+
+	if (!json_is_object(o))
+		FAIL("schedules[%zu]: must be an object", at);
+	snprintf(ctx, sizeof ctx, "schedules[%zu].", at);
+	TRY(get_str(o, ctx, "name", REQ | NONEMPTY, PROTO_MAX_ACTOR, &name,
+	    err, errsz));
+	TRY(get_str(o, ctx, "timezone", REQ | NONEMPTY, PROTO_MAX_ZONE_NAME,
+	    &tz, err, errsz));
+	TRY(get_array(o, ctx, "layers", PROTO_MAX_LAYERS, &layers, err,
+	    errsz));
+	TRY(get_array(o, ctx, "overrides", PROTO_MAX_OVERRIDES, &ovs, err,
+	    errsz));
+	out->name = xstrdup(name);
+	out->timezone = xstrdup(tz);
+	/* The definition is checked whether or not the zone can be had: a
+	 * console without the zone refuses what one with it would. */
+	if ((zone = zone_fn(ud, tz, &cause)) == NULL) {
+		out->problem = cause != NULL ? cause :
+		    xasprintf("unknown time zone %s", tz);
+		cause = NULL;
+		zone = wr_zone_fixed("UTC", 0);
+	}
+	s = wr_schedule_new(name, zone);
+	json_array_foreach(layers, i, v) {
+		char lctx[128];
+
+		snprintf(lctx, sizeof lctx, "%slayers[%zu]", ctx, i);
+		TRY(layer_from_json(v, lctx, s, err, errsz));
+	}
+	if (s->n_layers > 0 && wr_schedule_check(s, &cause) != 0) {
+		seterr(err, errsz, "%s%s", ctx, cause);
+		free(cause);
+		goto fail;
+	}
+	json_array_foreach(ovs, i, v) {
+		const char *id, *person;
+		int64_t from, until;
+		char octx[128];
+
+		snprintf(octx, sizeof octx, "%soverrides[%zu].", ctx, i);
+		if (!json_is_object(v))
+			FAIL("%s: must be an object", octx);
+		TRY(get_str(v, octx, "id", REQ, 64, &id, err, errsz));
+		TRY(get_str(v, octx, "person", REQ | NONEMPTY, PROTO_MAX_ACTOR,
+		    &person, err, errsz));
+		TRY(get_time(v, octx, "from", REQ, &from, err, errsz));
+		TRY(get_time(v, octx, "until", REQ, &until, err, errsz));
+		if (from >= until)
+			FAIL("%suntil: not after from", octx);
+		wr_schedule_add_override(s, id, person, from, until);
+	}
+	if (out->problem != NULL)
+		wr_schedule_free(s);
+	else
+		out->s = s;
+	return 0;
+fail:
+	wr_schedule_free(s);
+	return -1;
+}
+
+int
+proto_schedules_from_json(const json_t *o, proto_zone_fn zone, void *ud,
+    struct proto_schedules *out, char *err, size_t errsz)
+{
+	json_t *arr, *v;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	TRY(check_message(o, "schedules", err, errsz));
+	TRY(get_array(o, "", "schedules", PROTO_MAX_SCHEDULES, &arr, err,
+	    errsz));
+	out->v = xcalloc(json_array_size(arr) + 1, sizeof *out->v);
+	json_array_foreach(arr, i, v) {
+		struct proto_schedule *ps = &out->v[out->n++];
+
+		TRY(schedule_from_json(v, i, zone, ud, ps, err, errsz));
+		for (size_t j = 0; j + 1 < out->n; j++)
+			if (strcmp(out->v[j].name, ps->name) == 0)
+				FAIL("schedules[%zu].name: \"%s\" twice", i,
+				    ps->name);
+	}
+	return 0;
+fail:
+	proto_schedules_free(out);
+	return -1;
+}
+
+void
+proto_schedules_free(struct proto_schedules *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].timezone);
+		free(l->v[i].problem);
+		wr_schedule_free(l->v[i].s);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
 }
 
 /* ---- op ids --------------------------------------------------------------- */

@@ -73,7 +73,8 @@ enum proto_type {
 	PROTO_EVENT,
 	PROTO_CAUGHT_UP,
 	PROTO_RESULT,
-	PROTO_ERROR
+	PROTO_ERROR,
+	PROTO_SCHEDULES
 };
 
 /* "hello", "op", ...; "unknown" for PROTO_UNKNOWN. */
@@ -249,6 +250,59 @@ int proto_error_from_json(const json_t *o, const char **code,
 json_t *proto_ping_to_json(const char *type, int64_t t);
 int proto_ping_from_json(const json_t *o, int64_t *t, char *err,
     size_t errsz);
+
+/* ---- on-call schedules ---------------------------------------------- */
+
+/*
+ * {"type":"schedules","schedules":[...]}: every schedule the relay knows,
+ * with its layers and overrides, sent after the welcome and again whenever
+ * one changes (warroom-protocol(7)).  A console answers "who is on call"
+ * from it with core/schedule.h, offline too; the zone goes by its IANA name
+ * and each console reads its rules from its own zoneinfo.
+ */
+#define PROTO_MAX_SCHEDULES	256	/* per frame */
+#define PROTO_MAX_LAYERS	64	/* per schedule */
+#define PROTO_MAX_PEOPLE	256	/* per layer */
+#define PROTO_MAX_RESTRICTS	64	/* per layer */
+#define PROTO_MAX_OVERRIDES	4096	/* per schedule */
+#define PROTO_MAX_ZONE_NAME	128	/* bytes */
+
+struct wr_schedule;
+struct wr_zone;
+
+/* One decoded schedule.  s is NULL when the zone could not be had (the
+ * console's zoneinfo lacks it): problem says why, in a person's words. */
+struct proto_schedule {
+	char *name;
+	char *timezone;
+	struct wr_schedule *s;
+	char *problem;
+};
+
+struct proto_schedules {
+	struct proto_schedule *v;
+	size_t n;
+};
+
+/* Gives the zone named name, or NULL with *cause (malloc'd).  The console
+ * passes store_tzif_load(); the fuzzer a fixed zone. */
+typedef struct wr_zone *(*proto_zone_fn)(void *ud, const char *name,
+    char **cause);
+
+json_t *proto_schedules_to_json(const struct wr_schedule *const *v,
+    size_t n);
+/*
+ * Decode a schedules frame into *out (overwritten; free with
+ * proto_schedules_free()).  Refused (-1, *out empty): a member of the
+ * wrong type or past a limit, a schedule name twice, a layer without a
+ * rotation of whole hours (1h to 9000w), a start that is not a local time,
+ * a restriction out of range, an override whose from is not before its
+ * until.  A zone the loader cannot give is not a refusal: that schedule
+ * comes back with s NULL and problem set.
+ */
+int proto_schedules_from_json(const json_t *o, proto_zone_fn zone, void *ud,
+    struct proto_schedules *out, char *err, size_t errsz);
+void proto_schedules_free(struct proto_schedules *l);
 
 /* ---- op ids ------------------------------------------------------------ */
 

@@ -33,6 +33,8 @@
 #include "net/ingest.h"
 #include "net/proto.h"
 #include "core/timefmt.h"
+#include "core/schedule.h"
+#include "core/zone.h"
 
 #define STRINGS_JSON "tests/fixtures/hostile/strings.json"
 
@@ -1689,6 +1691,180 @@ op_ids_are_32_lowercase_hex_and_differ(void **state)
 	assert_false(proto_op_id_valid("0123456789abcdef0123456789abcdef "));
 }
 
+/* ---- schedules --------------------------------------------------------------- */
+
+/* A zone for any name: one hour east of UTC (the test needs no zoneinfo);
+ * "Nowhere/Zone" is one the console does not have. */
+static struct wr_zone *
+plus_one(void *ud, const char *name, char **cause)
+{
+	(void)ud;
+	if (strcmp(name, "Nowhere/Zone") == 0) {
+		*cause = xasprintf("unknown time zone %s", name);
+		return NULL;
+	}
+	return wr_zone_fixed(name, 3600);
+}
+
+static struct wr_schedule *
+sample_schedule(const char *name)
+{
+	struct wr_schedule *s = wr_schedule_new(name, wr_zone_fixed("Test/One",
+	    3600));
+	struct wr_layer *l = wr_schedule_add_layer(s, "weekly");
+	struct wr_restrict r = { .days = 0x1f, .start = 9 * 3600,
+	    .end = 18 * 3600 };
+	char *cause = NULL;
+
+	assert_int_equal(wr_schedule_parse_turn("1w", &l->turn, &cause), 0);
+	assert_int_equal(wr_schedule_parse_start("2026-03-02T09:00", &l->start,
+	    &cause), 0);
+	l->has_turn = l->has_start = 1;
+	wr_schedule_add_person(l, "alice");
+	wr_schedule_add_person(l, "bob");
+	l = wr_schedule_add_layer(s, "nights");
+	assert_int_equal(wr_schedule_parse_turn("1d", &l->turn, &cause), 0);
+	assert_int_equal(wr_schedule_parse_start("2026-03-01T20:00:30",
+	    &l->start, &cause), 0);
+	l->has_turn = l->has_start = 1;
+	wr_schedule_add_person(l, "carol");
+	r.days = 0x7f;
+	r.start = 20 * 3600;
+	r.end = 8 * 3600;	/* crosses midnight */
+	wr_schedule_add_restrict(l, &r);
+	wr_schedule_add_override(s, "0123456789abcdef0123456789abcdef",
+	    "dave", 1773000000000LL, 1773007200000LL);
+	return s;
+}
+
+static void
+schedules_round_trip_to_the_same_answers(void **state)
+{
+	struct wr_schedule *a = sample_schedule("primary"),
+	    *b = sample_schedule("secondary");
+	const struct wr_schedule *v[] = { a, b };
+	struct proto_schedules got;
+	char err[256], *text;
+	json_t *o = proto_schedules_to_json(v, 2), *back;
+	enum proto_type type;
+
+	(void)state;
+	text = proto_dump(o, NULL);
+	back = proto_parse(text, strlen(text), &type, err, sizeof err);
+	assert_non_null(back);
+	assert_int_equal(type, PROTO_SCHEDULES);
+	assert_int_equal(proto_schedules_from_json(back, plus_one, NULL, &got,
+	    err, sizeof err), 0);
+	assert_int_equal(got.n, 2);
+	assert_string_equal(got.v[0].name, "primary");
+	assert_string_equal(got.v[0].timezone, "Test/One");
+	assert_null(got.v[0].problem);
+	assert_non_null(got.v[0].s);
+	assert_int_equal(got.v[0].s->n_layers, 2);
+	assert_int_equal(got.v[0].s->layers[1].start % 60, 30);
+	assert_int_equal(got.v[0].s->n_overrides, 1);
+	/* the same answers every 17 minutes over three weeks */
+	for (int64_t t = 1772600000000LL; t < 1772600000000LL +
+	    21LL * 86400000; t += 17 * 60000) {
+		struct wr_oncall x, y;
+
+		wr_schedule_at(a, t, &x);
+		wr_schedule_at(got.v[0].s, t, &y);
+		assert_int_equal(x.source, y.source);
+		assert_int_equal(x.since, y.since);
+		assert_int_equal(x.until, y.until);
+		if (x.person == NULL)
+			assert_null(y.person);
+		else
+			assert_string_equal(x.person, y.person);
+	}
+	proto_schedules_free(&got);
+	free(text);
+	json_decref(o);
+	json_decref(back);
+	wr_schedule_free(a);
+	wr_schedule_free(b);
+}
+
+static void
+schedules_decoder_refuses_bad_definitions_naming_the_member(void **state)
+{
+	static const struct {
+		const char *frame, *reason;
+	} bad[] = {
+		{ "{\"type\":\"schedules\"}", "schedules: missing" },
+		{ "{\"type\":\"schedules\",\"schedules\":[{\"name\":\"p\","
+		  "\"timezone\":\"UTC\",\"layers\":[{\"name\":\"l\","
+		  "\"rotation_s\":5400,\"start\":\"2026-03-02T09:00\","
+		  "\"participants\":[\"a\"],\"restrict\":[]}],"
+		  "\"overrides\":[]}]}",
+		  "schedules[0].layers[0]rotation_s: not whole hours" },
+		{ "{\"type\":\"schedules\",\"schedules\":[{\"name\":\"p\","
+		  "\"timezone\":\"UTC\",\"layers\":[{\"name\":\"l\","
+		  "\"rotation_s\":3600,\"start\":\"2026-02-30T09:00\","
+		  "\"participants\":[\"a\"],\"restrict\":[]}],"
+		  "\"overrides\":[]}]}", "start" },
+		{ "{\"type\":\"schedules\",\"schedules\":[{\"name\":\"p\","
+		  "\"timezone\":\"UTC\",\"layers\":[{\"name\":\"l\","
+		  "\"rotation_s\":3600,\"start\":\"2026-03-02T09:00\","
+		  "\"participants\":[],\"restrict\":[]}],"
+		  "\"overrides\":[]}]}", "no participants" },
+		{ "{\"type\":\"schedules\",\"schedules\":[{\"name\":\"p\","
+		  "\"timezone\":\"UTC\",\"layers\":[{\"name\":\"l\","
+		  "\"rotation_s\":3600,\"start\":\"2026-03-02T09:00\","
+		  "\"participants\":[\"a\"],\"restrict\":[{\"days\":0,"
+		  "\"start\":0,\"end\":60}]}],\"overrides\":[]}]}", "days" },
+		{ "{\"type\":\"schedules\",\"schedules\":[{\"name\":\"p\","
+		  "\"timezone\":\"UTC\",\"layers\":[],\"overrides\":[{\"id\":"
+		  "\"x\",\"person\":\"a\",\"from\":\"2026-03-02T10:00:00.000Z\","
+		  "\"until\":\"2026-03-02T09:00:00.000Z\"}]}]}",
+		  "overrides[0].until: not after from" },
+		{ "{\"type\":\"schedules\",\"schedules\":[{\"name\":\"p\","
+		  "\"timezone\":\"UTC\",\"layers\":[],\"overrides\":[]},"
+		  "{\"name\":\"p\",\"timezone\":\"UTC\",\"layers\":[],"
+		  "\"overrides\":[]}]}", "\"p\" twice" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct proto_schedules got;
+		enum proto_type type;
+		char err[256];
+		json_t *o = proto_parse(bad[i].frame, strlen(bad[i].frame),
+		    &type, err, sizeof err);
+
+		assert_non_null(o);
+		assert_int_equal(proto_schedules_from_json(o, plus_one, NULL,
+		    &got, err, sizeof err), -1);
+		if (strstr(err, bad[i].reason) == NULL)
+			fail_msg("frame %zu: \"%s\" does not say \"%s\"", i,
+			    err, bad[i].reason);
+		assert_int_equal(got.n, 0);
+		json_decref(o);
+	}
+}
+
+static void
+schedules_with_a_zone_the_console_lacks_say_so(void **state)
+{
+	static const char frame[] = "{\"type\":\"schedules\",\"schedules\":"
+	    "[{\"name\":\"p\",\"timezone\":\"Nowhere/Zone\",\"layers\":[],"
+	    "\"overrides\":[]}]}";
+	struct proto_schedules got;
+	enum proto_type type;
+	char err[256];
+	json_t *o = proto_parse(frame, strlen(frame), &type, err, sizeof err);
+
+	(void)state;
+	assert_int_equal(proto_schedules_from_json(o, plus_one, NULL, &got,
+	    err, sizeof err), 0);
+	assert_int_equal(got.n, 1);
+	assert_null(got.v[0].s);
+	assert_string_equal(got.v[0].problem, "unknown time zone Nowhere/Zone");
+	proto_schedules_free(&got);
+	json_decref(o);
+}
+
 int
 main(void)
 {
@@ -1722,6 +1898,9 @@ main(void)
 		cmocka_unit_test(op_ids_are_32_lowercase_hex_and_differ),
 		cmocka_unit_test(event_dump_is_the_jansson_frame_for_every_kind),
 		cmocka_unit_test(event_dump_falls_back_where_jansson_changes_the_text),
+		cmocka_unit_test(schedules_round_trip_to_the_same_answers),
+		cmocka_unit_test(schedules_decoder_refuses_bad_definitions_naming_the_member),
+		cmocka_unit_test(schedules_with_a_zone_the_console_lacks_say_so),
 	};
 
 	return cmocka_run_group_tests_name("proto", tests, NULL, NULL);

@@ -2,7 +2,8 @@
  * fuzz_feed: frames from a relay, one a line, through the console's
  * decoders as net/feed-rx.c uses them: welcome, snapshot (its incidents
  * put into the console's room), event (applied to it), caught_up, result,
- * error, ping.  Invariants: nothing the decoders accept fails to encode
+ * error, ping, schedules (each decoded schedule asked who is on call).
+ * Invariants: nothing the decoders accept fails to encode
  * and decode again to the same thing (fuzz_event_roundtrip(),
  * fuzz_incident_roundtrip(); welcome and result compared field by field),
  * and the room takes whatever was decoded without crashing.
@@ -10,6 +11,9 @@
 #include <string.h>
 
 #include "core/room.h"
+#include "core/schedule.h"
+#include "core/util.h"
+#include "core/zone.h"
 #include "net/proto.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -18,6 +22,59 @@ same(const char *a, const char *b)
 {
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL &&
 	    strcmp(a, b) == 0);
+}
+
+/* Every zone name is UTC+1 here: the fuzzer reads no zoneinfo. */
+static struct wr_zone *
+any_zone(void *ud, const char *name, char **cause)
+{
+	(void)ud;
+	(void)cause;
+	return wr_zone_fixed(name, 3600);
+}
+
+/* A schedules frame: decoded, asked, encoded and decoded again to the
+ * same answers. */
+static void
+schedules(const json_t *o)
+{
+	struct proto_schedules a, b;
+	const struct wr_schedule **v;
+	char err[256];
+	json_t *back;
+
+	if (proto_schedules_from_json(o, any_zone, NULL, &a, err,
+	    sizeof err) != 0)
+		return;
+	v = xcalloc(a.n + 1, sizeof *v);
+	for (size_t i = 0; i < a.n; i++)
+		v[i] = a.v[i].s;
+	back = proto_schedules_to_json(v, a.n);
+	FUZZ_CHECK(proto_schedules_from_json(back, any_zone, NULL, &b, err,
+	    sizeof err) == 0, "schedules re-encoded do not decode: %s", err);
+	FUZZ_CHECK(b.n == a.n, "schedules changed in number");
+	for (size_t i = 0; i < a.n; i++) {
+		int64_t t = 1772600000000LL;
+		struct wr_oncall x, y, *shifts = NULL;
+
+		for (int k = 0; k < 8; k++, t += 7LL * 3600 * 1000 + 13) {
+			wr_schedule_at(a.v[i].s, t, &x);
+			wr_schedule_at(b.v[i].s, t, &y);
+			FUZZ_CHECK(x.source == y.source && x.since == y.since &&
+			    x.until == y.until && (x.person == NULL) ==
+			    (y.person == NULL), "schedule %zu answers "
+			    "differently after its round trip", i);
+		}
+		(void)wr_schedule_next(a.v[i].s, t, &x);
+		(void)wr_schedule_next_gap(a.v[i].s, t, 7LL * 86400000, &x);
+		if (wr_schedule_shifts(a.v[i].s, t, t + 86400000, &shifts) > 0)
+			FUZZ_CHECK(shifts != NULL, "shifts without a list");
+		free(shifts);
+	}
+	json_decref(back);
+	free(v);
+	proto_schedules_free(&a);
+	proto_schedules_free(&b);
 }
 
 static void
@@ -119,6 +176,9 @@ frame(struct wr_room *room, const char *buf, size_t len)
 			    sizeof err) == 0, "a pong does not decode: %s", err);
 			json_decref(back);
 		}
+		break;
+	case PROTO_SCHEDULES:
+		schedules(o);
 		break;
 	default:
 		break;
