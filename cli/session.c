@@ -240,7 +240,7 @@ cli_session_open(struct cli_session *s, const struct cli_opts *o,
 {
 	static const struct feed_hooks wrap = {
 		cli_on_status, cli_on_applied, cli_on_snapshot, cli_on_result,
-		cli_on_caught_up, cli_on_unreadable
+		cli_on_caught_up, cli_on_unreadable, NULL
 	};
 	struct lws_context_creation_info info;
 	struct feed_cfg cfg;

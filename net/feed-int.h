@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "net/feed.h"
+#include "net/proto.h"
 
 /* One frame waiting for a WRITEABLE callback. */
 struct feed_out {
@@ -104,9 +105,17 @@ struct feed {
 	int lost_live;		/* the connection just lost was caught up */
 	int64_t retry_at;	/* wall ms */
 
+	/* the last schedules frame (from the store at start) */
+	struct proto_schedules schedules;
+
 	enum feed_state state;
 	char detail[320];
 };
+
+/* feed-rx.c: decode a schedules frame into f->schedules (and, for a
+ * frame from the relay, keep its text in the store).  0, or -1 when the
+ * frame was refused (the schedules are as they were). */
+int feed_rx_schedules(struct feed *f, const json_t *o, int from_relay);
 
 /* feed.c */
 void feed_set_state(struct feed *f, enum feed_state st, const char *fmt, ...)

@@ -22,6 +22,7 @@
 #include "core/util.h"
 #include "net/feed-int.h"
 #include "net/proto.h"
+#include "store/tzif.h"
 
 /* Flush at once past this many events, even mid-pass. */
 #define BATCH_MAX		5000
@@ -837,6 +838,50 @@ rx_error(struct feed *f, const json_t *o)
 	return 0;
 }
 
+/* A schedule's zone, from this machine's zoneinfo. */
+static struct wr_zone *
+system_zone(void *ud, const char *name, char **cause)
+{
+	struct wr_zone *z = NULL;
+
+	(void)ud;
+	return store_tzif_load(NULL, name, &z, cause) == 0 ? z : NULL;
+}
+
+int
+feed_rx_schedules(struct feed *f, const json_t *o, int from_relay)
+{
+	struct proto_schedules got;
+	char err[256];
+
+	if (proto_schedules_from_json(o, system_zone, NULL, &got, err,
+	    sizeof err) != 0) {
+		feed_logf("feed: ignored %s schedules: %s", from_relay ?
+		    "the relay's" : "the stored", err);
+		return -1;
+	}
+	for (size_t i = 0; i < got.n; i++)
+		if (got.v[i].problem != NULL)
+			feed_logf("feed: schedule %s: %s", got.v[i].name,
+			    got.v[i].problem);
+	proto_schedules_free(&f->schedules);
+	f->schedules = got;
+	if (from_relay && f->store != NULL) {
+		char *text = proto_dump(o, NULL), *cause = NULL;
+
+		if (text == NULL || store_schedules_put(f->store, text,
+		    &cause) != 0) {
+			feed_logf("feed: the schedules are not kept: %s",
+			    cause != NULL ? cause : "out of memory");
+			free(cause);
+		}
+		free(text);
+	}
+	if (from_relay && f->hooks.on_schedules != NULL)
+		f->hooks.on_schedules(f->ud);
+	return 0;
+}
+
 int
 feed_rx_frame(struct feed *f, const char *buf, size_t len)
 {
@@ -890,6 +935,9 @@ feed_rx_frame(struct feed *f, const char *buf, size_t len)
 			feed_send_json(f, proto_ping_to_json("pong", t), NULL);
 		break;
 	case PROTO_PONG:
+		break;
+	case PROTO_SCHEDULES:
+		(void)feed_rx_schedules(f, o, 1);
 		break;
 	case PROTO_UNKNOWN:
 		/* A newer relay's message: not ours to understand. */

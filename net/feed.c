@@ -178,6 +178,21 @@ feed_new(struct lws_context *ctx, const struct feed_cfg *cfg,
 	f->ud = ud;
 	f->state = FEED_IDLE;
 	snprintf(f->detail, sizeof f->detail, "not started");
+	if (store != NULL) {
+		char *text = NULL, *why = NULL;
+		json_t *o;
+		enum proto_type type;
+
+		if (store_schedules_get(store, &text, &why) != 0) {
+			feed_logf("feed: %s", why);
+			free(why);
+		} else if (text != NULL && (o = proto_parse(text, strlen(text),
+		    &type, err, sizeof err)) != NULL) {
+			(void)feed_rx_schedules(f, o, 0);
+			json_decref(o);
+		}
+		free(text);
+	}
 	srandom((unsigned)(wr_now_ms() ^ (int64_t)getpid() << 16));
 	return f;
 }
@@ -230,7 +245,14 @@ feed_free(struct feed *f)
 	free(f->epoch);
 	free(f->welcome_reason);
 	free(f->server);
+	proto_schedules_free(&f->schedules);
 	free(f);
+}
+
+const struct proto_schedules *
+feed_schedules(const struct feed *f)
+{
+	return &f->schedules;
 }
 
 void

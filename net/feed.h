@@ -127,6 +127,8 @@ struct feed_hooks {
 	 */
 	void (*on_unreadable)(void *ud, int64_t seq, int64_t incident,
 	    const char *what);
+	/* The relay sent its schedules (feed_schedules() has them now). */
+	void (*on_schedules)(void *ud);
 };
 
 struct feed;
@@ -176,6 +178,13 @@ void feed_kick_outbox(struct feed *f);
 
 void feed_status(const struct feed *f, struct feed_status *out);
 const char *feed_state_name(enum feed_state s);
+/*
+ * The on-call schedules as the relay last sent them (with a store: as
+ * kept from an earlier connection until this one sends them); empty when
+ * none.  Borrowed until the next on_schedules or feed_free().
+ */
+struct proto_schedules;
+const struct proto_schedules *feed_schedules(const struct feed *f);
 /* The URL the feed connects to, as given. */
 const char *feed_url(const struct feed *f);
 

@@ -17,6 +17,7 @@
 
 #include "core/timefmt.h"
 #include "core/util.h"
+#include "relay/oncall.h"
 #include "relay/relay-int.h"
 
 #define WINDOW_EVENTS	256
@@ -273,6 +274,7 @@ on_hello(struct relay *r, struct feed_pss *p, const json_t *o)
 	w.user = p->user;
 	w.token = p->token;
 	frameq_push_json(&p->ctl, proto_welcome_to_json(&w));
+	relay_oncall_hello(r, p);
 	p->phase = RELAY_FEED_REPLAY;
 	if (strcmp(mode, "snapshot") == 0) {
 		p->snap_wait = 1;

@@ -540,6 +540,31 @@ meta_get(struct wr_store *s, const char *key, char **out)
 	return rc;
 }
 
+int
+store_schedules_put(struct wr_store *s, const char *frame, char **cause)
+{
+	if (store_tx_begin(s, 0, cause) == -1)
+		return -1;
+	if (store_meta_set(s, "schedules", frame, cause) == -1) {
+		store_tx_rollback(s);
+		return -1;
+	}
+	return store_tx_commit(s, cause);
+}
+
+int
+store_schedules_get(struct wr_store *s, char **frame, char **cause)
+{
+	int rc = meta_get(s, "schedules", frame);
+
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("%s: reading the schedules: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 open_fail(struct wr_store *s, char **cause, int rc)
 {

@@ -106,6 +106,13 @@ int64_t store_first_seq(struct wr_store *s);
  * follow a new epoch.  The outbox is kept. */
 int store_reset_feed(struct wr_store *s, const char *epoch, char **cause);
 
+/* Console: the last "schedules" frame the relay sent, as its text, kept
+ * so that who is on call can be answered offline.  put replaces it in a
+ * transaction of its own; get gives it malloc'd, *frame NULL when none
+ * was ever kept.  0, or -1 with *cause. */
+int store_schedules_put(struct wr_store *s, const char *frame, char **cause);
+int store_schedules_get(struct wr_store *s, char **frame, char **cause);
+
 /* Load incidents (and alerts, when room->keep_alerts) and last_seq, and
  * take the epoch and cursor as stored (another process may have moved
  * them). */
