@@ -243,6 +243,28 @@ on_unreadable(void *ud, int64_t seq, int64_t incident, const char *what)
 	kick_render(c);
 }
 
+/* The schedules as the feed has them now, into the on-call pane (which
+ * borrows them until the next call). */
+static void
+show_schedules(struct console *c)
+{
+	const struct proto_schedules *l = feed_schedules(c->feed);
+	struct tui_schedule *v = xcalloc(l->n + 1, sizeof *v);
+
+	for (size_t i = 0; i < l->n; i++)
+		v[i] = (struct tui_schedule){ l->v[i].name, l->v[i].timezone,
+			l->v[i].s, l->v[i].problem };
+	tui_set_schedules(c->tui, v, l->n);
+	free(v);
+	kick_render(c);
+}
+
+static void
+on_schedules(void *ud)
+{
+	show_schedules(ud);
+}
+
 /* tui actions */
 
 static int
@@ -564,7 +586,8 @@ setup(struct console *c, char *err, size_t errsz, int *code)
 	static const struct feed_hooks hooks = {
 		.on_status = on_status, .on_applied = on_applied,
 		.on_snapshot = on_snapshot, .on_result = on_result,
-		.on_caught_up = on_caught_up, .on_unreadable = on_unreadable
+		.on_caught_up = on_caught_up, .on_unreadable = on_unreadable,
+		.on_schedules = on_schedules
 	};
 
 #define FAIL(rc, ...) do { snprintf(err, errsz, __VA_ARGS__); \
@@ -700,6 +723,7 @@ setup(struct console *c, char *err, size_t errsz, int *code)
 	    &cause);
 	if (c->feed == NULL)
 		FAIL(CLI_EX_USAGE, "%s", cause);
+	show_schedules(c);	/* the stored ones, until the relay's come */
 	feed_start(c->feed);
 	update_feed_status(c);
 	lws_sul_schedule(c->ctx, 0, &c->tick_sul, tick_cb, LWS_US_PER_SEC);
@@ -713,6 +737,8 @@ teardown(struct console *c)
 {
 	lws_sul_cancel(&c->render_sul);
 	lws_sul_cancel(&c->tick_sul);
+	if (c->tui != NULL)
+		tui_set_schedules(c->tui, NULL, 0);	/* the feed's go */
 	if (c->feed != NULL)
 		feed_free(c->feed);
 	if (c->demo != NULL)

@@ -687,6 +687,27 @@ wr_schedule_next(const struct wr_schedule *s, int64_t t,
 }
 
 int
+wr_schedule_next_person(const struct wr_schedule *s, int64_t t,
+    struct wr_oncall *out)
+{
+	struct wr_oncall cur, nx;
+
+	wr_schedule_at(s, t, &cur);
+	nx = cur;
+	for (size_t n = 0; n < WR_SCHEDULE_MAX_SHIFTS; n++) {
+		if (nx.until == INT64_MAX)
+			return -1;
+		wr_schedule_at(s, nx.until, &nx);
+		if (nx.person != NULL && (cur.person == NULL ||
+		    strcmp(nx.person, cur.person) != 0)) {
+			*out = nx;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
 wr_schedule_next_gap(const struct wr_schedule *s, int64_t t, int64_t within,
     struct wr_oncall *out)
 {

@@ -140,6 +140,12 @@ void wr_schedule_at(const struct wr_schedule *s, int64_t t,
  * 0, or -1 when nothing changes within the horizon. */
 int wr_schedule_next(const struct wr_schedule *s, int64_t t,
     struct wr_oncall *out);
+/* Who takes over next: the first answer after t's in which someone other
+ * than t's person (anyone, after a gap) is on call: 0, or -1 when nobody
+ * is within the horizon.  What "next" means on screen and in `warroom
+ * oncall`. */
+int wr_schedule_next_person(const struct wr_schedule *s, int64_t t,
+    struct wr_oncall *out);
 /* The first gap that holds at or after t, starting before t + within:
  * 0 and *out, or -1 when there is none. */
 int wr_schedule_next_gap(const struct wr_schedule *s, int64_t t,

@@ -13,7 +13,9 @@
 
 #include <sys/stat.h>
 
+#include "core/schedule.h"
 #include "core/timefmt.h"
+#include "core/zone.h"
 #include "tui/tui-int.h"
 
 /* ---- the list --------------------------------------------------------------- */
@@ -2106,31 +2108,125 @@ test_render_rate_limit_and_idle_frames_write_nothing(void **state)
 	h_free(h);
 }
 
+/* Three schedules at H_NOW (Thursday 2026-01-01 00:00 UTC): primary has
+ * alice until 02:00, then bob until 20:00, then a gap until midnight;
+ * secondary has nobody until its first handoff at 00:12 (carol);
+ * database's zone is not on this machine. */
+static struct wr_schedule *
+oncall_schedule(const char *name, const char *start, const char *restrict_,
+    const char *a, const char *b)
+{
+	struct wr_schedule *s = wr_schedule_new(name, wr_zone_fixed("UTC", 0));
+	struct wr_layer *l = wr_schedule_add_layer(s, "daily");
+	char *cause = NULL;
+
+	assert_int_equal(wr_schedule_parse_turn("1d", &l->turn, &cause), 0);
+	assert_int_equal(wr_schedule_parse_start(start, &l->start, &cause), 0);
+	l->has_turn = l->has_start = 1;
+	wr_schedule_add_person(l, a);
+	wr_schedule_add_person(l, b);
+	if (restrict_ != NULL) {
+		struct wr_restrict r;
+
+		assert_int_equal(wr_schedule_parse_restrict(restrict_, &r,
+		    &cause), 0);
+		wr_schedule_add_restrict(l, &r);
+	}
+	return s;
+}
+
+static void
+oncall_fill(struct harness *h, struct wr_schedule **p, struct wr_schedule **q)
+{
+	*p = oncall_schedule("primary", "2025-12-31T02:00", "daily 00:00-20:00",
+	    "alice", "bob");
+	*q = oncall_schedule("secondary", "2026-01-01T00:12", NULL, "carol",
+	    "dave");
+	{
+		struct tui_schedule v[3] = {
+			{ "primary", "UTC", *p, NULL },
+			{ "secondary", "UTC", *q, NULL },
+			{ "database", "Mars/Base", NULL,
+			  "unknown time zone Mars/Base" },
+		};
+
+		tui_set_schedules(h->t, v, 3);
+	}
+}
+
 static void
 test_oncall_empty_state_and_schedules(void **state)
 {
 	struct harness *h = h_new(30, 80);
-	struct tui_oncall oc[2] = {
-		{ "primary", "alice", "bob", H_NOW + 2 * 3600000 },
-		{ "database", "carol", NULL, 0 },
-	};
+	struct wr_schedule *p, *q;
 
 	h_render(h);
 	h_assert_shows(h, "On call");
 	h_assert_shows(h, "no on-call schedules announced by the feed");
-	tui_set_oncall(h->t, oc, 2);
+	oncall_fill(h, &p, &q);
 	h_render(h);
 	h_assert_not_shows(h, "no on-call schedules");
 	{
 		int y = h_find(h, "primary");
 
 		assert_true(y > 0);
-		assert_non_null(strstr(h_row(h, y), "alice"));
-		assert_non_null(strstr(h_row(h, y), "next bob"));
-		assert_non_null(strstr(h_row(h, y), "in 2h 00m"));
+		assert_non_null(strstr(h_row(h, y),
+		    "alice, for 2h 00m · next bob from Thu 02:00"));
+		y = h_find(h, "secondary");
+		assert_true(y > 0);
+		assert_non_null(strstr(h_row(h, y),
+		    "nobody on call, for 12m · next carol from Thu 00:12"));
+		y = h_find(h, "database");
+		assert_true(y > 0);
+		assert_non_null(strstr(h_row(h, y),
+		    "unknown time zone Mars/Base"));
 	}
-	h_assert_shows(h, "carol");
+	/* the status line: the nearest handoff, and who is at the console */
+	assert_non_null(strstr(h_row(h, 29), "carol takes secondary in 12 min"));
 	assert_non_null(strstr(h_row(h, 29), "as alice"));
+	tui_set_schedules(h->t, NULL, 0);
+	wr_schedule_free(p);
+	wr_schedule_free(q);
+	h_free(h);
+}
+
+/* At 80x24 there is no room for the pane: the status line still says
+ * that a handoff is near. */
+static void
+test_oncall_80x24_status_line_says_the_handoff(void **state)
+{
+	struct harness *h = h_new(24, 80);
+	struct wr_schedule *p, *q;
+
+	oncall_fill(h, &p, &q);
+	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "carol takes secondary in 12 min"));
+	tui_set_schedules(h->t, NULL, 0);
+	wr_schedule_free(p);
+	wr_schedule_free(q);
+	h_free(h);
+}
+
+/* Wide, the next gap within a week fits too; with --utc the times say
+ * so. */
+static void
+test_oncall_wide_shows_the_next_gap(void **state)
+{
+	struct harness *h = h_new(30, 200);
+	struct wr_schedule *p, *q;
+	int y;
+
+	oncall_fill(h, &p, &q);
+	h_render(h);
+	y = h_find(h, "primary");
+	assert_true(y > 0);
+	assert_non_null(strstr(h_row(h, y), "alice, for 2h 00m · next bob "
+	    "from Thu 02:00 · gap Thu 20:00-Fri 00:00"));
+	y = h_find(h, "secondary");
+	assert_null(strstr(h_row(h, y), "gap"));
+	tui_set_schedules(h->t, NULL, 0);
+	wr_schedule_free(p);
+	wr_schedule_free(q);
 	h_free(h);
 }
 
@@ -2260,6 +2356,8 @@ main(void)
 		cmocka_unit_test(test_mouse_click_selects_a_row_and_the_wheel_scrolls),
 		cmocka_unit_test(test_render_rate_limit_and_idle_frames_write_nothing),
 		cmocka_unit_test(test_oncall_empty_state_and_schedules),
+		cmocka_unit_test(test_oncall_wide_shows_the_next_gap),
+		cmocka_unit_test(test_oncall_80x24_status_line_says_the_handoff),
 		cmocka_unit_test(test_100k_incidents_key_to_frame_is_fast),
 	};
 

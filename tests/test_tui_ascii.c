@@ -17,6 +17,8 @@
 #include <jansson.h>
 
 #include "core/glyph.h"
+#include "core/schedule.h"
+#include "core/zone.h"
 #include "core/sanitize.h"
 
 #define STRINGS_JSON "tests/fixtures/hostile/strings.json"
@@ -117,6 +119,9 @@ c_locale(void)
 }
 
 /* An incident with text everywhere, as in test_tui_hostile.c. */
+/* The schedule the on-call pane borrows, freed after the harness. */
+static struct wr_schedule *ascii_oncall;
+
 static void
 populate(struct harness *h, const char *text)
 {
@@ -161,12 +166,24 @@ populate(struct harness *h, const char *text)
 	h_event(h, WR_EV_ASSIGNED, id, "bob", text);
 	tui_set_feed(h->t, TUI_FEED_OFFLINE, 0, 3, text);
 	{
-		struct tui_oncall oc[2] = {
-			{ text, text, text, H_NOW + 3600000 },
-			{ "database", "carol", NULL, 0 },
+		/* the hostile text as a schedule's name and its people: one
+		 * on call now, the other an hour from now */
+		struct wr_schedule *s = wr_schedule_new(text[0] != '\0' ? text :
+		    "empty", wr_zone_fixed("UTC", 0));
+		struct wr_layer *l = wr_schedule_add_layer(s, "l");
+		struct tui_schedule v[2] = {
+			{ s->name, text, s, NULL },
+			{ "database", "Mars/Base", NULL, text },
 		};
 
-		tui_set_oncall(h->t, oc, 2);
+		l->turn = 7200;
+		l->start = H_NOW / 1000 - 3600;
+		l->has_turn = l->has_start = 1;
+		wr_schedule_add_person(l, text);
+		wr_schedule_add_person(l, "carol");
+		tui_set_schedules(h->t, v, 2);
+		wr_schedule_free(ascii_oncall);
+		ascii_oncall = s;
 	}
 }
 
@@ -226,6 +243,8 @@ test_every_pane_is_ascii_under_a_c_locale(void **state)
 		h_render(h);
 		assert_output_ascii(h, name, "too small");
 		h_free(h);
+		wr_schedule_free(ascii_oncall);
+		ascii_oncall = NULL;
 	}
 }
 
@@ -258,6 +277,8 @@ test_hostile_text_shows_as_ascii_tokens(void **state)
 		h_render(h);
 		h_assert_shows(h, want[k].token);
 		h_free(h);
+		wr_schedule_free(ascii_oncall);
+		ascii_oncall = NULL;
 	}
 }
 

@@ -1,19 +1,23 @@
 /*
- * oncall.c: who is on call now and next for each schedule the feed
- * announces, with the time to the handoff.  Schedules come in their own
- * issue; until the feed announces some, the pane says so ("no on-call
- * schedules announced by the feed") rather than showing nothing.
+ * oncall.c: who is on call for each schedule the feed announces: the
+ * person now and until when ("alice, for 3h 12m"), who is next and from
+ * when, and the next gap within a week.  The answers are computed when the
+ * pane is drawn, from the schedules themselves (core/schedule.h), so they
+ * stay right offline and move on by themselves as handoffs pass.  Until the
+ * feed announces some, the pane says so rather than showing nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/schedule.h"
 #include "core/util.h"
 #include "tui/tui-int.h"
 
 struct entry {
-	char *schedule, *now, *next;	/* raw: sanitised when drawn */
-	int64_t handoff;
+	char *name, *timezone, *problem;	/* raw: sanitised when drawn */
+	const struct wr_schedule *s;		/* borrowed; NULL: problem */
 };
 
 struct oncall {
@@ -22,13 +26,15 @@ struct oncall {
 	int scroll;
 };
 
+#define WEEK_MS		(7LL * 86400000)
+
 static void
 entries_free(struct oncall *o)
 {
 	for (size_t i = 0; i < o->n; i++) {
-		free(o->v[i].schedule);
-		free(o->v[i].now);
-		free(o->v[i].next);
+		free(o->v[i].name);
+		free(o->v[i].timezone);
+		free(o->v[i].problem);
 	}
 	free(o->v);
 	o->v = NULL;
@@ -36,7 +42,7 @@ entries_free(struct oncall *o)
 }
 
 void
-tui_oncall_set(struct tui *t, const struct tui_oncall *v, size_t n)
+tui_oncall_set(struct tui *t, const struct tui_schedule *v, size_t n)
 {
 	struct oncall *o = t->pane[PANE_ONCALL].priv;
 
@@ -45,13 +51,14 @@ tui_oncall_set(struct tui *t, const struct tui_oncall *v, size_t n)
 		return;
 	o->v = xcalloc(n, sizeof *o->v);
 	for (size_t i = 0; i < n; i++) {
-		o->v[i].schedule = xstrdup0(v[i].schedule);
-		o->v[i].now = xstrdup0(v[i].now);
-		o->v[i].next = xstrdup0(v[i].next);
-		o->v[i].handoff = v[i].handoff;
+		o->v[i].name = xstrdup0(v[i].name);
+		o->v[i].timezone = xstrdup0(v[i].timezone);
+		o->v[i].problem = xstrdup0(v[i].problem);
+		o->v[i].s = v[i].s;
 	}
 	o->n = n;
-	o->scroll = 0;
+	if (o->scroll > (int)n - 1)
+		o->scroll = (int)n - 1;
 }
 
 int
@@ -62,25 +69,91 @@ tui_oncall_lines(const struct tui *t)
 	return o->n > 0 ? (int)o->n : 1;
 }
 
-/* "in 3h 20m" */
-static void
-until(int64_t now, int64_t when, char *buf, size_t size)
+void
+tui_oncall_span(int64_t ms, char *buf, size_t size)
 {
-	int64_t m = (when - now) / 60000;
+	int64_t m = (ms + 59999) / 60000;
 
-	if (when <= 0) {
-		buf[0] = '\0';
-	} else if (m < 1) {
-		snprintf(buf, size, "now");
-	} else if (m < 60) {
-		snprintf(buf, size, "in %lldm", (long long)m);
-	} else if (m < 48 * 60) {
-		snprintf(buf, size, "in %lldh %02lldm", (long long)(m / 60),
+	if (m < 1)
+		m = 1;
+	if (m < 60)
+		snprintf(buf, size, "%lldm", (long long)m);
+	else if (m < 48 * 60)
+		snprintf(buf, size, "%lldh %02lldm", (long long)(m / 60),
 		    (long long)(m % 60));
-	} else {
-		snprintf(buf, size, "in %lldd %lldh", (long long)(m / 1440),
+	else
+		snprintf(buf, size, "%lldd %lldh", (long long)(m / 1440),
 		    (long long)(m / 60 % 24));
+}
+
+void
+tui_oncall_when(const struct tui *t, int64_t ms, char *buf, size_t size)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (t->utc)
+		gmtime_r(&secs, &tm);
+	else
+		localtime_r(&secs, &tm);
+	if (strftime(buf, size, t->utc ? "%a %H:%MZ" : "%a %H:%M", &tm) == 0)
+		util_strlcpy(buf, "?", size);
+}
+
+/* "alice, for 3h 12m · next bob from Sat 09:00 · gap Sun 18:00-Mon
+ * 08:00", malloc'd, raw (the names are untrusted). */
+static char *
+describe(const struct tui *t, const struct entry *e, int64_t now)
+{
+	struct wr_oncall at, nx, gap;
+	char span[32], from[32], to[32], *out, *tmp;
+
+	if (e->s == NULL)
+		return xstrdup(e->problem != NULL ? e->problem :
+		    "cannot be answered here");
+	wr_schedule_at(e->s, now, &at);
+	if (at.until == INT64_MAX)
+		out = xasprintf("%s", at.person != NULL ? at.person :
+		    "nobody on call");
+	else {
+		tui_oncall_span(at.until - now, span, sizeof span);
+		out = xasprintf("%s, for %s", at.person != NULL ? at.person :
+		    "nobody on call", span);
 	}
+	if (wr_schedule_next_person(e->s, now, &nx) == 0) {
+		tui_oncall_when(t, nx.since, from, sizeof from);
+		tmp = xasprintf("%s · next %s from %s", out, nx.person, from);
+		free(out);
+		out = tmp;
+	}
+	if (at.person != NULL && wr_schedule_next_gap(e->s, now, WEEK_MS,
+	    &gap) == 0) {
+		tui_oncall_when(t, gap.since, from, sizeof from);
+		if (gap.until == INT64_MAX)
+			tmp = xasprintf("%s · gap from %s", out, from);
+		else {
+			tui_oncall_when(t, gap.until, to, sizeof to);
+			tmp = xasprintf("%s · gap %s-%s", out, from, to);
+		}
+		free(out);
+		out = tmp;
+	}
+	return out;
+}
+
+/* The next instant any shown answer changes: the minute its "for 3h
+ * 12m" ticks over, or a handoff. */
+static int64_t
+changes_at(const struct entry *e, int64_t now)
+{
+	struct wr_oncall at;
+
+	if (e->s == NULL)
+		return 0;
+	wr_schedule_at(e->s, now, &at);
+	if (at.until == INT64_MAX)
+		return 0;
+	return now + (at.until - now - 1) % 60000 + 1;
 }
 
 static void
@@ -104,25 +177,55 @@ oncall_draw(struct tui *t, struct pane *p)
 		o->scroll = (int)o->n - 1;
 	for (int i = 0; i < vis && o->scroll + i < (int)o->n; i++) {
 		const struct entry *e = &o->v[o->scroll + i];
-		int sw = W / 4 > 10 ? W / 4 : 10, x = x0 + 1, y = i + 1;
-		char when[48];
+		int sw = W / 5 > 10 ? W / 5 : 10, x = x0 + 1, y = i + 1;
+		char *text = describe(t, e, now);
+		int64_t at = changes_at(e, now);
 
-		x += tui_put_untrusted(t, p->win, y, x, sw, ROLE_DIM,
-		    e->schedule) + 1;
+		tui_put_untrusted(t, p->win, y, x, sw, t->focus ==
+		    PANE_ONCALL && i == 0 ? ROLE_NORMAL : ROLE_DIM, e->name);
 		x = x0 + 1 + sw + 1;
-		x += tui_put(t, p->win, y, x, W - (x - x0), ROLE_DIM, "now ");
-		x += tui_put_untrusted(t, p->win, y, x, W - (x - x0),
-		    ROLE_NORMAL, e->now != NULL ? e->now : "nobody") + 2;
-		if (e->next == NULL || x >= x0 + W)
+		tui_put_untrusted(t, p->win, y, x, W - (x - x0), e->s != NULL ?
+		    ROLE_NORMAL : ROLE_ERROR, text);
+		free(text);
+		if (at > now)
+			tui_age_changes_at(t, at);
+	}
+}
+
+/*
+ * The handoff the status line shows when one is near: "bob takes primary
+ * in 12 min" (the soonest of every schedule within TUI_ONCALL_NEAR_MS),
+ * malloc'd and raw, or NULL.  *changes (may be NULL) gets when the text
+ * changes next.
+ */
+char *
+tui_oncall_near(const struct tui *t, int64_t now, int64_t *changes)
+{
+	const struct oncall *o = t->pane[PANE_ONCALL].priv;
+	const struct entry *best = NULL;
+	struct wr_oncall nx, bnx = { 0 };
+
+	for (size_t i = 0; i < o->n; i++) {
+		if (o->v[i].s == NULL || wr_schedule_next(o->v[i].s, now,
+		    &nx) != 0 || nx.since - now > TUI_ONCALL_NEAR_MS)
 			continue;
-		x += tui_put(t, p->win, y, x, W - (x - x0), ROLE_DIM, "next ");
-		x += tui_put_untrusted(t, p->win, y, x, W - (x - x0),
-		    ROLE_NORMAL, e->next) + 1;
-		until(now, e->handoff, when, sizeof when);
-		tui_put(t, p->win, y, x, W - (x - x0), ROLE_DIM, when);
-		/* "in 3h 20m" changes on the minute before the handoff. */
-		if (e->handoff > now)
-			tui_age_changes_at(t, now + (e->handoff - now) % 60000 + 1);
+		if (best == NULL || nx.since < bnx.since) {
+			best = &o->v[i];
+			bnx = nx;
+		}
+	}
+	if (best == NULL)
+		return NULL;
+	{
+		int64_t m = (bnx.since - now + 59999) / 60000;
+
+		if (changes != NULL)
+			*changes = now + (bnx.since - now - 1) % 60000 + 1;
+		if (bnx.person == NULL)
+			return xasprintf("%s has nobody on call in %lld min",
+			    best->name, (long long)m);
+		return xasprintf("%s takes %s in %lld min", bnx.person,
+		    best->name, (long long)m);
 	}
 }
 

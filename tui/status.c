@@ -113,6 +113,17 @@ status_draw(struct tui *t, struct pane *p)
 	if (t->queued_count > 0)
 		add(v, &n, xasprintf("%d queued", t->queued_count),
 		    ROLE_STATUS, 2, 0);
+	{
+		int64_t now = tui_now(t), at = 0;
+		char *near = tui_oncall_near(t, now, &at);
+
+		if (near != NULL) {
+			add(v, &n, tui_clean(near), ROLE_STATUS_STALE, 3, 1);
+			free(near);
+			if (at > now)
+				tui_age_changes_at(t, at);
+		}
+	}
 	if (t->feed_detail != NULL)
 		add(v, &n, tui_clean(t->feed_detail), ROLE_STATUS, 4, 1);
 	if (t->msg != NULL)

@@ -134,8 +134,16 @@ int tui_detail_pending(const struct tui *t);
 int64_t tui_detail_incident(const struct tui *t);
 
 /* oncall.c */
-void tui_oncall_set(struct tui *t, const struct tui_oncall *v, size_t n);
+void tui_oncall_set(struct tui *t, const struct tui_schedule *v, size_t n);
 int tui_oncall_lines(const struct tui *t);
+/* A handoff this near is on the status line. */
+#define TUI_ONCALL_NEAR_MS	(30 * 60000)
+char *tui_oncall_near(const struct tui *t, int64_t now, int64_t *changes);
+/* "12m", "3h 12m", "2d 4h": a span rounded up to the minute. */
+void tui_oncall_span(int64_t ms, char *buf, size_t size);
+/* "Sat 09:00" in the viewer's zone ("Sat 08:00Z" with --utc). */
+void tui_oncall_when(const struct tui *t, int64_t ms, char *buf,
+    size_t size);
 
 /* prompt.c */
 enum tui_prompt_mode {

@@ -217,7 +217,7 @@ tui_set_bell_armed(struct tui *t, int armed)
 }
 
 void
-tui_set_oncall(struct tui *t, const struct tui_oncall *v, size_t n)
+tui_set_schedules(struct tui *t, const struct tui_schedule *v, size_t n)
 {
 	int before = tui_oncall_lines(t);
 
@@ -225,6 +225,7 @@ tui_set_oncall(struct tui *t, const struct tui_oncall *v, size_t n)
 	if (tui_oncall_lines(t) != before)
 		t->layout_dirty = 1;
 	tui_dirty(t, PANE_ONCALL);
+	tui_dirty(t, PANE_STATUS);	/* a near handoff */
 }
 
 void

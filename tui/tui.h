@@ -72,12 +72,15 @@ struct tui_actions {
 	void *ud;
 };
 
-/* One on-call schedule as the feed announces it (strings borrowed). */
-struct tui_oncall {
-	const char *schedule;
-	const char *now;	/* who is on call now */
-	const char *next;	/* who takes over next, may be NULL */
-	int64_t handoff;	/* Unix ms of the handoff, 0: unknown */
+/* One on-call schedule as the feed announces it.  The strings are copied;
+ * s is borrowed until the next tui_set_schedules() (NULL: problem says
+ * why this console cannot answer for it, such as a zone it lacks). */
+struct wr_schedule;
+struct tui_schedule {
+	const char *name;
+	const char *timezone;
+	const struct wr_schedule *s;
+	const char *problem;
 };
 
 struct tui_stats {
@@ -123,7 +126,8 @@ void tui_set_user(struct tui *t, const char *user);
  * the replay are done. */
 void tui_set_bell_armed(struct tui *t, int armed);
 /* Replace the on-call schedules shown (copied). */
-void tui_set_oncall(struct tui *t, const struct tui_oncall *v, size_t n);
+void tui_set_schedules(struct tui *t, const struct tui_schedule *v,
+    size_t n);
 /* Number of ops in the outbox not yet confirmed. */
 void tui_set_queued_count(struct tui *t, int n);
 
