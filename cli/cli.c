@@ -151,6 +151,9 @@ static const struct cli_option options[] = {
 	{ CLI_OPT_DEMO, "demo", NULL,
 	    "run a relay in this process that plays a recorded\n"
 	    "outage, and the console against it" },
+	{ CLI_OPT_AT, "at", "TIME",
+	    "answer for this RFC 3339 time, not now" },
+	{ CLI_OPT_SCHEDULE, "schedule", "NAME", "only the schedule NAME" },
 };
 
 #define CLI_EXITS_OP							\
@@ -193,6 +196,8 @@ static int cli_run_op(const struct cli_opts *, const struct cli_sub *,
 static int cli_run_export(const struct cli_opts *, const struct cli_sub *,
     int, char **);
 static int cli_run_stats(const struct cli_opts *, const struct cli_sub *,
+    int, char **);
+static int cli_run_oncall(const struct cli_opts *, const struct cli_sub *,
     int, char **);
 
 static const struct cli_sub subs[] = {
@@ -312,12 +317,28 @@ static const struct cli_sub subs[] = {
 	    help_,							\
 	    (const struct cli_sub_opt[]){ { CLI_OPT_NONE, NULL } },	\
 	    CLI_EXITS_NOT_BUILT, 0, NULL }
-	CLI_NOT_BUILT("oncall", "[--json] [--at TIME] [--schedule NAME]",
+	{ "oncall", "[--json] [--at TIME] [--schedule NAME]",
 	    "who is on call",
-	    "it prints\nwho is on call now and next for each schedule, at "
-	    "TIME (default\nnow), and with --ics SCHEDULE [--weeks N] the "
-	    "final schedule as\niCalendar.  The relay reads schedules from its "
-	    "config file, but sends\nthem to no console yet.\n"),
+	    "Catch up like list, then print who is on call at TIME (default\n"
+	    "now) for each schedule the relay announces, since and until\n"
+	    "when, from which layer or override, and who is next.  The\n"
+	    "answers come from this console's copy of the schedules, each\n"
+	    "in its zone from this machine's zoneinfo.  (--ics is not built\n"
+	    "yet.)\n",
+	    (const struct cli_sub_opt[]){
+		{ CLI_OPT_JSON, "one JSON object: {\"at\", \"schedules\": [{\"name\",\n"
+		    "\"timezone\", \"now\", \"next\"}]}, UTC times" },
+		{ CLI_OPT_AT, NULL }, { CLI_OPT_SCHEDULE, NULL },
+		{ CLI_OPT_TIMEOUT, NULL },
+		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
+	    "  0   printed, up to date\n"
+	    "  64  bad usage (--at that is no time)\n"
+	    "  65  there is no schedule NAME\n"
+	    "  74  the database cannot be used\n"
+	    "  75  the relay was not reached within --timeout: printed\n"
+	    "      from the stored copy\n"
+	    "  77  the relay refused the token\n",
+	    0, cli_run_oncall },
 	CLI_NOT_BUILT("override",
 	    "SCHEDULE PERSON (--for D | --from T --until T)",
 	    "take someone's turn on call",
@@ -688,6 +709,8 @@ cli_parse(int argc, char **argv, struct cli_opts *o,
 		case CLI_OPT_UTC:	o->utc = 1; break;
 		case CLI_OPT_DEMO:	o->demo = 1; break;
 		case CLI_OPT_QUIET:	o->quiet = 1; break;
+		case CLI_OPT_AT:	o->at = optarg; break;
+		case CLI_OPT_SCHEDULE:	o->schedule = optarg; break;
 		case 'h':
 			cli_sub_help(out, sub);
 			return CLI_EX_OK;
@@ -772,6 +795,13 @@ cli_run_stats(const struct cli_opts *o, const struct cli_sub *sub, int argc,
     char **argv)
 {
 	return cli_no_args(sub, argc, argv) != 0 ? CLI_EX_USAGE : cli_stats(o);
+}
+
+static int
+cli_run_oncall(const struct cli_opts *o, const struct cli_sub *sub, int argc,
+    char **argv)
+{
+	return cli_no_args(sub, argc, argv) != 0 ? CLI_EX_USAGE : cli_oncall(o);
 }
 
 static int

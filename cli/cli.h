@@ -46,6 +46,9 @@ struct cli_opts {
 	int from_now;
 	/* list: triggered, acknowledged, resolved, open, all (NULL: all) */
 	const char *state;
+	/* oncall: --at TIME (RFC 3339, NULL: now), --schedule NAME */
+	const char *at;
+	const char *schedule;
 	/* the interactive console */
 	const char *theme;
 	int utc;
@@ -88,7 +91,8 @@ enum cli_opt_id {
 	CLI_OPT_FEED = 256, CLI_OPT_TOKEN_FILE, CLI_OPT_DB, CLI_OPT_USER,
 	CLI_OPT_TIMEOUT, CLI_OPT_BACKOFF_CAP, CLI_OPT_CA, CLI_OPT_INSECURE,
 	CLI_OPT_LOG, CLI_OPT_JSON, CLI_OPT_FROM_NOW, CLI_OPT_STATE,
-	CLI_OPT_THEME, CLI_OPT_UTC, CLI_OPT_DEMO, CLI_OPT_QUIET
+	CLI_OPT_THEME, CLI_OPT_UTC, CLI_OPT_DEMO, CLI_OPT_QUIET,
+	CLI_OPT_AT, CLI_OPT_SCHEDULE
 };
 
 struct cli_option {
@@ -153,6 +157,13 @@ void cli_export_write(FILE *fp, int json, const struct wr_incident *inc,
     const struct wr_alert *al, size_t n_al, const struct wr_evlist *ev);
 int cli_stats(const struct cli_opts *o);
 int cli_list(const struct cli_opts *o);
+int cli_oncall(const struct cli_opts *o);
+/* The schedules kept in store (cli/oncall.c): 0 and *out (empty when
+ * none was ever kept), or -1 with *cause. */
+struct proto_schedules;
+struct wr_store;
+int cli_oncall_load(struct wr_store *store, struct proto_schedules *out,
+    char **cause);
 /* ack, unack, resolve, reopen: args = { ID }; assign: { ID, NAME };
  * note: { ID, TEXT... } (the words are joined with spaces). */
 int cli_op(const struct cli_opts *o, wr_op_kind kind, int argc,

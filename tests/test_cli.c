@@ -168,7 +168,8 @@ test_the_overall_help_lists_every_subcommand(void **state)
 		if (strstr(r.out, want) == NULL)
 			fail_msg("warroom --help does not list %s", subs[i].name);
 	}
-	assert_non_null(strstr(r.out, "  oncall              who is on call "
+	assert_non_null(strstr(r.out, "  oncall              who is on call\n"));
+	assert_non_null(strstr(r.out, "take someone's turn on call "
 	    "(not built yet)\n"));
 	assert_true(lines_fit(r.out, 80));
 	done(&r);
@@ -232,7 +233,7 @@ test_an_option_that_goes_elsewhere_says_where(void **state)
 	parse(&r, "--json", NULL);
 	assert_int_equal(r.rc, CLI_EX_USAGE);
 	assert_starts(r.err, "warroom: --json goes with tail, list, "
-	    "export or stats (a subcommand)\n");
+	    "export, stats or oncall (a subcommand)\n");
 	done(&r);
 	parse(&r, "ack", "1", "--theme=night", NULL);
 	assert_int_equal(r.rc, CLI_EX_USAGE);
@@ -336,9 +337,18 @@ test_a_subcommand_not_built_says_so_and_exits_69(void **state)
 	FILE *saved;
 
 	(void)state;
-	parse(&r, "oncall", "--json", "--at", "2026-03-29T01:30:00Z", NULL);
+	parse(&r, "oncall", "--json", "--at", "2026-03-29T01:30:00Z",
+	    "--schedule", "primary", NULL);
 	assert_int_equal(r.rc, -1);
 	assert_string_equal(r.sub->name, "oncall");
+	assert_non_null(r.sub->run);
+	assert_true(r.o.json);
+	assert_string_equal(r.o.at, "2026-03-29T01:30:00Z");
+	assert_string_equal(r.o.schedule, "primary");
+	done(&r);
+	parse(&r, "override", "primary", "bob", NULL);
+	assert_int_equal(r.rc, -1);
+	assert_string_equal(r.sub->name, "override");
 	assert_null(r.sub->run);
 	/* stderr to /dev/null: the sentence is for people */
 	saved = stderr;
