@@ -2230,6 +2230,58 @@ test_oncall_wide_shows_the_next_gap(void **state)
 	h_free(h);
 }
 
+/* :oncall week: the pane, zoomed, lists each schedule's shifts over the
+ * next seven days in the viewer's time (UTC here), with the schedule's
+ * own clock beside where it differs; :oncall now goes back. */
+static void
+test_oncall_week_lists_shifts_with_the_schedule_clock_beside(void **state)
+{
+	struct harness *h = h_new(40, 100);
+	struct wr_schedule *p = oncall_schedule("primary", "2025-12-31T02:00",
+	    "daily 00:00-20:00", "alice", "bob");
+	struct wr_schedule *e = wr_schedule_new("emea",
+	    wr_zone_fixed("Test/Plus1", 3600));
+	struct wr_layer *l = wr_schedule_add_layer(e, "days");
+	char *cause = NULL;
+
+	assert_int_equal(wr_schedule_parse_turn("1d", &l->turn, &cause), 0);
+	assert_int_equal(wr_schedule_parse_start("2026-01-01T09:00", &l->start,
+	    &cause), 0);
+	l->has_turn = l->has_start = 1;
+	wr_schedule_add_person(l, "erin");
+	wr_schedule_add_person(l, "finn");
+	{
+		struct tui_schedule v[2] = {
+			{ "primary", "UTC", p, NULL },
+			{ "emea", "Test/Plus1", e, NULL },
+		};
+
+		tui_set_schedules(h->t, v, 2);
+	}
+	h_type(h, ":oncall week\n");
+	h_render(h);
+	h_assert_shows(h, "On call: the next 7 days");
+	h_assert_shows(h, "primary (UTC), the next 7 days");
+	h_assert_shows(h, "  Thu 01 Jan 00:00 - Thu 01 Jan 02:00  alice");
+	h_assert_shows(h, "  Thu 01 Jan 02:00 - Thu 01 Jan 20:00  bob");
+	h_assert_shows(h, "  Thu 01 Jan 20:00 - Fri 02 Jan 00:00  nobody on call");
+	/* primary's clock is the viewer's: nothing beside it */
+	assert_null(strstr(h_row(h, h_find(h, "Thu 01 Jan 02:00 - Thu 01 Jan "
+	    "20:00")), "UTC)"));
+	h_assert_shows(h, "emea (Test/Plus1), the next 7 days");
+	h_assert_shows(h, "  Thu 01 Jan 08:00 - Fri 02 Jan 08:00  erin   "
+	    "(Thu 09:00 - Fri 09:00 Test/Plus1)");
+	h_assert_shows(h, "  Fri 02 Jan 08:00 - Sat 03 Jan 08:00  finn   "
+	    "(Fri 09:00 - Sat 09:00 Test/Plus1)");
+	h_type(h, ":oncall now\n");
+	h_render(h);
+	h_assert_not_shows(h, "the next 7 days");
+	tui_set_schedules(h->t, NULL, 0);
+	wr_schedule_free(p);
+	wr_schedule_free(e);
+	h_free(h);
+}
+
 /* ---- scale ------------------------------------------------------------------------- */
 
 static int64_t
@@ -2358,6 +2410,7 @@ main(void)
 		cmocka_unit_test(test_oncall_empty_state_and_schedules),
 		cmocka_unit_test(test_oncall_wide_shows_the_next_gap),
 		cmocka_unit_test(test_oncall_80x24_status_line_says_the_handoff),
+		cmocka_unit_test(test_oncall_week_lists_shifts_with_the_schedule_clock_beside),
 		cmocka_unit_test(test_100k_incidents_key_to_frame_is_fast),
 	};
 

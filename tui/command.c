@@ -499,6 +499,13 @@ tui_command_exec(struct tui *t, const char *line)
 			tui_message(t, "usage: :open ID");
 		else
 			select_id(t, id);
+	} else if (strcmp(cmd, "oncall") == 0) {
+		if (strcmp(arg, "week") == 0)
+			tui_oncall_week(t, 1);
+		else if (*arg == '\0' || strcmp(arg, "now") == 0)
+			tui_oncall_week(t, 0);
+		else
+			tui_error(t, ":oncall week or :oncall now");
 	} else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "h") == 0) {
 		tui_help_show(t, 1);
 	} else {

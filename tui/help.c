@@ -48,6 +48,7 @@ const char *const tui_help_lines[] = {
 	"  :sort KEY           sev, age, state (default), service, id; -KEY reverses",
 	"  :theme NAME         default, light, solarized-dark, high-contrast, mono",
 	"  :user NAME          act as NAME from now on",
+	"  :oncall week        the next 7 days' shifts; :oncall now goes back",
 	"  :open ID  or  :ID   select incident ID",
 	"  :help  ?            this help",
 	"  :q  q               quit (asks when ops are queued; :q! does not)",

@@ -13,6 +13,7 @@
 
 #include "core/schedule.h"
 #include "core/util.h"
+#include "core/zone.h"
 #include "tui/tui-int.h"
 
 struct entry {
@@ -24,6 +25,7 @@ struct oncall {
 	struct entry *v;
 	size_t n;
 	int scroll;
+	int week;		/* :oncall week: the next seven days' shifts */
 };
 
 #define WEEK_MS		(7LL * 86400000)
@@ -156,6 +158,166 @@ changes_at(const struct entry *e, int64_t now)
 	return now + (at.until - now - 1) % 60000 + 1;
 }
 
+/* "Thu 01 Jan 02:00": a week has the same weekday twice. */
+static void
+when_date(const struct tui *t, int64_t ms, char *buf, size_t size)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (t->utc)
+		gmtime_r(&secs, &tm);
+	else
+		localtime_r(&secs, &tm);
+	if (strftime(buf, size, t->utc ? "%a %d %b %H:%MZ" : "%a %d %b %H:%M",
+	    &tm) == 0)
+		util_strlcpy(buf, "?", size);
+}
+
+/* The viewer's offset from UTC at ms, in seconds (0 with --utc). */
+static long
+viewer_offset(const struct tui *t, int64_t ms)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (t->utc)
+		return 0;
+	localtime_r(&secs, &tm);
+	return tm.tm_gmtoff;
+}
+
+/* "Sat 09:00" of ms on the schedule's own clock. */
+static void
+zone_when(const struct wr_zone *z, int64_t ms, char *buf, size_t size)
+{
+	static const char *const days[7] = { "Mon", "Tue", "Wed", "Thu", "Fri",
+		"Sat", "Sun" };
+	int64_t local = wr_zone_local(z, wr_floordiv(ms, 1000));
+	int64_t d = wr_floordiv(local, 86400), sod = local - d * 86400;
+
+	snprintf(buf, size, "%s %02d:%02d", days[wr_weekday(d)],
+	    (int)(sod / 3600), (int)(sod / 60 % 60));
+}
+
+struct lines {
+	char **v;
+	int *role;
+	size_t n, cap;
+};
+
+static void
+line_add(struct lines *l, int role, char *text)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+		l->role = xrealloc(l->role, l->cap * sizeof *l->role);
+	}
+	l->v[l->n] = text;
+	l->role[l->n++] = role;
+}
+
+/*
+ * The next seven days: for each schedule a heading, then one line per
+ * shift in the viewer's time ("Thu 02:00 - Thu 20:00  bob"), with the
+ * schedule's own clock beside it where the two differ.
+ */
+static void
+week_lines(const struct tui *t, const struct oncall *o, int64_t now,
+    struct lines *l)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		const struct entry *e = &o->v[i];
+		struct wr_oncall *sh = NULL;
+		size_t n;
+
+		if (e->s == NULL) {
+			line_add(l, ROLE_ERROR, xasprintf("%s: %s", e->name,
+			    e->problem != NULL ? e->problem : "cannot be "
+			    "answered here"));
+			continue;
+		}
+		line_add(l, ROLE_NORMAL, xasprintf("%s (%s), the next 7 days",
+		    e->name, e->timezone));
+		n = wr_schedule_shifts(e->s, now, now + WEEK_MS, &sh);
+		for (size_t k = 0; k < n; k++) {
+			char a[32], b[32], za[32], zb[32], *text;
+			int64_t from = sh[k].since, to = sh[k].until;
+			const char *who = sh[k].person != NULL ? sh[k].person :
+			    "nobody on call";
+
+			if (from == INT64_MIN || from < now - WEEK_MS)
+				util_strlcpy(a, "before", sizeof a);
+			else
+				when_date(t, from, a, sizeof a);
+			if (to == INT64_MAX)
+				util_strlcpy(b, "on", sizeof b);
+			else
+				when_date(t, to, b, sizeof b);
+			text = xasprintf("  %-16s - %-16s  %s", a, b, who);
+			if (from != INT64_MIN && to != INT64_MAX &&
+			    (viewer_offset(t, from) != wr_zone_offset(e->s->zone,
+			    wr_floordiv(from, 1000)) || viewer_offset(t, to) !=
+			    wr_zone_offset(e->s->zone, wr_floordiv(to, 1000)))) {
+				char *more;
+
+				zone_when(e->s->zone, from, za, sizeof za);
+				zone_when(e->s->zone, to, zb, sizeof zb);
+				more = xasprintf("%s   (%s - %s %s)", text, za, zb,
+				    e->timezone);
+				free(text);
+				text = more;
+			}
+			line_add(l, sh[k].person != NULL ? ROLE_NORMAL :
+			    ROLE_DIM, text);
+		}
+		free(sh);
+	}
+}
+
+static void
+week_draw(struct tui *t, struct pane *p, struct oncall *o, int x0, int W,
+    int vis, int64_t now)
+{
+	struct lines l = { 0 };
+
+	week_lines(t, o, now, &l);
+	if (o->scroll > (int)l.n - 1)
+		o->scroll = l.n > 0 ? (int)l.n - 1 : 0;
+	for (int i = 0; i < vis && o->scroll + i < (int)l.n; i++)
+		tui_put_untrusted(t, p->win, i + 1, x0 + 1, W - 1,
+		    l.role[o->scroll + i], l.v[o->scroll + i]);
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i]);
+	free(l.v);
+	free(l.role);
+	/* the first shift ends, and the list moves on */
+	for (size_t i = 0; i < o->n; i++) {
+		int64_t at = changes_at(&o->v[i], now);
+
+		if (at > now)
+			tui_age_changes_at(t, at);
+	}
+}
+
+void
+tui_oncall_week(struct tui *t, int on)
+{
+	struct oncall *o = t->pane[PANE_ONCALL].priv;
+
+	o->week = on;
+	o->scroll = 0;
+	if (on) {
+		tui_focus(t, PANE_ONCALL);
+		t->zoom = 1;
+	} else {
+		t->zoom = 0;
+	}
+	t->layout_dirty = 1;
+	tui_dirty(t, PANE_ONCALL);
+}
+
 static void
 oncall_draw(struct tui *t, struct pane *p)
 {
@@ -165,12 +327,17 @@ oncall_draw(struct tui *t, struct pane *p)
 
 	if (p->border_left)
 		tui_vrule(t, p->win, 0, p->h);
-	tui_bar(t, p, t->focus == PANE_ONCALL, "On call");
+	tui_bar(t, p, t->focus == PANE_ONCALL, o->week ?
+	    "On call: the next 7 days (:oncall now goes back)" : "On call");
 	if (vis < 1)
 		return;
 	if (o->n == 0) {
 		tui_put(t, p->win, 1, x0 + 1, W - 1, ROLE_DIM,
 		    "no on-call schedules announced by the feed");
+		return;
+	}
+	if (o->week) {
+		week_draw(t, p, o, x0, W, vis, now);
 		return;
 	}
 	if (o->scroll > (int)o->n - 1)
@@ -235,8 +402,8 @@ oncall_key(struct tui *t, struct pane *p, int is_keycode, wint_t ch)
 	struct oncall *o = p->priv;
 
 	if ((!is_keycode && ch == 'j') || (is_keycode && ch == KEY_DOWN)) {
-		if (o->scroll + 1 < (int)o->n)
-			o->scroll++;
+		if (o->week || o->scroll + 1 < (int)o->n)
+			o->scroll++;	/* a week's lines are counted as drawn */
 		tui_dirty(t, PANE_ONCALL);
 		return 1;
 	}

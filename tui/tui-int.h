@@ -139,6 +139,9 @@ int tui_oncall_lines(const struct tui *t);
 /* A handoff this near is on the status line. */
 #define TUI_ONCALL_NEAR_MS	(30 * 60000)
 char *tui_oncall_near(const struct tui *t, int64_t now, int64_t *changes);
+/* :oncall week (on: the pane, zoomed, lists the next seven days' shifts)
+ * and :oncall now (off). */
+void tui_oncall_week(struct tui *t, int on);
 /* "12m", "3h 12m", "2d 4h": a span rounded up to the minute. */
 void tui_oncall_span(int64_t ms, char *buf, size_t size);
 /* "Sat 09:00" in the viewer's zone ("Sat 08:00Z" with --utc). */
