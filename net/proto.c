@@ -1485,7 +1485,7 @@ layer_from_json(const json_t *o, const char *ctx, struct wr_schedule *s,
 	size_t i;
 
 	if (!json_is_object(o))
-		FAIL("%s: must be an object", ctx);
+		FAIL("%s must be an object", ctx);
 	TRY(get_str(o, ctx, "name", REQ | NONEMPTY, PROTO_MAX_ACTOR, &name,
 	    err, errsz));
 	TRY(get_int(o, ctx, "rotation_s", REQ, TURN_MIN, TURN_MAX, &turn, err,
@@ -1569,7 +1569,7 @@ schedule_from_json(const json_t *o, size_t at, proto_zone_fn zone_fn,
 	json_array_foreach(layers, i, v) {
 		char lctx[128];
 
-		snprintf(lctx, sizeof lctx, "%slayers[%zu]", ctx, i);
+		snprintf(lctx, sizeof lctx, "%slayers[%zu].", ctx, i);
 		TRY(layer_from_json(v, lctx, s, err, errsz));
 	}
 	if (s->n_layers > 0 && wr_schedule_check(s, &cause) != 0) {
@@ -1584,7 +1584,7 @@ schedule_from_json(const json_t *o, size_t at, proto_zone_fn zone_fn,
 
 		snprintf(octx, sizeof octx, "%soverrides[%zu].", ctx, i);
 		if (!json_is_object(v))
-			FAIL("%s: must be an object", octx);
+			FAIL("%s must be an object", octx);
 		TRY(get_str(v, octx, "id", REQ, 64, &id, err, errsz));
 		TRY(get_str(v, octx, "person", REQ | NONEMPTY, PROTO_MAX_ACTOR,
 		    &person, err, errsz));

@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <libwebsockets.h>
 
+#include "core/schedule.h"
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "net/feed.h"
@@ -244,6 +245,7 @@ struct seen {
 	int64_t state_at[32];
 	int n_states;
 	int unreadable;
+	int schedules;
 	int64_t unreadable_seq, unreadable_incident;
 	char unreadable_what[512];
 	char progress[128];	/* the last "resynchronising: ..." detail */
@@ -312,9 +314,17 @@ on_unreadable(void *ud, int64_t seq, int64_t incident, const char *what)
 	util_strlcpy(s->unreadable_what, what, sizeof s->unreadable_what);
 }
 
+static void
+on_schedules(void *ud)
+{
+	struct seen *s = ud;
+
+	s->schedules++;
+}
+
 static const struct feed_hooks hooks = {
 	on_status, on_applied, on_snapshot, on_result, on_caught_up,
-	on_unreadable
+	on_unreadable, on_schedules
 };
 
 struct rig {
@@ -468,6 +478,71 @@ test_feed_resumes_after_a_gap_without_duplicates(void **state)
 	assert_int_equal(r.seen.state, FEED_LIVE);
 	assert_non_null(wr_room_get(&r.room, 2));
 	assert_int_equal(wr_room_get(&r.room, 1)->state, WR_ST_ACKNOWLEDGED);
+	rig_close(&r);
+}
+
+/* After the welcome: the relay's schedules, then a frame no console may
+ * take (a rotation of 90 minutes), then caught_up. */
+static void
+script_schedules(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 1, "replay");
+	srv_event(c, 1, NULL);
+	srv_push(c, "{\"type\":\"schedules\",\"schedules\":[{\"name\":"
+	    "\"primary\",\"timezone\":\"UTC\",\"layers\":[{\"name\":"
+	    "\"daily\",\"rotation_s\":86400,\"start\":"
+	    "\"2026-03-02T09:00:00\",\"participants\":[\"alice\",\"bob\"],"
+	    "\"restrict\":[]}],\"overrides\":[]},{\"name\":\"mars\","
+	    "\"timezone\":\"Mars/Olympus\",\"layers\":[],"
+	    "\"overrides\":[]}]}");
+	srv_push(c, "{\"type\":\"schedules\",\"schedules\":[{\"name\":"
+	    "\"primary\",\"timezone\":\"UTC\",\"layers\":[{\"name\":"
+	    "\"daily\",\"rotation_s\":5400,\"start\":"
+	    "\"2026-03-02T09:00:00\",\"participants\":[\"carol\"],"
+	    "\"restrict\":[]}],\"overrides\":[]}]}");
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":1}");
+}
+
+static void
+test_feed_keeps_the_relays_schedules_for_offline_answers(void **state)
+{
+	struct rig r;
+	const struct proto_schedules *l;
+	struct feed_cfg cfg;
+	struct wr_oncall a;
+	char *cause = NULL;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_schedules;
+	rig_open(&r, NULL, 1);
+	assert_int_equal(feed_schedules(r.feed)->n, 0);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_caught_up);
+	assert_int_equal(r.seen.caught_up, 1);
+	/* the good frame told the caller; the bad one changed nothing */
+	assert_int_equal(r.seen.schedules, 1);
+	l = feed_schedules(r.feed);
+	assert_int_equal(l->n, 2);
+	assert_string_equal(l->v[0].name, "primary");
+	assert_non_null(l->v[0].s);
+	/* 2026-03-03 10:00Z: bob's day (alice had 2 March) */
+	wr_schedule_at(l->v[0].s, 1772532000000LL, &a);
+	assert_string_equal(a.person, "bob");
+	assert_null(l->v[1].s);
+	assert_non_null(strstr(l->v[1].problem, "Mars/Olympus"));
+	/* a feed made later on the same database has them before it
+	 * connects */
+	feed_free(r.feed);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.url = "ws://127.0.0.1:1/feed";
+	cfg.user = "alice";
+	r.feed = feed_new(r.ctx, &cfg, r.store, &r.room, &hooks, &r.seen,
+	    &cause);
+	assert_non_null(r.feed);
+	l = feed_schedules(r.feed);
+	assert_int_equal(l->n, 2);
+	wr_schedule_at(l->v[0].s, 1772532000000LL, &a);
+	assert_string_equal(a.person, "bob");
 	rig_close(&r);
 }
 
@@ -1052,6 +1127,7 @@ main(void)
 		cmocka_unit_test(test_feed_url_parse),
 		cmocka_unit_test(test_feed_backoff_spreads_a_room_that_lost_the_relay),
 		cmocka_unit_test(test_feed_resumes_after_a_gap_without_duplicates),
+		cmocka_unit_test(test_feed_keeps_the_relays_schedules_for_offline_answers),
 		cmocka_unit_test(test_feed_stops_retrying_when_the_token_is_refused),
 		cmocka_unit_test(test_feed_stops_when_its_token_is_taken_back),
 		cmocka_unit_test(test_feed_sends_queued_ops_in_order_and_settles_them),

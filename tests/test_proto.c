@@ -1798,7 +1798,7 @@ schedules_decoder_refuses_bad_definitions_naming_the_member(void **state)
 		  "\"rotation_s\":5400,\"start\":\"2026-03-02T09:00\","
 		  "\"participants\":[\"a\"],\"restrict\":[]}],"
 		  "\"overrides\":[]}]}",
-		  "schedules[0].layers[0]rotation_s: not whole hours" },
+		  "schedules[0].layers[0].rotation_s: not whole hours" },
 		{ "{\"type\":\"schedules\",\"schedules\":[{\"name\":\"p\","
 		  "\"timezone\":\"UTC\",\"layers\":[{\"name\":\"l\","
 		  "\"rotation_s\":3600,\"start\":\"2026-02-30T09:00\","

@@ -371,23 +371,34 @@ tui_oncall_near(const struct tui *t, int64_t now, int64_t *changes)
 	const struct oncall *o = t->pane[PANE_ONCALL].priv;
 	const struct entry *best = NULL;
 	struct wr_oncall nx, bnx = { 0 };
+	int64_t later = 0;	/* when a handoff comes within the window */
 
 	for (size_t i = 0; i < o->n; i++) {
 		if (o->v[i].s == NULL || wr_schedule_next(o->v[i].s, now,
-		    &nx) != 0 || nx.since - now > TUI_ONCALL_NEAR_MS)
+		    &nx) != 0)
 			continue;
+		if (nx.since - now > TUI_ONCALL_NEAR_MS) {
+			int64_t at = nx.since - TUI_ONCALL_NEAR_MS;
+
+			if (later == 0 || at < later)
+				later = at;
+			continue;
+		}
 		if (best == NULL || nx.since < bnx.since) {
 			best = &o->v[i];
 			bnx = nx;
 		}
 	}
+	if (changes != NULL)
+		*changes = later;
 	if (best == NULL)
 		return NULL;
 	{
-		int64_t m = (bnx.since - now + 59999) / 60000;
+		int64_t m = (bnx.since - now + 59999) / 60000,
+		    tick = now + (bnx.since - now - 1) % 60000 + 1;
 
-		if (changes != NULL)
-			*changes = now + (bnx.since - now - 1) % 60000 + 1;
+		if (changes != NULL && (later == 0 || tick < later))
+			*changes = tick;
 		if (bnx.person == NULL)
 			return xasprintf("%s has nobody on call in %lld min",
 			    best->name, (long long)m);

@@ -120,9 +120,10 @@ status_draw(struct tui *t, struct pane *p)
 		if (near != NULL) {
 			add(v, &n, tui_clean(near), ROLE_STATUS_STALE, 3, 1);
 			free(near);
-			if (at > now)
-				tui_age_changes_at(t, at);
 		}
+		/* the minute ticks over, or a handoff comes near */
+		if (at > now)
+			tui_age_changes_at(t, at);
 	}
 	if (t->feed_detail != NULL)
 		add(v, &n, tui_clean(t->feed_detail), ROLE_STATUS, 4, 1);

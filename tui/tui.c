@@ -889,6 +889,7 @@ tui_tick(struct tui *t, int64_t now_wall_ms)
 		t->ages_change_ms = 0;
 		tui_dirty(t, PANE_LIST);
 		tui_dirty(t, PANE_ONCALL);
+		tui_dirty(t, PANE_STATUS);	/* a handoff near */
 	}
 }
 
