@@ -2171,11 +2171,11 @@ test_oncall_empty_state_and_schedules(void **state)
 
 		assert_true(y > 0);
 		assert_non_null(strstr(h_row(h, y),
-		    "alice, for 2h 00m · next bob from Thu 02:00"));
+		    "alice, for 2h 00m; next bob from Thu 02:00"));
 		y = h_find(h, "secondary");
 		assert_true(y > 0);
 		assert_non_null(strstr(h_row(h, y),
-		    "nobody on call, for 12m · next carol from Thu 00:12"));
+		    "nobody on call, for 12m; next carol from Thu 00:12"));
 		y = h_find(h, "database");
 		assert_true(y > 0);
 		assert_non_null(strstr(h_row(h, y),
@@ -2220,8 +2220,8 @@ test_oncall_wide_shows_the_next_gap(void **state)
 	h_render(h);
 	y = h_find(h, "primary");
 	assert_true(y > 0);
-	assert_non_null(strstr(h_row(h, y), "alice, for 2h 00m · next bob "
-	    "from Thu 02:00 · gap Thu 20:00-Fri 00:00"));
+	assert_non_null(strstr(h_row(h, y), "alice, for 2h 00m; next bob "
+	    "from Thu 02:00; gap Thu 20:00-Fri 00:00"));
 	y = h_find(h, "secondary");
 	assert_null(strstr(h_row(h, y), "gap"));
 	tui_set_schedules(h->t, NULL, 0);

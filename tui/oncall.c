@@ -102,7 +102,7 @@ tui_oncall_when(const struct tui *t, int64_t ms, char *buf, size_t size)
 		util_strlcpy(buf, "?", size);
 }
 
-/* "alice, for 3h 12m · next bob from Sat 09:00 · gap Sun 18:00-Mon
+/* "alice, for 3h 12m; next bob from Sat 09:00; gap Sun 18:00-Mon
  * 08:00", malloc'd, raw (the names are untrusted). */
 static char *
 describe(const struct tui *t, const struct entry *e, int64_t now)
@@ -124,7 +124,7 @@ describe(const struct tui *t, const struct entry *e, int64_t now)
 	}
 	if (wr_schedule_next_person(e->s, now, &nx) == 0) {
 		tui_oncall_when(t, nx.since, from, sizeof from);
-		tmp = xasprintf("%s · next %s from %s", out, nx.person, from);
+		tmp = xasprintf("%s; next %s from %s", out, nx.person, from);
 		free(out);
 		out = tmp;
 	}
@@ -132,10 +132,10 @@ describe(const struct tui *t, const struct entry *e, int64_t now)
 	    &gap) == 0) {
 		tui_oncall_when(t, gap.since, from, sizeof from);
 		if (gap.until == INT64_MAX)
-			tmp = xasprintf("%s · gap from %s", out, from);
+			tmp = xasprintf("%s; gap from %s", out, from);
 		else {
 			tui_oncall_when(t, gap.until, to, sizeof to);
-			tmp = xasprintf("%s · gap %s-%s", out, from, to);
+			tmp = xasprintf("%s; gap %s-%s", out, from, to);
 		}
 		free(out);
 		out = tmp;

@@ -108,7 +108,7 @@ wait_screen() {
 	return 1
 }
 check "the pane shows primary: who, for how long, who is next" \
-    wait_screen '^ primary +(alice|bob|carol), for [0-9]+[dhm].* · next (alice|bob|carol) from [A-Z][a-z]{2} 0[78]:00'
+    wait_screen '^ primary +(alice|bob|carol), for [0-9]+[dhm].*; next (alice|bob|carol) from [A-Z][a-z]{2} 0[78]:00'
 check "and nights: frank or the gap until his next night" \
     wait_screen '^ nights +(frank|nobody on call), for [0-9]+[dhm]'
 check "the pane no longer says no schedules were announced" \
