@@ -691,15 +691,20 @@ wr_schedule_next_person(const struct wr_schedule *s, int64_t t,
     struct wr_oncall *out)
 {
 	struct wr_oncall cur, nx;
+	int gap = 0;
+	int64_t lim = t > INT64_MAX - WR_SCHEDULE_HORIZON_MS ? INT64_MAX :
+	    t + WR_SCHEDULE_HORIZON_MS;
 
 	wr_schedule_at(s, t, &cur);
 	nx = cur;
 	for (size_t n = 0; n < WR_SCHEDULE_MAX_SHIFTS; n++) {
-		if (nx.until == INT64_MAX)
+		if (nx.until == INT64_MAX || nx.until >= lim)
 			return -1;
 		wr_schedule_at(s, nx.until, &nx);
-		if (nx.person != NULL && (cur.person == NULL ||
-		    strcmp(nx.person, cur.person) != 0)) {
+		if (nx.person == NULL)
+			gap = 1;
+		else if (cur.person == NULL || gap ||
+		    strcmp(nx.person, cur.person) != 0) {
 			*out = nx;
 			return 0;
 		}

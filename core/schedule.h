@@ -141,9 +141,9 @@ void wr_schedule_at(const struct wr_schedule *s, int64_t t,
 int wr_schedule_next(const struct wr_schedule *s, int64_t t,
     struct wr_oncall *out);
 /* Who takes over next: the first answer after t's in which someone other
- * than t's person (anyone, after a gap) is on call: 0, or -1 when nobody
- * is within the horizon.  What "next" means on screen and in `warroom
- * oncall`. */
+ * than t's person is on call, or anyone after a gap (frank's next night
+ * after his day off): 0, or -1 when nobody takes over within the horizon
+ * from t.  What "next" means on screen and in `warroom oncall`. */
 int wr_schedule_next_person(const struct wr_schedule *s, int64_t t,
     struct wr_oncall *out);
 /* The first gap that holds at or after t, starting before t + within:

@@ -993,6 +993,38 @@ test_check_names_what_a_layer_lacks(void **state)
 	wr_schedule_free(s);
 }
 
+/* Who takes over next: someone else, or the same person after a gap (the
+ * answer a pane and `warroom oncall` give as "next"), found within the
+ * horizon by walking the answers, not a hundred thousand of them. */
+static void
+test_next_person_is_someone_else_or_the_same_after_a_gap(void **state)
+{
+	struct wr_schedule *s = sched("America/New_York");
+	struct wr_schedule *one = sched("America/New_York");
+	struct wr_oncall a;
+	char b1[40], b2[40];
+
+	(void)state;
+	layer(s, "n", "1w", "2026-03-02T09:00", "frank",
+	    "daily 20:00-08:00", NULL);
+	/* frank's night, then his day off, then his next night */
+	assert_int_equal(wr_schedule_next_person(s,
+	    T("2026-03-25T03:00:00Z"), &a), 0);
+	assert_string_equal(a.person, "frank");
+	assert_string_equal(fmt(a.since, b1, sizeof b1), "2026-03-26T00:00:00Z");
+	assert_string_equal(fmt(a.until, b2, sizeof b2), "2026-03-26T12:00:00Z");
+	/* in the day's gap: the same night */
+	assert_int_equal(wr_schedule_next_person(s,
+	    T("2026-03-25T12:00:00Z"), &a), 0);
+	assert_string_equal(fmt(a.since, b1, sizeof b1), "2026-03-26T00:00:00Z");
+	/* one person always on call: nobody takes over */
+	layer(one, "all", "1d", "2026-03-02T09:00", "gita", NULL);
+	assert_int_equal(wr_schedule_next_person(one,
+	    T("2026-03-25T12:00:00Z"), &a), -1);
+	wr_schedule_free(s);
+	wr_schedule_free(one);
+}
+
 int
 main(void)
 {
@@ -1011,6 +1043,7 @@ main(void)
 		cmocka_unit_test(test_lord_howe_half_hour_changes),
 		cmocka_unit_test(test_kolkata_half_hour_offset_no_dst),
 		cmocka_unit_test(test_leap_day),
+		cmocka_unit_test(test_next_person_is_someone_else_or_the_same_after_a_gap),
 		cmocka_unit_test(test_later_layer_wins_where_it_has_someone),
 		cmocka_unit_test(test_restriction_crossing_midnight_and_dst),
 		cmocka_unit_test(test_overrides_over_overrides_last_made_wins),
