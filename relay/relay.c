@@ -25,6 +25,7 @@
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "core/zone.h"
+#include "relay/oncall.h"
 #include "relay/relay-int.h"
 
 static volatile sig_atomic_t got_signal;
@@ -163,6 +164,7 @@ void
 relay_schedules_changed(struct relay *r)
 {
 	schedules_log(r, "SIGHUP: ");
+	relay_oncall_broadcast(r);	/* every console answers from them */
 }
 
 /*

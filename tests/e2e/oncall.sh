@@ -114,6 +114,27 @@ check "and nights: frank or the gap until his next night" \
 check "the pane no longer says no schedules were announced" \
     sh -c "! grep -q 'no on-call schedules' '$T/scr'"
 
+# SIGHUP with a third schedule: the relay sends the schedules again and
+# the console's pane shows it without reconnecting.
+cat >> "$T/relay.conf" <<EOT
+
+[schedule tertiary]
+timezone = Asia/Kolkata
+
+[layer tertiary.t]
+rotation = 1d
+start = 2026-03-02T09:00
+participants = gita
+EOT
+kill -HUP "$RELAY_PID"
+check "after SIGHUP the pane shows the new schedule" \
+    wait_screen '^ tertiary +gita'
+oc reloaded --json --schedule tertiary --at 2026-03-25T12:00:00Z
+check "and warroom oncall answers for it" \
+    grep -q '"name":"tertiary","timezone":"Asia/Kolkata","now":{"person":"gita"' "$T/reloaded.out"
+check "the console did not reconnect for it" \
+    sh -c "[ \$(grep -c 'saying hello' '$T/alice.log') -eq 1 ]"
+
 # The relay gone: the stored copy still answers.
 stop_relay
 oc offline --json --at 2026-03-25T12:00:00Z --timeout 1
