@@ -148,7 +148,7 @@ cli_oncall(const struct cli_opts *o)
 		    "time (2026-03-29T01:30:00Z)\n", o->at);
 		return CLI_EX_USAGE;
 	}
-	rc = cli_catch_up(&s, o, "warroom/" WR_VERSION " oncall");
+	rc = cli_catch_up_schedules(&s, o, "warroom/" WR_VERSION " oncall");
 	if (rc != CLI_EX_OK && rc != CLI_EX_UNREACHABLE) {
 		cli_session_close(&s);
 		return rc;

@@ -200,6 +200,15 @@ cli_on_caught_up(void *ud, int64_t seq)
 		s->hooks.on_caught_up(ud, seq);
 }
 
+static void
+cli_on_schedules(void *ud)
+{
+	struct cli_session *s = ud;
+
+	if (s->hooks.on_schedules != NULL)
+		s->hooks.on_schedules(ud);
+}
+
 /* Scripts read stderr: say it there (once per event: the feed moves on). */
 static void
 cli_on_unreadable(void *ud, int64_t seq, int64_t incident, const char *what)
@@ -240,7 +249,7 @@ cli_session_open(struct cli_session *s, const struct cli_opts *o,
 {
 	static const struct feed_hooks wrap = {
 		cli_on_status, cli_on_applied, cli_on_snapshot, cli_on_result,
-		cli_on_caught_up, cli_on_unreadable, NULL
+		cli_on_caught_up, cli_on_unreadable, cli_on_schedules
 	};
 	struct lws_context_creation_info info;
 	struct feed_cfg cfg;
@@ -389,6 +398,49 @@ catch_up_done(void *ud, int64_t seq)
 	cli_session_stop(ud, CLI_EX_OK);
 }
 
+/* cli_catch_up_schedules(): done when caught up and the relay's schedules
+ * (sent after its welcome) are in; s->cmd counts what has come. */
+static void
+both_done(void *ud, int which)
+{
+	struct cli_session *s = ud;
+	int *seen = s->cmd;
+
+	*seen |= which;
+	if (*seen == 3)
+		cli_session_stop(ud, CLI_EX_OK);
+}
+
+static void
+both_caught_up(void *ud, int64_t seq)
+{
+	(void)seq;
+	both_done(ud, 1);
+}
+
+static void
+both_schedules(void *ud)
+{
+	both_done(ud, 2);
+}
+
+static int catch_up_with(struct cli_session *s, const struct cli_opts *o,
+    const char *client, const struct feed_hooks *hooks, void *cmd);
+
+int
+cli_catch_up_schedules(struct cli_session *s, const struct cli_opts *o,
+    const char *client)
+{
+	static const struct feed_hooks hooks = {
+		.on_caught_up = both_caught_up,
+		.on_schedules = both_schedules,
+	};
+	static int seen;
+
+	seen = 0;
+	return catch_up_with(s, o, client, &hooks, &seen);
+}
+
 int
 cli_catch_up(struct cli_session *s, const struct cli_opts *o,
     const char *client)
@@ -396,11 +448,20 @@ cli_catch_up(struct cli_session *s, const struct cli_opts *o,
 	static const struct feed_hooks hooks = {
 		.on_caught_up = catch_up_done,
 	};
+
+	return catch_up_with(s, o, client, &hooks, NULL);
+}
+
+static int
+catch_up_with(struct cli_session *s, const struct cli_opts *o,
+    const char *client, const struct feed_hooks *hooks, void *cmd)
+{
 	int rc;
 
 	s->cmd = NULL;
-	if ((rc = cli_session_open(s, o, 1, &hooks, client, 0)) != 0)
+	if ((rc = cli_session_open(s, o, 1, hooks, client, 0)) != 0)
 		return rc;
+	s->cmd = cmd;
 	cli_session_run(s, o->timeout_s);
 	rc = s->exit_code;
 	if (s->token_refused) {

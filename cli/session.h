@@ -69,6 +69,10 @@ void cli_session_say_refused(const struct cli_session *s,
  */
 int cli_catch_up(struct cli_session *s, const struct cli_opts *o,
     const char *client);
+/* The same, and done only once the relay's schedules (sent after its
+ * welcome, before caught_up may be known) are in the store too. */
+int cli_catch_up_schedules(struct cli_session *s, const struct cli_opts *o,
+    const char *client);
 
 /* A person-readable rendering of a duration, "45 s", "3 min", "2 h". */
 void cli_fmt_age(int64_t ms, char *buf, size_t size);
