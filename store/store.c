@@ -23,6 +23,11 @@
 #include "core/util.h"
 #include "store/store-int.h"
 
+/* How long an open or a write waits for another process's lock, and how
+ * often the wait for the switch to WAL tries again. */
+#define STORE_BUSY_MS		5000
+#define STORE_BUSY_RETRY_MS	10
+
 #define APPLICATION_ID	0x57415252	/* 'WARR' */
 #define SCHEMA_VERSION	3
 
@@ -582,11 +587,21 @@ check_ownership(struct wr_store *s, char **cause)
 	int64_t app, version, objects;
 	int rc;
 
+	/* One read transaction: the three answers come from one state of
+	 * the file, never an application_id from before another process's
+	 * migration committed and its tables from after. */
+	if ((rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL)) !=
+	    SQLITE_OK)
+		return open_fail(s, cause, rc);
 	if ((rc = query_int(s, "PRAGMA application_id", &app)) != SQLITE_OK ||
 	    (rc = query_int(s, "PRAGMA user_version", &version)) != SQLITE_OK ||
 	    (rc = query_int(s, "SELECT count(*) FROM sqlite_master",
-	    &objects)) != SQLITE_OK)
-		return open_fail(s, cause, rc);
+	    &objects)) != SQLITE_OK) {
+		open_fail(s, cause, rc);
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (app != 0 && app != APPLICATION_ID) {
 		*cause = xasprintf("cannot open %s: it belongs to another "
 		    "application (SQLite application_id 0x%llx, not warroom's "
@@ -621,13 +636,22 @@ pragma_setup(struct wr_store *s, char **cause)
 	    NULL)) != SQLITE_OK ||
 	    (rc = sqlite3_exec(s->db, sync, NULL, NULL, NULL)) != SQLITE_OK)
 		return open_fail(s, cause, rc);
-	rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=WAL", -1, &st,
-	    NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		mode = store_col_str(st, 0);
-		rc = SQLITE_OK;
+	/* The switch to WAL takes the file's exclusive lock, and SQLite
+	 * does not call the busy handler for it: while another process
+	 * opens the same new file it fails at once with SQLITE_BUSY.  Wait
+	 * for it as the busy handler would, up to STORE_BUSY_MS. */
+	for (int waited = 0;; waited += STORE_BUSY_RETRY_MS) {
+		rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=WAL", -1,
+		    &st, NULL);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			mode = store_col_str(st, 0);
+			rc = SQLITE_OK;
+		}
+		sqlite3_finalize(st);
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= STORE_BUSY_MS)
+			break;
+		sqlite3_sleep(STORE_BUSY_RETRY_MS);
 	}
-	sqlite3_finalize(st);
 	if (rc != SQLITE_OK) {
 		free(mode);
 		return open_fail(s, cause, rc);
@@ -750,7 +774,7 @@ store_open(const char *path, enum wr_store_role role, struct wr_store **out,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	if ((rc = sqlite3_busy_timeout(s->db, 5000)) != SQLITE_OK) {
+	if ((rc = sqlite3_busy_timeout(s->db, STORE_BUSY_MS)) != SQLITE_OK) {
 		open_fail(s, cause, rc);
 		goto fail;
 	}
