@@ -330,8 +330,12 @@ on_op(struct relay *r, struct feed_pss *p, const json_t *o)
 	it->type = ITEM_OP;
 	if (proto_op_from_json(o, &it->op, err, sizeof err) != 0) {
 		json_t *id = json_object_get(o, "op_id");
-		send_error(p, "bad_op", err,
-		    json_is_string(id) ? json_string_value(id) : NULL);
+		/* Only an op id that is one goes back: the console can only
+		 * match that, and anything else was echoed whole (a 1 MiB
+		 * op_id made a 1 MiB answer). */
+		send_error(p, "bad_op", err, json_is_string(id) &&
+		    proto_op_id_valid(json_string_value(id)) ?
+		    json_string_value(id) : NULL);
 		relay_item_free(it);
 		return;
 	}

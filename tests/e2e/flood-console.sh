@@ -102,4 +102,28 @@ cat "$T/burst.out" | sed 's/^/    /'
 rate=$(sed -n 's/^rate errors \([0-9]*\),.*/\1/p' "$T/burst.out")
 check "5000 frames at once get one rate error (${rate:-none}), not one per frame" \
     [ "${rate:-0}" -ge 1 -a "${rate:-0}" -le 3 ]
+
+# A bad op's error names its op id only when it is one (the console can
+# match nothing else): an op_id of 5,000 bytes came back whole, so a
+# 1 MiB one made a 1 MiB answer.
+timeout 30 python3 - "$PORT" "$TOK_OPS" "$(dirname "$0")" >"$T/echo.out" 2>&1 <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[3])
+from ws import WS
+c = WS(int(sys.argv[1]), sys.argv[2])
+c.hello(user="echoer")
+c.send({"type": "op", "op_id": "0" * 5000})
+c.send({"type": "op", "op_id": "0123456789abcdef0123456789abcdef"})
+for _ in range(2):
+    m = c.recv()
+    while m["type"] != "error":
+        m = c.recv()
+    print("%s op_id=%s %d bytes" % (m["code"], m.get("op_id", "none"),
+                                    len(json.dumps(m))), flush=True)
+PY
+sed 's/^/    /' "$T/echo.out"
+eq "a bad op with a 5,000-byte op_id: the error does not echo it" \
+    "$(sed -n 1p "$T/echo.out" | cut -d' ' -f1-2)" "bad_op op_id=none"
+eq "a bad op with a real op id: the error names it" \
+    "$(sed -n 2p "$T/echo.out" | cut -d' ' -f1-2)" "bad_op op_id=0123456789abcdef0123456789abcdef"
 finish
