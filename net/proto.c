@@ -1409,6 +1409,24 @@ layer_to_json(const struct wr_layer *l)
 	    *restricts = new_array();
 
 	put_str(o, "name", l->name);
+	if (l->fixed) {
+		/* explicit shifts (an iCalendar file): no rotation */
+		json_t *shifts = new_array();
+
+		for (size_t i = 0; i < l->n_shifts; i++) {
+			json_t *so = new_object(NULL);
+
+			put_str(so, "person", l->shifts[i].person);
+			/* shifts are in seconds, the wire in ms */
+			put_time(so, "from", l->shifts[i].from * 1000);
+			put_time(so, "until", l->shifts[i].until * 1000);
+			append(shifts, so);
+		}
+		put(o, "shifts", shifts);
+		json_decref(people);
+		json_decref(restricts);
+		return o;
+	}
 	put_int(o, "rotation_s", l->turn);
 	put_local(o, "start", l->start);
 	for (size_t i = 0; i < l->n_people; i++)
@@ -1473,6 +1491,41 @@ fail:
 	return -1;
 }
 
+/* A layer of explicit shifts ("shifts": [{person, from, until}], from an
+ * iCalendar file): at most PROTO_MAX_SHIFTS, each from before until. */
+static int
+fixed_layer_from_json(const json_t *o, const char *ctx, const char *name,
+    struct wr_schedule *s, char *err, size_t errsz)
+{
+	json_t *arr, *v;
+	struct wr_shift *sh = NULL;
+	size_t i, n = 0;
+
+	TRY(get_array(o, ctx, "shifts", PROTO_MAX_SHIFTS, &arr, err, errsz));
+	sh = xcalloc(json_array_size(arr) + 1, sizeof *sh);
+	json_array_foreach(arr, i, v) {
+		const char *person;
+
+		if (!json_is_object(v))
+			FAIL("%sshifts[%zu]: must be an object", ctx, i);
+		TRY(get_str(v, ctx, "person", REQ | NONEMPTY, PROTO_MAX_ACTOR,
+		    &person, err, errsz));
+		TRY(get_time(v, ctx, "from", REQ, &sh[n].from, err, errsz));
+		TRY(get_time(v, ctx, "until", REQ, &sh[n].until, err, errsz));
+		sh[n].from = wr_floordiv(sh[n].from, 1000);
+		sh[n].until = wr_floordiv(sh[n].until, 1000);
+		if (sh[n].from >= sh[n].until)
+			FAIL("%sshifts[%zu].until: not after from", ctx, i);
+		sh[n++].person = (char *)person;	/* borrowed */
+	}
+	wr_schedule_set_shifts(wr_schedule_add_layer(s, name), sh, n);
+	free(sh);
+	return 0;
+fail:
+	free(sh);
+	return -1;
+}
+
 static int
 layer_from_json(const json_t *o, const char *ctx, struct wr_schedule *s,
     char *err, size_t errsz)
@@ -1488,6 +1541,8 @@ layer_from_json(const json_t *o, const char *ctx, struct wr_schedule *s,
 		FAIL("%s must be an object", ctx);
 	TRY(get_str(o, ctx, "name", REQ | NONEMPTY, PROTO_MAX_ACTOR, &name,
 	    err, errsz));
+	if (json_object_get(o, "shifts") != NULL)
+		return fixed_layer_from_json(o, ctx, name, s, err, errsz);
 	TRY(get_int(o, ctx, "rotation_s", REQ, TURN_MIN, TURN_MAX, &turn, err,
 	    errsz));
 	if (turn % 3600 != 0)

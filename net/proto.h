@@ -265,6 +265,7 @@ int proto_ping_from_json(const json_t *o, int64_t *t, char *err,
 #define PROTO_MAX_PEOPLE	256	/* per layer */
 #define PROTO_MAX_RESTRICTS	64	/* per layer */
 #define PROTO_MAX_OVERRIDES	4096	/* per schedule */
+#define PROTO_MAX_SHIFTS	50000	/* per layer of explicit shifts */
 #define PROTO_MAX_ZONE_NAME	128	/* bytes */
 
 struct wr_schedule;

@@ -1732,6 +1732,18 @@ sample_schedule(const char *name)
 	r.start = 20 * 3600;
 	r.end = 8 * 3600;	/* crosses midnight */
 	wr_schedule_add_restrict(l, &r);
+	/* and a layer of explicit shifts, as an iCalendar file gives
+	 * (seconds): erin for a day, frank for half of the next; before,
+	 * the frame sent it as rotation_s 0 and consoles refused it all */
+	{
+		struct wr_shift sh[] = {
+			{ "erin", 1772900000, 1772986400 },
+			{ "frank", 1772986400, 1773029600 },
+		};
+
+		wr_schedule_set_shifts(wr_schedule_add_layer(s, "ical"), sh,
+		    2);
+	}
 	wr_schedule_add_override(s, "0123456789abcdef0123456789abcdef",
 	    "dave", 1773000000000LL, 1773007200000LL);
 	return s;
@@ -1760,8 +1772,10 @@ schedules_round_trip_to_the_same_answers(void **state)
 	assert_string_equal(got.v[0].timezone, "Test/One");
 	assert_null(got.v[0].problem);
 	assert_non_null(got.v[0].s);
-	assert_int_equal(got.v[0].s->n_layers, 2);
+	assert_int_equal(got.v[0].s->n_layers, 3);
 	assert_int_equal(got.v[0].s->layers[1].start % 60, 30);
+	assert_true(got.v[0].s->layers[2].fixed);
+	assert_int_equal(got.v[0].s->layers[2].n_shifts, 2);
 	assert_int_equal(got.v[0].s->n_overrides, 1);
 	/* the same answers every 17 minutes over three weeks */
 	for (int64_t t = 1772600000000LL; t < 1772600000000LL +
