@@ -37,7 +37,7 @@ store_snapshot_begin(struct wr_store *s, struct store_snapshot **out,
 	int rc;
 
 	*out = NULL;
-	if (store_open(s->path, s->role, &ss->s, cause) != 0) {
+	if (store_open_with(s->path, s->role, 0, &ss->s, cause) != 0) {
 		free(ss);
 		return -1;
 	}

@@ -69,6 +69,14 @@ struct wr_store {
 };
 
 /*
+ * store_open(), and check: 0 for a second connection to a file this
+ * process already opened and checked (a snapshot's), which skips the
+ * relay's integrity check (it reads every page).
+ */
+int store_open_with(const char *path, enum wr_store_role role, int check,
+    struct wr_store **out, char **cause);
+
+/*
  * The cached statement for id, prepared from sql on first use.  NULL and
  * *cause set when SQLite refuses it.
  */

@@ -3,7 +3,7 @@
  *
  * store_open() makes the directory (0700) and the file (0600), refuses a
  * file that belongs to another application, to a newer warroom or to the
- * other role, sets the connection up (WAL, busy_timeout, foreign_keys,
+ * other role, and a relay's file that is damaged, sets the connection up (WAL, busy_timeout, foreign_keys,
  * synchronous by role) and runs the migrations up to SCHEMA_VERSION in one
  * BEGIN IMMEDIATE transaction.  The meta table holds the role, the epoch
  * and the cursor.  This file also holds the helpers the rest of store/
@@ -623,6 +623,51 @@ check_ownership(struct wr_store *s, char **cause)
 	return 0;
 }
 
+/*
+ * The relay's log is checked before anything is written to it: a page
+ * SQLite cannot read (bytes overwritten, a bad block) was otherwise found
+ * only when a console's replay or the retention reached it, in a relay
+ * that started as if well.  quick_check reads every page (about a second
+ * for 200 MB, a million events); the console's copy is not checked at
+ * every one-shot: the relay can always replay it.
+ */
+static int
+check_integrity(struct wr_store *s, char **cause)
+{
+	sqlite3_stmt *st;
+	char *first = NULL;
+	int rc;
+
+	if (s->role != WR_STORE_RELAY)
+		return 0;
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		first = store_col_str(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK) {
+		free(first);
+		return open_fail(s, cause, rc);
+	}
+	if (first == NULL || strcmp(first, "ok") != 0) {
+		/* "*** in database main ***\nPage 60: ...": one line */
+		const char *what = first != NULL ? first : "no answer";
+		const char *nl = strrchr(what, '\n');
+
+		if (nl != NULL && nl[1] != '\0')
+			what = nl + 1;
+		*cause = xasprintf("cannot open %s: the database is damaged "
+		    "(SQLite's quick_check: %.200s); restore it from a backup, "
+		    "or move it aside to start a new log", s->path, what);
+		free(first);
+		return -1;
+	}
+	free(first);
+	return 0;
+}
+
 static int
 pragma_setup(struct wr_store *s, char **cause)
 {
@@ -756,6 +801,13 @@ int
 store_open(const char *path, enum wr_store_role role, struct wr_store **out,
     char **cause)
 {
+	return store_open_with(path, role, 1, out, cause);
+}
+
+int
+store_open_with(const char *path, enum wr_store_role role, int check,
+    struct wr_store **out, char **cause)
+{
 	struct wr_store *s;
 	int rc;
 
@@ -778,7 +830,9 @@ store_open(const char *path, enum wr_store_role role, struct wr_store **out,
 		open_fail(s, cause, rc);
 		goto fail;
 	}
-	if (check_ownership(s, cause) == -1 || pragma_setup(s, cause) == -1 ||
+	if (check_ownership(s, cause) == -1 ||
+	    (check && check_integrity(s, cause) == -1) ||
+	    pragma_setup(s, cause) == -1 ||
 	    migrate(s, cause) == -1 || load_meta(s, cause) == -1)
 		goto fail;
 	*out = s;

@@ -87,7 +87,8 @@ char *store_default_path(enum wr_store_role role);
 /*
  * Open or create, creating the directory 0700 and the file 0600, and apply
  * migrations in one transaction.  Refuses a file of another application or
- * from a newer schema, naming both versions.
+ * from a newer schema, naming both versions, and a relay's file that
+ * SQLite's quick_check finds damaged (before anything is written to it).
  */
 int store_open(const char *path, enum wr_store_role role,
     struct wr_store **out, char **cause);

@@ -679,6 +679,53 @@ test_file_that_is_not_sqlite_is_refused_naming_it(void **state)
 	free(path);
 }
 
+/*
+ * A relay's log with one page overwritten in the middle of its events,
+ * where loading the room never reads: refused at open, naming the file
+ * and saying it is damaged, and left as it was.  It used to open, and the
+ * damage was met only when a console's replay or the retention reached
+ * that page.
+ */
+static void
+test_relay_file_with_a_damaged_page_is_refused(void **state)
+{
+	struct fx *fx = *state;
+	unsigned char junk[4096], back[4096];
+	int64_t page, size;
+	char *cause;
+	FILE *f;
+
+	store_close(open_ok(fx->path, WR_STORE_RELAY));
+	raw_exec(fx->path, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+	    "SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO events(seq, "
+	    "kind, incident, time, body) SELECT i, 6, 1, i, "
+	    "printf('{\"text\":\"%0200d\"}', i) FROM n;"
+	    "UPDATE meta SET value = '3000' WHERE key = 'cursor'");
+	size = raw_int(fx->path, "PRAGMA page_size");
+	page = raw_int(fx->path, "PRAGMA page_count") / 2;
+	assert_true(page > 20);
+	assert_true(size == (int64_t)sizeof junk);
+	memset(junk, 0xa5, sizeof junk);
+	f = fopen(fx->path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)((page - 1) * size), SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+	assert_int_equal(fclose(f), 0);
+
+	cause = open_refused(fx->path, WR_STORE_RELAY);
+	assert_non_null(strstr(cause, fx->path));
+	assert_non_null(strstr(cause, "is damaged"));
+	assert_null(strchr(cause, '\n'));	/* one line, for a log */
+	free(cause);
+	/* nothing was written to it: the page is still the junk */
+	f = fopen(fx->path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)((page - 1) * size), SEEK_SET), 0);
+	assert_int_equal(fread(back, 1, sizeof back, f), sizeof back);
+	fclose(f);
+	assert_memory_equal(back, junk, sizeof junk);
+}
+
 static void
 test_relay_file_opened_as_console_is_refused(void **state)
 {
@@ -1972,6 +2019,7 @@ main(void)
 		T(test_foreign_application_id_is_refused),
 		T(test_foreign_sqlite_file_without_application_id_is_untouched),
 		T(test_file_that_is_not_sqlite_is_refused_naming_it),
+		T(test_relay_file_with_a_damaged_page_is_refused),
 		T(test_relay_file_opened_as_console_is_refused),
 		T(test_file_is_0600_and_new_directories_0700),
 		T(test_default_path_follows_xdg_then_home),

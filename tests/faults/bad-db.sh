@@ -5,7 +5,10 @@
 # The files: one on a file system remounted read-only (CI runs as root,
 # so file modes would stop nothing),
 # a file of random bytes, a real database with every page after the first
-# overwritten with random bytes, and one cut in the middle of a page.
+# overwritten with random bytes, and one cut in the middle of a page; and
+# for the relay, whose log is the only copy, a log with one page of its
+# events overwritten where starting never reads (the consoles' files are
+# not read page by page at every one-shot: the relay can replay them).
 # Each must be refused with a message on stderr that names the file and
 # exit status 74 (DESIGN.md's command-line contract), never a signal or a
 # sanitizer report, and the damaged file is left as it was (a person may
@@ -59,6 +62,21 @@ damage() {
 		dd if=/dev/urandom of="$T/$2.$1.db" bs=4096 seek=1 \
 		    count=$((pages - 1)) conv=notrunc 2>/dev/null
 		echo "$T/$2.$1.db";;
+	bad-page)
+		# a longer log, and one page of its events in the middle
+		# (which loading the room never reads) overwritten
+		cp "$src" "$T/$2.$1.db"
+		sqlite3 "$T/$2.$1.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION
+		    ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO
+		    events(seq, kind, incident, time, body) SELECT 1000 + i, 6,
+		    1, 0, printf('{\"text\":\"%0200d\"}', i) FROM n;
+		    UPDATE meta SET value = '4000' WHERE key = 'cursor'"
+		page=$(sqlite3 "$T/$2.$1.db" "SELECT pageno FROM dbstat WHERE
+		    name = 'events' AND pagetype = 'leaf' ORDER BY pageno
+		    LIMIT 1 OFFSET 40")
+		dd if=/dev/urandom of="$T/$2.$1.db" bs=4096 seek=$((page - 1)) \
+		    count=1 conv=notrunc 2>/dev/null
+		echo "$T/$2.$1.db";;
 	truncated)
 		cp "$src" "$T/$2.$1.db"
 		size=$(wc -c < "$src")
@@ -95,8 +113,10 @@ run() {
 	esac
 }
 
-for kind in read-only not-sqlite corrupt-pages truncated; do
-	for prog in warroomd console list ack; do
+for kind in read-only not-sqlite corrupt-pages bad-page truncated; do
+	progs="warroomd console list ack"
+	[ "$kind" = bad-page ] && progs=warroomd
+	for prog in $progs; do
 		role=console
 		[ "$prog" = warroomd ] && role=relay
 		db=$(damage "$kind" "$role")
