@@ -32,6 +32,8 @@ c.hello(user="holder" + sys.argv[4])
 w = c.recv()
 print("welcome", w.get("mode"), flush=True)
 m = c.recv()
+while m["type"] == "schedules":	# the on-call definitions come first
+    m = c.recv()
 print("first", m["type"], flush=True)
 while not os.path.exists(sys.argv[5]):	# not reading meanwhile
     time.sleep(0.05)
