@@ -7,32 +7,7 @@
 # what differs across them.  Every wait is bounded (15 s at most).
 . "$(dirname "$0")/lib.sh"
 echo "detail: a 300-alert storm and a teammate's note read in one screen at 80x24"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "  FAIL tmux is needed (make deps)"
-	exit 1
-fi
-unset TMUX TMUX_PANE
-SESS=wr
-tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-detail_cleanup() {
-	tm kill-server >/dev/null 2>&1
-	cleanup
-}
-trap detail_cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
-# wait_screen WIN ERE: poll (at most 15 s) until a row of WIN matches ERE
-wait_screen() {
-	for _ in $(seq 1 150); do
-		cap "$1"
-		grep -Eq -- "$2" "$T/scr.$1" && return 0
-		sleep 0.1
-	done
-	echo "    screen of $1, waited for /$2/:"
-	sed 's/^/    |/' "$T/scr.$1"
-	return 1
-}
+tmux_init	# lib.sh: tm, cap, wait_screen
 # row_of WIN ERE: the first row (1-based) of the last capture matching ERE
 row_of() { grep -nE -- "$2" "$T/scr.$1" | head -n 1 | cut -d: -f1; }
 

@@ -6,30 +6,7 @@
 # rule between panes as '|'.  Every wait is bounded (15 s at most).
 . "$(dirname "$0")/lib.sh"
 echo "term: TERM=dumb refused like an unknown TERM; LANG=C draws ASCII only"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "  FAIL tmux is needed (make deps)"
-	exit 1
-fi
-unset TMUX TMUX_PANE
-SESS=wr
-tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-term_cleanup() {
-	tm kill-server >/dev/null 2>&1
-	cleanup
-}
-trap term_cleanup EXIT
-trap 'exit 130' INT TERM HUP
-cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
-wait_screen() {
-	for _ in $(seq 1 150); do
-		cap "$1"
-		grep -Eq -- "$2" "$T/scr.$1" && return 0
-		sleep 0.1
-	done
-	echo "    screen of $1, waited for /$2/:"
-	sed 's/^/    |/' "$T/scr.$1"
-	return 1
-}
+tmux_init	# lib.sh: tm, cap, wait_screen
 # wait_file FILE: until FILE is not empty (15 s at most)
 wait_file() {
 	for _ in $(seq 1 150); do [ -s "$1" ] && return 0; sleep 0.1; done
