@@ -15,6 +15,7 @@
  * relay/replay.c  a scenario played into the relay (--replay, --demo)
  * relay/tokens.c  the bearer tokens and what each may do
  * relay/config.c  the options, the config file (config.h)
+ * relay/notify.c  pages delivered to notifiers, handoff notices (notify.h)
  */
 #ifndef WR_RELAY_H
 #define WR_RELAY_H
