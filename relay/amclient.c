@@ -11,8 +11,8 @@
  * others join the incident), and an alert the incident holds as firing that
  * Alertmanager no longer has in the group in any state is resolved.
  *
- * The request is a libwebsockets client connection in the relay's own
- * context and vhost: nothing here blocks the loop.  At most one request is
+ * The request goes through the relay's HTTP client (relay/httpc.c): nothing
+ * here blocks the loop.  At most one request is
  * in flight per sender and group; the answer is read up to the relay's
  * body limit and within RELAY_AM_TIMEOUT_S.  The Alertmanager API needs no
  * credential; none is sent.
@@ -27,25 +27,20 @@
 #include "core/util.h"
 #include "net/ingest.h"
 #include "relay/config.h"
+#include "relay/httpc.h"
 #include "relay/relay-int.h"
 
 #define RELAY_AM_TIMEOUT_S	10
 
 struct relay_amreq {
-	struct relay *r;		/* NULL once the relay is gone */
+	struct relay *r;
 	struct relay_amreq *next;
-	struct lws *wsi;
+	struct relay_httpc *hc;		/* the request in flight */
 	char sender[64];
 	char *key;
 	char *receiver;
 	struct wr_kvlist group_labels;
-	char *host;
-	char *path;
-	char *body;
-	size_t len, cap, limit;
-	int status;			/* HTTP status of the answer */
-	int failed;			/* too big, or an error */
-	int done;			/* answered, or given up */
+	char *host;			/* "HOST:PORT", for the log */
 };
 
 static void
@@ -71,8 +66,6 @@ req_free(struct relay_amreq *q)
 	free(q->receiver);
 	wr_kvlist_free(&q->group_labels);
 	free(q->host);
-	free(q->path);
-	free(q->body);
 	free(q);
 }
 
@@ -152,7 +145,8 @@ held(char **present, size_t n, const char *fp)
 
 /* The whole group has arrived: hand it to the group commit. */
 static void
-reconcile(struct relay_amreq *q)
+reconcile(struct relay_amreq *q, int status, const char *body, size_t len,
+    const char *why)
 {
 	struct relay *r = q->r;
 	struct ingest_ctx ictx = { wr_now_ms(), NULL };
@@ -167,13 +161,19 @@ reconcile(struct relay_amreq *q)
 	if (r == NULL || r->stopping)
 		return;
 	ictx.severity = &r->cfg->severity;
-	if (q->failed || q->status != 200) {
-		relay_log(r, "alertmanager of sender %s: GET %s answered %d%s; "
-		    "the group stays as delivered", q->sender, q->host,
-		    q->status, q->failed ? " (too big or cut short)" : "");
+	if (status == 0) {
+		relay_log(r, "alertmanager of sender %s: cannot reach %s "
+		    "(%s); the group stays as delivered", q->sender, q->host,
+		    why != NULL ? why : "no answer");
 		return;
 	}
-	rc = ingest_alertmanager_api_group(q->body, q->len, &ictx, q->key,
+	if (why != NULL || status != 200) {
+		relay_log(r, "alertmanager of sender %s: GET %s answered %d%s%s; "
+		    "the group stays as delivered", q->sender, q->host,
+		    status, why != NULL ? ": " : "", why != NULL ? why : "");
+		return;
+	}
+	rc = ingest_alertmanager_api_group(body, len, &ictx, q->key,
 	    q->receiver, &q->group_labels, &res, &present, &n_present, err,
 	    sizeof err);
 	if (rc < 0) {
@@ -231,81 +231,16 @@ reconcile(struct relay_amreq *q)
 	relay_enqueue(r, it);
 }
 
-static int
-amclient_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-    void *in, size_t len)
+static void
+am_done(void *user, int status, const char *body, size_t len,
+    const char *why)
 {
-	struct relay_amreq *q = lws_get_opaque_user_data(wsi);
+	struct relay_amreq *q = user;
 
-	(void)user;
-	switch (reason) {
-	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		if (q != NULL) {
-			if (q->r != NULL)
-				relay_log(q->r, "alertmanager of sender %s: "
-				    "cannot reach %s: %s", q->sender, q->host,
-				    in != NULL ? (const char *)in : "error");
-			lws_set_opaque_user_data(wsi, NULL);
-			req_free(q);
-		}
-		return 0;
-	case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
-		if (q != NULL)
-			q->status = (int)lws_http_client_http_response(wsi);
-		lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT,
-		    RELAY_AM_TIMEOUT_S);
-		return 0;
-	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
-		if (q == NULL || q->failed)
-			return 0;
-		if (q->len + len > q->limit) {
-			q->failed = 1;
-			return -1;
-		}
-		if (q->len + len + 1 > q->cap) {
-			q->cap = (q->len + len + 1) * 2;
-			if (q->cap > q->limit + 1)
-				q->cap = q->limit + 1;
-			q->body = xrealloc(q->body, q->cap);
-		}
-		memcpy(q->body + q->len, in, len);
-		q->len += len;
-		q->body[q->len] = '\0';
-		return 0;
-	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP: {
-		char buf[LWS_PRE + 4096];
-		char *p = buf + LWS_PRE;
-		int n = (int)sizeof buf - LWS_PRE;
-
-		if (lws_http_client_read(wsi, &p, &n) < 0)
-			return -1;
-		return 0;
-	}
-	case LWS_CALLBACK_COMPLETED_CLIENT_HTTP:
-		if (q != NULL && !q->done) {
-			q->done = 1;
-			reconcile(q);
-		}
-		return -1;	/* close: one request per connection */
-	case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
-		if (q != NULL) {
-			if (!q->done && q->r != NULL) {
-				q->failed = 1;
-				q->done = 1;
-				reconcile(q);
-			}
-			lws_set_opaque_user_data(wsi, NULL);
-			req_free(q);
-		}
-		return 0;
-	default:
-		return 0;
-	}
+	q->hc = NULL;
+	reconcile(q, status, body, len, why);
+	req_free(q);
 }
-
-const struct lws_protocols relay_amclient_protocol = {
-	"warroom-amclient", amclient_cb, 0, 0, 0, NULL, 0
-};
 
 void
 relay_amclient_truncated(struct relay *r, const char *sender,
@@ -319,8 +254,9 @@ relay_amclient_truncated(struct relay *r, const char *sender,
 		return;
 	for (size_t i = 0; i < res->n_groups; i++) {
 		const struct ingest_group *g = &res->groups[i];
-		struct lws_client_connect_info ci;
+		struct relay_httpc_spec spec;
 		struct relay_amreq *q;
+		char *path;
 
 		if (g->truncated <= 0 ||
 		    strcmp(g->source, INGEST_SOURCE_ALERTMANAGER) != 0)
@@ -339,37 +275,21 @@ relay_amclient_truncated(struct relay *r, const char *sender,
 		    NULL;
 		wr_kvlist_copy(&q->group_labels, &g->group_labels);
 		q->host = xasprintf("%s:%d", s->am_host, s->am_port);
-		q->path = relay_amclient_path(s->am_path != NULL ?
+		path = relay_amclient_path(s->am_path != NULL ?
 		    s->am_path : "/", &g->group_labels);
-		q->limit = r->cfg->body_limit;
 		q->next = r->amreqs;
 		r->amreqs = q;
 
-		memset(&ci, 0, sizeof ci);
-		ci.context = r->ctx;
-		ci.vhost = r->vh;
-		ci.address = s->am_host;
-		ci.port = s->am_port;
-		ci.path = q->path;
-		ci.host = q->host;
-		ci.origin = q->host;
-		ci.method = "GET";
-		ci.protocol = relay_amclient_protocol.name;
-		ci.local_protocol_name = relay_amclient_protocol.name;
-		ci.opaque_user_data = q;
-		if (lws_client_connect_via_info(&ci) == NULL) {
-			/* lws may have called CONNECTION_ERROR, which freed
-			 * q; it is freed here only if it is still listed. */
-			struct relay_amreq *o;
-
-			for (o = r->amreqs; o != NULL && o != q; o = o->next)
-				;
-			if (o != NULL) {
-				relay_log(r, "alertmanager of sender %s: "
-				    "cannot connect to %s", sender, o->host);
-				req_free(o);
-			}
-		}
+		memset(&spec, 0, sizeof spec);
+		spec.method = "GET";
+		spec.host = s->am_host;
+		spec.port = s->am_port;
+		spec.path = path;
+		spec.limit = r->cfg->body_limit;
+		spec.timeout_ms = RELAY_AM_TIMEOUT_S * 1000;
+		spec.what = "alertmanager";
+		q->hc = relay_httpc_start(r, &spec, am_done, q);
+		free(path);
 	}
 }
 
@@ -379,7 +299,7 @@ relay_amclient_free(struct relay *r)
 	while (r->amreqs != NULL) {
 		struct relay_amreq *q = r->amreqs;
 
-		r->amreqs = q->next;
-		q->r = NULL;	/* its connection frees it when it closes */
+		relay_httpc_cancel(q->hc);
+		req_free(q);
 	}
 }

@@ -150,6 +150,7 @@ struct relay {
 	FILE *log;
 	struct relay_refusal refusals[RELAY_REFUSAL_SLOTS];
 	struct relay_amreq *amreqs;	/* Alertmanager API requests */
+	struct relay_httpc *httpcs;	/* HTTP client requests (httpc.c) */
 };
 
 /* The relay a connection belongs to (the vhost's user pointer). */
@@ -163,7 +164,7 @@ relay_of(struct lws *wsi)
 
 extern const struct lws_protocols relay_http_protocol;
 extern const struct lws_protocols relay_feed_protocol;
-extern const struct lws_protocols relay_amclient_protocol;
+extern const struct lws_protocols relay_httpc_protocol;
 
 /* One line of the relay log.  Every string a client sent goes through
  * util_log_escape() first, into a buffer of RELAY_LOG_USER bytes or more. */

@@ -25,6 +25,7 @@
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "core/zone.h"
+#include "relay/httpc.h"
 #include "relay/oncall.h"
 #include "relay/relay-int.h"
 
@@ -259,6 +260,7 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	if (got_signal && r->own_signals)
 		begin_stop(r);
 	relay_feed_tick(r, now);
+	relay_httpc_tick(r);
 	if (r->cfg->retention_ms > 0 && now - r->pruned_at > 60000) {
 		char *cause = NULL;
 		r->pruned_at = now;
@@ -281,7 +283,7 @@ protocols(void)
 
 	list[0] = relay_http_protocol;
 	list[1] = relay_feed_protocol;
-	list[2] = relay_amclient_protocol;
+	list[2] = relay_httpc_protocol;
 	memset(&list[3], 0, sizeof list[3]);
 	return list;
 }
@@ -443,6 +445,7 @@ relay_free(struct relay *r)
 	}
 	lws_sul_cancel(&r->tick_sul);
 	relay_amclient_free(r);
+	relay_httpc_free_all(r);
 	relay_replay_free(r->replay);
 	lws_sul_cancel(&r->commit_sul);
 	if (r->vh != NULL)

@@ -14,6 +14,8 @@
  * relay/ring.c    the newest encoded events, and bounded frame queues
  * relay/replay.c  a scenario played into the relay (--replay, --demo)
  * relay/tokens.c  the bearer tokens and what each may do
+ * relay/httpc.c   the HTTP client (Alertmanager API, webhooks; httpc.h)
+ * relay/amclient.c the Alertmanager API: truncated groups read whole
  * relay/config.c  the options, the config file (config.h)
  * relay/notify.c  pages delivered to notifiers, handoff notices (notify.h)
  */
