@@ -311,10 +311,10 @@ struct con {
 };
 
 static int
-no_submit(void *ud, wr_op_kind kind, int64_t incident, const char *text,
-    char **cause)
+no_submit(void *ud, wr_op_kind kind, int64_t incident,
+    const struct wr_event *args, char **cause)
 {
-	(void)ud; (void)kind; (void)incident; (void)text;
+	(void)ud; (void)kind; (void)incident; (void)args;
 	*cause = xstrdup("not in the benchmark");
 	return -1;
 }

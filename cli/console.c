@@ -268,8 +268,8 @@ on_schedules(void *ud)
 /* tui actions */
 
 static int
-act_submit(void *ud, wr_op_kind kind, int64_t incident, const char *text,
-    char **cause)
+act_submit(void *ud, wr_op_kind kind, int64_t incident,
+    const struct wr_event *args, char **cause)
 {
 	struct console *c = ud;
 	struct wr_outbox_op op;
@@ -283,7 +283,8 @@ act_submit(void *ud, wr_op_kind kind, int64_t incident, const char *text,
 	op.incident = incident;
 	op.epoch = (char *)store_epoch(c->store);
 	op.actor = c->user;
-	op.text = (char *)text;
+	if (args != NULL)
+		op.args = *args;	/* borrowed: add copies what it keeps */
 	op.made_at = wr_now_ms();
 	op.state = WR_OUTBOX_QUEUED;
 	/* committed (synchronous=FULL) before it is shown or sent */
@@ -331,7 +332,9 @@ resume_after_editor(struct console *c, int status)
 		tui_message(c->tui, "empty note: nothing added");
 	else {
 		char *cause = NULL;
-		if (act_submit(c, WR_OP_NOTE, c->editor_incident, text,
+		struct wr_event args = { .text = text };
+
+		if (act_submit(c, WR_OP_NOTE, c->editor_incident, &args,
 		    &cause) != 0) {
 			tui_error(c->tui, "note not saved: %s", cause);
 			free(cause);

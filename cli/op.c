@@ -26,7 +26,7 @@
 struct op {
 	wr_op_kind kind;
 	int64_t incident;
-	char *text;		/* note text, assignee */
+	struct wr_event args;	/* its arguments: note text, assignee */
 	char op_id[33];
 	/* when the person ran the command: the op's made_at, even when it
 	 * is queued only once --timeout ran out */
@@ -40,7 +40,7 @@ struct op {
 static void
 op_say_done(const struct op *op, int noop)
 {
-	char *raw = wr_op_words(op->kind, noop, op->incident, op->text);
+	char *raw = wr_op_words(op->kind, noop, op->incident, &op->args);
 	char *words = sanitize_text(raw, strlen(raw));
 
 	printf("%s\n", words);
@@ -71,7 +71,7 @@ op_queue(struct cli_session *s, struct op *op)
 	 * epoch of the relay it is first sent to. */
 	ob.epoch = (char *)store_epoch(s->store);
 	ob.actor = (char *)s->opts->user;
-	ob.text = op->text;
+	ob.args = op->args;	/* borrowed: add copies what it keeps */
 	ob.made_at = op->made_at;
 	ob.state = WR_OUTBOX_QUEUED;
 	if (store_outbox_add(s->store, &ob, &cause) != 0) {
@@ -182,11 +182,12 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 			fprintf(stderr, "warroom: note: no text\n");
 			goto usage;
 		}
-		op.text = op_join(argc - 1, argv + 1);
-		if (op.text[0] == '\0' || strlen(op.text) > PROTO_MAX_NOTE) {
+		op.args.text = op_join(argc - 1, argv + 1);
+		if (op.args.text[0] == '\0' ||
+		    strlen(op.args.text) > PROTO_MAX_NOTE) {
 			fprintf(stderr, "warroom: note: the text must be 1 to "
 			    "%d bytes\n", PROTO_MAX_NOTE);
-			free(op.text);
+			free(op.args.text);
 			return CLI_EX_USAGE;
 		}
 	} else if (kind == WR_OP_ASSIGN) {
@@ -196,7 +197,7 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 			    "to %d bytes\n", PROTO_MAX_ACTOR);
 			goto usage;
 		}
-		op.text = xstrdup(argv[1]);
+		op.args.text = xstrdup(argv[1]);
 	} else if (kind == WR_OP_SEV) {
 		wr_severity sev;
 
@@ -205,7 +206,7 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 			    "error, warning or info\n");
 			goto usage;
 		}
-		op.text = xstrdup(wr_severity_name(sev));
+		op.args.text = xstrdup(wr_severity_name(sev));
 	} else if (argc != 1) {
 		fprintf(stderr, "warroom: %s takes one incident number\n",
 		    name);
@@ -215,7 +216,7 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 	    strlen(o->user) > PROTO_MAX_ACTOR) {
 		fprintf(stderr, "warroom: who is acting? give --user NAME (1 "
 		    "to %d bytes) or set WARROOM_USER\n", PROTO_MAX_ACTOR);
-		free(op.text);
+		free(op.args.text);
 		return CLI_EX_USAGE;
 	}
 
@@ -286,7 +287,7 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 	rc = CLI_EX_UNREACHABLE;
 out:
 	cli_session_close(&s);
-	free(op.text);
+	wr_event_free(&op.args);
 	free(op.status);
 	free(op.reason);
 	return rc;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "timefmt.h"
 #include "util.h"
 
 static const char *sev_names[WR_SEV_COUNT] = {
@@ -16,24 +17,29 @@ static const char *state_names[WR_ST_COUNT] = {
 	"triggered", "acknowledged", "resolved"
 };
 static const struct wr_event_kind_info kind_none = {
-	WR_EV_NONE, "none", 0, "none", "none", WR_TONE_NORMAL
+	WR_EV_NONE, "none", WR_SCOPE_INCIDENT, 0, "none", "none",
+	WR_TONE_NORMAL
 };
 
 static const struct wr_event_kind_info kinds[WR_EV_KIND_COUNT] = {
-	[WR_EV_NONE] = { WR_EV_NONE, "none", 0, "none", "none",
-	    WR_TONE_NORMAL },
-#define WR_X_(name, num, wire, fields, phrase, words, tone) \
-	[num] = { WR_EV_##name, wire, fields, phrase, words, tone },
+	[WR_EV_NONE] = { WR_EV_NONE, "none", WR_SCOPE_INCIDENT, 0, "none",
+	    "none", WR_TONE_NORMAL },
+#define WR_X_(name, num, wire, scope, fields, phrase, words, tone) \
+	[num] = { WR_EV_##name, wire, scope, fields, phrase, words, tone },
 	WR_EVENT_KINDS(WR_X_)
 #undef WR_X_
 };
 
 static const struct wr_event_field fields[] = {
-#define WR_X_(flag, member, wire, type) \
-	{ WR_EVF(flag), #member, wire, type, offsetof(struct wr_event, member) },
+#define WR_X_(flag, member, wire, type, max) \
+	{ WR_EVF(flag), #member, wire, type, max, \
+	    offsetof(struct wr_event, member) },
 	WR_EVENT_FIELDS(WR_X_)
 #undef WR_X_
 };
+
+#define N_FIELDS (sizeof fields / sizeof fields[0])
+_Static_assert(N_FIELDS <= 32, "WR_EVF bits are an unsigned");
 
 const char *
 wr_severity_name(wr_severity s)
@@ -83,8 +89,106 @@ wr_event_kind_info(wr_event_kind k)
 const struct wr_event_field *
 wr_event_fields(size_t *n)
 {
-	*n = sizeof fields / sizeof fields[0];
+	*n = N_FIELDS;
 	return fields;
+}
+
+int
+wr_event_field_repeats(size_t i)
+{
+	for (size_t j = 0; j < i && i < N_FIELDS; j++)
+		if (fields[j].offset == fields[i].offset)
+			return 1;
+	return 0;
+}
+
+static char **
+member_str(const struct wr_event *e, const struct wr_event_field *f)
+{
+	return (char **)((char *)(uintptr_t)e + f->offset);
+}
+
+static int64_t *
+member_int(const struct wr_event *e, const struct wr_event_field *f)
+{
+	return (int64_t *)((char *)(uintptr_t)e + f->offset);
+}
+
+const char *
+wr_event_field_text(const struct wr_event *e, const struct wr_event_field *f,
+    char *buf, size_t size)
+{
+	switch (f->type) {
+	case WR_FT_STR:
+	case WR_FT_OPT_STR:
+		return *member_str(e, f);
+	case WR_FT_SEV:
+		return wr_severity_name(e->severity);
+	case WR_FT_INT:
+		snprintf(buf, size, "%lld", (long long)*member_int(e, f));
+		return buf;
+	case WR_FT_OPT_TIME:
+	case WR_FT_TIME:
+		if (*member_int(e, f) == 0)
+			return NULL;
+		wr_time_format(*member_int(e, f), buf, size);
+		return buf;
+	case WR_FT_ALERT:
+	case WR_FT_ALERT_END:
+		break;
+	}
+	return NULL;
+}
+
+void
+wr_event_copy_fields(struct wr_event *dst, const struct wr_event *src,
+    unsigned want)
+{
+	for (size_t i = 0; i < N_FIELDS; i++) {
+		const struct wr_event_field *f = &fields[i];
+
+		if (!(want & f->flag))
+			continue;
+		switch (f->type) {
+		case WR_FT_STR:
+		case WR_FT_OPT_STR:
+			if (*member_str(dst, f) != *member_str(src, f))
+				util_set_str(member_str(dst, f),
+				    *member_str(src, f));
+			break;
+		case WR_FT_SEV:
+			dst->severity = src->severity;
+			break;
+		case WR_FT_INT:
+		case WR_FT_OPT_TIME:
+		case WR_FT_TIME:
+			*member_int(dst, f) = *member_int(src, f);
+			break;
+		case WR_FT_ALERT:
+		case WR_FT_ALERT_END:
+			if (&dst->alert != &src->alert) {
+				wr_alert_free(&dst->alert);
+				wr_alert_copy(&dst->alert, &src->alert);
+			}
+			break;
+		}
+	}
+}
+
+unsigned
+wr_event_fields_shared(unsigned from, unsigned to)
+{
+	unsigned out = 0;
+
+	for (size_t i = 0; i < N_FIELDS; i++) {
+		if (!(from & fields[i].flag))
+			continue;
+		for (size_t j = 0; j < N_FIELDS; j++)
+			if ((to & fields[j].flag) &&
+			    fields[j].offset == fields[i].offset)
+				out |= fields[i].flag;
+	}
+	return out;
 }
 
 const char *
@@ -148,9 +252,19 @@ wr_template(const char *tmpl, const char *(*get)(void *ud, const char *name),
 	return out;
 }
 
+const char *
+wr_event_field_named(const struct wr_event *e, const char *wire, char *buf,
+    size_t size)
+{
+	for (size_t i = 0; i < N_FIELDS; i++)
+		if (strcmp(fields[i].wire, wire) == 0)
+			return wr_event_field_text(e, &fields[i], buf, size);
+	return NULL;
+}
+
 struct event_words {
 	const struct wr_event *e;
-	char num[24];
+	char num[40];
 };
 
 static const char *
@@ -164,12 +278,6 @@ event_value(void *ud, const char *name)
 		return w->num;
 	}
 
-	if (strcmp(name, "title") == 0)
-		return e->title;
-	if (strcmp(name, "service") == 0)
-		return e->service;
-	if (strcmp(name, "text") == 0)
-		return e->text;
 	if (strcmp(name, "fingerprint") == 0)
 		return e->alert.fingerprint;
 	if (strcmp(name, "alertname") == 0)
@@ -177,7 +285,7 @@ event_value(void *ud, const char *name)
 	if (strcmp(name, "severity") == 0)
 		return e->severity_raw ? e->severity_raw :
 		    wr_severity_name(e->severity);
-	return NULL;
+	return wr_event_field_named(e, name, w->num, sizeof w->num);
 }
 
 char *
@@ -304,13 +412,13 @@ wr_event_copy(struct wr_event *dst, const struct wr_event *src)
 	dst->actor = xstrdup0(src->actor);
 	dst->via = xstrdup0(src->via);
 	dst->op_id = xstrdup0(src->op_id);
-	dst->source = xstrdup0(src->source);
-	dst->sender = xstrdup0(src->sender);
-	dst->key = xstrdup0(src->key);
-	dst->title = xstrdup0(src->title);
-	dst->service = xstrdup0(src->service);
-	dst->severity_raw = xstrdup0(src->severity_raw);
-	dst->text = xstrdup0(src->text);
+	/* the table's string members, each once */
+	for (size_t i = 0; i < N_FIELDS; i++)
+		if ((fields[i].type == WR_FT_STR ||
+		    fields[i].type == WR_FT_OPT_STR) &&
+		    !wr_event_field_repeats(i))
+			*member_str(dst, &fields[i]) =
+			    xstrdup0(*member_str(src, &fields[i]));
 	wr_alert_copy(&dst->alert, &src->alert);
 }
 
@@ -320,13 +428,11 @@ wr_event_free(struct wr_event *e)
 	free(e->actor);
 	free(e->via);
 	free(e->op_id);
-	free(e->source);
-	free(e->sender);
-	free(e->key);
-	free(e->title);
-	free(e->service);
-	free(e->severity_raw);
-	free(e->text);
+	for (size_t i = 0; i < N_FIELDS; i++)
+		if ((fields[i].type == WR_FT_STR ||
+		    fields[i].type == WR_FT_OPT_STR) &&
+		    !wr_event_field_repeats(i))
+			free(*member_str(e, &fields[i]));
 	wr_alert_free(&e->alert);
 	memset(e, 0, sizeof *e);
 }

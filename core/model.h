@@ -30,41 +30,64 @@ typedef enum {
 
 /*
  * The fields an event may carry beyond the ones every event has (seq,
- * kind, incident, time, actor, via, op_id):
- *   X(FLAG, member of struct wr_event, name on the wire, type)
- * The codec (net/proto.c) and the store (store/events.c) walk this table;
- * a new field is one row here and a member of struct wr_event.  Two rows
- * may share a member under different wire names or forms (text is a
- * note's "text" and an assignment's "assignee"; alert is a firing alert
- * whole or a resolve's fingerprint, start and end).
+ * kind, incident, time, actor, via, op_id), and the arguments an op may
+ * carry (core/room.h: an op's row names the rows it carries):
+ *   X(FLAG, member of struct wr_event, name on the wire, type, max)
+ * The codec (net/proto.c), the store (store/events.c, store/outbox.c) and
+ * the copies and frees (core/model.c) walk this table; a new field is one
+ * row here and a member of struct wr_event.  Two rows may share a member
+ * under different wire names or forms (text is a note's "text", an
+ * assignment's "assignee" and an op's short "text"; alert is a firing
+ * alert whole or a resolve's fingerprint, start and end).
+ * max: what an op may carry in it, as the relay reads it from the network:
+ * bytes of a string, the value of an integer; 0 for a row no op carries
+ * (times are bounded by what the decoder reads, core/timefmt.h).
  */
+#define WR_FIELD_MAX_NAME	64	/* bytes: a person's or schedule's name */
+#define WR_FIELD_MAX_TEXT	8192	/* bytes: a note */
+#define WR_FIELD_MAX_REASON	256	/* bytes: a short reason */
 #define WR_EVENT_FIELDS(X)						\
-	X(SOURCE,	source,		"source",	WR_FT_STR)	\
-	X(SENDER,	sender,		"sender",	WR_FT_OPT_STR)	\
-	X(KEY,		key,		"key",		WR_FT_STR)	\
-	X(TITLE,	title,		"title",	WR_FT_STR)	\
-	X(SERVICE,	service,	"service",	WR_FT_STR)	\
-	X(SEVERITY,	severity,	"severity",	WR_FT_SEV)	\
-	X(SEVERITY_RAW,	severity_raw,	"severity_raw",	WR_FT_OPT_STR)	\
-	X(TEXT,		text,		"text",		WR_FT_STR)	\
-	X(ASSIGNEE,	text,		"assignee",	WR_FT_STR)	\
-	X(ALERT,	alert,		"alert",	WR_FT_ALERT)	\
-	X(ALERT_END,	alert,		"alert",	WR_FT_ALERT_END) \
-	X(COUNT,	count,		"count",	WR_FT_INT)	\
-	X(MADE_AT,	made_at,	"made_at",	WR_FT_OPT_TIME)
+	X(SOURCE,	source,		"source",	WR_FT_STR, 0)	\
+	X(SENDER,	sender,		"sender",	WR_FT_OPT_STR, 0) \
+	X(KEY,		key,		"key",		WR_FT_STR, 0)	\
+	X(TITLE,	title,		"title",	WR_FT_STR, 0)	\
+	X(SERVICE,	service,	"service",	WR_FT_STR, 0)	\
+	X(SEVERITY,	severity,	"severity",	WR_FT_SEV, 0)	\
+	X(SEVERITY_RAW,	severity_raw,	"severity_raw",	WR_FT_OPT_STR, 0) \
+	X(TEXT,		text,		"text",		WR_FT_STR,	\
+	    WR_FIELD_MAX_TEXT)						\
+	X(ASSIGNEE,	text,		"assignee",	WR_FT_STR, 0)	\
+	X(ALERT,	alert,		"alert",	WR_FT_ALERT, 0)	\
+	X(ALERT_END,	alert,		"alert",	WR_FT_ALERT_END, 0) \
+	X(COUNT,	count,		"count",	WR_FT_INT, 0)	\
+	X(MADE_AT,	made_at,	"made_at",	WR_FT_OPT_TIME, 0) \
+	X(NAME,		text,		"text",		WR_FT_STR,	\
+	    WR_FIELD_MAX_NAME)						\
+	X(SCHEDULE,	schedule,	"schedule",	WR_FT_STR,	\
+	    WR_FIELD_MAX_NAME)						\
+	X(PERSON,	person,		"person",	WR_FT_STR,	\
+	    WR_FIELD_MAX_NAME)						\
+	X(FROM,		from,		"from",		WR_FT_TIME, 0)	\
+	X(UNTIL,	until,		"until",	WR_FT_TIME, 0)	\
+	X(REASON,	text,		"reason",	WR_FT_OPT_STR,	\
+	    WR_FIELD_MAX_REASON)					\
+	X(REF,		ref,		"ref",		WR_FT_INT,	\
+	    INT64_MAX)
 
 enum wr_field_type {
-	WR_FT_STR,		/* a string, required on the wire ("" allowed) */
+	WR_FT_STR,		/* a string, required on the wire ("" allowed;
+				 * an op's must not be empty) */
 	WR_FT_OPT_STR,		/* a string, absent when NULL */
 	WR_FT_SEV,		/* a wr_severity, by name on the wire */
 	WR_FT_ALERT,		/* a whole alert occurrence (firing) */
 	WR_FT_ALERT_END,	/* fingerprint, starts and ends only */
 	WR_FT_INT,		/* an integer >= 0, required on the wire */
-	WR_FT_OPT_TIME		/* a time (Unix ms), absent when 0 */
+	WR_FT_OPT_TIME,		/* a time (Unix ms), absent when 0 */
+	WR_FT_TIME		/* a time (Unix ms), required on the wire */
 };
 
 enum wr_event_field_bit {
-#define WR_X_(flag, member, wire, type) WR_EVF_BIT_##flag,
+#define WR_X_(flag, member, wire, type, max) WR_EVF_BIT_##flag,
 	WR_EVENT_FIELDS(WR_X_)
 #undef WR_X_
 	WR_EVF_COUNT
@@ -76,68 +99,103 @@ struct wr_event_field {
 	const char *member;	/* its member's name (the store's key) */
 	const char *wire;	/* its name on the wire */
 	enum wr_field_type type;
+	int64_t max;		/* an op's bound (see WR_EVENT_FIELDS) */
 	size_t offset;		/* of the member in struct wr_event */
 };
+
+/*
+ * What an event or an op is about: one incident (it has an id >= 1), or
+ * the on-call schedules as a whole (no incident: overrides, cover
+ * requests).  A schedule-wide event has no "incident" on the wire and
+ * incident 0 in memory and on disk; the room (core/room.h) only numbers
+ * it, and whoever keeps schedules applies it.
+ */
+enum wr_scope { WR_SCOPE_INCIDENT = 0, WR_SCOPE_SCHEDULE };
 
 /* How a timeline shows an event: it opens, closes or only changes. */
 enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 
 /*
  * Event kinds: one row each, and everything about a kind is its row.
- *   X(NAME, number, wire name, fields, phrase, words, tone)
+ *   X(NAME, number, wire name, scope, fields, phrase, words, tone)
  * number: stored on disk and never reused: append rows, never renumber.
+ * scope: WR_SCOPE_INCIDENT or WR_SCOPE_SCHEDULE (enum wr_scope).
  * phrase: the words in "PHRASE by alice" ("note by bob").
  * words: what a timeline says of it, a template over its fields:
- *   {title} {service} {text} {fingerprint} {alertname} {count} and
- *   {severity} (the source's own word when it sent one) expand to the
- *   field, and a field that is empty also takes the space after it.
+ *   {fingerprint}, {alertname} and {severity} (the source's own word
+ *   when it sent one) expand to what they say, any other {NAME} to the
+ *   field of that wire name (a time as RFC 3339 UTC), and a field that is
+ *   empty also takes the space after it.
  * The enum, the names, the codec, the store and every describer come from
  * here: a new kind is one row.
  */
 #define WR_EVENT_KINDS(X)						\
-	X(TRIGGERED, 1, "triggered",					\
+	X(TRIGGERED, 1, "triggered", WR_SCOPE_INCIDENT,			\
 	    WR_EVF(SOURCE) | WR_EVF(SENDER) | WR_EVF(KEY) | WR_EVF(TITLE) | \
 	    WR_EVF(SERVICE) | WR_EVF(SEVERITY) | WR_EVF(SEVERITY_RAW),	\
 	    "triggered", "triggered: {title} ({service}, {severity})",	\
 	    WR_TONE_OPENS)						\
-	X(ALERT_FIRING, 2, "alert_firing", WR_EVF(ALERT),		\
-	    "alert firing", "alert firing: {alertname} {fingerprint}",	\
+	X(ALERT_FIRING, 2, "alert_firing", WR_SCOPE_INCIDENT,		\
+	    WR_EVF(ALERT), "alert firing",				\
+	    "alert firing: {alertname} {fingerprint}", WR_TONE_NORMAL)	\
+	X(ALERT_RESOLVED, 3, "alert_resolved", WR_SCOPE_INCIDENT,	\
+	    WR_EVF(ALERT_END), "alert resolved",			\
+	    "alert resolved: {fingerprint}", WR_TONE_NORMAL)		\
+	X(ACKNOWLEDGED, 4, "acknowledged", WR_SCOPE_INCIDENT,		\
+	    WR_EVF(MADE_AT), "acknowledged", "acknowledged",		\
 	    WR_TONE_NORMAL)						\
-	X(ALERT_RESOLVED, 3, "alert_resolved", WR_EVF(ALERT_END),	\
-	    "alert resolved", "alert resolved: {fingerprint}",		\
+	X(UNACKNOWLEDGED, 5, "unacknowledged", WR_SCOPE_INCIDENT,	\
+	    WR_EVF(MADE_AT), "unacknowledged", "unacknowledged",	\
 	    WR_TONE_NORMAL)						\
-	X(ACKNOWLEDGED, 4, "acknowledged", WR_EVF(MADE_AT),		\
-	    "acknowledged", "acknowledged", WR_TONE_NORMAL)		\
-	X(UNACKNOWLEDGED, 5, "unacknowledged", WR_EVF(MADE_AT),	\
-	    "unacknowledged", "unacknowledged", WR_TONE_NORMAL)		\
-	X(NOTE, 6, "note", WR_EVF(TEXT) | WR_EVF(MADE_AT),		\
-	    "note", "note: {text}", WR_TONE_NORMAL)			\
-	X(RESOLVED, 7, "resolved", WR_EVF(MADE_AT),			\
+	X(NOTE, 6, "note", WR_SCOPE_INCIDENT,				\
+	    WR_EVF(TEXT) | WR_EVF(MADE_AT), "note", "note: {text}",	\
+	    WR_TONE_NORMAL)						\
+	X(RESOLVED, 7, "resolved", WR_SCOPE_INCIDENT, WR_EVF(MADE_AT),	\
 	    "resolved", "resolved", WR_TONE_CLOSES)			\
-	X(REOPENED, 8, "reopened", WR_EVF(MADE_AT),			\
+	X(REOPENED, 8, "reopened", WR_SCOPE_INCIDENT, WR_EVF(MADE_AT),	\
 	    "reopened", "reopened", WR_TONE_OPENS)			\
-	X(ASSIGNED, 9, "assigned", WR_EVF(ASSIGNEE) | WR_EVF(MADE_AT),	\
-	    "assigned", "assigned to {text}", WR_TONE_NORMAL)		\
-	X(RETITLED, 10, "retitled", WR_EVF(TITLE),			\
+	X(ASSIGNED, 9, "assigned", WR_SCOPE_INCIDENT,			\
+	    WR_EVF(ASSIGNEE) | WR_EVF(MADE_AT), "assigned",		\
+	    "assigned to {text}", WR_TONE_NORMAL)			\
+	X(RETITLED, 10, "retitled", WR_SCOPE_INCIDENT, WR_EVF(TITLE),	\
 	    "retitled", "retitled: {title}", WR_TONE_NORMAL)		\
-	X(TRUNCATED, 11, "truncated", WR_EVF(COUNT),			\
+	X(TRUNCATED, 11, "truncated", WR_SCOPE_INCIDENT, WR_EVF(COUNT),	\
 	    "alerts left out",						\
 	    "Alertmanager left out {count} alerts (max_alerts)",	\
 	    WR_TONE_NORMAL)						\
-	X(SEVERITY_RAISED, 12, "severity_raised",			\
+	X(SEVERITY_RAISED, 12, "severity_raised", WR_SCOPE_INCIDENT,	\
 	    WR_EVF(SEVERITY) | WR_EVF(SEVERITY_RAW), "severity raised",	\
 	    "severity raised to {severity}", WR_TONE_NORMAL)		\
-	X(SEVERITY_LOWERED, 13, "severity_lowered",			\
+	X(SEVERITY_LOWERED, 13, "severity_lowered", WR_SCOPE_INCIDENT,	\
 	    WR_EVF(SEVERITY) | WR_EVF(SEVERITY_RAW), "severity lowered",	\
 	    "severity lowered to {severity}", WR_TONE_NORMAL)		\
-	X(SEVERITY_SET, 14, "severity_set",				\
+	X(SEVERITY_SET, 14, "severity_set", WR_SCOPE_INCIDENT,		\
 	    WR_EVF(SEVERITY) | WR_EVF(MADE_AT),				\
-	    "severity set", "severity set to {severity}", WR_TONE_NORMAL)
+	    "severity set", "severity set to {severity}", WR_TONE_NORMAL) \
+	X(OVERRIDE_ADDED, 15, "override_added", WR_SCOPE_SCHEDULE,	\
+	    WR_EVF(SCHEDULE) | WR_EVF(PERSON) | WR_EVF(FROM) |		\
+	    WR_EVF(UNTIL) | WR_EVF(MADE_AT), "override",		\
+	    "{person} on call for {schedule} from {from} until {until}", \
+	    WR_TONE_NORMAL)						\
+	X(OVERRIDE_REMOVED, 16, "override_removed", WR_SCOPE_SCHEDULE,	\
+	    WR_EVF(SCHEDULE) | WR_EVF(REF) | WR_EVF(MADE_AT),		\
+	    "override removed", "override {ref} of {schedule} removed",	\
+	    WR_TONE_NORMAL)						\
+	X(COVER_REQUESTED, 17, "cover_requested", WR_SCOPE_SCHEDULE,	\
+	    WR_EVF(SCHEDULE) | WR_EVF(FROM) | WR_EVF(UNTIL) |		\
+	    WR_EVF(REASON) | WR_EVF(MADE_AT), "cover request",		\
+	    "asks for cover: {schedule} from {from} until {until} {reason}", \
+	    WR_TONE_NORMAL)						\
+	X(COVER_TAKEN, 18, "cover_taken", WR_SCOPE_SCHEDULE,		\
+	    WR_EVF(SCHEDULE) | WR_EVF(PERSON) | WR_EVF(FROM) |		\
+	    WR_EVF(UNTIL) | WR_EVF(REF) | WR_EVF(MADE_AT), "cover taken",	\
+	    "took cover request {ref}: {person} on call for {schedule} "	\
+	    "from {from} until {until}", WR_TONE_NORMAL)
 
 /* The numbers are stored on disk: append rows, never renumber. */
 typedef enum {
 	WR_EV_NONE = 0,
-#define WR_X_(name, num, wire, fields, phrase, words, tone) \
+#define WR_X_(name, num, wire, scope, fields, phrase, words, tone) \
 	WR_EV_##name = num,
 	WR_EVENT_KINDS(WR_X_)
 #undef WR_X_
@@ -147,6 +205,7 @@ typedef enum {
 struct wr_event_kind_info {
 	wr_event_kind kind;
 	const char *name;	/* on the wire */
+	enum wr_scope scope;
 	unsigned fields;	/* WR_EVF(...) bits */
 	const char *phrase;
 	const char *words;
@@ -247,6 +306,14 @@ struct wr_event {
 	/* TRUNCATED: the alerts of the group the source left out that the
 	 * room has never been sent (it counts them as firing) */
 	int64_t count;
+	/* Schedule-wide kinds: the schedule, the person, the stretch of time
+	 * and the event it refers to (an override or a cover request goes
+	 * by the seq of the event that made it). */
+	char *schedule;
+	char *person;
+	int64_t from;
+	int64_t until;
+	int64_t ref;
 	/* The kinds a person's op makes: when the person acted (the console's
 	 * clock when the key was pressed, bounded by the relay: not before
 	 * the incident was created, not after the event's time, which is
@@ -273,6 +340,29 @@ wr_event_kind wr_event_kind_parse(const char *name);
 const struct wr_event_kind_info *wr_event_kind_info(wr_event_kind k);
 /* The field table (WR_EVENT_FIELDS), *n rows. */
 const struct wr_event_field *wr_event_fields(size_t *n);
+/* Whether row i of the table shares its member with an earlier row (a
+ * walk over the members rather than the wire names skips it). */
+int wr_event_field_repeats(size_t i);
+/* The member of e that row f names, as text: a string as it is (NULL when
+ * unset), an integer in decimal, a time as RFC 3339 UTC (NULL when 0), a
+ * severity by name; NULL for an alert.  buf (>= 40 bytes) holds what is
+ * not borrowed from e. */
+const char *wr_event_field_text(const struct wr_event *e,
+    const struct wr_event_field *f, char *buf, size_t size);
+/* The text of e's field of wire name wire (the first row of that name),
+ * as wr_event_field_text() gives it; NULL for no such row. */
+const char *wr_event_field_named(const struct wr_event *e, const char *wire,
+    char *buf, size_t size);
+/*
+ * Copy into dst the members of the rows in fields (WR_EVF bits) from src,
+ * deep, replacing (and freeing) what dst held in them.  The planners use
+ * it to give an event the arguments its op carried.
+ */
+void wr_event_copy_fields(struct wr_event *dst, const struct wr_event *src,
+    unsigned fields);
+/* The WR_EVF bits of the rows whose members are also those of a row in
+ * fields: what an event of kind `to` can take of an op's fields. */
+unsigned wr_event_fields_shared(unsigned fields, unsigned to);
 /* "acknowledged", "alert firing", "note": for "PHRASE by alice". */
 const char *wr_event_phrase(wr_event_kind k);
 /*

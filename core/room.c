@@ -14,12 +14,12 @@
 
 
 static const struct wr_op_kind_info op_none = {
-	0, "none", WR_OPTEXT_NONE, WR_EV_NONE, "op", "", ""
+	0, "none", WR_SCOPE_INCIDENT, 0, WR_EV_NONE, "op", "", ""
 };
 
 static const struct wr_op_kind_info ops[WR_OP_KIND_COUNT] = {
-#define WR_X_(name, num, wire, text, event, noun, done, noop) \
-	[num] = { WR_OP_##name, wire, text, event, noun, done, noop },
+#define WR_X_(name, num, wire, scope, fields, event, noun, done, noop) \
+	[num] = { WR_OP_##name, wire, scope, fields, event, noun, done, noop },
 	WR_OP_KINDS(WR_X_)
 #undef WR_X_
 };
@@ -50,7 +50,8 @@ wr_op_kind_parse(const char *name)
 
 struct op_words {
 	char id[24];
-	const char *text;
+	char buf[40];
+	const struct wr_event *args;
 };
 
 static const char *
@@ -60,19 +61,19 @@ op_value(void *ud, const char *name)
 
 	if (strcmp(name, "id") == 0)
 		return w->id;
-	if (strcmp(name, "text") == 0)
-		return w->text;
-	return NULL;
+	if (w->args == NULL)
+		return NULL;
+	return wr_event_field_named(w->args, name, w->buf, sizeof w->buf);
 }
 
 char *
-wr_op_words(wr_op_kind k, int noop, int64_t id, const char *text)
+wr_op_words(wr_op_kind k, int noop, int64_t id, const struct wr_event *args)
 {
 	const struct wr_op_kind_info *info = wr_op_kind_info(k);
 	struct op_words w;
 
 	snprintf(w.id, sizeof w.id, "%lld", (long long)id);
-	w.text = text;
+	w.args = args;
 	return wr_template(noop ? info->noop : info->done, op_value, &w);
 }
 
@@ -473,6 +474,19 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 				    (long long)e->seq);
 			return WR_APPLY_GAP;
 		}
+	}
+	/* The room holds incidents: a schedule-wide event only takes its
+	 * seq here; whoever keeps the schedules applies it. */
+	if (wr_event_kind_info(e->kind)->scope == WR_SCOPE_SCHEDULE) {
+		if (e->incident != 0)
+			REFUSE("event %lld (%s): a schedule-wide event names "
+			    "incident %lld", (long long)e->seq,
+			    wr_event_kind_name(e->kind),
+			    (long long)e->incident);
+		if (e->seq != 0)
+			r->last_seq = e->seq;
+		r->generation++;
+		return WR_APPLY_OK;
 	}
 	if (e->kind == WR_EV_TRIGGERED) {
 		enum wr_apply_result res = apply_triggered(r, e, err, errsz);
@@ -1081,9 +1095,14 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
     struct wr_event *out, char *err, size_t errsz)
 {
 	const struct wr_incident *inc = wr_room_get(r, op->incident);
+	const struct wr_op_kind_info *info = wr_op_kind_info(op->kind);
+	static const struct wr_event none;
+	const struct wr_event *args = op->args != NULL ? op->args : &none;
 	wr_severity sev = WR_SEV_WARNING;
 	wr_event_kind kind;
 
+	if (info->scope != WR_SCOPE_INCIDENT)
+		REFUSE("%s is not an op on an incident", info->name);
 	if (inc == NULL)
 		REFUSE("no incident %lld", (long long)op->incident);
 	if (!wr_time_ok(op->now))
@@ -1115,19 +1134,20 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 		kind = WR_EV_REOPENED;
 		break;
 	case WR_OP_NOTE:
-		if (op->text == NULL || op->text[0] == '\0')
+		if (args->text == NULL || args->text[0] == '\0')
 			REFUSE("a note needs text");
 		kind = WR_EV_NOTE;
 		break;
 	case WR_OP_ASSIGN:
-		if (op->text == NULL || op->text[0] == '\0')
+		if (args->text == NULL || args->text[0] == '\0')
 			REFUSE("assign needs a name");
-		if (util_strcmp0(inc->assignee, op->text) == 0)
+		if (util_strcmp0(inc->assignee, args->text) == 0)
 			return WR_PLAN_NOOP;
 		kind = WR_EV_ASSIGNED;
 		break;
 	case WR_OP_SEV:
-		if (op->text == NULL || wr_severity_parse(op->text, &sev) != 0)
+		if (args->text == NULL ||
+		    wr_severity_parse(args->text, &sev) != 0)
 			REFUSE("sev needs a level: critical, error, warning or "
 			    "info");
 		if (inc->severity_by != NULL && inc->severity == sev)
@@ -1145,9 +1165,11 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 	out->via = xstrdup0(op->via);
 	out->op_id = xstrdup0(op->op_id);
 	out->made_at = wr_op_made_at(op->made_at, inc->created, op->now);
+	/* the arguments its event carries too (a note's text, an
+	 * assignee); a severity goes by its parsed level */
+	wr_event_copy_fields(out, args, wr_event_fields_shared(info->fields,
+	    wr_event_kind_info(kind)->fields));
 	if (kind == WR_EV_SEVERITY_SET)
 		out->severity = sev;
-	else if (wr_op_kind_info(op->kind)->text != WR_OPTEXT_NONE)
-		out->text = xstrdup(op->text);
 	return WR_PLAN_EVENT;
 }

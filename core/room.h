@@ -28,38 +28,58 @@ enum wr_plan_result {
 	WR_PLAN_REFUSED		/* the op is not allowed (reason set) */
 };
 
-/* What an op's text is: none, a note (long), or a name (short). */
-enum wr_op_text { WR_OPTEXT_NONE = 0, WR_OPTEXT_NOTE, WR_OPTEXT_NAME };
-
 /*
  * Op kinds, one row each:
- *   X(NAME, number, wire name, text, event, noun, done, noop)
+ *   X(NAME, number, wire name, scope, fields, event, noun, done, noop)
  * number: stored in consoles' outboxes: append rows, never renumber.
- * text: what its text is (WR_OPTEXT_*).  event: the kind it makes.
+ * scope: an incident's op (it names one, id >= 1) or a schedule-wide one
+ * (enum wr_scope in model.h: it names none).  fields: the arguments it
+ * carries, rows of WR_EVENT_FIELDS (WR_EVF bits): their wire names and
+ * types are the codec's (net/proto.c), their bounds the rows' max; the
+ * outbox keeps them as a JSON body; the event it makes gets those of
+ * them it carries too (wr_event_fields_shared()).  A new argument is a
+ * row there and a bit here.  event: the kind it makes.
  * noun: "the NOUN of #42 is queued".  done, noop: what a one-shot command
  * says when the relay applied it or found nothing to change; templates
- * over {id} and {text} (wr_template()).
+ * over {id} and its fields by wire name ({text}, {schedule}, ...).
  */
 #define WR_OP_KINDS(X)							\
-	X(ACK, 1, "ack", WR_OPTEXT_NONE, WR_EV_ACKNOWLEDGED, "ack",	\
+	X(ACK, 1, "ack", WR_SCOPE_INCIDENT, 0, WR_EV_ACKNOWLEDGED, "ack", \
 	    "acknowledged #{id}", "#{id} was already acknowledged")	\
-	X(UNACK, 2, "unack", WR_OPTEXT_NONE, WR_EV_UNACKNOWLEDGED,	\
+	X(UNACK, 2, "unack", WR_SCOPE_INCIDENT, 0, WR_EV_UNACKNOWLEDGED, \
 	    "unack", "unacknowledged #{id}", "#{id} was not acknowledged") \
-	X(RESOLVE, 3, "resolve", WR_OPTEXT_NONE, WR_EV_RESOLVED,	\
+	X(RESOLVE, 3, "resolve", WR_SCOPE_INCIDENT, 0, WR_EV_RESOLVED,	\
 	    "resolve", "resolved #{id}", "#{id} was already resolved")	\
-	X(REOPEN, 4, "reopen", WR_OPTEXT_NONE, WR_EV_REOPENED,		\
+	X(REOPEN, 4, "reopen", WR_SCOPE_INCIDENT, 0, WR_EV_REOPENED,	\
 	    "reopen", "reopened #{id}", "#{id} was not resolved")	\
-	X(NOTE, 5, "note", WR_OPTEXT_NOTE, WR_EV_NOTE, "note",		\
-	    "noted on #{id}", "#{id}: the note changed nothing")	\
-	X(ASSIGN, 6, "assign", WR_OPTEXT_NAME, WR_EV_ASSIGNED,		\
-	    "assignment", "assigned #{id} to {text}",			\
+	X(NOTE, 5, "note", WR_SCOPE_INCIDENT, WR_EVF(TEXT), WR_EV_NOTE,	\
+	    "note", "noted on #{id}", "#{id}: the note changed nothing") \
+	X(ASSIGN, 6, "assign", WR_SCOPE_INCIDENT, WR_EVF(NAME),		\
+	    WR_EV_ASSIGNED, "assignment", "assigned #{id} to {text}",	\
 	    "#{id} was already assigned to {text}")			\
-	X(SEV, 7, "sev", WR_OPTEXT_NAME, WR_EV_SEVERITY_SET,		\
-	    "severity", "set the severity of #{id} to {text}",		\
-	    "#{id} was already set to {text}")
+	X(SEV, 7, "sev", WR_SCOPE_INCIDENT, WR_EVF(NAME),		\
+	    WR_EV_SEVERITY_SET, "severity",				\
+	    "set the severity of #{id} to {text}",			\
+	    "#{id} was already set to {text}")				\
+	X(OVERRIDE, 8, "override", WR_SCOPE_SCHEDULE,			\
+	    WR_EVF(SCHEDULE) | WR_EVF(PERSON) | WR_EVF(FROM) | WR_EVF(UNTIL), \
+	    WR_EV_OVERRIDE_ADDED, "override",				\
+	    "{person} is on call for {schedule} from {from} until {until}", \
+	    "{person} was already on call for {schedule} then")		\
+	X(OVERRIDE_RM, 9, "override_rm", WR_SCOPE_SCHEDULE, WR_EVF(REF),	\
+	    WR_EV_OVERRIDE_REMOVED, "override removal",			\
+	    "removed override {ref}", "override {ref} was already gone")	\
+	X(COVER, 10, "cover", WR_SCOPE_SCHEDULE,			\
+	    WR_EVF(SCHEDULE) | WR_EVF(FROM) | WR_EVF(UNTIL) | WR_EVF(REASON), \
+	    WR_EV_COVER_REQUESTED, "cover request",			\
+	    "asked for cover of {schedule} from {from} until {until}",	\
+	    "that cover request was already made")			\
+	X(TAKE, 11, "take", WR_SCOPE_SCHEDULE, WR_EVF(REF),		\
+	    WR_EV_COVER_TAKEN, "take",					\
+	    "took cover request {ref}", "cover request {ref} was already taken")
 
 typedef enum {
-#define WR_X_(name, num, wire, text, event, noun, done, noop) \
+#define WR_X_(name, num, wire, scope, fields, event, noun, done, noop) \
 	WR_OP_##name = num,
 	WR_OP_KINDS(WR_X_)
 #undef WR_X_
@@ -69,7 +89,8 @@ typedef enum {
 struct wr_op_kind_info {
 	wr_op_kind kind;
 	const char *name;
-	enum wr_op_text text;
+	enum wr_scope scope;
+	unsigned fields;	/* WR_EVF(...) bits: its arguments */
 	wr_event_kind event;
 	const char *noun;
 	const char *done;
@@ -100,7 +121,9 @@ struct wr_op {
 	const char *actor;
 	const char *via;
 	const char *op_id;
-	const char *text;	/* note text, assignee, severity level */
+	/* Its arguments, the fields its row names (note text, assignee,
+	 * severity level, schedule, ...); NULL when it carries none. */
+	const struct wr_event *args;
 	int64_t now;		/* when it arrived: the event's time */
 	/* When the person made it (the console's clock), 0 when the console
 	 * did not say: the planned event's made_at is this, bounded by
@@ -245,8 +268,10 @@ const char *wr_op_kind_name(wr_op_kind k);
 wr_op_kind wr_op_kind_parse(const char *name);
 /* The row of an op kind; for an unknown one a row named "none". */
 const struct wr_op_kind_info *wr_op_kind_info(wr_op_kind k);
-/* What a one-shot command says of an op on incident id with text (may be
- * NULL): its row's done or noop words.  Malloc'd, untrusted text as it is. */
-char *wr_op_words(wr_op_kind k, int noop, int64_t id, const char *text);
+/* What a one-shot command says of an op on incident id (0 for a
+ * schedule-wide one) with its arguments args (may be NULL): its row's done
+ * or noop words.  Malloc'd, untrusted text as it is. */
+char *wr_op_words(wr_op_kind k, int noop, int64_t id,
+    const struct wr_event *args);
 
 #endif

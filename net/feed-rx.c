@@ -133,11 +133,15 @@ feed_ops_load(struct feed *f, int send)
 		    o->epoch : feed_epoch(f));
 		p.actor = o->actor != NULL && o->actor[0] != '\0' ? o->actor :
 		    f->user;
-		p.text = o->text;
+		p.args = o->args;	/* borrowed: p is not freed */
 		/* when the person made it, the same on every resend */
 		p.made_at = o->made_at;
-		feed_logf("feed: sending op %s (%s #%lld)", o->op_id,
-		    wr_op_kind_name(o->kind), (long long)o->incident);
+		if (o->incident != 0)
+			feed_logf("feed: sending op %s (%s #%lld)", o->op_id,
+			    wr_op_kind_name(o->kind), (long long)o->incident);
+		else
+			feed_logf("feed: sending op %s (%s)", o->op_id,
+			    wr_op_kind_name(o->kind));
 		feed_send_json(f, proto_op_to_json(&p), o->op_id);
 	}
 	wr_outbox_ops_free(ops, n);

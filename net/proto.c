@@ -486,25 +486,17 @@ field_int(const struct wr_event *e, const struct wr_event_field *f)
 	return (int64_t *)((char *)(uintptr_t)e + f->offset);
 }
 
-json_t *
-proto_event_to_json(const struct wr_event *e)
+/* The members of e that the rows in bits name, onto o. */
+static void
+fields_to_json(json_t *o, const struct wr_event *e, unsigned bits)
 {
-	const struct wr_event_kind_info *info = wr_event_kind_info(e->kind);
 	size_t n_fields;
 	const struct wr_event_field *fields = wr_event_fields(&n_fields);
-	json_t *o = new_object("event");
 
-	put_int(o, "seq", e->seq);
-	put_str(o, "kind", wr_event_kind_name(e->kind));
-	put_int(o, "incident", e->incident);
-	put_time(o, "time", e->time);
-	put_str(o, "actor", e->actor);
-	put_opt_str(o, "via", e->via);
-	put_opt_str(o, "op_id", e->op_id);
 	for (size_t i = 0; i < n_fields; i++) {
 		const struct wr_event_field *f = &fields[i];
 
-		if (!(info->fields & f->flag))
+		if (!(bits & f->flag))
 			continue;
 		switch (f->type) {
 		case WR_FT_STR:
@@ -529,8 +521,28 @@ proto_event_to_json(const struct wr_event *e)
 			if (*field_int(e, f) != 0)
 				put_time(o, f->wire, *field_int(e, f));
 			break;
+		case WR_FT_TIME:
+			put_time(o, f->wire, *field_int(e, f));
+			break;
 		}
 	}
+}
+
+json_t *
+proto_event_to_json(const struct wr_event *e)
+{
+	const struct wr_event_kind_info *info = wr_event_kind_info(e->kind);
+	json_t *o = new_object("event");
+
+	put_int(o, "seq", e->seq);
+	put_str(o, "kind", wr_event_kind_name(e->kind));
+	if (info->scope == WR_SCOPE_INCIDENT)
+		put_int(o, "incident", e->incident);
+	put_time(o, "time", e->time);
+	put_str(o, "actor", e->actor);
+	put_opt_str(o, "via", e->via);
+	put_opt_str(o, "op_id", e->op_id);
+	fields_to_json(o, e, info->fields);
 	return o;
 }
 
@@ -661,7 +673,8 @@ w_event(struct jbuf *b, const struct wr_event *e)
 	w_int(b, "seq", e->seq);
 	if (w_str(b, "kind", wr_event_kind_name(e->kind)) == -1)
 		return -1;
-	w_int(b, "incident", e->incident);
+	if (info->scope == WR_SCOPE_INCIDENT)
+		w_int(b, "incident", e->incident);
 	if (w_time(b, "time", e->time) == -1 ||
 	    w_str(b, "actor", e->actor) == -1 ||
 	    w_opt_str(b, "via", e->via) == -1 ||
@@ -696,6 +709,9 @@ w_event(struct jbuf *b, const struct wr_event *e)
 			if (*field_int(e, f) != 0)
 				rc = w_time(b, f->wire, *field_int(e, f));
 			break;
+		case WR_FT_TIME:
+			rc = w_time(b, f->wire, *field_int(e, f));
+			break;
 		}
 		if (rc == -1)
 			return -1;
@@ -723,6 +739,8 @@ proto_event_check(const struct wr_event *e, char *err, size_t errsz)
 {
 	unsigned f = wr_event_kind_info(e->kind)->fields;
 	const char *bad = NULL;
+	size_t n_fields;
+	const struct wr_event_field *fields = wr_event_fields(&n_fields);
 
 	if (!wr_time_ok(e->time))
 		bad = "time";
@@ -732,8 +750,11 @@ proto_event_check(const struct wr_event *e, char *err, size_t errsz)
 	else if ((f & (WR_EVF(ALERT) | WR_EVF(ALERT_END))) &&
 	    !wr_time_ok(e->alert.ends))
 		bad = "alert.ends";
-	else if ((f & WR_EVF(MADE_AT)) && !wr_time_ok(e->made_at))
-		bad = "made_at";
+	for (size_t i = 0; i < n_fields && bad == NULL; i++)
+		if ((f & fields[i].flag) && (fields[i].type == WR_FT_TIME ||
+		    fields[i].type == WR_FT_OPT_TIME) &&
+		    !wr_time_ok(*field_int(e, &fields[i])))
+			bad = fields[i].wire;
 	if (bad == NULL)
 		return 0;
 	seterr(err, errsz, "event %lld: %s is outside the years 0002-9999: "
@@ -803,40 +824,34 @@ fail:
 	return -1;
 }
 
-int
-proto_event_from_json(const json_t *o, struct wr_event *out, char *err,
-    size_t errsz)
+/*
+ * The members the rows in bits name, from o into out.  For an op (op
+ * non-zero) they are bounded by the rows' max: a string must not be
+ * empty and not be longer, an integer not above it; an event's are as the
+ * relay wrote them.
+ */
+static int
+fields_from_json(const json_t *o, struct wr_event *out, unsigned bits,
+    int op, char *err, size_t errsz)
 {
-	const char *kind, *sev;
-	const struct wr_event_kind_info *info;
 	size_t n_fields;
 	const struct wr_event_field *fields = wr_event_fields(&n_fields);
+	const char *sev;
 	json_t *v;
 
-	memset(out, 0, sizeof *out);
-	TRY(check_message(o, "event", err, errsz));
-	TRY(get_int(o, "", "seq", REQ, 1, INT64_MAX, &out->seq, err, errsz));
-	TRY(get_str(o, "", "kind", REQ, 64, &kind, err, errsz));
-	if ((out->kind = wr_event_kind_parse(kind)) == WR_EV_NONE)
-		FAIL("kind: unknown event kind");
-	TRY(get_int(o, "", "incident", REQ, 1, INT64_MAX, &out->incident, err,
-	    errsz));
-	TRY(get_time(o, "", "time", REQ, &out->time, err, errsz));
-	TRY(dup_str(o, "", "actor", REQ, 0, &out->actor, err, errsz));
-	TRY(dup_str(o, "", "via", 0, 0, &out->via, err, errsz));
-	TRY(dup_str(o, "", "op_id", 0, 0, &out->op_id, err, errsz));
-
-	info = wr_event_kind_info(out->kind);
 	for (size_t i = 0; i < n_fields; i++) {
 		const struct wr_event_field *f = &fields[i];
+		size_t max = op ? (size_t)f->max : 0;
 
-		if (!(info->fields & f->flag))
+		if (!(bits & f->flag))
 			continue;
 		switch (f->type) {
 		case WR_FT_STR:
 		case WR_FT_OPT_STR:
-			TRY(dup_str(o, "", f->wire, f->type == WR_FT_STR ?
-			    REQ : 0, 0, field_str(out, f), err, errsz));
+			TRY(dup_str(o, "", f->wire, (f->type == WR_FT_STR ?
+			    REQ : 0) | (op && f->type == WR_FT_STR ?
+			    NONEMPTY : 0), max, field_str(out, f), err,
+			    errsz));
 			break;
 		case WR_FT_SEV:
 			TRY(get_str(o, "", f->wire, REQ, 64, &sev, err,
@@ -859,15 +874,51 @@ proto_event_from_json(const json_t *o, struct wr_event *out, char *err,
 			}
 			break;
 		case WR_FT_INT:
-			TRY(get_int(o, "", f->wire, REQ, 0, INT64_MAX,
-			    field_int(out, f), err, errsz));
+			TRY(get_int(o, "", f->wire, REQ, 0, op && f->max > 0 ?
+			    f->max : INT64_MAX, field_int(out, f), err,
+			    errsz));
 			break;
 		case WR_FT_OPT_TIME:
-			TRY(get_time(o, "", f->wire, 0, field_int(out, f), err,
-			    errsz));
+		case WR_FT_TIME:
+			TRY(get_time(o, "", f->wire, f->type == WR_FT_TIME ?
+			    REQ : 0, field_int(out, f), err, errsz));
 			break;
 		}
 	}
+	return 0;
+fail:
+	return -1;
+}
+
+int
+proto_event_from_json(const json_t *o, struct wr_event *out, char *err,
+    size_t errsz)
+{
+	const char *kind;
+	const struct wr_event_kind_info *info;
+	json_t *v;
+
+	memset(out, 0, sizeof *out);
+	TRY(check_message(o, "event", err, errsz));
+	TRY(get_int(o, "", "seq", REQ, 1, INT64_MAX, &out->seq, err, errsz));
+	TRY(get_str(o, "", "kind", REQ, 64, &kind, err, errsz));
+	if ((out->kind = wr_event_kind_parse(kind)) == WR_EV_NONE)
+		FAIL("kind: unknown event kind");
+	info = wr_event_kind_info(out->kind);
+	if (info->scope == WR_SCOPE_INCIDENT)
+		TRY(get_int(o, "", "incident", REQ, 1, INT64_MAX,
+		    &out->incident, err, errsz));
+	else {
+		TRY(member(o, "", "incident", 0, &v, err, errsz));
+		if (v != NULL)
+			FAIL("incident: a %s event is schedule-wide and names "
+			    "none", kind);
+	}
+	TRY(get_time(o, "", "time", REQ, &out->time, err, errsz));
+	TRY(dup_str(o, "", "actor", REQ, 0, &out->actor, err, errsz));
+	TRY(dup_str(o, "", "via", 0, 0, &out->via, err, errsz));
+	TRY(dup_str(o, "", "op_id", 0, 0, &out->op_id, err, errsz));
+	TRY(fields_from_json(o, out, info->fields, 0, err, errsz));
 	return 0;
 fail:
 	wr_event_free(out);
@@ -1114,15 +1165,16 @@ proto_welcome_free(struct proto_welcome *w)
 json_t *
 proto_op_to_json(const struct proto_op *op)
 {
+	const struct wr_op_kind_info *info = wr_op_kind_info(op->kind);
 	json_t *o = new_object("op");
 
 	put_str(o, "op_id", op->op_id);
 	put_str(o, "op", wr_op_kind_name(op->kind));
-	put_int(o, "incident", op->incident);
+	if (info->scope == WR_SCOPE_INCIDENT)
+		put_int(o, "incident", op->incident);
 	put_str(o, "epoch", op->epoch);
 	put_str(o, "actor", op->actor);
-	if (wr_op_kind_info(op->kind)->text != WR_OPTEXT_NONE)
-		put_opt_str(o, "text", op->text);
+	fields_to_json(o, &op->args, info->fields);
 	if (op->made_at != 0)
 		put_time(o, "made_at", op->made_at);
 	return o;
@@ -1132,6 +1184,7 @@ int
 proto_op_from_json(const json_t *o, struct proto_op *op, char *err,
     size_t errsz)
 {
+	const struct wr_op_kind_info *info;
 	const char *s;
 
 	memset(op, 0, sizeof *op);
@@ -1142,7 +1195,7 @@ proto_op_from_json(const json_t *o, struct proto_op *op, char *err,
 	op->op_id = xstrdup(s);
 	TRY(get_str(o, "", "op", REQ, 0, &s, err, errsz));
 	if ((op->kind = wr_op_kind_parse(s)) == 0) {
-		char names[128];
+		char names[256];
 		size_t at = 0;
 
 		names[0] = '\0';
@@ -1156,25 +1209,19 @@ proto_op_from_json(const json_t *o, struct proto_op *op, char *err,
 		}
 		FAIL("op: unknown op (%s)", names);
 	}
-	TRY(get_int(o, "", "incident", REQ, 1, INT64_MAX, &op->incident, err,
-	    errsz));
+	info = wr_op_kind_info(op->kind);
+	/* A schedule-wide op names no incident; one it names anyway is
+	 * left unread (0). */
+	if (info->scope == WR_SCOPE_INCIDENT)
+		TRY(get_int(o, "", "incident", REQ, 1, INT64_MAX,
+		    &op->incident, err, errsz));
 	TRY(dup_str(o, "", "epoch", REQ | NONEMPTY, PROTO_MAX_EPOCH,
 	    &op->epoch, err, errsz));
 	TRY(dup_str(o, "", "actor", REQ | NONEMPTY, PROTO_MAX_ACTOR,
 	    &op->actor, err, errsz));
-	switch (wr_op_kind_info(op->kind)->text) {
-	case WR_OPTEXT_NOTE:
-		TRY(dup_str(o, "", "text", REQ | NONEMPTY, PROTO_MAX_NOTE,
-		    &op->text, err, errsz));
-		break;
-	case WR_OPTEXT_NAME:
-		TRY(dup_str(o, "", "text", REQ | NONEMPTY, PROTO_MAX_ACTOR,
-		    &op->text, err, errsz));
-		break;
-	case WR_OPTEXT_NONE:
-		TRY(get_str(o, "", "text", 0, 0, &s, err, errsz));
-		break;
-	}
+	/* its arguments, each bounded by its row: members it does not
+	 * carry are ignored */
+	TRY(fields_from_json(o, &op->args, info->fields, 1, err, errsz));
 	/* Optional (a console from before it says nothing: now).  Any time
 	 * that parses is taken; the relay bounds it (wr_op_made_at()). */
 	TRY(get_time(o, "", "made_at", 0, &op->made_at, err, errsz));
@@ -1190,7 +1237,7 @@ proto_op_free(struct proto_op *op)
 	free(op->op_id);
 	free(op->epoch);
 	free(op->actor);
-	free(op->text);
+	wr_event_free(&op->args);
 	memset(op, 0, sizeof *op);
 }
 

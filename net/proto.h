@@ -31,8 +31,8 @@
 
 /* Limits (the relay may be configured to other frame sizes). */
 #define PROTO_MAX_FRAME		(1024 * 1024)	/* bytes, default */
-#define PROTO_MAX_ACTOR		64		/* bytes: actor, user, assignee */
-#define PROTO_MAX_NOTE		8192		/* bytes of note text */
+#define PROTO_MAX_ACTOR		WR_FIELD_MAX_NAME /* bytes: actor, user, assignee */
+#define PROTO_MAX_NOTE		WR_FIELD_MAX_TEXT /* bytes of note text */
 #define PROTO_MAX_EPOCH		64		/* bytes */
 #define PROTO_SNAPSHOT_CHUNK	200		/* incidents per snapshot frame */
 #define PROTO_HEARTBEAT_MS	10000		/* default ping interval */
@@ -171,16 +171,20 @@ struct proto_welcome {
 	char *token;
 };
 
-/* Console -> relay: a person's op.  text only for note, assign and sev
- * (NULL for the others, and dropped on decode).  made_at: when the person
- * made it (Unix ms, the console's clock), 0 when not said (omitted). */
+/* Console -> relay: a person's op.  incident: 0 for a schedule-wide op
+ * (its row's scope; not on the wire).  args: the arguments its row names
+ * (WR_OP_KINDS' fields: a note's text, an override's schedule, person,
+ * from and until), members of the event field table under their wire
+ * names; the others are NULL/0 and not sent, and dropped on decode.
+ * made_at: when the person made it (Unix ms, the console's clock), 0
+ * when not said (omitted). */
 struct proto_op {
 	char *op_id;
 	wr_op_kind kind;
 	int64_t incident;
 	char *epoch;
 	char *actor;
-	char *text;
+	struct wr_event args;
 	int64_t made_at;
 };
 
@@ -211,9 +215,11 @@ int proto_welcome_from_json(const json_t *o, struct proto_welcome *w,
 void proto_welcome_free(struct proto_welcome *w);
 
 json_t *proto_op_to_json(const struct proto_op *op);
-/* Also validates: op_id well formed, op known, incident >= 1, actor
- * non-empty and <= PROTO_MAX_ACTOR bytes, epoch non-empty, text required
- * and non-empty for note (<= PROTO_MAX_NOTE) and assign (<=
+/* Also validates: op_id well formed, op known, incident >= 1 for an
+ * incident's op (not read for a schedule-wide one), actor non-empty and
+ * <= PROTO_MAX_ACTOR bytes, epoch non-empty, every argument its row names
+ * present, of its type and within its row's max (a required string
+ * non-empty: a note's text <= PROTO_MAX_NOTE, an assignee or a level <=
  * PROTO_MAX_ACTOR), made_at absent or an ISO 8601 time (any that parses:
  * the relay bounds it).  The reason is fit to send back as code
  * "bad_op". */

@@ -202,7 +202,8 @@ apply_planned(struct batch *b, size_t from)
 			    "not apply: %s", err);
 			return -1;
 		}
-		touch_id(b, b->ev.v[i].incident);
+		if (b->ev.v[i].incident != 0)	/* not a schedule-wide one */
+			touch_id(b, b->ev.v[i].incident);
 	}
 	return 0;
 }
@@ -282,31 +283,49 @@ set_result(struct wr_op_result *res, const char *op_id,
 	res->reason = xstrdup0(reason);
 }
 
+/* One part of a digest: s (NULL as "") and its NUL. */
+static void
+digest_part(uint64_t *h, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s != NULL ? s :
+	    ""); ; p++) {
+		*h = (*h ^ *p) * 0x100000001b3ULL;
+		if (*p == '\0')
+			break;
+	}
+}
+
 /*
  * What an op says, as 16 hex digits (64-bit FNV-1a over its kind,
- * incident, actor and text, each ended by a NUL): a resend of the op has
- * the same digest, another op that reuses its id another one.  The epoch
- * is left out: only ops of this epoch are answered from the record.
+ * incident, actor and each argument its kind carries, in the field
+ * table's order, as text, each ended by a NUL): a resend of the op has
+ * the same digest, another op that reuses its id another one.  An op of
+ * one argument (a note's text) digests as it did when that was the only
+ * one there was.  The epoch is left out: only ops of this epoch are
+ * answered from the record.
  */
 static void
 op_digest(const struct proto_op *o, char out[17])
 {
-	char head[48];
-	const char *parts[3];
+	char head[48], buf[40];
+	size_t n_fields;
+	const struct wr_event_field *f = wr_event_fields(&n_fields);
+	unsigned carried = wr_op_kind_info(o->kind)->fields;
 	uint64_t h = 0xcbf29ce484222325ULL;
+	int any = 0;
 
 	snprintf(head, sizeof head, "%d %lld", (int)o->kind,
 	    (long long)o->incident);
-	parts[0] = head;
-	parts[1] = o->actor != NULL ? o->actor : "";
-	parts[2] = o->text != NULL ? o->text : "";
-	for (size_t i = 0; i < 3; i++)
-		for (const unsigned char *p = (const unsigned char *)parts[i];
-		    ; p++) {
-			h = (h ^ *p) * 0x100000001b3ULL;
-			if (*p == '\0')
-				break;
+	digest_part(&h, head);
+	digest_part(&h, o->actor);
+	for (size_t i = 0; i < n_fields; i++)
+		if (carried & f[i].flag) {
+			digest_part(&h, wr_event_field_text(&o->args, &f[i],
+			    buf, sizeof buf));
+			any = 1;
 		}
+	if (!any)
+		digest_part(&h, NULL);
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
@@ -334,6 +353,65 @@ op_conflicts(struct relay_item *it, const struct wr_op_result *first,
 		    (unsigned)first->status < 3 ? names[first->status] : "");
 	set_result(&it->result, it->op.op_id, WR_OPST_REFUSED, 0,
 	    PROTO_ERR_OP_CONFLICT, why);
+	return 1;
+}
+
+/*
+ * A schedule-wide op (no incident): planned by the hook of whoever keeps
+ * the schedules, against them and this batch's events so far.  Returns as
+ * op_item() does.
+ */
+static int
+schedule_op_item(struct batch *b, struct relay_item *it,
+    const struct wr_op *op, const char *digest)
+{
+	const char *code = PROTO_ERR_BAD_OP;
+	struct relay_commit *c = b->c;
+	struct wr_event e;
+	char err[256];
+	int keep = 1;
+	enum wr_plan_result pr;
+
+	memset(&e, 0, sizeof e);
+	if (c->hooks.plan_schedule_op == NULL) {
+		snprintf(err, sizeof err, "this relay keeps no schedules: "
+		    "%s is not taken", wr_op_kind_name(op->kind));
+		pr = WR_PLAN_REFUSED;
+	} else {
+		err[0] = '\0';
+		pr = c->hooks.plan_schedule_op(c->ud, op, b->ev.v, b->ev.n,
+		    &e, &code, &keep, err, sizeof err);
+	}
+	switch (pr) {
+	case WR_PLAN_EVENT:
+		/* whatever the hook said, it is the op's event */
+		e.incident = 0;
+		e.time = op->now;
+		util_set_str(&e.actor, op->actor);
+		util_set_str(&e.via, op->via);
+		util_set_str(&e.op_id, op->op_id);
+		if (e.made_at == 0 || e.made_at > op->now)
+			e.made_at = op->now;
+		*wr_evlist_push(&b->ev) = e;
+		if (apply_planned(b, b->ev.n - 1) != 0)
+			return -1;
+		set_result(&it->result, op->op_id, WR_OPST_APPLIED,
+		    b->ev.v[b->ev.n - 1].seq, NULL, NULL);
+		it->n_events = 1;
+		break;
+	case WR_PLAN_NOOP:
+		wr_event_free(&e);
+		set_result(&it->result, op->op_id, WR_OPST_NOOP, 0, NULL, NULL);
+		break;
+	case WR_PLAN_REFUSED:
+		wr_event_free(&e);
+		set_result(&it->result, op->op_id, WR_OPST_REFUSED, 0,
+		    code != NULL ? code : PROTO_ERR_BAD_OP, err);
+		if (!keep)
+			return 0;
+		break;
+	}
+	it->result.digest = xstrdup(digest);
 	return 1;
 }
 
@@ -385,6 +463,13 @@ op_item(struct batch *b, struct relay_item *it)
 		    "look the incident up again");
 		return 0;
 	}
+	op = (struct wr_op){
+		.kind = o->kind, .incident = o->incident, .actor = o->actor,
+		.via = it->via, .op_id = o->op_id, .args = &o->args,
+		.now = b->now, .made_at = o->made_at
+	};
+	if (wr_op_kind_info(o->kind)->scope == WR_SCOPE_SCHEDULE)
+		return schedule_op_item(b, it, &op, digest);
 	ov_take(&b->ov, wr_room_get(b->ov.base, o->incident));
 	if (wr_room_get(b->ov.room, o->incident) == NULL) {
 		char why[80];
@@ -395,11 +480,6 @@ op_item(struct batch *b, struct relay_item *it)
 		    "unknown_incident", why);
 		return 0;
 	}
-	op = (struct wr_op){
-		.kind = o->kind, .incident = o->incident, .actor = o->actor,
-		.via = it->via, .op_id = o->op_id, .text = o->text,
-		.now = b->now, .made_at = o->made_at
-	};
 	switch (wr_room_plan_op(b->ov.room, &op, &e, err, sizeof err)) {
 	case WR_PLAN_EVENT:
 		*wr_evlist_push(&b->ev) = e;

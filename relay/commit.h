@@ -62,6 +62,21 @@ struct relay_commit_hooks {
 	/* The run is over: ok, seconds spent in the store (0 when nothing
 	 * was written), why it failed (NULL when ok). */
 	void (*finished)(void *ud, int ok, double store_s, const char *cause);
+	/*
+	 * Plan the event a schedule-wide op causes (its kind's scope is
+	 * WR_SCOPE_SCHEDULE: an override, a cover request), as
+	 * wr_room_plan_op() does for an incident's: against what the hook's
+	 * owner keeps of the schedules as of the last COMMIT, and the events
+	 * this batch planned before it (planned[0..n), numbered; those not
+	 * committed yet: they may still be dropped).  On WR_PLAN_REFUSED,
+	 * *code is the error code (PROTO_ERR_*) and err the reason; *keep 0
+	 * says the answer is not worth a row (a name that matches nothing,
+	 * as an unknown incident).  NULL: such ops are refused.
+	 */
+	enum wr_plan_result (*plan_schedule_op)(void *ud,
+	    const struct wr_op *op, const struct wr_event *planned, size_t n,
+	    struct wr_event *out, const char **code, int *keep, char *err,
+	    size_t errsz);
 };
 
 struct relay_commit {

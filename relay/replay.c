@@ -271,7 +271,7 @@ play(struct relay *r, struct relay_replay *p, struct replay_line *rl)
 		it->op.epoch = xstrdup(store_epoch(r->store));
 		it->op.actor = xstrdup(json_string_value(json_object_get(
 		    rl->body, "actor")));
-		it->op.text = json_is_string(text) ?
+		it->op.args.text = json_is_string(text) ?
 		    xstrdup(json_string_value(text)) : NULL;
 		relay_enqueue(r, it);
 		return;

@@ -96,16 +96,6 @@ alert_is_set(const struct wr_alert *a)
 	    a->annotations.n > 0;
 }
 
-/* Whether field i of the table shares its member with an earlier row (the
- * store keeps a member once, under its own name). */
-static int
-field_repeats(const struct wr_event_field *f, size_t i)
-{
-	for (size_t j = 0; j < i; j++)
-		if (f[j].offset == f[i].offset)
-			return 1;
-	return 0;
-}
 
 static char **
 field_str(const struct wr_event *e, const struct wr_event_field *f)
@@ -122,10 +112,12 @@ field_int(const struct wr_event *e, const struct wr_event_field *f)
 /*
  * The body as compact JSON text into b (emptied first); -1 when a string
  * is not UTF-8.  Every member of the field table (core/model.h) that is
- * set is written, whatever the kind, under the member's name.
+ * set is written, whatever the kind, under the member's name (once: the
+ * store keeps a member shared by two rows under its own name).  The
+ * outbox keeps an op's arguments the same way (store-int.h).
  */
-static int
-event_body(struct jbuf *b, const struct wr_event *e)
+int
+store_event_body(struct jbuf *b, const struct wr_event *e)
 {
 	size_t n;
 	const struct wr_event_field *f = wr_event_fields(&n);
@@ -133,7 +125,7 @@ event_body(struct jbuf *b, const struct wr_event *e)
 	jbuf_reset(b);
 	jbuf_char(b, '{');
 	for (size_t i = 0; i < n; i++) {
-		if (field_repeats(f, i))
+		if (wr_event_field_repeats(i))
 			continue;
 		switch (f[i].type) {
 		case WR_FT_STR:
@@ -146,6 +138,7 @@ event_body(struct jbuf *b, const struct wr_event *e)
 			break;
 		case WR_FT_INT:
 		case WR_FT_OPT_TIME:
+		case WR_FT_TIME:
 			put_int(b, f[i].member, *field_int(e, &f[i]));
 			break;
 		case WR_FT_ALERT:
@@ -211,30 +204,21 @@ alert_parse(const json_t *o, struct wr_alert *a)
 	return 0;
 }
 
-/* One row of EVENT_COLUMNS into e (zeroed first); -1 on a bad body. */
-static int
-event_row(sqlite3_stmt *st, struct wr_event *e)
+int
+store_event_body_parse(const char *text, struct wr_event *e)
 {
 	json_t *body, *alert;
 	int ret = 0;
 	size_t n;
 	const struct wr_event_field *f = wr_event_fields(&n);
 
-	memset(e, 0, sizeof *e);
-	e->seq = sqlite3_column_int64(st, 0);
-	e->kind = (wr_event_kind)sqlite3_column_int(st, 1);
-	e->incident = sqlite3_column_int64(st, 2);
-	e->time = sqlite3_column_int64(st, 3);
-	e->actor = store_col_str(st, 4);
-	e->via = store_col_str(st, 5);
-	e->op_id = store_col_str(st, 6);
-	body = json_loads((const char *)sqlite3_column_text(st, 7), 0, NULL);
+	body = text != NULL ? json_loads(text, 0, NULL) : NULL;
 	if (!json_is_object(body)) {
 		json_decref(body);
 		return -1;
 	}
 	for (size_t i = 0; i < n && ret == 0; i++) {
-		if (field_repeats(f, i))
+		if (wr_event_field_repeats(i))
 			continue;
 		switch (f[i].type) {
 		case WR_FT_STR:
@@ -246,6 +230,7 @@ event_row(sqlite3_stmt *st, struct wr_event *e)
 			break;
 		case WR_FT_INT:
 		case WR_FT_OPT_TIME:
+		case WR_FT_TIME:
 			*field_int(e, &f[i]) = get_int(body, f[i].member);
 			break;
 		case WR_FT_ALERT:
@@ -259,7 +244,21 @@ event_row(sqlite3_stmt *st, struct wr_event *e)
 	return ret;
 }
 
-/* ---- writing ------------------------------------------------------------- */
+/* One row of EVENT_COLUMNS into e (zeroed first); -1 on a bad body. */
+static int
+event_row(sqlite3_stmt *st, struct wr_event *e)
+{
+	memset(e, 0, sizeof *e);
+	e->seq = sqlite3_column_int64(st, 0);
+	e->kind = (wr_event_kind)sqlite3_column_int(st, 1);
+	e->incident = sqlite3_column_int64(st, 2);
+	e->time = sqlite3_column_int64(st, 3);
+	e->actor = store_col_str(st, 4);
+	e->via = store_col_str(st, 5);
+	e->op_id = store_col_str(st, 6);
+	return store_event_body_parse((const char *)sqlite3_column_text(st, 7),
+	    e);
+}
 
 static int
 bind_alert_row(sqlite3_stmt *st, int64_t incident, const struct wr_alert *a,
@@ -364,7 +363,7 @@ event_insert(struct wr_store *s, struct scratch *sc, const struct wr_event *e,
 	int ret;
 
 	snprintf(what, sizeof what, "storing event %lld", (long long)e->seq);
-	if (event_body(&sc->body, e) == -1) {
+	if (store_event_body(&sc->body, e) == -1) {
 		*cause = xasprintf("%s: %s: a text field is not valid UTF-8",
 		    s->path, what);
 		return -1;

@@ -5,7 +5,9 @@
  * synchronous=FULL even though the rest of the console's file is NORMAL:
  * the feed can be replayed from the relay, a person's acknowledgement
  * cannot.  Ops are listed in the order they were made (ord), which is the
- * order they are sent in.
+ * order they are sent in.  An op's arguments (its kind's fields: a note's
+ * text, an override's schedule and times) are one JSON body, written and
+ * read as an event's body is (store_event_body()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +20,32 @@ store_outbox_add(struct wr_store *s, const struct wr_outbox_op *op,
     char **cause)
 {
 	sqlite3_stmt *st;
+	struct wr_event args;
+	struct jbuf body;
 
 	if (op->op_id[0] == '\0') {
 		*cause = xasprintf("%s: queueing an op: it has no id", s->path);
 		return -1;
 	}
-	if (store_tx_begin(s, 1, cause) == -1)
+	/* what its kind carries, nothing else */
+	memset(&args, 0, sizeof args);
+	wr_event_copy_fields(&args, &op->args,
+	    wr_op_kind_info(op->kind)->fields);
+	jbuf_init(&body, 128);
+	if (store_event_body(&body, &args) == -1) {
+		*cause = xasprintf("%s: queueing op %s: its text is not UTF-8",
+		    s->path, op->op_id);
+		wr_event_free(&args);
+		jbuf_free(&body);
 		return -1;
+	}
+	wr_event_free(&args);
+	if (store_tx_begin(s, 1, cause) == -1) {
+		jbuf_free(&body);
+		return -1;
+	}
 	st = store_stmt(s, ST_OB_INSERT, "INSERT INTO outbox(op_id, kind, "
-	    "incident, epoch, actor, text, created, attempts, state, seq, "
+	    "incident, epoch, actor, args, created, attempts, state, seq, "
 	    "error, ord) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
 	    "(SELECT coalesce(max(ord), 0) + 1 FROM outbox))", cause);
 	if (st == NULL)
@@ -36,7 +55,7 @@ store_outbox_add(struct wr_store *s, const struct wr_outbox_op *op,
 	    store_bind_i64(st, 3, op->incident) ||
 	    store_bind_text(st, 4, op->epoch) ||
 	    store_bind_text(st, 5, op->actor) ||
-	    store_bind_text(st, 6, op->text) ||
+	    store_bind_text(st, 6, jbuf_cstr(&body)) ||
 	    store_bind_i64(st, 7, op->made_at) ||
 	    store_bind_i64(st, 8, op->attempts) ||
 	    store_bind_i64(st, 9, op->state) ||
@@ -48,14 +67,17 @@ store_outbox_add(struct wr_store *s, const struct wr_outbox_op *op,
 	}
 	if (store_step_done(s, st, cause, "queueing an op") == -1)
 		goto fail;
+	jbuf_free(&body);
 	return store_tx_commit(s, cause);
 
 fail:
+	jbuf_free(&body);
 	store_tx_rollback(s);
 	return -1;
 }
 
-static void
+/* One row into op; -1 when its arguments cannot be read. */
+static int
 outbox_row(sqlite3_stmt *st, struct wr_outbox_op *op)
 {
 	const unsigned char *id = sqlite3_column_text(st, 0);
@@ -66,12 +88,13 @@ outbox_row(sqlite3_stmt *st, struct wr_outbox_op *op)
 	op->incident = sqlite3_column_int64(st, 2);
 	op->epoch = store_col_str(st, 3);
 	op->actor = store_col_str(st, 4);
-	op->text = store_col_str(st, 5);
 	op->made_at = sqlite3_column_int64(st, 6);
 	op->attempts = sqlite3_column_int(st, 7);
 	op->state = (enum wr_outbox_state)sqlite3_column_int(st, 8);
 	op->seq = sqlite3_column_int64(st, 9);
 	op->error = store_col_str(st, 10);
+	return store_event_body_parse((const char *)sqlite3_column_text(st,
+	    5), &op->args);
 }
 
 int
@@ -79,7 +102,7 @@ store_outbox_list(struct wr_store *s, int unfinished_only,
     struct wr_outbox_op **ops, size_t *n, char **cause)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_OB_LIST, "SELECT op_id, kind, "
-	    "incident, epoch, actor, text, created, attempts, state, seq, "
+	    "incident, epoch, actor, args, created, attempts, state, seq, "
 	    "error FROM outbox WHERE ?1 = 0 OR state IN (?2, ?3) ORDER BY ord",
 	    cause);
 	struct wr_outbox_op *v = NULL;
@@ -101,7 +124,14 @@ store_outbox_list(struct wr_store *s, int unfinished_only,
 			cap = cap ? cap * 2 : 8;
 			v = xrealloc(v, cap * sizeof *v);
 		}
-		outbox_row(st, &v[len++]);
+		if (outbox_row(st, &v[len++]) == -1) {
+			*cause = xasprintf("%s: listing the outbox: op %s has "
+			    "arguments that cannot be read", s->path,
+			    v[len - 1].op_id);
+			store_stmt_done(st);
+			wr_outbox_ops_free(v, len);
+			return -1;
+		}
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, cause, rc, "listing the outbox");
@@ -256,9 +286,9 @@ wr_outbox_op_free(struct wr_outbox_op *op)
 		return;
 	free(op->epoch);
 	free(op->actor);
-	free(op->text);
 	free(op->error);
-	op->epoch = op->actor = op->text = op->error = NULL;
+	op->epoch = op->actor = op->error = NULL;
+	wr_event_free(&op->args);
 }
 
 void

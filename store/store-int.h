@@ -69,6 +69,16 @@ struct wr_store {
 };
 
 /*
+ * The JSON body of an event's kind-specific fields (events.c): every member
+ * of the field table that is set, under its member's name, as compact text
+ * into b (emptied first); -1 when a string is not UTF-8.  parse reads one
+ * back into e (the fields only; the rest of e is left), -1 when text is no
+ * JSON object.  The outbox keeps an op's arguments the same way.
+ */
+int store_event_body(struct jbuf *b, const struct wr_event *e);
+int store_event_body_parse(const char *text, struct wr_event *e);
+
+/*
  * store_open(), and check: 0 for a second connection to a file this
  * process already opened and checked (a snapshot's), which skips the
  * relay's integrity check (it reads every page).

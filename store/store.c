@@ -29,7 +29,7 @@
 #define STORE_BUSY_RETRY_MS	10
 
 #define APPLICATION_ID	0x57415252	/* 'WARR' */
-#define SCHEMA_VERSION	3
+#define SCHEMA_VERSION	4
 
 /*
  * Migrations: migrations[v] takes a file from user_version v to v + 1.
@@ -152,6 +152,18 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 */
 	"ALTER TABLE ops ADD COLUMN digest TEXT;"
 	"PRAGMA user_version = 3;",
+
+	/*
+	 * 3 -> 4: an op in the outbox keeps the arguments its kind carries
+	 * (core/room.h WR_OP_KINDS' fields) as a JSON body keyed like an
+	 * event's (store/events.c), so that a new argument needs no column;
+	 * an op queued before has its one text there.  The text column stays,
+	 * unused.  A schedule-wide op (an override) has incident 0.
+	 */
+	"ALTER TABLE outbox ADD COLUMN args TEXT;"
+	"UPDATE outbox SET args = CASE WHEN text IS NULL THEN '{}' ELSE "
+	"  json_object('text', text) END;"
+	"PRAGMA user_version = 4;",
 };
 
 _Static_assert(APPLICATION_ID == 1463898706, "migration 0 spells it out");

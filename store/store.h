@@ -67,10 +67,13 @@ enum wr_outbox_state {
 struct wr_outbox_op {
 	char op_id[33];		/* 32 hex digits: 128 random bits */
 	wr_op_kind kind;
-	int64_t incident;
+	int64_t incident;	/* 0 for a schedule-wide op */
 	char *epoch;		/* the relay epoch the incident id belongs to */
 	char *actor;
-	char *text;
+	/* Its arguments: the members its kind's row names (WR_OP_KINDS'
+	 * fields: a note's text, an override's schedule, person, from and
+	 * until); add keeps those only. */
+	struct wr_event args;
 	/* When the person made it (wall ms, the key press or the one-shot
 	 * command): sent with the op, the same on every resend, and what the
 	 * relay records as the event's made_at (column "created"). */

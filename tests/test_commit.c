@@ -221,7 +221,7 @@ add_op_id(struct fx *fx, const char *op_id, wr_op_kind kind,
 	it->op.epoch = xstrdup(epoch != NULL ? epoch :
 	    store_epoch(fx->store));
 	it->op.actor = xstrdup("alice");
-	it->op.text = xstrdup0(text);
+	it->op.args.text = xstrdup0(text);
 	relay_commit_add(&fx->c, it);
 	return it;
 }
@@ -627,6 +627,168 @@ test_forget(void **state)
 	    WR_ST_ACKNOWLEDGED);
 }
 
+/* ---- schedule-wide ops ---------------------------------------------------- */
+
+/* What the toy planner below saw: how many events of its batch came
+ * before each op it was asked about. */
+static size_t sched_seen[16];
+static int n_sched_calls;
+static struct wr_evlist sched_committed;
+
+/* A planner that knows one schedule, "primary", as the relay's would. */
+static enum wr_plan_result
+toy_plan(void *ud, const struct wr_op *op, const struct wr_event *planned,
+    size_t n, struct wr_event *out, const char **code, int *keep, char *err,
+    size_t errsz)
+{
+	const struct wr_event *a = op->args;
+
+	(void)ud;
+	(void)planned;
+	if (n_sched_calls < 16)
+		sched_seen[n_sched_calls] = n;
+	n_sched_calls++;
+	if (a->schedule == NULL || strcmp(a->schedule, "primary") != 0) {
+		*code = "unknown_schedule";
+		*keep = 0;
+		snprintf(err, errsz, "no schedule %s", a->schedule);
+		return WR_PLAN_REFUSED;
+	}
+	if (a->until <= a->from) {
+		snprintf(err, errsz, "until is not after from");
+		return WR_PLAN_REFUSED;
+	}
+	memset(out, 0, sizeof *out);
+	out->kind = wr_op_kind_info(op->kind)->event;
+	wr_event_copy_fields(out, a, wr_op_kind_info(op->kind)->fields);
+	return WR_PLAN_EVENT;
+}
+
+static void
+hook_committed_keep(void *ud, const struct wr_event *ev, size_t n)
+{
+	hook_committed(ud, ev, n);
+	for (size_t i = 0; i < n; i++)
+		wr_event_copy(wr_evlist_push(&sched_committed), &ev[i]);
+}
+
+static struct relay_item *
+add_override(struct fx *fx, const char *op_id, const char *schedule,
+    const char *person, int64_t from, int64_t until)
+{
+	struct relay_item *it = add_op_id(fx, op_id, WR_OP_OVERRIDE, 0, NULL,
+	    NULL);
+
+	it->op.args.schedule = xstrdup(schedule);
+	it->op.args.person = xstrdup(person);
+	it->op.args.from = from;
+	it->op.args.until = until;
+	return it;
+}
+
+/*
+ * An op with no incident (an override) is planned by the hook of whoever
+ * keeps the schedules: its event names no incident, carries the op's
+ * arguments, actor, via and op id, gets the next seq, is stored and
+ * committed like any other, and leaves the room's incidents alone.  A
+ * later op of the batch is planned knowing the earlier events.  A resend
+ * gets the same answer; an unknown schedule is refused with the hook's
+ * code and costs no row; a bad stretch is refused and recorded.
+ */
+static void
+test_schedule_wide_op_is_planned_by_the_hook(void **state)
+{
+	static const struct relay_commit_hooks hooks = {
+		.committed = hook_committed_keep,
+		.finished = hook_finished,
+		.plan_schedule_op = toy_plan,
+	};
+	static const char id1[] = "11111111111111111111111111111111";
+	struct fx *fx = *state;
+	const int64_t t1 = INT64_C(1764669600000), t2 = t1 + 7200000;
+	struct wr_evlist ev = { 0 };
+	char *cause = NULL, *before;
+
+	relay_commit_free(&fx->c);
+	relay_commit_init(&fx->c, fx->store, &fx->room, &hooks, fx);
+	n_sched_calls = 0;
+	add_body(fx, "g-s", 1, 1);
+	assert_int_equal(relay_commit_run(&fx->c), 0);
+	before = room_text(&fx->room);
+
+	add_override(fx, id1, "primary", "bob", t1, t2);
+	add_override(fx, NULL, "primary", "carol", t2, t2 + 3600000);
+	add_override(fx, NULL, "secondary", "dave", t1, t2);
+	add_override(fx, NULL, "primary", "erin", t2, t1);
+	assert_int_equal(relay_commit_run(&fx->c), 0);
+	assert_int_equal(fx->n_calls, 5);
+	assert_int_equal(fx->calls[1].status, WR_OPST_APPLIED);
+	assert_int_equal(fx->calls[2].status, WR_OPST_APPLIED);
+	assert_int_equal(fx->calls[2].seq, fx->calls[1].seq + 1);
+	assert_int_equal(sched_seen[0], 0);
+	assert_int_equal(sched_seen[1], 1);	/* it saw bob's */
+	assert_int_equal(fx->calls[3].status, WR_OPST_REFUSED);
+	assert_string_equal(fx->calls[3].code, "unknown_schedule");
+	assert_int_equal(fx->calls[4].status, WR_OPST_REFUSED);
+	assert_string_equal(fx->calls[4].code, "bad_op");
+	/* bob's, carol's and erin's answers are kept; dave's is not */
+	assert_int_equal(count_rows(fx, "ops"), 3);
+
+	/* what was committed and stored */
+	/* the body's trigger and alert, then bob's and carol's */
+	assert_int_equal(sched_committed.n, 4);
+	assert_int_equal(sched_committed.v[2].kind, WR_EV_OVERRIDE_ADDED);
+	assert_int_equal(sched_committed.v[2].incident, 0);
+	assert_int_equal(store_events_after(fx->store, fx->calls[1].seq - 1,
+	    0, &ev, &cause), 0);
+	assert_int_equal(ev.n, 2);
+	assert_int_equal(ev.v[0].kind, WR_EV_OVERRIDE_ADDED);
+	assert_int_equal(ev.v[0].incident, 0);
+	assert_string_equal(ev.v[0].schedule, "primary");
+	assert_string_equal(ev.v[0].person, "bob");
+	assert_int_equal(ev.v[0].from, t1);
+	assert_int_equal(ev.v[0].until, t2);
+	assert_string_equal(ev.v[0].actor, "alice");
+	assert_string_equal(ev.v[0].via, "test");
+	assert_string_equal(ev.v[0].op_id, id1);
+	assert_true(ev.v[0].made_at > 0 && ev.v[0].made_at <= ev.v[0].time);
+	assert_string_equal(ev.v[1].person, "carol");
+	wr_evlist_free(&ev);
+	/* the incidents are as they were; only the seq moved */
+	{
+		char *after = room_text(&fx->room);
+		const char *p = strstr(before, "\"last_seq\"");
+
+		assert_non_null(p);
+		assert_memory_equal(before, after, (size_t)(p - before));
+		free(after);
+	}
+	assert_int_equal(fx->room.last_seq, fx->calls[2].seq);
+
+	/* a resend: the same answer, no new event */
+	add_override(fx, id1, "primary", "bob", t1, t2);
+	assert_int_equal(relay_commit_run(&fx->c), 0);
+	assert_int_equal(fx->calls[5].status, WR_OPST_APPLIED);
+	assert_int_equal(fx->calls[5].seq, fx->calls[1].seq);
+	assert_int_equal(fx->room.last_seq, fx->calls[2].seq);
+	free(before);
+	wr_evlist_free(&sched_committed);
+}
+
+/* A relay whose commit has no planner for them refuses schedule-wide ops,
+ * saying why. */
+static void
+test_schedule_wide_op_without_a_planner_is_refused(void **state)
+{
+	struct fx *fx = *state;
+
+	add_override(fx, NULL, "primary", "bob", 1000, 2000);
+	assert_int_equal(relay_commit_run(&fx->c), 0);
+	assert_int_equal(fx->calls[0].status, WR_OPST_REFUSED);
+	assert_string_equal(fx->calls[0].code, "bad_op");
+	assert_int_equal(fx->room.last_seq, 0);
+}
+
 int
 main(void)
 {
@@ -640,6 +802,8 @@ main(void)
 		T(test_op_id_reused_for_another_op),
 		T(test_forget),
 		T(test_op_event_records_made_at_and_arrival),
+		T(test_schedule_wide_op_is_planned_by_the_hook),
+		T(test_schedule_wide_op_without_a_planner_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -238,6 +238,143 @@ op_refused(const char *text, const char *field)
 	return rc;
 }
 
+/* ---- schedule-wide ops ------------------------------------------------- */
+
+/* The ops that were there before arguments were a table go out exactly as
+ * they did (an old relay reads them): "incident" and one "text". */
+static void
+op_wire_of_the_first_ops_is_unchanged(void **state)
+{
+	static const struct {
+		wr_op_kind k;
+		const char *text, *want;
+	} cases[] = {
+		{ WR_OP_ACK, "ignored", "{\"type\":\"op\",\"op_id\":\"ID\","
+		  "\"op\":\"ack\",\"incident\":42,\"epoch\":\"e1\","
+		  "\"actor\":\"alice\"}" },
+		{ WR_OP_NOTE, "rolled back", "{\"type\":\"op\",\"op_id\":"
+		  "\"ID\",\"op\":\"note\",\"incident\":42,\"epoch\":\"e1\","
+		  "\"actor\":\"alice\",\"text\":\"rolled back\"}" },
+		{ WR_OP_ASSIGN, "bob", "{\"type\":\"op\",\"op_id\":\"ID\","
+		  "\"op\":\"assign\",\"incident\":42,\"epoch\":\"e1\","
+		  "\"actor\":\"alice\",\"text\":\"bob\"}" },
+		{ WR_OP_SEV, "critical", "{\"type\":\"op\",\"op_id\":\"ID\","
+		  "\"op\":\"sev\",\"incident\":42,\"epoch\":\"e1\","
+		  "\"actor\":\"alice\",\"text\":\"critical\"}" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct proto_op op = { .op_id = "ID", .kind = cases[i].k,
+		    .incident = 42, .epoch = "e1", .actor = "alice",
+		    .args = { .text = (char *)cases[i].text } };
+		json_t *o = proto_op_to_json(&op);
+		char *text = proto_dump(o, NULL);
+
+		assert_string_equal(text, cases[i].want);
+		free(text);
+		json_decref(o);
+	}
+}
+
+/*
+ * A schedule-wide op (an override, a cover request, a take) names no
+ * incident and carries its arguments under the field table's wire names;
+ * it decodes to what was sent, and what it does not carry is dropped.
+ */
+static void
+op_schedule_wide_round_trips_with_its_arguments(void **state)
+{
+	char id[33], err[256];
+	struct proto_op op, b;
+	json_t *o;
+
+	(void)state;
+	assert_int_equal(proto_new_op_id(id), 0);
+	memset(&op, 0, sizeof op);
+	op.op_id = id;
+	op.kind = WR_OP_COVER;
+	op.incident = 42;	/* not sent */
+	op.epoch = "9f3c0aa1b2c3d4e5";
+	op.actor = "bob";
+	op.args.schedule = "primary";
+	op.args.from = INT64_C(1764925200000);
+	op.args.until = INT64_C(1765011600000);
+	op.args.text = "at a wedding \xe2\x80\x94 sorry";
+	op.args.person = "not carried";
+	o = proto_op_to_json(&op);
+	assert_null(json_object_get(o, "incident"));
+	assert_null(json_object_get(o, "person"));
+	assert_string_equal(json_string_value(json_object_get(o, "from")),
+	    "2025-12-05T09:00:00.000Z");
+	assert_string_equal(json_string_value(json_object_get(o, "reason")),
+	    op.args.text);
+	o = through_wire(o, PROTO_OP);
+	if (proto_op_from_json(o, &b, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	json_decref(o);
+	assert_int_equal(b.kind, WR_OP_COVER);
+	assert_int_equal(b.incident, 0);
+	assert_string_equal(b.args.schedule, "primary");
+	assert_int_equal(b.args.from, op.args.from);
+	assert_int_equal(b.args.until, op.args.until);
+	assert_string_equal(b.args.text, op.args.text);
+	assert_null(b.args.person);
+	proto_op_free(&b);
+
+	/* a cover request without a reason: it is optional */
+	op.args.text = NULL;
+	o = through_wire(proto_op_to_json(&op), PROTO_OP);
+	assert_int_equal(proto_op_from_json(o, &b, err, sizeof err), 0);
+	json_decref(o);
+	assert_null(b.args.text);
+	proto_op_free(&b);
+}
+
+/* Bytes from the network: every argument is checked against its row. */
+static void
+op_schedule_wide_arguments_are_bounded(void **state)
+{
+#define OV_HEAD "{\"type\":\"op\",\"op_id\":" \
+	"\"0123456789abcdef0123456789abcdef\",\"epoch\":\"e\"," \
+	"\"actor\":\"bob\","
+	char big[512];
+
+	(void)state;
+	op_refused(OV_HEAD "\"op\":\"override\",\"person\":\"bob\","
+	    "\"from\":\"2026-12-05T09:00:00Z\","
+	    "\"until\":\"2026-12-06T09:00:00Z\"}", "schedule: missing");
+	op_refused(OV_HEAD "\"op\":\"override\",\"schedule\":\"primary\","
+	    "\"person\":\"\",\"from\":\"2026-12-05T09:00:00Z\","
+	    "\"until\":\"2026-12-06T09:00:00Z\"}", "person: must not be empty");
+	op_refused(OV_HEAD "\"op\":\"override\",\"schedule\":\"primary\","
+	    "\"person\":\"bob\",\"from\":\"saturday\","
+	    "\"until\":\"2026-12-06T09:00:00Z\"}", "from: not an ISO 8601");
+	op_refused(OV_HEAD "\"op\":\"override\",\"schedule\":\"primary\","
+	    "\"person\":\"bob\",\"from\":\"2026-12-05T09:00:00Z\"}",
+	    "until: missing");
+	op_refused(OV_HEAD "\"op\":\"override\",\"schedule\":7,"
+	    "\"person\":\"bob\",\"from\":\"2026-12-05T09:00:00Z\","
+	    "\"until\":\"2026-12-06T09:00:00Z\"}", "schedule: must be a string");
+	op_refused(OV_HEAD "\"op\":\"take\",\"ref\":-3}", "ref:");
+	op_refused(OV_HEAD "\"op\":\"take\"}", "ref: missing");
+	op_refused(OV_HEAD "\"op\":\"override_rm\",\"ref\":\"12\"}",
+	    "ref: must be an integer");
+	/* a person one byte longer than a name may be */
+	snprintf(big, sizeof big, OV_HEAD "\"op\":\"override\","
+	    "\"schedule\":\"primary\",\"person\":\"%0*d\","
+	    "\"from\":\"2026-12-05T09:00:00Z\","
+	    "\"until\":\"2026-12-06T09:00:00Z\"}", PROTO_MAX_ACTOR + 1, 0);
+	op_refused(big, "person: longer than 64 bytes");
+	snprintf(big, sizeof big, OV_HEAD "\"op\":\"cover\","
+	    "\"schedule\":\"primary\",\"reason\":\"%0*d\","
+	    "\"from\":\"2026-12-05T09:00:00Z\","
+	    "\"until\":\"2026-12-06T09:00:00Z\"}", WR_FIELD_MAX_REASON + 1,
+	    0);
+	op_refused(big, "reason: longer than");
+#undef OV_HEAD
+}
+
 /* ---- events --------------------------------------------------------------- */
 
 static void
@@ -739,12 +876,14 @@ op_round_trips_for_every_kind(void **state)
 			.actor = "alice" }, b;
 		json_t *o;
 
+		if (wr_op_kind_info((wr_op_kind)k)->scope != WR_SCOPE_INCIDENT)
+			continue;	/* test_op_schedule_wide */
 		if (k == WR_OP_NOTE)
-			op.text = "looking \xe2\x80\x94 db-1 is at 97%";
+			op.args.text = "looking \xe2\x80\x94 db-1 is at 97%";
 		else if (k == WR_OP_ASSIGN)
-			op.text = "bob";
+			op.args.text = "bob";
 		else if (k == WR_OP_SEV)
-			op.text = "critical";
+			op.args.text = "critical";
 		o = through_wire(proto_op_to_json(&op), PROTO_OP);
 		if (proto_op_from_json(o, &b, err, sizeof err) != 0)
 			fail_msg("%s: %s", wr_op_kind_name(op.kind), err);
@@ -754,7 +893,7 @@ op_round_trips_for_every_kind(void **state)
 		assert_int_equal(b.incident, 42);
 		assert_string_equal(b.epoch, op.epoch);
 		assert_string_equal(b.actor, "alice");
-		assert_str0_equal(b.text, op.text);
+		assert_str0_equal(b.args.text, op.args.text);
 		assert_int_equal(b.made_at, 0);
 		proto_op_free(&b);
 	}
@@ -897,7 +1036,7 @@ op_decoder_refuses_unknown_ops_bad_ids_and_missing_text(void **state)
 
 		assert_non_null(o);
 		assert_int_equal(proto_op_from_json(o, &op, err, sizeof err), 0);
-		assert_int_equal(strlen(op.text), PROTO_MAX_NOTE);
+		assert_int_equal(strlen(op.args.text), PROTO_MAX_NOTE);
 		proto_op_free(&op);
 		json_decref(o);
 	}
@@ -1111,6 +1250,21 @@ hostile_event(struct wr_event *e, wr_event_kind k, const struct hostile *h)
 		break;
 	default:
 		break;
+	}
+	/* a schedule-wide kind: no incident, its names and reason hostile */
+	if (wr_event_kind_info(k)->scope == WR_SCOPE_SCHEDULE) {
+		unsigned f = wr_event_kind_info(k)->fields;
+
+		e->incident = 0;
+		e->schedule = xstrdup(h->text[6 % h->n]);
+		e->person = (f & WR_EVF(PERSON)) ?
+		    xstrdup(h->text[7 % h->n]) : NULL;
+		e->from = T0 + 3600000;
+		e->until = T0 + 7200000;
+		if (f & WR_EVF(REASON))
+			e->text = xstrdup(h->text[8 % h->n]);
+		if (f & WR_EVF(REF))
+			e->ref = 4812;
 	}
 }
 
@@ -1351,7 +1505,9 @@ every_kind_of_the_table_round_trips(void **state)
 		memset(&e, 0, sizeof e);
 		e.seq = 7;
 		e.kind = (wr_event_kind)k;
-		e.incident = 3;
+		/* a schedule-wide kind names no incident */
+		e.incident = wr_event_kind_info(e.kind)->scope ==
+		    WR_SCOPE_INCIDENT ? 3 : 0;
 		e.time = T0;
 		e.actor = xstrdup("alice");
 		e.via = xstrdup("console-a");
@@ -1369,6 +1525,10 @@ every_kind_of_the_table_round_trips(void **state)
 				break;
 			case WR_FT_SEV:
 				e.severity = WR_SEV_ERROR;
+				break;
+			case WR_FT_TIME:
+				*(int64_t *)((char *)&e + f[i].offset) =
+				    T0 + 60000 * (int64_t)i;
 				break;
 			case WR_FT_ALERT:
 				e.alert.fingerprint = xstrdup("fp1");
@@ -1589,7 +1749,8 @@ every_fixture_event_survives_the_wire(void **state)
 			struct wr_op op = { .kind = ops[i].k, .incident = id,
 			    .actor = "alice", .via = "console-token",
 			    .op_id = "0123456789abcdef0123456789abcdef",
-			    .text = ops[i].text, .now = now };
+			    .args = &(struct wr_event){
+				.text = (char *)ops[i].text }, .now = now };
 			struct wr_event e;
 			char err[128];
 
@@ -1903,6 +2064,9 @@ main(void)
 		cmocka_unit_test(hello_round_trips_with_and_without_resume_point),
 		cmocka_unit_test(welcome_round_trips),
 		cmocka_unit_test(op_round_trips_for_every_kind),
+		cmocka_unit_test(op_wire_of_the_first_ops_is_unchanged),
+		cmocka_unit_test(op_schedule_wide_round_trips_with_its_arguments),
+		cmocka_unit_test(op_schedule_wide_arguments_are_bounded),
 		cmocka_unit_test(op_made_at_round_trips_and_may_be_absent),
 		cmocka_unit_test(op_made_at_that_is_no_time_is_refused_naming_it),
 		cmocka_unit_test(event_made_at_is_optional_and_checked),

@@ -136,8 +136,8 @@ op_text(struct wr_room *r, wr_op_kind kind, int64_t id, const char *actor,
 {
 	struct wr_op o = {
 		.kind = kind, .incident = id, .actor = actor, .via = "ops-token",
-		.op_id = "0123456789abcdef0123456789abcdef", .text = text,
-		.now = now,
+		.op_id = "0123456789abcdef0123456789abcdef",
+		.args = &(struct wr_event){ .text = (char *)text }, .now = now,
 	};
 	struct wr_event e;
 	char buf[256] = "";
@@ -1304,7 +1304,7 @@ test_op_without_actor_refused(void **state)
 	fire(r, KEY, "fp1", 1000, 1, 2000);
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		struct wr_op o = { .kind = kinds[i], .incident = 1,
-		    .text = "x", .now = 3000 };
+		    .args = &(struct wr_event){ .text = "x" }, .now = 3000 };
 		struct wr_event e;
 
 		err[0] = '\0';
@@ -1350,7 +1350,8 @@ test_plan_op_does_not_change_room(void **state)
 	gen = r->generation;
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		struct wr_op o = { .kind = kinds[i], .incident = 1,
-		    .actor = "alice", .text = "dave", .now = 3000 };
+		    .actor = "alice", .args = &(struct wr_event){ .text = "dave" },
+		    .now = 3000 };
 		struct wr_event e;
 
 		assert_int_equal(wr_room_plan_op(r, &o, &e, NULL, 0),
@@ -1601,17 +1602,49 @@ test_event_for_unknown_incident_refused(void **state)
 
 	fire(r, KEY, "fp1", 1000, 1, 2000);
 	for (int k = WR_EV_ALERT_FIRING; k < WR_EV_KIND_COUNT; k++) {
+		int wide = wr_event_kind_info((wr_event_kind)k)->scope ==
+		    WR_SCOPE_SCHEDULE;
+
 		for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
 			struct wr_event e = { .kind = (wr_event_kind)k,
 			    .incident = ids[i], .actor = "alice", .text = "t",
 			    .alert = A("fp2", 1, 1) };
 
+			if (wide && ids[i] == 0)
+				continue;	/* its own test below */
 			assert_int_equal(apply_next(r, &e, err, sizeof err),
 			    WR_APPLY_REFUSED);
-			assert_non_null(strstr(err, "unknown incident"));
+			/* one that names no incident cannot name one */
+			assert_non_null(strstr(err, wide ? "schedule-wide" :
+			    "unknown incident"));
 		}
 	}
 	assert_int_equal(r->last_seq, 2);
+}
+
+/* A schedule-wide event (an override) takes its seq in the room and
+ * changes no incident: whoever keeps the schedules applies it. */
+static void
+test_schedule_wide_event_takes_its_seq_and_touches_no_incident(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_event e = { .kind = WR_EV_OVERRIDE_ADDED, .incident = 0,
+	    .actor = "alice", .schedule = "primary", .person = "alice",
+	    .from = 5000, .until = 9000, .time = 3000 };
+	char err[128] = "";
+	uint64_t gen;
+	wr_state st;
+
+	fire(r, KEY, "fp1", 1000, 1, 2000);
+	st = get(r, 1)->state;
+	gen = r->generation;
+	assert_int_equal(apply_next(r, &e, err, sizeof err), WR_APPLY_OK);
+	assert_int_equal(r->last_seq, 3);
+	assert_true(r->generation > gen);
+	assert_int_equal(r->n_incidents, 1);
+	assert_int_equal(get(r, 1)->state, st);
+	assert_int_equal(get(r, 1)->updated, 2000);
+	assert_null(wr_room_get(r, 0));
 }
 
 static void
@@ -2561,7 +2594,8 @@ test_severity_set_by_a_person_sticks(void **state)
 	assert_int_equal(n_kind(&log, WR_EV_ALERT_FIRING), 1);
 	assert_int_equal(n_kind(&log, WR_EV_SEVERITY_RAISED), 0);
 	assert_int_equal(get(r, 1)->severity, WR_SEV_INFO);
-	words = wr_op_words(WR_OP_SEV, 0, 1, "info");
+	words = wr_op_words(WR_OP_SEV, 0, 1, &(struct wr_event){
+	    .text = "info" });
 	assert_string_equal(words, "set the severity of #1 to info");
 	free(words);
 	wr_evlist_free(&log);
@@ -2666,7 +2700,8 @@ test_every_kind_has_its_words(void **state)
 	w = wr_event_words(&e);	/* no alertname: no stray space */
 	assert_string_equal(w, "alert firing: abc");
 	free(w);
-	w = wr_op_words(WR_OP_ASSIGN, 0, 42, "bob");
+	w = wr_op_words(WR_OP_ASSIGN, 0, 42, &(struct wr_event){
+	    .text = "bob" });
 	assert_string_equal(w, "assigned #42 to bob");
 	free(w);
 	w = wr_op_words(WR_OP_ACK, 1, 7, NULL);
@@ -2781,6 +2816,7 @@ main(void)
 		R(test_triggered_with_id_ahead_within_bound_accepted),
 		R(test_triggered_with_null_fields_gets_defaults),
 		R(test_event_for_unknown_incident_refused),
+		R(test_schedule_wide_event_takes_its_seq_and_touches_no_incident),
 		R(test_event_kind_out_of_range_refused),
 		R(test_alert_firing_without_fingerprint_refused),
 		R(test_alert_firing_into_resolved_incident_refused),

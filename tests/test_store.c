@@ -259,7 +259,7 @@ test_migration_from_empty_file_sets_versions_and_tables(void **state)
 	fclose(f);
 	s = open_ok(path, WR_STORE_RELAY);
 	store_close(s);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x57415252);
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		char *sql = xasprintf("SELECT count(*) FROM sqlite_master "
@@ -277,7 +277,7 @@ test_migration_from_empty_file_sets_versions_and_tables(void **state)
 	/* Opening again migrates nothing and changes nothing. */
 	s = open_ok(path, WR_STORE_RELAY);
 	store_close(s);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
 	free(path);
 }
 
@@ -360,7 +360,7 @@ test_newer_schema_is_refused_with_both_versions(void **state)
 	assert_non_null(strstr(cause, fx->path));
 	assert_non_null(strstr(cause, "newer"));
 	assert_non_null(strstr(cause, "99"));
-	assert_non_null(strstr(cause, "> 3"));
+	assert_non_null(strstr(cause, "> 4"));
 	free(cause);
 	/* Refusing wrote nothing: the file is still version 99. */
 	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 99);
@@ -456,7 +456,7 @@ test_migration_from_v1_keeps_every_incident_and_event(void **state)
 
 	make_v1_file(path);
 	s = open_ok(path, WR_STORE_RELAY);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
 	assert_string_equal(store_epoch(s), "feedc0de00000001");
 	assert_int_equal(store_last_seq(s), 5);
 
@@ -537,12 +537,18 @@ test_failed_migration_leaves_the_v1_file_untouched(void **state)
 {
 	struct fx *fx = *state;
 	char *path = xasprintf("%s/v1.db", fx->dir);
-	char *cause;
+	char *cause, *want;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
 
+	/* the schema it was going to: the one a new file gets */
+	store_close(s);
+	want = xasprintf("migrating to schema %lld",
+	    (long long)raw_int(fx->path, "PRAGMA user_version"));
 	make_v1_file(path);
 	raw_exec(path, "CREATE TABLE ops_v2(x)");
 	cause = open_refused(path, WR_STORE_RELAY);
-	assert_non_null(strstr(cause, "migrating to schema 3"));
+	assert_non_null(strstr(cause, want));
+	free(want);
 	free(cause);
 	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 5);
@@ -1469,7 +1475,7 @@ make_op(struct wr_outbox_op *op, int i, wr_op_kind kind)
 	op->incident = 40 + i;
 	op->epoch = "0123456789abcdef";
 	op->actor = "alice";
-	op->text = kind == WR_OP_NOTE ? "rolled back \xe2\x9c\x93" : NULL;
+	op->args.text = kind == WR_OP_NOTE ? "rolled back \xe2\x9c\x93" : NULL;
 	op->made_at = 1000 + i;
 }
 
@@ -1527,14 +1533,14 @@ test_outbox_add_list_mark_attempt_in_order(void **state)
 	assert_int_equal(ops[0].state, WR_OUTBOX_DONE);
 	assert_int_equal(ops[0].seq, 17);
 	assert_int_equal(ops[1].kind, WR_OP_NOTE);
-	assert_string_equal(ops[1].text, "rolled back \xe2\x9c\x93");
+	assert_string_equal(ops[1].args.text, "rolled back \xe2\x9c\x93");
 	assert_int_equal(ops[1].state, WR_OUTBOX_SENT);
 	assert_int_equal(ops[1].attempts, 2);
 	assert_null(ops[1].error);
 	assert_int_equal(ops[2].state, WR_OUTBOX_FAILED);
 	assert_string_equal(ops[2].error, "incident 47 is resolved");
 	assert_int_equal(ops[3].state, WR_OUTBOX_QUEUED);
-	assert_null(ops[3].text);
+	assert_null(ops[3].args.text);
 	wr_outbox_ops_free(ops, n);
 
 	/* Unfinished only: queued and sent, still in order. */
@@ -1542,6 +1548,96 @@ test_outbox_add_list_mark_attempt_in_order(void **state)
 	assert_int_equal(n, 2);
 	assert_string_equal(ops[0].op_id, OP3);
 	assert_string_equal(ops[1].op_id, OP1);
+	wr_outbox_ops_free(ops, n);
+	store_close(s);
+	free(path);
+}
+
+/*
+ * A schedule-wide op (an override) keeps every argument its kind carries
+ * and nothing else: incident 0, schedule, person, from and until come back
+ * from the outbox as they went in, a member its kind does not carry is
+ * not kept.
+ */
+static void
+test_outbox_keeps_the_arguments_its_kind_carries(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console.db", fx->dir), *cause = NULL;
+	struct wr_store *s = open_ok(path, WR_STORE_CONSOLE);
+	struct wr_outbox_op op, *ops;
+	size_t n;
+
+	make_op(&op, 5, WR_OP_OVERRIDE);
+	op.incident = 0;
+	op.args.schedule = "primary";
+	op.args.person = "bob \xe2\x9c\x93";
+	op.args.from = INT64_C(1764669600000);
+	op.args.until = INT64_C(1764756000000);
+	op.args.text = "not an argument of an override";
+	op.args.ref = 99;
+	assert_int_equal(store_outbox_add(s, &op, &cause), 0);
+	make_op(&op, 6, WR_OP_TAKE);
+	op.incident = 0;
+	op.args.ref = 4812;
+	assert_int_equal(store_outbox_add(s, &op, &cause), 0);
+	store_close(s);
+
+	s = open_ok(path, WR_STORE_CONSOLE);
+	assert_int_equal(store_outbox_list(s, 1, &ops, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ops[0].kind, WR_OP_OVERRIDE);
+	assert_int_equal(ops[0].incident, 0);
+	assert_string_equal(ops[0].args.schedule, "primary");
+	assert_string_equal(ops[0].args.person, "bob \xe2\x9c\x93");
+	assert_int_equal(ops[0].args.from, INT64_C(1764669600000));
+	assert_int_equal(ops[0].args.until, INT64_C(1764756000000));
+	assert_null(ops[0].args.text);
+	assert_int_equal(ops[0].args.ref, 0);
+	assert_int_equal(ops[1].kind, WR_OP_TAKE);
+	assert_int_equal(ops[1].args.ref, 4812);
+	assert_null(ops[1].args.schedule);
+	wr_outbox_ops_free(ops, n);
+	store_close(s);
+	free(path);
+}
+
+/*
+ * A console file of schema 3 with ops still queued (a note, an ack) opens
+ * with them intact: the migration moves each one's text into its
+ * arguments, and they go out as they would have.
+ */
+static void
+test_migration_keeps_queued_ops_and_their_text(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console-v3.db", fx->dir), *cause = NULL;
+	struct wr_store *s = open_ok(path, WR_STORE_CONSOLE);
+	struct wr_outbox_op *ops;
+	size_t n;
+
+	store_close(s);
+	/* back to what schema 3 was: no args column, the text in text */
+	raw_exec(path, "ALTER TABLE outbox DROP COLUMN args;"
+	    "INSERT INTO outbox(op_id, kind, incident, epoch, actor, text, "
+	    "  created, ord) VALUES"
+	    "  ('00000000000000000000000000000001', 5, 7, 'e', 'alice', "
+	    "   'rolled back', 10, 1),"
+	    "  ('00000000000000000000000000000002', 1, 7, 'e', 'alice', "
+	    "   NULL, 11, 2),"
+	    "  ('00000000000000000000000000000003', 6, 8, 'e', 'alice', "
+	    "   'bob \"the\" builder', 12, 3);"
+	    "PRAGMA user_version = 3;");
+	s = open_ok(path, WR_STORE_CONSOLE);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
+	assert_int_equal(store_outbox_list(s, 1, &ops, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(ops[0].kind, WR_OP_NOTE);
+	assert_string_equal(ops[0].args.text, "rolled back");
+	assert_int_equal(ops[1].kind, WR_OP_ACK);
+	assert_null(ops[1].args.text);
+	assert_int_equal(ops[2].kind, WR_OP_ASSIGN);
+	assert_string_equal(ops[2].args.text, "bob \"the\" builder");
 	wr_outbox_ops_free(ops, n);
 	store_close(s);
 	free(path);
@@ -2034,6 +2130,8 @@ main(void)
 		T(test_batch_with_repeated_seq_is_refused_whole),
 		T(test_prune_drops_old_events_and_keeps_the_cursor),
 		T(test_outbox_add_list_mark_attempt_in_order),
+		T(test_outbox_keeps_the_arguments_its_kind_carries),
+		T(test_migration_keeps_queued_ops_and_their_text),
 		T(test_reset_feed_forgets_the_feed_and_keeps_the_outbox),
 		T(test_console_outbox_writes_run_synchronous_full),
 		T(test_a_batch_another_process_stored_is_a_noop),

@@ -73,8 +73,8 @@ h_clock(void)
 }
 
 static H_UNUSED int
-h_submit(void *ud, wr_op_kind kind, int64_t incident, const char *text,
-    char **cause)
+h_submit(void *ud, wr_op_kind kind, int64_t incident,
+    const struct wr_event *args, char **cause)
 {
 	struct harness *h = ud;
 	struct h_op *op;
@@ -87,7 +87,7 @@ h_submit(void *ud, wr_op_kind kind, int64_t incident, const char *text,
 	op = &h->ops[h->n_ops++];
 	op->kind = kind;
 	op->incident = incident;
-	op->text = xstrdup0(text);
+	op->text = xstrdup0(args != NULL ? args->text : NULL);
 	snprintf(op->op_id, sizeof op->op_id, "op%d", ++h->next_op);
 	tui_op_queued(h->t, op->op_id, kind, incident);
 	return 0;

@@ -114,12 +114,15 @@ int
 tui_command_op(struct tui *t, wr_op_kind kind, int64_t id, const char *text)
 {
 	char *cause = NULL;
+	struct wr_event args;
 
 	if (kind == WR_OP_ASSIGN && text == NULL)
 		text = t->user;
 	if (check(t, kind, id, text) == -1)
 		return -1;
-	if (t->act.submit(t->act.ud, kind, id, text, &cause) == -1) {
+	memset(&args, 0, sizeof args);
+	args.text = (char *)text;	/* borrowed */
+	if (t->act.submit(t->act.ud, kind, id, &args, &cause) == -1) {
 		tui_error(t, "could not queue %s of #%lld: %s",
 		    wr_op_kind_name(kind), (long long)id,
 		    cause != NULL ? cause : "unknown error");

@@ -59,10 +59,12 @@ struct tui_config {
  * action is not available here). */
 struct tui_actions {
 	/* Commit an op to the outbox and send it: 0, or -1 with *cause
-	 * (malloc'd, the TUI frees it).  The loop then calls tui_op_queued()
-	 * with the op's id, and tui_op_done() once the relay answered. */
+	 * (malloc'd, the TUI frees it).  args: its arguments, the members
+	 * its kind's row names (NULL for none; borrowed); incident 0 for a
+	 * schedule-wide op.  The loop then calls tui_op_queued() with the
+	 * op's id, and tui_op_done() once the relay answered. */
 	int (*submit)(void *ud, wr_op_kind kind, int64_t incident,
-	    const char *text, char **cause);
+	    const struct wr_event *args, char **cause);
 	/* Run $VISUAL/$EDITOR for a long note on incident (the loop's job). */
 	int (*edit_note)(void *ud, int64_t incident);
 	void (*quit)(void *ud);

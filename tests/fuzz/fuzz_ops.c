@@ -89,9 +89,20 @@ frame(struct wr_room *room, const char *buf, size_t len, int64_t now)
 			FUZZ_CHECK(same(op.op_id, op2.op_id) && op.kind ==
 			    op2.kind && op.incident == op2.incident &&
 			    same(op.epoch, op2.epoch) && same(op.actor,
-			    op2.actor) && same(op.text, op2.text) &&
-			    op.made_at == op2.made_at,
+			    op2.actor) && op.made_at == op2.made_at,
 			    "an op changed in its round trip");
+			{
+				/* and its arguments, whichever it carries */
+				json_t *b2 = proto_op_to_json(&op2);
+				char *t1 = proto_dump(back, NULL);
+				char *t2 = proto_dump(b2, NULL);
+
+				FUZZ_CHECK(same(t1, t2), "an op's arguments "
+				    "changed in its round trip");
+				free(t1);
+				free(t2);
+				json_decref(b2);
+			}
 			json_decref(back);
 			memset(&wop, 0, sizeof wop);
 			wop.kind = op.kind;
@@ -99,7 +110,7 @@ frame(struct wr_room *room, const char *buf, size_t len, int64_t now)
 			wop.actor = op.actor;
 			wop.via = "console";
 			wop.op_id = op.op_id;
-			wop.text = op.text;
+			wop.args = &op.args;
 			wop.now = now;
 			wop.made_at = op.made_at;
 			if (wr_room_plan_op(room, &wop, &e, err, sizeof err) ==
