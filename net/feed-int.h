@@ -95,6 +95,8 @@ struct feed {
 	/* unfinished outbox ops */
 	struct feed_op *ops;
 	size_t n_ops, cap_ops;
+	double op_tokens;	/* ops this connection may send now (pacing) */
+	int64_t op_tokens_at;	/* monotonic ms they were counted */
 
 	/* timers */
 	lws_sorted_usec_list_t sul_connect;

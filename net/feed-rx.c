@@ -93,14 +93,54 @@ feed_ops_clear(struct feed *f)
 	f->n_ops = 0;
 }
 
-/* Load the unfinished outbox; with send, queue what this connection has
- * not sent yet, in creation order. */
+/*
+ * Ops go out strictly in the outbox's order, one at a time: the next op is
+ * sent only once the relay has answered the one before it (applied, noop,
+ * refused).  Any op the relay does not take at once (over its rate, a
+ * commit that failed: "retry") would otherwise be overtaken by the ops
+ * sent behind it, which the relay may well apply before the resend; the
+ * log would then hold them out of the order they were made in.  An op
+ * waiting for its retry holds back every op behind it.
+ *
+ * And ops are paced below the relay's rate (PROTO_RATE_PER_S, in bursts
+ * of PROTO_RATE_BURST, counting every frame): three quarters of the rate
+ * and half the burst go to ops, the rest stays for heartbeats and pongs,
+ * so a long outbox does not run into the limit at all.
+ */
+#define FEED_OPS_IN_FLIGHT	1
+#define FEED_OP_RATE_PER_S	(PROTO_RATE_PER_S * 3 / 4)
+#define FEED_OP_BURST		(PROTO_RATE_BURST / 2)
+
+static void feed_retry_cb(lws_sorted_usec_list_t *sul);
+
+/* May an op go out now?  If not, *wait_ms says when one may. */
+static int
+feed_op_pace(struct feed *f, int64_t now, int64_t *wait_ms)
+{
+	f->op_tokens += (double)(now - f->op_tokens_at) * FEED_OP_RATE_PER_S /
+	    1000.0;
+	if (f->op_tokens > FEED_OP_BURST)
+		f->op_tokens = FEED_OP_BURST;
+	f->op_tokens_at = now;
+	if (f->op_tokens >= 1.0) {
+		f->op_tokens -= 1.0;
+		return 1;
+	}
+	*wait_ms = (int64_t)((1.0 - f->op_tokens) * 1000.0 /
+	    FEED_OP_RATE_PER_S) + 1;
+	return 0;
+}
+
+/* Load the unfinished outbox; with send, queue the next ops this
+ * connection may send (see above), in creation order. */
 static void
 feed_ops_load(struct feed *f, int send)
 {
 	struct wr_outbox_op *ops = NULL;
 	size_t n = 0;
 	char *cause = NULL;
+	int64_t now = wr_mono_ms(), wait_ms = 0;
+	int in_flight = 0, blocked = !send;
 
 	if (f->store == NULL)
 		return;
@@ -119,10 +159,28 @@ feed_ops_load(struct feed *f, int send)
 		if (o->state == WR_OUTBOX_DONE || o->state == WR_OUTBOX_FAILED)
 			continue;
 		fo = feed_op_add(f, o->op_id);
-		if (!send || fo->queued || fo->answered ||
-		    fo->retry_at > wr_mono_ms())
+		if (blocked || fo->answered)
 			continue;
+		if (fo->queued) {
+			if (++in_flight >= FEED_OPS_IN_FLIGHT)
+				blocked = 1;
+			continue;
+		}
+		/* the head of the line waits for its retry, and so does
+		 * every op behind it (feed_retry_cb sends it then) */
+		if (fo->retry_at > now) {
+			blocked = 1;
+			continue;
+		}
+		if (!feed_op_pace(f, now, &wait_ms)) {
+			lws_sul_schedule(f->ctx, 0, &f->sul_retry,
+			    feed_retry_cb, wait_ms * LWS_US_PER_MS);
+			blocked = 1;
+			continue;
+		}
 		fo->queued = 1;
+		if (++in_flight >= FEED_OPS_IN_FLIGHT)
+			blocked = 1;
 		memset(&p, 0, sizeof p);
 		p.op_id = o->op_id;
 		p.kind = o->kind;
@@ -251,6 +309,9 @@ feed_op_settle(struct feed *f, const char *op_id, const char *status,
 	    reason ? reason : "");
 	if (f->hooks.on_result != NULL)
 		f->hooks.on_result(f->ud, op_id, status, seq, reason);
+	/* its answer lets the next one go */
+	if (op != NULL)
+		feed_outbox_send(f);
 }
 
 /* ---- the batch -------------------------------------------------------- */
@@ -434,6 +495,9 @@ feed_rx_reset(struct feed *f)
 	f->caught_up = 0;
 	lws_sul_cancel(&f->sul_retry);
 	feed_ops_clear(f);
+	/* the next connection starts with a full allowance */
+	f->op_tokens = 0;
+	f->op_tokens_at = 0;
 }
 
 /* ---- frames ----------------------------------------------------------- */

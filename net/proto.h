@@ -38,6 +38,11 @@
 #define PROTO_HEARTBEAT_MS	10000		/* default ping interval */
 #define PROTO_DEAD_INTERVALS	3		/* silent this many: dead */
 #define PROTO_CLOSE_POLICY	1008		/* websocket close: slow console */
+/* The frames a console may send (the relay's token bucket): this many a
+ * second, in bursts of up to PROTO_RATE_BURST.  Frames over it are
+ * dropped, and the burst is answered with one "rate" error. */
+#define PROTO_RATE_PER_S	200
+#define PROTO_RATE_BURST	400
 
 /* Error codes ("error" messages and refused results). */
 #define PROTO_ERR_BAD_FRAME		"bad_frame"

@@ -22,8 +22,8 @@
 
 #define WINDOW_EVENTS	256
 #define SNAPSHOT_CHUNK	200
-#define RATE_PER_S	200.0
-#define RATE_BURST	400.0
+#define RATE_PER_S	((double)PROTO_RATE_PER_S)
+#define RATE_BURST	((double)PROTO_RATE_BURST)
 /* Frames dropped over the rate, in one burst, before the console is
  * closed as a flood. */
 #define RATE_DROP_CLOSE	20000

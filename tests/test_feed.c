@@ -56,6 +56,14 @@ struct srv {
 	const char *want_token;	/* NULL: any */
 	int heartbeat_ms;	/* the welcome's; 0: 10000 */
 	int close_when_sent;	/* close (1008) once the queue is written */
+	/* ops mode "rate": every op is a noop, but the arrival numbered
+	 * rate_arrival is dropped as over the rate (an error with its op id,
+	 * as the relay answers an op it cannot take now) */
+	int rate_arrival;
+	char applied_order[8][33];	/* the ops it took, in that order */
+	int n_taken;
+	int answers_written;		/* results and errors on the wire */
+	int max_unanswered;		/* ops received, not yet answered */
 };
 
 static struct srv srv;
@@ -174,9 +182,26 @@ srv_ws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			}
 			srv.ops_seen++;
 			util_strlcpy(srv.last_op_id, op.op_id, 33);
+			if (srv.ops_seen - srv.answers_written >
+			    srv.max_unanswered)
+				srv.max_unanswered = srv.ops_seen -
+				    srv.answers_written;
 			/* The first op is applied as event 2 (its event
 			 * carries the op id), the second is a noop. */
-			if (srv.ops_seen == 1)
+			if (srv.rate_arrival > 0 &&
+			    srv.ops_seen == srv.rate_arrival)
+				srv_push(c, "{\"type\":\"error\",\"code\":"
+				    "\"rate\",\"reason\":\"too many messages\","
+				    "\"op_id\":\"%s\"}", op.op_id);
+			else if (srv.rate_arrival > 0) {
+				if (srv.n_taken < 8)
+					util_strlcpy(srv.applied_order[
+					    srv.n_taken], op.op_id, 33);
+				srv.n_taken++;
+				srv_push(c, "{\"type\":\"result\",\"op_id\":"
+				    "\"%s\",\"status\":\"noop\",\"seq\":0}",
+				    op.op_id);
+			} else if (srv.ops_seen == 1)
 				srv_event(c, 2, op.op_id);
 			else
 				srv_push(c, "{\"type\":\"result\",\"op_id\":\"%s\","
@@ -192,6 +217,10 @@ srv_ws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			unsigned char *buf = xmalloc(LWS_PRE + n);
 
 			memcpy(buf + LWS_PRE, c->q[c->next], n);
+			if (strncmp(c->q[c->next], "{\"type\":\"result\"",
+			    16) == 0 || strncmp(c->q[c->next],
+			    "{\"type\":\"error\"", 15) == 0)
+				srv.answers_written++;
 			if (lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT) <
 			    (int)n) {
 				free(buf);
@@ -692,6 +721,78 @@ test_feed_sends_queued_ops_in_order_and_settles_them(void **state)
 	rig_close(&r);
 }
 
+static int
+until_outbox_done(struct rig *r)
+{
+	struct wr_outbox_op *ops = NULL;
+	size_t n = 0;
+	char *cause = NULL;
+
+	if (store_outbox_list(r->store, 1, &ops, &n, &cause) != 0) {
+		free(cause);
+		return 0;
+	}
+	wr_outbox_ops_free(ops, n);
+	return n == 0;
+}
+
+static int
+until_five_taken(struct rig *r)
+{
+	return srv.n_taken >= 5;
+}
+
+/*
+ * Five ops made offline; the relay drops the second one over its rate
+ * (offline-queue.sh: a console sent its whole outbox at once, the relay
+ * dropped what was over the burst and took the ones after it, and the
+ * resends came in later: 11 ops in the log out of the order they were
+ * made).  The relay must take them in the order they were made, and the
+ * console keeps one op in flight: the next goes out once the one before
+ * it is answered.
+ */
+static void
+test_feed_resends_in_order_after_an_op_over_the_rate(void **state)
+{
+	struct rig r;
+	struct wr_outbox_op op, *ops = NULL;
+	size_t n = 0;
+	char ids[5][33], *cause = NULL;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_outbox;
+	srv.rate_arrival = 2;
+	rig_open(&r, NULL, 1);
+	for (int i = 0; i < 5; i++) {
+		memset(&op, 0, sizeof op);
+		assert_int_equal(proto_new_op_id(op.op_id), 0);
+		memcpy(ids[i], op.op_id, 33);
+		op.kind = WR_OP_ACK;
+		op.incident = 1;
+		op.epoch = "";
+		op.actor = "alice";
+		op.made_at = wr_now_ms() - 60000 + i * 1000;
+		assert_int_equal(store_outbox_add(r.store, &op, &cause), 0);
+	}
+	feed_start(r.feed);
+	rig_run(&r, 10000, until_five_taken);
+
+	assert_int_equal(srv.n_taken, 5);
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(srv.applied_order[i], ids[i]);
+	/* the dropped one went out twice, every other once */
+	assert_int_equal(srv.ops_seen, 6);
+	assert_int_equal(srv.max_unanswered, 1);
+	/* all five done on disk (the last answer may still be on its way) */
+	rig_run(&r, 5000, until_outbox_done);
+	assert_int_equal(store_outbox_list(r.store, 0, &ops, &n, &cause), 0);
+	assert_int_equal(n, 5);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(ops[i].state, WR_OUTBOX_DONE);
+	wr_outbox_ops_free(ops, n);
+	rig_close(&r);
+}
+
 static void
 script_snapshot(struct srv *s, struct srv_conn *c, int64_t seq)
 {
@@ -1131,6 +1232,7 @@ main(void)
 		cmocka_unit_test(test_feed_stops_retrying_when_the_token_is_refused),
 		cmocka_unit_test(test_feed_stops_when_its_token_is_taken_back),
 		cmocka_unit_test(test_feed_sends_queued_ops_in_order_and_settles_them),
+		cmocka_unit_test(test_feed_resends_in_order_after_an_op_over_the_rate),
 		cmocka_unit_test(test_feed_snapshot_replaces_the_copy),
 		cmocka_unit_test(test_feed_says_stale_before_giving_up_on_a_silent_relay),
 		cmocka_unit_test(test_feed_skips_an_event_it_cannot_decode_and_says_so),
