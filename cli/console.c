@@ -200,6 +200,18 @@ on_snapshot(void *ud, int64_t seq, const char *reason)
 	kick_render(c);
 }
 
+/* Our own store failed, not the relay: an error that stays until the
+ * person acts, like any failed save. */
+static void
+on_reload(void *ud, const char *why)
+{
+	struct console *c = ud;
+
+	tui_reload(c->tui);
+	tui_error(c->tui, "%s", why);
+	kick_render(c);
+}
+
 static void
 on_result(void *ud, const char *op_id, const char *status, int64_t seq,
     const char *reason)
@@ -590,7 +602,8 @@ setup(struct console *c, char *err, size_t errsz, int *code)
 		.on_status = on_status, .on_applied = on_applied,
 		.on_snapshot = on_snapshot, .on_result = on_result,
 		.on_caught_up = on_caught_up, .on_unreadable = on_unreadable,
-		.on_schedules = on_schedules
+		.on_schedules = on_schedules,
+		.on_reload = on_reload
 	};
 
 #define FAIL(rc, ...) do { snprintf(err, errsz, __VA_ARGS__); \

@@ -162,6 +162,24 @@ cli_on_status(void *ud, enum feed_state state, const char *detail)
 		cli_session_stop(s, CLI_EX_NOPERM);
 }
 
+/*
+ * This console's file could not store what the relay sent: a local file
+ * that cannot be used (exit 74), said on stderr, not a relay out of
+ * reach to wait for until --timeout (75).
+ */
+static void
+cli_on_reload(void *ud, const char *why)
+{
+	struct cli_session *s = ud;
+	char *clean = sanitize_text(why, strlen(why));
+
+	fprintf(stderr, "warroom: %s\n", clean);
+	free(clean);
+	if (s->hooks.on_reload != NULL)
+		s->hooks.on_reload(ud, why);
+	cli_session_stop(s, CLI_EX_IOERR);
+}
+
 static void
 cli_on_applied(void *ud, const struct wr_event *ev, size_t n)
 {
@@ -249,7 +267,8 @@ cli_session_open(struct cli_session *s, const struct cli_opts *o,
 {
 	static const struct feed_hooks wrap = {
 		cli_on_status, cli_on_applied, cli_on_snapshot, cli_on_result,
-		cli_on_caught_up, cli_on_unreadable, cli_on_schedules
+		cli_on_caught_up, cli_on_unreadable, cli_on_schedules,
+		cli_on_reload
 	};
 	struct lws_context_creation_info info;
 	struct feed_cfg cfg;

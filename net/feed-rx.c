@@ -375,8 +375,8 @@ feed_reload(struct feed *f, const char *why)
 		free(cause);
 	}
 	f->committed = f->room->last_seq;
-	if (f->hooks.on_snapshot != NULL)
-		f->hooks.on_snapshot(f->ud, f->room->last_seq, why);
+	if (f->hooks.on_reload != NULL)
+		f->hooks.on_reload(f->ud, why);
 }
 
 void

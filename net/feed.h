@@ -101,8 +101,8 @@ struct feed_hooks {
 	/*
 	 * The room was replaced: by a snapshot at seq (the relay could not
 	 * resume: reason is the welcome's), or emptied because the relay
-	 * follows a new epoch and replays it from the start (seq 0), or
-	 * reloaded from the store after a failed commit.  Redraw everything.
+	 * follows a new epoch and replays it from the start (seq 0).  Redraw
+	 * everything.
 	 */
 	void (*on_snapshot)(void *ud, int64_t seq, const char *reason);
 	/*
@@ -129,6 +129,14 @@ struct feed_hooks {
 	    const char *what);
 	/* The relay sent its schedules (feed_schedules() has them now). */
 	void (*on_schedules)(void *ud);
+	/*
+	 * This console could not store what the relay sent (why: "cannot
+	 * save the feed: FILE: ...", a full disk, a damaged file): the room
+	 * was reloaded from the store, the connection is dropped, and the
+	 * next one resumes from what was stored.  Nothing went wrong at the
+	 * relay.  Redraw everything, and say why.
+	 */
+	void (*on_reload)(void *ud, const char *why);
 };
 
 struct feed;

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 #include <libwebsockets.h>
+#include <sqlite3.h>
 
 #include "core/schedule.h"
 #include "core/timefmt.h"
@@ -278,6 +279,8 @@ struct seen {
 	int64_t unreadable_seq, unreadable_incident;
 	char unreadable_what[512];
 	char progress[128];	/* the last "resynchronising: ..." detail */
+	int reloads;
+	char reload_why[512];
 };
 
 static void
@@ -351,9 +354,18 @@ on_schedules(void *ud)
 	s->schedules++;
 }
 
+static void
+on_reload(void *ud, const char *why)
+{
+	struct seen *s = ud;
+
+	s->reloads++;
+	util_strlcpy(s->reload_why, why, sizeof s->reload_why);
+}
+
 static const struct feed_hooks hooks = {
 	on_status, on_applied, on_snapshot, on_result, on_caught_up,
-	on_unreadable, on_schedules
+	on_unreadable, on_schedules, on_reload
 };
 
 struct rig {
@@ -943,6 +955,72 @@ until_seq_3(struct rig *r)
 	return r->seen.caught_up > 0 && r->seen.n_applied >= 2;
 }
 
+/* Every connection: events up to 2 from where the hello asks. */
+static void
+script_two(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 2, "replay");
+	for (int64_t n = seq + 1; n <= 2; n++)
+		srv_event(c, n, NULL);
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":2}");
+}
+
+static int
+until_reloaded(struct rig *r)
+{
+	return r->seen.reloads > 0;
+}
+
+static int
+until_stored_2(struct rig *r)
+{
+	return store_last_seq(r->store) == 2;
+}
+
+/*
+ * A save of the feed's copy that fails (a full disk; here a trigger that
+ * refuses every event with SQLite's words for it) is this console's own
+ * failure: on_reload says so, naming the file, and never on_snapshot,
+ * which the console reads as "the relay could not resume this console"
+ * (what a full console disk used to show).  Once the file takes writes
+ * again the feed resumes from what was stored and catches up.
+ */
+static void
+test_feed_says_a_failed_save_is_its_own(void **state)
+{
+	struct rig r;
+	sqlite3 *db;
+	char *path;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_two;
+	rig_open(&r, NULL, 1);
+	path = xasprintf("%s/console.db", r.dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER full BEFORE INSERT "
+	    "ON events BEGIN SELECT RAISE(ABORT, 'database or disk is full'); "
+	    "END", NULL, NULL, NULL), SQLITE_OK);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_reloaded);
+
+	assert_true(r.seen.reloads > 0);
+	assert_int_equal(r.seen.snapshots, 0);
+	assert_non_null(strstr(r.seen.reload_why, "cannot save the feed: "));
+	assert_non_null(strstr(r.seen.reload_why, path));
+	assert_non_null(strstr(r.seen.reload_why, "database or disk is full"));
+	assert_int_equal(store_last_seq(r.store), 0);
+	assert_null(wr_room_get(&r.room, 1));	/* nothing shown unsaved */
+
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER full", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	rig_run(&r, 5000, until_stored_2);
+	assert_int_equal(store_last_seq(r.store), 2);
+	assert_int_equal(r.seen.snapshots, 0);
+	free(path);
+	rig_close(&r);
+}
+
 /* An event the console cannot decode is said once, skipped, and never
  * met again: no reconnecting over it (today: for ever, at that seq), not
  * after a restart either. */
@@ -1236,6 +1314,7 @@ main(void)
 		cmocka_unit_test(test_feed_snapshot_replaces_the_copy),
 		cmocka_unit_test(test_feed_says_stale_before_giving_up_on_a_silent_relay),
 		cmocka_unit_test(test_feed_skips_an_event_it_cannot_decode_and_says_so),
+		cmocka_unit_test(test_feed_says_a_failed_save_is_its_own),
 		cmocka_unit_test(test_feed_leaves_out_a_snapshot_incident_it_cannot_decode),
 		cmocka_unit_test(test_feed_refuses_an_absurd_snapshot_id),
 		cmocka_unit_test(test_feed_offline_detail_is_the_reason_alone),

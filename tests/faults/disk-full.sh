@@ -9,7 +9,9 @@
 # again with back-off, then delivered exactly once when space returns.
 # Then the console's own database on a full file system: the ack is
 # refused with an error on the screen (and a one-shot's on stderr, exit
-# 74), never shown as queued or saved; with space back it goes through.
+# 74), never shown as queued or saved; the feed's copy that cannot be
+# saved is said to be this console's failure (a one-shot exits 74 at
+# once); with space back it catches up and the ack goes through.
 # Figures: posts taken before the first 5xx, how often the op was sent
 # again while the disk was full, how long it took to be delivered after.
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -187,7 +189,32 @@ check "saying why, naming the file ($(head -1 "$T/ack2.err"))" \
 eq "and nothing is in the outbox" "$(sqlite3 "$CDB" 'SELECT count(*) FROM outbox')" 0
 check "the console is still running" test ! -e "$T/con.exit"
 
+# The feed's copy cannot be saved either: said on the screen as this
+# console's own failure (it once read "the relay could not resume this
+# console"), and what was not saved is not shown.
+tm send-keys -t "$SESS:con" Escape
+eq "an incident posted while the console's disk is full" \
+    "$(post /v2/enqueue "$(ev2 console)")" 202
+check "the console says it cannot save the feed, naming the file" \
+    wait_screen "cannot save the feed: .*$(basename "$CFS")/console.db"
+check "and does not blame the relay" \
+    sh -c "! grep -q 'the relay could not resume' '$T/scr'"
+check "and does not show what it could not save" \
+    sh -c "! grep -q 'full console' '$T/scr'"
+# A one-shot on the same file meets the same failure: the local file
+# (74, at once), not a relay out of reach (75 after --timeout).
+t0=$(date +%s)
+"$WARROOM" list --feed "$FEED" --token-file "$T/ops.token" --db "$CDB" \
+    --timeout 20 >/dev/null 2>"$T/list-save.err"
+eq "a one-shot list that cannot save the feed exits 74" "$?" 74
+check "saying so, naming the file ($(head -1 "$T/list-save.err" | cut -c1-100))" \
+    grep -qF "cannot save the feed: $CDB" "$T/list-save.err"
+check "without waiting for --timeout" test $(( $(date +%s) - t0 )) -lt 15
+
 unfill "$CFS"
+check "with space back the console has the incident" \
+    wait_screen '^ #[0-9]+ .* full console'
+check "and is LIVE again" wait_screen '^ LIVE '
 tm send-keys -t "$SESS:con" Escape ':ack 2' Enter
 check "the ack is taken" wait_screen '^ #2 .* acknowledged .*bob'
 eq "once" "$(sqlite3 "$RFS/relay.db" 'SELECT count(*) FROM events WHERE kind = 4 AND incident = 2')" 1
