@@ -679,8 +679,16 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	struct feed_pss *p = user;
 	const struct token *t;
 
-	if (r == NULL)
+	if (r == NULL) {	/* its relay is gone: only its own memory */
+		if (reason == LWS_CALLBACK_CLOSED && p != NULL) {
+			frameq_free(&p->ctl);
+			frameq_free(&p->snap);
+			wr_evlist_free(&p->window);
+			free(p->rx);
+			p->rx = NULL;
+		}
 		return 0;
+	}
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/* checked (with a 401 answer) at the upgrade; again here to

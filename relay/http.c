@@ -648,8 +648,15 @@ http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	const struct token *tok;
 	char uri[64];
 
-	if (r == NULL)	/* context-wide callbacks */
+	if (r == NULL) {	/* context-wide, or its relay is gone */
+		if (p != NULL && (reason == LWS_CALLBACK_CLOSED_HTTP ||
+		    reason == LWS_CALLBACK_HTTP_DROP_PROTOCOL)) {
+			stop_reading(p);
+			free(p->resp);
+			p->resp = NULL;
+		}
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	}
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||

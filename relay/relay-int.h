@@ -151,16 +151,13 @@ struct relay {
 	struct relay_refusal refusals[RELAY_REFUSAL_SLOTS];
 	struct relay_amreq *amreqs;	/* Alertmanager API requests */
 	struct relay_httpc *httpcs;	/* HTTP client requests (httpc.c) */
+	struct relay *live_next;	/* the relays not yet freed */
 };
 
-/* The relay a connection belongs to (the vhost's user pointer). */
-static inline struct relay *
-relay_of(struct lws *wsi)
-{
-	struct lws_vhost *vh = lws_get_vhost(wsi);
-
-	return vh != NULL ? lws_vhost_user(vh) : NULL;
-}
+/* The relay a connection belongs to (its vhost's user pointer), or NULL:
+ * for the context's own callbacks, and for a connection that outlived its
+ * relay (lws closes those when the context goes, after relay_free()). */
+struct relay *relay_of(struct lws *wsi);
 
 extern const struct lws_protocols relay_http_protocol;
 extern const struct lws_protocols relay_feed_protocol;

@@ -328,6 +328,37 @@ resolve_listen(const char *host, char *buf, size_t size, char **cause)
 	return 0;
 }
 
+/*
+ * The relays of this process not yet freed.  A vhost outlives its relay
+ * while lws still holds connections on it (lws_vhost_destroy() is deferred
+ * until they close, which may be at lws_context_destroy()): a callback for
+ * one of those must not reach the freed relay.
+ */
+static struct relay *live_relays;
+
+struct relay *
+relay_of(struct lws *wsi)
+{
+	struct lws_vhost *vh = lws_get_vhost(wsi);
+	struct relay *u = vh != NULL ? lws_vhost_user(vh) : NULL;
+
+	for (struct relay *r = live_relays; r != NULL; r = r->live_next)
+		if (r == u)
+			return r->vh == vh ? r : NULL;
+	return NULL;
+}
+
+static void
+live_remove(struct relay *r)
+{
+	for (struct relay **pp = &live_relays; *pp != NULL;
+	    pp = &(*pp)->live_next)
+		if (*pp == r) {
+			*pp = r->live_next;
+			return;
+		}
+}
+
 struct relay *
 relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, int *status,
     char **cause)
@@ -409,6 +440,8 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, int *status,
 		info.ssl_cert_filepath = cfg->tls_cert;
 		info.ssl_private_key_filepath = cfg->tls_key;
 	}
+	r->live_next = live_relays;
+	live_relays = r;
 	r->vh = lws_create_vhost(ctx, &info);
 	if (r->vh == NULL || relay_port(r) <= 0) {
 		*cause = xasprintf("cannot listen on %s:%d (is the port in "
@@ -443,6 +476,13 @@ relay_free(struct relay *r)
 		relay_commit_pending(r);
 		relay_log(r, "stopped at seq %lld", (long long)r->room.last_seq);
 	}
+	/* Consoles still connected are closed now, while the relay they
+	 * belong to is whole (their close unlinks them); any other
+	 * connection lws closes later finds no relay (relay_of()). */
+	for (int n = 0; r->consoles != NULL && n < 1 << 20; n++)
+		lws_set_timeout(r->consoles->wsi, PENDING_TIMEOUT_CLOSE_SEND,
+		    LWS_TO_KILL_SYNC);
+	live_remove(r);
 	lws_sul_cancel(&r->tick_sul);
 	relay_amclient_free(r);
 	relay_httpc_free_all(r);

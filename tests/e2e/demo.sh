@@ -1,0 +1,30 @@
+#!/bin/sh
+# `warroom --demo` as the README's quick start runs it, in tmux at 120x40 (at 80x24 the on-call strip does not fit; `:oncall week` shows it there):
+# the recorded outage arrives, and the on-call pane has two schedules, one of
+# which (primary) hands over from maya to sam during the outage: first the
+# status line says "sam takes primary in N min", then the pane says sam is on
+# call.  Every wait is bounded.
+. "$(dirname "$0")/lib.sh"
+echo "demo: the recorded outage with two schedules and a handoff"
+tmux_init	# lib.sh: tm, cap, wait_screen
+
+rm -f "$T/demo.exit"
+tm new-session -d -s "$SESS" -x 120 -y 40 -n demo "cd '$ROOT' && env -u NO_COLOR \
+TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC TMPDIR='$T' XDG_CONFIG_HOME='$T/xdg' \
+XDG_DATA_HOME='$T/xdg' '$WARROOM' --demo 2>'$T/demo.err'; echo \$? > '$T/demo.exit'"
+check "the outage's first incident arrives" wait_screen demo 'checkout 5xx rate'
+check "the on-call pane shows primary with maya on call" \
+    wait_screen demo 'primary +maya, for'
+check "and secondary, another zone's weekly rotation" \
+    wait_screen demo 'secondary +(jordan|lee), for'
+check "the status line announces the handoff" \
+    wait_screen demo 'sam takes primary in [0-9]+ min'
+# The handoff is 40 s after the start: wait up to 60 s.
+check "sam takes over primary during the outage" \
+    wait_screen demo 'primary +sam, for 1[12]h' 600
+tm send-keys -t "$SESS:demo" q
+for _ in $(seq 1 100); do [ -s "$T/demo.exit" ] && break; sleep 0.1; done
+eq "q ends the demo with 0" "$(cat "$T/demo.exit" 2>/dev/null)" 0
+check "the demo left no directory behind" \
+    sh -c "! ls -d '$T'/warroom-demo.* 2>/dev/null | grep -q ."
+finish
