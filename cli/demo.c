@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/demo.h"
@@ -23,6 +24,7 @@ struct demo {
 	char *relay_db;
 	char *console_db;
 	char *scenario;
+	char *conf;
 	char *url;
 	struct relay_cfg cfg;
 	struct relay *relay;
@@ -82,10 +84,62 @@ demo_console_db(const struct demo *d)
 	return d->console_db;
 }
 
+/*
+ * The demo relay's config: two schedules, so that the on-call pane has
+ * something to say.  primary hands over from maya to sam DEMO_HANDOFF_S
+ * seconds after the demo starts, during the recorded outage (its 12-hour
+ * turns are counted from a start just that far short of one turn ago);
+ * secondary rotates weekly in another zone, so the viewer's zone shows
+ * beside it.
+ */
+#define DEMO_HANDOFF_S	40
+
+static int
+write_conf(struct demo *d, char **cause)
+{
+	time_t start = time(NULL) + DEMO_HANDOFF_S - 12 * 3600;
+	struct tm tm;
+	char when[32];
+	FILE *f;
+
+	gmtime_r(&start, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	d->conf = xasprintf("%s/relay.conf", d->dir);
+	if ((f = fopen(d->conf, "w")) == NULL) {
+		*cause = xasprintf("cannot write the demo's %s", d->conf);
+		return -1;
+	}
+	fprintf(f,
+	    "# warroom --demo: the relay's config, written at start\n"
+	    "[schedule primary]\n"
+	    "timezone = UTC\n"
+	    "\n"
+	    "[layer primary.follow-the-sun]\n"
+	    "rotation = 12h\n"
+	    "start = %s\n"
+	    "participants = maya, sam, priya\n"
+	    "\n"
+	    "[schedule secondary]\n"
+	    "timezone = America/New_York\n"
+	    "\n"
+	    "[layer secondary.weekly]\n"
+	    "rotation = 1w\n"
+	    "start = 2026-01-05T09:00\n"
+	    "participants = jordan, lee\n", when);
+	if (fclose(f) != 0) {
+		*cause = xasprintf("cannot write the demo's %s", d->conf);
+		return -1;
+	}
+	return 0;
+}
+
 int
 demo_start(struct demo *d, struct lws_context *ctx, char **cause)
 {
 	relay_cfg_defaults(&d->cfg);
+	if (write_conf(d, cause) == -1 ||
+	    relay_cfg_load(&d->cfg, d->conf, cause) == -1)
+		return -1;
 	d->cfg.port = 0;	/* a free port */
 	d->cfg.no_auth = 1;	/* loopback only, in our own process */
 	d->cfg.db_path = xstrdup(d->relay_db);
@@ -128,7 +182,8 @@ demo_free(struct demo *d)
 {
 	static const char *files[] = {
 		"relay.db", "relay.db-wal", "relay.db-shm", "console.db",
-		"console.db-wal", "console.db-shm", "relay.log", "console.log"
+		"console.db-wal", "console.db-shm", "relay.log", "console.log",
+		"relay.conf"
 	};
 
 	if (d == NULL)
@@ -141,6 +196,7 @@ demo_free(struct demo *d)
 	free(d->relay_db);
 	free(d->console_db);
 	free(d->scenario);
+	free(d->conf);
 	free(d->url);
 	free(d);
 }
