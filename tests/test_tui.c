@@ -2191,7 +2191,7 @@ test_oncall_empty_state_and_schedules(void **state)
 }
 
 /* At 80x24 there is no room for the pane: the status line still says
- * that a handoff is near. */
+ * that a handoff is near, and Tab shows the pane alone. */
 static void
 test_oncall_80x24_status_line_says_the_handoff(void **state)
 {
@@ -2200,6 +2200,22 @@ test_oncall_80x24_status_line_says_the_handoff(void **state)
 
 	oncall_fill(h, &p, &q);
 	h_render(h);
+	assert_non_null(strstr(h_row(h, 23), "carol takes secondary in 12 min"));
+	h_assert_not_shows(h, "alice, for 2h 00m");
+	/* Tab, past the detail, shows the on-call pane alone; Tab again
+	 * goes back to the list and the detail as they were. */
+	h_type(h, "\t\t");
+	h_render(h);
+	{
+		int y = h_find(h, "primary");
+
+		assert_true(y >= 0);
+		assert_non_null(strstr(h_row(h, y),
+		    "alice, for 2h 00m; next bob from Thu 02:00"));
+	}
+	h_type(h, "\t");
+	h_render(h);
+	h_assert_not_shows(h, "alice, for 2h 00m");
 	assert_non_null(strstr(h_row(h, 23), "carol takes secondary in 12 min"));
 	tui_set_schedules(h->t, NULL, 0);
 	wr_schedule_free(p);

@@ -17,7 +17,7 @@ const char *const tui_help_lines[] = {
 	"                       new incidents sort in (off: stay on the incident)",
 	"  PgDn / PgUp, ^F ^B   a page down / up",
 	"  Enter                open the selected incident's detail",
-	"  Tab / Shift-Tab      next / previous pane",
+	"  Tab / Shift-Tab      next / previous pane: list, detail, on call",
 	"  Esc                  back to the list; clear the filter; dismiss an error",
 	"  z                    zoom the focused pane",
 	"  mouse                click selects, double-click opens, wheel scrolls",

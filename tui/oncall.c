@@ -308,6 +308,7 @@ tui_oncall_week(struct tui *t, int on)
 
 	o->week = on;
 	o->scroll = 0;
+	t->zoom_for_oncall = 0;
 	if (on) {
 		tui_focus(t, PANE_ONCALL);
 		t->zoom = 1;

@@ -249,6 +249,9 @@ struct tui {
 	struct pane pane[PANE_COUNT];
 	int focus;		/* PANE_LIST, PANE_DETAIL or PANE_ONCALL */
 	int zoom;
+	/* the zoom is the one Tab made to show the on-call pane where the
+	 * layout has no room for it: leaving that pane ends it */
+	int zoom_for_oncall;
 	struct tui_layout lay;
 	int lay_rows, lay_cols;
 	int layout_dirty;

@@ -687,11 +687,18 @@ focus_cycle(struct tui *t, int dir)
 			i = k;
 	for (int step = 0; step < n; step++) {
 		i = (i + dir + n) % n;
-		/* The on-call pane takes the focus only where it is shown, or
-		 * where the focused pane is the one shown. */
+		/* Where the layout has no room for the on-call pane (80x24),
+		 * Tab shows it alone, zoomed, until Tab leaves it. */
 		if (order[i] == PANE_ONCALL && t->lay.mode != LAYOUT_LIST &&
-		    !t->zoom && t->lay.pane[PANE_ONCALL].h == 0)
-			continue;
+		    !t->zoom && t->lay.pane[PANE_ONCALL].h == 0) {
+			t->zoom = 1;
+			t->zoom_for_oncall = 1;
+			t->layout_dirty = 1;
+		} else if (t->focus == PANE_ONCALL && t->zoom_for_oncall) {
+			t->zoom = 0;
+			t->zoom_for_oncall = 0;
+			t->layout_dirty = 1;
+		}
 		tui_focus(t, order[i]);
 		return;
 	}
@@ -758,6 +765,7 @@ key_dispatch(struct tui *t, int is_keycode, wint_t ch)
 			return 1;
 		case 'z':
 			t->zoom = !t->zoom;
+			t->zoom_for_oncall = 0;
 			t->layout_dirty = 1;
 			return 1;
 		case 12:	/* ^L */
