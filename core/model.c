@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "model.h"
+#include "parse.h"
+#include "silence.h"
 #include "timefmt.h"
 #include "util.h"
 
@@ -264,6 +266,8 @@ wr_event_field_named(const struct wr_event *e, const char *wire, char *buf,
 
 struct event_words {
 	const struct wr_event *e;
+	wr_time_fmt_fn *fmt;
+	void *ud;
 	char num[40];
 };
 
@@ -278,6 +282,29 @@ event_value(void *ud, const char *name)
 		return w->num;
 	}
 
+	if (strcmp(name, "duration") == 0) {
+		if (e->duration <= 0)
+			return NULL;
+		wr_format_duration(e->duration, w->num, sizeof w->num);
+		return w->num;
+	}
+	if (w->fmt != NULL) {
+		size_t n;
+		const struct wr_event_field *f = wr_event_fields(&n);
+
+		for (size_t i = 0; i < n; i++)
+			if ((f[i].type == WR_FT_TIME ||
+			    f[i].type == WR_FT_OPT_TIME) &&
+			    strcmp(f[i].wire, name) == 0) {
+				int64_t t = *(const int64_t *)(const void *)
+				    ((const char *)e + f[i].offset);
+
+				if (t == 0)
+					return NULL;
+				w->fmt(t, w->num, sizeof w->num, w->ud);
+				return w->num;
+			}
+	}
 	if (strcmp(name, "fingerprint") == 0)
 		return e->alert.fingerprint;
 	if (strcmp(name, "alertname") == 0)
@@ -291,7 +318,13 @@ event_value(void *ud, const char *name)
 char *
 wr_event_words(const struct wr_event *e)
 {
-	struct event_words w = { .e = e };
+	return wr_event_words_fmt(e, NULL, NULL);
+}
+
+char *
+wr_event_words_fmt(const struct wr_event *e, wr_time_fmt_fn *fmt, void *ud)
+{
+	struct event_words w = { .e = e, .fmt = fmt, .ud = ud };
 
 	return wr_template(wr_event_kind_info(e->kind)->words, event_value,
 	    &w);
@@ -453,6 +486,7 @@ wr_incident_free(struct wr_incident *inc)
 	free(inc->resolved_by);
 	free(inc->assignee);
 	free(inc->labels_text);
+	wr_silences_free(inc);
 	for (size_t i = 0; i < inc->alerts_len; i++)
 		wr_alert_free(&inc->alerts[i]);
 	free(inc->alerts);
@@ -476,6 +510,7 @@ wr_incident_dup_summary(const struct wr_incident *inc)
 	c->resolved_by = xstrdup0(inc->resolved_by);
 	c->assignee = xstrdup0(inc->assignee);
 	c->labels_text = xstrdup0(inc->labels_text);
+	wr_silences_copy(c, inc);
 	c->alerts = NULL;
 	c->alerts_len = c->alerts_cap = 0;
 	return c;

@@ -46,6 +46,8 @@ typedef enum {
 #define WR_FIELD_MAX_NAME	64	/* bytes: a person's or schedule's name */
 #define WR_FIELD_MAX_TEXT	8192	/* bytes: a note */
 #define WR_FIELD_MAX_REASON	256	/* bytes: a short reason */
+#define WR_FIELD_MAX_COMMENT	1024	/* bytes: a silence's comment */
+#define WR_FIELD_MAX_SILENCE_MS	31622400000LL	/* 366 days */
 #define WR_EVENT_FIELDS(X)						\
 	X(SOURCE,	source,		"source",	WR_FT_STR, 0)	\
 	X(SENDER,	sender,		"sender",	WR_FT_OPT_STR, 0) \
@@ -72,7 +74,16 @@ typedef enum {
 	X(REASON,	text,		"reason",	WR_FT_OPT_STR,	\
 	    WR_FIELD_MAX_REASON)					\
 	X(REF,		ref,		"ref",		WR_FT_INT,	\
-	    INT64_MAX)
+	    INT64_MAX)							\
+	X(SILENCE_ID,	silence_id,	"silence_id",	WR_FT_OPT_STR,	\
+	    WR_FIELD_MAX_NAME)						\
+	X(ENDS,		ends,		"ends",		WR_FT_OPT_TIME, 0) \
+	X(MATCHERS,	matchers,	"matchers",	WR_FT_OPT_STR,	\
+	    WR_FIELD_MAX_TEXT)						\
+	X(DURATION,	duration,	"duration_ms",	WR_FT_INT,	\
+	    WR_FIELD_MAX_SILENCE_MS)					\
+	X(COMMENT,	text,		"comment",	WR_FT_OPT_STR,	\
+	    WR_FIELD_MAX_COMMENT)
 
 enum wr_field_type {
 	WR_FT_STR,		/* a string, required on the wire ("" allowed;
@@ -123,9 +134,11 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
  * phrase: the words in "PHRASE by alice" ("note by bob").
  * words: what a timeline says of it, a template over its fields:
  *   {fingerprint}, {alertname} and {severity} (the source's own word
- *   when it sent one) expand to what they say, any other {NAME} to the
- *   field of that wire name (a time as RFC 3339 UTC), and a field that is
- *   empty also takes the space after it.
+ *   when it sent one) expand to what they say, {duration} to a duration
+ *   ("2h"), any other {NAME} to the field of that wire name (a time as
+ *   RFC 3339 UTC, or as the describer's clock shows it:
+ *   wr_event_words_fmt()), and a field that is empty also takes the space
+ *   after it.
  * The enum, the names, the codec, the store and every describer come from
  * here: a new kind is one row.
  */
@@ -190,7 +203,22 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	    WR_EVF(SCHEDULE) | WR_EVF(PERSON) | WR_EVF(FROM) |		\
 	    WR_EVF(UNTIL) | WR_EVF(REF) | WR_EVF(MADE_AT), "cover taken",	\
 	    "took cover request {ref}: {person} on call for {schedule} "	\
-	    "from {from} until {until}", WR_TONE_NORMAL)
+	    "from {from} until {until}", WR_TONE_NORMAL)		\
+	X(SILENCED, 19, "silenced", WR_SCOPE_INCIDENT,			\
+	    WR_EVF(SILENCE_ID) | WR_EVF(ENDS) | WR_EVF(MATCHERS) |	\
+	    WR_EVF(DURATION) | WR_EVF(COMMENT) | WR_EVF(MADE_AT),	\
+	    "silenced", "silenced for {duration}, until {ends}: {matchers} " \
+	    "(silence {silence_id}) {comment}", WR_TONE_NORMAL)		\
+	X(UNSILENCED, 20, "unsilenced", WR_SCOPE_INCIDENT,		\
+	    WR_EVF(SILENCE_ID) | WR_EVF(MADE_AT), "unsilenced",		\
+	    "unsilenced: silence {silence_id} expired", WR_TONE_NORMAL)	\
+	X(SILENCE_EXPIRED, 21, "silence_expired", WR_SCOPE_INCIDENT,	\
+	    WR_EVF(SILENCE_ID) | WR_EVF(ENDS), "silence expired",	\
+	    "silence {silence_id} expired at {ends}", WR_TONE_NORMAL)	\
+	X(SILENCE_CHANGED, 22, "silence_changed", WR_SCOPE_INCIDENT,	\
+	    WR_EVF(SILENCE_ID) | WR_EVF(ENDS) | WR_EVF(MATCHERS),	\
+	    "silence changed", "silence {silence_id} changed at "	\
+	    "Alertmanager: until {ends}, {matchers}", WR_TONE_NORMAL)
 
 /* The numbers are stored on disk: append rows, never renumber. */
 typedef enum {
@@ -240,6 +268,14 @@ struct wr_alert {
 
 #define WR_LABELS_TEXT_MAX 1024
 
+/* One Alertmanager silence an incident holds (core/silence.h). */
+struct wr_silence {
+	char *id;		/* Alertmanager's silenceID */
+	int64_t ends;		/* when it ends (Unix ms) */
+	char *by;		/* who made it */
+	char *matchers;		/* wr_matchers_format()'s form */
+};
+
 struct wr_incident {
 	int64_t id;		/* small integer, assigned by the relay */
 	char *source;		/* "alertmanager", "events-v2", ... */
@@ -274,6 +310,10 @@ struct wr_incident {
 	 * (WR_LABELS_TEXT_MAX), so a console that keeps no alerts in memory
 	 * can still filter on them. */
 	char *labels_text;
+	/* Its active Alertmanager silences, at most WR_SILENCES_MAX
+	 * (core/silence.h): what the silence events left. */
+	struct wr_silence *silences;
+	size_t n_silences;
 	/* The occurrences themselves, kept only when the room keeps alerts. */
 	struct wr_alert *alerts;
 	size_t alerts_len;
@@ -314,6 +354,16 @@ struct wr_event {
 	int64_t from;
 	int64_t until;
 	int64_t ref;
+	/* The silence kinds: Alertmanager's silence id, when the silence
+	 * ends, its matchers (wr_matchers_format()'s form) and, for one
+	 * made, how long it was made for (ms); the comment is text.  A
+	 * silence op carries duration, comment and the matchers to narrow by
+	 * (the relay adds the group's); an unsilence op the silence id (or a
+	 * prefix), or none for the incident's only silence. */
+	char *silence_id;
+	int64_t ends;
+	char *matchers;
+	int64_t duration;
 	/* The kinds a person's op makes: when the person acted (the console's
 	 * clock when the key was pressed, bounded by the relay: not before
 	 * the incident was created, not after the event's time, which is
@@ -371,6 +421,11 @@ const char *wr_event_phrase(wr_event_kind k);
  * the caller sanitises the whole before it is shown.
  */
 char *wr_event_words(const struct wr_event *e);
+/* The same with times written by fmt (the console's clock: local or UTC;
+ * NULL: RFC 3339 UTC, as wr_event_words() writes them). */
+typedef void wr_time_fmt_fn(int64_t ms, char *buf, size_t size, void *ud);
+char *wr_event_words_fmt(const struct wr_event *e, wr_time_fmt_fn *fmt,
+    void *ud);
 /* The token e came through when it is worth showing beside its actor
  * ("by alice (via war-room)"): set, not "-" (a relay without auth), and
  * not the actor's own name; else NULL.  Borrowed from e. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "room.h"
+#include "silence.h"
 #include "strmap.h"
 #include "timefmt.h"
 #include "util.h"
@@ -637,6 +638,13 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		inc->n_firing = clamp_count((int64_t)inc->n_firing + e->count -
 		    inc->truncated);
 		inc->truncated = e->count;
+		break;
+	case WR_EV_SILENCED:
+	case WR_EV_UNSILENCED:
+	case WR_EV_SILENCE_EXPIRED:
+	case WR_EV_SILENCE_CHANGED:
+		if (wr_silence_apply(inc, e, err, errsz) != 0)
+			return WR_APPLY_REFUSED;
 		break;
 	default:
 		REFUSE("event %lld: unknown kind %d", (long long)e->seq,

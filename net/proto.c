@@ -22,6 +22,7 @@
 #include "net/proto.h"
 #include "core/jbuf.h"
 #include "core/schedule.h"
+#include "core/silence.h"
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "core/zone.h"
@@ -958,6 +959,22 @@ proto_incident_to_json(const struct wr_incident *inc, int with_alerts)
 	if (inc->truncated != 0)
 		put_int(o, "truncated", inc->truncated);
 	put_opt_str(o, "labels_text", inc->labels_text);
+	if (inc->n_silences > 0) {
+		if ((a = json_array()) == NULL)
+			util_die("out of memory (jansson)");
+		for (size_t i = 0; i < inc->n_silences; i++) {
+			const struct wr_silence *s = &inc->silences[i];
+			json_t *so = new_object(NULL);
+
+			put_str(so, "id", s->id);
+			put_time(so, "ends", s->ends);
+			put_str(so, "by", s->by != NULL ? s->by : "");
+			put_str(so, "matchers", s->matchers);
+			if (json_array_append_new(a, so) != 0)
+				util_die("out of memory (jansson)");
+		}
+		put(o, "silences", a);
+	}
 	if (with_alerts) {
 		if ((a = json_array()) == NULL)
 			util_die("out of memory (jansson)");
@@ -1024,6 +1041,31 @@ proto_incident_from_json(const json_t *o, struct wr_incident **out,
 	    errsz));
 	TRY(dup_str(o, "", "labels_text", 0, 0, &inc->labels_text, err,
 	    errsz));
+	TRY(member(o, "", "silences", 0, &arr, err, errsz));
+	if (arr != NULL) {
+		if (!json_is_array(arr))
+			FAIL("silences: must be an array");
+		if (json_array_size(arr) > WR_SILENCES_MAX)
+			FAIL("silences: more than %d", WR_SILENCES_MAX);
+		inc->silences = xcalloc(json_array_size(arr) + 1,
+		    sizeof *inc->silences);
+		json_array_foreach(arr, i, v) {
+			struct wr_silence *si = &inc->silences[inc->n_silences];
+			char ctx[32];
+
+			snprintf(ctx, sizeof ctx, "silences[%zu].", i);
+			TRY(check_object(v, ctx, err, errsz));
+			inc->n_silences++;
+			TRY(dup_str(v, ctx, "id", REQ | NONEMPTY,
+			    WR_SILENCE_ID_MAX, &si->id, err, errsz));
+			TRY(get_time(v, ctx, "ends", REQ, &si->ends, err,
+			    errsz));
+			TRY(dup_str(v, ctx, "by", REQ, PROTO_MAX_ACTOR, &si->by,
+			    err, errsz));
+			TRY(dup_str(v, ctx, "matchers", REQ | NONEMPTY,
+			    WR_MATCHERS_TEXT_MAX, &si->matchers, err, errsz));
+		}
+	}
 	TRY(member(o, "", "alerts", 0, &arr, err, errsz));
 	if (arr != NULL) {
 		if (!json_is_array(arr))

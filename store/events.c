@@ -405,10 +405,11 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    "service, severity, severity_raw, state, ack_by, ack_at, "
 	    "resolved_by, resolved_at, assignee, created, updated, last_seen, "
 	    "n_alerts, n_firing, n_notes, labels_text, sender, severity_by, "
-	    "truncated) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-	    "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-	    cause);
-	char what[48];
+	    "truncated, silences) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+	    "?23, ?24)", cause);
+	char what[48], *silences;
+	int bad;
 
 	if (st == NULL)
 		return -1;
@@ -437,6 +438,14 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    store_bind_text(st, 21, inc->sender) ||
 	    store_bind_text(st, 22, inc->severity_by) ||
 	    store_bind_i64(st, 23, inc->truncated)) {
+		store_fail(s, cause, SQLITE_ERROR, "%s", what);
+		store_stmt_done(st);
+		return -1;
+	}
+	silences = store_json_silences_dump(inc);
+	bad = store_bind_text(st, 24, silences);
+	free(silences);
+	if (bad) {
 		store_fail(s, cause, SQLITE_ERROR, "%s", what);
 		store_stmt_done(st);
 		return -1;

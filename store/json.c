@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "core/silence.h"
 #include "store/store-int.h"
 
 int
@@ -103,6 +104,81 @@ store_alert_row(sqlite3_stmt *st, struct wr_alert *a)
 	    &a->annotations) == -1) {
 		wr_alert_free(a);
 		return -1;
+	}
+	return 0;
+}
+
+char *
+store_json_silences_dump(const struct wr_incident *inc)
+{
+	struct jbuf b;
+
+	if (inc->n_silences == 0)
+		return NULL;
+	jbuf_init(&b, 0);
+	jbuf_char(&b, '[');
+	for (size_t i = 0; i < inc->n_silences; i++) {
+		const struct wr_silence *s = &inc->silences[i];
+
+		jbuf_sep(&b);
+		jbuf_char(&b, '{');
+		jbuf_key(&b, "id");
+		if (jbuf_str(&b, s->id != NULL ? s->id : "") == -1)
+			goto bad;
+		jbuf_key(&b, "ends");
+		jbuf_int(&b, s->ends);
+		jbuf_key(&b, "by");
+		if (jbuf_str(&b, s->by != NULL ? s->by : "") == -1)
+			goto bad;
+		jbuf_key(&b, "matchers");
+		if (jbuf_str(&b, s->matchers != NULL ? s->matchers : "") == -1)
+			goto bad;
+		jbuf_char(&b, '}');
+	}
+	jbuf_char(&b, ']');
+	return jbuf_take(&b, NULL);
+bad:
+	jbuf_free(&b);
+	return NULL;
+}
+
+int
+store_json_silences_load(const char *text, struct wr_incident *inc)
+{
+	json_t *j, *v;
+	size_t i;
+
+	wr_silences_free(inc);
+	if (text == NULL || text[0] == '\0')
+		return 0;
+	if ((j = json_loads(text, 0, NULL)) == NULL || !json_is_array(j) ||
+	    json_array_size(j) > WR_SILENCES_MAX) {
+		json_decref(j);
+		return -1;
+	}
+	inc->silences = xcalloc(json_array_size(j) + 1,
+	    sizeof *inc->silences);
+	json_array_foreach(j, i, v) {
+		const char *id, *by, *m;
+		json_int_t ends;
+		struct wr_silence *s;
+
+		if (json_unpack(v, "{s:s, s:I, s:s, s:s}", "id", &id, "ends",
+		    &ends, "by", &by, "matchers", &m) == -1) {
+			json_decref(j);
+			wr_silences_free(inc);
+			return -1;
+		}
+		s = &inc->silences[inc->n_silences++];
+		s->id = xstrdup(id);
+		s->ends = (int64_t)ends;
+		s->by = xstrdup(by);
+		s->matchers = xstrdup(m);
+	}
+	json_decref(j);
+	if (inc->n_silences == 0) {
+		free(inc->silences);
+		inc->silences = NULL;
 	}
 	return 0;
 }

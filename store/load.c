@@ -44,6 +44,10 @@ store_incident_row(sqlite3_stmt *st)
 	inc->sender = store_col_str(st, 20);
 	inc->severity_by = store_col_str(st, 21);
 	inc->truncated = sqlite3_column_int64(st, 22);
+	/* A column that does not read as silences leaves none: the next
+	 * refresh from Alertmanager is what counts. */
+	(void)store_json_silences_load((const char *)sqlite3_column_text(st,
+	    23), inc);
 	return inc;
 }
 

@@ -153,6 +153,12 @@ int store_json_kv_write(struct jbuf *b, const struct wr_kvlist *l);
 char *store_json_kv_dump(const struct wr_kvlist *l);
 int store_json_kv_parse(const json_t *j, struct wr_kvlist *l);
 int store_json_kv_load(const char *text, struct wr_kvlist *l);
+/* An incident's silences as [{"id","ends","by","matchers"}, ...]: NULL
+ * for none (or for text that is not valid UTF-8).  _load() replaces
+ * inc's silences by the text's; -1 for text that is not such an array
+ * (inc then has none). */
+char *store_json_silences_dump(const struct wr_incident *inc);
+int store_json_silences_load(const char *text, struct wr_incident *inc);
 
 /*
  * Console, inside a batch's transaction: the op op_id (when it is in the
@@ -172,7 +178,7 @@ int store_alert_row(sqlite3_stmt *st, struct wr_alert *a);
 	"id, source, key, title, service, severity, severity_raw, state, " \
 	"ack_by, ack_at, resolved_by, resolved_at, assignee, created, " \
 	"updated, last_seen, n_alerts, n_firing, n_notes, labels_text, " \
-	"sender, severity_by, truncated"
+	"sender, severity_by, truncated, silences"
 #define ALERT_COLUMNS \
 	"incident, fingerprint, starts, ends, firing, last_seen, labels, " \
 	"annotations, severity"

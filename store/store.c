@@ -29,7 +29,7 @@
 #define STORE_BUSY_RETRY_MS	10
 
 #define APPLICATION_ID	0x57415252	/* 'WARR' */
-#define SCHEMA_VERSION	4
+#define SCHEMA_VERSION	5
 
 /*
  * Migrations: migrations[v] takes a file from user_version v to v + 1.
@@ -164,6 +164,13 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"UPDATE outbox SET args = CASE WHEN text IS NULL THEN '{}' ELSE "
 	"  json_object('text', text) END;"
 	"PRAGMA user_version = 4;",
+
+	/*
+	 * 4 -> 5: an incident keeps its active Alertmanager silences (a
+	 * JSON array, store/json.c); an existing incident has none.
+	 */
+	"ALTER TABLE incidents ADD COLUMN silences TEXT;"
+	"PRAGMA user_version = 5;",
 };
 
 _Static_assert(APPLICATION_ID == 1463898706, "migration 0 spells it out");

@@ -98,6 +98,10 @@ assert_event_equal(const struct wr_event *a, const struct wr_event *b)
 	assert_str0_equal(a->sender, b->sender);
 	assert_int_equal(a->count, b->count);
 	assert_int_equal(a->made_at, b->made_at);
+	assert_str0_equal(a->silence_id, b->silence_id);
+	assert_int_equal(a->ends, b->ends);
+	assert_str0_equal(a->matchers, b->matchers);
+	assert_int_equal(a->duration, b->duration);
 }
 
 static void
@@ -1247,6 +1251,22 @@ hostile_event(struct wr_event *e, wr_event_kind k, const struct hostile *h)
 		break;
 	case WR_EV_RETITLED:
 		e->title = xstrdup(h->text[h->n - 1]);
+		break;
+	case WR_EV_SILENCED:
+	case WR_EV_SILENCE_CHANGED:
+		e->silence_id = xstrdup(h->text[6 % h->n]);
+		e->matchers = xstrdup(h->text[7 % h->n]);
+		e->ends = T0 + 7200000;
+		if (k == WR_EV_SILENCED) {
+			e->text = xstrdup(h->text[8 % h->n]);
+			e->duration = 7200000;
+		}
+		break;
+	case WR_EV_UNSILENCED:
+	case WR_EV_SILENCE_EXPIRED:
+		e->silence_id = xstrdup(h->text[9 % h->n]);
+		if (k == WR_EV_SILENCE_EXPIRED)
+			e->ends = T0 - 5;
 		break;
 	default:
 		break;
