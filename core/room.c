@@ -1153,6 +1153,34 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 			return WR_PLAN_NOOP;
 		kind = WR_EV_ASSIGNED;
 		break;
+	case WR_OP_SILENCE:
+		/* Made at Alertmanager first (relay/silence.c): the event
+		 * records what it answered. */
+		if (op->am_silence_id == NULL || op->am_silence_id[0] == '\0' ||
+		    op->am_matchers == NULL || op->am_ends == 0 ||
+		    !wr_time_ok(op->am_ends))
+			REFUSE("a silence is made through the relay's "
+			    "Alertmanager client");
+		for (size_t i = 0; i < inc->n_silences; i++)
+			if (strcmp(inc->silences[i].id, op->am_silence_id) == 0)
+				return WR_PLAN_NOOP;
+		if (inc->n_silences >= WR_SILENCES_MAX)
+			REFUSE("#%lld has %d silences already",
+			    (long long)inc->id, WR_SILENCES_MAX);
+		kind = WR_EV_SILENCED;
+		break;
+	case WR_OP_UNSILENCE:
+		if (op->am_silence_id == NULL || op->am_silence_id[0] == '\0')
+			REFUSE("a silence is expired through the relay's "
+			    "Alertmanager client");
+		kind = WR_EV_UNSILENCED;
+		for (size_t i = 0; i < inc->n_silences; i++)
+			if (strcmp(inc->silences[i].id, op->am_silence_id) == 0)
+				kind = WR_EV_NONE;
+		if (kind != WR_EV_NONE)
+			return WR_PLAN_NOOP;
+		kind = WR_EV_UNSILENCED;
+		break;
 	case WR_OP_SEV:
 		if (args->text == NULL ||
 		    wr_severity_parse(args->text, &sev) != 0)
@@ -1179,5 +1207,13 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 	    wr_event_kind_info(kind)->fields));
 	if (kind == WR_EV_SEVERITY_SET)
 		out->severity = sev;
+	/* What Alertmanager made: its id, end and the whole matchers (the
+	 * op's narrowed the group's). */
+	if (kind == WR_EV_SILENCED || kind == WR_EV_UNSILENCED)
+		util_set_str(&out->silence_id, op->am_silence_id);
+	if (kind == WR_EV_SILENCED) {
+		out->ends = op->am_ends;
+		util_set_str(&out->matchers, op->am_matchers);
+	}
 	return WR_PLAN_EVENT;
 }

@@ -76,7 +76,14 @@ enum wr_plan_result {
 	    "that cover request was already made")			\
 	X(TAKE, 11, "take", WR_SCOPE_SCHEDULE, WR_EVF(REF),		\
 	    WR_EV_COVER_TAKEN, "take",					\
-	    "took cover request {ref}", "cover request {ref} was already taken")
+	    "took cover request {ref}", "cover request {ref} was already taken") \
+	X(SILENCE, 12, "silence", WR_SCOPE_INCIDENT,			\
+	    WR_EVF(DURATION) | WR_EVF(COMMENT) | WR_EVF(MATCHERS),	\
+	    WR_EV_SILENCED, "silence", "silenced #{id} for {duration}",	\
+	    "#{id} already had that silence")				\
+	X(UNSILENCE, 13, "unsilence", WR_SCOPE_INCIDENT, WR_EVF(SILENCE_ID), \
+	    WR_EV_UNSILENCED, "unsilence", "unsilenced #{id}",		\
+	    "#{id} no longer had that silence")
 
 typedef enum {
 #define WR_X_(name, num, wire, scope, fields, event, noun, done, noop) \
@@ -129,6 +136,13 @@ struct wr_op {
 	 * did not say: the planned event's made_at is this, bounded by
 	 * wr_op_made_at(). */
 	int64_t made_at;
+	/* SILENCE and UNSILENCE: what Alertmanager answered, which the
+	 * relay learnt before planning (relay/silence.c): the silence's id,
+	 * and for one made its end and its matchers (the group's and the
+	 * person's); the duration and comment are the op's arguments. */
+	const char *am_silence_id;
+	int64_t am_ends;
+	const char *am_matchers;
 };
 
 /* A delivery of one alert group, normalised by an ingest adapter. */

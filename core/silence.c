@@ -12,6 +12,7 @@
 
 #include "jbuf.h"
 #include "silence.h"
+#include "timefmt.h"
 #include "util.h"
 
 #define ERR(...) do {							\
@@ -481,4 +482,43 @@ wr_silences_free(struct wr_incident *inc)
 	free(inc->silences);
 	inc->silences = NULL;
 	inc->n_silences = 0;
+}
+
+size_t
+wr_silence_plan_seen(const struct wr_incident *inc,
+    const struct wr_silence_seen *seen, int64_t now, struct wr_evlist *out)
+{
+	const struct wr_silence *s = NULL;
+	struct wr_event *e;
+	int64_t d;
+
+	for (size_t i = 0; inc != NULL && i < inc->n_silences; i++)
+		if (strcmp(inc->silences[i].id, seen->id) == 0)
+			s = &inc->silences[i];
+	if (s == NULL || !wr_time_ok(now))
+		return 0;
+	if (seen->gone || seen->expired) {
+		e = wr_evlist_push(out);
+		e->kind = WR_EV_SILENCE_EXPIRED;
+		e->ends = seen->gone || seen->ends <= 0 || seen->ends > now ||
+		    !wr_time_ok(seen->ends) ? now : seen->ends;
+	} else {
+		d = seen->ends - s->ends;
+		if ((d < 1000 && d > -1000) && (seen->matchers == NULL ||
+		    strcmp(seen->matchers, s->matchers) == 0))
+			return 0;
+		if (!wr_time_ok(seen->ends) || seen->ends <= 0)
+			return 0;
+		e = wr_evlist_push(out);
+		e->kind = WR_EV_SILENCE_CHANGED;
+		e->ends = seen->ends;
+		e->matchers = xstrdup(seen->matchers != NULL ?
+		    seen->matchers : s->matchers);
+	}
+	e->incident = inc->id;
+	e->time = now;
+	e->actor = xstrdup(seen->actor != NULL ? seen->actor : "alertmanager");
+	e->via = xstrdup0(seen->via);
+	e->silence_id = xstrdup(s->id);
+	return 1;
 }

@@ -96,6 +96,28 @@ const struct wr_silence *wr_incident_silence(const struct wr_incident *inc,
 int wr_silence_apply(struct wr_incident *inc, const struct wr_event *e,
     char *err, size_t errsz);
 
+/* What Alertmanager said of a silence the room holds, when the relay asked
+ * it again (GET /api/v2/silence/ID). */
+struct wr_silence_seen {
+	const char *id;
+	int gone;		/* it has no such silence (any more) */
+	int expired;		/* its state is "expired" */
+	int64_t ends;		/* its endsAt */
+	const char *matchers;	/* wr_matchers_format()'s form, or NULL */
+	const char *actor;	/* who the events are by ("alertmanager") */
+	const char *via;	/* the sender */
+};
+
+/*
+ * The events that answer makes against inc as it is now, appended to out;
+ * how many (0 or 1).  Expired or gone: SILENCE_EXPIRED, its ends when it
+ * ended there (now when gone, never after now); its end moved by a second
+ * or more, or other matchers: SILENCE_CHANGED.  Nothing for a silence inc
+ * no longer holds (an unsilence got there first).
+ */
+size_t wr_silence_plan_seen(const struct wr_incident *inc,
+    const struct wr_silence_seen *seen, int64_t now, struct wr_evlist *out);
+
 /* Copies and frees of an incident's silences. */
 void wr_silences_copy(struct wr_incident *dst, const struct wr_incident *src);
 void wr_silences_free(struct wr_incident *inc);

@@ -63,6 +63,13 @@
 /* A refused result: the op id was used before, by this token, for an op
  * that said something else; this one is not applied. */
 #define PROTO_ERR_OP_CONFLICT		"op_conflict"
+/* A silence op (silence, unsilence) refused: the relay knows no
+ * Alertmanager API for the incident's sender; it could not reach it (or
+ * had no answer in time); it answered with an error (the reason quotes
+ * its status and message).  Nothing was made. */
+#define PROTO_ERR_NO_ALERTMANAGER	"no_alertmanager"
+#define PROTO_ERR_AM_UNREACHABLE	"alertmanager_unreachable"
+#define PROTO_ERR_AM_REFUSED		"alertmanager_refused"
 /* Result statuses: "applied", "noop", "refused" (final) and "retry"
  * (nothing was recorded; send the op again later, with back-off). */
 #define PROTO_RESULT_RETRY		"retry"

@@ -84,6 +84,10 @@ relay_item_free(struct relay_item *it)
 {
 	ingest_result_free(&it->ingest);
 	proto_op_free(&it->op);
+	free(it->am_silence_id);
+	free(it->am_matchers);
+	if (it->plan_free != NULL)
+		it->plan_free(it->plan_data);
 	wr_op_result_free(&it->result);
 	free(it);
 }
@@ -466,7 +470,9 @@ op_item(struct batch *b, struct relay_item *it)
 	op = (struct wr_op){
 		.kind = o->kind, .incident = o->incident, .actor = o->actor,
 		.via = it->via, .op_id = o->op_id, .args = &o->args,
-		.now = b->now, .made_at = o->made_at
+		.now = b->now, .made_at = o->made_at,
+		.am_silence_id = it->am_silence_id, .am_ends = it->am_ends,
+		.am_matchers = it->am_matchers
 	};
 	if (wr_op_kind_info(o->kind)->scope == WR_SCOPE_SCHEDULE)
 		return schedule_op_item(b, it, &op, digest);
@@ -501,13 +507,28 @@ op_item(struct batch *b, struct relay_item *it)
 	return 1;
 }
 
+/* The relay's own events for one incident (ITEM_PLAN). */
+static int
+plan_item(struct batch *b, struct relay_item *it)
+{
+	size_t from = b->ev.n;
+
+	ov_take(&b->ov, wr_room_get(b->ov.base, it->plan_incident));
+	it->plan(wr_room_get(b->ov.room, it->plan_incident), it->plan_data,
+	    b->now, &b->ev);
+	if (apply_planned(b, from) != 0)
+		return -1;
+	it->n_events = b->ev.n - from;
+	return 0;
+}
+
 /* Plan every item against the overlay; 0, or -1 with b->cause. */
 static int
 plan_all(struct batch *b, struct wr_op_result **results, size_t *n_results)
 {
 	for (struct relay_item *it = b->c->pending; it != NULL; it = it->next) {
 		int rc = it->type == ITEM_INGEST ? ingest_item(b, it) :
-		    op_item(b, it);
+		    it->type == ITEM_PLAN ? plan_item(b, it) : op_item(b, it);
 
 		if (rc < 0)
 			return -1;

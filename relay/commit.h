@@ -34,13 +34,34 @@ struct relay_item;
  */
 typedef void relay_item_done_fn(struct relay_item *it, int ok, void *user);
 
-enum relay_item_type { ITEM_INGEST, ITEM_OP };
+enum relay_item_type { ITEM_INGEST, ITEM_OP, ITEM_PLAN };
+
+/*
+ * ITEM_PLAN: events the relay decides on its own (an answer from
+ * Alertmanager, a timer), planned when the batch runs against the incident
+ * as the batch has it so far (an earlier item's events applied): plan()
+ * appends them to out (unnumbered) and returns how many; inc is NULL when
+ * the room has no such incident.  plan_free frees plan_data with the item.
+ */
+typedef size_t relay_plan_fn(const struct wr_incident *inc, void *data,
+    int64_t now, struct wr_evlist *out);
 
 struct relay_item {
 	enum relay_item_type type;
 	int ep;				/* the caller's tag (an endpoint) */
 	struct ingest_result ingest;	/* ITEM_INGEST */
 	struct proto_op op;		/* ITEM_OP */
+	/* ITEM_OP, a silence op: what Alertmanager answered (the silence it
+	 * made or expired), set before the item is queued */
+	char *am_silence_id;
+	int64_t am_ends;
+	char *am_matchers;
+	int64_t am_duration;
+	/* ITEM_PLAN */
+	int64_t plan_incident;
+	relay_plan_fn *plan;
+	void *plan_data;
+	void (*plan_free)(void *data);
 	char via[64];			/* the token's name */
 	/* Identity scope of its groups and actions (DESIGN.md, Identity):
 	 * "" means the via; an Events v2 body authenticated by a bearer

@@ -263,6 +263,7 @@ sender_get(struct relay_cfg *cfg, const char *name)
 	s = &cfg->senders[cfg->n_senders++];
 	memset(s, 0, sizeof *s);
 	s->name = xstrdup(name);
+	s->silence_refresh_ms = RELAY_SILENCE_REFRESH_MS;
 	return s;
 }
 
@@ -624,9 +625,19 @@ load_sender(struct load *l, const char *section, const char *name,
 	char *host = NULL, *path = NULL;
 	int port = 0;
 
+	if (strcmp(name, "silence-refresh") == 0) {
+		int64_t ms;
+
+		if (wr_parse_duration(value, 0, 1000, 24LL * 3600 * 1000, &ms,
+		    err, sizeof err) != 0)
+			return xasprintf("[%s] %s: %s", section, name, err);
+		sender_get(l->cfg, section + 7)->silence_refresh_ms = ms;
+		return NULL;
+	}
 	if (strcmp(name, "alertmanager") != 0)
 		return xasprintf("[%s]: unknown key '%s' (a sender has "
-		    "alertmanager = URL)", section, name);
+		    "alertmanager = URL and silence-refresh = DURATION)",
+		    section, name);
 	if (wr_parse_http_url(value, &host, &port, &path, err,
 	    sizeof err) != 0)
 		return xasprintf("[%s] %s: %s", section, name, err);

@@ -25,8 +25,13 @@ struct relay_sender {
 	char *am_host;		/* parsed from it */
 	int am_port;
 	char *am_path;		/* "/" when the URL had none */
+	/* how often the silences made through it are read again (ms);
+	 * RELAY_SILENCE_REFRESH_MS when not said */
+	int64_t silence_refresh_ms;
 	char *where;		/* "FILE:LINE" of its section header */
 };
+
+#define RELAY_SILENCE_REFRESH_MS	60000
 
 struct wr_schedule;
 

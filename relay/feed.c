@@ -354,7 +354,8 @@ on_op(struct relay *r, struct feed_pss *p, const json_t *o)
 	it->done = op_done;
 	it->user = p;
 	util_strlcpy(it->via, p->token, sizeof it->via);
-	relay_enqueue(r, it);
+	if (!relay_silence_op(r, it))
+		relay_enqueue(r, it);
 }
 
 static int
@@ -757,6 +758,7 @@ feed_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				break;
 			}
 		relay_commit_forget(&r->commit, p);
+		relay_silence_forget(r, p);
 		p->snap_wait = 0;
 		snapshot_end(r, p);
 		snapshot_next_waiting(r);

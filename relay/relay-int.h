@@ -152,6 +152,8 @@ struct relay {
 	struct relay_amreq *amreqs;	/* Alertmanager API requests */
 	struct relay_httpc *httpcs;	/* HTTP client requests (httpc.c) */
 	struct relay *live_next;	/* the relays not yet freed */
+	struct relay_silwait *silwaits;	/* silence ops asking Alertmanager */
+	int64_t silence_next;		/* mono ms: the next silence refresh */
 };
 
 /* The relay a connection belongs to (its vhost's user pointer), or NULL:
@@ -207,6 +209,21 @@ void relay_amclient_truncated(struct relay *r, const char *sender,
 char *relay_amclient_path(const char *base, const struct wr_kvlist *labels);
 /* Forget the requests in flight (their connections free them). */
 void relay_amclient_free(struct relay *r);
+
+/* relay/silence.c */
+struct relay_silwait;
+/* A console's op (it, owned from now on when 1 is returned): a silence or
+ * unsilence op asks the incident's Alertmanager first and is answered,
+ * and its event made, when Alertmanager has answered; 0 for any other op
+ * (the caller queues it as usual). */
+int relay_silence_op(struct relay *r, struct relay_item *it);
+/* The console behind user left: its silence ops are answered to nobody. */
+void relay_silence_forget(struct relay *r, const void *user);
+/* From the loop's tick (mono ms): every silence-refresh, read the room's
+ * silences again from their Alertmanagers. */
+void relay_silence_tick(struct relay *r, int64_t now);
+/* Cancel the requests in flight and forget the ops waiting for them. */
+void relay_silence_free(struct relay *r);
 
 /* relay/feed.c */
 void relay_feed_broadcast(struct relay *r);

@@ -261,6 +261,7 @@ tick_cb(lws_sorted_usec_list_t *sul)
 		begin_stop(r);
 	relay_feed_tick(r, now);
 	relay_httpc_tick(r);
+	relay_silence_tick(r, now);
 	if (r->cfg->retention_ms > 0 && now - r->pruned_at > 60000) {
 		char *cause = NULL;
 		r->pruned_at = now;
@@ -484,6 +485,7 @@ relay_free(struct relay *r)
 		    LWS_TO_KILL_SYNC);
 	live_remove(r);
 	lws_sul_cancel(&r->tick_sul);
+	relay_silence_free(r);
 	relay_amclient_free(r);
 	relay_httpc_free_all(r);
 	relay_replay_free(r->replay);

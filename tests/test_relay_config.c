@@ -202,9 +202,13 @@ static const struct {
 	{ "[sender a b]\n", "1: [sender a b]: a sender's name is one word, "
 	    "the ingest token's name" },
 	{ "[sender am]\nurl = http://x:1\n", "2: [sender am]: unknown key "
-	    "'url' (a sender has alertmanager = URL)" },
+	    "'url' (a sender has alertmanager = URL and silence-refresh = "
+	    "DURATION)" },
+	{ "[sender am]\nsilence-refresh = 500ms\n", "2: [sender am] "
+	    "silence-refresh: '500ms' is too short (at least 1s)" },
 	{ "[sender am]\nlisten = 127.0.0.1:1\n", "2: [sender am]: unknown "
-	    "key 'listen' (a sender has alertmanager = URL)" },
+	    "key 'listen' (a sender has alertmanager = URL and "
+	    "silence-refresh = DURATION)" },
 	{ "[sender am]\nalertmanager = ftp://x\n", "2: [sender am] "
 	    "alertmanager: 'ftp://x' is not an http:// URL (use "
 	    "http://HOST:PORT[/PATH])" },

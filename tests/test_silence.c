@@ -300,6 +300,101 @@ test_silence_events_in_words(void **state)
 	free(w);
 }
 
+/* What a refresh from Alertmanager makes: expired there (its end, never
+ * after now), gone (now), moved (a new end); nothing for no change or for
+ * a silence the incident no longer holds. */
+static void
+test_refresh_plans_expired_changed_or_nothing(void **state)
+{
+	struct wr_room r;
+	struct wr_incident *inc;
+	struct wr_evlist out = { 0 };
+	struct wr_silence_seen seen = { .id = "aaaa-1111", .via = "am" };
+	int64_t now = T0 + 600000;
+
+	(void)state;
+	room_with_incident(&r);
+	inc = wr_room_get(&r, 1);
+	assert_int_equal(apply(&r, 2, WR_EV_SILENCED, "aaaa-1111", T0 + 7200000,
+	    "alertname=\"EdgeNodeDown\""), WR_APPLY_OK);
+	/* the same: nothing (a few ms of rounding is the same) */
+	seen.ends = T0 + 7200000 - 771;
+	seen.matchers = "alertname=\"EdgeNodeDown\"";
+	assert_int_equal(wr_silence_plan_seen(inc, &seen, now, &out), 0);
+	/* edited there to end earlier */
+	seen.ends = T0 + 3600000;
+	assert_int_equal(wr_silence_plan_seen(inc, &seen, now, &out), 1);
+	assert_int_equal(out.v[0].kind, WR_EV_SILENCE_CHANGED);
+	assert_int_equal(out.v[0].ends, T0 + 3600000);
+	assert_string_equal(out.v[0].actor, "alertmanager");
+	assert_string_equal(out.v[0].via, "am");
+	wr_evlist_clear(&out);
+	/* expired there at 14:02: that end */
+	seen.expired = 1;
+	seen.ends = T0 + 300000;
+	assert_int_equal(wr_silence_plan_seen(inc, &seen, now, &out), 1);
+	assert_int_equal(out.v[0].kind, WR_EV_SILENCE_EXPIRED);
+	assert_int_equal(out.v[0].ends, T0 + 300000);
+	wr_evlist_clear(&out);
+	/* gone: now */
+	seen.expired = 0;
+	seen.gone = 1;
+	assert_int_equal(wr_silence_plan_seen(inc, &seen, now, &out), 1);
+	assert_int_equal(out.v[0].ends, now);
+	out.v[0].seq = 3;
+	assert_int_equal(wr_room_apply(&r, &out.v[0], NULL, 0), WR_APPLY_OK);
+	wr_evlist_clear(&out);
+	/* no longer held: nothing */
+	assert_int_equal(wr_silence_plan_seen(inc, &seen, now, &out), 0);
+	wr_evlist_free(&out);
+	wr_room_free(&r);
+}
+
+/* The relay plans a silence op from Alertmanager's answer; without one
+ * (a console sending the op straight to the commit) it is refused. */
+static void
+test_silence_op_needs_alertmanagers_answer(void **state)
+{
+	struct wr_room r;
+	struct wr_op op = { 0 };
+	struct wr_event e;
+	char err[256];
+
+	(void)state;
+	room_with_incident(&r);
+	op.kind = WR_OP_SILENCE;
+	op.incident = 1;
+	op.actor = "alice";
+	op.now = T0 + 1000;
+	assert_int_equal(wr_room_plan_op(&r, &op, &e, err, sizeof err),
+	    WR_PLAN_REFUSED);
+	op.silence_id = "aaaa-1111";
+	op.ends = T0 + 7201000;
+	op.matchers = "alertname=\"EdgeNodeDown\"";
+	op.duration = 7200000;
+	assert_int_equal(wr_room_plan_op(&r, &op, &e, err, sizeof err),
+	    WR_PLAN_EVENT);
+	assert_int_equal(e.kind, WR_EV_SILENCED);
+	assert_string_equal(e.silence_id, "aaaa-1111");
+	assert_int_equal(e.duration, 7200000);
+	e.seq = 2;
+	assert_int_equal(wr_room_apply(&r, &e, NULL, 0), WR_APPLY_OK);
+	wr_event_free(&e);
+	/* the same silence again: nothing */
+	assert_int_equal(wr_room_plan_op(&r, &op, &e, err, sizeof err),
+	    WR_PLAN_NOOP);
+	op.kind = WR_OP_UNSILENCE;
+	assert_int_equal(wr_room_plan_op(&r, &op, &e, err, sizeof err),
+	    WR_PLAN_EVENT);
+	assert_int_equal(e.kind, WR_EV_UNSILENCED);
+	e.seq = 3;
+	assert_int_equal(wr_room_apply(&r, &e, NULL, 0), WR_APPLY_OK);
+	wr_event_free(&e);
+	assert_int_equal(wr_room_plan_op(&r, &op, &e, err, sizeof err),
+	    WR_PLAN_NOOP);
+	wr_room_free(&r);
+}
+
 int
 main(void)
 {
@@ -310,6 +405,8 @@ main(void)
 		cmocka_unit_test(test_reducer_keeps_active_silences_and_the_predicate_follows),
 		cmocka_unit_test(test_an_incident_holds_a_bounded_number_of_silences),
 		cmocka_unit_test(test_silence_events_in_words),
+		cmocka_unit_test(test_refresh_plans_expired_changed_or_nothing),
+		cmocka_unit_test(test_silence_op_needs_alertmanagers_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
