@@ -198,7 +198,6 @@ apply(struct wr_room *r, int64_t seq, wr_event_kind k, const char *id,
 	e.silence_id = (char *)id;
 	e.ends = ends;
 	e.matchers = (char *)matchers;
-	e.text = (char *)"";
 	return wr_room_apply(r, &e, err, sizeof err);
 }
 
@@ -357,7 +356,7 @@ test_silence_op_needs_alertmanagers_answer(void **state)
 {
 	struct wr_room r;
 	struct wr_op op = { 0 };
-	struct wr_event e;
+	struct wr_event e, args = { 0 };
 	char err[256];
 
 	(void)state;
@@ -368,15 +367,19 @@ test_silence_op_needs_alertmanagers_answer(void **state)
 	op.now = T0 + 1000;
 	assert_int_equal(wr_room_plan_op(&r, &op, &e, err, sizeof err),
 	    WR_PLAN_REFUSED);
-	op.silence_id = "aaaa-1111";
-	op.ends = T0 + 7201000;
-	op.matchers = "alertname=\"EdgeNodeDown\"";
-	op.duration = 7200000;
+	args.duration = 7200000;
+	args.matchers = (char *)"pop=\"ams\"";	/* the person's */
+	op.args = &args;
+	op.am_silence_id = "aaaa-1111";
+	op.am_ends = T0 + 7201000;
+	op.am_matchers = "alertname=\"EdgeNodeDown\", pop=\"ams\"";
 	assert_int_equal(wr_room_plan_op(&r, &op, &e, err, sizeof err),
 	    WR_PLAN_EVENT);
 	assert_int_equal(e.kind, WR_EV_SILENCED);
 	assert_string_equal(e.silence_id, "aaaa-1111");
 	assert_int_equal(e.duration, 7200000);
+	assert_string_equal(e.matchers, "alertname=\"EdgeNodeDown\", "
+	    "pop=\"ams\"");
 	e.seq = 2;
 	assert_int_equal(wr_room_apply(&r, &e, NULL, 0), WR_APPLY_OK);
 	wr_event_free(&e);
