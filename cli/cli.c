@@ -154,6 +154,9 @@ static const struct cli_option options[] = {
 	{ CLI_OPT_AT, "at", "TIME",
 	    "answer for this RFC 3339 time, not now" },
 	{ CLI_OPT_SCHEDULE, "schedule", "NAME", "only the schedule NAME" },
+	{ CLI_OPT_COMMENT, "comment", "TEXT",
+	    "what Alertmanager keeps with the silence, 1 to 1024\n"
+	    "bytes (default: the incident's title)" },
 };
 
 #define CLI_EXITS_OP							\
@@ -279,6 +282,26 @@ static const struct cli_sub subs[] = {
 	    "Add a note to incident ID: the words of TEXT joined with\n"
 	    "spaces, 1 to 8192 bytes.  Put -- before text that starts\n"
 	    "with -.\n"),
+	{ "silence", "ID DURATION [--comment TEXT] [MATCHER...]",
+	    "silence incident ID's alerts at Alertmanager",
+	    "Silence the alerts of incident ID (an Alertmanager incident)\n"
+	    "for DURATION (1s to 366d: 90m, 2h, 1d) at its Alertmanager: the\n"
+	    "relay makes the silence there, matching the labels the\n"
+	    "incident's alerts have in common, narrowed by each MATCHER\n"
+	    "(NAME=VALUE or NAME=\"VALUE\", equality only), created by --user,\n"
+	    "its comment naming the incident.  The op is answered when\n"
+	    "Alertmanager has answered; when it cannot be reached or refuses,\n"
+	    "the op is refused with its reason and nothing is silenced.\n"
+	    CLI_OP_HELP_TAIL,
+	    (const struct cli_sub_opt[]){ { CLI_OPT_COMMENT, NULL },
+		{ CLI_OPT_TIMEOUT, NULL }, CLI_CONNECTION,
+		{ CLI_OPT_NONE, NULL } },
+	    CLI_EXITS_OP, WR_OP_SILENCE, cli_run_op },
+	CLI_OP_ROW("unsilence", WR_OP_UNSILENCE, "ID [SILENCE]",
+	    "expire a silence of incident ID",
+	    "Expire incident ID's silence at its Alertmanager: SILENCE is its\n"
+	    "id or the first 4 or more characters of it; without it, the\n"
+	    "incident's only silence.\n"),
 #undef CLI_OP_ROW
 	{ "export", "ID [--json]",
 	    "a postmortem draft of incident ID",
@@ -344,11 +367,6 @@ static const struct cli_sub subs[] = {
 	    "take someone's turn on call",
 	    "PERSON\ntakes SCHEDULE for the duration D, or from the time T "
 	    "until the\ntime T.\n"),
-	CLI_NOT_BUILT("silence", "ID DURATION [--comment TEXT] [MATCHER...]",
-	    "silence alerts at the source",
-	    "it makes\na silence in the Alertmanager the incident came from.\n"),
-	CLI_NOT_BUILT("unsilence", "ID", "expire an incident's silence",
-	    "it expires\nthe silence made with silence.\n"),
 	CLI_NOT_BUILT("snooze", "ID DURATION", "snooze an incident",
 	    "incident\nID stops escalating for DURATION.\n"),
 	CLI_NOT_BUILT("postmortem", "ID [--version N | --edit]",
@@ -711,6 +729,7 @@ cli_parse(int argc, char **argv, struct cli_opts *o,
 		case CLI_OPT_QUIET:	o->quiet = 1; break;
 		case CLI_OPT_AT:	o->at = optarg; break;
 		case CLI_OPT_SCHEDULE:	o->schedule = optarg; break;
+		case CLI_OPT_COMMENT:	o->comment = optarg; break;
 		case 'h':
 			cli_sub_help(out, sub);
 			return CLI_EX_OK;

@@ -49,6 +49,7 @@ struct cli_opts {
 	/* oncall: --at TIME (RFC 3339, NULL: now), --schedule NAME */
 	const char *at;
 	const char *schedule;
+	const char *comment;	/* silence --comment */
 	/* the interactive console */
 	const char *theme;
 	int utc;
@@ -92,7 +93,7 @@ enum cli_opt_id {
 	CLI_OPT_TIMEOUT, CLI_OPT_BACKOFF_CAP, CLI_OPT_CA, CLI_OPT_INSECURE,
 	CLI_OPT_LOG, CLI_OPT_JSON, CLI_OPT_FROM_NOW, CLI_OPT_STATE,
 	CLI_OPT_THEME, CLI_OPT_UTC, CLI_OPT_DEMO, CLI_OPT_QUIET,
-	CLI_OPT_AT, CLI_OPT_SCHEDULE
+	CLI_OPT_AT, CLI_OPT_SCHEDULE, CLI_OPT_COMMENT
 };
 
 struct cli_option {

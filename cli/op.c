@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "cli/session.h"
+#include "core/parse.h"
 #include "core/sanitize.h"
+#include "core/silence.h"
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "net/proto.h"
@@ -151,6 +153,49 @@ op_join(int argc, char **argv)
 	return s;
 }
 
+/*
+ * silence ID DURATION [MATCHER...] (and --comment): the duration, the
+ * person's matchers (checked here as the relay checks them, and sent in
+ * their one text form) and the comment.  0, or -1 having said why.
+ */
+static int
+op_silence_args(const struct cli_opts *o, int argc, char **argv,
+    struct wr_event *args)
+{
+	struct wr_kvlist m = { 0 };
+	char err[WR_PARSE_ERR_MAX + 64], *text;
+
+	if (argc < 2) {
+		fprintf(stderr, "warroom: silence: how long? (90m, 2h, 1d)\n");
+		return -1;
+	}
+	if (wr_parse_duration(argv[1], 0, WR_SILENCE_MIN_MS,
+	    WR_SILENCE_MAX_MS, &args->duration, err, sizeof err) != 0) {
+		fprintf(stderr, "warroom: silence: %s\n", err);
+		return -1;
+	}
+	text = op_join(argc - 2, argv + 2);
+	if (wr_matchers_parse(text, &m, err, sizeof err) != 0) {
+		fprintf(stderr, "warroom: silence: %s\n", err);
+		free(text);
+		return -1;
+	}
+	free(text);
+	if (m.n > 0)
+		args->matchers = wr_matchers_format(&m);
+	wr_kvlist_free(&m);
+	if (o->comment != NULL) {
+		if (o->comment[0] == '\0' ||
+		    strlen(o->comment) > WR_SILENCE_COMMENT_MAX) {
+			fprintf(stderr, "warroom: silence: the comment must be "
+			    "1 to %d bytes\n", WR_SILENCE_COMMENT_MAX);
+			return -1;
+		}
+		args->text = xstrdup(o->comment);
+	}
+	return 0;
+}
+
 int
 cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 {
@@ -198,6 +243,18 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 			goto usage;
 		}
 		op.args.text = xstrdup(argv[1]);
+	} else if (kind == WR_OP_SILENCE) {
+		if (op_silence_args(o, argc, argv, &op.args) != 0)
+			goto usage;
+	} else if (kind == WR_OP_UNSILENCE) {
+		if (argc > 2 || (argc == 2 && (argv[1][0] == '\0' ||
+		    strlen(argv[1]) > WR_SILENCE_ID_MAX))) {
+			fprintf(stderr, "warroom: unsilence: give at most one "
+			    "silence id (1 to %d bytes)\n", WR_SILENCE_ID_MAX);
+			goto usage;
+		}
+		if (argc == 2)
+			op.args.silence_id = xstrdup(argv[1]);
 	} else if (kind == WR_OP_SEV) {
 		wr_severity sev;
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse.h"
 #include "room.h"
 #include "silence.h"
 #include "strmap.h"
@@ -64,6 +65,12 @@ op_value(void *ud, const char *name)
 		return w->id;
 	if (w->args == NULL)
 		return NULL;
+	if (strcmp(name, "duration") == 0) {	/* "2h", as typed */
+		if (w->args->duration <= 0)
+			return NULL;
+		wr_format_duration(w->args->duration, w->buf, sizeof w->buf);
+		return w->buf;
+	}
 	return wr_event_field_named(w->args, name, w->buf, sizeof w->buf);
 }
 
