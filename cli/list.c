@@ -94,7 +94,7 @@ list_json(const struct wr_room *r, const char *state)
 
 	for (int64_t id = 1; id < r->next_id; id++) {
 		const struct wr_incident *inc = wr_room_get(r, id);
-		json_t *o;
+		json_t *o, *sil;
 
 		if (inc == NULL || !list_match(inc, state))
 			continue;
@@ -130,6 +130,17 @@ list_json(const struct wr_room *r, const char *state)
 		json_object_set_new(o, "n_firing", json_integer(inc->n_firing));
 		wr_time_format(inc->created, when, sizeof when);
 		json_object_set_new(o, "created", json_string(when));
+		/* its Alertmanager silences, active or not yet seen ended */
+		sil = json_array();
+		for (size_t k = 0; k < inc->n_silences; k++) {
+			const struct wr_silence *si = &inc->silences[k];
+
+			wr_time_format(si->ends, when, sizeof when);
+			json_array_append_new(sil, json_pack("{s:s, s:s, s:s?, "
+			    "s:s}", "id", si->id, "ends", when, "by", si->by,
+			    "matchers", si->matchers));
+		}
+		json_object_set_new(o, "silences", sil);
 		json_array_append_new(arr, o);
 	}
 	text = json_dumps(arr, JSON_COMPACT);

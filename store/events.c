@@ -442,15 +442,17 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 		store_stmt_done(st);
 		return -1;
 	}
+	/* bound without a copy: it lives until the statement ran */
 	silences = store_json_silences_dump(inc);
-	bad = store_bind_text(st, 24, silences);
-	free(silences);
-	if (bad) {
+	if (store_bind_text(st, 24, silences)) {
+		free(silences);
 		store_fail(s, cause, SQLITE_ERROR, "%s", what);
 		store_stmt_done(st);
 		return -1;
 	}
-	return store_step_done(s, st, cause, what);
+	bad = store_step_done(s, st, cause, what);
+	free(silences);
+	return bad;
 }
 
 /* Replace an incident's alert rows by the snapshot in inc->alerts. */

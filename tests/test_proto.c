@@ -132,6 +132,14 @@ assert_incident_equal(const struct wr_incident *a, const struct wr_incident *b)
 	assert_int_equal(a->alerts_len, b->alerts_len);
 	for (size_t i = 0; i < a->alerts_len; i++)
 		assert_alert_equal(&a->alerts[i], &b->alerts[i]);
+	assert_int_equal(a->n_silences, b->n_silences);
+	for (size_t i = 0; i < a->n_silences; i++) {
+		assert_string_equal(a->silences[i].id, b->silences[i].id);
+		assert_int_equal(a->silences[i].ends, b->silences[i].ends);
+		assert_str0_equal(a->silences[i].by, b->silences[i].by);
+		assert_string_equal(a->silences[i].matchers,
+		    b->silences[i].matchers);
+	}
 }
 
 /* Dump o (stolen) to text, check it is one compact line with no raw control
@@ -673,6 +681,11 @@ sample_incident(void)
 	inc->n_alerts = 2;
 	inc->n_firing = 1;
 	inc->n_notes = 3;
+	inc->silences = xcalloc(1, sizeof *inc->silences);
+	inc->n_silences = 1;
+	inc->silences[0] = (struct wr_silence){ xstrdup("8950bbce-0c9b"),
+	    T0 + 7200000, xstrdup("alice"),
+	    xstrdup("alertname=\"EdgeNodeDown\", service=\"edge\"") };
 	return inc;
 }
 
@@ -782,6 +795,23 @@ incident_decoder_refuses_bad_members(void **state)
 	json_object_set_new(o, "state", json_string("on fire"));
 	assert_int_equal(proto_incident_from_json(o, &back, err, sizeof err), -1);
 	assert_non_null(strstr(err, "state"));
+	json_object_set_new(o, "state", json_string("triggered"));
+	/* silences: bounded in number and size, each member checked */
+	json_object_set_new(o, "silences", json_pack("[{s:s,s:s,s:s}]", "id",
+	    "x", "by", "a", "matchers", "a=\"b\""));
+	assert_int_equal(proto_incident_from_json(o, &back, err, sizeof err), -1);
+	assert_non_null(strstr(err, "silences[0].ends"));
+	{
+		json_t *many = json_array();
+
+		for (int i = 0; i < 9; i++)
+			json_array_append_new(many, json_pack("{s:s,s:s,s:s,s:s}",
+			    "id", "x", "ends", "2026-11-27T15:57:08Z", "by", "a",
+			    "matchers", "a=\"b\""));
+		json_object_set_new(o, "silences", many);
+	}
+	assert_int_equal(proto_incident_from_json(o, &back, err, sizeof err), -1);
+	assert_non_null(strstr(err, "more than 8"));
 	json_decref(o);
 	wr_incident_free(inc);
 }

@@ -599,7 +599,8 @@ test_op_answers_are_keyed_by_token_and_pruned_by_age(void **state)
 	store_close(s);
 }
 
-/* The sender, the hand-set severity and the truncation survive a reload. */
+/* The sender, the hand-set severity, the truncation and the silences
+ * survive a reload. */
 static void
 test_incident_sender_and_new_fields_round_trip(void **state)
 {
@@ -621,6 +622,12 @@ test_incident_sender_and_new_fields_round_trip(void **state)
 	inc->alerts[0].starts = 5;
 	inc->alerts[0].firing = 1;
 	inc->alerts[0].severity = WR_SEV_INFO;
+	inc->silences = xcalloc(2, sizeof *inc->silences);
+	inc->n_silences = 2;
+	inc->silences[0] = (struct wr_silence){ xstrdup("aaaa-1"), 7200000,
+	    xstrdup("alice"), xstrdup("alertname=\"X\", job=\"a\\\"b\"") };
+	inc->silences[1] = (struct wr_silence){ xstrdup("bbbb-2"), 60000,
+	    xstrdup("bob"), xstrdup("pop=\"ams\"") };
 	commit_ok(s, &b);
 	store_close(s);
 	s = open_ok(fx->path, WR_STORE_RELAY);
@@ -632,6 +639,14 @@ test_incident_sender_and_new_fields_round_trip(void **state)
 	assert_string_equal(got->severity_by, "alice");
 	assert_int_equal(got->truncated, 15);
 	assert_int_equal(got->alerts[0].severity, WR_SEV_INFO);
+	/* and its Alertmanager silences */
+	assert_int_equal(got->n_silences, 2);
+	assert_string_equal(got->silences[0].id, "aaaa-1");
+	assert_int_equal(got->silences[0].ends, 7200000);
+	assert_string_equal(got->silences[0].by, "alice");
+	assert_string_equal(got->silences[0].matchers,
+	    "alertname=\"X\", job=\"a\\\"b\"");
+	assert_string_equal(got->silences[1].id, "bbbb-2");
 	wr_room_free(&room);
 	wr_incident_free(inc);
 	store_close(s);

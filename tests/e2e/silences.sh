@@ -120,6 +120,20 @@ for e in json.load(sys.stdin)["timeline"]:
 eq "the timeline's silenced event has Alertmanager's id, by alice, 2h" \
     "$(cat "$T/ev1.txt")" "$SID1 alice 7200000"
 
+n_silences() {
+	W list --json 2>/dev/null | python3 -c '
+import json, sys
+try:
+    l = json.load(sys.stdin)
+except ValueError:
+    print("?"); sys.exit()
+print(" ".join(s["id"] for s in l[0].get("silences", [])))'
+}
+eq "the incident holds it (list --json)" "$(n_silences)" "$SID1"
+stop_relay
+start_relay --config "$T/relay.conf" || exit 1
+eq "and still does after the relay restarts" "$(n_silences)" "$SID1"
+
 # narrowed by a matcher
 W silence 1 30m pop=ams >/dev/null 2>"$T/silence2.err"
 eq "a narrowed silence exits 0" "$?" 0
