@@ -263,6 +263,13 @@ size_t relay_replay_lines(const struct relay_replay *p);
  * (else Events v2); NULL for an op line. */
 char *relay_replay_body(const struct relay_replay *p, size_t i, int64_t start,
     int *alertmanager);
+/* Op line i as played at start: decoded as the op a console would send
+ * (net/proto.c: its arguments by their wire names, "@N" made times), with
+ * a new op id, epoch and, for an incident's op, incident.  0, or -1 with
+ * the reason in err (the op is then zeroed). */
+int relay_replay_op(const struct relay_replay *p, size_t i, int64_t start,
+    int64_t incident, const char *epoch, struct proto_op *op, char *err,
+    size_t errsz);
 void relay_replay_start(struct relay *r, struct relay_replay *p);
 void relay_replay_free(struct relay_replay *p);
 

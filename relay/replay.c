@@ -4,11 +4,13 @@
  *
  * The file is JSON lines (warroom-scenario(5)): each line has "at" (seconds
  * from the start) and either "source" ("alertmanager" or "events-v2") with
- * the "body" a sender would POST, or "op" (ack, unack, resolve, reopen,
- * note, assign) with "actor", the incident's "source" and "key", and
- * "text".  Any string in a body of the form "@N" (N seconds, may be
- * negative) becomes the ISO 8601 time N seconds after the start, so a
- * recording replays as if it were happening now.  Played bodies go through
+ * the "body" a sender would POST, or "op" (any op a console sends) with
+ * "actor", for an incident's op the incident's "source" and "key", and the
+ * op's arguments under their names on the wire: the line is decoded as the
+ * op a console would send (net/proto.c), so an op that gains an argument
+ * needs nothing here.  Any string in a body or an op line of the form "@N"
+ * (N seconds, may be negative) becomes the ISO 8601 time N seconds after
+ * the start, so a recording replays as if it were happening now.  Played bodies go through
  * the same ingest adapters and group commit as real ones.
  */
 #include <errno.h>
@@ -45,6 +47,48 @@ relay_replay_free(struct relay_replay *p)
 		json_decref(p->v[i].body);
 	free(p->v);
 	free(p);
+}
+
+static void retime(json_t *j, int64_t start);
+
+static int
+op_of_line(const json_t *line, int64_t start, int64_t incident,
+    const char *epoch, struct proto_op *op, char *err, size_t errsz)
+{
+	json_t *o = json_deep_copy(line);
+	char id[33];
+	int rc;
+
+	if (o == NULL || proto_new_op_id(id) != 0) {
+		json_decref(o);
+		snprintf(err, errsz, "out of memory or randomness");
+		return -1;
+	}
+	retime(o, start);
+	json_object_del(o, "at");
+	json_object_del(o, "source");
+	json_object_del(o, "key");
+	json_object_set_new(o, "type", json_string("op"));
+	json_object_set_new(o, "op_id", json_string(id));
+	json_object_set_new(o, "epoch", json_string(epoch));
+	if (incident > 0)
+		json_object_set_new(o, "incident", json_integer(incident));
+	rc = proto_op_from_json(o, op, err, errsz);
+	json_decref(o);
+	return rc;
+}
+
+int
+relay_replay_op(const struct relay_replay *p, size_t i, int64_t start,
+    int64_t incident, const char *epoch, struct proto_op *op, char *err,
+    size_t errsz)
+{
+	if (i >= p->n || p->v[i].type != RL_OP) {
+		snprintf(err, errsz, "line %zu is not an op line", i);
+		return -1;
+	}
+	return op_of_line(p->v[i].body, start, incident, epoch, op, err,
+	    errsz);
 }
 
 /* The longest "at" a scenario may have: a year, in seconds.  Beyond it a
@@ -95,16 +139,30 @@ relay_replay_parse(const char *name, const char *text, size_t size,
 		}
 		rl.at_ms = (int64_t)(at_s * 1000.0);
 		if (json_is_string(op)) {
+			wr_op_kind k = wr_op_kind_parse(json_string_value(op));
+			struct proto_op check;
+			char why[256];
+
 			rl.type = RL_OP;
-			if (wr_op_kind_parse(json_string_value(op)) == 0 ||
-			    !json_is_string(json_object_get(o, "actor")) ||
-			    !json_is_string(json_object_get(o, "key")) ||
-			    !json_is_string(src)) {
-				*cause = xasprintf("%s:%d: an op line needs op, "
-				    "actor, source and key", name, lineno);
+			if (k == 0 || !json_is_string(json_object_get(o,
+			    "actor")) || (wr_op_kind_info(k)->scope ==
+			    WR_SCOPE_INCIDENT && (!json_is_string(
+			    json_object_get(o, "key")) || !json_is_string(src)))) {
+				*cause = xasprintf("%s:%d: an op line needs op "
+				    "and actor, and an incident's op its source "
+				    "and key", name, lineno);
 				json_decref(o);
 				goto fail;
 			}
+			/* its arguments, as the relay will decode them */
+			if (op_of_line(o, 0, 1, "replay", &check, why,
+			    sizeof why) != 0) {
+				*cause = xasprintf("%s:%d: %s", name, lineno,
+				    why);
+				json_decref(o);
+				goto fail;
+			}
+			proto_op_free(&check);
 			rl.body = o;
 		} else if (json_is_string(src) && json_is_object(
 		    json_object_get(o, "body"))) {
@@ -248,31 +306,33 @@ play(struct relay *r, struct relay_replay *p, struct replay_line *rl)
 		    "source"));
 		const char *key = json_string_value(json_object_get(rl->body,
 		    "key"));
-		json_t *text = json_object_get(rl->body, "text");
-		/* Its alerts came through this same via: the sender. */
-		struct wr_incident *inc = wr_room_find_key(&r->room, src,
-		    it->via, key);
+		wr_op_kind k = wr_op_kind_parse(json_string_value(
+		    json_object_get(rl->body, "op")));
+		int64_t incident = 0;
 
-		if (inc == NULL) {
-			relay_log(r, "replay: no incident for %s %s yet; op "
-			    "skipped", src, key);
-			free(it);
-			return;
+		if (wr_op_kind_info(k)->scope == WR_SCOPE_INCIDENT) {
+			/* Its alerts came through this same via: the
+			 * sender. */
+			struct wr_incident *inc = wr_room_find_key(&r->room,
+			    src, it->via, key);
+
+			if (inc == NULL) {
+				relay_log(r, "replay: no incident for %s %s "
+				    "yet; op skipped", src, key);
+				free(it);
+				return;
+			}
+			incident = inc->id;
 		}
 		it->type = ITEM_OP;
-		it->op.op_id = xmalloc(33);
-		if (proto_new_op_id(it->op.op_id) != 0) {
+		if (relay_replay_op(p, (size_t)(rl - p->v), p->start_wall,
+		    incident, store_epoch(r->store), &it->op, err,
+		    sizeof err) != 0) {
+			relay_log(r, "replay: op %s skipped: %s",
+			    wr_op_kind_name(k), err);
 			relay_item_free(it);
 			return;
 		}
-		it->op.kind = wr_op_kind_parse(json_string_value(
-		    json_object_get(rl->body, "op")));
-		it->op.incident = inc->id;
-		it->op.epoch = xstrdup(store_epoch(r->store));
-		it->op.actor = xstrdup(json_string_value(json_object_get(
-		    rl->body, "actor")));
-		it->op.args.text = json_is_string(text) ?
-		    xstrdup(json_string_value(text)) : NULL;
 		relay_enqueue(r, it);
 		return;
 	}

@@ -52,6 +52,65 @@ played(const char *text)
 	return body;
 }
 
+#define NOTE(text) "{\"at\":1,\"op\":\"note\",\"actor\":\"maya\"," \
+	"\"source\":\"alertmanager\",\"key\":\"k\",\"text\":" text "}\n"
+
+/* An op line is decoded as the op a console sends: its arguments by their
+ * wire names, refused at load with the codec's reason and the line, "@N"
+ * times retimed; a schedule-wide op names no incident. */
+static void
+test_op_lines_are_decoded_as_a_consoles_ops(void **state)
+{
+	struct relay_replay *p = NULL;
+	struct proto_op op;
+	char *cause = NULL, err[256];
+	const char *text = NOTE("\"rolling back\"")
+	    "{\"at\":2,\"op\":\"assign\",\"actor\":\"maya\","
+	    "\"source\":\"alertmanager\",\"key\":\"k\",\"text\":\"sam\"}\n"
+	    "{\"at\":3,\"op\":\"override\",\"actor\":\"sam\","
+	    "\"schedule\":\"primary\",\"person\":\"sam\","
+	    "\"from\":\"@0\",\"until\":\"@7200\"}\n";
+
+	(void)state;
+	assert_int_equal(relay_replay_parse("s.jsonl", text, strlen(text), &p,
+	    &cause), 0);
+	assert_int_equal(relay_replay_lines(p), 3);
+	assert_int_equal(relay_replay_op(p, 0, START, 4, "E", &op, err,
+	    sizeof err), 0);
+	assert_int_equal(op.kind, WR_OP_NOTE);
+	assert_int_equal(op.incident, 4);
+	assert_string_equal(op.epoch, "E");
+	assert_string_equal(op.actor, "maya");
+	assert_string_equal(op.args.text, "rolling back");
+	assert_true(proto_op_id_valid(op.op_id));
+	proto_op_free(&op);
+	assert_int_equal(relay_replay_op(p, 1, START, 4, "E", &op, err,
+	    sizeof err), 0);
+	assert_int_equal(op.kind, WR_OP_ASSIGN);
+	assert_string_equal(op.args.text, "sam");
+	proto_op_free(&op);
+	assert_int_equal(relay_replay_op(p, 2, START, 0, "E", &op, err,
+	    sizeof err), 0);
+	assert_int_equal(op.kind, WR_OP_OVERRIDE);
+	assert_int_equal(op.incident, 0);
+	assert_string_equal(op.args.schedule, "primary");
+	assert_string_equal(op.args.person, "sam");
+	assert_int_equal(op.args.from, START);
+	assert_int_equal(op.args.until, START + 7200 * 1000LL);
+	proto_op_free(&op);
+	relay_replay_free(p);
+
+	/* what the codec refuses, the scenario does, at its line */
+	refused("\n" NOTE("\"\""), "s.jsonl:2: text: must not be empty");
+	refused(NOTE("42"), "s.jsonl:1: text: must be a string");
+	refused("{\"at\":1,\"op\":\"ack\",\"actor\":\"maya\"}\n",
+	    "s.jsonl:1: an op line needs op and actor, and an incident's op "
+	    "its source and key");
+	refused("{\"at\":1,\"op\":\"override\",\"actor\":\"sam\","
+	    "\"schedule\":\"primary\",\"person\":\"sam\",\"from\":\"@0\"}\n",
+	    "s.jsonl:1: until: missing");
+}
+
 static void
 test_an_at_beyond_a_year_is_refused(void **state)
 {
@@ -116,6 +175,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_op_lines_are_decoded_as_a_consoles_ops),
 		cmocka_unit_test(test_an_at_beyond_a_year_is_refused),
 		cmocka_unit_test(test_an_offset_that_overflows_is_left_as_it_is),
 		cmocka_unit_test(test_lines_without_a_newline_and_with_crlf_parse),
