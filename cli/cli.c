@@ -157,6 +157,12 @@ static const struct cli_option options[] = {
 	{ CLI_OPT_COMMENT, "comment", "TEXT",
 	    "what Alertmanager keeps with the silence, 1 to 1024\n"
 	    "bytes (default: the incident's title)" },
+	{ CLI_OPT_FOR, "for", "DURATION",
+	    "from now for this long (2h, 30m, 1d)" },
+	{ CLI_OPT_FROM, "from", "TIME",
+	    "from this time: now, or RFC 3339 (2026-12-05T09:00:00Z)" },
+	{ CLI_OPT_UNTIL, "until", "TIME",
+	    "until this time: RFC 3339, or +DURATION after --from" },
 };
 
 #define CLI_EXITS_OP							\
@@ -362,11 +368,21 @@ static const struct cli_sub subs[] = {
 	    "      from the stored copy\n"
 	    "  77  the relay refused the token\n",
 	    0, cli_run_oncall },
-	CLI_NOT_BUILT("override",
-	    "SCHEDULE PERSON (--for D | --from T --until T)",
-	    "take someone's turn on call",
-	    "PERSON\ntakes SCHEDULE for the duration D, or from the time T "
-	    "until the\ntime T.\n"),
+	{ "override", "SCHEDULE PERSON (--for D | --from T --until T)",
+	    "put someone on call in place of the rotation",
+	    "Put PERSON (me: --user) on call for SCHEDULE for the duration\n"
+	    "D from now, or from the time T until the time T, over whoever\n"
+	    "the rotation says (the last override made wins).  The relay\n"
+	    "logs it and every console shows it; warroom oncall then says\n"
+	    "\"source\": \"override\".  At most 90 days; one that is over\n"
+	    "already, or a schedule the relay does not have, is refused.\n"
+	    "Caught up and queued like the other ops; the console removes\n"
+	    "one with :override rm ID.\n",
+	    (const struct cli_sub_opt[]){ { CLI_OPT_FOR, NULL },
+		{ CLI_OPT_FROM, NULL }, { CLI_OPT_UNTIL, NULL },
+		{ CLI_OPT_TIMEOUT, NULL },
+		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
+	    CLI_EXITS_OP, WR_OP_OVERRIDE, cli_run_op },
 	CLI_NOT_BUILT("snooze", "ID DURATION", "snooze an incident",
 	    "incident\nID stops escalating for DURATION.\n"),
 	CLI_NOT_BUILT("postmortem", "ID [--version N | --edit]",
@@ -730,6 +746,9 @@ cli_parse(int argc, char **argv, struct cli_opts *o,
 		case CLI_OPT_AT:	o->at = optarg; break;
 		case CLI_OPT_SCHEDULE:	o->schedule = optarg; break;
 		case CLI_OPT_COMMENT:	o->comment = optarg; break;
+		case CLI_OPT_FOR:	o->for_ = optarg; break;
+		case CLI_OPT_FROM:	o->from = optarg; break;
+		case CLI_OPT_UNTIL:	o->until = optarg; break;
 		case 'h':
 			cli_sub_help(out, sub);
 			return CLI_EX_OK;

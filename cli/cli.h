@@ -50,6 +50,10 @@ struct cli_opts {
 	const char *at;
 	const char *schedule;
 	const char *comment;	/* silence --comment */
+	/* override: --for DURATION, or --from TIME --until TIME */
+	const char *for_;
+	const char *from;
+	const char *until;
 	/* the interactive console */
 	const char *theme;
 	int utc;
@@ -93,7 +97,8 @@ enum cli_opt_id {
 	CLI_OPT_TIMEOUT, CLI_OPT_BACKOFF_CAP, CLI_OPT_CA, CLI_OPT_INSECURE,
 	CLI_OPT_LOG, CLI_OPT_JSON, CLI_OPT_FROM_NOW, CLI_OPT_STATE,
 	CLI_OPT_THEME, CLI_OPT_UTC, CLI_OPT_DEMO, CLI_OPT_QUIET,
-	CLI_OPT_AT, CLI_OPT_SCHEDULE, CLI_OPT_COMMENT
+	CLI_OPT_AT, CLI_OPT_SCHEDULE, CLI_OPT_COMMENT, CLI_OPT_FOR,
+	CLI_OPT_FROM, CLI_OPT_UNTIL
 };
 
 struct cli_option {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cli/session.h"
+#include "core/overrides.h"
 #include "core/parse.h"
 #include "core/sanitize.h"
 #include "core/silence.h"
@@ -196,6 +197,62 @@ op_silence_args(const struct cli_opts *o, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * warroom override SCHEDULE PERSON (--for DURATION | --from TIME --until
+ * TIME): the arguments into a (PERSON "me" is --user).  Times are "now",
+ * "+2h" (the end: from the start) or RFC 3339; the relay checks the rest
+ * (the schedule, the bounds) and its refusal is exit 65.  0, or -1 with
+ * the reason printed.
+ */
+static int
+op_override_args(const struct cli_opts *o, int argc, char **argv,
+    struct wr_event *a)
+{
+	int64_t now = wr_now_ms(), d;
+	char err[WR_PARSE_ERR_MAX], *cause = NULL;
+
+	if (argc != 2 || argv[0][0] == '\0' || argv[1][0] == '\0' ||
+	    strlen(argv[0]) > WR_FIELD_MAX_NAME ||
+	    strlen(argv[1]) > WR_FIELD_MAX_NAME) {
+		fprintf(stderr, "warroom: override: give a SCHEDULE and a "
+		    "PERSON (each 1 to %d bytes; me is --user)\n",
+		    WR_FIELD_MAX_NAME);
+		return -1;
+	}
+	a->schedule = xstrdup(argv[0]);
+	a->person = xstrdup(strcmp(argv[1], "me") == 0 && o->user != NULL ?
+	    o->user : argv[1]);
+	if ((o->for_ != NULL) == (o->from != NULL || o->until != NULL) ||
+	    (o->for_ == NULL && (o->from == NULL || o->until == NULL))) {
+		fprintf(stderr, "warroom: override: give --for DURATION, or "
+		    "--from TIME and --until TIME\n");
+		return -1;
+	}
+	if (o->for_ != NULL) {
+		if (wr_parse_duration(o->for_, 0, 60000, WR_OVERRIDE_MAX_MS,
+		    &d, err, sizeof err) != 0) {
+			fprintf(stderr, "warroom: override: --for: %s\n", err);
+			return -1;
+		}
+		a->from = now;
+		a->until = now + d;
+		return 0;
+	}
+	if (wr_overrides_parse_when(o->from, NULL, now, now, &a->from,
+	    &cause) != 0 || wr_overrides_parse_when(o->until, NULL, now,
+	    a->from, &a->until, &cause) != 0) {
+		fprintf(stderr, "warroom: override: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	if (a->until <= a->from) {
+		fprintf(stderr, "warroom: override: --until is not after "
+		    "--from\n");
+		return -1;
+	}
+	return 0;
+}
+
 int
 cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 {
@@ -206,6 +263,7 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 	const char *name = wr_op_kind_name(kind);
 	struct cli_session s;
 	struct op op;
+	char what[96];
 	int rc;
 
 	memset(&op, 0, sizeof op);
@@ -213,6 +271,11 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 	op.made_at = wr_now_ms();
 	/* Every refusal of the arguments ends in the usage of the
 	 * subcommand's row (cli/cli.c). */
+	if (kind == WR_OP_OVERRIDE) {
+		if (op_override_args(o, argc, argv, &op.args) != 0)
+			goto usage;
+		goto parsed;
+	}
 	if (argc < 1) {
 		fprintf(stderr, "warroom: %s needs an incident number\n", name);
 		goto usage;
@@ -269,6 +332,7 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 		    name);
 		goto usage;
 	}
+parsed:
 	if (o->user == NULL || o->user[0] == '\0' ||
 	    strlen(o->user) > PROTO_MAX_ACTOR) {
 		fprintf(stderr, "warroom: who is acting? give --user NAME (1 "
@@ -277,6 +341,11 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 		return CLI_EX_USAGE;
 	}
 
+	if (op.incident != 0)
+		snprintf(what, sizeof what, "%s of #%lld",
+		    wr_op_kind_info(kind)->noun, (long long)op.incident);
+	else
+		snprintf(what, sizeof what, "%s", wr_op_kind_info(kind)->noun);
 	s.cmd = &op;
 	if ((rc = cli_session_open(&s, o, 1, &hooks, "warroom/" WR_VERSION
 	    " op", 0)) != 0)
@@ -295,19 +364,17 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 			char *why = sanitize_text(op.reason ? op.reason :
 			    "no reason given", op.reason ? strlen(op.reason) :
 			    15);
-			fprintf(stderr, "warroom: the relay refused the %s of "
-			    "#%lld: %s\n", wr_op_kind_info(kind)->noun,
-			    (long long)op.incident, why);
+			fprintf(stderr, "warroom: the relay refused the %s: "
+			    "%s\n", what, why);
 			free(why);
 			rc = CLI_EX_REFUSED;
 		} else {
 			char *why = sanitize_text(op.reason ? op.reason : "",
 			    op.reason ? strlen(op.reason) : 0);
 			fprintf(stderr, "warroom: the relay at %s could not "
-			    "take the %s of #%lld now (%s); it is queued and "
+			    "take the %s now (%s); it is queued and "
 			    "will be sent by the next warroom that connects\n",
-			    o->feed, wr_op_kind_info(kind)->noun, (long long)op.incident,
-			    why);
+			    o->feed, what, why);
 			free(why);
 			rc = CLI_EX_UNREACHABLE;
 		}
@@ -325,22 +392,22 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 		goto out;
 	}
 	if (s.interrupted)
-		fprintf(stderr, "warroom: interrupted; the %s of #%lld is "
+		fprintf(stderr, "warroom: interrupted; the %s is "
 		    "queued and will be sent by the next warroom that "
-		    "connects\n", wr_op_kind_info(kind)->noun, (long long)op.incident);
+		    "connects\n", what);
 	else if (op.reason != NULL) {
 		char *why = sanitize_text(op.reason, strlen(op.reason));
 		fprintf(stderr, "warroom: the relay at %s could not take the "
-		    "%s of #%lld within %d s (%s); it is queued and will be "
+		    "%s within %d s (%s); it is queued and will be "
 		    "sent by the next warroom that connects\n", o->feed,
-		    wr_op_kind_info(kind)->noun, (long long)op.incident, o->timeout_s, why);
+		    what, o->timeout_s, why);
 		free(why);
 	} else
 		fprintf(stderr, "warroom: %s the relay at %s within %d s; the "
-		    "%s of #%lld is queued and will be sent by the next "
+		    "%s is queued and will be sent by the next "
 		    "warroom that connects\n", s.ever_live ?
 		    "no answer from" : "could not reach", o->feed,
-		    o->timeout_s, wr_op_kind_info(kind)->noun, (long long)op.incident);
+		    o->timeout_s, what);
 	rc = CLI_EX_UNREACHABLE;
 out:
 	cli_session_close(&s);

@@ -57,11 +57,7 @@ wr_schedule_free(struct wr_schedule *s)
 	for (size_t i = 0; i < s->n_layers; i++)
 		layer_free(&s->layers[i]);
 	free(s->layers);
-	for (size_t i = 0; i < s->n_overrides; i++) {
-		free(s->overrides[i].id);
-		free(s->overrides[i].person);
-	}
-	free(s->overrides);
+	wr_schedule_clear_overrides(s);
 	wr_zone_free(s->zone);
 	free(s->name);
 	free(s);
@@ -242,6 +238,41 @@ wr_schedule_add_override(struct wr_schedule *s, const char *id,
 	o->person = xstrdup(person);
 	o->from = from;
 	o->until = until;
+}
+
+void
+wr_schedule_add_cover(struct wr_schedule *s, const char *id, const char *by,
+    int64_t from, int64_t until, const char *reason)
+{
+	struct wr_cover *c;
+
+	s->covers = xrealloc(s->covers, (s->n_covers + 1) * sizeof *s->covers);
+	c = &s->covers[s->n_covers++];
+	c->id = xstrdup(id ? id : "");
+	c->by = xstrdup(by ? by : "");
+	c->reason = xstrdup0(reason);
+	c->from = from;
+	c->until = until;
+}
+
+void
+wr_schedule_clear_overrides(struct wr_schedule *s)
+{
+	for (size_t i = 0; i < s->n_overrides; i++) {
+		free(s->overrides[i].id);
+		free(s->overrides[i].person);
+	}
+	free(s->overrides);
+	s->overrides = NULL;
+	s->n_overrides = 0;
+	for (size_t i = 0; i < s->n_covers; i++) {
+		free(s->covers[i].id);
+		free(s->covers[i].by);
+		free(s->covers[i].reason);
+	}
+	free(s->covers);
+	s->covers = NULL;
+	s->n_covers = 0;
 }
 
 int

@@ -72,6 +72,15 @@ struct wr_override {
 	int64_t from, until;	/* Unix ms, from < until */
 };
 
+/* A cover request: who asked someone to take the schedule from until
+ * (it changes no answer until someone takes it: core/overrides.h). */
+struct wr_cover {
+	char *id;
+	char *by;
+	char *reason;		/* NULL: none given */
+	int64_t from, until;	/* Unix ms, from < until */
+};
+
 struct wr_schedule {
 	char *name;
 	struct wr_zone *zone;	/* owned */
@@ -79,6 +88,8 @@ struct wr_schedule {
 	size_t n_layers;
 	struct wr_override *overrides;	/* in the order made */
 	size_t n_overrides;
+	struct wr_cover *covers;	/* open cover requests, in order */
+	size_t n_covers;
 };
 
 enum wr_oncall_source {
@@ -116,6 +127,11 @@ void wr_schedule_set_shifts(struct wr_layer *l, const struct wr_shift *v,
 /* An override, made after every one already there. */
 void wr_schedule_add_override(struct wr_schedule *s, const char *id,
     const char *person, int64_t from, int64_t until);
+/* An open cover request (reason may be NULL), after those there. */
+void wr_schedule_add_cover(struct wr_schedule *s, const char *id,
+    const char *by, int64_t from, int64_t until, const char *reason);
+/* Forget every override and cover request (to put them in again). */
+void wr_schedule_clear_overrides(struct wr_schedule *s);
 /* 0 when every layer has a turn, a start and someone in it; else -1 and
  * *cause ("layer weekly: no participants"). */
 int wr_schedule_check(const struct wr_schedule *s, char **cause);

@@ -1559,6 +1559,24 @@ proto_schedules_to_json(const struct wr_schedule *const *v, size_t n)
 			append(ovs, oo);
 		}
 		put(so, "overrides", ovs);
+		/* open cover requests: sent only when there are some, so a
+		 * frame without any reads as it always did */
+		if (s->n_covers > 0) {
+			json_t *cvs = new_array();
+
+			for (size_t j = 0; j < s->n_covers; j++) {
+				const struct wr_cover *cv = &s->covers[j];
+				json_t *co = new_object(NULL);
+
+				put_str(co, "id", cv->id);
+				put_str(co, "by", cv->by);
+				put_time(co, "from", cv->from);
+				put_time(co, "until", cv->until);
+				put_opt_str(co, "reason", cv->reason);
+				append(cvs, co);
+			}
+			put(so, "cover_requests", cvs);
+		}
 		append(arr, so);
 	}
 	put(o, "schedules", arr);
@@ -1682,7 +1700,7 @@ schedule_from_json(const json_t *o, size_t at, proto_zone_fn zone_fn,
     void *ud, struct proto_schedule *out, char *err, size_t errsz)
 {
 	const char *name, *tz;
-	json_t *layers, *ovs, *v;
+	json_t *layers, *ovs, *cvs, *v;
 	struct wr_zone *zone;
 	struct wr_schedule *s = NULL;
 	char ctx[96], *cause = NULL;
@@ -1737,6 +1755,31 @@ schedule_from_json(const json_t *o, size_t at, proto_zone_fn zone_fn,
 		if (from >= until)
 			FAIL("%suntil: not after from", octx);
 		wr_schedule_add_override(s, id, person, from, until);
+	}
+	/* optional: a relay from before cover requests sends none */
+	TRY(member(o, ctx, "cover_requests", 0, &cvs, err, errsz));
+	if (cvs != NULL && !json_is_array(cvs))
+		FAIL("%scover_requests: must be an array", ctx);
+	if (cvs != NULL && json_array_size(cvs) > PROTO_MAX_COVERS)
+		FAIL("%scover_requests: more than %d", ctx, PROTO_MAX_COVERS);
+	json_array_foreach(cvs, i, v) {
+		const char *id, *by, *reason;
+		int64_t from, until;
+		char cctx[160];
+
+		snprintf(cctx, sizeof cctx, "%scover_requests[%zu].", ctx, i);
+		if (!json_is_object(v))
+			FAIL("%s must be an object", cctx);
+		TRY(get_str(v, cctx, "id", REQ, 64, &id, err, errsz));
+		TRY(get_str(v, cctx, "by", REQ | NONEMPTY, PROTO_MAX_ACTOR,
+		    &by, err, errsz));
+		TRY(get_str(v, cctx, "reason", 0, WR_FIELD_MAX_REASON,
+		    &reason, err, errsz));
+		TRY(get_time(v, cctx, "from", REQ, &from, err, errsz));
+		TRY(get_time(v, cctx, "until", REQ, &until, err, errsz));
+		if (from >= until)
+			FAIL("%suntil: not after from", cctx);
+		wr_schedule_add_cover(s, id, by, from, until, reason);
 	}
 	if (out->problem != NULL)
 		wr_schedule_free(s);

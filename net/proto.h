@@ -58,6 +58,11 @@
 /* The relay no longer accepts the console's token (its token file was
  * reloaded without it): like a 401, not worth retrying. */
 #define PROTO_ERR_TOKEN_REFUSED	"token_refused"
+/* Refusals of schedule-wide ops (core/overrides.h): a schedule the relay
+ * does not have, an override or a cover request that is not open. */
+#define PROTO_ERR_UNKNOWN_SCHEDULE	"unknown_schedule"
+#define PROTO_ERR_UNKNOWN_OVERRIDE	"unknown_override"
+#define PROTO_ERR_UNKNOWN_COVER		"unknown_cover"
 /* The relay streams few snapshots at once; this console's waits. */
 #define PROTO_ERR_SNAPSHOT_BUSY	"snapshot_busy"
 /* A refused result: the op id was used before, by this token, for an op
@@ -283,6 +288,7 @@ int proto_ping_from_json(const json_t *o, int64_t *t, char *err,
 #define PROTO_MAX_PEOPLE	256	/* per layer */
 #define PROTO_MAX_RESTRICTS	64	/* per layer */
 #define PROTO_MAX_OVERRIDES	4096	/* per schedule */
+#define PROTO_MAX_COVERS	256	/* open cover requests per schedule */
 #define PROTO_MAX_SHIFTS	50000	/* per layer of explicit shifts */
 #define PROTO_MAX_ZONE_NAME	128	/* bytes */
 

@@ -21,6 +21,7 @@
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "relay/commit.h"
+#include "relay/oncall.h"
 #include "relay/relay-int.h"
 
 void
@@ -679,6 +680,16 @@ glue_committed(void *ud, const struct wr_event *ev, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		relay_ring_put(&r->ring, &ev[i]);
+	relay_oncall_committed(r, ev, n);
+}
+
+static enum wr_plan_result
+glue_plan(void *ud, const struct wr_op *op, const struct wr_event *planned,
+    size_t n, struct wr_event *out, const char **code, int *keep, char *err,
+    size_t errsz)
+{
+	return relay_oncall_plan(ud, op, planned, n, out, code, keep, err,
+	    errsz);
 }
 
 static void
@@ -711,6 +722,7 @@ relay_commit_setup(struct relay *r)
 		.committed = glue_committed,
 		.counted = glue_counted,
 		.finished = glue_finished,
+		.plan_schedule_op = glue_plan,
 	};
 
 	relay_commit_init(&r->commit, r->store, &r->room, &hooks, r);

@@ -6,6 +6,7 @@
 
 #include <libwebsockets.h>
 
+#include "core/overrides.h"
 #include "core/room.h"
 #include "net/ingest.h"
 #include "net/proto.h"
@@ -130,6 +131,8 @@ struct relay {
 	struct lws_vhost *vh;
 	struct wr_store *store;
 	struct wr_room room;
+	/* the overrides and cover requests of the log (relay/oncall.c) */
+	struct wr_overrides ov;
 	struct tokens tokens;
 	int auth;
 	struct relay_commit commit;	/* the pending items and their batch */

@@ -413,7 +413,8 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, int *status,
 	if (store_open(dbpath, WR_STORE_RELAY, &r->store, cause) != 0)
 		goto fail;
 	wr_room_init(&r->room, 1);
-	if (store_load_room(r->store, &r->room, cause) != 0)
+	if (store_load_room(r->store, &r->room, cause) != 0 ||
+	    relay_oncall_load(r, cause) != 0)
 		goto fail;
 	*status = RELAY_EX_FAIL;
 	relay_ring_init(&r->ring, 8192);
@@ -496,6 +497,7 @@ relay_free(struct relay *r)
 	relay_ring_free(&r->ring);
 	if (r->room.by_key != NULL)
 		wr_room_free(&r->room);
+	wr_overrides_free(&r->ov);
 	store_close(r->store);
 	tokens_free(&r->tokens);
 	free(r->db_path);

@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/overrides.h"
+#include "core/parse.h"
 #include "core/sanitize.h"
+#include "core/schedule.h"
 #include "core/util.h"
 #include "tui/tui-int.h"
 
@@ -384,6 +387,217 @@ select_id(struct tui *t, int64_t id)
 		    "filter)", (long long)id);
 }
 
+/* ---- schedule-wide ops ------------------------------------------------------ */
+
+/* Submit a schedule-wide op (args borrowed); what names it on the line. */
+static void
+schedule_op(struct tui *t, wr_op_kind kind, const struct wr_event *args,
+    const char *what)
+{
+	char *cause = NULL;
+
+	if (t->act.submit == NULL) {
+		tui_error(t, "this console cannot send ops");
+		return;
+	}
+	if (t->act.submit(t->act.ud, kind, 0, args, &cause) == -1) {
+		tui_error(t, "could not queue the %s: %s", what,
+		    cause != NULL ? cause : "unknown error");
+		free(cause);
+		return;
+	}
+	tui_message(t, "%s: queued", what);
+}
+
+/* Split arg into at most max words (in place); *rest gets what follows
+ * the last one (may be ""). */
+static int
+words(char *arg, char **w, int max, char **rest)
+{
+	int n = 0;
+
+	while (*arg != '\0' && n < max) {
+		w[n++] = arg;
+		arg += strcspn(arg, " \t");
+		if (*arg != '\0')
+			*arg++ = '\0';
+		while (isspace((unsigned char)*arg))
+			arg++;
+	}
+	if (rest != NULL)
+		*rest = arg;
+	return *arg != '\0' && rest == NULL ? max + 1 : n;
+}
+
+/* A seq that names an override or a cover request: digits, > 0. */
+static int64_t
+parse_ref(const char *s)
+{
+	int64_t v;
+	char err[WR_PARSE_ERR_MAX];
+
+	if (s == NULL || wr_parse_int(s, 1, INT64_MAX, &v, err,
+	    sizeof err) != 0)
+		return 0;
+	return v;
+}
+
+/* FROM UNTIL (or a DURATION from now) of schedule s into a; 0 or -1 with
+ * the reason shown. */
+static int
+stretch(struct tui *t, const struct wr_schedule *s, char **w, int n,
+    struct wr_event *a)
+{
+	int64_t now = tui_now(t), d;
+	char err[WR_PARSE_ERR_MAX], *cause = NULL;
+
+	if (n == 1) {
+		if (wr_parse_duration(w[0][0] == '+' ? w[0] + 1 : w[0], 0,
+		    60000, WR_OVERRIDE_MAX_MS, &d, err, sizeof err) != 0) {
+			tui_error(t, "%s", err);
+			return -1;
+		}
+		a->from = now;
+		a->until = now + d;
+		return 0;
+	}
+	if (wr_overrides_parse_when(w[0], s->zone, now, now, &a->from,
+	    &cause) != 0 || wr_overrides_parse_when(w[1], s->zone, now,
+	    a->from, &a->until, &cause) != 0) {
+		tui_error(t, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (a->until <= a->from) {
+		tui_error(t, "until is not after from");
+		return -1;
+	}
+	return 0;
+}
+
+/* :override SCHEDULE PERSON DURATION | SCHEDULE PERSON FROM UNTIL,
+ * :override rm ID */
+static void
+cmd_override(struct tui *t, char *arg)
+{
+	char *w[5];
+	int n = words(arg, w, 4, NULL);
+	struct wr_event a;
+	const struct wr_schedule *s;
+	char *what;
+
+	memset(&a, 0, sizeof a);
+	if (n == 2 && strcmp(w[0], "rm") == 0) {
+		if ((a.ref = parse_ref(w[1][0] == '#' ? w[1] + 1 : w[1])) == 0) {
+			tui_error(t, ":override rm takes an override's number "
+			    "(the on-call pane shows them), not '%s'", w[1]);
+			return;
+		}
+		what = xasprintf("removal of override %lld",
+		    (long long)a.ref);
+		schedule_op(t, WR_OP_OVERRIDE_RM, &a, what);
+		free(what);
+		return;
+	}
+	if (n != 3 && n != 4) {
+		tui_message(t, "usage: :override SCHEDULE PERSON DURATION, "
+		    ":override SCHEDULE PERSON FROM UNTIL or :override rm ID");
+		return;
+	}
+	if ((s = tui_oncall_find(t, w[0])) == NULL) {
+		tui_error(t, "no schedule %s here (the on-call pane lists "
+		    "them)", w[0]);
+		return;
+	}
+	a.schedule = w[0];
+	a.person = strcmp(w[1], "me") == 0 ? t->user : w[1];
+	if (strlen(a.person) > WR_FIELD_MAX_NAME) {
+		tui_error(t, "a name is at most %d bytes", WR_FIELD_MAX_NAME);
+		return;
+	}
+	if (stretch(t, s, w + 2, n - 2, &a) != 0)
+		return;
+	what = xasprintf("override of %s by %s", a.schedule, a.person);
+	schedule_op(t, WR_OP_OVERRIDE, &a, what);
+	free(what);
+}
+
+/* :cover SCHEDULE FROM UNTIL [REASON] */
+static void
+cmd_cover(struct tui *t, char *arg)
+{
+	char *w[3], *rest;
+	int n = words(arg, w, 3, &rest);
+	struct wr_event a;
+	const struct wr_schedule *s;
+	char *what;
+
+	memset(&a, 0, sizeof a);
+	if (n != 3) {
+		tui_message(t, "usage: :cover SCHEDULE FROM UNTIL [REASON]");
+		return;
+	}
+	if ((s = tui_oncall_find(t, w[0])) == NULL) {
+		tui_error(t, "no schedule %s here (the on-call pane lists "
+		    "them)", w[0]);
+		return;
+	}
+	if (strlen(rest) > WR_FIELD_MAX_REASON) {
+		tui_error(t, "the reason is at most %d bytes",
+		    WR_FIELD_MAX_REASON);
+		return;
+	}
+	a.schedule = w[0];
+	a.text = *rest != '\0' ? rest : NULL;
+	if (stretch(t, s, w + 1, 2, &a) != 0)
+		return;
+	what = xasprintf("cover request for %s", a.schedule);
+	schedule_op(t, WR_OP_COVER, &a, what);
+	free(what);
+}
+
+/*
+ * :take ID with ID an open cover request's number: take it.  ":take cover
+ * ID" says so whatever incidents there are; "#ID" is always an incident.
+ * 1 when it was a cover request (done or refused here), else 0.
+ */
+static int
+cmd_take_cover(struct tui *t, char *arg)
+{
+	struct wr_event a;
+	const struct wr_cover *c;
+	const char *schedule = NULL;
+	int forced = strncmp(arg, "cover", 5) == 0 &&
+	    (arg[5] == ' ' || arg[5] == '\0');
+	char *id = arg, *what;
+
+	if (forced) {
+		id = arg + 5;
+		while (isspace((unsigned char)*id))
+			id++;
+	}
+	if (!forced && (*id == '#' || *id == '\0'))
+		return 0;
+	if ((c = tui_oncall_cover(t, id, &schedule)) == NULL) {
+		if (!forced)
+			return 0;
+		tui_error(t, "no open cover request %s (the on-call pane "
+		    "lists them)", id);
+		return 1;
+	}
+	if (strcmp(c->by, t->user) == 0) {
+		tui_error(t, "cover request %s is your own", id);
+		return 1;
+	}
+	memset(&a, 0, sizeof a);
+	a.ref = parse_ref(id);
+	what = xasprintf("take of %s's cover request %s (%s)", c->by, id,
+	    schedule);
+	schedule_op(t, WR_OP_TAKE, &a, what);
+	free(what);
+	return 1;
+}
+
 void
 tui_command_exec(struct tui *t, const char *line)
 {
@@ -451,6 +665,12 @@ tui_command_exec(struct tui *t, const char *line)
 			    "warning|info");
 		else
 			tui_command_op(t, WR_OP_SEV, id, arg);
+	} else if (strcmp(cmd, "override") == 0) {
+		cmd_override(t, arg);
+	} else if (strcmp(cmd, "cover") == 0) {
+		cmd_cover(t, arg);
+	} else if (strcmp(cmd, "take") == 0 && cmd_take_cover(t, arg)) {
+		;	/* a cover request */
 	} else if (strcmp(cmd, "take") == 0) {
 		id = *arg != '\0' ? parse_id(arg) : sel;
 		if (*arg != '\0' && id == 0)

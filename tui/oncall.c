@@ -5,6 +5,9 @@
  * pane is drawn, from the schedules themselves (core/schedule.h), so they
  * stay right offline and move on by themselves as handoffs pass.  Until the
  * feed announces some, the pane says so rather than showing nothing.
+ * Under each schedule, its open overrides and cover requests, with the
+ * command that removes or takes each; those that have ended are not shown.
+ * O opens the override prompt for the schedule at the top.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,12 +66,141 @@ tui_oncall_set(struct tui *t, const struct tui_schedule *v, size_t n)
 		o->scroll = (int)n - 1;
 }
 
+/* The open overrides and cover requests of e shown under it, at most. */
+#define EXTRA_MAX	6
+
+/* How many of e's overrides and cover requests are open at now. */
+static int
+extra_count(const struct entry *e, int64_t now)
+{
+	int n = 0;
+
+	if (e->s == NULL)
+		return 0;
+	for (size_t i = 0; i < e->s->n_overrides; i++)
+		n += e->s->overrides[i].until > now;
+	for (size_t i = 0; i < e->s->n_covers; i++)
+		n += e->s->covers[i].until > now;
+	return n < EXTRA_MAX ? n : EXTRA_MAX;
+}
+
 int
 tui_oncall_lines(const struct tui *t)
 {
 	const struct oncall *o = t->pane[PANE_ONCALL].priv;
+	int64_t now = tui_now(t);
+	int n = 0;
 
-	return o->n > 0 ? (int)o->n : 1;
+	for (size_t i = 0; i < o->n; i++)
+		n += 1 + extra_count(&o->v[i], now);
+	return n > 0 ? n : 1;
+}
+
+const struct wr_schedule *
+tui_oncall_find(const struct tui *t, const char *name)
+{
+	const struct oncall *o = t->pane[PANE_ONCALL].priv;
+
+	for (size_t i = 0; name != NULL && i < o->n; i++)
+		if (o->v[i].s != NULL && strcmp(o->v[i].name, name) == 0)
+			return o->v[i].s;
+	return NULL;
+}
+
+const struct wr_cover *
+tui_oncall_cover(const struct tui *t, const char *id, const char **schedule)
+{
+	const struct oncall *o = t->pane[PANE_ONCALL].priv;
+	int64_t now = tui_now(t);
+
+	for (size_t i = 0; id != NULL && i < o->n; i++) {
+		const struct wr_schedule *s = o->v[i].s;
+
+		for (size_t j = 0; s != NULL && j < s->n_covers; j++)
+			if (strcmp(s->covers[j].id, id) == 0 &&
+			    s->covers[j].until > now) {
+				if (schedule != NULL)
+					*schedule = o->v[i].name;
+				return &s->covers[j];
+			}
+	}
+	return NULL;
+}
+
+char *
+tui_oncall_cover_words(const struct tui *t, const char *by,
+    const char *schedule, int64_t from, int64_t until, const char *reason)
+{
+	char a[32], b[32];
+
+	tui_oncall_when(t, from, a, sizeof a);
+	tui_oncall_when(t, until, b, sizeof b);
+	return xasprintf("%s asks for cover: %s, %s\xe2\x80\x93%s%s%s", by,
+	    schedule, a, b, reason != NULL && reason[0] != '\0' ? ", " : "",
+	    reason != NULL ? reason : "");
+}
+
+void
+tui_oncall_event(struct tui *t, const struct wr_event *e)
+{
+	char a[32], b[32], *text = NULL;
+
+	tui_oncall_when(t, e->from, a, sizeof a);
+	tui_oncall_when(t, e->until, b, sizeof b);
+	switch (e->kind) {
+	case WR_EV_COVER_REQUESTED:
+		text = tui_oncall_cover_words(t, e->actor, e->schedule,
+		    e->from, e->until, e->text);
+		tui_message(t, "%s (:take %lld)", text, (long long)e->seq);
+		break;
+	case WR_EV_COVER_TAKEN:
+		tui_message(t, "%s took cover request %lld: %s, %s\xe2\x80\x93%s",
+		    e->person, (long long)e->ref, e->schedule, a, b);
+		break;
+	case WR_EV_OVERRIDE_ADDED:
+		tui_message(t, "%s: %s on call %s\xe2\x80\x93%s (override %lld, "
+		    "by %s)", e->schedule, e->person, a, b, (long long)e->seq,
+		    e->actor);
+		break;
+	case WR_EV_OVERRIDE_REMOVED:
+		tui_message(t, "%s removed override %lld of %s", e->actor,
+		    (long long)e->ref, e->schedule);
+		break;
+	default:
+		break;
+	}
+	free(text);
+}
+
+/* Line k (0-based) of e's open overrides, then cover requests, malloc'd
+ * and raw; NULL past the last. */
+static char *
+extra_line(const struct tui *t, const struct entry *e, int k, int64_t now)
+{
+	char a[32], b[32], *w, *out;
+
+	for (size_t i = 0; i < e->s->n_overrides; i++) {
+		const struct wr_override *ov = &e->s->overrides[i];
+
+		if (ov->until <= now || k-- > 0)
+			continue;
+		tui_oncall_when(t, ov->from, a, sizeof a);
+		tui_oncall_when(t, ov->until, b, sizeof b);
+		return xasprintf("override %s: %s, %s\xe2\x80\x93%s "
+		    "(:override rm %s)", ov->id, ov->person, a, b, ov->id);
+	}
+	for (size_t i = 0; i < e->s->n_covers; i++) {
+		const struct wr_cover *c = &e->s->covers[i];
+
+		if (c->until <= now || k-- > 0)
+			continue;
+		w = tui_oncall_cover_words(t, c->by, e->name, c->from,
+		    c->until, c->reason);
+		out = xasprintf("cover %s: %s (:take %s)", c->id, w, c->id);
+		free(w);
+		return out;
+	}
+	return NULL;
 }
 
 void
@@ -343,11 +475,12 @@ oncall_draw(struct tui *t, struct pane *p)
 	}
 	if (o->scroll > (int)o->n - 1)
 		o->scroll = (int)o->n - 1;
-	for (int i = 0; i < vis && o->scroll + i < (int)o->n; i++) {
+	for (int i = 0, y = 1; y <= vis && o->scroll + i < (int)o->n; i++) {
 		const struct entry *e = &o->v[o->scroll + i];
-		int sw = W / 5 > 10 ? W / 5 : 10, x = x0 + 1, y = i + 1;
+		int sw = W / 5 > 10 ? W / 5 : 10, x = x0 + 1;
 		char *text = describe(t, e, now);
 		int64_t at = changes_at(e, now);
+		int extra = extra_count(e, now);
 
 		tui_put_untrusted(t, p->win, y, x, sw, t->focus ==
 		    PANE_ONCALL && i == 0 ? ROLE_NORMAL : ROLE_DIM, e->name);
@@ -357,6 +490,23 @@ oncall_draw(struct tui *t, struct pane *p)
 		free(text);
 		if (at > now)
 			tui_age_changes_at(t, at);
+		y++;
+		for (int k = 0; k < extra && y <= vis; k++, y++) {
+			char *line = extra_line(t, e, k, now);
+
+			if (line == NULL)
+				break;
+			tui_put_untrusted(t, p->win, y, x, W - (x - x0),
+			    ROLE_DIM, line);
+			free(line);
+		}
+		/* one that ends is dropped at the next draw */
+		for (size_t j = 0; e->s != NULL && j < e->s->n_overrides; j++)
+			if (e->s->overrides[j].until > now)
+				tui_age_changes_at(t, e->s->overrides[j].until);
+		for (size_t j = 0; e->s != NULL && j < e->s->n_covers; j++)
+			if (e->s->covers[j].until > now)
+				tui_age_changes_at(t, e->s->covers[j].until);
 	}
 }
 
@@ -412,6 +562,20 @@ static int
 oncall_key(struct tui *t, struct pane *p, int is_keycode, wint_t ch)
 {
 	struct oncall *o = p->priv;
+
+	if (!is_keycode && ch == 'O') {
+		/* the override prompt for the schedule at the top */
+		if (o->n == 0 || o->scroll < 0 || o->scroll >= (int)o->n) {
+			tui_message(t, "no schedule to override");
+		} else {
+			char *line = xasprintf("override %s ",
+			    o->v[o->scroll].name);
+
+			tui_prompt_open(t, PROMPT_COMMAND, line, 0);
+			free(line);
+		}
+		return 1;
+	}
 
 	if ((!is_keycode && ch == 'j') || (is_keycode && ch == KEY_DOWN)) {
 		if (o->week || o->scroll + 1 < (int)o->n)

@@ -132,7 +132,9 @@ tui_prompt_open(struct tui *t, enum tui_prompt_mode mode, const char *initial,
 		pr->saved_filter = xstrdup0(tui_list_filter(t));
 	}
 	set_line(pr, initial);
-	pr->fresh = pr->len > 0;
+	/* a filter shown again is replaced by typing; a command begun for
+	 * the person (O: "override primary ") is continued */
+	pr->fresh = mode == PROMPT_FILTER && pr->len > 0;
 	tui_dirty(t, PANE_PROMPT);
 }
 

@@ -136,6 +136,20 @@ int64_t tui_detail_incident(const struct tui *t);
 /* oncall.c */
 void tui_oncall_set(struct tui *t, const struct tui_schedule *v, size_t n);
 int tui_oncall_lines(const struct tui *t);
+/* The schedule of that name the feed announced, or NULL. */
+const struct wr_schedule *tui_oncall_find(const struct tui *t,
+    const char *name);
+/* The open cover request with id, its schedule's name in *schedule (may be
+ * NULL), or NULL. */
+struct wr_cover;
+const struct wr_cover *tui_oncall_cover(const struct tui *t, const char *id,
+    const char **schedule);
+/* "bob asks for cover: primary, Sat 09:00-Sun 09:00, at a wedding",
+ * malloc'd, raw. */
+char *tui_oncall_cover_words(const struct tui *t, const char *by,
+    const char *schedule, int64_t from, int64_t until, const char *reason);
+/* A schedule-wide event that just came, said on the status line. */
+void tui_oncall_event(struct tui *t, const struct wr_event *e);
 /* A handoff this near is on the status line. */
 #define TUI_ONCALL_NEAR_MS	(30 * 60000)
 char *tui_oncall_near(const struct tui *t, int64_t now, int64_t *changes);

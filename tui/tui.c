@@ -257,6 +257,15 @@ tui_incident_event(struct tui *t, const struct wr_event *e)
 {
 	if (e == NULL)
 		return;
+	if (wr_event_kind_info(e->kind)->scope == WR_SCOPE_SCHEDULE) {
+		/* the pane follows the schedules frame that comes with it;
+		 * a live one is also said on the status line */
+		if (t->bell_armed)
+			tui_oncall_event(t, e);
+		tui_dirty(t, PANE_ONCALL);
+		tui_dirty(t, PANE_STATUS);
+		return;
+	}
 	if (e->kind == WR_EV_TRIGGERED && e->severity == WR_SEV_CRITICAL &&
 	    t->bell_armed && !t->quiet)
 		t->bell_pending = 1;
@@ -373,9 +382,15 @@ tui_op_done(struct tui *t, const char *op_id, int ok, const char *reason)
 		m->queued--;
 	if (ok) {
 		/* replace the "queued" message the op left on the line */
-		tui_message(t, "%s #%lld: done%s%s", wr_op_kind_name(op->kind),
-		    (long long)op->incident, reason != NULL ? ", " : "",
-		    reason != NULL ? reason : "");
+		if (op->incident == 0)	/* a schedule-wide op */
+			tui_message(t, "%s: done%s%s",
+			    wr_op_kind_name(op->kind), reason != NULL ?
+			    ", " : "", reason != NULL ? reason : "");
+		else
+			tui_message(t, "%s #%lld: done%s%s",
+			    wr_op_kind_name(op->kind), (long long)op->incident,
+			    reason != NULL ? ", " : "", reason != NULL ?
+			    reason : "");
 		op_remove(t, i);
 	} else {
 		op->refused = 1;
@@ -383,8 +398,13 @@ tui_op_done(struct tui *t, const char *op_id, int ok, const char *reason)
 		    "no reason given");
 		if (m != NULL)
 			m->refused = 1;
-		tui_error(t, "%s #%lld refused: %s", wr_op_kind_name(op->kind),
-		    (long long)op->incident, op->reason);
+		if (op->incident == 0)
+			tui_error(t, "%s refused: %s",
+			    wr_op_kind_name(op->kind), op->reason);
+		else
+			tui_error(t, "%s #%lld refused: %s",
+			    wr_op_kind_name(op->kind), (long long)op->incident,
+			    op->reason);
 	}
 	tui_dirty(t, PANE_LIST);
 	tui_detail_invalidate(t, 0);
