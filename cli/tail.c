@@ -48,7 +48,7 @@ tail_line(struct cli_session *s, const struct wr_event *e, FILE *fp)
 	const struct wr_incident *inc = wr_room_get(&s->room, e->incident);
 	int has_title = (wr_event_kind_info(e->kind)->fields &
 	    WR_EVF(TITLE)) != 0;
-	char when[40], late[128], *actor, *via, *t, *raw, *words;
+	char when[40], late[128], what[40], *actor, *via, *t, *raw, *words;
 
 	wr_time_format(e->time, when, sizeof when);
 	actor = tail_safe(e->actor ? e->actor : "?");
@@ -66,8 +66,14 @@ tail_line(struct cli_session *s, const struct wr_event *e, FILE *fp)
 		snprintf(late, sizeof late, " (made %s, delivered %s later)",
 		    made, lag);
 	}
-	fprintf(fp, "%s #%lld %s by %s%s%s%s%s%s%s\n", when,
-	    (long long)e->incident, words, actor, via ? " (via " : "",
+	/* an incident's event names it; a schedule-wide one goes by its
+	 * seq, which is how :override rm and :take name it */
+	if (wr_event_kind_info(e->kind)->scope == WR_SCOPE_SCHEDULE)
+		snprintf(what, sizeof what, "[%lld]", (long long)e->seq);
+	else
+		snprintf(what, sizeof what, "#%lld", (long long)e->incident);
+	fprintf(fp, "%s %s %s by %s%s%s%s%s%s%s\n", when,
+	    what, words, actor, via ? " (via " : "",
 	    via ? via : "", via ? ")" : "", late, t[0] ? ": " : "", t);
 	free(raw);
 	free(words);

@@ -1968,10 +1968,15 @@ schedules_round_trip_to_the_same_answers(void **state)
 	const struct wr_schedule *v[] = { a, b };
 	struct proto_schedules got;
 	char err[256], *text;
-	json_t *o = proto_schedules_to_json(v, 2), *back;
+	json_t *o, *back;
 	enum proto_type type;
 
 	(void)state;
+	wr_schedule_add_cover(a, "4812", "bob", 1772960400000LL,
+	    1773046800000LL, "at a wedding");
+	wr_schedule_add_cover(a, "4813", "carol", 1772960400000LL,
+	    1773046800000LL, NULL);
+	o = proto_schedules_to_json(v, 2);
 	text = proto_dump(o, NULL);
 	back = proto_parse(text, strlen(text), &type, err, sizeof err);
 	assert_non_null(back);
@@ -1988,6 +1993,20 @@ schedules_round_trip_to_the_same_answers(void **state)
 	assert_true(got.v[0].s->layers[2].fixed);
 	assert_int_equal(got.v[0].s->layers[2].n_shifts, 2);
 	assert_int_equal(got.v[0].s->n_overrides, 1);
+	/* the open cover requests come along; a schedule without any
+	 * sends none (the frame reads as it did before them) */
+	assert_int_equal(got.v[0].s->n_covers, 2);
+	assert_string_equal(got.v[0].s->covers[0].id, "4812");
+	assert_string_equal(got.v[0].s->covers[0].by, "bob");
+	assert_string_equal(got.v[0].s->covers[0].reason, "at a wedding");
+	assert_int_equal(got.v[0].s->covers[0].from, a->covers[0].from);
+	assert_int_equal(got.v[0].s->covers[0].until, a->covers[0].until);
+	assert_null(got.v[0].s->covers[1].reason);
+	assert_int_equal(got.v[1].s->n_covers, 0);
+	assert_non_null(json_object_get(json_array_get(json_object_get(o,
+	    "schedules"), 0), "cover_requests"));
+	assert_null(json_object_get(json_array_get(json_object_get(o,
+	    "schedules"), 1), "cover_requests"));
 	/* the same answers every 17 minutes over three weeks */
 	for (int64_t t = 1772600000000LL; t < 1772600000000LL +
 	    21LL * 86400000; t += 17 * 60000) {
@@ -2048,6 +2067,21 @@ schedules_decoder_refuses_bad_definitions_naming_the_member(void **state)
 		  "\"timezone\":\"UTC\",\"layers\":[],\"overrides\":[]},"
 		  "{\"name\":\"p\",\"timezone\":\"UTC\",\"layers\":[],"
 		  "\"overrides\":[]}]}", "\"p\" twice" },
+		{ "{\"type\":\"schedules\",\"schedules\":[{\"name\":\"p\","
+		  "\"timezone\":\"UTC\",\"layers\":[],\"overrides\":[],"
+		  "\"cover_requests\":[{\"id\":\"9\",\"by\":\"bob\","
+		  "\"from\":\"2026-03-02T10:00:00.000Z\","
+		  "\"until\":\"2026-03-02T10:00:00.000Z\"}]}]}",
+		  "cover_requests[0].until: not after from" },
+		{ "{\"type\":\"schedules\",\"schedules\":[{\"name\":\"p\","
+		  "\"timezone\":\"UTC\",\"layers\":[],\"overrides\":[],"
+		  "\"cover_requests\":[{\"id\":\"9\",\"by\":\"\","
+		  "\"from\":\"2026-03-02T10:00:00.000Z\","
+		  "\"until\":\"2026-03-02T11:00:00.000Z\"}]}]}",
+		  "cover_requests[0].by: must not be empty" },
+		{ "{\"type\":\"schedules\",\"schedules\":[{\"name\":\"p\","
+		  "\"timezone\":\"UTC\",\"layers\":[],\"overrides\":[],"
+		  "\"cover_requests\":{}}]}", "cover_requests: must be an array" },
 	};
 
 	(void)state;

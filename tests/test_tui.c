@@ -2190,6 +2190,116 @@ test_oncall_empty_state_and_schedules(void **state)
 	h_free(h);
 }
 
+/*
+ * Overrides and cover requests: the pane lists the open ones under their
+ * schedule with the command for each ("override 17: dave, ... (:override
+ * rm 17)", "cover 18: bob asks for cover: primary, Sat 09:00-Sun 09:00, at
+ * a wedding (:take 18)"), and leaves out what has ended; :override,
+ * :cover and :take make schedule-wide ops (no incident) with their
+ * arguments; O in the pane begins :override for its schedule.
+ */
+static void
+test_oncall_overrides_and_cover_requests(void **state)
+{
+	struct harness *h = h_new(40, 120);
+	struct wr_schedule *p, *q;
+	const struct h_op *op;
+	int y;
+
+	oncall_fill(h, &p, &q);
+	wr_schedule_add_override(p, "17", "dave", H_NOW - 3600000,
+	    H_NOW + 7200000);
+	wr_schedule_add_override(p, "16", "erin", H_NOW - 7200000,
+	    H_NOW - 60000);	/* over: not shown */
+	/* Sat 2026-01-03 09:00Z - Sun 09:00Z */
+	wr_schedule_add_cover(p, "18", "bob", H_NOW + 2 * 86400000LL +
+	    9 * 3600000, H_NOW + 3 * 86400000LL + 9 * 3600000, "at a wedding");
+	{
+		struct tui_schedule v[2] = {
+			{ "primary", "UTC", p, NULL },
+			{ "secondary", "UTC", q, NULL },
+		};
+
+		tui_set_schedules(h->t, v, 2);
+	}
+	h_render(h);
+	y = h_find(h, "primary");
+	assert_true(y > 0);
+	assert_non_null(strstr(h_row(h, y), "dave, for 2h 00m"));
+	assert_non_null(strstr(h_row(h, y + 1),
+	    "override 17: dave, Wed 23:00\xe2\x80\x93Thu 02:00 (:override rm 17)"));
+	assert_non_null(strstr(h_row(h, y + 2), "cover 18: bob asks for "
+	    "cover: primary, Sat 09:00\xe2\x80\x93Sun 09:00, at a wedding "
+	    "(:take 18)"));
+	h_assert_not_shows(h, "erin");
+	assert_non_null(strstr(h_row(h, y + 3), "secondary"));
+
+	/* :override SCHEDULE me DURATION */
+	h_type(h, ":override primary me 2h\n");
+	assert_int_equal(h->n_ops, 1);
+	op = &h->ops[0];
+	assert_int_equal(op->kind, WR_OP_OVERRIDE);
+	assert_int_equal(op->incident, 0);
+	assert_string_equal(op->schedule, "primary");
+	assert_string_equal(op->person, "alice");
+	assert_int_equal(op->from, H_NOW);
+	assert_int_equal(op->until, H_NOW + 7200000);
+	/* FROM UNTIL, in the schedule's zone, the end from the start */
+	h_type(h, ":override secondary frank 2026-01-02T08:00 +12h\n");
+	assert_int_equal(h->n_ops, 2);
+	assert_string_equal(h->ops[1].person, "frank");
+	assert_int_equal(h->ops[1].from, H_NOW + 32 * 3600000LL);
+	assert_int_equal(h->ops[1].until, H_NOW + 44 * 3600000LL);
+	/* refused here: a schedule not announced, a stretch backwards */
+	h_type(h, ":override tertiary me 2h\n");
+	h_render(h);
+	h_assert_shows(h, "no schedule tertiary here");
+	h_type(h, "\x1b:override primary me +3h now\n");
+	h_render(h);
+	h_assert_shows(h, "until is not after from");
+	assert_int_equal(h->n_ops, 2);
+	h_type(h, "\x1b:override rm 17\n");
+	assert_int_equal(h->n_ops, 3);
+	assert_int_equal(h->ops[2].kind, WR_OP_OVERRIDE_RM);
+	assert_int_equal(h->ops[2].ref, 17);
+
+	/* :cover SCHEDULE FROM UNTIL REASON */
+	h_type(h, ":cover primary 2026-01-10T09:00 2026-01-11T09:00 at a "
+	    "wedding\n");
+	assert_int_equal(h->n_ops, 4);
+	op = &h->ops[3];
+	assert_int_equal(op->kind, WR_OP_COVER);
+	assert_string_equal(op->schedule, "primary");
+	assert_int_equal(op->from, H_NOW + 9 * 86400000LL + 9 * 3600000);
+	assert_int_equal(op->until, H_NOW + 10 * 86400000LL + 9 * 3600000);
+	assert_string_equal(op->text, "at a wedding");
+
+	/* :take 18 is bob's open request; :take #2 stays an incident's */
+	h_type(h, ":take 18\n");
+	assert_int_equal(h->n_ops, 5);
+	assert_int_equal(h->ops[4].kind, WR_OP_TAKE);
+	assert_int_equal(h->ops[4].ref, 18);
+	h_type(h, ":take cover 99\n");
+	h_render(h);
+	h_assert_shows(h, "no open cover request 99");
+	assert_int_equal(h->n_ops, 5);
+
+	/* O in the on-call pane: the prompt begun for its schedule */
+	h_type(h, "\x1b\t\t");
+	h_type(h, "O");
+	h_render(h);
+	h_assert_shows(h, ":override primary");
+	h_type(h, "me 30m\n");
+	assert_int_equal(h->n_ops, 6);
+	assert_int_equal(h->ops[5].kind, WR_OP_OVERRIDE);
+	assert_int_equal(h->ops[5].until - h->ops[5].from, 1800000);
+
+	tui_set_schedules(h->t, NULL, 0);
+	wr_schedule_free(p);
+	wr_schedule_free(q);
+	h_free(h);
+}
+
 /* At 80x24 there is no room for the pane: the status line still says
  * that a handoff is near, and Tab shows the pane alone. */
 static void
@@ -2424,6 +2534,7 @@ main(void)
 		cmocka_unit_test(test_mouse_click_selects_a_row_and_the_wheel_scrolls),
 		cmocka_unit_test(test_render_rate_limit_and_idle_frames_write_nothing),
 		cmocka_unit_test(test_oncall_empty_state_and_schedules),
+		cmocka_unit_test(test_oncall_overrides_and_cover_requests),
 		cmocka_unit_test(test_oncall_wide_shows_the_next_gap),
 		cmocka_unit_test(test_oncall_80x24_status_line_says_the_handoff),
 		cmocka_unit_test(test_oncall_week_lists_shifts_with_the_schedule_clock_beside),

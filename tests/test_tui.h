@@ -43,6 +43,10 @@ struct h_op {
 	int64_t incident;
 	char *text;
 	char op_id[24];
+	/* a schedule-wide op's arguments (the strings are not freed: the
+	 * harness keeps them for the test's life) */
+	char *schedule, *person;
+	int64_t from, until, ref;
 };
 
 struct harness {
@@ -88,6 +92,11 @@ h_submit(void *ud, wr_op_kind kind, int64_t incident,
 	op->kind = kind;
 	op->incident = incident;
 	op->text = xstrdup0(args != NULL ? args->text : NULL);
+	op->schedule = xstrdup0(args != NULL ? args->schedule : NULL);
+	op->person = xstrdup0(args != NULL ? args->person : NULL);
+	op->from = args != NULL ? args->from : 0;
+	op->until = args != NULL ? args->until : 0;
+	op->ref = args != NULL ? args->ref : 0;
 	snprintf(op->op_id, sizeof op->op_id, "op%d", ++h->next_op);
 	tui_op_queued(h->t, op->op_id, kind, incident);
 	return 0;
