@@ -13,6 +13,7 @@
 
 #include "core/model.h"
 #include "core/room.h"
+#include "core/stats.h"
 
 struct wr_store;
 
@@ -185,6 +186,18 @@ int store_snapshot_begin(struct wr_store *s, struct store_snapshot **out,
 int store_snapshot_next(struct store_snapshot *ss, size_t limit,
     struct wr_incident ***out, size_t *n, char **cause);
 void store_snapshot_end(struct store_snapshot *ss);
+
+/*
+ * The report of core/stats.h over [since, until) (Unix ms), grouped by
+ * by, in one read transaction (store/stats.c says what each number
+ * counts); interruptions are judged out of hours and on-call hours summed
+ * on the schedules sched[0..n_sched) (entries may be NULL).  0 and *out
+ * (free with wr_stats_free()), or -1 with *cause.
+ */
+struct wr_schedule;
+int store_stats(struct wr_store *s, int64_t since, int64_t until,
+    enum wr_stats_by by, const struct wr_schedule *const *sched,
+    size_t n_sched, struct wr_stats *out, char **cause);
 
 /* Console outbox.  add commits with synchronous=FULL before returning. */
 int store_outbox_add(struct wr_store *s, const struct wr_outbox_op *op,

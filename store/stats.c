@@ -1,0 +1,358 @@
+/*
+ * stats.c: the report (core/stats.h) computed in SQL over the console's
+ * copy of the feed, in one read transaction.
+ *
+ * The window is [since, until): an incident counts when it was triggered
+ * in it (incidents.created, the TRIGGERED event's time); an act (an
+ * acknowledgement, a resolution, an escalation, a notification) when the
+ * person made it in it (made_at, else the event's time).
+ *
+ * Time to acknowledge runs from the trigger to the made_at of the
+ * incident's FIRST acknowledged event, whatever came after (an unack and
+ * an ack again); for an incident whose events this copy never had (it
+ * came in a snapshot) the incident's own ack_at stands for it.  Time to
+ * resolve runs to the resolution of an incident resolved now.  Means are
+ * rounded to the ms; p50 and p90 are nearest-rank percentiles (the
+ * smallest value with at least P% of the values at or below it), all in
+ * SQL with window functions.
+ *
+ * By person: acknowledgements and resolutions are the events a person's
+ * op made (they carry an op id; a source's resolve does not), counted
+ * for its actor; escalations and notifications are the events of the
+ * kinds in WR_STATS_ESCALATION_KINDS and WR_STATS_NOTIFY_KINDS
+ * (core/stats.h), counted for the person the event names.  An
+ * interruption is an incident a person acknowledged or was notified
+ * about; it is out of hours when one of those acts fell from 22:00 to
+ * 08:00 on the wall clock of that person's schedule (wr_stats_zone_for),
+ * which is judged here in C, from the rows SQL gives in order.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/schedule.h"
+#include "core/stats.h"
+#include "core/util.h"
+#include "store/store-int.h"
+
+static const int escalation_kinds[] = { WR_STATS_ESCALATION_KINDS 0 };
+static const int notify_kinds[] = { WR_STATS_NOTIFY_KINDS 0 };
+
+/* A list of kinds as a JSON array, for json_each(): "[20,21]". */
+static void
+kinds_json(const int *v, char *buf, size_t size)
+{
+	size_t len;
+
+	util_strlcpy(buf, "[", size);
+	for (size_t i = 0; v[i] != 0; i++) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "%s%d", i ? "," : "", v[i]);
+	}
+	len = strlen(buf);
+	snprintf(buf + len, size - len, "]");
+}
+
+/* The person an escalation or a notification names. */
+#define PAGED_PERSON \
+	"COALESCE(json_extract(body, '$.person'), " \
+	"json_extract(body, '$.text'), actor)"
+/* When the person acted. */
+#define ACTED_AT "COALESCE(json_extract(body, '$.made_at'), time)"
+
+static const char sql_durations[] =
+	"WITH fa AS ("
+	"  SELECT incident, MIN(seq) AS seq, actor AS who, " ACTED_AT " AS at"
+	"  FROM events WHERE kind = 4 GROUP BY incident),"
+	" w AS MATERIALIZED ("
+	"  SELECT i.created AS created,"
+	"   CASE ?3 WHEN 1 THEN COALESCE(i.service, '')"
+	"    WHEN 2 THEN CAST(i.severity AS TEXT)"
+	"    WHEN 3 THEN COALESCE(fa.who, i.ack_by, '')"
+	"    WHEN 4 THEN COALESCE((SELECT json_extract(e.body, '$.policy')"
+	"     FROM events e WHERE e.incident = i.id AND e.kind IN"
+	"     (SELECT value FROM json_each(?4)) ORDER BY e.seq LIMIT 1), '')"
+	"   END AS g,"
+	"   CASE WHEN fa.incident IS NOT NULL THEN fa.at"
+	"    WHEN i.ack_at > 0 THEN i.ack_at END AS ack,"
+	"   CASE WHEN i.state = 2 AND i.resolved_at > 0 THEN i.resolved_at"
+	"    END AS res"
+	"  FROM incidents i LEFT JOIN fa ON fa.incident = i.id"
+	"  WHERE i.created >= ?1 AND i.created < ?2),"
+	" d AS ("
+	"  SELECT NULL AS g, 0 AS m, MAX(ack - created, 0) AS v FROM w"
+	"   WHERE ack IS NOT NULL"
+	"  UNION ALL SELECT NULL, 1, MAX(res - created, 0) FROM w"
+	"   WHERE res IS NOT NULL"
+	"  UNION ALL SELECT NULL, 2, 0 FROM w"
+	"  UNION ALL SELECT g, 0, MAX(ack - created, 0) FROM w"
+	"   WHERE ?3 <> 0 AND ack IS NOT NULL"
+	"  UNION ALL SELECT g, 1, MAX(res - created, 0) FROM w"
+	"   WHERE ?3 <> 0 AND res IS NOT NULL"
+	"  UNION ALL SELECT g, 2, 0 FROM w WHERE ?3 <> 0),"
+	" r AS ("
+	"  SELECT g, m, v, row_number() OVER (PARTITION BY g, m ORDER BY v)"
+	"   AS rn, count(*) OVER (PARTITION BY g, m) AS n FROM d)"
+	"SELECT g, m, n, CAST(round(avg(v)) AS INTEGER),"
+	" min(CASE WHEN rn * 100 >= n * 50 THEN v END),"
+	" min(CASE WHEN rn * 100 >= n * 90 THEN v END)"
+	"FROM r GROUP BY g, m";
+
+/* Rows of (who, what, count): what 0 acks, 1 resolves, 2 escalations,
+ * 3 notifications. */
+static const char sql_people[] =
+	"WITH ev AS ("
+	"  SELECT CASE WHEN kind IN (4, 7) THEN actor ELSE " PAGED_PERSON
+	"   END AS who,"
+	"   CASE WHEN kind = 4 THEN 0 WHEN kind = 7 THEN 1"
+	"    WHEN kind IN (SELECT value FROM json_each(?3)) THEN 2"
+	"    ELSE 3 END AS what, " ACTED_AT " AS at"
+	"  FROM events"
+	"  WHERE (kind IN (4, 7) AND op_id IS NOT NULL)"
+	"   OR kind IN (SELECT value FROM json_each(?3))"
+	"   OR kind IN (SELECT value FROM json_each(?4)))"
+	"SELECT who, what, count(*) FROM ev"
+	" WHERE who IS NOT NULL AND at >= ?1 AND at < ?2 GROUP BY who, what";
+
+/* The acts that interrupt a person, by person and incident. */
+static const char sql_interruptions[] =
+	"SELECT who, incident, at FROM ("
+	"  SELECT CASE WHEN kind = 4 THEN actor ELSE " PAGED_PERSON
+	"   END AS who, incident, " ACTED_AT " AS at"
+	"  FROM events"
+	"  WHERE (kind = 4 AND op_id IS NOT NULL)"
+	"   OR kind IN (SELECT value FROM json_each(?3)))"
+	" WHERE who IS NOT NULL AND at >= ?1 AND at < ?2"
+	" ORDER BY who, incident";
+
+static const char sql_hours[] =
+	"SELECT (created / 3600000) % 24, count(*) FROM incidents"
+	" WHERE created >= ?1 AND created < ?2 GROUP BY 1";
+
+static void
+dur_row(sqlite3_stmt *st, struct wr_stats_dur *d)
+{
+	d->n = sqlite3_column_int64(st, 2);
+	d->mean = sqlite3_column_int64(st, 3);
+	d->p50 = sqlite3_column_int64(st, 4);
+	d->p90 = sqlite3_column_int64(st, 5);
+}
+
+static struct wr_stats_group *
+group_get(struct wr_stats *st, const char *key)
+{
+	struct wr_stats_group *g;
+
+	for (size_t i = 0; i < st->n_groups; i++)
+		if (strcmp(st->groups[i].key, key) == 0)
+			return &st->groups[i];
+	st->groups = xrealloc(st->groups, (st->n_groups + 1) *
+	    sizeof *st->groups);
+	g = &st->groups[st->n_groups++];
+	memset(g, 0, sizeof *g);
+	g->key = xstrdup(key);
+	return g;
+}
+
+/* A severity group's key is its number: its name instead. */
+static const char *
+group_name(enum wr_stats_by by, const char *key)
+{
+	if (by == WR_STATS_BY_SEVERITY) {
+		int sev = atoi(key);
+
+		if (sev >= 0 && sev < WR_SEV_COUNT)
+			return wr_severity_name((wr_severity)sev);
+	}
+	return key;
+}
+
+/* Bind since, until and two more (an integer or a text) to st. */
+static int
+bind4(sqlite3_stmt *st, int64_t since, int64_t until, int by,
+    const char *k3, const char *k4)
+{
+	int rc = store_bind_i64(st, 1, since) || store_bind_i64(st, 2, until);
+
+	if (rc == 0 && k3 == NULL)
+		rc = store_bind_i64(st, 3, by);
+	else if (rc == 0)
+		rc = store_bind_text(st, 3, k3);
+	if (rc == 0 && k4 != NULL)
+		rc = store_bind_text(st, 4, k4);
+	return rc;
+}
+
+static int
+run_durations(struct wr_store *s, struct wr_stats *out, const char *esc,
+    char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_STATS_DURATIONS, sql_durations,
+	    cause);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if (bind4(st, out->since, out->until, (int)out->by, NULL, esc) != 0) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "binding the stats");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int m = sqlite3_column_int(st, 1);
+		struct wr_stats_dur *d;
+		struct wr_stats_group *g = NULL;
+
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			char *key = store_col_str(st, 0);
+
+			g = group_get(out, group_name(out->by, key));
+			free(key);
+		}
+		if (m == 2) {
+			*(g ? &g->incidents : &out->incidents) =
+			    sqlite3_column_int64(st, 2);
+			continue;
+		}
+		d = m == 0 ? (g ? &g->mtta : &out->mtta) :
+		    (g ? &g->mttr : &out->mttr);
+		dur_row(st, d);
+	}
+	store_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, cause, rc, "computing the times to "
+		    "acknowledge and resolve");
+	return 0;
+}
+
+static int
+run_people(struct wr_store *s, struct wr_stats *out, const char *esc,
+    const char *notify, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_STATS_PEOPLE, sql_people, cause);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if (bind4(st, out->since, out->until, 0, esc, notify) != 0) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "binding the stats");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *who = store_col_str(st, 0);
+		struct wr_stats_person *p = wr_stats_person(out, who);
+		int64_t n = sqlite3_column_int64(st, 2);
+
+		switch (sqlite3_column_int(st, 1)) {
+		case 0: p->acks += n; break;
+		case 1: p->resolves += n; break;
+		case 2: p->escalations += n; break;
+		default: p->notifications += n; break;
+		}
+		free(who);
+	}
+	store_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, cause, rc, "counting by person");
+	return 0;
+}
+
+static int
+run_interruptions(struct wr_store *s, struct wr_stats *out,
+    const char *notify, const struct wr_schedule *const *sched,
+    size_t n_sched, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_STATS_INTERRUPTIONS,
+	    sql_interruptions, cause);
+	char *who = NULL;
+	int64_t incident = 0;
+	int night = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	if (bind4(st, out->since, out->until, 0, notify, NULL) != 0) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "binding the stats");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *w = (const char *)sqlite3_column_text(st, 0);
+		int64_t inc = sqlite3_column_int64(st, 1);
+		int64_t at = sqlite3_column_int64(st, 2);
+
+		if (w == NULL)
+			continue;
+		if (who == NULL || strcmp(who, w) != 0 || inc != incident) {
+			if (who != NULL && night)
+				wr_stats_person(out, who)->night++;
+			free(who);
+			who = xstrdup(w);
+			incident = inc;
+			night = 0;
+		}
+		if (!night)
+			night = wr_stats_night(wr_stats_zone_for(sched,
+			    n_sched, who, at), at);
+	}
+	if (who != NULL && night && rc == SQLITE_DONE)
+		wr_stats_person(out, who)->night++;
+	free(who);
+	store_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, cause, rc, "finding interruptions");
+	return 0;
+}
+
+static int
+run_hours(struct wr_store *s, struct wr_stats *out, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_STATS_HOURS, sql_hours, cause);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_i64(st, 1, out->since) ||
+	    store_bind_i64(st, 2, out->until)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "binding the stats");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int h = sqlite3_column_int(st, 0);
+
+		if (h >= 0 && h < 24)
+			out->by_hour[h] = sqlite3_column_int64(st, 1);
+	}
+	store_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, cause, rc, "counting by hour");
+	return 0;
+}
+
+int
+store_stats(struct wr_store *s, int64_t since, int64_t until,
+    enum wr_stats_by by, const struct wr_schedule *const *sched,
+    size_t n_sched, struct wr_stats *out, char **cause)
+{
+	char esc[256], notify[256];
+
+	memset(out, 0, sizeof *out);
+	out->since = since;
+	out->until = until;
+	out->by = by;
+	kinds_json(escalation_kinds, esc, sizeof esc);
+	kinds_json(notify_kinds, notify, sizeof notify);
+	if (store_tx_begin_read(s, cause) == -1)
+		return -1;
+	if (run_durations(s, out, esc, cause) == -1 ||
+	    run_people(s, out, esc, notify, cause) == -1 ||
+	    run_interruptions(s, out, notify, sched, n_sched, cause) == -1 ||
+	    run_hours(s, out, cause) == -1) {
+		store_tx_rollback(s);
+		wr_stats_free(out);
+		return -1;
+	}
+	store_tx_rollback(s);	/* a read: nothing to keep */
+	for (size_t i = 0; i < n_sched; i++)
+		if (sched[i] != NULL)
+			wr_stats_add_oncall(out, sched[i]);
+	wr_stats_sort(out);
+	return 0;
+}
