@@ -163,6 +163,12 @@ static const struct cli_option options[] = {
 	    "from this time: now, or RFC 3339 (2026-12-05T09:00:00Z)" },
 	{ CLI_OPT_UNTIL, "until", "TIME",
 	    "until this time: RFC 3339, or +DURATION after --from" },
+	{ CLI_OPT_SINCE, "since", "WHEN",
+	    "from WHEN: a duration back from now (30d, 12h) or\n"
+	    "an RFC 3339 time (default 30d)" },
+	{ CLI_OPT_BY, "by", "KEY",
+	    "also by service, severity, person (who acknowledged\n"
+	    "first) or policy (the escalation policy)" },
 };
 
 #define CLI_EXITS_OP							\
@@ -329,13 +335,25 @@ static const struct cli_sub subs[] = {
 	    "      from the stored copy\n"
 	    "  77  the relay refused the token\n",
 	    0, cli_run_export },
-	{ "stats", "[--json]",
-	    "incidents by state and severity, mean times",
-	    "Catch up like list, then print the number of incidents by state,\n"
-	    "the open ones by severity, and the mean times to acknowledge and\n"
-	    "to resolve.  (--since and --by are not built yet.)\n",
+	{ "stats", "[--since WHEN] [--until TIME] [--by KEY] [--json]",
+	    "MTTA, MTTR and who was woken, over a window",
+	    "Catch up like oncall, then report on the incidents triggered from\n"
+	    "--since until --until (the last 30 days): how many; the time to\n"
+	    "acknowledge (from the trigger to the first acknowledgement, as\n"
+	    "the person made it) and to resolve, mean, p50 and p90; for each\n"
+	    "person the acknowledgements and resolutions they made, the\n"
+	    "escalations and notifications to them, the incidents that\n"
+	    "interrupted them out of hours (22:00-08:00 in their schedule's\n"
+	    "zone) and their hours on call from the schedules and overrides;\n"
+	    "and the busiest hours of the day (UTC).  --by adds the same\n"
+	    "times for each service, severity, person or policy.\n",
 	    (const struct cli_sub_opt[]){
-		{ CLI_OPT_JSON, "one JSON object" },
+		{ CLI_OPT_SINCE, NULL },
+		{ CLI_OPT_UNTIL, "until TIME, written as for --since (default\n"
+		    "now)" },
+		{ CLI_OPT_BY, NULL },
+		{ CLI_OPT_JSON, "one JSON object; \"mtta\" and \"mttr\" are\n"
+		    "{\"n\", \"mean\", \"p50\", \"p90\"} in seconds" },
 		{ CLI_OPT_TIMEOUT, NULL },
 		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
 	    CLI_EXITS_READ("printed"),
@@ -749,6 +767,8 @@ cli_parse(int argc, char **argv, struct cli_opts *o,
 		case CLI_OPT_FOR:	o->for_ = optarg; break;
 		case CLI_OPT_FROM:	o->from = optarg; break;
 		case CLI_OPT_UNTIL:	o->until = optarg; break;
+		case CLI_OPT_SINCE:	o->since = optarg; break;
+		case CLI_OPT_BY:	o->by = optarg; break;
 		case 'h':
 			cli_sub_help(out, sub);
 			return CLI_EX_OK;

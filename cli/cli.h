@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "core/room.h"
+#include "core/stats.h"
 
 #define CLI_EX_OK		0
 #define CLI_EX_USAGE		64
@@ -50,10 +51,14 @@ struct cli_opts {
 	const char *at;
 	const char *schedule;
 	const char *comment;	/* silence --comment */
-	/* override: --for DURATION, or --from TIME --until TIME */
+	/* override: --for DURATION, or --from TIME --until TIME;
+	 * stats: --since WHEN --until WHEN (a duration back or an RFC 3339
+	 * time), --by KEY; NULL when not given */
 	const char *for_;
 	const char *from;
 	const char *until;
+	const char *since;
+	const char *by;
 	/* the interactive console */
 	const char *theme;
 	int utc;
@@ -98,7 +103,7 @@ enum cli_opt_id {
 	CLI_OPT_LOG, CLI_OPT_JSON, CLI_OPT_FROM_NOW, CLI_OPT_STATE,
 	CLI_OPT_THEME, CLI_OPT_UTC, CLI_OPT_DEMO, CLI_OPT_QUIET,
 	CLI_OPT_AT, CLI_OPT_SCHEDULE, CLI_OPT_COMMENT, CLI_OPT_FOR,
-	CLI_OPT_FROM, CLI_OPT_UNTIL
+	CLI_OPT_FROM, CLI_OPT_UNTIL, CLI_OPT_SINCE, CLI_OPT_BY
 };
 
 struct cli_option {
@@ -161,7 +166,12 @@ int cli_export(const struct cli_opts *o, int argc, char **argv);
  * and its timeline ev, to fp: the whole of it but the catching up. */
 void cli_export_write(FILE *fp, int json, const struct wr_incident *inc,
     const struct wr_alert *al, size_t n_al, const struct wr_evlist *ev);
+/* stats (cli/stats.c): the report over --since .. --until by --by. */
 int cli_stats(const struct cli_opts *o);
+/* o's window and key, against now: 0, or -1 after saying what is wrong
+ * on stderr (the caller exits 64). */
+int cli_stats_window(const struct cli_opts *o, int64_t now, int64_t *since,
+    int64_t *until, enum wr_stats_by *by);
 int cli_list(const struct cli_opts *o);
 int cli_oncall(const struct cli_opts *o);
 /* The schedules kept in store (cli/oncall.c): 0 and *out (empty when

@@ -1,15 +1,15 @@
 /*
- * export.c: `warroom export ID` and `warroom stats`, the two commands that
- * read the room once this console's copy has caught up (like list; with
- * the stored copy and exit 75 when the relay cannot be reached).
+ * export.c: `warroom export ID`, which reads the room once this console's
+ * copy has caught up (like list; with the stored copy and exit 75 when
+ * the relay cannot be reached).
  *
  * export prints a postmortem draft of one incident in Markdown: what it
  * was, who owns it, when it was opened, acknowledged and resolved (and how
  * long each took: the time to acknowledge runs to when the person made the
  * first acknowledgement, not to when it reached the relay), its alerts,
- * and its whole timeline with UTC times, actors and notes.  stats prints counts by state and severity and the mean times to
- * acknowledge and to resolve.  Both have --json.  Every string that came
- * over the wire is sanitised: the output may well go to a terminal.
+ * and its whole timeline with UTC times, actors and notes; or --json.
+ * Every string that came over the wire is sanitised: the output may well
+ * go to a terminal.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,77 +225,6 @@ cli_export(const struct cli_opts *o, int argc, char **argv)
 		wr_alert_free(&al[i]);
 	free(al);
 	wr_evlist_free(&ev);
-	cli_session_close(&s);
-	return rc;
-}
-
-int
-cli_stats(const struct cli_opts *o)
-{
-	struct cli_session s;
-	int64_t tta = 0, ttr = 0;
-	int n_tta = 0, n_ttr = 0, rc;
-	char a[32], r[32];
-
-	rc = cli_catch_up(&s, o, "warroom/" WR_VERSION " stats");
-	if (rc != CLI_EX_OK && rc != CLI_EX_UNREACHABLE) {
-		cli_session_close(&s);
-		return rc;
-	}
-	for (int64_t id = 1; id < s.room.next_id; id++) {
-		const struct wr_incident *inc = wr_room_get(&s.room, id);
-		if (inc == NULL)
-			continue;
-		if (inc->ack_at > inc->created) {
-			tta += inc->ack_at - inc->created;
-			n_tta++;
-		}
-		if (inc->resolved_at > inc->created) {
-			ttr += inc->resolved_at - inc->created;
-			n_ttr++;
-		}
-	}
-	if (o->json) {
-		json_t *j = json_pack("{s:I, s:{s:i, s:i, s:i}, s:{s:i, s:i, "
-		    "s:i, s:i}, s:I, s:I, s:I}", "incidents",
-		    (json_int_t)s.room.n_incidents, "by_state",
-		    "triggered", s.room.by_state[WR_ST_TRIGGERED],
-		    "acknowledged", s.room.by_state[WR_ST_ACKNOWLEDGED],
-		    "resolved", s.room.by_state[WR_ST_RESOLVED],
-		    "open_by_severity",
-		    "critical", s.room.open_by_sev[WR_SEV_CRITICAL],
-		    "error", s.room.open_by_sev[WR_SEV_ERROR],
-		    "warning", s.room.open_by_sev[WR_SEV_WARNING],
-		    "info", s.room.open_by_sev[WR_SEV_INFO],
-		    "mean_time_to_ack_ms", (json_int_t)(n_tta ? tta / n_tta : 0),
-		    "mean_time_to_resolve_ms",
-		    (json_int_t)(n_ttr ? ttr / n_ttr : 0),
-		    "seq", (json_int_t)s.room.last_seq);
-		char *text = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
-		puts(text);
-		free(text);
-	} else {
-		cli_fmt_age(n_tta ? tta / n_tta : 0, a, sizeof a);
-		cli_fmt_age(n_ttr ? ttr / n_ttr : 0, r, sizeof r);
-		printf("incidents     %zu (as of seq %lld)\n",
-		    s.room.n_incidents, (long long)s.room.last_seq);
-		printf("triggered     %d\nacknowledged  %d\nresolved      %d\n",
-		    s.room.by_state[WR_ST_TRIGGERED],
-		    s.room.by_state[WR_ST_ACKNOWLEDGED],
-		    s.room.by_state[WR_ST_RESOLVED]);
-		printf("open          %d critical, %d error, %d warning, "
-		    "%d info\n", s.room.open_by_sev[WR_SEV_CRITICAL],
-		    s.room.open_by_sev[WR_SEV_ERROR],
-		    s.room.open_by_sev[WR_SEV_WARNING],
-		    s.room.open_by_sev[WR_SEV_INFO]);
-		printf("mean time to acknowledge  %s (%d incidents)\n",
-		    n_tta ? a : "-", n_tta);
-		printf("mean time to resolve      %s (%d incidents)\n",
-		    n_ttr ? r : "-", n_ttr);
-	}
-	if (fflush(stdout) == EOF)
-		rc = CLI_EX_IOERR;
 	cli_session_close(&s);
 	return rc;
 }
