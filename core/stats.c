@@ -232,6 +232,17 @@ dur_cols(const struct wr_stats_dur *d, char *buf, size_t size)
 	snprintf(buf, size, "%6lld %9s %9s %9s", (long long)d->n, m, a, b);
 }
 
+/* "2026-03-01 09:30Z": to the minute, UTC. */
+static void
+when(int64_t ms, char *buf, size_t size)
+{
+	char full[40];
+
+	wr_time_format(ms, full, sizeof full);
+	full[10] = ' ';
+	snprintf(buf, size, "%.16sZ", full);
+}
+
 static const char *
 group_key(const struct wr_stats *st, const struct wr_stats_group *g)
 {
@@ -254,9 +265,9 @@ wr_stats_lines(const struct wr_stats *st, char ***out)
 	char a[40], b[40], c[96], d[64];
 	int any_hour = 0;
 
-	wr_time_format(st->since, a, sizeof a);
-	wr_time_format(st->until, b, sizeof b);
-	add(&l, xasprintf("%lld incident%s from %s until %s",
+	when(st->since, a, sizeof a);
+	when(st->until, b, sizeof b);
+	add(&l, xasprintf("%lld incident%s triggered from %s until %s",
 	    (long long)st->incidents, st->incidents == 1 ? "" : "s", a, b));
 	add(&l, xstrdup(""));
 	add(&l, xasprintf("%-20s %6s %9s %9s %9s", "", "n", "mean", "p50",
@@ -267,7 +278,7 @@ wr_stats_lines(const struct wr_stats *st, char ***out)
 	add(&l, xasprintf("%-20s %s", "time to resolve", c));
 	if (st->by != WR_STATS_BY_NONE) {
 		add(&l, xstrdup(""));
-		add(&l, xasprintf("by %-17s %5s %6s %8s %8s %6s %8s %8s",
+		add(&l, xasprintf("by %-13s %5s %6s %8s %8s %6s %8s %8s",
 		    wr_stats_by_name(st->by), "inc", "acked", "ack p50",
 		    "ack p90", "solved", "res p50", "res p90"));
 		for (size_t i = 0; i < st->n_groups; i++) {
@@ -282,7 +293,7 @@ wr_stats_lines(const struct wr_stats *st, char ***out)
 				strcpy(p[0], "-"), strcpy(p[1], "-");
 			if (g->mttr.n == 0)
 				strcpy(p[2], "-"), strcpy(p[3], "-");
-			add(&l, xasprintf("  %-18s %5lld %6lld %8s %8s %6lld "
+			add(&l, xasprintf("  %-14s %5lld %6lld %8s %8s %6lld "
 			    "%8s %8s", group_key(st, g),
 			    (long long)g->incidents, (long long)g->mtta.n,
 			    p[0], p[1], (long long)g->mttr.n, p[2], p[3]));

@@ -120,9 +120,9 @@ const struct wr_zone *wr_stats_zone_for(const struct wr_schedule *const *v,
 void wr_stats_add_oncall(struct wr_stats *st, const struct wr_schedule *s);
 
 /*
- * The report as lines of at most 78 columns (plus names as long as they
- * are): *lines malloc'd, each line malloc'd; free with
- * wr_stats_lines_free().  Strings from the store are put as they are:
+ * The report as lines of at most 72 columns (a key longer than 14 or a
+ * name longer than 18 columns is put whole): *lines malloc'd, each line
+ * malloc'd; free with wr_stats_lines_free().  Strings from the store are put as they are:
  * the caller sanitises what it draws or prints.
  */
 size_t wr_stats_lines(const struct wr_stats *st, char ***lines);

@@ -749,7 +749,8 @@ mtta_runs_to_the_first_ack(void **state)
 	wr_room_free(&h.room);
 }
 
-/* The text: every line fits a 78-column view; the numbers are there. */
+/* The text: every line fits the console's view at 80 columns (72 inside
+ * its border), the numbers are there. */
 static void
 lines_fit_and_say(void **state)
 {
@@ -776,7 +777,8 @@ lines_fit_and_say(void **state)
 	st.by_hour[14] = 7;
 	n = wr_stats_lines(&st, &lines);
 	for (size_t i = 0; i < n; i++) {
-		assert_true(strlen(lines[i]) <= 78);
+		if (strlen(lines[i]) > 72)
+			fail_msg("%zu columns: %s", strlen(lines[i]), lines[i]);
 		if (strstr(lines[i], "time to acknowledge") &&
 		    strstr(lines[i], "4m 12s") && strstr(lines[i], "2m 30s") &&
 		    strstr(lines[i], "12m 00s"))
