@@ -35,6 +35,9 @@
 #include "core/util.h"
 #include "store/store-int.h"
 
+/* When the person acted. */
+#define ACTED_AT "COALESCE(json_extract(body, '$.made_at'), time)"
+
 static const int escalation_kinds[] = { WR_STATS_ESCALATION_KINDS 0 };
 static const int notify_kinds[] = { WR_STATS_NOTIFY_KINDS 0 };
 
@@ -53,12 +56,22 @@ kinds_json(const int *v, char *buf, size_t size)
 	snprintf(buf + len, size - len, "]");
 }
 
-/* The person an escalation or a notification names. */
-#define PAGED_PERSON \
-	"COALESCE(json_extract(body, '$.person'), " \
-	"json_extract(body, '$.text'), actor)"
-/* When the person acted. */
-#define ACTED_AT "COALESCE(json_extract(body, '$.made_at'), time)"
+/*
+ * The people an escalation or a notification names: its "person", else
+ * its "text" (an escalation's targets, "alice, bob"), split at ", " by a
+ * recursive CTE into rows (kind, incident, at, who); ?K is the list of
+ * kinds.  Names never hold a comma (the config splits them there).
+ */
+#define PAGED(K) \
+	" paged(kind, incident, at, rest, who) AS (" \
+	"  SELECT kind, incident, " ACTED_AT ", COALESCE(" \
+	"   json_extract(body, '$.person'), json_extract(body, '$.text')," \
+	"   '') || ', ', NULL FROM events" \
+	"  WHERE kind IN (SELECT value FROM json_each(" K "))" \
+	"  UNION ALL SELECT kind, incident, at," \
+	"   substr(rest, instr(rest, ', ') + 2)," \
+	"   substr(rest, 1, instr(rest, ', ') - 1) FROM paged" \
+	"  WHERE rest <> '')"
 
 static const char sql_durations[] =
 	"WITH fa AS ("
@@ -84,44 +97,47 @@ static const char sql_durations[] =
 	"   WHERE ack IS NOT NULL"
 	"  UNION ALL SELECT NULL, 1, MAX(res - created, 0) FROM w"
 	"   WHERE res IS NOT NULL"
-	"  UNION ALL SELECT NULL, 2, 0 FROM w"
 	"  UNION ALL SELECT g, 0, MAX(ack - created, 0) FROM w"
 	"   WHERE ?3 <> 0 AND ack IS NOT NULL"
 	"  UNION ALL SELECT g, 1, MAX(res - created, 0) FROM w"
-	"   WHERE ?3 <> 0 AND res IS NOT NULL"
-	"  UNION ALL SELECT g, 2, 0 FROM w WHERE ?3 <> 0),"
+	"   WHERE ?3 <> 0 AND res IS NOT NULL),"
+	/* one sort serves both: the rank and the size of the partition */
 	" r AS ("
-	"  SELECT g, m, v, row_number() OVER (PARTITION BY g, m ORDER BY v)"
-	"   AS rn, count(*) OVER (PARTITION BY g, m) AS n FROM d)"
+	"  SELECT g, m, v, row_number() OVER win AS rn,"
+	"   count(*) OVER (win ROWS BETWEEN UNBOUNDED PRECEDING AND"
+	"   UNBOUNDED FOLLOWING) AS n FROM d"
+	"  WINDOW win AS (PARTITION BY g, m ORDER BY v))"
 	"SELECT g, m, n, CAST(round(avg(v)) AS INTEGER),"
 	" min(CASE WHEN rn * 100 >= n * 50 THEN v END),"
 	" min(CASE WHEN rn * 100 >= n * 90 THEN v END)"
-	"FROM r GROUP BY g, m";
+	" FROM r GROUP BY g, m"
+	/* and the incidents, m 2 */
+	" UNION ALL SELECT NULL, 2, count(*), 0, 0, 0 FROM w"
+	" UNION ALL SELECT g, 2, count(*), 0, 0, 0 FROM w WHERE ?3 <> 0"
+	"  GROUP BY g";
 
 /* Rows of (who, what, count): what 0 acks, 1 resolves, 2 escalations,
- * 3 notifications. */
+ * 3 notifications; ?3 the kinds of both, ?4 those of escalations. */
 static const char sql_people[] =
-	"WITH ev AS ("
-	"  SELECT CASE WHEN kind IN (4, 7) THEN actor ELSE " PAGED_PERSON
-	"   END AS who,"
-	"   CASE WHEN kind = 4 THEN 0 WHEN kind = 7 THEN 1"
-	"    WHEN kind IN (SELECT value FROM json_each(?3)) THEN 2"
-	"    ELSE 3 END AS what, " ACTED_AT " AS at"
-	"  FROM events"
-	"  WHERE (kind IN (4, 7) AND op_id IS NOT NULL)"
-	"   OR kind IN (SELECT value FROM json_each(?3))"
-	"   OR kind IN (SELECT value FROM json_each(?4)))"
-	"SELECT who, what, count(*) FROM ev"
+	"WITH RECURSIVE" PAGED("?3")
+	"SELECT who, what, count(*) FROM ("
+	"  SELECT actor AS who, CASE kind WHEN 4 THEN 0 ELSE 1 END AS what,"
+	"   " ACTED_AT " AS at FROM events"
+	"  WHERE kind IN (4, 7) AND op_id IS NOT NULL"
+	"  UNION ALL SELECT who, CASE WHEN kind IN"
+	"   (SELECT value FROM json_each(?4)) THEN 2 ELSE 3 END, at"
+	"   FROM paged WHERE who IS NOT NULL AND who <> '')"
 	" WHERE who IS NOT NULL AND at >= ?1 AND at < ?2 GROUP BY who, what";
 
-/* The acts that interrupt a person, by person and incident. */
+/* The acts that interrupt a person (an acknowledgement they made, a
+ * notification to them), by person and incident. */
 static const char sql_interruptions[] =
+	"WITH RECURSIVE" PAGED("?3")
 	"SELECT who, incident, at FROM ("
-	"  SELECT CASE WHEN kind = 4 THEN actor ELSE " PAGED_PERSON
-	"   END AS who, incident, " ACTED_AT " AS at"
-	"  FROM events"
-	"  WHERE (kind = 4 AND op_id IS NOT NULL)"
-	"   OR kind IN (SELECT value FROM json_each(?3)))"
+	"  SELECT actor AS who, incident, " ACTED_AT " AS at FROM events"
+	"  WHERE kind = 4 AND op_id IS NOT NULL"
+	"  UNION ALL SELECT who, incident, at FROM paged"
+	"   WHERE who IS NOT NULL AND who <> '')"
 	" WHERE who IS NOT NULL AND at >= ?1 AND at < ?2"
 	" ORDER BY who, incident";
 
@@ -226,14 +242,14 @@ run_durations(struct wr_store *s, struct wr_stats *out, const char *esc,
 
 static int
 run_people(struct wr_store *s, struct wr_stats *out, const char *esc,
-    const char *notify, char **cause)
+    const char *paged, char **cause)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_STATS_PEOPLE, sql_people, cause);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	if (bind4(st, out->since, out->until, 0, esc, notify) != 0) {
+	if (bind4(st, out->since, out->until, 0, paged, esc) != 0) {
 		store_stmt_done(st);
 		return store_fail(s, cause, SQLITE_ERROR, "binding the stats");
 	}
@@ -331,7 +347,9 @@ store_stats(struct wr_store *s, int64_t since, int64_t until,
     enum wr_stats_by by, const struct wr_schedule *const *sched,
     size_t n_sched, struct wr_stats *out, char **cause)
 {
-	char esc[256], notify[256];
+	static const int paged_kinds[] = { WR_STATS_ESCALATION_KINDS
+	    WR_STATS_NOTIFY_KINDS 0 };
+	char esc[256], notify[256], paged[512];
 
 	memset(out, 0, sizeof *out);
 	out->since = since;
@@ -339,10 +357,11 @@ store_stats(struct wr_store *s, int64_t since, int64_t until,
 	out->by = by;
 	kinds_json(escalation_kinds, esc, sizeof esc);
 	kinds_json(notify_kinds, notify, sizeof notify);
+	kinds_json(paged_kinds, paged, sizeof paged);
 	if (store_tx_begin_read(s, cause) == -1)
 		return -1;
 	if (run_durations(s, out, esc, cause) == -1 ||
-	    run_people(s, out, esc, notify, cause) == -1 ||
+	    run_people(s, out, esc, paged, cause) == -1 ||
 	    run_interruptions(s, out, notify, sched, n_sched, cause) == -1 ||
 	    run_hours(s, out, cause) == -1) {
 		store_tx_rollback(s);
