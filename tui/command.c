@@ -729,6 +729,8 @@ tui_command_exec(struct tui *t, const char *line)
 			tui_oncall_week(t, 0);
 		else
 			tui_error(t, ":oncall week or :oncall now");
+	} else if (strcmp(cmd, "stats") == 0) {
+		tui_stats_show(t, arg);
 	} else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "h") == 0) {
 		tui_help_show(t, 1);
 	} else {

@@ -54,6 +54,9 @@ const char *const tui_help_lines[] = {
 	"  :cover SCHEDULE FROM UNTIL [REASON]  ask the room to cover for you",
 	"  :take ID            take cover request ID (the on-call pane lists them)",
 	"  O                   in the on-call pane: :override for its schedule",
+	"  :stats [WHEN] [KEY] MTTA, MTTR, who acked and was woken, hours on call,",
+	"                      since WHEN (30d; 7d, an RFC 3339 time) by service,",
+	"                      severity, person or policy (as warroom stats)",
 	"  :open ID  or  :ID   select incident ID",
 	"  :help  ?            this help",
 	"  :q  q               quit (asks when ops are queued; :q! does not)",
@@ -65,16 +68,41 @@ const char *const tui_help_lines[] = {
 
 struct help {
 	int scroll;
+	/* A report shown in the overlay instead of the keys (:stats): its
+	 * title and lines, owned; NULL for the keys. */
+	char *title;
+	char **lines;
+	size_t n_lines;
 };
 
+static void
+report_free(struct help *h)
+{
+	for (size_t i = 0; i < h->n_lines; i++)
+		free(h->lines[i]);
+	free(h->lines);
+	free(h->title);
+	h->lines = NULL;
+	h->title = NULL;
+	h->n_lines = 0;
+}
+
 static int
-help_count(void)
+help_count(const struct help *h)
 {
 	int n = 0;
 
+	if (h->title != NULL)
+		return (int)h->n_lines;
 	while (tui_help_lines[n] != NULL)
 		n++;
 	return n;
+}
+
+static const char *
+help_line(const struct help *h, int i)
+{
+	return h->title != NULL ? h->lines[i] : tui_help_lines[i];
 }
 
 void
@@ -84,28 +112,41 @@ tui_help_show(struct tui *t, int on)
 
 	t->help_on = on;
 	h->scroll = 0;
+	report_free(h);
 	/* What was under the overlay must be drawn again. */
 	tui_dirty_all(t);
+}
+
+void
+tui_help_show_report(struct tui *t, const char *title, char **lines,
+    size_t n)
+{
+	struct help *h = t->pane[PANE_HELP].priv;
+
+	tui_help_show(t, 1);
+	h->title = xstrdup(title);
+	h->lines = lines;
+	h->n_lines = n;
 }
 
 static void
 help_draw(struct tui *t, struct pane *p)
 {
 	struct help *h = p->priv;
-	int n = help_count(), inner = p->h - 2;
+	int n = help_count(h), inner = p->h - 2;
 
 	wbkgdset(p->win, ' ' | tui_attr(t, ROLE_HELP));
 	werase(p->win);
 	wattrset(p->win, tui_attr(t, ROLE_BORDER));
 	box(p->win, 0, 0);
 	wattrset(p->win, A_NORMAL);
-	tui_put(t, p->win, 0, 2, p->w - 4, ROLE_TITLE,
-	    " warroom keys - Esc or ? closes ");
+	tui_put(t, p->win, 0, 2, p->w - 4, ROLE_TITLE, h->title != NULL ?
+	    h->title : " warroom keys - Esc or ? closes ");
 	if (h->scroll > n - inner)
 		h->scroll = n - inner > 0 ? n - inner : 0;
 	for (int i = 0; i < inner && h->scroll + i < n; i++)
 		tui_put(t, p->win, i + 1, 2, p->w - 4, ROLE_HELP,
-		    tui_help_lines[h->scroll + i]);
+		    help_line(h, h->scroll + i));
 	if (n > inner && inner > 0)
 		tui_put(t, p->win, p->h - 1, 2, p->w - 4, ROLE_BORDER,
 		    " j/k scroll ");
@@ -145,6 +186,7 @@ help_init(struct tui *t, struct pane *p)
 static void
 help_free(struct tui *t, struct pane *p)
 {
+	report_free(p->priv);
 	free(p->priv);
 	p->priv = NULL;
 }

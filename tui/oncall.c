@@ -66,6 +66,18 @@ tui_oncall_set(struct tui *t, const struct tui_schedule *v, size_t n)
 		o->scroll = (int)n - 1;
 }
 
+const struct wr_schedule **
+tui_oncall_schedules(const struct tui *t, size_t *n)
+{
+	const struct oncall *o = t->pane[PANE_ONCALL].priv;
+	const struct wr_schedule **v = xcalloc(o->n ? o->n : 1, sizeof *v);
+
+	for (size_t i = 0; i < o->n; i++)
+		v[i] = o->v[i].s;
+	*n = o->n;
+	return v;
+}
+
 /* The open overrides and cover requests of e shown under it, at most. */
 #define EXTRA_MAX	6
 

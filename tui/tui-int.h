@@ -135,6 +135,10 @@ int64_t tui_detail_incident(const struct tui *t);
 
 /* oncall.c */
 void tui_oncall_set(struct tui *t, const struct tui_schedule *v, size_t n);
+/* The schedules the pane shows (NULL where it cannot answer), as a
+ * malloc'd array of *n borrowed pointers. */
+const struct wr_schedule **tui_oncall_schedules(const struct tui *t,
+    size_t *n);
 int tui_oncall_lines(const struct tui *t);
 /* The schedule of that name the feed announced, or NULL. */
 const struct wr_schedule *tui_oncall_find(const struct tui *t,
@@ -191,6 +195,15 @@ enum tui_prompt_mode tui_prompt_mode(const struct tui *t);
 
 /* help.c */
 void tui_help_show(struct tui *t, int on);
+/* The overlay with a report instead of the keys: title and lines[0..n)
+ * (each malloc'd, sanitised, the array too) are the overlay's now; j/k
+ * scroll, any other key closes it as it closes the help. */
+void tui_help_show_report(struct tui *t, const char *title, char **lines,
+    size_t n);
+
+/* stats.c: `:stats [WHEN] [KEY]`: the report of `warroom stats` from the
+ * store and the schedules on screen, in the overlay. */
+void tui_stats_show(struct tui *t, const char *arg);
 /* The help text, one line per entry (for tests and `warroom --help`). */
 extern const char *const tui_help_lines[];
 
