@@ -11,6 +11,9 @@
 # 3. any other BUILD/bench/bench_* (console benchmarks, ...): run from the
 #    temporary directory with BENCH_BUILD and BENCH_TMP set; every line it
 #    prints to stdout as `name value [target...]` becomes a row.
+# 4. the scripts that run the real programs: bench-console.sh (a console
+#    in tmux), bench-amtool.sh and bench-stats.sh (`warroom stats` over
+#    100,000 incidents with a history), rows the same way.
 # Then one table: figure | value | target | baseline.
 #
 # Knobs (environment): BENCH_BODIES (2000), BENCH_ALERTS (100 per body),
@@ -275,9 +278,9 @@ for b in "$BUILD"/bench/bench_*; do
 	}' "$tmp/$name.out" >>"$tmp/rows"
 done
 
-# ---- 4. the real programs: a console in tmux, and amtool vs warroom ---------
+# ---- 4. the real programs: a console in tmux, amtool vs warroom, stats -------
 
-for sc in bench-console.sh bench-amtool.sh; do
+for sc in bench-console.sh bench-amtool.sh bench-stats.sh; do
 	[ -n "${BENCH_SKIP_SCRIPTS:-}" ] && break
 	script=$ROOT/scripts/$sc
 	[ -f "$script" ] || continue
