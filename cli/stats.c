@@ -190,7 +190,8 @@ cli_stats(const struct cli_opts *o)
 	}
 	if (o->json) {
 		json_t *j = stats_json(&st, &s.room);
-		char *text = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT);
+		char *text = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT |
+		    JSON_REAL_PRECISION(15));
 
 		json_decref(j);
 		if (text == NULL)

@@ -118,7 +118,7 @@ median_ms() {
 
 plain=$(median_ms) || exit 1
 by=$(median_ms --by service) || exit 1
-incidents=$(sed -n 's/.*"incidents":\([0-9]*\).*/\1/p' "$T/first.json" | head -n 1)
+incidents=$(grep -o '"incidents":[0-9]*' "$T/first.json" | head -n 1 | cut -d: -f2)
 note "warroom stats over ${incidents:-?} incidents: median $plain ms, --by service $by ms ($RUNS runs each)"
 awk -v a="$t0" -v b="$t1" 'BEGIN { printf "stats_first_run_s %.1f -\n", (b - a) / 1000 }'
 echo "stats_100k_ms $plain < 1000"
