@@ -8,7 +8,8 @@
  *
  * Without arguments: it fills a console store in a temporary directory
  * and times store_stats() over it in this process, without --by and with
- * --by service, three times each; the best of each is printed as a
+ * --by service, three times each; the best of each, in wall-clock and
+ * in CPU milliseconds (the machine may be shared), is printed as a
  * `store_stats_100k_ms VALUE TARGET` line on stdout, the shape
  * scripts/bench.sh reads.
  * With --relay-db PATH: it writes the same history into a new relay store
@@ -59,6 +60,15 @@ now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static double
+cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
@@ -192,7 +202,7 @@ main(int argc, char **argv)
 		char tmpl[512], *path;
 		struct wr_store *s = NULL;
 		char *cause = NULL;
-		double best[2] = { 1e18, 1e18 };
+		double best[2] = { 1e18, 1e18 }, cpu[2] = { 1e18, 1e18 };
 		int64_t incidents = 0;
 
 		if (dir == NULL)
@@ -212,7 +222,7 @@ main(int argc, char **argv)
 		for (int r = 0; r < 3; r++)
 			for (int k = 0; k < 2; k++) {
 				struct wr_stats st;
-				double t0 = now_ms(), dt;
+				double t0 = now_ms(), c0 = cpu_ms(), dt, dc;
 
 				if (store_stats(s, now - 31 * DAY, now + 1, k ?
 				    WR_STATS_BY_SERVICE : WR_STATS_BY_NONE,
@@ -222,8 +232,11 @@ main(int argc, char **argv)
 					return 1;
 				}
 				dt = now_ms() - t0;
+				dc = cpu_ms() - c0;
 				if (dt < best[k])
 					best[k] = dt;
+				if (dc < cpu[k])
+					cpu[k] = dc;
 				incidents = st.incidents;
 				wr_stats_free(&st);
 			}
@@ -232,6 +245,9 @@ main(int argc, char **argv)
 		    "incidents\n", (long long)incidents);
 		printf("store_stats_100k_ms %.1f < 1000\n", best[0]);
 		printf("store_stats_100k_by_service_ms %.1f < 1000\n", best[1]);
+		/* the machine may be shared: the CPU it took, too */
+		printf("store_stats_100k_cpu_ms %.1f -\n", cpu[0]);
+		printf("store_stats_100k_by_service_cpu_ms %.1f -\n", cpu[1]);
 		unlink(path);
 		free(path);
 		{

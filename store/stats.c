@@ -14,7 +14,7 @@
  * resolve runs to the resolution of an incident resolved now.  Means are
  * rounded to the ms; p50 and p90 are nearest-rank percentiles (the
  * smallest value with at least P% of the values at or below it), all in
- * SQL with window functions.
+ * SQL (see sql_temp_w below).
  *
  * By person: acknowledgements and resolutions are the events a person's
  * op made (they carry an op id; a source's resolve does not), counted
@@ -73,47 +73,63 @@ kinds_json(const int *v, char *buf, size_t size)
 	"   substr(rest, 1, instr(rest, ', ') - 1) FROM paged" \
 	"  WHERE rest <> '')"
 
-static const char sql_durations[] =
+/*
+ * The times are computed in three statements over two TEMP tables, in
+ * the report's read transaction (its ROLLBACK drops them): stats_w, one
+ * row per incident of the window (its group, its time to acknowledge and
+ * to resolve); stats_d, every time as a row (m 0 acknowledge, 1 resolve,
+ * over all; 2 and 3 the same by group), inserted in order (m, g, v), so
+ * that the k-th smallest of a group is the row first + k - 1: nearest
+ * rank with one sort, where window functions took two.
+ */
+static const char sql_temp_w[] =
+	"CREATE TEMP TABLE IF NOT EXISTS stats_w(g TEXT NOT NULL,"
+	" ack INTEGER, res INTEGER)";
+static const char sql_temp_d[] =
+	"CREATE TEMP TABLE IF NOT EXISTS stats_d(id INTEGER PRIMARY KEY,"
+	" m INTEGER NOT NULL, g TEXT NOT NULL, v INTEGER NOT NULL)";
+
+/* ?1 since, ?2 until, ?3 by, ?4 the escalation kinds (for the policy) */
+static const char sql_fill_w[] =
 	"WITH fa AS ("
 	"  SELECT incident, MIN(seq) AS seq, actor AS who, " ACTED_AT " AS at"
-	"  FROM events WHERE kind = 4 GROUP BY incident),"
-	" w AS MATERIALIZED ("
-	"  SELECT i.created AS created,"
-	"   CASE ?3 WHEN 1 THEN COALESCE(i.service, '')"
-	"    WHEN 2 THEN CAST(i.severity AS TEXT)"
-	"    WHEN 3 THEN COALESCE(fa.who, i.ack_by, '')"
-	"    WHEN 4 THEN COALESCE((SELECT json_extract(e.body, '$.policy')"
-	"     FROM events e WHERE e.incident = i.id AND e.kind IN"
-	"     (SELECT value FROM json_each(?4)) ORDER BY e.seq LIMIT 1), '')"
-	"   END AS g,"
-	"   CASE WHEN fa.incident IS NOT NULL THEN fa.at"
-	"    WHEN i.ack_at > 0 THEN i.ack_at END AS ack,"
-	"   CASE WHEN i.state = 2 AND i.resolved_at > 0 THEN i.resolved_at"
-	"    END AS res"
-	"  FROM incidents i LEFT JOIN fa ON fa.incident = i.id"
-	"  WHERE i.created >= ?1 AND i.created < ?2),"
-	" d AS ("
-	"  SELECT NULL AS g, 0 AS m, MAX(ack - created, 0) AS v FROM w"
-	"   WHERE ack IS NOT NULL"
-	"  UNION ALL SELECT NULL, 1, MAX(res - created, 0) FROM w"
-	"   WHERE res IS NOT NULL"
-	"  UNION ALL SELECT g, 0, MAX(ack - created, 0) FROM w"
-	"   WHERE ?3 <> 0 AND ack IS NOT NULL"
-	"  UNION ALL SELECT g, 1, MAX(res - created, 0) FROM w"
-	"   WHERE ?3 <> 0 AND res IS NOT NULL),"
-	/* one sort serves both: the rank and the size of the partition */
-	" r AS ("
-	"  SELECT g, m, v, row_number() OVER win AS rn,"
-	"   count(*) OVER (win ROWS BETWEEN UNBOUNDED PRECEDING AND"
-	"   UNBOUNDED FOLLOWING) AS n FROM d"
-	"  WINDOW win AS (PARTITION BY g, m ORDER BY v))"
-	"SELECT g, m, n, CAST(round(avg(v)) AS INTEGER),"
-	" min(CASE WHEN rn * 100 >= n * 50 THEN v END),"
-	" min(CASE WHEN rn * 100 >= n * 90 THEN v END)"
-	" FROM r GROUP BY g, m"
-	/* and the incidents, m 2 */
-	" UNION ALL SELECT NULL, 2, count(*), 0, 0, 0 FROM w"
-	" UNION ALL SELECT g, 2, count(*), 0, 0, 0 FROM w WHERE ?3 <> 0"
+	"  FROM events WHERE kind = 4 GROUP BY incident)"
+	"INSERT INTO stats_w(g, ack, res)"
+	" SELECT CASE ?3 WHEN 1 THEN COALESCE(i.service, '')"
+	"   WHEN 2 THEN CAST(i.severity AS TEXT)"
+	"   WHEN 3 THEN COALESCE(fa.who, i.ack_by, '')"
+	"   WHEN 4 THEN COALESCE((SELECT json_extract(e.body, '$.policy')"
+	"    FROM events e WHERE e.incident = i.id AND e.kind IN"
+	"    (SELECT value FROM json_each(?4)) ORDER BY e.seq LIMIT 1), '')"
+	"   ELSE '' END,"
+	"  MAX(CASE WHEN fa.incident IS NOT NULL THEN fa.at"
+	"   WHEN i.ack_at > 0 THEN i.ack_at END - i.created, 0),"
+	"  MAX(CASE WHEN i.state = 2 AND i.resolved_at > 0"
+	"   THEN i.resolved_at END - i.created, 0)"
+	" FROM incidents i LEFT JOIN fa ON fa.incident = i.id"
+	" WHERE i.created >= ?1 AND i.created < ?2";
+
+/* ?1 by */
+static const char sql_fill_d[] =
+	"INSERT INTO stats_d(m, g, v) SELECT m, g, v FROM ("
+	"  SELECT 0 AS m, '' AS g, ack AS v FROM stats_w WHERE ack IS NOT NULL"
+	"  UNION ALL SELECT 1, '', res FROM stats_w WHERE res IS NOT NULL"
+	"  UNION ALL SELECT 2, g, ack FROM stats_w"
+	"   WHERE ?1 <> 0 AND ack IS NOT NULL"
+	"  UNION ALL SELECT 3, g, res FROM stats_w"
+	"   WHERE ?1 <> 0 AND res IS NOT NULL)"
+	" ORDER BY m, g, v";
+
+/* Rows (m, g, n, mean, p50, p90); m 4 and 5 count the incidents, over
+ * all and by group.  ?1 by. */
+static const char sql_durations[] =
+	"SELECT m, g, n, mean,"
+	" (SELECT v FROM stats_d WHERE id = first + (n * 50 + 99) / 100 - 1),"
+	" (SELECT v FROM stats_d WHERE id = first + (n * 90 + 99) / 100 - 1)"
+	" FROM (SELECT m, g, min(id) AS first, count(*) AS n,"
+	"  CAST(round(avg(v)) AS INTEGER) AS mean FROM stats_d GROUP BY m, g)"
+	" UNION ALL SELECT 4, '', count(*), 0, 0, 0 FROM stats_w"
+	" UNION ALL SELECT 5, g, count(*), 0, 0, 0 FROM stats_w WHERE ?1 <> 0"
 	"  GROUP BY g";
 
 /* Rows of (who, what, count): what 0 acks, 1 resolves, 2 escalations,
@@ -199,37 +215,70 @@ bind4(sqlite3_stmt *st, int64_t since, int64_t until, int by,
 	return rc;
 }
 
+/* Run a statement that makes no rows, its first parameters bound to
+ * v[0..n) (may be NULL), the text t bound after them when not NULL. */
+static int
+run_one(struct wr_store *s, enum store_stmt id, const char *sql,
+    const int64_t *v, int n, const char *t, char **cause, const char *what)
+{
+	sqlite3_stmt *st = store_stmt(s, id, sql, cause);
+	int rc = 0;
+
+	if (st == NULL)
+		return -1;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = store_bind_i64(st, i + 1, v[i]);
+	if (rc == 0 && t != NULL)
+		rc = store_bind_text(st, n + 1, t);
+	if (rc != 0) {
+		store_stmt_done(st);
+		return store_fail(s, cause, rc, "binding %s", what);
+	}
+	return store_step_done(s, st, cause, what);
+}
+
 static int
 run_durations(struct wr_store *s, struct wr_stats *out, const char *esc,
     char **cause)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_STATS_DURATIONS, sql_durations,
-	    cause);
+	int64_t w[3] = { out->since, out->until, (int64_t)out->by };
+	sqlite3_stmt *st;
 	int rc;
 
-	if (st == NULL)
+	if (run_one(s, ST_STATS_TEMP_W, sql_temp_w, NULL, 0, NULL, cause,
+	    "making the stats' table") == -1 ||
+	    run_one(s, ST_STATS_TEMP_D, sql_temp_d, NULL, 0, NULL, cause,
+	    "making the stats' table") == -1 ||
+	    run_one(s, ST_STATS_FILL_W, sql_fill_w, w, 3, esc, cause,
+	    "finding the times to acknowledge and resolve") == -1 ||
+	    run_one(s, ST_STATS_FILL_D, sql_fill_d, &w[2], 1, NULL, cause,
+	    "sorting the times") == -1)
 		return -1;
-	if (bind4(st, out->since, out->until, (int)out->by, NULL, esc) != 0) {
+	if ((st = store_stmt(s, ST_STATS_DURATIONS, sql_durations,
+	    cause)) == NULL)
+		return -1;
+	if (store_bind_i64(st, 1, (int64_t)out->by) != 0) {
 		store_stmt_done(st);
 		return store_fail(s, cause, SQLITE_ERROR, "binding the stats");
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int m = sqlite3_column_int(st, 1);
+		int m = sqlite3_column_int(st, 0);
 		struct wr_stats_dur *d;
 		struct wr_stats_group *g = NULL;
 
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-			char *key = store_col_str(st, 0);
+		if (m == 2 || m == 3 || m == 5) {
+			char *key = store_col_str(st, 1);
 
-			g = group_get(out, group_name(out->by, key));
+			g = group_get(out, group_name(out->by,
+			    key != NULL ? key : ""));
 			free(key);
 		}
-		if (m == 2) {
+		if (m >= 4) {
 			*(g ? &g->incidents : &out->incidents) =
 			    sqlite3_column_int64(st, 2);
 			continue;
 		}
-		d = m == 0 ? (g ? &g->mtta : &out->mtta) :
+		d = m % 2 == 0 ? (g ? &g->mtta : &out->mtta) :
 		    (g ? &g->mttr : &out->mttr);
 		dur_row(st, d);
 	}
@@ -358,7 +407,10 @@ store_stats(struct wr_store *s, int64_t since, int64_t until,
 	kinds_json(escalation_kinds, esc, sizeof esc);
 	kinds_json(notify_kinds, notify, sizeof notify);
 	kinds_json(paged_kinds, paged, sizeof paged);
-	if (store_tx_begin_read(s, cause) == -1)
+	/* the TEMP tables in memory (set outside a transaction) */
+	if (run_one(s, ST_STATS_TEMP_STORE, "PRAGMA temp_store = MEMORY", NULL,
+	    0, NULL, cause, "setting temp_store") == -1 ||
+	    store_tx_begin_read(s, cause) == -1)
 		return -1;
 	if (run_durations(s, out, esc, cause) == -1 ||
 	    run_people(s, out, esc, paged, cause) == -1 ||
@@ -368,7 +420,7 @@ store_stats(struct wr_store *s, int64_t since, int64_t until,
 		wr_stats_free(out);
 		return -1;
 	}
-	store_tx_rollback(s);	/* a read: nothing to keep */
+	store_tx_rollback(s);	/* a read; and the TEMP tables go */
 	for (size_t i = 0; i < n_sched; i++)
 		if (sched[i] != NULL)
 			wr_stats_add_oncall(out, sched[i]);
