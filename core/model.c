@@ -305,6 +305,18 @@ event_value(void *ud, const char *name)
 				return w->num;
 			}
 	}
+	/* a postmortem saved from an older version than the newest then
+	 * (its base is not the one before it): core/postmortem.h says what
+	 * came first */
+	if (strcmp(name, "based") == 0) {
+		if (e->version <= 1 || e->base == e->version - 1)
+			return NULL;
+		if (e->base == 0)
+			return " (from the template)";
+		snprintf(w->num, sizeof w->num, " (based on v%lld)",
+		    (long long)e->base);
+		return w->num;
+	}
 	if (strcmp(name, "fingerprint") == 0)
 		return e->alert.fingerprint;
 	if (strcmp(name, "alertname") == 0)
@@ -487,6 +499,7 @@ wr_incident_free(struct wr_incident *inc)
 	free(inc->assignee);
 	free(inc->labels_text);
 	wr_silences_free(inc);
+	free(inc->pm_by);
 	for (size_t i = 0; i < inc->alerts_len; i++)
 		wr_alert_free(&inc->alerts[i]);
 	free(inc->alerts);
@@ -511,6 +524,7 @@ wr_incident_dup_summary(const struct wr_incident *inc)
 	c->assignee = xstrdup0(inc->assignee);
 	c->labels_text = xstrdup0(inc->labels_text);
 	wr_silences_copy(c, inc);
+	c->pm_by = xstrdup0(inc->pm_by);
 	c->alerts = NULL;
 	c->alerts_len = c->alerts_cap = 0;
 	return c;

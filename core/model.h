@@ -42,12 +42,15 @@ typedef enum {
  * max: what an op may carry in it, as the relay reads it from the network:
  * bytes of a string, the value of an integer; 0 for a row no op carries
  * (times are bounded by what the decoder reads, core/timefmt.h).
+ * DOC is text too, but a document (a postmortem, up to WR_FIELD_MAX_DOC
+ * bytes): no one-line summary quotes it (wr_event_subject()).
  */
 #define WR_FIELD_MAX_NAME	64	/* bytes: a person's or schedule's name */
 #define WR_FIELD_MAX_TEXT	8192	/* bytes: a note */
 #define WR_FIELD_MAX_REASON	256	/* bytes: a short reason */
 #define WR_FIELD_MAX_COMMENT	1024	/* bytes: a silence's comment */
 #define WR_FIELD_MAX_SILENCE_MS	31622400000LL	/* 366 days */
+#define WR_FIELD_MAX_DOC	65536	/* bytes: a postmortem version */
 #define WR_EVENT_FIELDS(X)						\
 	X(SOURCE,	source,		"source",	WR_FT_STR, 0)	\
 	X(SENDER,	sender,		"sender",	WR_FT_OPT_STR, 0) \
@@ -83,7 +86,12 @@ typedef enum {
 	X(DURATION,	duration,	"duration_ms",	WR_FT_INT,	\
 	    WR_FIELD_MAX_SILENCE_MS)					\
 	X(COMMENT,	text,		"comment",	WR_FT_OPT_STR,	\
-	    WR_FIELD_MAX_COMMENT)
+	    WR_FIELD_MAX_COMMENT) \
+	X(DOC,		text,		"text",		WR_FT_STR,	\
+	    WR_FIELD_MAX_DOC)						\
+	X(VERSION,	version,	"version",	WR_FT_INT, 0)	\
+	X(BASE,		base,		"base",		WR_FT_INT,	\
+	    INT64_MAX)
 
 enum wr_field_type {
 	WR_FT_STR,		/* a string, required on the wire ("" allowed;
@@ -139,6 +147,8 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
  *   RFC 3339 UTC, or as the describer's clock shows it:
  *   wr_event_words_fmt()), and a field that is empty also takes the space
  *   after it.
+ *   {based} is " (based on v2)" when a postmortem version was saved from
+ *   an older one than the newest.
  * The enum, the names, the codec, the store and every describer come from
  * here: a new kind is one row.
  */
@@ -218,7 +228,11 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	X(SILENCE_CHANGED, 22, "silence_changed", WR_SCOPE_INCIDENT,	\
 	    WR_EVF(SILENCE_ID) | WR_EVF(ENDS) | WR_EVF(MATCHERS),	\
 	    "silence changed", "silence {silence_id} changed at "	\
-	    "Alertmanager: until {ends}, {matchers}", WR_TONE_NORMAL)
+	    "Alertmanager: until {ends}, {matchers}", WR_TONE_NORMAL) \
+	X(POSTMORTEM, 23, "postmortem", WR_SCOPE_INCIDENT,		\
+	    WR_EVF(DOC) | WR_EVF(VERSION) | WR_EVF(BASE) | WR_EVF(MADE_AT), \
+	    "postmortem saved", "postmortem v{version} saved{based}",	\
+	    WR_TONE_NORMAL)
 
 /* The numbers are stored on disk: append rows, never renumber. */
 typedef enum {
@@ -306,6 +320,11 @@ struct wr_incident {
 	int n_alerts;		/* occurrences ever joined */
 	int n_firing;		/* occurrences still firing */
 	int n_notes;
+	/* Its postmortem: the newest version's number (0: none yet), who
+	 * saved it and when they did (core/postmortem.h). */
+	int64_t pm_version;
+	char *pm_by;
+	int64_t pm_at;
 	/* "k=v k=v ...": the distinct labels of its alerts, bounded
 	 * (WR_LABELS_TEXT_MAX), so a console that keeps no alerts in memory
 	 * can still filter on them. */
@@ -370,6 +389,10 @@ struct wr_event {
 	 * when the op arrived).  0 when unknown (an event from before made_at
 	 * existed, or one a source made): the event's time stands for it. */
 	int64_t made_at;
+	/* POSTMORTEM: the version saved (1, 2, ...: the relay numbers them)
+	 * and the version it was edited from (0: from the template). */
+	int64_t version;
+	int64_t base;
 };
 
 struct wr_evlist {

@@ -614,6 +614,18 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 			    (long long)e->seq);
 		util_set_str(&inc->assignee, e->text);
 		break;
+	case WR_EV_POSTMORTEM:
+		/* versions are numbered in log order, none skipped */
+		if (e->text == NULL || e->version != inc->pm_version + 1 ||
+		    e->base < 0 || e->base >= e->version)
+			REFUSE("event %lld: postmortem v%lld (based on v%lld) "
+			    "after v%lld", (long long)e->seq,
+			    (long long)e->version, (long long)e->base,
+			    (long long)inc->pm_version);
+		inc->pm_version = e->version;
+		util_set_str(&inc->pm_by, e->actor);
+		inc->pm_at = wr_event_acted_at(e);
+		break;
 	case WR_EV_RETITLED:
 		if (e->title == NULL || e->title[0] == '\0')
 			REFUSE("event %lld: a new title without text",

@@ -21,9 +21,11 @@
 
 #include "net/proto.h"
 #include "core/jbuf.h"
+#include "core/postmortem.h"
 #include "core/schedule.h"
 #include "core/silence.h"
 #include "core/timefmt.h"
+#include "core/postmortem.h"
 #include "core/util.h"
 #include "core/zone.h"
 
@@ -975,6 +977,12 @@ proto_incident_to_json(const struct wr_incident *inc, int with_alerts)
 		}
 		put(o, "silences", a);
 	}
+	if (inc->pm_version != 0) {
+		put_int(o, "postmortem_version", inc->pm_version);
+		put_opt_str(o, "postmortem_by", inc->pm_by);
+		if (inc->pm_at != 0)
+			put_time(o, "postmortem_at", inc->pm_at);
+	}
 	if (with_alerts) {
 		if ((a = json_array()) == NULL)
 			util_die("out of memory (jansson)");
@@ -1066,6 +1074,11 @@ proto_incident_from_json(const json_t *o, struct wr_incident **out,
 			    WR_MATCHERS_TEXT_MAX, &si->matchers, err, errsz));
 		}
 	}
+	TRY(get_int(o, "", "postmortem_version", 0, 0, INT64_MAX,
+	    &inc->pm_version, err, errsz));
+	TRY(dup_str(o, "", "postmortem_by", 0, PROTO_MAX_ACTOR, &inc->pm_by,
+	    err, errsz));
+	TRY(get_time(o, "", "postmortem_at", 0, &inc->pm_at, err, errsz));
 	TRY(member(o, "", "alerts", 0, &arr, err, errsz));
 	if (arr != NULL) {
 		if (!json_is_array(arr))

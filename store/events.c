@@ -405,9 +405,9 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    "service, severity, severity_raw, state, ack_by, ack_at, "
 	    "resolved_by, resolved_at, assignee, created, updated, last_seen, "
 	    "n_alerts, n_firing, n_notes, labels_text, sender, severity_by, "
-	    "truncated, silences) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-	    "?23, ?24)", cause);
+	    "truncated, silences, pm_version, pm_by, pm_at) VALUES(?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+	    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)", cause);
 	char what[48], *silences;
 	int bad;
 
@@ -437,7 +437,10 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    store_bind_text(st, 20, inc->labels_text) ||
 	    store_bind_text(st, 21, inc->sender) ||
 	    store_bind_text(st, 22, inc->severity_by) ||
-	    store_bind_i64(st, 23, inc->truncated)) {
+	    store_bind_i64(st, 23, inc->truncated) ||
+	    store_bind_i64(st, 25, inc->pm_version) ||
+	    store_bind_text(st, 26, inc->pm_by) ||
+	    store_bind_i64(st, 27, inc->pm_at)) {
 		store_fail(s, cause, SQLITE_ERROR, "%s", what);
 		store_stmt_done(st);
 		return -1;

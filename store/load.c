@@ -48,6 +48,9 @@ store_incident_row(sqlite3_stmt *st)
 	 * refresh from Alertmanager is what counts. */
 	(void)store_json_silences_load((const char *)sqlite3_column_text(st,
 	    23), inc);
+	inc->pm_version = sqlite3_column_int64(st, 24);
+	inc->pm_by = store_col_str(st, 25);
+	inc->pm_at = sqlite3_column_int64(st, 26);
 	return inc;
 }
 

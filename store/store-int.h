@@ -187,7 +187,7 @@ int store_alert_row(sqlite3_stmt *st, struct wr_alert *a);
 	"id, source, key, title, service, severity, severity_raw, state, " \
 	"ack_by, ack_at, resolved_by, resolved_at, assignee, created, " \
 	"updated, last_seen, n_alerts, n_firing, n_notes, labels_text, " \
-	"sender, severity_by, truncated, silences"
+	"sender, severity_by, truncated, silences, pm_version, pm_by, pm_at"
 #define ALERT_COLUMNS \
 	"incident, fingerprint, starts, ends, firing, last_seen, labels, " \
 	"annotations, severity"

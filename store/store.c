@@ -29,7 +29,7 @@
 #define STORE_BUSY_RETRY_MS	10
 
 #define APPLICATION_ID	0x57415252	/* 'WARR' */
-#define SCHEMA_VERSION	5
+#define SCHEMA_VERSION	6
 
 /*
  * Migrations: migrations[v] takes a file from user_version v to v + 1.
@@ -171,6 +171,18 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 */
 	"ALTER TABLE incidents ADD COLUMN silences TEXT;"
 	"PRAGMA user_version = 5;",
+
+	/*
+	 * 5 -> 6: an incident's summary says whether it has a postmortem:
+	 * the newest version's number, who saved it and when (the versions
+	 * themselves are its POSTMORTEM events).  No file before this had
+	 * one.
+	 */
+	"ALTER TABLE incidents ADD COLUMN pm_version INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE incidents ADD COLUMN pm_by TEXT;"
+	"ALTER TABLE incidents ADD COLUMN pm_at INTEGER NOT NULL DEFAULT 0;"
+	"PRAGMA user_version = 6;",
 };
 
 _Static_assert(APPLICATION_ID == 1463898706, "migration 0 spells it out");

@@ -102,6 +102,8 @@ assert_event_equal(const struct wr_event *a, const struct wr_event *b)
 	assert_int_equal(a->ends, b->ends);
 	assert_str0_equal(a->matchers, b->matchers);
 	assert_int_equal(a->duration, b->duration);
+	assert_int_equal(a->version, b->version);
+	assert_int_equal(a->base, b->base);
 }
 
 static void
@@ -129,6 +131,9 @@ assert_incident_equal(const struct wr_incident *a, const struct wr_incident *b)
 	assert_str0_equal(a->sender, b->sender);
 	assert_int_equal(a->truncated, b->truncated);
 	assert_str0_equal(a->severity_by, b->severity_by);
+	assert_int_equal(a->pm_version, b->pm_version);
+	assert_str0_equal(a->pm_by, b->pm_by);
+	assert_int_equal(a->pm_at, b->pm_at);
 	assert_int_equal(a->alerts_len, b->alerts_len);
 	for (size_t i = 0; i < a->alerts_len; i++)
 		assert_alert_equal(&a->alerts[i], &b->alerts[i]);
@@ -686,6 +691,9 @@ sample_incident(void)
 	inc->silences[0] = (struct wr_silence){ xstrdup("8950bbce-0c9b"),
 	    T0 + 7200000, xstrdup("alice"),
 	    xstrdup("alertname=\"EdgeNodeDown\", service=\"edge\"") };
+	inc->pm_version = 4;
+	inc->pm_by = xstrdup("carol");
+	inc->pm_at = T0 + 200;
 	return inc;
 }
 
@@ -1297,6 +1305,20 @@ hostile_event(struct wr_event *e, wr_event_kind k, const struct hostile *h)
 		e->silence_id = xstrdup(h->text[9 % h->n]);
 		if (k == WR_EV_SILENCE_EXPIRED)
 			e->ends = T0 - 5;
+		break;
+	case WR_EV_POSTMORTEM:
+		/* a document with every hostile string in it, and numbers */
+		for (size_t i = 0; i < h->n; i++)
+			len += strlen(h->text[i]) + 3;
+		all = xcalloc(1, len + 1);
+		for (size_t i = 0; i < h->n; i++) {
+			strcat(all, "- ");
+			strcat(all, h->text[i]);
+			strcat(all, "\n");
+		}
+		e->text = all;
+		e->version = 4;
+		e->base = 2;
 		break;
 	default:
 		break;
