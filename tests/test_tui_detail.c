@@ -6,7 +6,9 @@
  * the timeline, a machine's storm one line, then the alerts), marked as a
  * person's and drawn unlike the machine's lines; the alerts start with
  * what differs across them, the firing ones before the resolved.  An
- * Events v2 alert without a start shows when it arrived.
+ * Events v2 alert without a start shows when it arrived.  An incident
+ * with a postmortem says so, who saved it last, and what a save made
+ * beside another missed.
  */
 #include "tests/test_tui.h"
 
@@ -53,6 +55,25 @@ teammate_note(struct harness *h, int64_t id, const char *who,
 	e.via = (char *)who;
 	e.op_id = (char *)"op-from-bobs-console";
 	e.text = (char *)text;
+	h_apply(h, &e);
+}
+
+/* A postmortem save as the relay numbers it. */
+static void
+pm_save(struct harness *h, int64_t id, const char *who, int64_t base,
+    int64_t at)
+{
+	struct wr_event e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_POSTMORTEM;
+	e.incident = id;
+	e.actor = (char *)who;
+	e.via = (char *)who;
+	e.time = e.made_at = at;
+	e.text = (char *)"# Postmortem\n";
+	e.version = wr_room_get(&h->room, id)->pm_version + 1;
+	e.base = base;
 	h_apply(h, &e);
 }
 
@@ -254,11 +275,51 @@ test_an_events_v2_alert_without_a_start_shows_its_arrival(void **state)
 	h_free(h);
 }
 
+static void
+test_the_detail_says_a_postmortem_exists_and_what_a_save_missed(void **state)
+{
+	struct harness *h = h_new_cfg(24, 100, NULL, 1);
+	int64_t id;
+	int y;
+
+	id = h_incident(h, "checkout 5xx", "checkout", WR_SEV_CRITICAL, 600);
+	h_render(h);
+	h_type(h, "\n");
+	h_render(h);
+	assert_true(h_find(h, "Postmortem") < 0);
+
+	pm_save(h, id, "carol", 0, H_NOW - 300000);
+	h_render(h);
+	y = h_find(h, "Postmortem");
+	if (y < 0) {
+		h_dump(h);
+		fail_msg("no postmortem row");
+	}
+	assert_non_null(strstr(h_row(h, y), "v1, last saved by carol at"));
+
+	/* alice and bob both edit v1; alice saves first */
+	pm_save(h, id, "alice", 1, H_NOW - 200000);
+	pm_save(h, id, "bob", 1, H_NOW - 100000);
+	h_render(h);
+	y = h_find(h, "Postmortem");
+	assert_true(y >= 0);
+	if (strstr(h_row(h, y), "v3, last saved by bob at") == NULL ||
+	    h_find(h, "based on v1; v2 by alice came first") < 0) {
+		h_dump(h);
+		fail_msg("the row does not say what bob's save missed");
+	}
+	/* and the timeline has both saves */
+	assert_true(h_find(h, "postmortem v2 saved") > 0);
+	assert_true(h_find(h, "postmortem v3 saved (based on v1)") > 0);
+	h_free(h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_300_alert_storm_shows_the_note_on_the_first_screen),
+		cmocka_unit_test(test_the_detail_says_a_postmortem_exists_and_what_a_save_missed),
 		cmocka_unit_test(test_firing_alerts_before_resolved_ones),
 		cmocka_unit_test(test_a_small_group_has_no_summary),
 		cmocka_unit_test(test_an_events_v2_alert_without_a_start_shows_its_arrival),

@@ -31,6 +31,7 @@
 
 #include "core/labelsum.h"
 #include "core/sanitize.h"
+#include "core/postmortem.h"
 #include "core/util.h"
 #include "store/store.h"
 #include "tui/tui-int.h"
@@ -155,6 +156,8 @@ summary_hash(const struct wr_incident *inc)
 	h = MIX(h, inc->n_firing);
 	h = MIX(h, inc->n_notes);
 	h = MIX(h, inc->truncated);
+	h = MIX(h, inc->pm_version);
+	h = mix_str(h, inc->pm_by);
 	h = mix_str(h, inc->severity_by);
 	h = mix_str(h, inc->title);
 	h = mix_str(h, inc->service);
@@ -553,6 +556,38 @@ build_alerts(struct tui *t, struct detail *d, int W,
 	free(order);
 }
 
+/*
+ * That the incident has a postmortem, which version, who saved it last
+ * and when; and when the newest was saved from an older version than the
+ * one before it, what it missed (both are kept: `warroom postmortem ID`
+ * shows them).  From the timeline when it is loaded, else the summary.
+ */
+static void
+postmortem_row(struct tui *t, struct detail *d, int W,
+    const struct wr_incident *inc)
+{
+	struct wr_pm_history h;
+	const struct wr_pm_version *v;
+	char tbuf[40], why[160] = "", *raw;
+	size_t beside = 0;
+
+	wr_pm_history_build(&h, d->ev.v, d->ev.n);
+	v = wr_pm_history_latest(&h);
+	if (v != NULL && v->version == inc->pm_version) {
+		wr_pm_conflict_words(v, why, sizeof why);
+		for (size_t i = 0; i + 1 < h.n; i++)
+			beside += !h.v[i].superseded;
+	}
+	tui_format_time(t, inc->pm_at, 1, tbuf, sizeof tbuf);
+	raw = xasprintf("v%lld, last saved by %s at %s%s%s%s",
+	    (long long)inc->pm_version, inc->pm_by ? inc->pm_by : "?", tbuf,
+	    why[0] ? " (" : "", why, why[0] ? ")" : "");
+	add_kv(d, W, 1, KEY_W, "Postmortem", beside > 0 ? ROLE_QUEUED :
+	    ROLE_NORMAL, raw);
+	free(raw);
+	wr_pm_history_free(&h);
+}
+
 /* ---- timeline ---------------------------------------------------------------- */
 
 /* A run of more machine alert events in a row than this (a storm's
@@ -842,6 +877,8 @@ build(struct tui *t, struct detail *d, int W)
 	add_kv(d, W, 1, KEY_W, "Service", ROLE_NORMAL, inc->service);
 	if (inc->assignee != NULL && *inc->assignee != '\0')
 		add_kv(d, W, 1, KEY_W, "Assignee", ROLE_NORMAL, inc->assignee);
+	if (inc->pm_version > 0)
+		postmortem_row(t, d, W, inc);
 	{
 		int k = snprintf(buf, sizeof buf, "%d firing of %d",
 		    inc->n_firing, inc->n_alerts);
