@@ -316,12 +316,15 @@ static const struct cli_sub subs[] = {
 	    "incident's only silence.\n"),
 #undef CLI_OP_ROW
 	{ "export", "ID [--json]",
-	    "a postmortem draft of incident ID",
-	    "Catch up like list, then print a postmortem draft of incident ID\n"
-	    "in Markdown: state, severity and service; when it was opened,\n"
-	    "acknowledged and resolved, and how long each took; its alerts\n"
-	    "with their labels; its whole timeline with UTC times, actors and\n"
-	    "notes.\n",
+	    "incident ID for its postmortem review",
+	    "Catch up like list, then print incident ID for its review in\n"
+	    "Markdown: state, severity and service; when it started, how long\n"
+	    "it lasted, the times to acknowledge and to resolve; who responded\n"
+	    "and who was paged; its alerts with their labels; its whole\n"
+	    "timeline with UTC times and actors; the notes; the latest\n"
+	    "postmortem.  Text from alerts is escaped: no control character,\n"
+	    "and no Markdown a summary could use to add headings, links or\n"
+	    "HTML.\n",
 	    (const struct cli_sub_opt[]){
 		{ CLI_OPT_JSON, "the incident and its timeline as one JSON\n"
 		    "object" },

@@ -204,6 +204,26 @@ put_safe(struct obuf *b, uint32_t cp)
 }
 
 char *
+sanitize_markdown(const char *in, size_t len)
+{
+	static const char specials[] = "\\`*_[]()#+-.!|<>~&:@=";
+	char *safe = sanitize_text(in, len), *out;
+	size_t n = 0, k = 0;
+
+	for (const char *p = safe; *p != '\0'; p++)
+		n += strchr(specials, *p) != NULL ? 2 : 1;
+	out = xmalloc(n + 1);
+	for (const char *p = safe; *p != '\0'; p++) {
+		if (strchr(specials, *p) != NULL)
+			out[k++] = '\\';
+		out[k++] = *p;
+	}
+	out[k] = '\0';
+	free(safe);
+	return out;
+}
+
+char *
 sanitize_text(const char *in, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)in;

@@ -26,6 +26,17 @@
  * byte length of in (in may contain NUL bytes, which become "^@"). */
 char *sanitize_text(const char *in, size_t len);
 
+/*
+ * The same, then made inert as Markdown inline text: every character that
+ * CommonMark or GitHub's dialect gives a meaning (\ ` * _ [ ] ( ) # + - .
+ * ! | < > ~ & : @ and =) is backslash-escaped, so that an alert's
+ * summary in a Markdown export cannot open a heading, a list, a link, an
+ * autolink, an image, a table, an entity or HTML: it renders as the text
+ * it is, and reads as it does.  One line: line ends are tokens, as above.
+ * Malloc'd.
+ */
+char *sanitize_markdown(const char *in, size_t len);
+
 /* Display width (columns) of an already sanitised string, using wcwidth per
  * codepoint (combining marks count 0). */
 int sanitize_width(const char *s);

@@ -6,8 +6,15 @@
  * 09:02 from a console that was offline (the ack reached the relay at
  * 09:05), unacknowledged, acknowledged again by bob at 09:10, assigned to
  * carol.  The time to acknowledge is 2m: to the first acknowledgement, when
- * alice made it; not 5m (when it arrived) nor 10m (the last ack).  Run from
- * the repository root.
+ * alice made it; not 5m (when it arrived) nor 10m (the last ack).
+ *
+ * The second incident is hostile: every string of
+ * tests/fixtures/hostile/strings.json and Markdown that tries to open a
+ * heading, a link, an image, an autolink, HTML and an entity, as its title,
+ * service, labels, actor names and notes; it is resolved, and two people
+ * saved its postmortem from the same version (both are printed, the second
+ * marked).  Its export must carry no control byte and none of those
+ * constructs, and say the header's numbers.  Run from the repository root.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +26,12 @@
 
 #include <cmocka.h>
 
+#include <locale.h>
+
+#include <jansson.h>
+
 #include "cli/cli.h"
+#include "core/postmortem.h"
 #include "core/room.h"
 #include "core/util.h"
 
@@ -145,22 +157,190 @@ slurp(const char *path, size_t *len)
 }
 
 /* Print the export into memory and compare it with the golden file. */
+/* Markdown that would do something if it were not made inert. */
+static const char *const md_hostile[] = {
+	"# owned heading",
+	"[click](http://evil.example/x) ![img](http://evil.example/p.png)",
+	"<script>alert(1)</script> <img src=x onerror=alert(1)>",
+	"&lt;b&gt; &amp; &#x41; entities",
+	"https://evil.example/autolink www.evil.example me@evil.example",
+	"`code` **bold** _em_ ~~strike~~ | a | b |",
+	"line one\n# second line heading\n===\n> quote\n- item",
+};
+
+static struct wr_event *
+hostile_push(struct wr_room *r, struct wr_evlist *tl, struct wr_event *e)
+{
+	apply(r, tl, e);
+	return &tl->v[tl->n - 1];
+}
+
+/* Incident 1 again, hostile from end to end (see the top). */
 static void
-golden(int json, const char *path)
+build_hostile(struct wr_room *r, struct wr_evlist *tl, struct wr_alert *a)
+{
+	json_error_t jerr;
+	json_t *all = json_load_file("tests/fixtures/hostile/strings.json", JSON_ALLOW_NUL,
+	    &jerr), *v;
+	const char *hs[32];
+	size_t n = 0, i;
+	struct wr_event e;
+	char *note;
+	size_t len = 0;
+
+	if (all == NULL)
+		fail_msg("strings.json: %s", jerr.text);
+	/* all but the very long one, which would only make the golden
+	 * files long */
+	json_array_foreach(all, i, v) {
+		const char *t = json_string_value(json_object_get(v, "text"));
+
+		if (n < 32 && t != NULL && strlen(t) < 512)
+			hs[n++] = t;
+	}
+	assert_true(n >= 10);
+
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_TRIGGERED;
+	e.incident = 1;
+	e.time = T0;
+	e.actor = (char *)hs[0];
+	e.via = "am-prod";
+	e.source = "alertmanager";
+	e.sender = "am-prod";
+	e.key = (char *)hs[1];
+	e.title = (char *)md_hostile[0];
+	e.service = (char *)md_hostile[1];
+	e.severity = WR_SEV_CRITICAL;
+	hostile_push(r, tl, &e);
+
+	memset(a, 0, sizeof *a);
+	a->fingerprint = "deadbeef00000001";
+	a->starts = T0 - MIN;
+	a->firing = 1;
+	a->severity = WR_SEV_CRITICAL;
+	for (i = 0; i < n; i++)
+		wr_kvlist_add(&a->labels, md_hostile[i % 7], hs[i]);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ALERT_FIRING;
+	e.incident = 1;
+	e.time = T0;
+	e.actor = "alertmanager";
+	e.via = "am-prod";
+	wr_alert_copy(&e.alert, a);
+	hostile_push(r, tl, &e);
+	wr_alert_free(&e.alert);
+
+	/* acked at 09:04 by a name that is an escape sequence */
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ACKNOWLEDGED;
+	e.incident = 1;
+	e.time = T0 + 4 * MIN;
+	e.made_at = T0 + 4 * MIN;
+	e.actor = (char *)hs[2];
+	e.via = "ops";
+	hostile_push(r, tl, &e);
+
+	/* a note with every hostile string, one a line, and the markdown */
+	for (i = 0; i < n; i++)
+		len += strlen(hs[i]) + 1;
+	for (i = 0; i < 7; i++)
+		len += strlen(md_hostile[i]) + 1;
+	note = xcalloc(1, len + 1);
+	for (i = 0; i < n; i++) {
+		strcat(note, hs[i]);
+		strcat(note, "\n");
+	}
+	for (i = 0; i < 7; i++) {
+		strcat(note, md_hostile[i]);
+		strcat(note, "\n");
+	}
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_NOTE;
+	e.incident = 1;
+	e.time = T0 + 20 * MIN;
+	e.made_at = T0 + 20 * MIN;
+	e.actor = "bob";
+	e.via = "ops";
+	e.text = note;
+	hostile_push(r, tl, &e);
+	free(note);
+
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_RESOLVED;
+	e.incident = 1;
+	e.time = T0 + 72 * MIN;
+	e.made_at = T0 + 72 * MIN;
+	e.actor = "bob";
+	e.via = "ops";
+	hostile_push(r, tl, &e);
+
+	/* v1 by carol; alice (v2) and bob (v3) both edited from v1 */
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_POSTMORTEM;
+	e.incident = 1;
+	e.time = e.made_at = T0 + 90 * MIN;
+	e.actor = "carol";
+	e.via = "ops";
+	e.text = "# Postmortem\n\ndraft\n";
+	e.version = 1;
+	hostile_push(r, tl, &e);
+	e.time = e.made_at = T0 + 100 * MIN;
+	e.actor = "alice";
+	e.text = "# Postmortem\n\nalice: the cache \x1b[2Jwiped <b>it</b>\n"
+	    "\n- [ ] alice: add a canary\n";
+	e.version = 2;
+	e.base = 1;
+	hostile_push(r, tl, &e);
+	e.time = e.made_at = T0 + 101 * MIN;
+	e.actor = "bob";
+	e.text = "# Postmortem\n\nbob: a bad deploy\n\n- [x] bob: roll back\n";
+	e.version = 3;
+	e.base = 1;
+	hostile_push(r, tl, &e);
+	json_decref(all);
+}
+
+static char *
+export_of(int json, int hostile, size_t *len)
 {
 	struct wr_room r;
 	struct wr_evlist tl = { 0 };
 	struct wr_alert a;
-	char *got = NULL, *want;
-	size_t got_len = 0, want_len = 0;
+	char *got = NULL;
 	FILE *fp;
 
 	wr_room_init(&r, 1);
-	build(&r, &tl, &a);
-	fp = open_memstream(&got, &got_len);
+	if (hostile)
+		build_hostile(&r, &tl, &a);
+	else
+		build(&r, &tl, &a);
+	fp = open_memstream(&got, len);
 	assert_non_null(fp);
 	cli_export_write(fp, json, wr_room_get(&r, 1), &a, 1, &tl);
 	fclose(fp);
+	if (hostile)
+		wr_kvlist_free(&a.labels);
+	wr_evlist_free(&tl);
+	wr_room_free(&r);
+	return got;
+}
+
+static void golden_of(int json, int hostile, const char *path);
+
+static void
+golden(int json, const char *path)
+{
+	golden_of(json, 0, path);
+}
+
+static void
+golden_of(int json, int hostile, const char *path)
+{
+	char *got, *want;
+	size_t got_len = 0, want_len = 0;
+
+	got = export_of(json, hostile, &got_len);
 	if (getenv("GENERATE") != NULL) {
 		FILE *g = fopen(path, "wb");
 
@@ -175,8 +355,6 @@ golden(int json, const char *path)
 		fail_msg("%s differs; got:\n%s", path, got);
 	free(want);
 	free(got);
-	wr_evlist_free(&tl);
-	wr_room_free(&r);
 }
 
 /* Markdown: the assignee, the time to acknowledge to alice's made-at, and
@@ -195,13 +373,90 @@ test_export_json_golden(void **state)
 	golden(1, "tests/golden/export.json");
 }
 
+static void
+test_export_hostile_markdown_golden(void **state)
+{
+	(void)state;
+	golden_of(0, 1, "tests/golden/export-hostile.md");
+}
+
+static void
+test_export_hostile_json_golden(void **state)
+{
+	(void)state;
+	golden_of(1, 1, "tests/golden/export-hostile.json");
+}
+
+/* Whatever the golden says, what no hostile export may hold. */
+static void
+test_export_hostile_markdown_is_inert(void **state)
+{
+	size_t len;
+	char *md = export_of(0, 1, &len), *line;
+	int headings = 0;
+
+	(void)state;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)md[i];
+
+		if ((c < 0x20 && c != '\n') || c == 0x7f)
+			fail_msg("control byte 0x%02x at %zu", c, i);
+		/* C1 controls as UTF-8 (U+0080..U+009F) */
+		if (c == 0xc2 && i + 1 < len &&
+		    (unsigned char)md[i + 1] >= 0x80 &&
+		    (unsigned char)md[i + 1] <= 0x9f)
+			fail_msg("C1 control at %zu", i);
+	}
+	/* no '<', '&' or '[' that is not escaped: no HTML, entity or link */
+	for (size_t i = 0; i < len; i++)
+		if ((md[i] == '<' || md[i] == '&') && (i == 0 ||
+		    md[i - 1] != '\\'))
+			fail_msg("raw %c at %zu: %.40s", md[i], i, md + i);
+	assert_null(strstr(md, "](http"));
+	assert_null(strstr(md, "https://"));
+	assert_null(strstr(md, "www.evil"));
+	assert_null(strstr(md, "me@evil"));
+	assert_null(strstr(md, "**bold**"));
+	/* the only headings are the export's own and the postmortem's */
+	for (line = md; line != NULL; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (*line == '#') {
+			headings++;
+			assert_true(strncmp(line, "# Incident #1: \\# owned",
+			    23) == 0 || strncmp(line, "## ", 3) == 0 ||
+			    strncmp(line, "### Also v2", 11) == 0 ||
+			    strncmp(line, "# Postmortem\n", 13) == 0);
+		}
+		if (strncmp(line, "===", 3) == 0 || strncmp(line, "- item", 6)
+		    == 0)
+			fail_msg("a note's line opened a block: %.20s", line);
+	}
+	assert_true(headings >= 6);
+	/* the header's numbers: acked at 09:04, resolved at 10:12 */
+	assert_non_null(strstr(md, "- Time to acknowledge: 4m\n"));
+	assert_non_null(strstr(md, "- Time to resolve: 1h 12m\n"));
+	assert_non_null(strstr(md, "- Duration: 1h 12m\n"));
+	assert_non_null(strstr(md, "- Postmortem: v3, saved by bob at "
+	    "2026-11-27T10:41:00.000Z\n"));
+	/* both versions saved from v1, the second marked */
+	assert_non_null(strstr(md, "based on v1; v2 by alice came first"));
+	assert_non_null(strstr(md, "bob: a bad deploy"));
+	assert_non_null(strstr(md, "alice: the cache ^[[2Jwiped \\<b\\>"));
+	free(md);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_markdown_golden),
 		cmocka_unit_test(test_export_json_golden),
+		cmocka_unit_test(test_export_hostile_markdown_golden),
+		cmocka_unit_test(test_export_hostile_json_golden),
+		cmocka_unit_test(test_export_hostile_markdown_is_inert),
 	};
 
+	setlocale(LC_ALL, "C.UTF-8");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
