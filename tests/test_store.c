@@ -220,6 +220,8 @@ assert_event_equal(const struct wr_event *a, const struct wr_event *b)
 	assert_alert_equal(&a->alert, &b->alert);
 	assert_int_equal(a->count, b->count);
 	assert_int_equal(a->made_at, b->made_at);
+	assert_int_equal(a->version, b->version);
+	assert_int_equal(a->base, b->base);
 }
 
 /* An alert with labels in a deliberate, unsorted order, a repeated key
@@ -616,6 +618,9 @@ test_incident_sender_and_new_fields_round_trip(void **state)
 	inc->sender = xstrdup("am-b");
 	inc->severity_by = xstrdup("alice");
 	inc->truncated = 15;
+	inc->pm_version = 3;
+	inc->pm_by = xstrdup("bob");
+	inc->pm_at = 1764258428771;
 	inc->alerts = xcalloc(1, sizeof *inc->alerts);
 	inc->alerts_len = inc->alerts_cap = 1;
 	inc->alerts[0].fingerprint = xstrdup("f");
@@ -638,6 +643,9 @@ test_incident_sender_and_new_fields_round_trip(void **state)
 	assert_string_equal(got->sender, "am-b");
 	assert_string_equal(got->severity_by, "alice");
 	assert_int_equal(got->truncated, 15);
+	assert_int_equal(got->pm_version, 3);
+	assert_string_equal(got->pm_by, "bob");
+	assert_int_equal(got->pm_at, 1764258428771);
 	assert_int_equal(got->alerts[0].severity, WR_SEV_INFO);
 	/* and its Alertmanager silences */
 	assert_int_equal(got->n_silences, 2);
@@ -874,6 +882,10 @@ test_event_round_trip_every_kind_with_labels_in_order(void **state)
 	ev[WR_EV_NOTE - 1].text = xstrdup("line one\nline \"two\"\t\\ "
 	    "\xe2\x9c\x93");
 	ev[WR_EV_ASSIGNED - 1].text = xstrdup("carol");
+	ev[WR_EV_POSTMORTEM - 1].text = xstrdup("# Postmortem\n\n- [ ] "
+	    "b\xc3\xb8rge: a canary\n");
+	ev[WR_EV_POSTMORTEM - 1].version = 3;
+	ev[WR_EV_POSTMORTEM - 1].base = 1;
 
 	commit_ok(s, &b);
 	assert_int_equal(store_last_seq(s), WR_EV_KIND_COUNT - 1);
