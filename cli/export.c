@@ -260,7 +260,7 @@ export_markdown(FILE *fp, const struct wr_incident *inc,
 			for (size_t k = 0; k < al[i].labels.n; k++) {
 				char *kk = md(al[i].labels.v[k].key);
 				char *vv = md(al[i].labels.v[k].value);
-				fprintf(fp, "%s%s\\=%s", k ? ", " : ": ", kk,
+				fprintf(fp, "%s%s=%s", k ? ", " : ": ", kk,
 				    vv);
 				free(kk);
 				free(vv);
@@ -288,11 +288,17 @@ export_markdown(FILE *fp, const struct wr_incident *inc,
 		}
 		if (wr_event_via(e) != NULL)
 			via = md(wr_event_via(e));
-		raw = wr_event_words(e);
+		/* "note by bob: TEXT"; a kind that carries no subject says
+		 * its words ("postmortem v3 saved by bob") */
+		raw = wr_event_subject(e) != NULL ?
+		    xstrdup(wr_event_phrase(e->kind)) : wr_event_words(e);
 		words = md(raw);
-		fprintf(fp, "- %s %s%s%s%s: %s%s\n", when, actor,
-		    via ? " (via " : "", via ? via : "", via ? ")" : "",
-		    words, late);
+		free(raw);
+		raw = wr_event_subject(e) != NULL ? md(wr_event_subject(e)) :
+		    NULL;
+		fprintf(fp, "- %s %s by %s%s%s%s%s%s%s\n", when, words, actor,
+		    via ? " (via " : "", via ? via : "", via ? ")" : "", late,
+		    raw ? ": " : "", raw ? raw : "");
 		if (e->kind == WR_EV_NOTE)
 			n_notes++;
 		free(raw);

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 
 #include "sanitize.h"
@@ -203,18 +204,43 @@ put_safe(struct obuf *b, uint32_t cp)
 	}
 }
 
+/* Whether the character at p (in s) needs a backslash in Markdown. */
+static int
+md_special(const char *s, const char *p, const char *first)
+{
+	if (strchr("\\`*_[]()!<>&~|@#", *p) != NULL)
+		return 1;
+	/* autolinks: "https://x" and "www.x" */
+	if (*p == ':' && p[1] == '/' && p[2] == '/')
+		return 1;
+	if (*p == '.' && p - s >= 3 && strncasecmp(p - 3, "www", 3) == 0)
+		return 1;
+	/* what opens a block where the text starts a line: a heading, a
+	 * list item (also "1." and "1)"), a quote, a setext underline */
+	if (p == first && strchr("-+=>", *p) != NULL)
+		return 1;
+	if ((*p == '.' || *p == ')') && p > first) {
+		const char *q = first;
+
+		while (q < p && *q >= '0' && *q <= '9')
+			q++;
+		return q == p;
+	}
+	return 0;
+}
+
 char *
 sanitize_markdown(const char *in, size_t len)
 {
-	static const char specials[] = "\\`*_[]()#+-.!|<>~&:@=";
 	char *safe = sanitize_text(in, len), *out;
+	const char *first = safe + strspn(safe, " ");
 	size_t n = 0, k = 0;
 
 	for (const char *p = safe; *p != '\0'; p++)
-		n += strchr(specials, *p) != NULL ? 2 : 1;
+		n += md_special(safe, p, first) ? 2 : 1;
 	out = xmalloc(n + 1);
 	for (const char *p = safe; *p != '\0'; p++) {
-		if (strchr(specials, *p) != NULL)
+		if (md_special(safe, p, first))
 			out[k++] = '\\';
 		out[k++] = *p;
 	}

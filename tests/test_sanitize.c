@@ -638,6 +638,40 @@ test_fit_replaces_unsanitised_controls_defensively(void **state)
 	assert_safe("fit of raw text", buf);
 }
 
+/* A summary in a Markdown export renders as the text it is. */
+static void
+test_markdown_text_is_inert_and_still_reads(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "checkout-api 4.2% (SLO 0.5%)",
+		    "checkout-api 4.2% \\(SLO 0.5%\\)" },
+		{ "# heading", "\\# heading" },
+		{ "- item", "\\- item" },
+		{ "  > quote", "  \\> quote" },
+		{ "1. one", "1\\. one" },
+		{ "12) twelve", "12\\) twelve" },
+		{ "===", "\\===" },
+		{ "[x](http://e.x)", "\\[x\\]\\(http\\://e.x\\)" },
+		{ "see WWW.e.x or a@b.c", "see WWW\\.e.x or a\\@b.c" },
+		{ "<b>&amp;</b>", "\\<b\\>\\&amp;\\</b\\>" },
+		{ "**a** _b_ `c` ~~d~~ |e|", "\\*\\*a\\*\\* \\_b\\_ \\`c\\` "
+		    "\\~\\~d\\~\\~ \\|e\\|" },
+		{ "a\\b", "a\\\\b" },
+		{ "x\n# y\x1b[2J", "x^J\\# y^\\[\\[2J" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = sanitize_markdown(cases[i].in,
+		    strlen(cases[i].in));
+
+		if (strcmp(got, cases[i].out) != 0)
+			fail_msg("%s: got %s, want %s", cases[i].in, got,
+			    cases[i].out);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -673,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_fit_never_splits_utf8_when_buffer_is_small),
 		cmocka_unit_test(test_fit_with_no_room_writes_empty_string),
 		cmocka_unit_test(test_fit_replaces_unsanitised_controls_defensively),
+		cmocka_unit_test(test_markdown_text_is_inert_and_still_reads),
 	};
 
 	/* wcwidth() needs a UTF-8 LC_CTYPE; the program does setlocale(LC_ALL, ""). */
