@@ -919,7 +919,7 @@ system_zone(void *ud, const char *name, char **cause)
 int
 feed_rx_schedules(struct feed *f, const json_t *o, int from_relay)
 {
-	struct proto_schedules got;
+	struct proto_schedules got, old;
 	char err[256];
 
 	if (proto_schedules_from_json(o, system_zone, NULL, &got, err,
@@ -932,7 +932,10 @@ feed_rx_schedules(struct feed *f, const json_t *o, int from_relay)
 		if (got.v[i].problem != NULL)
 			feed_logf("feed: schedule %s: %s", got.v[i].name,
 			    got.v[i].problem);
-	proto_schedules_free(&f->schedules);
+	/* The ones they replace stay whole until on_schedules has
+	 * returned: whoever shows them (the on-call pane) still holds them
+	 * until it is told. */
+	old = f->schedules;
 	f->schedules = got;
 	if (from_relay && f->store != NULL) {
 		char *text = proto_dump(o, NULL), *cause = NULL;
@@ -947,6 +950,7 @@ feed_rx_schedules(struct feed *f, const json_t *o, int from_relay)
 	}
 	if (from_relay && f->hooks.on_schedules != NULL)
 		f->hooks.on_schedules(f->ud);
+	proto_schedules_free(&old);
 	return 0;
 }
 

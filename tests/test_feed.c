@@ -346,12 +346,27 @@ on_unreadable(void *ud, int64_t seq, int64_t incident, const char *what)
 	util_strlcpy(s->unreadable_what, what, sizeof s->unreadable_what);
 }
 
+/* What an on-call pane holds of the schedules (set by the test that
+ * looks): the feed's first schedule, as the last on_schedules gave it. */
+static struct feed *held_feed;
+static const struct wr_schedule *held;
+static char held_name[64];
+
 static void
 on_schedules(void *ud)
 {
 	struct seen *s = ud;
 
 	s->schedules++;
+	if (held_feed == NULL)
+		return;
+	/* the pane reads what it holds before it takes the new ones (ASan,
+	 * make sanitize: the feed had freed them before telling) */
+	if (held != NULL)
+		util_strlcpy(held_name, held->name,
+		    sizeof held_name);
+	held = feed_schedules(held_feed)->n > 0 ?
+	    feed_schedules(held_feed)->v[0].s : NULL;
 }
 
 static void
@@ -542,6 +557,46 @@ script_schedules(struct srv *s, struct srv_conn *c, int64_t seq)
 	    "\"2026-03-02T09:00:00\",\"participants\":[\"carol\"],"
 	    "\"restrict\":[]}],\"overrides\":[]}]}");
 	srv_push(c, "{\"type\":\"caught_up\",\"seq\":1}");
+}
+
+/* Two schedules frames in a row: the second replaces the first. */
+static void
+script_schedules_twice(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 1, "replay");
+	srv_event(c, 1, NULL);
+	for (int i = 0; i < 2; i++)
+		srv_push(c, i == 0 ? "{\"type\":\"schedules\",\"schedules\":"
+		    "[{\"name\":\"primary\",\"timezone\":\"UTC\",\"layers\":"
+		    "[],\"overrides\":[]}]}" : "{\"type\":\"schedules\","
+		    "\"schedules\":[{\"name\":\"secondary\",\"timezone\":"
+		    "\"UTC\",\"layers\":[],\"overrides\":[]}]}");
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":1}");
+}
+
+/* The schedules a frame replaces are still whole while on_schedules runs
+ * (the on-call pane reads what it held, then takes the new ones): the
+ * feed freed them first, and the demo's console crashed when an override
+ * came (heap-use-after-free in tui/oncall.c under make sanitize). */
+static void
+test_feed_replaced_schedules_stay_whole_until_it_has_told(void **state)
+{
+	struct rig r;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_schedules_twice;
+	rig_open(&r, NULL, 1);
+	held_feed = r.feed;
+	held = NULL;
+	held_name[0] = '\0';
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_caught_up);
+	assert_int_equal(r.seen.schedules, 2);
+	assert_string_equal(held_name, "primary");
+	assert_string_equal(held->name, "secondary");
+	held_feed = NULL;
+	held = NULL;
+	rig_close(&r);
 }
 
 static void
@@ -1307,6 +1362,7 @@ main(void)
 		cmocka_unit_test(test_feed_backoff_spreads_a_room_that_lost_the_relay),
 		cmocka_unit_test(test_feed_resumes_after_a_gap_without_duplicates),
 		cmocka_unit_test(test_feed_keeps_the_relays_schedules_for_offline_answers),
+		cmocka_unit_test(test_feed_replaced_schedules_stay_whole_until_it_has_told),
 		cmocka_unit_test(test_feed_stops_retrying_when_the_token_is_refused),
 		cmocka_unit_test(test_feed_stops_when_its_token_is_taken_back),
 		cmocka_unit_test(test_feed_sends_queued_ops_in_order_and_settles_them),
