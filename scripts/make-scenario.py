@@ -4,7 +4,8 @@
 A checkout service's error rate climbs, a database disk fills, an edge-node
 storm of 300 alerts arrives in growing deliveries and then resolves on its
 own, a PagerDuty-style replication alarm fires, and a second responder
-(maya) acknowledges, hands over and writes notes.  Times are "@N": N seconds
+(maya) acknowledges, hands over, writes notes and takes the secondary pager
+for two hours while its owner is busy.  Times are "@N": N seconds
 after the replay starts (see warroom-scenario(5)).  Run it again after a
 change; the output is deterministic.
 """
@@ -97,6 +98,9 @@ for at, upto in ((40, 100), (50, 220), (62, 300)):
        status="resolved" if upto == 300 else "firing")
 
 am(45, "CheckoutHighErrorRate", "checkout", "critical", [ck(-60, 44)], ck_ann["summary"], status="resolved")
+# a schedule-wide op: no source or key; its times are "@N" too
+out.append({"at": 35, "op": "override", "actor": "maya", "schedule": "secondary",
+            "person": "maya", "from": "@35", "until": "@7235"})
 op(47, "note", "maya", "alertmanager", CK, "rollback done at 14:19; 5xx back under 0.3%")
 op(52, "note", "maya", "events-v2", "payments-db-replication-lag", "replica caught up after vacuum finished")
 out.append({"at": 53, "source": "events-v2", "body": {

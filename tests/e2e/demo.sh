@@ -3,7 +3,9 @@
 # the recorded outage arrives, and the on-call pane has two schedules, one of
 # which (primary) hands over from maya to sam during the outage: first the
 # status line says "sam takes primary in N min", then the pane says sam is on
-# call.  Every wait is bounded.
+# call; and maya, the second responder, takes the secondary pager for two
+# hours (an override, a schedule-wide op in the recording), which the pane
+# shows.  Every wait is bounded.
 . "$(dirname "$0")/lib.sh"
 echo "demo: the recorded outage with two schedules and a handoff"
 tmux_init	# lib.sh: tm, cap, wait_screen
@@ -19,6 +21,8 @@ check "and secondary, another zone's weekly rotation" \
     wait_screen demo 'secondary +(jordan|lee), for'
 check "the status line announces the handoff" \
     wait_screen demo 'sam takes primary in [0-9]+ min'
+check "maya's override of secondary shows in the pane (35 s in)" \
+    wait_screen demo 'secondary +maya, for [12]h' 600
 # The handoff is 40 s after the start: wait up to 60 s.
 check "sam takes over primary during the outage" \
     wait_screen demo 'primary +sam, for 1[12]h' 600
