@@ -15,7 +15,9 @@
 #include "core/parse.h"
 #include "core/sanitize.h"
 #include "core/schedule.h"
+#include "core/silence.h"
 #include "core/util.h"
+#include "store/store.h"
 #include "tui/tui-int.h"
 
 /* Can kind be sent for id?  0, or -1 with the reason already shown. */
@@ -72,6 +74,19 @@ check(struct tui *t, wr_op_kind kind, int64_t id, const char *text)
 			return -1;
 		}
 		break;
+	case WR_OP_SILENCE:
+	case WR_OP_UNSILENCE:
+		if (inc->source == NULL ||
+		    strcmp(inc->source, "alertmanager") != 0) {
+			tui_error(t, "#%lld did not come from an Alertmanager: "
+			    "only those are silenced from here", (long long)id);
+			return -1;
+		}
+		if (kind == WR_OP_UNSILENCE && inc->n_silences == 0) {
+			tui_message(t, "#%lld has no silence", (long long)id);
+			return -1;
+		}
+		break;
 	case WR_OP_SEV: {
 		wr_severity sev;
 
@@ -113,10 +128,46 @@ check(struct tui *t, wr_op_kind kind, int64_t id, const char *text)
 	return 0;
 }
 
+void
+tui_confirm_clear(struct tui_confirm *c)
+{
+	free(c->ids);
+	if (c->args != NULL) {
+		wr_event_free(c->args);
+		free(c->args);
+	}
+	memset(c, 0, sizeof *c);
+}
+
+/* Send kind with these arguments (borrowed), after check(). */
+static int
+submit(struct tui *t, wr_op_kind kind, int64_t id,
+    const struct wr_event *args)
+{
+	char *cause = NULL;
+
+	if (t->act.submit(t->act.ud, kind, id, args, &cause) == -1) {
+		tui_error(t, "could not queue %s of #%lld: %s",
+		    wr_op_kind_name(kind), (long long)id,
+		    cause != NULL ? cause : "unknown error");
+		free(cause);
+		return -1;
+	}
+	if (kind == WR_OP_ASSIGN)
+		tui_message(t, "assign #%lld to %s: queued", (long long)id,
+		    args->text);
+	else if (kind == WR_OP_SEV)
+		tui_message(t, "severity of #%lld to %s: queued", (long long)id,
+		    args->text);
+	else
+		tui_message(t, "%s #%lld: queued", wr_op_kind_name(kind),
+		    (long long)id);
+	return 0;
+}
+
 int
 tui_command_op(struct tui *t, wr_op_kind kind, int64_t id, const char *text)
 {
-	char *cause = NULL;
 	struct wr_event args;
 
 	if (kind == WR_OP_ASSIGN && text == NULL)
@@ -125,22 +176,177 @@ tui_command_op(struct tui *t, wr_op_kind kind, int64_t id, const char *text)
 		return -1;
 	memset(&args, 0, sizeof args);
 	args.text = (char *)text;	/* borrowed */
-	if (t->act.submit(t->act.ud, kind, id, &args, &cause) == -1) {
-		tui_error(t, "could not queue %s of #%lld: %s",
-		    wr_op_kind_name(kind), (long long)id,
-		    cause != NULL ? cause : "unknown error");
-		free(cause);
-		return -1;
+	return submit(t, kind, id, &args);
+}
+
+/*
+ * Split what follows :silence's duration into the comment's words and the
+ * matchers (each NAME=VALUE or NAME="VALUE, with spaces"); both
+ * malloc'd, "" for none.
+ */
+static void
+split_silence_args(const char *p, char **comment, char **matchers)
+{
+	size_t n = strlen(p);
+	char *c = xcalloc(1, n + 1), *m = xcalloc(1, n + 1);
+
+	while (*p != '\0') {
+		const char *s = p, *q = p;
+		char *to;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		s = q = p;
+		while (isalnum((unsigned char)*q) || *q == '_')
+			q++;
+		if (q > s && *q == '=' && !isdigit((unsigned char)*s)) {
+			q++;
+			if (*q == '"') {
+				for (q++; *q != '\0' && *q != '"'; q++)
+					if (*q == '\\' && q[1] != '\0')
+						q++;
+				if (*q == '"')
+					q++;
+			}
+			while (*q != '\0' && !isspace((unsigned char)*q))
+				q++;
+			to = m;
+		} else {
+			while (*q != '\0' && !isspace((unsigned char)*q))
+				q++;
+			to = c;
+		}
+		if (*to != '\0')
+			strcat(to, " ");
+		strncat(to, s, (size_t)(q - s));
+		p = q;
 	}
-	if (kind == WR_OP_ASSIGN)
-		tui_message(t, "assign #%lld to %s: queued", (long long)id, text);
-	else if (kind == WR_OP_SEV)
-		tui_message(t, "severity of #%lld to %s: queued", (long long)id,
-		    text);
-	else
-		tui_message(t, "%s #%lld: queued", wr_op_kind_name(kind),
-		    (long long)id);
-	return 0;
+	*comment = c;
+	*matchers = m;
+}
+
+void
+tui_command_silence(struct tui *t, int64_t id, const char *arg)
+{
+	char dur[32], err[WR_PARSE_ERR_MAX + 64], *comment, *mtext, *cause = NULL;
+	const struct wr_incident *inc;
+	struct wr_kvlist narrow = { 0 }, m = { 0 };
+	struct wr_alert *alerts = NULL;
+	size_t n_alerts = 0, k = 0;
+	struct tui_confirm c;
+	struct wr_event *args;
+	char *q, *shown, fitted[512], how[32];
+	int64_t ms;
+
+	while (arg[k] != '\0' && !isspace((unsigned char)arg[k]) &&
+	    k + 1 < sizeof dur) {
+		dur[k] = arg[k];
+		k++;
+	}
+	dur[k] = '\0';
+	if (dur[0] == '\0') {
+		tui_message(t, "usage: :silence [#ID] DURATION [COMMENT] "
+		    "[NAME=VALUE...]");
+		return;
+	}
+	if (wr_parse_duration(dur, 0, WR_SILENCE_MIN_MS, WR_SILENCE_MAX_MS, &ms,
+	    err, sizeof err) != 0) {
+		tui_error(t, "silence: %s", err);
+		return;
+	}
+	if (check(t, WR_OP_SILENCE, id, NULL) == -1)
+		return;
+	inc = wr_room_get(t->room, id);
+	split_silence_args(arg + k, &comment, &mtext);
+	if (strlen(comment) > WR_SILENCE_COMMENT_MAX) {
+		tui_error(t, "silence: the comment is at most %d bytes",
+		    WR_SILENCE_COMMENT_MAX);
+		goto out;
+	}
+	if (wr_matchers_parse(mtext, &narrow, err, sizeof err) != 0) {
+		tui_error(t, "silence: %s", err);
+		goto out;
+	}
+	/* The preview: what the relay will ask Alertmanager for, from the
+	 * alerts this console has of the incident. */
+	if (inc->alerts_len > 0) {
+		alerts = inc->alerts;
+		n_alerts = inc->alerts_len;
+	} else if (t->store != NULL && store_incident_alerts(t->store, id,
+	    &alerts, &n_alerts, &cause) == -1) {
+		tui_error(t, "silence: %s", cause);
+		goto out;
+	}
+	wr_format_duration(ms, how, sizeof how);
+	if (wr_silence_matchers(alerts, n_alerts, &narrow, &m, err,
+	    sizeof err) != 0) {
+		if (n_alerts > 0 || narrow.n > 0) {
+			tui_error(t, "silence: %s", err);
+			goto out;
+		}
+		/* no alerts here: the relay has them */
+		q = xasprintf("silence the alerts of #%lld (the labels they "
+		    "share) for %s? y/n", (long long)id, how);
+	} else {
+		size_t count = wr_silence_count(alerts, n_alerts, &m);
+		char *text = wr_matchers_format(&m);
+
+		shown = tui_clean(text);
+		free(text);
+		sanitize_fit(shown, 80, 1, fitted, sizeof fitted);
+		q = xasprintf("silence %zu alert%s matching %s for %s? y/n",
+		    count, count == 1 ? "" : "s", fitted, how);
+		free(shown);
+	}
+	args = xcalloc(1, sizeof *args);
+	args->duration = ms;
+	if (comment[0] != '\0')
+		args->text = xstrdup(comment);
+	if (narrow.n > 0)
+		args->matchers = wr_matchers_format(&narrow);
+	memset(&c, 0, sizeof c);
+	c.what = CONFIRM_OP;
+	c.kind = WR_OP_SILENCE;
+	c.incident = id;
+	c.args = args;
+	tui_prompt_confirm(t, q, &c);
+	free(q);
+out:
+	if (alerts != inc->alerts) {
+		for (size_t i = 0; i < n_alerts; i++)
+			wr_alert_free(&alerts[i]);
+		free(alerts);
+	}
+	wr_kvlist_free(&narrow);
+	wr_kvlist_free(&m);
+	free(comment);
+	free(mtext);
+	free(cause);
+}
+
+void
+tui_command_unsilence(struct tui *t, int64_t id, const char *arg)
+{
+	const struct wr_incident *inc;
+	const struct wr_silence *s;
+	struct wr_event args;
+	char err[256];
+
+	if (check(t, WR_OP_UNSILENCE, id, NULL) == -1)
+		return;
+	inc = wr_room_get(t->room, id);
+	if ((s = wr_incident_silence(inc, arg, err, sizeof err)) == NULL) {
+		char *e = tui_clean(err);
+
+		tui_error(t, "unsilence: %s", e);
+		free(e);
+		return;
+	}
+	memset(&args, 0, sizeof args);
+	args.silence_id = s->id;	/* borrowed */
+	submit(t, WR_OP_UNSILENCE, id, &args);
 }
 
 void
@@ -237,6 +443,12 @@ tui_command_confirmed(struct tui *t, const struct tui_confirm *c)
 	size_t ok = 0, failed = 0;
 	char *first = NULL;
 
+	if (c->what == CONFIRM_OP && c->args != NULL) {
+		/* the room may have moved on while the question was up */
+		if (check(t, c->kind, c->incident, NULL) == 0)
+			submit(t, c->kind, c->incident, c->args);
+		return;
+	}
 	if (c->what == CONFIRM_OP) {
 		tui_command_op(t, c->kind, c->incident, NULL);
 		return;
@@ -671,6 +883,12 @@ tui_command_exec(struct tui *t, const char *line)
 		cmd_cover(t, arg);
 	} else if (strcmp(cmd, "take") == 0 && cmd_take_cover(t, arg)) {
 		;	/* a cover request */
+	} else if (strcmp(cmd, "silence") == 0) {
+		id = leading_id(&arg, sel);
+		tui_command_silence(t, id, arg);
+	} else if (strcmp(cmd, "unsilence") == 0) {
+		id = leading_id(&arg, sel);
+		tui_command_unsilence(t, id, arg);
 	} else if (strcmp(cmd, "take") == 0) {
 		id = *arg != '\0' ? parse_id(arg) : sel;
 		if (*arg != '\0' && id == 0)

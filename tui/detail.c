@@ -167,6 +167,12 @@ summary_hash(const struct wr_incident *inc)
 	h = mix_str(h, inc->assignee);
 	h = mix_str(h, inc->source);
 	h = mix_str(h, inc->key);
+	h = MIX(h, inc->n_silences);
+	for (size_t i = 0; i < inc->n_silences; i++) {
+		h = MIX(h, inc->silences[i].ends);
+		h = mix_str(h, inc->silences[i].id);
+		h = mix_str(h, inc->silences[i].matchers);
+	}
 	h = MIX(h, inc->alerts_len);
 	for (size_t i = 0; i < inc->alerts_len; i++) {
 		h = MIX(h, inc->alerts[i].firing);
@@ -618,6 +624,13 @@ timeline_actor(const struct wr_event *e)
 	return s;
 }
 
+/* A time in an event's words ({ends}), on the console's clock. */
+static void
+words_time(int64_t ms, char *buf, size_t size, void *ud)
+{
+	tui_format_time(ud, ms, 0, buf, size);
+}
+
 /* A person's doing (an op's event, or a kind only people's ops make), not
  * a machine's: the timeline shows it first-class. */
 static int
@@ -698,7 +711,7 @@ timeline_entry(struct tui *t, struct detail *d, int W,
     const struct tl_cols *c, const struct wr_event *e)
 {
 	char tbuf[40], abuf[256], *actor = timeline_actor(e);
-	char *words = wr_event_words(e);
+	char *words = wr_event_words_fmt(e, words_time, t);
 	struct dseg segs[3];
 	int n = 0, person = timeline_by_person(e);
 	int64_t lag = wr_event_delivery_lag(e), next;
@@ -892,6 +905,20 @@ build(struct tui *t, struct detail *d, int W)
 			    inc->n_notes, inc->n_notes == 1 ? "" : "s");
 	}
 	add_kv(d, W, 1, KEY_W, "Alerts", ROLE_NORMAL, buf);
+	/* Its Alertmanager silences: until when, by whom, what they match;
+	 * one whose end has passed shows so until Alertmanager is read
+	 * again. */
+	for (size_t i = 0; i < inc->n_silences; i++) {
+		const struct wr_silence *s = &inc->silences[i];
+		char *raw;
+
+		tui_format_time(t, s->ends, 1, tbuf, sizeof tbuf);
+		raw = xasprintf("%s %s by %s: %s (%.8s)", s->ends > tui_now(t) ?
+		    "until" : "ended", tbuf, s->by != NULL ? s->by : "?",
+		    s->matchers, s->id);
+		add_kv(d, W, 1, KEY_W, "Silenced", ROLE_QUEUED, raw);
+		free(raw);
+	}
 	tui_format_time(t, inc->created, 1, tbuf, sizeof tbuf);
 	if (inc->updated > inc->created) {
 		char ubuf[40];

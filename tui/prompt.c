@@ -106,8 +106,7 @@ reset(struct tui *t, struct prompt *pr)
 	pr->len = pr->cur = 0;
 	free(pr->question);
 	pr->question = NULL;
-	free(pr->confirm.ids);
-	memset(&pr->confirm, 0, sizeof pr->confirm);
+	tui_confirm_clear(&pr->confirm);
 	free(pr->saved_filter);
 	pr->saved_filter = NULL;
 	pr->had_filter = 0;
@@ -295,7 +294,7 @@ confirm_key(struct tui *t, struct prompt *pr, int is_keycode, wint_t ch)
 		memset(&pr->confirm, 0, sizeof pr->confirm);
 		reset(t, pr);
 		tui_command_confirmed(t, &c);
-		free(c.ids);
+		tui_confirm_clear(&c);
 		return 1;
 	}
 	/* Anything else is a no: a stray key must not resolve an incident. */
@@ -454,7 +453,7 @@ prompt_free(struct tui *t, struct pane *p)
 	if (pr == NULL)
 		return;
 	free(pr->question);
-	free(pr->confirm.ids);
+	tui_confirm_clear(&pr->confirm);
 	free(pr->saved_filter);
 	free(pr);
 	p->priv = NULL;

@@ -185,7 +185,10 @@ struct tui_confirm {
 	int64_t incident;
 	int64_t *ids;		/* CONFIRM_ACKALL; owned */
 	size_t n_ids;
+	struct wr_event *args;	/* CONFIRM_OP's arguments (silence); owned */
 };
+/* Free what a confirmation owns (its ids, its arguments). */
+void tui_confirm_clear(struct tui_confirm *c);
 void tui_prompt_open(struct tui *t, enum tui_prompt_mode mode,
     const char *initial, int64_t incident);
 /* Ask question; c (moved in: its ids become the prompt's) runs on y. */
@@ -212,6 +215,10 @@ void tui_command_exec(struct tui *t, const char *line);
 /* Checks, submits, and says what happened; 0 queued, -1 not. */
 int tui_command_op(struct tui *t, wr_op_kind kind, int64_t id,
     const char *text);
+/* :silence [ID] DURATION [COMMENT] [NAME=VALUE...]: preview what it
+ * silences, ask, then send.  :unsilence [ID] [SILENCE]. */
+void tui_command_silence(struct tui *t, int64_t id, const char *arg);
+void tui_command_unsilence(struct tui *t, int64_t id, const char *arg);
 /* r / R: ask first. */
 void tui_command_ask(struct tui *t, wr_op_kind kind, int64_t id);
 void tui_command_ackall(struct tui *t);

@@ -169,6 +169,40 @@ W list --json >"$T/list.json" 2>/dev/null
 eq "the incident has no silence left" \
     "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))[0].get("silences", [])))' "$T/list.json")" 0
 
+# ---- from the console: preview, y, made; the detail lists it ----------------
+tmux_init
+start_console c1 alice ops.token
+check "the console shows the incident" wait_screen c1 "EdgeNodeDown"
+tm send-keys -t "$SESS:c1" ":silence 2h edge maintenance pop=ams" Enter
+check "it previews what it silences and asks" wait_screen c1 \
+    'silence 2 alerts matching alertname="EdgeNodeDown", service="edge", severity="critical", pop="ams" for 2h\? y/n'
+tm send-keys -t "$SESS:c1" y
+check "the detail lists the silence with its end and maker" \
+    wait_screen c1 "Silenced +until .* by alice: alertname=\"EdgeNodeDown\""
+check "the timeline says silenced for 2h" wait_screen c1 "silenced for 2h"
+amt silence query -o json pop=ams >"$T/q3.json"
+eq "amtool lists the console's silence, by alice, with its comment" \
+    "$(python3 -c 'import json,sys; q=json.load(open(sys.argv[1])); print(len(q), q[0]["createdBy"], q[0]["comment"])' "$T/q3.json")" \
+    "1 alice warroom #1: edge maintenance"
+SID3=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$T/q3.json")
+tm send-keys -t "$SESS:c1" ":unsilence" Enter
+no_silence_row() {
+	for _ in $(seq 1 150); do
+		cap c1
+		grep -q "^ *Silenced " "$T/scr.c1" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "unsilence from the console: the detail no longer lists it" \
+    no_silence_row
+check "and the timeline says unsilenced" until_kinds unsilenced 2
+state=$(curl -fs "$AMURL/api/v2/silence/$SID3" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["state"])')
+eq "and Alertmanager has expired it" "$state" expired
+tm send-keys -t "$SESS:c1" ":silence 1h pop=~a" Enter
+check "a regex matcher is refused on the status line" \
+    wait_screen c1 "only = \(equal\) is taken"
+
 # ---- refusals ----------------------------------------------------------------
 W silence 1 1h 'pop=~am.*' >/dev/null 2>"$T/bad.err"
 eq "a regex matcher is bad usage (64)" "$?" 64
@@ -179,5 +213,10 @@ W silence 1 1h >/dev/null 2>"$T/down.err"
 eq "with Alertmanager down the op is refused (65)" "$?" 65
 check "saying it gave no answer" grep -q "gave no answer" "$T/down.err"
 eq "and nothing is shown as made" "$(kinds silenced)" "$n_before"
+tm send-keys -t "$SESS:c1" Escape ":silence 1h" Enter
+check "the console previews" wait_screen c1 "for 1h\? y/n"
+tm send-keys -t "$SESS:c1" y
+check "and shows the refusal: Alertmanager gave no answer" \
+    wait_screen c1 "refused.*gave no answer|gave no answer" 300
 check "the relay is alive" curl -fs "$URL/healthz" -o /dev/null
 finish
