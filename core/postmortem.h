@@ -26,7 +26,7 @@
 
 /* Bytes of one version's text: the op that carries it is one frame well
  * inside the relay's default frame limit (1 MiB) however it is escaped. */
-#define WR_POSTMORTEM_MAX	65536
+#define WR_POSTMORTEM_MAX	WR_FIELD_MAX_DOC
 
 /* One saved version, borrowed from its event. */
 struct wr_pm_version {

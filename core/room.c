@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "postmortem.h"
 #include "room.h"
 #include "silence.h"
 #include "strmap.h"
@@ -1209,6 +1210,18 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 			return WR_PLAN_NOOP;
 		kind = WR_EV_SEVERITY_SET;
 		break;
+	case WR_OP_POSTMORTEM:
+		if (args->text == NULL || args->text[0] == '\0')
+			REFUSE("a postmortem needs text");
+		if (strlen(args->text) > WR_POSTMORTEM_MAX)
+			REFUSE("a postmortem is at most %d bytes",
+			    WR_POSTMORTEM_MAX);
+		if (args->base < 0 || args->base > inc->pm_version)
+			REFUSE("based on v%lld, but #%lld has %lld versions",
+			    (long long)args->base, (long long)inc->id,
+			    (long long)inc->pm_version);
+		kind = WR_EV_POSTMORTEM;
+		break;
 	default:
 		REFUSE("unknown op %d", (int)op->kind);
 	}
@@ -1234,5 +1247,8 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 		out->ends = op->am_ends;
 		util_set_str(&out->matchers, op->am_matchers);
 	}
+	/* every save is a new version, whatever it was based on */
+	if (kind == WR_EV_POSTMORTEM)
+		out->version = inc->pm_version + 1;
 	return WR_PLAN_EVENT;
 }

@@ -83,7 +83,11 @@ enum wr_plan_result {
 	    "#{id} already had that silence")				\
 	X(UNSILENCE, 13, "unsilence", WR_SCOPE_INCIDENT, WR_EVF(SILENCE_ID), \
 	    WR_EV_UNSILENCED, "unsilence", "unsilenced #{id}",		\
-	    "#{id} no longer had that silence")
+	    "#{id} no longer had that silence") \
+	X(POSTMORTEM, 14, "postmortem", WR_SCOPE_INCIDENT,		\
+	    WR_EVF(DOC) | WR_EVF(BASE), WR_EV_POSTMORTEM, "postmortem",	\
+	    "saved the postmortem of #{id}",				\
+	    "#{id}: the postmortem changed nothing")
 
 typedef enum {
 #define WR_X_(name, num, wire, scope, fields, event, noun, done, noop) \

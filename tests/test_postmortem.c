@@ -217,6 +217,84 @@ test_a_first_draft_saved_twice_from_the_template(void **state)
 	free(words);
 }
 
+/* What the relay does with a save: plan the op against the room (it
+ * numbers the version), then apply the event. */
+static int64_t
+plan_save(struct fx *fx, const char *who, int64_t base, const char *text,
+    int64_t now)
+{
+	struct wr_event args = { .text = (char *)text, .base = base }, e;
+	struct wr_op op = {
+		.kind = WR_OP_POSTMORTEM, .incident = 1, .actor = who,
+		.via = "ops", .args = &args, .now = now, .made_at = now
+	};
+	char err[256] = "";
+	int64_t v;
+
+	if (wr_room_plan_op(&fx->room, &op, &e, err, sizeof err) !=
+	    WR_PLAN_EVENT)
+		fail_msg("plan: %s", err);
+	apply(fx, &e);
+	v = e.version;
+	wr_event_free(&e);
+	return v;
+}
+
+static void
+test_the_relay_numbers_saves_from_one_base_one_after_the_other(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_pm_history h;
+	char why[128];
+
+	assert_int_equal(plan_save(fx, "carol", 0, "v1\n", T0 + MIN), 1);
+	assert_int_equal(plan_save(fx, "alice", 1, "a\n", T0 + 2 * MIN), 2);
+	assert_int_equal(plan_save(fx, "bob", 1, "b\n", T0 + 3 * MIN), 3);
+	wr_pm_history_build(&h, fx->tl.v, fx->tl.n);
+	wr_pm_conflict_words(&h.v[2], why, sizeof why);
+	assert_string_equal(why, "based on v1; v2 by alice came first");
+	assert_string_equal(h.v[1].text, "a\n");
+	assert_string_equal(h.v[2].text, "b\n");
+	wr_pm_history_free(&h);
+}
+
+static void
+test_the_relay_refuses_a_base_it_never_had_and_a_huge_text(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_event args = { .text = "x", .base = 1 };
+	struct wr_op op = {
+		.kind = WR_OP_POSTMORTEM, .incident = 1, .actor = "bob",
+		.args = &args, .now = T0 + MIN
+	};
+	struct wr_event e;
+	char err[256] = "", *big;
+
+	assert_int_equal(wr_room_plan_op(&fx->room, &op, &e, err, sizeof err),
+	    WR_PLAN_REFUSED);
+	assert_non_null(strstr(err, "based on v1, but #1 has 0 versions"));
+	args.base = 0;
+	args.text = "";
+	assert_int_equal(wr_room_plan_op(&fx->room, &op, &e, err, sizeof err),
+	    WR_PLAN_REFUSED);
+	big = xmalloc(WR_POSTMORTEM_MAX + 2);
+	memset(big, 'a', WR_POSTMORTEM_MAX + 1);
+	big[WR_POSTMORTEM_MAX + 1] = '\0';
+	args.text = big;
+	assert_int_equal(wr_room_plan_op(&fx->room, &op, &e, err, sizeof err),
+	    WR_PLAN_REFUSED);
+	assert_non_null(strstr(err, "at most 65536 bytes"));
+	big[WR_POSTMORTEM_MAX] = '\0';	/* exactly the limit: taken */
+	assert_int_equal(wr_room_plan_op(&fx->room, &op, &e, err, sizeof err),
+	    WR_PLAN_EVENT);
+	/* the event carries the op's text and base, and the next version */
+	assert_int_equal(strlen(e.text), WR_POSTMORTEM_MAX);
+	assert_int_equal(e.version, 1);
+	assert_int_equal(e.base, 0);
+	wr_event_free(&e);
+	free(big);
+}
+
 static void
 test_a_version_out_of_sequence_is_refused_by_the_reducer(void **state)
 {
@@ -402,6 +480,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_a_first_draft_saved_twice_from_the_template,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_the_relay_numbers_saves_from_one_base_one_after_the_other,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_the_relay_refuses_a_base_it_never_had_and_a_huge_text,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_a_version_out_of_sequence_is_refused_by_the_reducer,

@@ -926,6 +926,10 @@ op_round_trips_for_every_kind(void **state)
 			op.args.text = "bob";
 		else if (k == WR_OP_SEV)
 			op.args.text = "critical";
+		else if (k == WR_OP_POSTMORTEM) {
+			op.args.text = "# Postmortem\n\n- [ ] bob: a canary\n";
+			op.args.base = 3;
+		}
 		o = through_wire(proto_op_to_json(&op), PROTO_OP);
 		if (proto_op_from_json(o, &b, err, sizeof err) != 0)
 			fail_msg("%s: %s", wr_op_kind_name(op.kind), err);
@@ -936,6 +940,7 @@ op_round_trips_for_every_kind(void **state)
 		assert_string_equal(b.epoch, op.epoch);
 		assert_string_equal(b.actor, "alice");
 		assert_str0_equal(b.args.text, op.args.text);
+		assert_int_equal(b.args.base, op.args.base);
 		assert_int_equal(b.made_at, 0);
 		proto_op_free(&b);
 	}
