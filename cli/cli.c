@@ -169,6 +169,12 @@ static const struct cli_option options[] = {
 	{ CLI_OPT_BY, "by", "KEY",
 	    "also by service, severity, person (who acknowledged\n"
 	    "first) or policy (the escalation policy)" },
+	{ CLI_OPT_PM_VERSION, "version", "N",
+	    "print version N, not the latest" },
+	{ CLI_OPT_EDIT, "edit", NULL,
+	    "edit it in $VISUAL or $EDITOR and save a new version" },
+	{ CLI_OPT_OPEN, "open", NULL, "only the items not done yet" },
+	{ CLI_OPT_OWNER, "owner", "NAME", "only the items NAME owns" },
 };
 
 #define CLI_EXITS_OP							\
@@ -213,6 +219,10 @@ static int cli_run_export(const struct cli_opts *, const struct cli_sub *,
 static int cli_run_stats(const struct cli_opts *, const struct cli_sub *,
     int, char **);
 static int cli_run_oncall(const struct cli_opts *, const struct cli_sub *,
+    int, char **);
+static int cli_run_postmortem(const struct cli_opts *,
+    const struct cli_sub *, int, char **);
+static int cli_run_actions(const struct cli_opts *, const struct cli_sub *,
     int, char **);
 
 static const struct cli_sub subs[] = {
@@ -361,6 +371,43 @@ static const struct cli_sub subs[] = {
 		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
 	    CLI_EXITS_READ("printed"),
 	    0, cli_run_stats },
+	{ "postmortem", "ID [--version N | --edit]",
+	    "print or edit incident ID's postmortem",
+	    "Catch up like list, then print the latest version of incident\n"
+	    "ID's postmortem (and any version saved beside it, between\n"
+	    "marker lines), or version N; stderr says who saved it, when,\n"
+	    "and what it missed.  --edit starts $VISUAL or $EDITOR (else vi)\n"
+	    "on it in a private file, prefilled the first time from the\n"
+	    "template (postmortem-template in the config file), and saves\n"
+	    "what you wrote as the next version through the outbox like any\n"
+	    "op; a file left unchanged saves nothing.  At most 65536 bytes.\n",
+	    (const struct cli_sub_opt[]){
+		{ CLI_OPT_PM_VERSION, NULL }, { CLI_OPT_EDIT, NULL },
+		{ CLI_OPT_TIMEOUT, NULL },
+		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
+	    "  0   printed; or saved, or left unchanged (said on stdout)\n"
+	    "  64  bad usage\n"
+	    "  65  there is no incident ID, no postmortem or no version N;\n"
+	    "      or the relay refused the save (the reason is printed)\n"
+	    "  70  the editor failed (nothing was saved)\n"
+	    "  74  the database, the template or the file cannot be used\n"
+	    "  75  the relay was not reached within --timeout: printed\n"
+	    "      from the stored copy, or the save stays queued\n"
+	    "  77  the relay refused the token\n",
+	    WR_OP_POSTMORTEM, cli_run_postmortem },
+	{ "actions", "[--open] [--owner NAME] [--json]",
+	    "the action items of every postmortem",
+	    "Catch up like list, then list the action items of every\n"
+	    "incident's latest postmortem: its lines \"- [ ] OWNER: text\"\n"
+	    "(open) and \"- [x] OWNER: text\" (done).\n",
+	    (const struct cli_sub_opt[]){
+		{ CLI_OPT_OPEN, NULL }, { CLI_OPT_OWNER, NULL },
+		{ CLI_OPT_JSON, "one JSON array of {\"incident\", \"title\",\n"
+		    "\"version\", \"done\", \"owner\", \"text\", \"line\"}" },
+		{ CLI_OPT_TIMEOUT, NULL },
+		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
+	    CLI_EXITS_READ("printed"),
+	    0, cli_run_actions },
 #define CLI_NOT_BUILT(name_, syn, summary_, help_)			\
 	{ name_, syn, summary_ " (not built yet)",			\
 	    "Not built yet: it exits 69 and does nothing.  Once built, " \
@@ -406,12 +453,6 @@ static const struct cli_sub subs[] = {
 	    CLI_EXITS_OP, WR_OP_OVERRIDE, cli_run_op },
 	CLI_NOT_BUILT("snooze", "ID DURATION", "snooze an incident",
 	    "incident\nID stops escalating for DURATION.\n"),
-	CLI_NOT_BUILT("postmortem", "ID [--version N | --edit]",
-	    "an incident's postmortem",
-	    "it prints\n(or edits) the postmortem of incident ID.\n"),
-	CLI_NOT_BUILT("actions", "[--open] [--owner NAME] [--json]",
-	    "postmortem action items",
-	    "it lists\nthe action items of every postmortem.\n"),
 #undef CLI_NOT_BUILT
 };
 
@@ -772,6 +813,18 @@ cli_parse(int argc, char **argv, struct cli_opts *o,
 		case CLI_OPT_UNTIL:	o->until = optarg; break;
 		case CLI_OPT_SINCE:	o->since = optarg; break;
 		case CLI_OPT_BY:	o->by = optarg; break;
+		case CLI_OPT_PM_VERSION: {
+			int v;
+
+			if (cli_parse_int(optarg, 1, INT_MAX, &v) != 0)
+				return cli_bad_usage(err, sub, "--version: "
+				    "'%s' is not a version number", optarg);
+			o->pm_version = v;
+			break;
+		}
+		case CLI_OPT_EDIT:	o->pm_edit = 1; break;
+		case CLI_OPT_OPEN:	o->open_only = 1; break;
+		case CLI_OPT_OWNER:	o->owner = optarg; break;
 		case 'h':
 			cli_sub_help(out, sub);
 			return CLI_EX_OK;
@@ -877,4 +930,20 @@ cli_run_export(const struct cli_opts *o, const struct cli_sub *sub,
     int argc, char **argv)
 {
 	return cli_export(o, argc, argv);
+}
+
+static int
+cli_run_postmortem(const struct cli_opts *o, const struct cli_sub *sub,
+    int argc, char **argv)
+{
+	return cli_postmortem(o, argc, argv);
+}
+
+static int
+cli_run_actions(const struct cli_opts *o, const struct cli_sub *sub,
+    int argc, char **argv)
+{
+	if (cli_no_args(sub, argc, argv) != 0)
+		return CLI_EX_USAGE;
+	return cli_actions(o);
 }

@@ -59,6 +59,15 @@ struct cli_opts {
 	const char *until;
 	const char *since;
 	const char *by;
+	/* postmortem: --version N (0: the latest), --edit */
+	int64_t pm_version;
+	int pm_edit;
+	/* actions: --open, --owner NAME */
+	int open_only;
+	const char *owner;
+	/* the postmortem template (config: postmortem-template); NULL: the
+	 * built-in one */
+	const char *pm_template;
 	/* the interactive console */
 	const char *theme;
 	int utc;
@@ -103,7 +112,8 @@ enum cli_opt_id {
 	CLI_OPT_LOG, CLI_OPT_JSON, CLI_OPT_FROM_NOW, CLI_OPT_STATE,
 	CLI_OPT_THEME, CLI_OPT_UTC, CLI_OPT_DEMO, CLI_OPT_QUIET,
 	CLI_OPT_AT, CLI_OPT_SCHEDULE, CLI_OPT_COMMENT, CLI_OPT_FOR,
-	CLI_OPT_FROM, CLI_OPT_UNTIL, CLI_OPT_SINCE, CLI_OPT_BY
+	CLI_OPT_FROM, CLI_OPT_UNTIL, CLI_OPT_SINCE, CLI_OPT_BY, CLI_OPT_PM_VERSION,
+	CLI_OPT_EDIT, CLI_OPT_OPEN, CLI_OPT_OWNER
 };
 
 struct cli_option {
@@ -172,6 +182,42 @@ int cli_stats(const struct cli_opts *o);
  * on stderr (the caller exits 64). */
 int cli_stats_window(const struct cli_opts *o, int64_t now, int64_t *since,
     int64_t *until, enum wr_stats_by *by);
+/* postmortem: args = { ID }; --version N prints that one, --edit edits. */
+int cli_postmortem(const struct cli_opts *o, int argc, char **argv);
+/* actions: the action items of every incident's latest postmortem. */
+int cli_actions(const struct cli_opts *o);
+/* Save text as the next version of incident id's postmortem, edited from
+ * version base, through the outbox like any one-shot op (its exit codes). */
+int cli_op_postmortem(const struct cli_opts *o, int64_t id, const char *text,
+    int64_t base);
+
+/*
+ * The postmortem editor, one path for the console's P and `warroom
+ * postmortem ID --edit` (cli/postmortem.c).
+ */
+/* $VISUAL, else $EDITOR, else vi. */
+const char *cli_editor(void);
+/* The team's template (o->pm_template) or the built-in one, malloc'd;
+ * NULL with *cause when the file cannot be read or is too big. */
+char *cli_pm_template(const struct cli_opts *o, char **cause);
+/* What the editor starts from: the latest version and those saved beside
+ * it (*base the latest's number), else the template filled from the
+ * events (*base 0).  Malloc'd; NULL with *cause. */
+char *cli_pm_start_text(const struct cli_opts *o,
+    const struct wr_incident *inc, const struct wr_evlist *ev, int64_t *base,
+    char **cause);
+/* A private file (mkstemps: 0600) in $TMPDIR (else /tmp) holding text;
+ * its name into path. */
+int cli_pm_file_make(const char *text, char *path, size_t size, char **cause);
+enum cli_pm_edit {
+	CLI_PM_CHANGED,		/* *text is the new version */
+	CLI_PM_UNCHANGED,	/* the same as before: nothing to save */
+	CLI_PM_EMPTY,		/* nothing but blanks: nothing to save */
+	CLI_PM_FAILED		/* unreadable, too big, a NUL: *cause */
+};
+/* Read the file back and remove it; compared with what it started as. */
+enum cli_pm_edit cli_pm_file_take(const char *path, const char *before,
+    char **text, char **cause);
 int cli_list(const struct cli_opts *o);
 int cli_oncall(const struct cli_opts *o);
 /* The schedules kept in store (cli/oncall.c): 0 and *out (empty when

@@ -1,7 +1,8 @@
 /*
  * config.c: the console's config file, $XDG_CONFIG_HOME/warroom/config
  * (else ~/.config/warroom/config): "key = value" lines, '#' comments.
- * Keys: feed, token-file, db, user, theme, quiet, utc, backoff-cap, log.
+ * Keys: feed, token-file, db, user, theme, quiet, utc, backoff-cap, log,
+ * postmortem-template.
  * It sits between the defaults and the environment: WARROOM_* variables
  * and the command line both win over it.  The relay never reads it.
  *
@@ -42,6 +43,8 @@ static const struct key {
 	{ "log", K_STR, NULL, offsetof(struct cli_opts, log_file) },
 	{ "backoff-cap", K_INT, NULL,
 	    offsetof(struct cli_opts, backoff_cap_ms) },
+	{ "postmortem-template", K_STR, NULL,
+	    offsetof(struct cli_opts, pm_template) },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -116,7 +119,8 @@ config_key(void *user, const char *section, const char *name,
 		}
 	}
 	return xasprintf("unknown setting \"%s\" (known: feed, token-file, "
-	    "db, user, theme, quiet, utc, log, backoff-cap)", name);
+	    "db, user, theme, quiet, utc, log, backoff-cap, "
+	    "postmortem-template)", name);
 }
 
 /* A config file is small; one this big is a mistake. */

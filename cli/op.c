@@ -1,6 +1,7 @@
 /*
  * op.c: the one-shot ops: `warroom ack ID`, unack, resolve, reopen,
- * `assign ID NAME`, `note ID TEXT` and `sev ID LEVEL`.
+ * `assign ID NAME`, `note ID TEXT` and `sev ID LEVEL`, and the save that
+ * `warroom postmortem ID --edit` makes (cli_op_postmortem()).
  *
  * An op goes through the outbox like one made in the curses console: once
  * this console's copy has caught up (and so knows the relay's epoch), the
@@ -253,18 +254,104 @@ op_override_args(const struct cli_opts *o, int argc, char **argv,
 	return 0;
 }
 
-int
-cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
+/*
+ * Queue op (its arguments are freed here) once the copy has caught up,
+ * send it, and wait for the relay's answer: the one-shot exit codes.
+ */
+static int
+op_run(const struct cli_opts *o, struct op *op)
 {
 	static const struct feed_hooks hooks = {
 		.on_result = op_result,
 		.on_caught_up = op_caught_up,
 	};
-	const char *name = wr_op_kind_name(kind);
+	wr_op_kind kind = op->kind;
 	struct cli_session s;
-	struct op op;
 	char what[96];
 	int rc;
+
+	if (op->incident != 0)
+		snprintf(what, sizeof what, "%s of #%lld",
+		    wr_op_kind_info(kind)->noun, (long long)op->incident);
+	else
+		snprintf(what, sizeof what, "%s", wr_op_kind_info(kind)->noun);
+
+	s.cmd = op;
+	if ((rc = cli_session_open(&s, o, 1, &hooks, "warroom/" WR_VERSION
+	    " op", 0)) != 0)
+		goto out;
+	cli_session_run(&s, o->timeout_s);
+	if (op->failed) {
+		rc = CLI_EX_IOERR;
+		goto out;
+	}
+	if (op->status != NULL) {
+		if (strcmp(op->status, "applied") == 0 ||
+		    strcmp(op->status, "noop") == 0) {
+			op_say_done(op, strcmp(op->status, "noop") == 0);
+			rc = CLI_EX_OK;
+		} else if (strcmp(op->status, "refused") == 0) {
+			char *why = sanitize_text(op->reason ? op->reason :
+			    "no reason given", op->reason ? strlen(op->reason) :
+			    15);
+			fprintf(stderr, "warroom: the relay refused the %s: "
+			    "%s\n", what, why);
+			free(why);
+			rc = CLI_EX_REFUSED;
+		} else {
+			char *why = sanitize_text(op->reason ? op->reason : "",
+			    op->reason ? strlen(op->reason) : 0);
+			fprintf(stderr, "warroom: the relay at %s could not "
+			    "take the %s now (%s); it is queued and "
+			    "will be sent by the next warroom that connects\n",
+			    o->feed, what, why);
+			free(why);
+			rc = CLI_EX_UNREACHABLE;
+		}
+		goto out;
+	}
+	if (s.token_refused) {
+		cli_session_say_refused(&s, o, op->queued ?
+		    "the op stays queued" : "nothing was queued");
+		rc = CLI_EX_NOPERM;
+		goto out;
+	}
+	/* Timed out, or interrupted: either way the op is kept. */
+	if (op_queue(&s, op) != 0) {
+		rc = CLI_EX_IOERR;
+		goto out;
+	}
+	if (s.interrupted)
+		fprintf(stderr, "warroom: interrupted; the %s is "
+		    "queued and will be sent by the next warroom that "
+		    "connects\n", what);
+	else if (op->reason != NULL) {
+		char *why = sanitize_text(op->reason, strlen(op->reason));
+		fprintf(stderr, "warroom: the relay at %s could not take the "
+		    "%s within %d s (%s); it is queued and will be "
+		    "sent by the next warroom that connects\n", o->feed,
+		    what, o->timeout_s, why);
+		free(why);
+	} else
+		fprintf(stderr, "warroom: %s the relay at %s within %d s; the "
+		    "%s is queued and will be sent by the next "
+		    "warroom that connects\n", s.ever_live ?
+		    "no answer from" : "could not reach", o->feed,
+		    o->timeout_s, what);
+	rc = CLI_EX_UNREACHABLE;
+out:
+	cli_session_close(&s);
+	wr_event_free(&op->args);
+	free(op->status);
+	free(op->reason);
+	return rc;
+}
+
+int
+cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
+{
+	const char *name = wr_op_kind_name(kind);
+	struct op op;
 
 	memset(&op, 0, sizeof op);
 	op.kind = kind;
@@ -340,83 +427,31 @@ parsed:
 		free(op.args.text);
 		return CLI_EX_USAGE;
 	}
-
-	if (op.incident != 0)
-		snprintf(what, sizeof what, "%s of #%lld",
-		    wr_op_kind_info(kind)->noun, (long long)op.incident);
-	else
-		snprintf(what, sizeof what, "%s", wr_op_kind_info(kind)->noun);
-	s.cmd = &op;
-	if ((rc = cli_session_open(&s, o, 1, &hooks, "warroom/" WR_VERSION
-	    " op", 0)) != 0)
-		goto out;
-	cli_session_run(&s, o->timeout_s);
-	if (op.failed) {
-		rc = CLI_EX_IOERR;
-		goto out;
-	}
-	if (op.status != NULL) {
-		if (strcmp(op.status, "applied") == 0 ||
-		    strcmp(op.status, "noop") == 0) {
-			op_say_done(&op, strcmp(op.status, "noop") == 0);
-			rc = CLI_EX_OK;
-		} else if (strcmp(op.status, "refused") == 0) {
-			char *why = sanitize_text(op.reason ? op.reason :
-			    "no reason given", op.reason ? strlen(op.reason) :
-			    15);
-			fprintf(stderr, "warroom: the relay refused the %s: "
-			    "%s\n", what, why);
-			free(why);
-			rc = CLI_EX_REFUSED;
-		} else {
-			char *why = sanitize_text(op.reason ? op.reason : "",
-			    op.reason ? strlen(op.reason) : 0);
-			fprintf(stderr, "warroom: the relay at %s could not "
-			    "take the %s now (%s); it is queued and "
-			    "will be sent by the next warroom that connects\n",
-			    o->feed, what, why);
-			free(why);
-			rc = CLI_EX_UNREACHABLE;
-		}
-		goto out;
-	}
-	if (s.token_refused) {
-		cli_session_say_refused(&s, o, op.queued ?
-		    "the op stays queued" : "nothing was queued");
-		rc = CLI_EX_NOPERM;
-		goto out;
-	}
-	/* Timed out, or interrupted: either way the op is kept. */
-	if (op_queue(&s, &op) != 0) {
-		rc = CLI_EX_IOERR;
-		goto out;
-	}
-	if (s.interrupted)
-		fprintf(stderr, "warroom: interrupted; the %s is "
-		    "queued and will be sent by the next warroom that "
-		    "connects\n", what);
-	else if (op.reason != NULL) {
-		char *why = sanitize_text(op.reason, strlen(op.reason));
-		fprintf(stderr, "warroom: the relay at %s could not take the "
-		    "%s within %d s (%s); it is queued and will be "
-		    "sent by the next warroom that connects\n", o->feed,
-		    what, o->timeout_s, why);
-		free(why);
-	} else
-		fprintf(stderr, "warroom: %s the relay at %s within %d s; the "
-		    "%s is queued and will be sent by the next "
-		    "warroom that connects\n", s.ever_live ?
-		    "no answer from" : "could not reach", o->feed,
-		    o->timeout_s, what);
-	rc = CLI_EX_UNREACHABLE;
-out:
-	cli_session_close(&s);
-	wr_event_free(&op.args);
-	free(op.status);
-	free(op.reason);
-	return rc;
+	return op_run(o, &op);
 usage:
 	if (cli_sub_find(name) != NULL)
 		cli_sub_usage(stderr, cli_sub_find(name));
 	return CLI_EX_USAGE;
+}
+
+int
+cli_op_postmortem(const struct cli_opts *o, int64_t id, const char *text,
+    int64_t base)
+{
+	struct op op;
+
+	memset(&op, 0, sizeof op);
+	op.kind = WR_OP_POSTMORTEM;
+	op.incident = id;
+	op.made_at = wr_now_ms();
+	op.args.text = xstrdup(text);
+	op.args.base = base;
+	if (o->user == NULL || o->user[0] == '\0' ||
+	    strlen(o->user) > PROTO_MAX_ACTOR) {
+		fprintf(stderr, "warroom: who is acting? give --user NAME (1 "
+		    "to %d bytes) or set WARROOM_USER\n", PROTO_MAX_ACTOR);
+		wr_event_free(&op.args);
+		return CLI_EX_USAGE;
+	}
+	return op_run(o, &op);
 }

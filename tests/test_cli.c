@@ -233,7 +233,7 @@ test_an_option_that_goes_elsewhere_says_where(void **state)
 	parse(&r, "--json", NULL);
 	assert_int_equal(r.rc, CLI_EX_USAGE);
 	assert_starts(r.err, "warroom: --json goes with tail, list, "
-	    "export, stats or oncall (a subcommand)\n");
+	    "export, stats, actions or oncall (a subcommand)\n");
 	done(&r);
 	parse(&r, "ack", "1", "--theme=night", NULL);
 	assert_int_equal(r.rc, CLI_EX_USAGE);

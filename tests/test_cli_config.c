@@ -123,7 +123,8 @@ static const struct {
 	const char *text, *want;
 } bad[] = {
 	{ "feed = x\nfed = y\n", "2: unknown setting \"fed\" (known: feed, "
-	    "token-file, db, user, theme, quiet, utc, log, backoff-cap)" },
+	    "token-file, db, user, theme, quiet, utc, log, backoff-cap, "
+	    "postmortem-template)" },
 	{ "\n\nquiet = maybe\n", "3: quiet: 'maybe' is not true or false "
 	    "(use true, false, yes, no, on, off, 1 or 0)" },
 	{ "backoff-cap = 30s\n",
