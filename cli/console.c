@@ -24,6 +24,7 @@
 
 #include <libwebsockets.h>
 
+#include "cli/cli.h"
 #include "cli/console.h"
 #include "cli/demo.h"
 #include "core/timefmt.h"
@@ -55,7 +56,12 @@ struct console {
 	int exit_code;
 	pid_t editor_pid;
 	int64_t editor_incident;
-	char editor_file[64];
+	char editor_file[4096];
+	/* P: the editor is on a postmortem, which started as editor_before
+	 * and was edited from version editor_base */
+	int editor_pm;
+	char *editor_before;
+	int64_t editor_base;
 	lws_sorted_usec_list_t render_sul;
 	lws_sorted_usec_list_t tick_sul;
 };
@@ -309,6 +315,47 @@ act_submit(void *ud, wr_op_kind kind, int64_t incident,
 	return 0;
 }
 
+/* The editor on a postmortem exited: save what was written as the next
+ * version, or say why nothing was saved. */
+static void
+resume_postmortem(struct console *c, int status)
+{
+	char *text = NULL, *cause = NULL;
+	enum cli_pm_edit r;
+
+	c->editor_pm = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		unlink(c->editor_file);
+		tui_message(c->tui, "the editor failed; the postmortem of "
+		    "#%lld was not saved", (long long)c->editor_incident);
+		goto out;
+	}
+	r = cli_pm_file_take(c->editor_file, c->editor_before, &text, &cause);
+	if (r == CLI_PM_UNCHANGED)
+		tui_message(c->tui, "the postmortem of #%lld is unchanged: "
+		    "nothing saved", (long long)c->editor_incident);
+	else if (r == CLI_PM_EMPTY)
+		tui_message(c->tui, "the postmortem of #%lld is empty: nothing "
+		    "saved", (long long)c->editor_incident);
+	else if (r == CLI_PM_FAILED)
+		tui_error(c->tui, "postmortem not saved: %s", cause);
+	else {
+		struct wr_event args;
+
+		memset(&args, 0, sizeof args);
+		args.text = text;
+		args.base = c->editor_base;
+		if (act_submit(c, WR_OP_POSTMORTEM, c->editor_incident, &args,
+		    &cause) != 0)
+			tui_error(c->tui, "postmortem not saved: %s", cause);
+	}
+out:
+	free(cause);
+	free(text);
+	free(c->editor_before);
+	c->editor_before = NULL;
+}
+
 static void
 resume_after_editor(struct console *c, int status)
 {
@@ -320,6 +367,13 @@ resume_after_editor(struct console *c, int status)
 	c->editor_pid = 0;
 	reset_prog_mode();
 	lws_rx_flow_control(c->tty_wsi, 1);
+	if (c->editor_pm) {
+		clearok(curscr, TRUE);
+		tui_resize(c->tui);
+		resume_postmortem(c, status);
+		kick_render(c);
+		return;
+	}
 	f = fopen(c->editor_file, "r");
 	while (f != NULL && (ch = fgetc(f)) != EOF && len < 8192) {
 		if (len + 2 > cap) {
@@ -356,27 +410,14 @@ resume_after_editor(struct console *c, int status)
 	kick_render(c);
 }
 
+/* Run the editor on c->editor_file while the loop goes on; the tty is
+ * the editor's until it exits (SIGCHLD: resume_after_editor()). */
 static int
-act_edit_note(void *ud, int64_t incident)
+editor_start(struct console *c, int64_t incident)
 {
-	struct console *c = ud;
-	const char *ed = getenv("VISUAL");
-	int fd;
+	const char *ed = cli_editor();
 	pid_t pid;
 
-	if (ed == NULL || ed[0] == '\0')
-		ed = getenv("EDITOR");
-	if (ed == NULL || ed[0] == '\0')
-		ed = "vi";
-	snprintf(c->editor_file, sizeof c->editor_file,
-	    "/tmp/warroom-note.XXXXXX");
-	fd = mkstemp(c->editor_file);
-	if (fd < 0) {
-		tui_error(c->tui, "cannot make a file for the note: %s",
-		    strerror(errno));
-		return -1;
-	}
-	close(fd);
 	c->editor_incident = incident;
 	def_prog_mode();
 	endwin();
@@ -386,6 +427,7 @@ act_edit_note(void *ud, int64_t incident)
 	if (pid < 0) {
 		reset_prog_mode();
 		lws_rx_flow_control(c->tty_wsi, 1);
+		unlink(c->editor_file);
 		tui_error(c->tui, "cannot start the editor: %s",
 		    strerror(errno));
 		return -1;
@@ -401,6 +443,110 @@ act_edit_note(void *ud, int64_t incident)
 	}
 	c->editor_pid = pid;
 	return 0;
+}
+
+static int
+act_edit_note(void *ud, int64_t incident)
+{
+	struct console *c = ud;
+	int fd;
+
+	snprintf(c->editor_file, sizeof c->editor_file,
+	    "/tmp/warroom-note.XXXXXX");
+	fd = mkstemp(c->editor_file);
+	if (fd < 0) {
+		tui_error(c->tui, "cannot make a file for the note: %s",
+		    strerror(errno));
+		return -1;
+	}
+	close(fd);
+	c->editor_pm = 0;
+	return editor_start(c, incident);
+}
+
+/*
+ * P: the postmortem of incident in the editor, starting from its latest
+ * version (and those saved beside it), or the first time from the
+ * template filled from its timeline.
+ */
+static int
+act_edit_postmortem(void *ud, int64_t incident)
+{
+	struct console *c = ud;
+	const struct wr_incident *inc = wr_room_get(&c->room, incident);
+	struct wr_evlist ev = { 0 };
+	char *cause = NULL;
+
+	if (inc == NULL) {
+		tui_error(c->tui, "there is no incident #%lld",
+		    (long long)incident);
+		return -1;
+	}
+	free(c->editor_before);
+	c->editor_before = NULL;
+	if (store_incident_events(c->store, incident, &ev, &cause) == 0)
+		c->editor_before = cli_pm_start_text(c->o, inc, &ev,
+		    &c->editor_base, &cause);
+	if (c->editor_before == NULL || cli_pm_file_make(c->editor_before,
+	    c->editor_file, sizeof c->editor_file, &cause) != 0) {
+		tui_error(c->tui, "postmortem: %s", cause);
+		free(cause);
+		wr_evlist_free(&ev);
+		free(c->editor_before);
+		c->editor_before = NULL;
+		return -1;
+	}
+	wr_evlist_free(&ev);
+	c->editor_pm = 1;
+	if (editor_start(c, incident) != 0) {
+		c->editor_pm = 0;
+		free(c->editor_before);
+		c->editor_before = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* :export FILE: what `warroom export ID` prints, into FILE (0600). */
+static int
+act_export_md(void *ud, int64_t incident, const char *path, char **cause)
+{
+	struct console *c = ud;
+	const struct wr_incident *inc = wr_room_get(&c->room, incident);
+	struct wr_evlist ev = { 0 };
+	struct wr_alert *al = NULL;
+	size_t n_al = 0;
+	FILE *fp = NULL;
+	int fd, rc = -1;
+
+	if (inc == NULL) {
+		*cause = xasprintf("there is no incident #%lld",
+		    (long long)incident);
+		return -1;
+	}
+	if (store_incident_events(c->store, incident, &ev, cause) != 0 ||
+	    store_incident_alerts(c->store, incident, &al, &n_al, cause) != 0)
+		goto out;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
+		*cause = xasprintf("cannot write %s: %s", path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	cli_export_write(fp, 0, inc, al, n_al, &ev);
+	if (fclose(fp) != 0)
+		*cause = xasprintf("cannot write %s: %s", path,
+		    strerror(errno));
+	else
+		rc = 0;
+out:
+	for (size_t i = 0; i < n_al; i++)
+		wr_alert_free(&al[i]);
+	free(al);
+	wr_evlist_free(&ev);
+	return rc;
 }
 
 static void
@@ -703,6 +849,8 @@ setup(struct console *c, char *err, size_t errsz, int *code)
 	memset(&ta, 0, sizeof ta);
 	ta.submit = act_submit;
 	ta.edit_note = act_edit_note;
+	ta.edit_postmortem = act_edit_postmortem;
+	ta.export_md = act_export_md;
 	ta.quit = act_quit;
 	ta.set_user = act_set_user;
 	ta.ud = c;
@@ -787,6 +935,7 @@ teardown(struct console *c)
 	free(c->token);
 	free(c->token_warning);
 	free(c->db_path);
+	free(c->editor_before);
 }
 
 int

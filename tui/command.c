@@ -487,6 +487,19 @@ tui_command_confirmed(struct tui *t, const struct tui_confirm *c)
 	free(first);
 }
 
+/* P and :postmortem: the editor on the incident's postmortem. */
+static void
+command_postmortem(struct tui *t, int64_t id)
+{
+	if (id == 0)
+		tui_message(t, "no incident selected");
+	else if (t->act.edit_postmortem == NULL)
+		tui_error(t, "no editor here: warroom postmortem %lld --edit "
+		    "from a shell", (long long)id);
+	else
+		t->act.edit_postmortem(t->act.ud, id);
+}
+
 int
 tui_command_key(struct tui *t, wint_t ch)
 {
@@ -494,7 +507,7 @@ tui_command_key(struct tui *t, wint_t ch)
 
 	switch (ch) {
 	case 'a': case 'A': case 'r': case 'R': case 't': case 'n': case 'N':
-	case 'B':
+	case 'B': case 'P':
 		break;
 	default:
 		return 0;
@@ -534,6 +547,9 @@ tui_command_key(struct tui *t, wint_t ch)
 		break;
 	case 'B':
 		tui_command_ackall(t);
+		break;
+	case 'P':
+		command_postmortem(t, id);
 		break;
 	}
 	return 1;
@@ -896,6 +912,28 @@ tui_command_exec(struct tui *t, const char *line)
 			    "'%s'", arg);
 		else
 			tui_command_op(t, WR_OP_ASSIGN, id, t->user);
+	} else if (strcmp(cmd, "postmortem") == 0 || strcmp(cmd, "pm") == 0) {
+		id = *arg != '\0' ? parse_id(arg) : sel;
+		if (*arg != '\0' && id == 0)
+			tui_error(t, ":postmortem takes an incident id (#12), "
+			    "not '%s'", arg);
+		else
+			command_postmortem(t, id);
+	} else if (strcmp(cmd, "export") == 0) {
+		/* :export [#ID] FILE */
+		id = leading_id(&arg, sel);
+		if (*arg == '\0')
+			tui_message(t, "usage: :export [#ID] FILE");
+		else if (id == 0)
+			tui_message(t, "no incident selected");
+		else if (t->act.export_md == NULL)
+			tui_error(t, "no export here");
+		else if (t->act.export_md(t->act.ud, id, arg, &cause) == -1)
+			tui_error(t, "export: %s", cause != NULL ? cause :
+			    "failed");
+		else
+			tui_message(t, "exported #%lld to %s", (long long)id,
+			    arg);
 	} else if (strcmp(cmd, "ackall") == 0) {
 		tui_command_ackall(t);
 	} else if (strcmp(cmd, "filter") == 0) {

@@ -67,6 +67,13 @@ struct tui_actions {
 	    const struct wr_event *args, char **cause);
 	/* Run $VISUAL/$EDITOR for a long note on incident (the loop's job). */
 	int (*edit_note)(void *ud, int64_t incident);
+	/* P: run $VISUAL/$EDITOR on incident's postmortem and save what was
+	 * written as its next version (the loop's job, as for a note). */
+	int (*edit_postmortem)(void *ud, int64_t incident);
+	/* :export FILE: write incident's export (Markdown) to path.  0, or
+	 * -1 with *cause (malloc'd). */
+	int (*export_md)(void *ud, int64_t incident, const char *path,
+	    char **cause);
 	void (*quit)(void *ud);
 	/* :user NAME: change the acting user of the ops that follow.  0, or
 	 * -1 with *cause (malloc'd). */
