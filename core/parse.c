@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parse.h"
 #include "util.h"
@@ -411,6 +412,61 @@ wr_parse_http_url(const char *v, char **host, int *port, char **path,
 	*host = h;
 	*port = pt;
 	util_set_str(path, *slash != '\0' ? slash : "/");
+	return 0;
+}
+
+int
+wr_parse_web_url(const char *v, int *tls, char **host, int *port,
+    char **path, char *err, size_t errsz)
+{
+	static const char use[] = "use http://HOST[:PORT][/PATH] or https://...";
+	const char *auth, *slash;
+	char *h, *shown;
+	int pt, t, rc;
+
+	if (err != NULL && errsz > 0)
+		err[0] = '\0';
+	if (strncasecmp(v, "http://", 7) == 0)
+		t = 0, auth = v + 7;
+	else if (strncasecmp(v, "https://", 8) == 0)
+		t = 1, auth = v + 8;
+	else {
+		snprintf(err, errsz, "not an http:// or https:// URL (%s)",
+		    use);
+		return -1;
+	}
+	for (const char *p = v; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+			snprintf(err, errsz, "the URL holds a space or a "
+			    "control character");
+			return -1;
+		}
+	if (strchr(v, '#') != NULL) {
+		snprintf(err, errsz, "no fragment (#) in the URL");
+		return -1;
+	}
+	slash = auth + strcspn(auth, "/?");
+	if (memchr(auth, '@', (size_t)(slash - auth)) != NULL) {
+		snprintf(err, errsz, "user:password@ does not belong in the "
+		    "URL");
+		return -1;
+	}
+	/* Only the scheme and authority are ever quoted: the path of a
+	 * webhook URL is often its secret. */
+	shown = xstrndup(v, (size_t)(slash - v));
+	rc = host_port(shown, auth, (size_t)(slash - auth), t ? 443 : 80, &h,
+	    &pt, err, errsz, use);
+	free(shown);
+	if (rc != 0)
+		return -1;
+	free(*host);
+	*host = h;
+	*port = pt;
+	*tls = t;
+	if (*slash == '?')
+		*path = (free(*path), xasprintf("/%s", slash));
+	else
+		util_set_str(path, *slash != '\0' ? slash : "/");
 	return 0;
 }
 

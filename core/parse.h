@@ -58,6 +58,15 @@ int wr_parse_hostport(const char *v, char **host, int *port, char *err,
  */
 int wr_parse_http_url(const char *v, char **host, int *port, char **path,
     char *err, size_t errsz);
+/*
+ * A webhook's URL: "http://HOST[:PORT][/PATH][?QUERY]" or "https://...":
+ * *tls, *host (malloc'd, no brackets), *port (default 80 or 443) and *path
+ * (malloc'd, with its query; "/" when absent).  Refuses other schemes,
+ * user:password@, a fragment, spaces and control bytes.  A reason quotes
+ * the scheme and host at most, never the path (often the secret).
+ */
+int wr_parse_web_url(const char *v, int *tls, char **host, int *port,
+    char **path, char *err, size_t errsz);
 
 /* Whether host (as wr_parse_hostport gives it) is a loopback address:
  * 127.0.0.0/8, ::1 (or ::ffff:127.x.y.z) or "localhost". */

@@ -112,6 +112,20 @@ relay_cfg_defaults(struct relay_cfg *cfg)
 	wr_severity_table_init(&cfg->severity);
 }
 
+static void
+notifier_free(struct relay_notifier *n)
+{
+	free(n->name);
+	free(n->where);
+	free(n->url);
+	free(n->url_host);
+	free(n->url_path);
+	free(n->command);
+	for (size_t i = 0; i < n->n_users; i++)
+		free(n->users[i]);
+	free(n->users);
+}
+
 void
 relay_cfg_free(struct relay_cfg *cfg)
 {
@@ -137,6 +151,9 @@ relay_cfg_free(struct relay_cfg *cfg)
 		free(cfg->schedules[i].ical_path);
 	}
 	free(cfg->schedules);
+	for (size_t i = 0; i < cfg->n_notifiers; i++)
+		notifier_free(&cfg->notifiers[i]);
+	free(cfg->notifiers);
 	for (size_t i = 0; i < cfg->n_files; i++)
 		free(cfg->files[i]);
 	free(cfg->files);
@@ -280,8 +297,8 @@ is_space(char c)
 }
 
 static const char known_sections[] =
-    "this warroomd knows [sender NAME], [severity], [schedule NAME] and "
-    "[layer NAME.LAYER]";
+    "this warroomd knows [sender NAME], [severity], [schedule NAME], "
+    "[layer NAME.LAYER] and [notifier NAME]";
 
 /* --- [schedule NAME] and [layer NAME.LAYER] ------------------------------- */
 
@@ -519,6 +536,219 @@ layer_key(struct load *l, const char *section, const char *key,
 	return cause;
 }
 
+/* --- [notifier NAME] --------------------------------------------------------- */
+
+#define NOTIFIER_USERS_MAX	1000
+
+const struct relay_notifier *
+relay_cfg_notifier(const struct relay_cfg *cfg, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < cfg->n_notifiers; i++)
+		if (strcmp(cfg->notifiers[i].name, name) == 0)
+			return &cfg->notifiers[i];
+	return NULL;
+}
+
+int
+relay_cfg_notifier_serves(const struct relay_notifier *n, const char *person)
+{
+	if (person == NULL || person[0] == '\0')
+		return 0;
+	if (n->all_users)
+		return 1;
+	for (size_t i = 0; i < n->n_users; i++)
+		if (strcmp(n->users[i], person) == 0)
+			return 1;
+	return 0;
+}
+
+static char *
+notifier_section(struct load *l, const char *inner, int lineno)
+{
+	const char *name = inner + 9;
+	const struct relay_notifier *old;
+	struct relay_notifier *n;
+
+	if (!id_ok(name, strlen(name)))
+		return xasprintf("[%s]: a notifier's name is one word of "
+		    "letters, digits, '-' and '_' (at most %d)", inner,
+		    NAME_MAX_LEN);
+	if ((old = relay_cfg_notifier(l->cfg, name)) != NULL)
+		return xasprintf("[%s] is defined twice (first at %s)", inner,
+		    old->where);
+	l->cfg->notifiers = xrealloc(l->cfg->notifiers,
+	    (l->cfg->n_notifiers + 1) * sizeof l->cfg->notifiers[0]);
+	n = &l->cfg->notifiers[l->cfg->n_notifiers++];
+	memset(n, 0, sizeof *n);
+	n->name = xstrdup(name);
+	n->where = xasprintf("%s:%d", l->path, lineno);
+	n->timeout_ms = 10 * SEC;
+	n->retries = 4;
+	n->retry_ms = 30 * SEC;
+	return NULL;
+}
+
+/* "alice, bob" or "*". */
+static char *
+notifier_users(const char *section, struct relay_notifier *n,
+    const char *value)
+{
+	const char *p = value;
+
+	for (size_t i = 0; i < n->n_users; i++)
+		free(n->users[i]);
+	n->n_users = 0;		/* given twice: the later list */
+	n->all_users = 0;
+	n->has_users = 1;
+	if (strcmp(value, "*") == 0) {
+		n->all_users = 1;
+		return NULL;
+	}
+	for (;;) {
+		const char *comma = strchr(p, ','), *e;
+		size_t len;
+
+		e = comma != NULL ? comma : p + strlen(p);
+		while (p < e && is_space(*p))
+			p++;
+		len = (size_t)(e - p);
+		while (len > 0 && is_space(p[len - 1]))
+			len--;
+		if (len == 0)
+			return xasprintf("[%s] users: an empty name in the "
+			    "list (want alice, bob or *)", section);
+		if (len > NAME_MAX_LEN)
+			return xasprintf("[%s] users: a name longer than %d "
+			    "bytes", section, NAME_MAX_LEN);
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)p[i] <= ' ' || p[i] == 0x7f ||
+			    p[i] == '*')
+				return xasprintf("[%s] users: '%.*s' is not "
+				    "one name (want alice, bob or *)", section,
+				    (int)len, p);
+		if (n->n_users == NOTIFIER_USERS_MAX)
+			return xasprintf("[%s] users: more than %d", section,
+			    NOTIFIER_USERS_MAX);
+		n->users = xrealloc(n->users, (n->n_users + 1) *
+		    sizeof *n->users);
+		n->users[n->n_users++] = xstrndup(p, len);
+		if (comma == NULL)
+			return NULL;
+		p = comma + 1;
+	}
+}
+
+static char *
+notifier_key(struct load *l, const char *section, const char *key,
+    const char *value)
+{
+	struct relay_notifier *n = (struct relay_notifier *)
+	    relay_cfg_notifier(l->cfg, section + 9);
+	char err[WR_PARSE_ERR_MAX];
+	int64_t v;
+
+	if (strcmp(key, "type") == 0) {
+		if (strcmp(value, "webhook") == 0)
+			n->type = RELAY_NOTIFIER_WEBHOOK;
+		else if (strcmp(value, "command") == 0)
+			n->type = RELAY_NOTIFIER_COMMAND;
+		else
+			return xasprintf("[%s] type: \"%.32s\" is not webhook "
+			    "or command", section, value);
+		return NULL;
+	}
+	if (strcmp(key, "url") == 0) {
+		char *host = NULL, *path = NULL;
+		int port = 0, tls = 0;
+
+		if (wr_parse_web_url(value, &tls, &host, &port, &path, err,
+		    sizeof err) != 0)
+			return xasprintf("[%s] url: %s", section, err);
+		util_set_str(&n->url, value);
+		free(n->url_host);
+		free(n->url_path);
+		n->url_host = host;
+		n->url_path = path;
+		n->url_port = port;
+		n->url_tls = tls;
+		return NULL;
+	}
+	if (strcmp(key, "format") == 0) {
+		if (strcmp(value, "json") != 0 && strcmp(value, "slack") != 0)
+			return xasprintf("[%s] format: \"%.32s\" is not json "
+			    "or slack", section, value);
+		n->slack = strcmp(value, "slack") == 0;
+		return NULL;
+	}
+	if (strcmp(key, "command") == 0) {
+		if (value[0] == '\0')
+			return xasprintf("[%s] command: no program named",
+			    section);
+		for (const char *p = value; *p != '\0'; p++)
+			if ((unsigned char)*p < ' ' || *p == 0x7f)
+				return xasprintf("[%s] command: a control "
+				    "character in it", section);
+		util_set_str(&n->command, value);
+		return NULL;
+	}
+	if (strcmp(key, "users") == 0)
+		return notifier_users(section, n, value);
+	if (strcmp(key, "timeout") == 0) {
+		if (wr_parse_duration(value, 0, 100, 300 * SEC, &n->timeout_ms,
+		    err, sizeof err) != 0)
+			return xasprintf("[%s] timeout: %s", section, err);
+		return NULL;
+	}
+	if (strcmp(key, "retry") == 0) {
+		if (wr_parse_duration(value, 0, 100, RELAY_NOTIFY_RETRY_CAP_MS,
+		    &n->retry_ms, err, sizeof err) != 0)
+			return xasprintf("[%s] retry: %s", section, err);
+		return NULL;
+	}
+	if (strcmp(key, "retries") == 0) {
+		if (wr_parse_int(value, 0, 20, &v, err, sizeof err) != 0)
+			return xasprintf("[%s] retries: %s", section, err);
+		n->retries = (int)v;
+		return NULL;
+	}
+	return xasprintf("[%s]: unknown key '%s' (a notifier has type, url, "
+	    "format, command, users, timeout, retry and retries)", section,
+	    key);
+}
+
+/* At the end of a file: what a notifier lacks. */
+static int
+notifiers_check(const struct relay_cfg *cfg, char **cause)
+{
+	for (size_t i = 0; i < cfg->n_notifiers; i++) {
+		const struct relay_notifier *n = &cfg->notifiers[i];
+		const char *lack = NULL;
+
+		if (n->type == RELAY_NOTIFIER_NONE)
+			lack = "no type (type = webhook or type = command)";
+		else if (n->type == RELAY_NOTIFIER_WEBHOOK && n->url == NULL)
+			lack = "a webhook without url = (http:// or https://)";
+		else if (n->type == RELAY_NOTIFIER_WEBHOOK &&
+		    n->command != NULL)
+			lack = "a webhook has url =, not command =";
+		else if (n->type == RELAY_NOTIFIER_COMMAND &&
+		    n->command == NULL)
+			lack = "a command notifier without command = PROGRAM";
+		else if (n->type == RELAY_NOTIFIER_COMMAND &&
+		    (n->url != NULL || n->slack))
+			lack = "a command notifier has command =, not url = "
+			    "or format =";
+		else if (!n->has_users)
+			lack = "no users (users = alice, bob or users = *)";
+		if (lack != NULL) {
+			*cause = xasprintf("%s: [notifier %s]: %s", n->where,
+			    n->name, lack);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* At the end of a file: what no single line could say. */
 static int
 schedules_check(const struct relay_cfg *cfg, char **cause)
@@ -581,6 +811,11 @@ load_section(void *user, const char *inner, int lineno)
 	if (strcmp(inner, "schedule") == 0 || strcmp(inner, "layer") == 0)
 		return xasprintf("[%s] needs a name, as in [schedule primary] "
 		    "and [layer primary.weekly]", inner);
+	if (strncmp(inner, "notifier ", 9) == 0)
+		return notifier_section(l, inner, lineno);
+	if (strcmp(inner, "notifier") == 0)
+		return xstrdup("[notifier] needs a name, as in [notifier "
+		    "pager]");
 	if (strcmp(inner, "sender") == 0)
 		return xstrdup("[sender] needs the ingest token's name, as in "
 		    "[sender am-prod]");
@@ -710,6 +945,8 @@ load_key(void *user, const char *section, const char *name,
 		return schedule_key(l, section, name, value, lineno);
 	if (strncmp(section, "layer ", 6) == 0)
 		return layer_key(l, section, name, value);
+	if (strncmp(section, "notifier ", 9) == 0)
+		return notifier_key(l, section, name, value);
 	return xasprintf("unknown section [%s] (%s)", section,
 	    known_sections);
 }
@@ -752,6 +989,8 @@ relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
 		return -1;
 	}
 	free(text);
+	if (notifiers_check(cfg, cause) != 0)
+		return -1;
 	return schedules_check(cfg, cause);
 }
 

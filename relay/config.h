@@ -6,7 +6,7 @@
  * same long names, and every value goes through the same setter, so a
  * value the command line refuses the file refuses too, for the same reason.
  * The file's sections ([sender NAME], [severity], [schedule NAME],
- * [layer NAME.LAYER]) are parsed here into data the other parts of the
+ * [layer NAME.LAYER], [notifier NAME]) are parsed here into data the other parts of the
  * relay use; a schedule's time zone is read from the system's zoneinfo as
  * its timezone line is read (store/tzif.c).
  */
@@ -46,6 +46,39 @@ struct relay_schedule {
 	int ical_attendee;	/* ical-person = attendee */
 };
 
+/* A [notifier NAME] section: how pages and handoff notices reach the
+ * people it serves (relay/notify.c delivers). */
+enum relay_notifier_type {
+	RELAY_NOTIFIER_NONE = 0,	/* no type line (refused at the end) */
+	RELAY_NOTIFIER_WEBHOOK,
+	RELAY_NOTIFIER_COMMAND
+};
+
+struct relay_notifier {
+	char *name;
+	char *where;		/* "FILE:LINE" of its section header */
+	enum relay_notifier_type type;
+	/* webhook: url = (its path may be a secret: never logged) */
+	char *url;
+	char *url_host;
+	int url_port;
+	int url_tls;
+	char *url_path;		/* with the query */
+	int slack;		/* format = slack (else json) */
+	/* command: run with /bin/sh -c, the JSON on its stdin */
+	char *command;
+	/* users = alice, bob | * */
+	char **users;
+	size_t n_users;
+	int all_users;
+	int has_users;
+	int64_t timeout_ms;	/* an attempt's bound; default 10 s */
+	int retries;		/* attempts after the first; default 4 */
+	int64_t retry_ms;	/* the first wait, doubled each time, capped
+				 * at RELAY_NOTIFY_RETRY_CAP_MS */
+};
+#define RELAY_NOTIFY_RETRY_CAP_MS	(15 * 60 * 1000)
+
 struct relay_opt;
 
 /* One option as the command line gave it, kept so that a reload (SIGHUP)
@@ -79,6 +112,8 @@ struct relay_cfg {
 	struct wr_severity_table severity;	/* [severity] additions */
 	struct relay_schedule *schedules;	/* in file order */
 	size_t n_schedules;
+	struct relay_notifier *notifiers;	/* in file order */
+	size_t n_notifiers;
 
 	/* What relay_cfg_build() made it from, for relay_cfg_reload(). */
 	int built;
@@ -197,6 +232,12 @@ int relay_cfg_check_senders(const struct relay_cfg *cfg,
 /* The [sender NAME] section for a token's name, or NULL. */
 const struct relay_sender *relay_cfg_sender(const struct relay_cfg *cfg,
     const char *name);
+
+/* The notifier named name, or NULL; whether n serves person. */
+const struct relay_notifier *relay_cfg_notifier(const struct relay_cfg *cfg,
+    const char *name);
+int relay_cfg_notifier_serves(const struct relay_notifier *n,
+    const char *person);
 
 /* The schedule named name, or NULL. */
 const struct relay_schedule *relay_cfg_schedule(const struct relay_cfg *cfg,

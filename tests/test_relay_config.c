@@ -190,10 +190,9 @@ static const struct {
 	    "[schedule primary] above it" },
 	{ "db = x\n[policy checkout]\n", "2: unknown section "
 	    "[policy checkout] (this warroomd knows [sender NAME], [severity], "
-	    "[schedule NAME] and [layer NAME.LAYER])" },
-	{ "[notifier pager]\n", "1: unknown section [notifier pager] (this "
-	    "warroomd knows [sender NAME], [severity], [schedule NAME] and "
-	    "[layer NAME.LAYER])" },
+	    "[schedule NAME], [layer NAME.LAYER] and [notifier NAME])" },
+	{ "[notifier pager]\n", "1: [notifier pager]: no type (type = "
+	    "webhook or type = command)" },
 	{ "[severity\n", "1: a section header is [NAME] alone on its line" },
 	{ "[sender am] x\n",
 	    "1: a section header is [NAME] alone on its line" },
