@@ -91,7 +91,9 @@ typedef enum {
 	    WR_FIELD_MAX_DOC)						\
 	X(VERSION,	version,	"version",	WR_FT_INT, 0)	\
 	X(BASE,		base,		"base",		WR_FT_INT,	\
-	    INT64_MAX)
+	    INT64_MAX) \
+	X(NOTIFIER,	notifier,	"notifier",	WR_FT_STR, 0)	\
+	X(NEXT_AT,	next_at,	"next_at",	WR_FT_OPT_TIME, 0)
 
 enum wr_field_type {
 	WR_FT_STR,		/* a string, required on the wire ("" allowed;
@@ -232,7 +234,10 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	X(POSTMORTEM, 23, "postmortem", WR_SCOPE_INCIDENT,		\
 	    WR_EVF(DOC) | WR_EVF(VERSION) | WR_EVF(BASE) | WR_EVF(MADE_AT), \
 	    "postmortem saved", "postmortem v{version} saved{based}",	\
-	    WR_TONE_NORMAL)
+	    WR_TONE_NORMAL) \
+	X(NOTIFIED, 24, "notified", WR_SCOPE_INCIDENT,			\
+	    WR_EVF(PERSON) | WR_EVF(NOTIFIER) | WR_EVF(TEXT) | WR_EVF(COUNT) | \
+	    WR_EVF(NEXT_AT), "notified", "notified {text}", WR_TONE_NORMAL)
 
 /* The numbers are stored on disk: append rows, never renumber. */
 typedef enum {
@@ -393,6 +398,13 @@ struct wr_event {
 	 * and the version it was edited from (0: from the template). */
 	int64_t version;
 	int64_t base;
+	/* NOTIFIED: whom (person), through which notifier ([notifier
+	 * NAME]), which attempt (count, from 1), when it is tried again
+	 * (next_at, 0: it is not), and the whole of it in words (text: "alice
+	 * via pager: delivered", so that what shows only an event's subject
+	 * shows it all) */
+	char *notifier;
+	int64_t next_at;
 };
 
 struct wr_evlist {

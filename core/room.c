@@ -508,6 +508,19 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		REFUSE("event %lld (%s): unknown incident %lld",
 		    (long long)e->seq, wr_event_kind_name(e->kind),
 		    (long long)e->incident);
+	if (e->kind == WR_EV_NOTIFIED) {
+		/* news for the timeline: the incident itself is unchanged
+		 * (not even its updated time: a retry every 30 s must not
+		 * move it up a list) */
+		if (e->person == NULL || e->person[0] == '\0' ||
+		    e->notifier == NULL || e->notifier[0] == '\0')
+			REFUSE("event %lld: a notification without a person "
+			    "or a notifier", (long long)e->seq);
+		if (e->seq != 0)
+			r->last_seq = e->seq;
+		r->generation++;
+		return WR_APPLY_OK;
+	}
 
 	switch (e->kind) {
 	case WR_EV_ALERT_FIRING:

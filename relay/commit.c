@@ -22,6 +22,7 @@
 #include "core/util.h"
 #include "relay/commit.h"
 #include "relay/oncall.h"
+#include "relay/notify.h"
 #include "relay/relay-int.h"
 
 void
@@ -681,6 +682,7 @@ glue_committed(void *ud, const struct wr_event *ev, size_t n)
 	for (size_t i = 0; i < n; i++)
 		relay_ring_put(&r->ring, &ev[i]);
 	relay_oncall_committed(r, ev, n);
+	relay_notify_committed(r, ev, n);
 }
 
 static enum wr_plan_result
@@ -697,7 +699,9 @@ glue_counted(void *ud, const struct relay_item *it, int ok)
 {
 	struct relay *r = ud;
 
-	if (ok)
+	/* the relay's own events of no source (a notifier's attempt) are
+	 * nobody's ingest */
+	if (ok && !(it->type == ITEM_PLAN && it->ep == EP_OTHER))
 		r->m.ingested[it->type == ITEM_OP ? 2 :
 		    it->ep == EP_EVENTS_V2 ? 1 : 0] += it->n_events;
 }

@@ -118,6 +118,28 @@ relay_metrics_text(struct relay *r, size_t *len)
 	    "pass of the event loop since start.\n# TYPE "
 	    "warroom_loop_pass_max_seconds gauge\n"
 	    "warroom_loop_pass_max_seconds %.6f\n", r->m.loop_pass_max_s);
+	{
+		static const char *nk[2] = { "page", "handoff" };
+		static const struct { const char *name, *help; } nm[3] = {
+			{ "attempted", "Attempts to deliver a notification "
+			    "(each retry counts)" },
+			{ "delivered", "Attempts that were delivered (2xx, "
+			    "exit 0)" },
+			{ "failed", "Attempts that failed (retried or not)" },
+		};
+		const uint64_t *v[3] = { r->m.notify_attempted,
+		    r->m.notify_delivered, r->m.notify_failed };
+
+		for (int i = 0; i < 3; i++) {
+			sb_printf(&b, "# HELP warroom_notifications_%s_total "
+			    "%s, by kind.\n# TYPE warroom_notifications_%s_total "
+			    "counter\n", nm[i].name, nm[i].help, nm[i].name);
+			for (int k = 0; k < 2; k++)
+				sb_printf(&b, "warroom_notifications_%s_total{"
+				    "kind=\"%s\"} %llu\n", nm[i].name, nk[k],
+				    (unsigned long long)v[i][k]);
+		}
+	}
 	sb_printf(&b, "# HELP warroom_snapshots Snapshots being streamed to "
 	    "consoles.\n# TYPE warroom_snapshots gauge\nwarroom_snapshots "
 	    "%d\n", r->snapshots);

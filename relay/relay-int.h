@@ -112,6 +112,8 @@ struct relay_metrics {
 	double loop_pass_max_s;		/* the longest lws_service() pass */
 	uint64_t snapshots_taken;
 	uint64_t reloads_ok, reloads_failed;	/* SIGHUP's config reloads */
+	/* notifications (relay/notify.c): [0] pages, [1] handoff notices */
+	uint64_t notify_attempted[2], notify_delivered[2], notify_failed[2];
 };
 
 /* The refusal log's rate limit: one line per sender, endpoint and status
@@ -157,6 +159,7 @@ struct relay {
 	struct relay *live_next;	/* the relays not yet freed */
 	struct relay_silwait *silwaits;	/* silence ops asking Alertmanager */
 	int64_t silence_next;		/* mono ms: the next silence refresh */
+	struct relay_notify *notify;	/* deliveries (notify.c) */
 };
 
 /* The relay a connection belongs to (its vhost's user pointer), or NULL:

@@ -26,6 +26,7 @@
 #include "core/util.h"
 #include "core/zone.h"
 #include "relay/httpc.h"
+#include "relay/notify.h"
 #include "relay/oncall.h"
 #include "relay/relay-int.h"
 
@@ -240,6 +241,7 @@ begin_stop(struct relay *r)
 		return;
 	r->stopping = 1;
 	relay_log(r, "stopping: committing what is pending");
+	relay_notify_stop(r);
 	relay_commit_pending(r);
 	relay_feed_close_all(r, "the relay is stopping; reconnect later");
 	r->stop_at = wr_mono_ms() + 300;
@@ -262,6 +264,7 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	relay_feed_tick(r, now);
 	relay_httpc_tick(r);
 	relay_silence_tick(r, now);
+	relay_notify_tick(r);
 	if (r->cfg->retention_ms > 0 && now - r->pruned_at > 60000) {
 		char *cause = NULL;
 		r->pruned_at = now;
@@ -458,6 +461,7 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, int *status,
 	    (long long)r->room.last_seq, r->room.n_incidents);
 	if (cfg->n_schedules > 0)
 		schedules_log(r, "");
+	relay_notify_start(r);
 	lws_sul_schedule(ctx, 0, &r->tick_sul, tick_cb, 250 * LWS_US_PER_MS);
 	if (r->replay != NULL) {
 		relay_log(r, "replaying %s", cfg->replay_path);
@@ -488,6 +492,7 @@ relay_free(struct relay *r)
 	lws_sul_cancel(&r->tick_sul);
 	relay_silence_free(r);
 	relay_amclient_free(r);
+	relay_notify_free(r);
 	relay_httpc_free_all(r);
 	relay_replay_free(r->replay);
 	lws_sul_cancel(&r->commit_sul);

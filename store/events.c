@@ -733,6 +733,23 @@ store_events_after(struct wr_store *s, int64_t after, size_t limit,
 }
 
 int
+store_events_of_kind_since(struct wr_store *s, int kind, int64_t since_ms,
+    struct wr_evlist *out, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_EV_KIND_SINCE, "SELECT "
+	    EVENT_COLUMNS " FROM events WHERE kind = ?1 AND time >= ?2 "
+	    "ORDER BY seq", cause);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_i64(st, 1, kind) || store_bind_i64(st, 2, since_ms)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "reading events");
+	}
+	return events_read(s, st, out, cause, "reading events of a kind");
+}
+
+int
 store_incident_events(struct wr_store *s, int64_t incident,
     struct wr_evlist *out, char **cause)
 {

@@ -150,6 +150,10 @@ int store_touch(struct wr_store *s, int64_t incident,
 /* Events with seq > after, at most limit, appended to out. */
 int store_events_after(struct wr_store *s, int64_t after, size_t limit,
     struct wr_evlist *out, char **cause);
+/* Relay: the events of one kind recorded at or after since_ms (Unix ms),
+ * in seq order, appended to out (a scan of the log: for the start only). */
+int store_events_of_kind_since(struct wr_store *s, int kind, int64_t since_ms,
+    struct wr_evlist *out, char **cause);
 /* An incident's events in seq order (its timeline). */
 int store_incident_events(struct wr_store *s, int64_t incident,
     struct wr_evlist *out, char **cause);

@@ -104,6 +104,9 @@ assert_event_equal(const struct wr_event *a, const struct wr_event *b)
 	assert_int_equal(a->duration, b->duration);
 	assert_int_equal(a->version, b->version);
 	assert_int_equal(a->base, b->base);
+	assert_str0_equal(a->person, b->person);
+	assert_str0_equal(a->notifier, b->notifier);
+	assert_int_equal(a->next_at, b->next_at);
 }
 
 static void
@@ -1324,6 +1327,13 @@ hostile_event(struct wr_event *e, wr_event_kind k, const struct hostile *h)
 		e->text = all;
 		e->version = 4;
 		e->base = 2;
+		break;
+	case WR_EV_NOTIFIED:
+		e->person = xstrdup(h->text[6 % h->n]);
+		e->notifier = xstrdup(h->text[7 % h->n]);
+		e->text = xstrdup(h->text[8 % h->n]);
+		e->count = 3;
+		e->next_at = T0 + 30000;
 		break;
 	default:
 		break;
