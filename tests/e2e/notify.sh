@@ -11,6 +11,7 @@
 # was due again and delivers it once.  /metrics counts the attempts.
 . "$(dirname "$0")/lib.sh"
 echo "relay: notifiers (webhook, slack, command) with retries in the timeline"
+NOTIFIED=19	# the event kind (core/model.h)
 make_tokens
 RX="$T/rx"
 : > "$RX.log"
@@ -69,7 +70,7 @@ one() { "$WARROOM" "$@" --feed "$FEED" --token-file "$T/bob.token" \
 notified() {
 	sqlite3 "$T/relay.db" "SELECT substr(json_extract(body, '\$.text'),
 	    length('$1 via $2: ') + 1) FROM events
-	    WHERE kind = 15 AND json_extract(body, '\$.person') = '$1'
+	    WHERE kind = $NOTIFIED AND json_extract(body, '\$.person') = '$1'
 	    AND json_extract(body, '\$.notifier') = '$2' ORDER BY seq"
 }
 # wait_notified NAME NOTIFIER PATTERN: until an event's words match
@@ -173,7 +174,7 @@ eq "erin's timeline: the failure, then the delivery" \
 eq "its receiver took exactly one body" "$(rx_count /later 200)" 1
 eq "the delivered attempt is the second" \
     "$(sqlite3 "$T/relay.db" "SELECT json_extract(body, '\$.count') FROM events
-        WHERE kind = 15 AND json_extract(body, '\$.person') = 'erin'
+        WHERE kind = $NOTIFIED AND json_extract(body, '\$.person') = 'erin'
         ORDER BY seq DESC LIMIT 1")" 2
 eq "alice's delivered page is not sent again" "$(rx_count /hook 200)" 1
 
