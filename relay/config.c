@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libwebsockets.h>
+
 #include "core/inifile.h"
 #include "core/parse.h"
 #include "core/schedule.h"
@@ -120,6 +122,11 @@ notifier_free(struct relay_notifier *n)
 	free(n->url);
 	free(n->url_host);
 	free(n->url_path);
+	free(n->ca_path);
+	for (size_t i = 0; i < n->n_ca; i++)
+		free(n->ca_der[i]);
+	free(n->ca_der);
+	free(n->ca_len);
 	free(n->command);
 	for (size_t i = 0; i < n->n_users; i++)
 		free(n->users[i]);
@@ -638,6 +645,79 @@ notifier_users(const char *section, struct relay_notifier *n,
 	}
 }
 
+/* ca-file = FILE: its PEM certificates, decoded (relative to the config
+ * file's directory). */
+static char *
+notifier_ca(struct load *l, const char *section, struct relay_notifier *n,
+    const char *value)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	static const char end[] = "-----END CERTIFICATE-----";
+	const char *slash = strrchr(l->path, '/'), *p;
+	char *path, *text, *cause = NULL;
+	FILE *f;
+	size_t len;
+
+	if (*value == '\0')
+		return xasprintf("[%s] ca-file: no file named", section);
+	path = value[0] == '/' || slash == NULL ? xstrdup(value) :
+	    xasprintf("%.*s/%s", (int)(slash - l->path), l->path, value);
+	if ((f = fopen(path, "r")) == NULL) {
+		cause = xasprintf("[%s] ca-file: %s: %s", section, path,
+		    strerror(errno));
+		free(path);
+		return cause;
+	}
+	text = xmalloc(256 * 1024 + 1);
+	len = fread(text, 1, 256 * 1024, f);
+	fclose(f);
+	text[len] = '\0';
+	for (size_t i = 0; i < n->n_ca; i++)
+		free(n->ca_der[i]);
+	n->n_ca = 0;	/* given twice: the later file */
+	for (p = strstr(text, begin); p != NULL; p = strstr(p, begin)) {
+		const char *b = p + sizeof begin - 1, *e = strstr(b, end);
+		char *b64, *der;
+		size_t k = 0;
+		int dlen;
+
+		if (e == NULL)
+			break;
+		b64 = xmalloc((size_t)(e - b) + 1);
+		for (const char *c = b; c < e; c++)
+			if (*c != '\n' && *c != '\r' && *c != ' ' &&
+			    *c != '\t')
+				b64[k++] = *c;
+		b64[k] = '\0';
+		der = xmalloc(k + 1);
+		dlen = lws_b64_decode_string(b64, der, (int)k + 1);
+		free(b64);
+		if (dlen <= 0) {
+			free(der);
+			cause = xasprintf("[%s] ca-file: %s: a certificate "
+			    "that is not base64", section, path);
+			break;
+		}
+		n->ca_der = xrealloc(n->ca_der, (n->n_ca + 1) *
+		    sizeof *n->ca_der);
+		n->ca_len = xrealloc(n->ca_len, (n->n_ca + 1) *
+		    sizeof *n->ca_len);
+		n->ca_der[n->n_ca] = (unsigned char *)der;
+		n->ca_len[n->n_ca++] = (size_t)dlen;
+		p = e + sizeof end - 1;
+	}
+	if (cause == NULL && n->n_ca == 0)
+		cause = xasprintf("[%s] ca-file: %s holds no PEM certificate",
+		    section, path);
+	free(text);
+	if (cause == NULL) {
+		free(n->ca_path);
+		n->ca_path = path;
+	} else
+		free(path);
+	return cause;
+}
+
 static char *
 notifier_key(struct load *l, const char *section, const char *key,
     const char *value)
@@ -673,6 +753,8 @@ notifier_key(struct load *l, const char *section, const char *key,
 		n->url_tls = tls;
 		return NULL;
 	}
+	if (strcmp(key, "ca-file") == 0)
+		return notifier_ca(l, section, n, value);
 	if (strcmp(key, "format") == 0) {
 		if (strcmp(value, "json") != 0 && strcmp(value, "slack") != 0)
 			return xasprintf("[%s] format: \"%.32s\" is not json "
@@ -712,8 +794,8 @@ notifier_key(struct load *l, const char *section, const char *key,
 		return NULL;
 	}
 	return xasprintf("[%s]: unknown key '%s' (a notifier has type, url, "
-	    "format, command, users, timeout, retry and retries)", section,
-	    key);
+	    "format, ca-file, command, users, timeout, retry and retries)",
+	    section, key);
 }
 
 /* At the end of a file: what a notifier lacks. */
@@ -735,9 +817,9 @@ notifiers_check(const struct relay_cfg *cfg, char **cause)
 		    n->command == NULL)
 			lack = "a command notifier without command = PROGRAM";
 		else if (n->type == RELAY_NOTIFIER_COMMAND &&
-		    (n->url != NULL || n->slack))
-			lack = "a command notifier has command =, not url = "
-			    "or format =";
+		    (n->url != NULL || n->slack || n->n_ca > 0))
+			lack = "a command notifier has command =, not url =, "
+			    "format = or ca-file =";
 		else if (!n->has_users)
 			lack = "no users (users = alice, bob or users = *)";
 		if (lack != NULL) {

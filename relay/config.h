@@ -65,6 +65,14 @@ struct relay_notifier {
 	int url_tls;
 	char *url_path;		/* with the query */
 	int slack;		/* format = slack (else json) */
+	/* ca-file = FILE: the certificates an https webhook's server is
+	 * checked against instead of the system's (a private CA); read at
+	 * load to refuse a file that holds none, the relay's TLS context
+	 * reads the file itself (ca_path) */
+	char *ca_path;
+	unsigned char **ca_der;
+	size_t *ca_len;
+	size_t n_ca;
 	/* command: run with /bin/sh -c, the JSON on its stdin */
 	char *command;
 	/* users = alice, bob | * */

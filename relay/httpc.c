@@ -36,6 +36,7 @@ struct relay_httpc {
 	struct relay_httpc *next;
 	char *method, *host, *path, *ctype, *hosthdr, *what;
 	int port, tls;
+	struct lws_vhost *vhost;	/* NULL: the relay's client vhost */
 	char *body;
 	size_t body_len;
 	int body_sent;
@@ -159,7 +160,8 @@ connect_to(struct relay_httpc *c, const char *addr)
 
 	memset(&ci, 0, sizeof ci);
 	ci.context = c->r->ctx;
-	ci.vhost = c->r->vh;
+	ci.vhost = c->vhost != NULL ? c->vhost : c->r->client_vh != NULL ?
+	    c->r->client_vh : c->r->vh;
 	ci.address = addr;
 	ci.port = c->port;
 	ci.path = c->path;
@@ -200,6 +202,7 @@ relay_httpc_start(struct relay *r, const struct relay_httpc_spec *spec,
 	c->host = xstrdup(spec->host);
 	c->port = spec->port;
 	c->tls = spec->tls;
+	c->vhost = spec->vhost;
 	c->path = xstrdup(spec->path != NULL && spec->path[0] != '\0' ?
 	    spec->path : "/");
 	c->ctype = spec->ctype != NULL ? xstrdup(spec->ctype) : NULL;

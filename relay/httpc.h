@@ -31,6 +31,9 @@ struct relay_httpc_spec {
 	size_t limit;		/* answer bytes kept; more is a failure */
 	int timeout_ms;		/* the whole request, resolving included */
 	const char *what;	/* for lws's connection name: "notify pager" */
+	/* the client vhost whose TLS context checks the server (one made
+	 * with a CA file); NULL: the relay's, with the system's CAs */
+	struct lws_vhost *vhost;
 };
 
 /*

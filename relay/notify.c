@@ -336,8 +336,18 @@ struct schedule_state {
 	int64_t on_sent;	/* the handoff whose on-call notice went */
 };
 
+/* An https webhook with a ca-file checks its server against that file
+ * alone: a client vhost of its own, whose TLS context lws makes from it. */
+struct ca_vhost {
+	char *path;
+	struct lws_vhost *vh;
+	int stale;		/* a reload came since it was made */
+};
+
 struct relay_notify {
 	struct relay *r;
+	struct ca_vhost *ca;
+	size_t n_ca;
 	lws_sorted_usec_list_t kick;	/* due jobs started after this pass */
 	int kick_on;
 	struct job *jobs;
@@ -638,6 +648,40 @@ hook_done(void *user, int status, const char *body, size_t len,
 	    14) == 0 ? "cannot resolve its host" : "no answer", err);
 }
 
+/* The client vhost for a ca-file, made on first use; NULL when lws
+ * cannot make it (the request then fails its certificate check). */
+static struct lws_vhost *
+ca_vhost(struct relay *r, const char *path)
+{
+	static struct lws_protocols protos[2];
+	struct relay_notify *n = state(r);
+	struct lws_context_creation_info info;
+	struct ca_vhost *c;
+	char name[32];
+
+	for (size_t i = 0; i < n->n_ca; i++)
+		if (!n->ca[i].stale && strcmp(n->ca[i].path, path) == 0)
+			return n->ca[i].vh;
+	protos[0] = relay_httpc_protocol;
+	memset(&protos[1], 0, sizeof protos[1]);
+	snprintf(name, sizeof name, "warroomd-ca-%zu", n->n_ca);
+	memset(&info, 0, sizeof info);
+	info.vhost_name = name;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protos;
+	info.user = r;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.client_ssl_ca_filepath = path;
+	n->ca = xrealloc(n->ca, (n->n_ca + 1) * sizeof *n->ca);
+	c = &n->ca[n->n_ca++];
+	c->path = xstrdup(path);
+	c->stale = 0;
+	if ((c->vh = lws_create_vhost(r->ctx, &info)) == NULL)
+		relay_log(r, "notify: cannot make a TLS context for ca-file %s",
+		    path);
+	return c->vh;
+}
+
 static void
 hook_start(struct relay *r, struct job *j, const struct relay_notifier *nf,
     const char *body)
@@ -656,6 +700,8 @@ hook_start(struct relay *r, struct job *j, const struct relay_notifier *nf,
 	spec.limit = ANSWER_MAX;
 	spec.timeout_ms = (int)nf->timeout_ms;
 	spec.what = "notifier";
+	if (nf->url_tls && nf->ca_path != NULL)
+		spec.vhost = ca_vhost(r, nf->ca_path);
 	j->hc = relay_httpc_start(r, &spec, hook_done, j);
 }
 
@@ -1114,6 +1160,19 @@ relay_notify_committed(struct relay *r, const struct wr_event *ev, size_t n)
 }
 
 void
+relay_notify_config_changed(struct relay *r)
+{
+	struct relay_notify *n = r->notify;
+
+	if (n == NULL)
+		return;
+	/* A ca-file may say something else now: new vhosts read it anew;
+	 * the old ones go with the relay (requests may still use them). */
+	for (size_t i = 0; i < n->n_ca; i++)
+		n->ca[i].stale = 1;
+}
+
+void
 relay_notify_start(struct relay *r)
 {
 	struct wr_evlist ev = { NULL, 0, 0 };
@@ -1210,6 +1269,12 @@ relay_notify_free(struct relay *r)
 		free(n->sched[i].person);
 	}
 	free(n->sched);
+	for (size_t i = 0; i < n->n_ca; i++) {
+		if (n->ca[i].vh != NULL)
+			lws_vhost_destroy(n->ca[i].vh);
+		free(n->ca[i].path);
+	}
+	free(n->ca);
 	free(n);
 	r->notify = NULL;
 }

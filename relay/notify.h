@@ -38,6 +38,9 @@ void relay_notify_page(struct relay *r, int64_t incident, const char *person,
  * in flight are recorded as interrupted, to be retried after the restart)
  * and at the end. */
 void relay_notify_start(struct relay *r);
+/* After a reload put a new configuration in r->cfg: a ca-file is read
+ * anew when next used. */
+void relay_notify_config_changed(struct relay *r);
 void relay_notify_tick(struct relay *r);
 void relay_notify_committed(struct relay *r, const struct wr_event *ev,
     size_t n);

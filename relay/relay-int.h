@@ -131,6 +131,7 @@ struct relay {
 	struct relay_cfg *own_cfg;	/* after a reload: made by it */
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
+	struct lws_vhost *client_vh;	/* outgoing requests (httpc.c) */
 	struct wr_store *store;
 	struct wr_room room;
 	/* the overrides and cover requests of the log (relay/oncall.c) */

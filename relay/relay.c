@@ -167,6 +167,7 @@ relay_schedules_changed(struct relay *r)
 {
 	schedules_log(r, "SIGHUP: ");
 	relay_oncall_broadcast(r);	/* every console answers from them */
+	relay_notify_config_changed(r);
 }
 
 /*
@@ -289,6 +290,16 @@ protocols(void)
 	list[1] = relay_feed_protocol;
 	list[2] = relay_httpc_protocol;
 	memset(&list[3], 0, sizeof list[3]);
+	return list;
+}
+
+static const struct lws_protocols *
+client_protocols(void)
+{
+	static struct lws_protocols list[2];
+
+	list[0] = relay_httpc_protocol;
+	memset(&list[1], 0, sizeof list[1]);
 	return list;
 }
 
@@ -454,6 +465,18 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, int *status,
 		    cfg->listen_host, cfg->port);
 		goto fail;
 	}
+	/* Outgoing requests (relay/httpc.c) on a vhost of their own: lws
+	 * makes a vhost's client TLS context only with SSL global init in its
+	 * options, which on the server vhost would mean serving TLS. */
+	memset(&info, 0, sizeof info);
+	info.vhost_name = "warroomd-client";
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = client_protocols();
+	info.user = r;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	if ((r->client_vh = lws_create_vhost(ctx, &info)) == NULL)
+		relay_log(r, "warning: no client TLS context: https webhooks "
+		    "will fail");
 	r->started = wr_mono_ms();
 	relay_log(r, "listening on %s://%s:%d, log %s (epoch %s, head %lld, "
 	    "%zu incidents)", cfg->tls_cert ? "https" : "http",
@@ -496,6 +519,8 @@ relay_free(struct relay *r)
 	relay_httpc_free_all(r);
 	relay_replay_free(r->replay);
 	lws_sul_cancel(&r->commit_sul);
+	if (r->client_vh != NULL)
+		lws_vhost_destroy(r->client_vh);
 	if (r->vh != NULL)
 		lws_vhost_destroy(r->vh);
 	relay_commit_free(&r->commit);

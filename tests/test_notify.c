@@ -178,6 +178,12 @@ test_bad_notifiers_are_refused_at_their_line(void **state)
 		    "[notifier p] is defined twice (first at " },
 		{ "[notifier]\n", 1, "[notifier] needs a name" },
 		{ "[notifier pa ger]\n", 1, "a notifier's name is one word" },
+		{ "[notifier p]\nca-file = /nonexistent/ca.pem\n", 2,
+		    "[notifier p] ca-file: /nonexistent/ca.pem: No such file" },
+		{ "[notifier p]\nca-file = /dev/null\n", 2,
+		    "[notifier p] ca-file: /dev/null holds no PEM certificate" },
+		{ "[notifier p]\ntype = command\ncommand = a\nusers = *\n"
+		    "url = http://x/\n", 1, "not url =, format = or ca-file =" },
 		{ "[notifier p]\ncommand = a\tb\n", 2,
 		    "[notifier p] command: a control character" },
 	};

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """A local webhook receiver for notify.sh.
 
-notify-receiver.py PORTFILE LOG CTL: listens on a free loopback port (written
+notify-receiver.py PORTFILE LOG CTL [CERT KEY]: listens on a free loopback port (written
 to PORTFILE), and answers every POST as CTL says: lines "PATH STATUS COUNT"
 answer STATUS to the next COUNT requests for PATH (COUNT -1: every one), then
 200.  CTL is read again on every request, so a test can change its mind.
-Each request is appended to LOG as one JSON line: {"path", "status", "body"}.
+With CERT and KEY it serves https.  Each request is appended to LOG as one JSON line: {"path", "status", "body"}.
 """
 import json
 import sys
@@ -57,6 +57,11 @@ class H(BaseHTTPRequestHandler):
 
 
 s = HTTPServer(("127.0.0.1", 0), H)
+if len(sys.argv) > 5:
+    import ssl
+    c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    c.load_cert_chain(sys.argv[4], sys.argv[5])
+    s.socket = c.wrap_socket(s.socket, server_side=True)
 with open(portfile + ".tmp", "w") as f:
     f.write(str(s.server_address[1]))
 import os
