@@ -11,7 +11,8 @@
 # was due again and delivers it once.  /metrics counts the attempts.
 . "$(dirname "$0")/lib.sh"
 echo "relay: notifiers (webhook, slack, command) with retries in the timeline"
-NOTIFIED=19	# the event kind (core/model.h)
+# the event kind's number, from its row in core/model.h
+NOTIFIED=$(sed -n 's/.*X(NOTIFIED, \([0-9]*\),.*/\1/p' "$ROOT/core/model.h")
 make_tokens
 RX="$T/rx"
 : > "$RX.log"
