@@ -88,7 +88,9 @@ put_span(FILE *fp, const char *label, int64_t from, int64_t to)
 static const char *
 paged_person(const struct wr_event *e)
 {
-	(void)e;
+	/* a notifier's attempt at a page, whatever became of it */
+	if (e->kind == WR_EV_NOTIFIED)
+		return e->person;
 	return NULL;
 }
 

@@ -42,7 +42,7 @@ enum wr_stats_by {
  * events: then each is one entry here.
  */
 #define WR_STATS_ESCALATION_KINDS
-#define WR_STATS_NOTIFY_KINDS
+#define WR_STATS_NOTIFY_KINDS	WR_EV_NOTIFIED,
 
 /* Out of hours: from 22:00 to 08:00 on the local wall clock. */
 #define WR_STATS_NIGHT_FROM	(22 * 3600)

@@ -184,6 +184,8 @@ eq "alice's delivered page is not sent again" "$(rx_count /hook 200)" 1
 check "a console decodes the attempts: the export shows them" \
     grep -q "notified by warroomd: alice via hook: 502, retrying in 1 s" \
     "$T/export.md"
+check "and its header names who was paged" \
+    grep -q "^- Paged: alice, dave, erin" "$T/export.md"
 "$WARROOM" tail --json --feed "$FEED" --token-file "$T/ops.token" \
     --db "$T/tail.db" >"$T/tail.json" 2>&1 &
 TAIL=$!
