@@ -287,6 +287,16 @@ pm_print(const struct cli_opts *o, int64_t id)
 	if (rc != CLI_EX_OK && rc != CLI_EX_UNREACHABLE)
 		goto out;
 	wr_pm_history_build(&h, ev.v, ev.n);
+	if (h.n == 0 && inc->pm_version > 0) {
+		/* a copy that began with a snapshot has the summary only */
+		fprintf(stderr, "warroom: #%lld has a postmortem (v%lld), but "
+		    "this console's copy of the log does not have its text "
+		    "(it began with a snapshot); a console that has followed "
+		    "the relay since the save has it\n", (long long)id,
+		    (long long)inc->pm_version);
+		rc = CLI_EX_REFUSED;
+		goto out;
+	}
 	if (h.n == 0) {
 		fprintf(stderr, "warroom: #%lld has no postmortem yet "
 		    "(warroom postmortem %lld --edit starts one)\n",
