@@ -287,11 +287,15 @@ wr_silence_matchers(const struct wr_alert *alerts, size_t n,
 		if (have != NULL) {
 			if (strcmp(have, narrow->v[i].value) == 0)
 				continue;
+			/* said before out (which have points into) goes */
+			if (err != NULL && errsz > 0)
+				snprintf(err, errsz, "%s is \"%s\" for every "
+				    "alert of this incident: a silence of "
+				    "%s=\"%s\" would not silence it",
+				    narrow->v[i].key, have, narrow->v[i].key,
+				    narrow->v[i].value);
 			wr_kvlist_free(out);
-			ERR("%s is \"%s\" for every alert of this incident: a "
-			    "silence of %s=\"%s\" would not silence it",
-			    narrow->v[i].key, have, narrow->v[i].key,
-			    narrow->v[i].value);
+			return -1;
 		}
 		if (out->n >= WR_MATCHERS_MAX) {
 			wr_kvlist_free(out);
