@@ -90,7 +90,8 @@ demo_console_db(const struct demo *d)
  * seconds after the demo starts, during the recorded outage (its 12-hour
  * turns are counted from a start just that far short of one turn ago);
  * secondary rotates weekly in another zone, so the viewer's zone shows
- * beside it.
+ * beside it.  Two notifiers, one that takes a page and one that cannot be
+ * reached, show what the timeline says of each.
  */
 #define DEMO_HANDOFF_S	40
 
@@ -125,7 +126,24 @@ write_conf(struct demo *d, char **cause)
 	    "[layer secondary.weekly]\n"
 	    "rotation = 1w\n"
 	    "start = 2026-01-05T09:00\n"
-	    "participants = jordan, lee\n", when);
+	    "participants = jordan, lee\n"
+	    "\n"
+	    "# the pages: one notifier takes them (a command that reads the\n"
+	    "# page and exits 0), one cannot be reached (nothing listens on\n"
+	    "# the discard port), so the timeline shows both outcomes\n"
+	    "[notifier pager]\n"
+	    "type = command\n"
+	    "command = cat >/dev/null\n"
+	    "users = *\n"
+	    "\n"
+	    "[notifier chat]\n"
+	    "type = webhook\n"
+	    "format = slack\n"
+	    "url = http://127.0.0.1:9/demo\n"
+	    "users = *\n"
+	    "timeout = 5s\n"
+	    "retry = 10s\n"
+	    "retries = 1\n", when);
 	if (fclose(f) != 0) {
 		*cause = xasprintf("cannot write the demo's %s", d->conf);
 		return -1;

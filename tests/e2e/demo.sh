@@ -5,7 +5,8 @@
 # status line says "sam takes primary in N min", then the pane says sam is on
 # call; and maya, the second responder, takes the secondary pager for two
 # hours (an override, a schedule-wide op in the recording), which the pane
-# shows.  Every wait is bounded.
+# shows, and at the end starts the checkout incident's postmortem, which its
+# detail shows.  Every wait is bounded.
 . "$(dirname "$0")/lib.sh"
 echo "demo: the recorded outage with two schedules and a handoff"
 tmux_init	# lib.sh: tm, cap, wait_screen
@@ -26,6 +27,10 @@ check "maya's override of secondary shows in the pane (35 s in)" \
 # The handoff is 40 s after the start: wait up to 60 s.
 check "sam takes over primary during the outage" \
     wait_screen demo 'primary +sam, for 1[12]h' 600
+tm send-keys -t "$SESS:demo" ':open 1' Enter
+check "the checkout incident's postmortem, started by maya at the end" \
+    wait_screen demo 'Postmortem +v1, last saved by maya' 300
+check "and its timeline says so" wait_screen demo 'maya .*postmortem v1 saved'
 tm send-keys -t "$SESS:demo" q
 for _ in $(seq 1 100); do [ -s "$T/demo.exit" ] && break; sleep 0.1; done
 eq "q ends the demo with 0" "$(cat "$T/demo.exit" 2>/dev/null)" 0
