@@ -6,7 +6,9 @@
 # call; and maya, the second responder, takes the secondary pager for two
 # hours (an override, a schedule-wide op in the recording), which the pane
 # shows, and at the end starts the checkout incident's postmortem, which its
-# detail shows.  Every wait is bounded.
+# detail shows.  maya assigns the edge storm to sam, who is paged through
+# the demo's two notifiers: one takes the page, the other cannot be reached
+# and the timeline says so.  Every wait is bounded.
 . "$(dirname "$0")/lib.sh"
 echo "demo: the recorded outage with two schedules and a handoff"
 tmux_init	# lib.sh: tm, cap, wait_screen
@@ -27,6 +29,11 @@ check "maya's override of secondary shows in the pane (35 s in)" \
 # The handoff is 40 s after the start: wait up to 60 s.
 check "sam takes over primary during the outage" \
     wait_screen demo 'primary +sam, for 1[12]h' 600
+tm send-keys -t "$SESS:demo" ':open 4' Enter
+check "sam, assigned the edge storm, was paged: the pager took it" \
+    wait_screen demo 'warroomd +notified sam via pager: delivered'
+check "and the chat webhook nobody answers is retried, then given up" \
+    wait_screen demo 'notified sam via chat: no answer, (retrying in 10 s|gave up)'
 tm send-keys -t "$SESS:demo" ':open 1' Enter
 check "the checkout incident's postmortem, started by maya at the end" \
     wait_screen demo 'Postmortem +v1, last saved by maya' 300
