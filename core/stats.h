@@ -38,8 +38,9 @@ enum wr_stats_by {
  * person and as notifying a person, each a list of "WR_EV_NAME," entries;
  * the person is the event's "person" member (else its "text", else its
  * actor), and an escalation's "policy" member is what --by policy groups
- * by.  Empty until the escalation engine and the notifiers make such
- * events: then each is one entry here.
+ * by.  A notification is counted once, at its first attempt (count 1):
+ * its retries are events too.  Escalations: empty until the escalation
+ * engine makes such events; then each kind is one entry here.
  */
 #define WR_STATS_ESCALATION_KINDS
 #define WR_STATS_NOTIFY_KINDS	WR_EV_NOTIFIED,

@@ -60,7 +60,7 @@ kinds_json(const int *v, char *buf, size_t size)
  * The people an escalation or a notification names: its "person", else
  * its "text" (an escalation's targets, "alice, bob"), split at ", " by a
  * recursive CTE into rows (kind, incident, at, who); ?K is the list of
- * kinds.  Names never hold a comma (the config splits them there).
+ * kinds.  A retry (an attempt after the first: count > 1) is not counted.  Names never hold a comma (the config splits them there).
  */
 #define PAGED(K) \
 	" paged(kind, incident, at, rest, who) AS (" \
@@ -68,6 +68,7 @@ kinds_json(const int *v, char *buf, size_t size)
 	"   json_extract(body, '$.person'), json_extract(body, '$.text')," \
 	"   '') || ', ', NULL FROM events" \
 	"  WHERE kind IN (SELECT value FROM json_each(" K "))" \
+	"   AND COALESCE(json_extract(body, '$.count'), 1) <= 1" \
 	"  UNION ALL SELECT kind, incident, at," \
 	"   substr(rest, instr(rest, ', ') + 2)," \
 	"   substr(rest, 1, instr(rest, ', ') - 1) FROM paged" \

@@ -89,6 +89,7 @@ struct act {
 	const char *who;	/* a person, or NULL for the source */
 	int64_t made_at;	/* 0: none (the event's time stands) */
 	int64_t time;
+	int64_t attempt;	/* NOTIFIED: 1 the first, 2 a retry */
 };
 
 struct ginc {
@@ -169,6 +170,36 @@ op(struct hist *h, struct ginc *g, wr_event_kind kind, const char *who,
 	return arrives;
 }
 
+/* The relay's notification of who about g at t (attempt n): no op id,
+ * no made_at. */
+static void
+notified(struct hist *h, struct ginc *g, const char *who, int64_t t,
+    int64_t n)
+{
+	struct wr_evlist tmp = { 0 }, *l = g->snapshot ? &tmp : &h->ev;
+	struct wr_event *e = wr_evlist_push(l);
+	struct act *a = &g->acts[g->n_acts++];
+	char err[256];
+
+	e->seq = g->snapshot ? 0 : ++h->seq;
+	e->kind = WR_EV_NOTIFIED;
+	e->incident = g->id;
+	e->time = t;
+	e->actor = xstrdup("warroomd");
+	e->person = xstrdup(who);
+	e->notifier = xstrdup("pager");
+	e->text = xasprintf("%s via pager: delivered", who);
+	e->count = n;
+	a->kind = WR_EV_NOTIFIED;
+	a->who = who;
+	a->time = t;
+	a->attempt = n;
+	assert_int_equal(wr_room_apply(&h->room, e, err, sizeof err),
+	    WR_APPLY_OK);
+	if (g->snapshot)
+		wr_evlist_free(&tmp);
+}
+
 static const char *
 someone(void)
 {
@@ -192,6 +223,14 @@ generate(struct hist *h, uint64_t seed)
 		g->snapshot = chance(8);
 		push(h, g, WR_EV_TRIGGERED, NULL, 0, g->created);
 		t = g->created;
+		if (chance(40)) {
+			const char *who = someone();
+			int64_t at = t + rnd_in(10 * MIN);
+
+			notified(h, g, who, at, 1);
+			if (chance(30))		/* a retry: not a second page */
+				notified(h, g, who, at + MIN, 2);
+		}
 		if (chance(80)) {
 			/* acked within two hours, sometimes at once */
 			t = op(h, g, WR_EV_ACKNOWLEDGED, someone(),
@@ -462,7 +501,7 @@ expect_durations(const struct hist *h, int64_t since, int64_t until,
 }
 
 struct pexp {
-	int64_t acks, resolves, night, oncall_ms;
+	int64_t acks, resolves, notified, night, oncall_ms;
 };
 
 static void
@@ -489,9 +528,14 @@ expect_people(const struct hist *h, const struct wr_stats *st)
 				;
 			if (a->kind == WR_EV_RESOLVED)
 				e[p].resolves++;
-			if (a->kind != WR_EV_ACKNOWLEDGED)
+			if (a->kind == WR_EV_NOTIFIED && a->attempt != 1)
+				continue;	/* a retry */
+			if (a->kind == WR_EV_NOTIFIED)
+				e[p].notified++;
+			else if (a->kind == WR_EV_ACKNOWLEDGED)
+				e[p].acks++;
+			else
 				continue;
-			e[p].acks++;
 			off = zone_off(a->who, t, &none);
 			if (is_night(t, off))
 				woke[p] = 1;
@@ -519,21 +563,25 @@ expect_people(const struct hist *h, const struct wr_stats *st)
 			if (strcmp(st->people[i].name, people[p]) == 0)
 				got = &st->people[i];
 		if (got == NULL) {
-			if (e[p].acks || e[p].resolves || e[p].oncall_ms)
+			if (e[p].acks || e[p].resolves || e[p].notified ||
+			    e[p].oncall_ms)
 				fail_msg("%s is missing", people[p]);
 			continue;
 		}
 		if (got->acks != e[p].acks || got->resolves != e[p].resolves ||
+		    got->notifications != e[p].notified ||
 		    got->night != e[p].night || got->oncall_ms != e[p].oncall_ms)
-			fail_msg("%s: acks %lld resolves %lld night %lld "
-			    "on call %lld; want %lld %lld %lld %lld", people[p],
-			    (long long)got->acks, (long long)got->resolves,
+			fail_msg("%s: acks %lld resolves %lld notified %lld night "
+			    "%lld on call %lld; want %lld %lld %lld %lld %lld",
+			    people[p], (long long)got->acks,
+			    (long long)got->resolves,
+			    (long long)got->notifications,
 			    (long long)got->night, (long long)got->oncall_ms,
 			    (long long)e[p].acks, (long long)e[p].resolves,
-			    (long long)e[p].night, (long long)e[p].oncall_ms);
-		/* no escalation or notification kind exists yet */
+			    (long long)e[p].notified, (long long)e[p].night,
+			    (long long)e[p].oncall_ms);
+		/* no escalation kind is on main yet */
 		assert_int_equal(got->escalations, 0);
-		assert_int_equal(got->notifications, 0);
 	}
 	/* nobody else: the source resolved, it is no person */
 	for (size_t i = 0; i < st->n_people; i++) {
