@@ -168,7 +168,7 @@ matchers_text(const json_t *arr, char **out, char *err, size_t errsz)
 {
 	size_t i, len = 0;
 	json_t *m;
-	char *text = xstrdup("");
+	char *text;
 
 	*out = NULL;
 	if (!json_is_array(arr) || json_array_size(arr) > WR_MATCHERS_MAX) {
@@ -176,6 +176,7 @@ matchers_text(const json_t *arr, char **out, char *err, size_t errsz)
 		    "%d", WR_MATCHERS_MAX);
 		return -1;
 	}
+	text = xstrdup("");
 	json_array_foreach(arr, i, m) {
 		json_t *n = json_object_get(m, "name");
 		json_t *v = json_object_get(m, "value");
