@@ -189,6 +189,10 @@ main(int argc, char **argv)
 
 			fputs(report, stdout);
 			free(report);
+			report = relay_cfg_policies_report(&cfg,
+			    at_text != NULL ? at : wr_now_ms());
+			fputs(report, stdout);
+			free(report);
 		}
 		rc = 0;
 		goto out;

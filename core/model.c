@@ -41,7 +41,7 @@ static const struct wr_event_field fields[] = {
 };
 
 #define N_FIELDS (sizeof fields / sizeof fields[0])
-_Static_assert(N_FIELDS <= 32, "WR_EVF bits are an unsigned");
+_Static_assert(N_FIELDS <= 64, "WR_EVF bits are a wr_evf (64 bits)");
 
 const char *
 wr_severity_name(wr_severity s)
@@ -144,7 +144,7 @@ wr_event_field_text(const struct wr_event *e, const struct wr_event_field *f,
 
 void
 wr_event_copy_fields(struct wr_event *dst, const struct wr_event *src,
-    unsigned want)
+    wr_evf want)
 {
 	for (size_t i = 0; i < N_FIELDS; i++) {
 		const struct wr_event_field *f = &fields[i];
@@ -177,10 +177,10 @@ wr_event_copy_fields(struct wr_event *dst, const struct wr_event *src,
 	}
 }
 
-unsigned
-wr_event_fields_shared(unsigned from, unsigned to)
+wr_evf
+wr_event_fields_shared(wr_evf from, wr_evf to)
 {
-	unsigned out = 0;
+	wr_evf out = 0;
 
 	for (size_t i = 0; i < N_FIELDS; i++) {
 		if (!(from & fields[i].flag))
@@ -269,7 +269,40 @@ struct event_words {
 	wr_time_fmt_fn *fmt;
 	void *ud;
 	char num[40];
+	char buf[512];
 };
+
+/* The names only the escalation's kinds use, made of their fields
+ * (model.h, WR_EVENT_KINDS); NULL for any other. */
+static const char *
+escalation_value(struct event_words *w, const char *name)
+{
+	const struct wr_event *e = w->e;
+	int has_why = e->why != NULL && e->why[0] != '\0';
+
+	if (strcmp(name, "who") == 0)
+		return e->text != NULL && e->text[0] != '\0' ? e->text :
+		    "nobody";
+	if (strcmp(name, ", why") == 0 || strcmp(name, " (why)") == 0) {
+		if (!has_why)
+			return NULL;
+		snprintf(w->buf, sizeof w->buf, name[0] == ',' ? ", %s" :
+		    " (%s)", e->why);
+		return w->buf;
+	}
+	if (strcmp(name, ", repeat") == 0) {
+		if (e->round <= 0)
+			return NULL;
+		snprintf(w->num, sizeof w->num, ", repeat %lld",
+		    (long long)e->round);
+		return w->num;
+	}
+	if (strcmp(name, "after") == 0) {
+		wr_format_duration(e->after_ms, w->num, sizeof w->num);
+		return w->num;
+	}
+	return NULL;
+}
 
 static const char *
 event_value(void *ud, const char *name)
@@ -324,6 +357,12 @@ event_value(void *ud, const char *name)
 	if (strcmp(name, "severity") == 0)
 		return e->severity_raw ? e->severity_raw :
 		    wr_severity_name(e->severity);
+	{
+		const char *v = escalation_value(w, name);
+
+		if (v != NULL)
+			return v;
+	}
 	return wr_event_field_named(e, name, w->num, sizeof w->num);
 }
 
@@ -345,7 +384,7 @@ wr_event_words_fmt(const struct wr_event *e, wr_time_fmt_fn *fmt, void *ud)
 const char *
 wr_event_subject(const struct wr_event *e)
 {
-	unsigned f = wr_event_kind_info(e->kind)->fields;
+	wr_evf f = wr_event_kind_info(e->kind)->fields;
 
 	if (f & (WR_EVF(TEXT) | WR_EVF(ASSIGNEE)))
 		return e->text;
@@ -500,6 +539,8 @@ wr_incident_free(struct wr_incident *inc)
 	free(inc->labels_text);
 	wr_silences_free(inc);
 	free(inc->pm_by);
+	free(inc->esc_policy);
+	free(inc->esc_target);
 	for (size_t i = 0; i < inc->alerts_len; i++)
 		wr_alert_free(&inc->alerts[i]);
 	free(inc->alerts);
@@ -525,6 +566,8 @@ wr_incident_dup_summary(const struct wr_incident *inc)
 	c->labels_text = xstrdup0(inc->labels_text);
 	wr_silences_copy(c, inc);
 	c->pm_by = xstrdup0(inc->pm_by);
+	c->esc_policy = xstrdup0(inc->esc_policy);
+	c->esc_target = xstrdup0(inc->esc_target);
 	c->alerts = NULL;
 	c->alerts_len = c->alerts_cap = 0;
 	return c;

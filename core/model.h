@@ -93,7 +93,14 @@ typedef enum {
 	X(BASE,		base,		"base",		WR_FT_INT,	\
 	    INT64_MAX) \
 	X(NOTIFIER,	notifier,	"notifier",	WR_FT_STR, 0)	\
-	X(NEXT_AT,	next_at,	"next_at",	WR_FT_OPT_TIME, 0)
+	X(NEXT_AT,	next_at,	"next_at",	WR_FT_OPT_TIME, 0) \
+	X(TARGETS,	text,		"targets",	WR_FT_STR, 0)	\
+	X(POLICY,	policy,		"policy",	WR_FT_STR, 0)	\
+	X(WHY,		why,		"why",		WR_FT_OPT_STR, 0) \
+	X(STEP,		step,		"step",		WR_FT_INT, 0)	\
+	X(STEPS,	steps,		"steps",	WR_FT_INT, 0)	\
+	X(ROUND,	round,		"round",	WR_FT_INT, 0)	\
+	X(AFTER,	after_ms,	"after_ms",	WR_FT_INT, 0)
 
 enum wr_field_type {
 	WR_FT_STR,		/* a string, required on the wire ("" allowed;
@@ -113,10 +120,12 @@ enum wr_event_field_bit {
 #undef WR_X_
 	WR_EVF_COUNT
 };
-#define WR_EVF(flag)	(1u << WR_EVF_BIT_##flag)
+/* A set of field rows: one bit each, 64 at most (model.c checks). */
+typedef uint64_t wr_evf;
+#define WR_EVF(flag)	((wr_evf)1 << WR_EVF_BIT_##flag)
 
 struct wr_event_field {
-	unsigned flag;		/* WR_EVF(...) */
+	wr_evf flag;		/* WR_EVF(...) */
 	const char *member;	/* its member's name (the store's key) */
 	const char *wire;	/* its name on the wire */
 	enum wr_field_type type;
@@ -151,6 +160,10 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
  *   after it.
  *   {based} is " (based on v2)" when a postmortem version was saved from
  *   an older one than the newest.
+ *   The escalation's words also have {who}, the people paged
+ *   ("nobody" for none), {, why} and { (why)}, the why with that
+ *   punctuation (nothing without one), {, repeat}, ", repeat 1" in a
+ *   repeat round, and {after}, a duration ("30m").
  * The enum, the names, the codec, the store and every describer come from
  * here: a new kind is one row.
  */
@@ -237,7 +250,26 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	    WR_TONE_NORMAL) \
 	X(NOTIFIED, 24, "notified", WR_SCOPE_INCIDENT,			\
 	    WR_EVF(PERSON) | WR_EVF(NOTIFIER) | WR_EVF(TEXT) | WR_EVF(COUNT) | \
-	    WR_EVF(NEXT_AT), "notified", "notified {text}", WR_TONE_NORMAL)
+	    WR_EVF(NEXT_AT), "notified", "notified {text}", WR_TONE_NORMAL) \
+	X(POLICY_ASSIGNED, 25, "policy_assigned", WR_SCOPE_INCIDENT,	\
+	    WR_EVF(TARGETS) | WR_EVF(POLICY) | WR_EVF(WHY) | WR_EVF(STEP) | \
+	    WR_EVF(STEPS) | WR_EVF(ROUND) | WR_EVF(NEXT_AT),		\
+	    "assigned by policy", "assigned to {who}{, why}",		\
+	    WR_TONE_NORMAL)						\
+	X(ESCALATED, 26, "escalated", WR_SCOPE_INCIDENT,		\
+	    WR_EVF(TARGETS) | WR_EVF(POLICY) | WR_EVF(WHY) | WR_EVF(STEP) | \
+	    WR_EVF(STEPS) | WR_EVF(ROUND) | WR_EVF(NEXT_AT),		\
+	    "escalated", "escalated to {who}{ (why)}, step {step} of "	\
+	    "{steps}{, repeat}", WR_TONE_NORMAL)			\
+	X(ACK_EXPIRED, 27, "ack_expired", WR_SCOPE_INCIDENT,		\
+	    WR_EVF(POLICY) | WR_EVF(AFTER), "acknowledgement expired",	\
+	    "acknowledgement expired after {after} (ack-timeout of policy " \
+	    "{policy}): triggered again", WR_TONE_NORMAL)		\
+	X(SNOOZED, 28, "snoozed", WR_SCOPE_INCIDENT,			\
+	    WR_EVF(UNTIL) | WR_EVF(MADE_AT), "snoozed",			\
+	    "snoozed until {until}", WR_TONE_NORMAL)			\
+	X(SNOOZE_OVER, 29, "snooze_over", WR_SCOPE_INCIDENT, 0,	\
+	    "snooze over", "snooze over: triggered again", WR_TONE_NORMAL)
 
 /* The numbers are stored on disk: append rows, never renumber. */
 typedef enum {
@@ -253,7 +285,7 @@ struct wr_event_kind_info {
 	wr_event_kind kind;
 	const char *name;	/* on the wire */
 	enum wr_scope scope;
-	unsigned fields;	/* WR_EVF(...) bits */
+	wr_evf fields;		/* WR_EVF(...) bits */
 	const char *phrase;
 	const char *words;
 	enum wr_event_tone tone;
@@ -322,6 +354,25 @@ struct wr_incident {
 	int64_t created;
 	int64_t updated;
 	int64_t last_seen;
+	/*
+	 * Its escalation (core/policy.h), kept from the log by the reducer:
+	 * when the current round of it began (the trigger, an unack, a
+	 * reopen, an acknowledgement that ran out, a snooze that is over;
+	 * 0 while it is stopped: acknowledged, resolved), how many steps
+	 * have fired since, under which policy, whom the last one paged
+	 * ("alice, bob"), how many steps the policy has and when the next
+	 * one fires, as the last step said (0: none).
+	 */
+	int64_t esc_since;
+	int64_t esc_fired;
+	char *esc_policy;
+	char *esc_target;
+	int64_t esc_steps;
+	int64_t esc_next_at;
+	/* The assignee is the policy's (POLICY_ASSIGNED), not a person's. */
+	int assigned_by_policy;
+	/* Acknowledged and snoozed until then (Unix ms); 0: not snoozed. */
+	int64_t snooze_until;
 	int n_alerts;		/* occurrences ever joined */
 	int n_firing;		/* occurrences still firing */
 	int n_notes;
@@ -388,6 +439,18 @@ struct wr_event {
 	int64_t ends;
 	char *matchers;
 	int64_t duration;
+	/* The escalation's kinds (core/policy.h): the policy, why the people
+	 * paged (text: "alice, bob") were ("on call for primary"), the step
+	 * (1-based) of how many, the round (0: the first, then the
+	 * repeats), when the next step fires (next_at, below; 0: none);
+	 * ACK_EXPIRED: the
+	 * ack-timeout that ran out (ms).  SNOOZED: until, the snooze's end. */
+	char *policy;
+	char *why;
+	int64_t step;
+	int64_t steps;
+	int64_t round;
+	int64_t after_ms;
 	/* The kinds a person's op makes: when the person acted (the console's
 	 * clock when the key was pressed, bounded by the relay: not before
 	 * the incident was created, not after the event's time, which is
@@ -444,10 +507,10 @@ const char *wr_event_field_named(const struct wr_event *e, const char *wire,
  * it to give an event the arguments its op carried.
  */
 void wr_event_copy_fields(struct wr_event *dst, const struct wr_event *src,
-    unsigned fields);
+    wr_evf fields);
 /* The WR_EVF bits of the rows whose members are also those of a row in
  * fields: what an event of kind `to` can take of an op's fields. */
-unsigned wr_event_fields_shared(unsigned fields, unsigned to);
+wr_evf wr_event_fields_shared(wr_evf fields, wr_evf to);
 /* "acknowledged", "alert firing", "note": for "PHRASE by alice". */
 const char *wr_event_phrase(wr_event_kind k);
 /*

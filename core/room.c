@@ -9,6 +9,7 @@
 
 #include "parse.h"
 #include "postmortem.h"
+#include "policy.h"
 #include "room.h"
 #include "silence.h"
 #include "strmap.h"
@@ -433,6 +434,60 @@ wr_room_id_plausible(int64_t next_id, int64_t id)
 	return WR_APPLY_REFUSED;					\
 } while (0)
 
+/* The escalation begins again from its first step, at t (core/policy.h):
+ * the trigger, an unack, a reopen, an acknowledgement or a snooze that
+ * ran out.  The policy is chosen anew by the step that fires first. */
+static void
+esc_restart(struct wr_incident *inc, int64_t t)
+{
+	inc->esc_since = t;
+	inc->esc_fired = 0;
+	inc->esc_next_at = 0;
+	inc->snooze_until = 0;
+	util_set_str(&inc->esc_policy, NULL);
+}
+
+/* It stops (acknowledged, resolved); what the last step said stays for
+ * the detail. */
+static void
+esc_stop(struct wr_incident *inc)
+{
+	inc->esc_since = 0;
+	inc->esc_next_at = 0;
+}
+
+/* A step fired: POLICY_ASSIGNED or ESCALATED. */
+static enum wr_apply_result
+apply_step(struct wr_incident *inc, const struct wr_event *e, char *err,
+    size_t errsz)
+{
+	if (e->step < 1 || e->step > e->steps ||
+	    e->steps > WR_POLICY_STEPS_MAX || e->round < 0 ||
+	    e->round > WR_POLICY_REPEAT_MAX || e->policy == NULL)
+		REFUSE("event %lld: step %lld of %lld, round %lld, is not a "
+		    "step of a policy", (long long)e->seq, (long long)e->step,
+		    (long long)e->steps, (long long)e->round);
+	if (inc->state != WR_ST_TRIGGERED)
+		REFUSE("event %lld: incident %lld is %s, it does not escalate",
+		    (long long)e->seq, (long long)inc->id,
+		    wr_state_name(inc->state));
+	util_set_str(&inc->esc_policy, e->policy);
+	util_set_str(&inc->esc_target, e->text != NULL ? e->text : "");
+	inc->esc_fired = e->round * e->steps + e->step;
+	inc->esc_steps = e->steps;
+	inc->esc_next_at = e->next_at;
+	if (e->kind == WR_EV_POLICY_ASSIGNED && e->text != NULL &&
+	    e->text[0] != '\0') {
+		/* the first person paged: "alice, bob" assigns alice */
+		size_t n = strcspn(e->text, ",");
+
+		free(inc->assignee);
+		inc->assignee = xstrndup(e->text, n);
+		inc->assigned_by_policy = 1;
+	}
+	return WR_APPLY_OK;
+}
+
 static enum wr_apply_result
 apply_triggered(struct wr_room *r, const struct wr_event *e, char *err,
     size_t errsz)
@@ -461,6 +516,7 @@ apply_triggered(struct wr_room *r, const struct wr_event *e, char *err,
 	inc->severity_raw = xstrdup0(e->severity_raw);
 	inc->state = WR_ST_TRIGGERED;
 	inc->created = inc->updated = inc->last_seen = e->time;
+	esc_restart(inc, e->time);
 	wr_room_put(r, inc);
 	return WR_APPLY_OK;
 }
@@ -583,6 +639,7 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		util_set_str(&inc->ack_by, e->actor);
 		inc->ack_at = wr_event_acted_at(e);
 		count(r, inc, +1);
+		esc_stop(inc);
 		break;
 	case WR_EV_UNACKNOWLEDGED:
 		if (inc->state != WR_ST_ACKNOWLEDGED)
@@ -593,6 +650,7 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		util_set_str(&inc->ack_by, NULL);
 		inc->ack_at = 0;
 		count(r, inc, +1);
+		esc_restart(inc, e->time);
 		break;
 	case WR_EV_NOTE:
 		if (e->text == NULL)
@@ -609,6 +667,8 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		util_set_str(&inc->resolved_by, e->actor);
 		inc->resolved_at = wr_event_acted_at(e);
 		count(r, inc, +1);
+		esc_stop(inc);
+		inc->snooze_until = 0;
 		break;
 	case WR_EV_REOPENED:
 		if (inc->state != WR_ST_RESOLVED)
@@ -621,12 +681,43 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		inc->ack_at = inc->resolved_at = 0;
 		count(r, inc, +1);
 		index_key(r, inc);
+		esc_restart(inc, e->time);
 		break;
 	case WR_EV_ASSIGNED:
 		if (e->text == NULL || e->text[0] == '\0')
 			REFUSE("event %lld: assignment without a name",
 			    (long long)e->seq);
 		util_set_str(&inc->assignee, e->text);
+		inc->assigned_by_policy = 0;
+		break;
+	case WR_EV_POLICY_ASSIGNED:
+	case WR_EV_ESCALATED: {
+		enum wr_apply_result res = apply_step(inc, e, err, errsz);
+
+		if (res != WR_APPLY_OK)
+			return res;
+		break;
+	}
+	case WR_EV_SNOOZED:
+		if (inc->state != WR_ST_ACKNOWLEDGED)
+			REFUSE("event %lld: incident %lld is not acknowledged",
+			    (long long)e->seq, (long long)inc->id);
+		if (e->until == 0)
+			REFUSE("event %lld: a snooze without an end",
+			    (long long)e->seq);
+		inc->snooze_until = e->until;
+		break;
+	case WR_EV_SNOOZE_OVER:
+	case WR_EV_ACK_EXPIRED:
+		if (inc->state != WR_ST_ACKNOWLEDGED)
+			REFUSE("event %lld: incident %lld is not acknowledged",
+			    (long long)e->seq, (long long)inc->id);
+		count(r, inc, -1);
+		inc->state = WR_ST_TRIGGERED;
+		util_set_str(&inc->ack_by, NULL);
+		inc->ack_at = 0;
+		count(r, inc, +1);
+		esc_restart(inc, e->time);
 		break;
 	case WR_EV_POSTMORTEM:
 		/* versions are numbered in log order, none skipped */

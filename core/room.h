@@ -101,7 +101,7 @@ struct wr_op_kind_info {
 	wr_op_kind kind;
 	const char *name;
 	enum wr_scope scope;
-	unsigned fields;	/* WR_EVF(...) bits: its arguments */
+	wr_evf fields;		/* WR_EVF(...) bits: its arguments */
 	wr_event_kind event;
 	const char *noun;
 	const char *done;

@@ -491,7 +491,7 @@ field_int(const struct wr_event *e, const struct wr_event_field *f)
 
 /* The members of e that the rows in bits name, onto o. */
 static void
-fields_to_json(json_t *o, const struct wr_event *e, unsigned bits)
+fields_to_json(json_t *o, const struct wr_event *e, wr_evf bits)
 {
 	size_t n_fields;
 	const struct wr_event_field *fields = wr_event_fields(&n_fields);
@@ -740,7 +740,7 @@ proto_event_write(struct jbuf *b, const struct wr_event *e)
 int
 proto_event_check(const struct wr_event *e, char *err, size_t errsz)
 {
-	unsigned f = wr_event_kind_info(e->kind)->fields;
+	wr_evf f = wr_event_kind_info(e->kind)->fields;
 	const char *bad = NULL;
 	size_t n_fields;
 	const struct wr_event_field *fields = wr_event_fields(&n_fields);
@@ -834,7 +834,7 @@ fail:
  * relay wrote them.
  */
 static int
-fields_from_json(const json_t *o, struct wr_event *out, unsigned bits,
+fields_from_json(const json_t *o, struct wr_event *out, wr_evf bits,
     int op, char *err, size_t errsz)
 {
 	size_t n_fields;
@@ -983,6 +983,21 @@ proto_incident_to_json(const struct wr_incident *inc, int with_alerts)
 		if (inc->pm_at != 0)
 			put_time(o, "postmortem_at", inc->pm_at);
 	}
+	/* Its escalation (core/policy.h), only what is set. */
+	if (inc->esc_since != 0)
+		put_time(o, "esc_since", inc->esc_since);
+	if (inc->esc_fired != 0)
+		put_int(o, "esc_fired", inc->esc_fired);
+	put_opt_str(o, "esc_policy", inc->esc_policy);
+	put_opt_str(o, "esc_target", inc->esc_target);
+	if (inc->esc_steps != 0)
+		put_int(o, "esc_steps", inc->esc_steps);
+	if (inc->esc_next_at != 0)
+		put_time(o, "esc_next_at", inc->esc_next_at);
+	if (inc->assigned_by_policy)
+		put(o, "assigned_by_policy", json_true());
+	if (inc->snooze_until != 0)
+		put_time(o, "snooze_until", inc->snooze_until);
 	if (with_alerts) {
 		if ((a = json_array()) == NULL)
 			util_die("out of memory (jansson)");
@@ -1079,6 +1094,18 @@ proto_incident_from_json(const json_t *o, struct wr_incident **out,
 	TRY(dup_str(o, "", "postmortem_by", 0, PROTO_MAX_ACTOR, &inc->pm_by,
 	    err, errsz));
 	TRY(get_time(o, "", "postmortem_at", 0, &inc->pm_at, err, errsz));
+	TRY(get_time(o, "", "esc_since", 0, &inc->esc_since, err, errsz));
+	TRY(get_int(o, "", "esc_fired", 0, 0, INT64_MAX, &inc->esc_fired, err,
+	    errsz));
+	TRY(dup_str(o, "", "esc_policy", 0, 0, &inc->esc_policy, err, errsz));
+	TRY(dup_str(o, "", "esc_target", 0, 0, &inc->esc_target, err, errsz));
+	TRY(get_int(o, "", "esc_steps", 0, 0, INT64_MAX, &inc->esc_steps, err,
+	    errsz));
+	TRY(get_time(o, "", "esc_next_at", 0, &inc->esc_next_at, err, errsz));
+	TRY(get_bool(o, "", "assigned_by_policy", 0, &inc->assigned_by_policy,
+	    err, errsz));
+	TRY(get_time(o, "", "snooze_until", 0, &inc->snooze_until, err,
+	    errsz));
 	TRY(member(o, "", "alerts", 0, &arr, err, errsz));
 	if (arr != NULL) {
 		if (!json_is_array(arr))

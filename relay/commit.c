@@ -316,7 +316,7 @@ op_digest(const struct proto_op *o, char out[17])
 	char head[48], buf[40];
 	size_t n_fields;
 	const struct wr_event_field *f = wr_event_fields(&n_fields);
-	unsigned carried = wr_op_kind_info(o->kind)->fields;
+	wr_evf carried = wr_op_kind_info(o->kind)->fields;
 	uint64_t h = 0xcbf29ce484222325ULL;
 	int any = 0;
 

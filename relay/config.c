@@ -24,6 +24,7 @@
 
 #include "core/inifile.h"
 #include "core/parse.h"
+#include "core/policy.h"
 #include "core/schedule.h"
 #include "core/timefmt.h"
 #include "core/util.h"
@@ -161,6 +162,12 @@ relay_cfg_free(struct relay_cfg *cfg)
 	for (size_t i = 0; i < cfg->n_notifiers; i++)
 		notifier_free(&cfg->notifiers[i]);
 	free(cfg->notifiers);
+	for (size_t i = 0; i < cfg->n_policies; i++) {
+		wr_policy_free(cfg->policies[i]);
+		free(cfg->policy_where[i]);
+	}
+	free(cfg->policies);
+	free(cfg->policy_where);
 	for (size_t i = 0; i < cfg->n_files; i++)
 		free(cfg->files[i]);
 	free(cfg->files);
@@ -305,7 +312,7 @@ is_space(char c)
 
 static const char known_sections[] =
     "this warroomd knows [sender NAME], [severity], [schedule NAME], "
-    "[layer NAME.LAYER] and [notifier NAME]";
+    "[layer NAME.LAYER], [notifier NAME] and [policy NAME]";
 
 /* --- [schedule NAME] and [layer NAME.LAYER] ------------------------------- */
 
@@ -875,6 +882,107 @@ schedules_check(const struct relay_cfg *cfg, char **cause)
 	return 0;
 }
 
+/* --- [policy NAME] ----------------------------------------------------------- */
+
+const struct wr_policy *
+relay_cfg_policy(const struct relay_cfg *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_policies; i++)
+		if (strcmp(cfg->policies[i]->name, name) == 0)
+			return cfg->policies[i];
+	return NULL;
+}
+
+static char *
+policy_section(struct load *l, const char *inner, int lineno)
+{
+	const char *name = inner + 7;
+	struct relay_cfg *cfg = l->cfg;
+
+	if (!id_ok(name, strlen(name)))
+		return xasprintf("[%s]: a policy's name is one word of "
+		    "letters, digits, '-' and '_' (at most %d)", inner,
+		    NAME_MAX_LEN);
+	for (size_t i = 0; i < cfg->n_policies; i++)
+		if (strcmp(cfg->policies[i]->name, name) == 0)
+			return xasprintf("[%s] is defined twice (first at %s)",
+			    inner, cfg->policy_where[i]);
+	cfg->policies = xrealloc(cfg->policies, (cfg->n_policies + 1) *
+	    sizeof *cfg->policies);
+	cfg->policy_where = xrealloc(cfg->policy_where,
+	    (cfg->n_policies + 1) * sizeof *cfg->policy_where);
+	cfg->policies[cfg->n_policies] = wr_policy_new(name);
+	cfg->policy_where[cfg->n_policies++] = xasprintf("%s:%d", l->path,
+	    lineno);
+	return NULL;
+}
+
+/* match, step (one line each, in order), repeat, ack-timeout. */
+static char *
+policy_key(struct load *l, const char *section, const char *key,
+    const char *value)
+{
+	struct wr_policy *p = (struct wr_policy *)relay_cfg_policy(l->cfg,
+	    section + 7);
+	char err[WR_PARSE_ERR_MAX], *why = NULL, *cause;
+	int64_t v;
+	int rc;
+
+	if (strcmp(key, "step") == 0)
+		rc = wr_policy_add_step(p, value, &why);
+	else if (strcmp(key, "match") == 0)
+		rc = wr_policy_set_match(p, value, &why);
+	else if (strcmp(key, "repeat") == 0) {
+		if ((rc = wr_parse_int(value, 0, WR_POLICY_REPEAT_MAX, &v, err,
+		    sizeof err)) == 0)
+			p->repeat = (int)v;
+		else
+			why = xstrdup(err);
+	} else if (strcmp(key, "ack-timeout") == 0) {
+		if ((rc = wr_parse_duration(value, 0, 1000, 7 * DAY, &v, err,
+		    sizeof err)) == 0)
+			p->ack_timeout_ms = v;
+		else
+			why = xstrdup(err);
+	} else
+		return xasprintf("[%s]: unknown key '%s' (a policy has match, "
+		    "step, repeat and ack-timeout)", section, key);
+	if (rc == 0)
+		return NULL;
+	cause = xasprintf("[%s] %s: %s", section, key, why);
+	free(why);
+	return cause;
+}
+
+/* At the end of a file: what no single line could say. */
+static int
+policies_check(const struct relay_cfg *cfg, char **cause)
+{
+	const char *dflt = NULL;
+
+	for (size_t i = 0; i < cfg->n_policies; i++) {
+		const struct wr_policy *p = cfg->policies[i];
+		char *why = NULL;
+
+		if (wr_policy_check(p, &why) != 0) {
+			*cause = xasprintf("%s: [policy %s]: %s",
+			    cfg->policy_where[i], p->name, why);
+			free(why);
+			return -1;
+		}
+		if (!p->has_match && dflt != NULL) {
+			*cause = xasprintf("%s: [policy %s]: a second policy "
+			    "without a match (the default is [policy %s]; "
+			    "give this one a match = line)",
+			    cfg->policy_where[i], p->name, dflt);
+			return -1;
+		}
+		if (!p->has_match)
+			dflt = p->name;
+	}
+	return 0;
+}
+
 /* A section header as it is read: "severity" or "sender NAME" (which
  * then exists, even with no keys). */
 static char *
@@ -890,6 +998,10 @@ load_section(void *user, const char *inner, int lineno)
 		return schedule_section(l, inner, lineno);
 	if (strncmp(inner, "layer ", 6) == 0)
 		return layer_section(l, inner, lineno);
+	if (strncmp(inner, "policy ", 7) == 0)
+		return policy_section(l, inner, lineno);
+	if (strcmp(inner, "policy") == 0)
+		return xstrdup("[policy] needs a name, as in [policy checkout]");
 	if (strcmp(inner, "schedule") == 0 || strcmp(inner, "layer") == 0)
 		return xasprintf("[%s] needs a name, as in [schedule primary] "
 		    "and [layer primary.weekly]", inner);
@@ -1029,6 +1141,8 @@ load_key(void *user, const char *section, const char *name,
 		return layer_key(l, section, name, value);
 	if (strncmp(section, "notifier ", 9) == 0)
 		return notifier_key(l, section, name, value);
+	if (strncmp(section, "policy ", 7) == 0)
+		return policy_key(l, section, name, value);
 	return xasprintf("unknown section [%s] (%s)", section,
 	    known_sections);
 }
@@ -1073,7 +1187,9 @@ relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
 	free(text);
 	if (notifiers_check(cfg, cause) != 0)
 		return -1;
-	return schedules_check(cfg, cause);
+	if (schedules_check(cfg, cause) != 0)
+		return -1;
+	return policies_check(cfg, cause);
 }
 
 int
@@ -1363,6 +1479,72 @@ relay_cfg_schedules_report(const struct relay_cfg *cfg, int64_t at)
 			    "from");
 		} else {
 			fputs(" none within 7 days\n", f);
+		}
+	}
+	if (fclose(f) != 0)
+		util_die("open_memstream: %s", strerror(errno));
+	return text;
+}
+
+/* --- the policies, for --check-config ----------------------------------------- */
+
+char *
+relay_cfg_policies_report(const struct relay_cfg *cfg, int64_t at)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		util_die("open_memstream: %s", strerror(errno));
+	for (size_t i = 0; i < cfg->n_policies; i++) {
+		const struct wr_policy *p = cfg->policies[i];
+
+		fprintf(f, "policy %s (%s", p->name, p->has_match ? "match" :
+		    "the default");
+		for (size_t j = 0; j < p->n_services; j++)
+			fprintf(f, "%s%s", j ? "," : " service=",
+			    p->services[j]);
+		for (int sv = 0, first = 1; sv < WR_SEV_COUNT; sv++)
+			if (p->severities & (1u << sv)) {
+				fprintf(f, "%s%s", first ? " severity=" : ",",
+				    wr_severity_name((wr_severity)sv));
+				first = 0;
+			}
+		fputs(")\n", f);
+		for (size_t j = 0; j < p->n_steps; j++) {
+			const struct wr_policy_step *st = &p->steps[j];
+
+			char d[32];
+
+			wr_format_duration(st->delay_ms, d, sizeof d);
+			fprintf(f, "  step %zu after %s:", j + 1,
+			    st->delay_ms == 0 ? "0m" : d);
+			for (size_t k = 0; k < st->n_targets; k++) {
+				const struct relay_schedule *rs =
+				    relay_cfg_schedule(cfg, st->targets[k]);
+
+				fprintf(f, "%s %s", k ? "," : "",
+				    st->targets[k]);
+				if (rs != NULL) {
+					struct wr_oncall oc;
+
+					wr_schedule_at(rs->s, at, &oc);
+					fprintf(f, " (schedule: %s now)",
+					    oc.person ? oc.person : "nobody");
+				}
+			}
+			fputc('\n', f);
+		}
+		if (p->repeat > 0)
+			fprintf(f, "  then %d more round%s\n", p->repeat,
+			    p->repeat == 1 ? "" : "s");
+		if (p->ack_timeout_ms > 0) {
+			char d[32];
+
+			wr_format_duration(p->ack_timeout_ms, d, sizeof d);
+			fprintf(f, "  an acknowledgement expires after %s\n",
+			    d);
 		}
 	}
 	if (fclose(f) != 0)

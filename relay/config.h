@@ -6,7 +6,7 @@
  * same long names, and every value goes through the same setter, so a
  * value the command line refuses the file refuses too, for the same reason.
  * The file's sections ([sender NAME], [severity], [schedule NAME],
- * [layer NAME.LAYER], [notifier NAME]) are parsed here into data the other parts of the
+ * [layer NAME.LAYER], [notifier NAME], [policy NAME]) are parsed here into data the other parts of the
  * relay use; a schedule's time zone is read from the system's zoneinfo as
  * its timezone line is read (store/tzif.c).
  */
@@ -122,6 +122,11 @@ struct relay_cfg {
 	size_t n_schedules;
 	struct relay_notifier *notifiers;	/* in file order */
 	size_t n_notifiers;
+	/* [policy NAME] sections, in file order (core/policy.h), and the
+	 * "FILE:LINE" of each one's header */
+	struct wr_policy **policies;
+	char **policy_where;
+	size_t n_policies;
 
 	/* What relay_cfg_build() made it from, for relay_cfg_reload(). */
 	int built;
@@ -246,6 +251,14 @@ const struct relay_notifier *relay_cfg_notifier(const struct relay_cfg *cfg,
     const char *name);
 int relay_cfg_notifier_serves(const struct relay_notifier *n,
     const char *person);
+/* The policy named name, or NULL. */
+struct wr_policy;
+const struct wr_policy *relay_cfg_policy(const struct relay_cfg *cfg,
+    const char *name);
+/* What --check-config prints for the policies: each one's match, steps,
+ * repeats and ack-timeout, and whom each step pages at instant at.
+ * Malloc'd; "" when there are none. */
+char *relay_cfg_policies_report(const struct relay_cfg *cfg, int64_t at);
 
 /* The schedule named name, or NULL. */
 const struct relay_schedule *relay_cfg_schedule(const struct relay_cfg *cfg,

@@ -359,7 +359,7 @@ event_insert(struct wr_store *s, struct scratch *sc, const struct wr_event *e,
 {
 	sqlite3_stmt *st;
 	char what[48];
-	unsigned fields;
+	wr_evf fields;
 	int ret;
 
 	snprintf(what, sizeof what, "storing event %lld", (long long)e->seq);
@@ -405,9 +405,12 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    "service, severity, severity_raw, state, ack_by, ack_at, "
 	    "resolved_by, resolved_at, assignee, created, updated, last_seen, "
 	    "n_alerts, n_firing, n_notes, labels_text, sender, severity_by, "
-	    "truncated, silences, pm_version, pm_by, pm_at) VALUES(?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)", cause);
+	    "truncated, silences, pm_version, pm_by, pm_at, esc_since, "
+	    "esc_fired, esc_policy, esc_target, esc_steps, esc_next_at, "
+	    "assigned_by_policy, snooze_until) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+	    "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, "
+	    "?33, ?34, ?35)", cause);
 	char what[48], *silences;
 	int bad;
 
@@ -440,7 +443,15 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    store_bind_i64(st, 23, inc->truncated) ||
 	    store_bind_i64(st, 25, inc->pm_version) ||
 	    store_bind_text(st, 26, inc->pm_by) ||
-	    store_bind_i64(st, 27, inc->pm_at)) {
+	    store_bind_i64(st, 27, inc->pm_at) ||
+	    store_bind_i64(st, 28, inc->esc_since) ||
+	    store_bind_i64(st, 29, inc->esc_fired) ||
+	    store_bind_text(st, 30, inc->esc_policy) ||
+	    store_bind_text(st, 31, inc->esc_target) ||
+	    store_bind_i64(st, 32, inc->esc_steps) ||
+	    store_bind_i64(st, 33, inc->esc_next_at) ||
+	    store_bind_i64(st, 34, inc->assigned_by_policy) ||
+	    store_bind_i64(st, 35, inc->snooze_until)) {
 		store_fail(s, cause, SQLITE_ERROR, "%s", what);
 		store_stmt_done(st);
 		return -1;

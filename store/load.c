@@ -51,6 +51,14 @@ store_incident_row(sqlite3_stmt *st)
 	inc->pm_version = sqlite3_column_int64(st, 24);
 	inc->pm_by = store_col_str(st, 25);
 	inc->pm_at = sqlite3_column_int64(st, 26);
+	inc->esc_since = sqlite3_column_int64(st, 27);
+	inc->esc_fired = sqlite3_column_int64(st, 28);
+	inc->esc_policy = store_col_str(st, 29);
+	inc->esc_target = store_col_str(st, 30);
+	inc->esc_steps = sqlite3_column_int64(st, 31);
+	inc->esc_next_at = sqlite3_column_int64(st, 32);
+	inc->assigned_by_policy = sqlite3_column_int(st, 33) != 0;
+	inc->snooze_until = sqlite3_column_int64(st, 34);
 	return inc;
 }
 

@@ -29,7 +29,7 @@
 #define STORE_BUSY_RETRY_MS	10
 
 #define APPLICATION_ID	0x57415252	/* 'WARR' */
-#define SCHEMA_VERSION	6
+#define SCHEMA_VERSION	7
 
 /*
  * Migrations: migrations[v] takes a file from user_version v to v + 1.
@@ -183,6 +183,30 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"ALTER TABLE incidents ADD COLUMN pm_by TEXT;"
 	"ALTER TABLE incidents ADD COLUMN pm_at INTEGER NOT NULL DEFAULT 0;"
 	"PRAGMA user_version = 6;",
+
+	/*
+	 * 6 -> 7: an incident's escalation, as the reducer keeps it from
+	 * the log (core/policy.h): when its current round began, how many
+	 * steps fired, under which policy, whom the last paged, the steps
+	 * of the policy and when the next fires; whether its assignee is a
+	 * policy's; when its snooze ends.  Incidents from before have none:
+	 * they do not escalate (esc_since 0), which is what they did.
+	 */
+	"ALTER TABLE incidents ADD COLUMN esc_since INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE incidents ADD COLUMN esc_fired INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE incidents ADD COLUMN esc_policy TEXT;"
+	"ALTER TABLE incidents ADD COLUMN esc_target TEXT;"
+	"ALTER TABLE incidents ADD COLUMN esc_steps INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE incidents ADD COLUMN esc_next_at INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE incidents ADD COLUMN assigned_by_policy INTEGER NOT "
+	"  NULL DEFAULT 0;"
+	"ALTER TABLE incidents ADD COLUMN snooze_until INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"PRAGMA user_version = 7;",
 };
 
 _Static_assert(APPLICATION_ID == 1463898706, "migration 0 spells it out");

@@ -137,6 +137,14 @@ assert_incident_equal(const struct wr_incident *a, const struct wr_incident *b)
 	assert_int_equal(a->pm_version, b->pm_version);
 	assert_str0_equal(a->pm_by, b->pm_by);
 	assert_int_equal(a->pm_at, b->pm_at);
+	assert_int_equal(a->esc_since, b->esc_since);
+	assert_int_equal(a->esc_fired, b->esc_fired);
+	assert_str0_equal(a->esc_policy, b->esc_policy);
+	assert_str0_equal(a->esc_target, b->esc_target);
+	assert_int_equal(a->esc_steps, b->esc_steps);
+	assert_int_equal(a->esc_next_at, b->esc_next_at);
+	assert_int_equal(a->assigned_by_policy, b->assigned_by_policy);
+	assert_int_equal(a->snooze_until, b->snooze_until);
 	assert_int_equal(a->alerts_len, b->alerts_len);
 	for (size_t i = 0; i < a->alerts_len; i++)
 		assert_alert_equal(&a->alerts[i], &b->alerts[i]);
@@ -697,6 +705,15 @@ sample_incident(void)
 	inc->pm_version = 4;
 	inc->pm_by = xstrdup("carol");
 	inc->pm_at = T0 + 200;
+	/* its escalation: a console that took a snapshot knows its step */
+	inc->esc_since = T0 + 1;
+	inc->esc_fired = 2;
+	inc->esc_policy = xstrdup("checkout");
+	inc->esc_target = xstrdup("bob, carol");
+	inc->esc_steps = 3;
+	inc->esc_next_at = T0 + 1200001;
+	inc->assigned_by_policy = 1;
+	inc->snooze_until = T0 + 7200000;
 	return inc;
 }
 
@@ -1335,12 +1352,29 @@ hostile_event(struct wr_event *e, wr_event_kind k, const struct hostile *h)
 		e->count = 3;
 		e->next_at = T0 + 30000;
 		break;
+	case WR_EV_POLICY_ASSIGNED:
+	case WR_EV_ESCALATED:
+		e->text = xstrdup(h->text[6 % h->n]);
+		e->policy = xstrdup(h->text[7 % h->n]);
+		e->why = xstrdup(h->text[8 % h->n]);
+		e->step = 2;
+		e->steps = 3;
+		e->round = 1;
+		e->next_at = T0 + 600000;
+		break;
+	case WR_EV_ACK_EXPIRED:
+		e->policy = xstrdup(h->text[9 % h->n]);
+		e->after_ms = 1800000;
+		break;
+	case WR_EV_SNOOZED:
+		e->until = T0 + 3600000;
+		break;
 	default:
 		break;
 	}
 	/* a schedule-wide kind: no incident, its names and reason hostile */
 	if (wr_event_kind_info(k)->scope == WR_SCOPE_SCHEDULE) {
-		unsigned f = wr_event_kind_info(k)->fields;
+		wr_evf f = wr_event_kind_info(k)->fields;
 
 		e->incident = 0;
 		e->schedule = xstrdup(h->text[6 % h->n]);
@@ -1584,7 +1618,7 @@ every_kind_of_the_table_round_trips(void **state)
 
 	(void)state;
 	for (int k = 1; k < WR_EV_KIND_COUNT; k++) {
-		unsigned fields = wr_event_kind_info((wr_event_kind)k)->fields;
+		wr_evf fields = wr_event_kind_info((wr_event_kind)k)->fields;
 		struct wr_event e;
 		json_t *o;
 		char *a, *b;

@@ -188,9 +188,10 @@ static const struct {
 	    "section with rotation, start and participants)" },
 	{ "[layer primary.weekly]\n", "1: [layer primary.weekly]: no "
 	    "[schedule primary] above it" },
-	{ "db = x\n[policy checkout]\n", "2: unknown section "
-	    "[policy checkout] (this warroomd knows [sender NAME], [severity], "
-	    "[schedule NAME], [layer NAME.LAYER] and [notifier NAME])" },
+	{ "db = x\n[escalation checkout]\n", "2: unknown section "
+	    "[escalation checkout] (this warroomd knows [sender NAME], "
+	    "[severity], [schedule NAME], [layer NAME.LAYER], [notifier NAME] "
+	    "and [policy NAME])" },
 	{ "[notifier pager]\n", "1: [notifier pager]: no type (type = "
 	    "webhook or type = command)" },
 	{ "[severity\n", "1: a section header is [NAME] alone on its line" },

@@ -261,7 +261,7 @@ test_migration_from_empty_file_sets_versions_and_tables(void **state)
 	fclose(f);
 	s = open_ok(path, WR_STORE_RELAY);
 	store_close(s);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 6);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 7);
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x57415252);
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		char *sql = xasprintf("SELECT count(*) FROM sqlite_master "
@@ -279,7 +279,7 @@ test_migration_from_empty_file_sets_versions_and_tables(void **state)
 	/* Opening again migrates nothing and changes nothing. */
 	s = open_ok(path, WR_STORE_RELAY);
 	store_close(s);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 6);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 7);
 	free(path);
 }
 
@@ -362,7 +362,7 @@ test_newer_schema_is_refused_with_both_versions(void **state)
 	assert_non_null(strstr(cause, fx->path));
 	assert_non_null(strstr(cause, "newer"));
 	assert_non_null(strstr(cause, "99"));
-	assert_non_null(strstr(cause, "> 6"));
+	assert_non_null(strstr(cause, "> 7"));
 	free(cause);
 	/* Refusing wrote nothing: the file is still version 99. */
 	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 99);
@@ -458,9 +458,13 @@ test_migration_from_v1_keeps_every_incident_and_event(void **state)
 
 	make_v1_file(path);
 	s = open_ok(path, WR_STORE_RELAY);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 6);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 7);
 	assert_string_equal(store_epoch(s), "feedc0de00000001");
 	assert_int_equal(store_last_seq(s), 5);
+	/* 3 -> 4: incidents from before the escalation do not escalate */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM incidents "
+	    "WHERE esc_since = 0 AND esc_fired = 0 AND snooze_until = 0 AND "
+	    "assigned_by_policy = 0"), 2);
 
 	/* every event, as it was, and the triggers name their sender */
 	assert_int_equal(store_events_after(s, 0, 0, &ev, &cause), 0);
@@ -1645,12 +1649,20 @@ test_migration_keeps_queued_ops_and_their_text(void **state)
 
 	store_close(s);
 	/* back to what schema 3 was: no args column, the text in text, no
-	 * postmortem columns (schema 5) */
+	 * postmortem columns (schema 5), no escalation columns */
 	raw_exec(path, "ALTER TABLE outbox DROP COLUMN args;"
 	    "ALTER TABLE incidents DROP COLUMN silences;"
 	    "ALTER TABLE incidents DROP COLUMN pm_version;"
 	    "ALTER TABLE incidents DROP COLUMN pm_by;"
 	    "ALTER TABLE incidents DROP COLUMN pm_at;"
+	    "ALTER TABLE incidents DROP COLUMN esc_since;"
+	    "ALTER TABLE incidents DROP COLUMN esc_fired;"
+	    "ALTER TABLE incidents DROP COLUMN esc_policy;"
+	    "ALTER TABLE incidents DROP COLUMN esc_target;"
+	    "ALTER TABLE incidents DROP COLUMN esc_steps;"
+	    "ALTER TABLE incidents DROP COLUMN esc_next_at;"
+	    "ALTER TABLE incidents DROP COLUMN assigned_by_policy;"
+	    "ALTER TABLE incidents DROP COLUMN snooze_until;"
 	    "INSERT INTO outbox(op_id, kind, incident, epoch, actor, text, "
 	    "  created, ord) VALUES"
 	    "  ('00000000000000000000000000000001', 5, 7, 'e', 'alice', "
@@ -1661,7 +1673,7 @@ test_migration_keeps_queued_ops_and_their_text(void **state)
 	    "   'bob \"the\" builder', 12, 3);"
 	    "PRAGMA user_version = 3;");
 	s = open_ok(path, WR_STORE_CONSOLE);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 6);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 7);
 	assert_int_equal(store_outbox_list(s, 1, &ops, &n, &cause), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(ops[0].kind, WR_OP_NOTE);
