@@ -13,6 +13,7 @@
 
 #include "parse.h"
 #include "policy.h"
+#include "silence.h"
 #include "util.h"
 
 struct wr_policy *
@@ -348,11 +349,8 @@ wr_policy_next(const struct wr_policy *p, const struct wr_incident *inc,
 int
 wr_policy_silenced(const struct wr_incident *inc, int64_t now)
 {
-	/* The silences' events decide this (issue 12, "Silences"); until
-	 * they land, nothing is silenced. */
-	(void)inc;
-	(void)now;
-	return 0;
+	/* the silences' events decide it (core/silence.c) */
+	return wr_incident_silenced(inc, now);
 }
 
 char *

@@ -683,6 +683,7 @@ glue_committed(void *ud, const struct wr_event *ev, size_t n)
 		relay_ring_put(&r->ring, &ev[i]);
 	relay_oncall_committed(r, ev, n);
 	relay_notify_committed(r, ev, n);
+	relay_escalate_committed(r, ev, n);
 }
 
 static enum wr_plan_result

@@ -161,6 +161,10 @@ struct relay {
 	struct relay_silwait *silwaits;	/* silence ops asking Alertmanager */
 	int64_t silence_next;		/* mono ms: the next silence refresh */
 	struct relay_notify *notify;	/* deliveries (notify.c) */
+	/* relay/escalate.c: when to look again (wall clock, ms; 0: at the
+	 * next tick), and how many of its items are in the commit queue */
+	int64_t esc_due;
+	int esc_queued;
 };
 
 /* The relay a connection belongs to (its vhost's user pointer), or NULL:
@@ -193,6 +197,16 @@ void relay_commit_pending(struct relay *r);
  * when the relay sends them).  The hook for whatever else needs to know.
  */
 void relay_schedules_changed(struct relay *r);
+
+/* relay/escalate.c: the escalation engine (core/policy.h decides) */
+/* From the loop's tick: what is due is queued as one item, planned
+ * against the incidents as the batch leaves them. */
+void relay_escalate_tick(struct relay *r, int64_t now_wall);
+/* Something changed (a commit, a reload): look again at the next tick. */
+void relay_escalate_changed(struct relay *r);
+/* After COMMIT: the pages the batch's escalation steps call for. */
+void relay_escalate_committed(struct relay *r, const struct wr_event *ev,
+    size_t n);
 
 /* relay/http.c */
 /* The one credential check for HTTP and the websocket upgrade: secret, or

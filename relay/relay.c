@@ -168,6 +168,7 @@ relay_schedules_changed(struct relay *r)
 	schedules_log(r, "SIGHUP: ");
 	relay_oncall_broadcast(r);	/* every console answers from them */
 	relay_notify_config_changed(r);
+	relay_escalate_changed(r);	/* the policies may have changed too */
 }
 
 /*
@@ -266,6 +267,7 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	relay_httpc_tick(r);
 	relay_silence_tick(r, now);
 	relay_notify_tick(r);
+	relay_escalate_tick(r, wr_now_ms());
 	if (r->cfg->retention_ms > 0 && now - r->pruned_at > 60000) {
 		char *cause = NULL;
 		r->pruned_at = now;
@@ -485,6 +487,9 @@ relay_new(struct lws_context *ctx, const struct relay_cfg *cfg, int *status,
 	if (cfg->n_schedules > 0)
 		schedules_log(r, "");
 	relay_notify_start(r);
+	if (cfg->n_policies > 0)
+		relay_log(r, "%zu escalation polic%s", cfg->n_policies,
+		    cfg->n_policies == 1 ? "y" : "ies");
 	lws_sul_schedule(ctx, 0, &r->tick_sul, tick_cb, 250 * LWS_US_PER_MS);
 	if (r->replay != NULL) {
 		relay_log(r, "replaying %s", cfg->replay_path);

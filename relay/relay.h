@@ -17,6 +17,7 @@
  * relay/httpc.c   the HTTP client (Alertmanager API, webhooks; httpc.h)
  * relay/amclient.c the Alertmanager API: truncated groups read whole
  * relay/config.c  the options, the config file (config.h)
+ * relay/escalate.c the escalation engine: steps, ack-timeouts, snoozes
  * relay/notify.c  pages delivered to notifiers, handoff notices (notify.h)
  */
 #ifndef WR_RELAY_H

@@ -15,6 +15,7 @@
 
 #include "core/policy.h"
 #include "core/room.h"
+#include "core/silence.h"
 #include "core/util.h"
 
 #define T0	1764662400000LL	/* 2025-12-02T08:00:00Z */
@@ -315,6 +316,13 @@ test_silenced_does_not_escalate(void **state)
 	wr_policy_next(p, inc(&f), 1, &nx);
 	assert_int_equal(nx.what, WR_DUE_NONE);
 	assert_int_equal(wr_policy_silenced(inc(&f), T0), 0);
+	/* an active silence at the source: the predicate the engine asks */
+	inc(&f)->silences = xcalloc(1, sizeof *inc(&f)->silences);
+	inc(&f)->n_silences = 1;
+	inc(&f)->silences[0] = (struct wr_silence){ xstrdup("s1"),
+	    T0 + 60 * MIN, xstrdup("alice"), xstrdup("service=\"checkout\"") };
+	assert_int_equal(wr_policy_silenced(inc(&f), T0 + 30 * MIN), 1);
+	assert_int_equal(wr_policy_silenced(inc(&f), T0 + 61 * MIN), 0);
 	wr_room_free(&f.room);
 	wr_policy_free(p);
 }

@@ -1,0 +1,150 @@
+#!/bin/sh
+# Escalation policies end to end, with delays of seconds: a new incident is
+# assigned to whoever is on call for its policy's first step; the relay is
+# killed with SIGKILL between step 1 and step 2 and started again after
+# step 2 fell due, and step 2 fires exactly once (and step 1 not again):
+# the timers are derived from the log.  An ack stops the escalation, an
+# unack starts it again from step 1, a resolve stops it; an ack-timeout
+# returns an acknowledged incident to triggered with an event saying so.
+# Every step is paged (relay/notify.h; the log says so until a notifier
+# delivers it).
+. "$(dirname "$0")/lib.sh"
+echo "escalation: steps from the log, across a kill -9"
+make_tokens
+
+cat > "$T/relay.conf" <<'EOT'
+[schedule primary]
+timezone = UTC
+[layer primary.all]
+rotation = 1w
+start = 2026-03-02T09:00
+participants = alice
+
+[schedule secondary]
+timezone = UTC
+[layer secondary.all]
+rotation = 1w
+start = 2026-03-02T09:00
+participants = bob
+
+[policy checkout]
+match = service=checkout
+step = 0s primary
+step = 3s secondary
+step = 1h carol
+
+[policy db]
+match = service=db
+step = 0s primary
+ack-timeout = 2s
+EOT
+"$WARROOMD" --check-config "$T/relay.conf" --no-auth >"$T/check.out" 2>&1
+eq "--check-config accepts the policies" "$?" 0
+check "and lists whom each step pages now" \
+    grep -q "step 1 after 0m: primary (schedule: alice now)" "$T/check.out"
+printf '[policy bad]\nstep = 3s a\nstep = 1s b\n' > "$T/bad.conf"
+"$WARROOMD" --check-config "$T/bad.conf" --no-auth >"$T/bad.out" 2>&1
+eq "a bad policy: exit 78" "$?" 78
+check "with the file, line and reason" grep -q \
+    "bad.conf:1: \[policy bad\]: step 2 comes no later than step 1" \
+    "$T/bad.out"
+
+start_relay --config "$T/relay.conf" --log "$T/warroomd.log" || exit 1
+"$WARROOM" tail --json --feed "$FEED" --token-file "$T/ops.token" \
+    --backoff-cap 300 --log "$T/tail.log" >"$T/tail.out" 2>"$T/tail.err" &
+TAIL=$!
+PIDS="$PIDS $TAIL"
+
+trigger() { # trigger DEDUP SERVICE SUMMARY
+	curl -s -o "$T/body" -w '%{http_code}' -X POST \
+	    -H "Authorization: Bearer $TOK_AM" \
+	    -H 'Content-Type: application/json' --data-binary \
+	    "{\"routing_key\":\"r1\",\"event_action\":\"trigger\",\"dedup_key\":\"$1\",\"payload\":{\"summary\":\"$3\",\"component\":\"$2\",\"source\":\"h1\",\"severity\":\"critical\"}}" \
+	    "$URL/v2/enqueue"
+}
+# count KIND [PATTERN]: events of KIND in the tail (whose line has PATTERN)
+count() {
+	grep "\"kind\":\"$1\"" "$T/tail.out" | grep -c -- "${2:-}"
+}
+# wait_count KIND PATTERN N: until there are N such events (20 s)
+wait_count() {
+	for _ in $(seq 1 200); do
+		[ "$(count "$1" "$2")" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "    tail so far:"; sed 's/^/    |/' "$T/tail.out"
+	return 1
+}
+op() { # op SUBCOMMAND ID [TEXT]
+	"$WARROOM" "$@" --feed "$FEED" --token-file "$T/ops.token" \
+	    --user alice --db "$T/op.db" >>"$T/op.out" 2>&1
+}
+
+eq "a checkout incident is accepted" "$(trigger c1 checkout 'checkout 5xx rate')" 202
+check "step 1 assigns whoever is on call for primary" \
+    wait_count policy_assigned '"targets":"alice"' 1
+check "with why, policy, step and when the next fires" sh -c \
+    "grep '\"kind\":\"policy_assigned\"' '$T/tail.out' | grep '\"why\":\"on call for primary\"' | grep '\"policy\":\"checkout\"' | grep '\"step\":1,\"steps\":3' | grep -q '\"next_at\"'"
+check "and pages alice (notify.h)" \
+    wait_for "$T/warroomd.log" "page #1 for alice (assigned by policy checkout)"
+ASSIGNED_MS=$(date +%s%3N)
+
+# Killed between the two steps; started again once step 2 fell due.
+kill -9 "$RELAY_PID"
+wait "$RELAY_PID" 2>/dev/null
+eq "no step 2 before the kill" "$(count escalated)" 0
+while [ "$(date +%s%3N)" -lt $((ASSIGNED_MS + 3500)) ]; do sleep 0.1; done
+start_relay --config "$T/relay.conf" --log "$T/warroomd.log" || exit 1
+check "after the restart, step 2 fires" \
+    wait_count escalated '"targets":"bob"' 1
+check "its words: escalated to bob (on call for secondary), step 2 of 3" sh -c \
+    "grep '\"kind\":\"escalated\"' '$T/tail.out' | grep '\"why\":\"on call for secondary\"' | grep -q '\"step\":2,\"steps\":3'"
+check "bob is paged" wait_for "$T/warroomd.log" \
+    "page #1 for bob (escalated, step 2 of 3)"
+
+# An ack stops it; the ack's event comes after any second step 2 would.
+op ack 1
+check "the ack is in the log" wait_count acknowledged '"incident":1' 1
+eq "step 2 fired exactly once" "$(count escalated '"step":2')" 1
+eq "step 1 did not fire again" "$(count policy_assigned)" 1
+op unack 1
+check "an unack starts it again from step 1" \
+    wait_count escalated '"step":1,' 1
+check "with the on-call person again" sh -c \
+    "grep '\"kind\":\"escalated\"' '$T/tail.out' | grep '\"step\":1,' | grep -q '\"targets\":\"alice\"'"
+check "and step 2 again 3 s later" wait_count escalated '"step":2' 2
+op resolve 1
+check "a resolve is in the log" wait_count resolved '"incident":1' 1
+
+# ack-timeout: an acknowledgement that runs out.
+eq "a db incident is accepted" "$(trigger d1 db 'replica lag')" 202
+check "its policy assigns it" wait_count policy_assigned '"incident":2' 1
+op ack 2
+check "acknowledged" wait_count acknowledged '"incident":2' 1
+check "after 2 s the acknowledgement expires" \
+    wait_count ack_expired '"incident":2' 1
+check "saying the ack-timeout and the policy" sh -c \
+    "grep '\"kind\":\"ack_expired\"' '$T/tail.out' | grep '\"policy\":\"db\"' | grep -q '\"after_ms\":2000'"
+check "and the escalation starts again" \
+    wait_count escalated '"incident":2' 1
+"$WARROOM" list --json --feed "$FEED" --token-file "$T/ops.token" \
+    --db "$T/list.db" >"$T/list.json" 2>>"$T/list.err"
+eq "the db incident is triggered again" "$(python3 -c '
+import json, sys
+print([i["state"] for i in json.load(open(sys.argv[1])) if i["id"] == 2][0])
+' "$T/list.json")" triggered
+eq "the checkout incident is resolved, assigned by its policy" "$(python3 -c '
+import json, sys
+i = [i for i in json.load(open(sys.argv[1])) if i["id"] == 1][0]
+print(i["state"], i["assignee"])
+' "$T/list.json")" "resolved alice"
+
+# A restart with nothing due fires nothing.
+n0=$(grep -c . "$T/tail.out")
+stop_relay
+start_relay --config "$T/relay.conf" --log "$T/warroomd.log" || exit 1
+op note 2 "looking at the replica"
+check "a note after the restart is in the log" wait_count note '"incident":2' 1
+eq "and nothing but the note came after the restart" \
+    "$(($(grep -c . "$T/tail.out") - n0))" 1
+finish
