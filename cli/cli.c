@@ -147,7 +147,8 @@ static const struct cli_option options[] = {
 	    "the colour theme: a name or a theme file's path" },
 	{ CLI_OPT_UTC, "utc", NULL, "show times in UTC, not local time" },
 	{ CLI_OPT_QUIET, "quiet", NULL,
-	    "no terminal bell for a new critical incident" },
+	    "no terminal bell (a new critical incident, an escalation\n"
+	    "to you)" },
 	{ CLI_OPT_DEMO, "demo", NULL,
 	    "run a relay in this process that plays a recorded\n"
 	    "outage, and the console against it" },

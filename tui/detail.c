@@ -165,6 +165,12 @@ summary_hash(const struct wr_incident *inc)
 	h = mix_str(h, inc->ack_by);
 	h = mix_str(h, inc->resolved_by);
 	h = mix_str(h, inc->assignee);
+	h = MIX(h, inc->esc_since);
+	h = MIX(h, inc->esc_fired);
+	h = MIX(h, inc->esc_next_at);
+	h = MIX(h, inc->snooze_until);
+	h = mix_str(h, inc->esc_policy);
+	h = mix_str(h, inc->esc_target);
 	h = mix_str(h, inc->source);
 	h = mix_str(h, inc->key);
 	h = MIX(h, inc->n_silences);
@@ -808,6 +814,60 @@ build_timeline(struct tui *t, struct detail *d, int W)
  * notes and actions first-class, a machine's storms one line), then the
  * alerts (what differs across them, then each, firing first).
  */
+/*
+ * Its escalation (core/policy.h), as its last step said: the policy, the
+ * step it is at, whom that paged and when the next fires; or that it
+ * stopped; and a snooze's end.
+ */
+static void
+build_escalation(struct tui *t, struct detail *d, int W,
+    const struct wr_incident *inc)
+{
+	char tbuf[40], *raw;
+
+	if (inc->snooze_until != 0 && inc->state == WR_ST_ACKNOWLEDGED) {
+		tui_format_time(t, inc->snooze_until, 1, tbuf, sizeof tbuf);
+		raw = xasprintf("until %s, then triggered again", tbuf);
+		add_kv(d, W, 1, KEY_W, "Snoozed", ROLE_QUEUED, raw);
+		free(raw);
+	}
+	if (inc->esc_policy == NULL || inc->esc_steps < 1 ||
+	    inc->esc_fired < 1)
+		return;
+	{
+		int64_t step = (inc->esc_fired - 1) % inc->esc_steps + 1;
+		int64_t round = (inc->esc_fired - 1) / inc->esc_steps;
+		const char *who = inc->esc_target != NULL &&
+		    *inc->esc_target != '\0' ? inc->esc_target : "nobody";
+		char rbuf[32] = "";
+
+		if (round > 0)
+			snprintf(rbuf, sizeof rbuf, ", repeat %lld",
+			    (long long)round);
+		if (inc->state != WR_ST_TRIGGERED || inc->esc_since == 0)
+			raw = xasprintf("policy %s, stopped at step %lld of %lld"
+			    "%s (%s)", inc->esc_policy, (long long)step,
+			    (long long)inc->esc_steps, rbuf,
+			    inc->state == WR_ST_RESOLVED ? "resolved" :
+			    "acknowledged");
+		else if (inc->esc_next_at != 0) {
+			tui_format_time(t, inc->esc_next_at, 1, tbuf,
+			    sizeof tbuf);
+			raw = xasprintf("policy %s, step %lld of %lld%s (paged "
+			    "%s); the next at %s", inc->esc_policy,
+			    (long long)step, (long long)inc->esc_steps, rbuf,
+			    who, tbuf);
+		} else
+			raw = xasprintf("policy %s, step %lld of %lld%s (paged "
+			    "%s), the last", inc->esc_policy, (long long)step,
+			    (long long)inc->esc_steps, rbuf, who);
+		add_kv(d, W, 1, KEY_W, "Escalation", inc->state ==
+		    WR_ST_TRIGGERED && inc->esc_since != 0 && inc->esc_fired >
+		    1 ? ROLE_ERROR : ROLE_NORMAL, raw);
+		free(raw);
+	}
+}
+
 static void
 build(struct tui *t, struct detail *d, int W)
 {
@@ -892,6 +952,7 @@ build(struct tui *t, struct detail *d, int W)
 		add_kv(d, W, 1, KEY_W, "Assignee", ROLE_NORMAL, inc->assignee);
 	if (inc->pm_version > 0)
 		postmortem_row(t, d, W, inc);
+	build_escalation(t, d, W, inc);
 	{
 		int k = snprintf(buf, sizeof buf, "%d firing of %d",
 		    inc->n_firing, inc->n_alerts);

@@ -20,6 +20,8 @@ const char *const tui_help_lines[] = {
 	"  Tab / Shift-Tab      next / previous pane: list, detail, on call",
 	"  Esc                  back to the list; clear the filter; dismiss an error",
 	"  z                    zoom the focused pane",
+	"  x                    dismiss the \"escalated to you\" banner (until the",
+	"                       incident's next step)",
 	"  mouse                click selects, double-click opens, wheel scrolls",
 	"  ^L                   redraw the screen",
 	"",

@@ -1262,12 +1262,19 @@ draw_header(struct tui *t, struct pane *p, struct list *l,
 	tui_put(t, p->win, 0, c->asg_x, c->asg_w, role, "ASSIGNEE");
 }
 
+int
+tui_list_escalated(const struct wr_incident *inc)
+{
+	return inc->state == WR_ST_TRIGGERED && inc->esc_since != 0 &&
+	    inc->esc_fired > 1 && inc->esc_steps > 0;
+}
+
 static void
 draw_row(struct tui *t, struct pane *p, const struct cols *c, int y,
     const struct wr_incident *inc, int selected, int64_t now)
 {
 	const struct tui_mark *m = tui_mark_of(t, inc->id);
-	char buf[64];
+	char buf[64], esc[64];
 	int64_t next;
 	const char *op = NULL;
 	int op_role = ROLE_QUEUED;
@@ -1279,6 +1286,14 @@ draw_row(struct tui *t, struct pane *p, const struct cols *c, int y,
 		op = "queued";
 	} else if (m != NULL && m->refused) {
 		op = "refused";
+		op_role = ROLE_ERROR;
+	} else if (tui_list_escalated(inc)) {
+		/* escalated past its first step, nobody acknowledged: "esc
+		 * 2/3" where the op column is */
+		snprintf(esc, sizeof esc, "esc %lld/%lld",
+		    (long long)((inc->esc_fired - 1) % inc->esc_steps + 1),
+		    (long long)inc->esc_steps);
+		op = esc;
 		op_role = ROLE_ERROR;
 	}
 	snprintf(buf, sizeof buf, "#%lld", (long long)inc->id);

@@ -109,6 +109,16 @@ status_draw(struct tui *t, struct pane *p)
 	}
 	if (t->follow_top)
 		add(v, &n, xstrdup("FOLLOWING TOP"), ROLE_STATUS_STALE, 1, 0);
+	{
+		/* escalated to this user: the last thing to go but the badge
+		 * and the name */
+		char *raw = tui_banner_text(t);
+
+		if (raw != NULL) {
+			add(v, &n, tui_clean(raw), ROLE_ERROR, 1, 1);
+			free(raw);
+		}
+	}
 	add(v, &n, counts(t), ROLE_STATUS, 5, 0);
 	if (t->queued_count > 0)
 		add(v, &n, xasprintf("%d queued", t->queued_count),

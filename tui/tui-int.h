@@ -110,6 +110,8 @@ void tui_list_reload(struct tui *t);
 /* A live event touched incident id (called after it was applied). */
 void tui_list_touch(struct tui *t, int64_t id);
 int64_t tui_list_selected(const struct tui *t);
+/* Escalated past its first step and still triggered: the row's mark. */
+int tui_list_escalated(const struct wr_incident *inc);
 /* The id an action takes: t->shown_id, else the selection. */
 int64_t tui_target(struct tui *t);
 int tui_list_select_id(struct tui *t, int64_t id);
@@ -300,11 +302,31 @@ struct tui {
 	int key_since_frame;
 	int64_t last_frame_ms;
 	int bell_armed, bell_pending;
+	struct tui_banner *banner;	/* banner.c */
 	int64_t ages_change_ms;	/* wall ms when a shown age changes, 0 none */
 	int redraw_all;
 	int cursor_on;		/* -1 unknown */
 	struct tui_stats stats;
 };
+
+/* banner.c: "#12 escalated to you: checkout 5xx rate", for as long as an
+ * incident a step paged this console's user about is triggered, or until
+ * it is dismissed (x); the bell rings with it, again every
+ * TUI_BANNER_BELL_MS, unless quiet. */
+#define TUI_BANNER_BELL_MS	30000
+void tui_banner_free(struct tui *t);
+/* A live event: a step that pages the user puts its incident up. */
+void tui_banner_event(struct tui *t, const struct wr_event *e);
+/* Look at every incident again (a snapshot, a reload, another user). */
+void tui_banner_rescan(struct tui *t);
+/* The text to show (malloc'd, our words around the incident's untrusted
+ * title: sanitise it), or NULL for none. */
+char *tui_banner_text(struct tui *t);
+/* x: the banner's incident is dismissed until its next step; 0 when
+ * there was none. */
+int tui_banner_dismiss(struct tui *t);
+/* From tui_tick(): the bell again while a banner stays up. */
+void tui_banner_tick(struct tui *t, int64_t now_wall_ms);
 
 int64_t tui_now(const struct tui *t);
 void tui_dirty(struct tui *t, int pane);

@@ -120,6 +120,7 @@ tui_free(struct tui *t)
 		return;
 	if (t->scr != NULL)
 		set_term(t->scr);
+	tui_banner_free(t);
 	for (int i = 0; i < PANE_COUNT; i++) {
 		struct pane *p = &t->pane[i];
 
@@ -207,6 +208,7 @@ void
 tui_set_user(struct tui *t, const char *user)
 {
 	util_set_str(&t->user, user != NULL ? user : "");
+	tui_banner_rescan(t);	/* whose banners these are changed */
 	tui_dirty(t, PANE_STATUS);
 }
 
@@ -248,6 +250,7 @@ tui_reload(struct tui *t)
 {
 	tui_list_reload(t);
 	tui_detail_reload(t);
+	tui_banner_rescan(t);
 	t->seen_gen = t->room->generation;
 	tui_dirty_all(t);
 }
@@ -269,6 +272,7 @@ tui_incident_event(struct tui *t, const struct wr_event *e)
 	if (e->kind == WR_EV_TRIGGERED && e->severity == WR_SEV_CRITICAL &&
 	    t->bell_armed && !t->quiet)
 		t->bell_pending = 1;
+	tui_banner_event(t, e);
 	/* Only the open incident's own events read the store again. */
 	if (e->incident == tui_detail_incident(t))
 		tui_detail_invalidate(t, 1);
@@ -788,6 +792,10 @@ key_dispatch(struct tui *t, int is_keycode, wint_t ch)
 			t->zoom_for_oncall = 0;
 			t->layout_dirty = 1;
 			return 1;
+		case 'x':
+			if (!tui_banner_dismiss(t))
+				tui_message(t, "no banner to dismiss");
+			return 1;
 		case 12:	/* ^L */
 			t->redraw_all = 1;
 			tui_dirty_all(t);
@@ -919,6 +927,7 @@ tui_tick(struct tui *t, int64_t now_wall_ms)
 		tui_dirty(t, PANE_ONCALL);
 		tui_dirty(t, PANE_STATUS);	/* a handoff near */
 	}
+	tui_banner_tick(t, now_wall_ms);
 }
 
 static void
