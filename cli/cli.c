@@ -325,6 +325,11 @@ static const struct cli_sub subs[] = {
 	    "Expire incident ID's silence at its Alertmanager: SILENCE is its\n"
 	    "id or the first 4 or more characters of it; without it, the\n"
 	    "incident's only silence.\n"),
+	CLI_OP_ROW("snooze", WR_OP_SNOOZE, "ID DURATION",
+	    "snooze an acknowledged incident",
+	    "Snooze the acknowledged incident ID for DURATION (30m, 2h, 1d;\n"
+	    "at most 1w), from now: when it is up the incident is triggered\n"
+	    "again, unless it was resolved, and its escalation starts again.\n"),
 #undef CLI_OP_ROW
 	{ "export", "ID [--json]",
 	    "incident ID for its postmortem review",
@@ -452,8 +457,6 @@ static const struct cli_sub subs[] = {
 		{ CLI_OPT_TIMEOUT, NULL },
 		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
 	    CLI_EXITS_OP, WR_OP_OVERRIDE, cli_run_op },
-	CLI_NOT_BUILT("snooze", "ID DURATION", "snooze an incident",
-	    "incident\nID stops escalating for DURATION.\n"),
 #undef CLI_NOT_BUILT
 };
 

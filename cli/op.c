@@ -23,6 +23,7 @@
 #include "core/sanitize.h"
 #include "core/silence.h"
 #include "core/timefmt.h"
+#include "core/parse.h"
 #include "core/util.h"
 #include "net/proto.h"
 #include "store/store.h"
@@ -414,6 +415,17 @@ cli_op(const struct cli_opts *o, wr_op_kind kind, int argc, char **argv)
 			goto usage;
 		}
 		op.args.text = xstrdup(wr_severity_name(sev));
+	} else if (kind == WR_OP_SNOOZE) {
+		char err[WR_PARSE_ERR_MAX];
+		int64_t ms;
+
+		if (argc != 2 || wr_parse_duration(argv[1], 0, 1000,
+		    WR_SNOOZE_MAX_MS, &ms, err, sizeof err) != 0) {
+			fprintf(stderr, "warroom: snooze: %s\n", argc != 2 ?
+			    "give how long, such as 30m or 2h" : err);
+			goto usage;
+		}
+		op.args.until = op.made_at + ms;
 	} else if (argc != 1) {
 		fprintf(stderr, "warroom: %s takes one incident number\n",
 		    name);

@@ -1326,6 +1326,21 @@ wr_room_plan_op(const struct wr_room *r, const struct wr_op *op,
 			    (long long)inc->pm_version);
 		kind = WR_EV_POSTMORTEM;
 		break;
+	case WR_OP_SNOOZE:
+		/* a snooze is of an acknowledged incident: it comes back
+		 * triggered when the time is up (snooze_over) */
+		if (inc->state != WR_ST_ACKNOWLEDGED)
+			REFUSE("incident %lld is %s; only an acknowledged "
+			    "incident can be snoozed (ack it first)",
+			    (long long)inc->id, wr_state_name(inc->state));
+		if (args->until <= op->now)
+			REFUSE("the snooze's end has passed");
+		if (args->until - op->now > WR_SNOOZE_MAX_MS)
+			REFUSE("a snooze lasts a week at most");
+		if (inc->snooze_until == args->until)
+			return WR_PLAN_NOOP;
+		kind = WR_EV_SNOOZED;
+		break;
 	default:
 		REFUSE("unknown op %d", (int)op->kind);
 	}

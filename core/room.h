@@ -87,7 +87,10 @@ enum wr_plan_result {
 	X(POSTMORTEM, 14, "postmortem", WR_SCOPE_INCIDENT,		\
 	    WR_EVF(DOC) | WR_EVF(BASE), WR_EV_POSTMORTEM, "postmortem",	\
 	    "saved the postmortem of #{id}",				\
-	    "#{id}: the postmortem changed nothing")
+	    "#{id}: the postmortem changed nothing") \
+	X(SNOOZE, 15, "snooze", WR_SCOPE_INCIDENT, WR_EVF(UNTIL),	\
+	    WR_EV_SNOOZED, "snooze", "snoozed #{id} until {until}",	\
+	    "#{id} was already snoozed until {until}")
 
 typedef enum {
 #define WR_X_(name, num, wire, scope, fields, event, noun, done, noop) \
@@ -252,6 +255,9 @@ size_t wr_room_plan_group(const struct wr_room *r,
  * not refused: the op is still the person's.
  */
 int64_t wr_op_made_at(int64_t made_at, int64_t created, int64_t now);
+
+/* The longest snooze: a snooze is for a while, not a way to forget. */
+#define WR_SNOOZE_MAX_MS	(7 * 86400000LL)
 
 /* Plan the event an op causes.  On WR_PLAN_EVENT, *out is filled (owned by
  * the caller, free with wr_event_free); its made_at is wr_op_made_at(). */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,16 @@ checkout(void)
 	assert_int_equal(wr_policy_add_step(p, "20m carol, primary", &why), 0);
 	assert_int_equal(wr_policy_check(p, &why), 0);
 	return p;
+}
+
+/* "08:30" in UTC: a describer's clock. */
+static void
+hhmm(int64_t ms, char *buf, size_t size, void *ud)
+{
+	int64_t m = ms / 60000 % 1440;
+
+	(void)ud;
+	snprintf(buf, size, "%02d:%02d", (int)(m / 60), (int)(m % 60));
 }
 
 struct fix {
@@ -494,6 +505,55 @@ test_bad_lines_are_refused_with_a_reason(void **state)
 	wr_policy_free(p);
 }
 
+/* The snooze op: of an acknowledged incident, to a time ahead, a week at
+ * most; its event's words say the end as the describer's clock does. */
+static void
+test_snooze_op_is_planned_only_for_an_acknowledged_incident(void **state)
+{
+	struct wr_event args, out;
+	struct wr_op op;
+	struct fix f;
+	char err[160], *w;
+
+	(void)state;
+	setup_fix(&f);
+	memset(&args, 0, sizeof args);
+	args.until = T0 + 30 * MIN;
+	op = (struct wr_op){ .kind = WR_OP_SNOOZE, .incident = 1,
+	    .actor = "alice", .args = &args, .now = T0 + MIN };
+	assert_int_equal(wr_room_plan_op(&f.room, &op, &out, err, sizeof err),
+	    WR_PLAN_REFUSED);
+	assert_non_null(strstr(err, "only an acknowledged incident can be "
+	    "snoozed"));
+	event(&f, WR_EV_ACKNOWLEDGED, T0 + MIN, "alice");
+	args.until = T0 + MIN;
+	assert_int_equal(wr_room_plan_op(&f.room, &op, &out, err, sizeof err),
+	    WR_PLAN_REFUSED);
+	assert_non_null(strstr(err, "has passed"));
+	args.until = T0 + MIN + WR_SNOOZE_MAX_MS + 1;
+	assert_int_equal(wr_room_plan_op(&f.room, &op, &out, err, sizeof err),
+	    WR_PLAN_REFUSED);
+	assert_non_null(strstr(err, "a week at most"));
+	args.until = T0 + 30 * MIN;
+	assert_int_equal(wr_room_plan_op(&f.room, &op, &out, err, sizeof err),
+	    WR_PLAN_EVENT);
+	assert_int_equal(out.kind, WR_EV_SNOOZED);
+	assert_int_equal(out.until, T0 + 30 * MIN);
+	w = wr_event_words(&out);
+	assert_string_equal(w, "snoozed until 2025-12-02T08:30:00.000Z");
+	free(w);
+	w = wr_event_words_fmt(&out, hhmm, NULL);
+	assert_string_equal(w, "snoozed until 08:30");
+	free(w);
+	apply(&f, &out);
+	wr_event_free(&out);
+	assert_int_equal(inc(&f)->snooze_until, T0 + 30 * MIN);
+	/* the same end again changes nothing */
+	assert_int_equal(wr_room_plan_op(&f.room, &op, &out, err, sizeof err),
+	    WR_PLAN_NOOP);
+	wr_room_free(&f.room);
+}
+
 static void
 test_names_person_reads_a_list(void **state)
 {
@@ -522,6 +582,7 @@ main(void)
 		cmocka_unit_test(test_snooze_ends_in_triggered_and_escalation_again),
 		cmocka_unit_test(test_first_match_wins_else_the_default_and_a_round_keeps_its_policy),
 		cmocka_unit_test(test_bad_lines_are_refused_with_a_reason),
+		cmocka_unit_test(test_snooze_op_is_planned_only_for_an_acknowledged_incident),
 		cmocka_unit_test(test_names_person_reads_a_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -826,6 +826,40 @@ cmd_take_cover(struct tui *t, char *arg)
 	return 1;
 }
 
+/* :snooze: an acknowledged incident, until now + the duration. */
+static void
+command_snooze(struct tui *t, int64_t id, const char *dur)
+{
+	const struct wr_incident *inc;
+	char err[WR_PARSE_ERR_MAX], tbuf[40], *cause = NULL;
+	struct wr_event args;
+	int64_t ms;
+
+	if (check(t, WR_OP_SNOOZE, id, NULL) == -1)
+		return;
+	inc = wr_room_get(t->room, id);
+	if (inc->state != WR_ST_ACKNOWLEDGED) {
+		tui_message(t, "#%lld is not acknowledged: a snooze is of an "
+		    "acknowledged incident (a acknowledges)", (long long)id);
+		return;
+	}
+	if (wr_parse_duration(dur, 0, 1000, WR_SNOOZE_MAX_MS, &ms, err,
+	    sizeof err) != 0) {
+		tui_error(t, "snooze: %s", err);
+		return;
+	}
+	memset(&args, 0, sizeof args);
+	args.until = tui_now(t) + ms;
+	if (t->act.submit(t->act.ud, WR_OP_SNOOZE, id, &args, &cause) == -1) {
+		tui_error(t, "could not queue the snooze of #%lld: %s",
+		    (long long)id, cause != NULL ? cause : "unknown error");
+		free(cause);
+		return;
+	}
+	tui_format_time(t, args.until, 0, tbuf, sizeof tbuf);
+	tui_message(t, "snooze #%lld until %s: queued", (long long)id, tbuf);
+}
+
 void
 tui_command_exec(struct tui *t, const char *line)
 {
@@ -905,6 +939,13 @@ tui_command_exec(struct tui *t, const char *line)
 	} else if (strcmp(cmd, "unsilence") == 0) {
 		id = leading_id(&arg, sel);
 		tui_command_unsilence(t, id, arg);
+	} else if (strcmp(cmd, "snooze") == 0) {
+		/* :snooze [#ID] DURATION */
+		id = leading_id(&arg, sel);
+		if (*arg == '\0')
+			tui_message(t, "usage: :snooze [#ID] DURATION (30m, 2h)");
+		else
+			command_snooze(t, id, arg);
 	} else if (strcmp(cmd, "take") == 0) {
 		id = *arg != '\0' ? parse_id(arg) : sel;
 		if (*arg != '\0' && id == 0)

@@ -49,6 +49,8 @@ const char *const tui_help_lines[] = {
 	"  :silence [ID] DURATION [COMMENT] [NAME=VALUE...]",
 	"                      silence its alerts at Alertmanager (asks first)",
 	"  :unsilence [ID] [SILENCE]  expire its silence there",
+	"  :snooze [ID] D      snooze an acknowledged incident for D (30m, 2h):",
+	"                       then it is triggered again and escalates again",
 	"  :ackall             acknowledge all that the filter shows (as B)",
 	"  :postmortem [ID]    edit the postmortem (as P)",
 	"  :export [ID] FILE   write the incident's export (Markdown) to FILE",

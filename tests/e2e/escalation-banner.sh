@@ -5,7 +5,8 @@
 # a later step paging someone else moves the banner to that person's
 # console; the row is marked "esc 2/3"; the detail shows the policy, the
 # step and when the next fires; x dismisses the banner; an ack takes it
-# down.  Every wait is bounded.
+# down; :snooze snoozes an acknowledged incident, and when it is up the
+# incident escalates again.  Every wait is bounded.
 . "$(dirname "$0")/lib.sh"
 echo "escalation-banner: escalated to you, in the console of the person paged"
 tmux_init
@@ -102,4 +103,25 @@ check "and none for #1 (escalated to bob)" sh -c \
 start_console bob2 bob bob.token
 check "bob's second console shows #1 escalated to him" \
     wait_screen bob2 '#1 escalated to you: checkout 5xx rate'
+
+# :snooze in the console: #2 (acknowledged) for 5 s, then it is back.
+# Every status row alice's console shows from now on is recorded: the
+# banner of step 1 lasts until step 2, 3 s later, whatever the checks
+# between take.
+watch_status alice
+SNOOZED_MS=$(date +%s%3N)
+tm send-keys -t "$SESS:alice" ':snooze #2 5s' Enter
+check ":snooze says until when, queued" \
+    wait_screen alice 'snooze #2 until [0-9:]+: queued'
+tm send-keys -t "$SESS:alice" ':2' Enter Enter
+check "the detail: Snoozed until ..." \
+    wait_screen alice 'Snoozed +until .*, then triggered again'
+check "the timeline: snoozed until (her clock), by alice" \
+    wait_screen alice 'alice \(via ops\) +snoozed until [0-9][0-9]:[0-9][0-9]:[0-9][0-9]$'
+check "when it is up: snooze over" \
+    wait_screen alice 'snooze over: triggered again'
+banner_since() { status_at alice "$1" "$2" >/dev/null; }
+check "and #2 escalates to alice again: her banner" \
+    banner_since '#2 escalated to you: cart errors' "$SNOOZED_MS"
+unwatch_status alice
 finish

@@ -5,7 +5,9 @@
 # step 2 fell due, and step 2 fires exactly once (and step 1 not again):
 # the timers are derived from the log.  An ack stops the escalation, an
 # unack starts it again from step 1, a resolve stops it; an ack-timeout
-# returns an acknowledged incident to triggered with an event saying so.
+# returns an acknowledged incident to triggered with an event saying so; a
+# snooze (warroom snooze ID DURATION) of an acknowledged incident ends in
+# "snooze over", triggered, and the escalation again.
 # Every step is paged (relay/notify.h; the log says so until a notifier
 # delivers it).
 . "$(dirname "$0")/lib.sh"
@@ -139,7 +141,40 @@ i = [i for i in json.load(open(sys.argv[1])) if i["id"] == 1][0]
 print(i["state"], i["assignee"])
 ' "$T/list.json")" "resolved alice"
 
+# A bad policy on SIGHUP: refused with its line, the old ones kept.
+cp "$T/relay.conf" "$T/relay.conf.good"
+printf '[policy broken]\nstep = 5m x\nstep = 1m y\n' >> "$T/relay.conf"
+kill -HUP "$RELAY_PID"
+check "SIGHUP with a bad policy: refused, with file, line and reason" \
+    wait_for "$T/warroomd.log" "reload refused, the old configuration and tokens are kept: $T/relay.conf:[0-9]*: \[policy broken\]: step 2 comes no later than step 1"
+
+# Snooze: an acknowledged incident comes back triggered when it is up.
+eq "a third incident" "$(trigger c3 checkout 'checkout latency')" 202
+check "assigned by its policy (the old policies still serve)" \
+    wait_count policy_assigned '"incident":3' 1
+op snooze 3 5m
+eq "warroom snooze of a triggered incident: refused (65)" "$?" 65
+check "saying it is not acknowledged" \
+    grep -q "only an acknowledged incident can be snoozed" "$T/op.out"
+op ack 3
+check "#3 acknowledged" wait_count acknowledged '"incident":3' 1
+op snooze 3 soon
+eq "warroom snooze with no duration: bad usage (64)" "$?" 64
+op snooze 3 2s
+eq "warroom snooze 3 2s" "$?" 0
+check "it says until when" grep -q "snoozed #3 until 20" "$T/op.out"
+check "a snoozed event with its end" sh -c \
+    "grep '\"kind\":\"snoozed\"' '$T/tail.out' | grep '\"incident\":3' | grep -q '\"until\"'"
+check "then snooze over" wait_count snooze_over '"incident":3' 1
+check "and the escalation starts again from step 1" \
+    wait_count escalated '"incident":3' 1
+eq "after the snooze #3 is triggered" "$(grep '"incident":3' "$T/tail.out" | grep -o '"kind":"[a-z_]*"' | tr '\n' ' ')" \
+    '"kind":"triggered" "kind":"alert_firing" "kind":"policy_assigned" "kind":"acknowledged" "kind":"snoozed" "kind":"snooze_over" "kind":"escalated" '
+op resolve 3
+check "#3 resolved" wait_count resolved '"incident":3' 1
+
 # A restart with nothing due fires nothing.
+cp "$T/relay.conf.good" "$T/relay.conf"
 n0=$(grep -c . "$T/tail.out")
 stop_relay
 start_relay --config "$T/relay.conf" --log "$T/warroomd.log" || exit 1
