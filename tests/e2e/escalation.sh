@@ -173,6 +173,17 @@ eq "after the snooze #3 is triggered" "$(grep '"incident":3' "$T/tail.out" | gre
 op resolve 3
 check "#3 resolved" wait_count resolved '"incident":3' 1
 
+# An override is who is on call: the step pages the person it names.
+"$WARROOM" override primary dave --for 1h --feed "$FEED" \
+    --token-file "$T/ops.token" --user alice --db "$T/op.db" \
+    >>"$T/op.out" 2>&1
+eq "warroom override primary dave --for 1h" "$?" 0
+eq "a fourth incident" "$(trigger c4 checkout 'checkout errors')" 202
+check "step 1 assigns dave, on call for primary by the override" sh -c \
+    "for i in \$(seq 1 200); do grep '\"kind\":\"policy_assigned\"' '$T/tail.out' | grep '\"incident\":4' | grep -q '\"targets\":\"dave\"' && exit 0; sleep 0.1; done; exit 1"
+op resolve 4
+check "#4 resolved" wait_count resolved '"incident":4' 1
+
 # A restart with nothing due fires nothing.
 cp "$T/relay.conf.good" "$T/relay.conf"
 n0=$(grep -c . "$T/tail.out")
