@@ -245,8 +245,10 @@ for s in $subs; do
 		fail "./warroom $s --help: exit $rc: $(head -n 3 "$T/help.out")"
 	fi
 done
+# the subcommands not built (`oncall --ics` is an option of a built one)
 nb=$(grep '^| 69 ' "$README" | grep -o '`[a-z]*`' | tr -d '`')
-check "the exit-status table names what is not built" [ -n "$nb" ]
+check "the exit-status table names what is not built" \
+    grep -q '^| 69 | not built yet (`' "$README"
 for s in $nb; do
 	"$WARROOM" "$s" >/dev/null 2>"$T/nb.err"
 	eq "./warroom $s (not built, says the README): exit 69" "$?" 69
