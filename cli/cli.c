@@ -176,6 +176,10 @@ static const struct cli_option options[] = {
 	    "edit it in $VISUAL or $EDITOR and save a new version" },
 	{ CLI_OPT_OPEN, "open", NULL, "only the items not done yet" },
 	{ CLI_OPT_OWNER, "owner", "NAME", "only the items NAME owns" },
+	{ CLI_OPT_ICS, "ics", "SCHEDULE",
+	    "write SCHEDULE's shifts as iCalendar (RFC 5545)" },
+	{ CLI_OPT_WEEKS, "weeks", "N",
+	    "with --ics: N weeks ahead, 1 to 104 (12), and one back" },
 };
 
 #define CLI_EXITS_OP							\
@@ -420,24 +424,31 @@ static const struct cli_sub subs[] = {
 	    help_,							\
 	    (const struct cli_sub_opt[]){ { CLI_OPT_NONE, NULL } },	\
 	    CLI_EXITS_NOT_BUILT, 0, NULL }
+	/* (--ics SCHEDULE [--weeks N] is in its help: the usage line
+	 * would not fit in 80 columns with it) */
 	{ "oncall", "[--json] [--at TIME] [--schedule NAME]",
 	    "who is on call",
 	    "Catch up like list, then print who is on call at TIME (default\n"
 	    "now) for each schedule the relay announces, since and until\n"
-	    "when, from which layer or override, and who is next.  The\n"
-	    "answers come from this console's copy of the schedules, each\n"
-	    "in its zone from this machine's zoneinfo.  (--ics is not built\n"
-	    "yet.)\n",
+	    "when, from which layer, override or iCalendar file, and who is\n"
+	    "next.  The answers come from this console's copy of the\n"
+	    "schedules, each in its zone from this machine's zoneinfo.\n"
+	    "With --ics, write SCHEDULE's final schedule instead, from a week\n"
+	    "before TIME to N weeks after it, as iCalendar: one VEVENT per\n"
+	    "shift, UTC times, a UID stable across exports, TRANSP:TRANSPARENT;\n"
+	    "the same calendar the relay serves at /oncall/NAME.ics.\n",
 	    (const struct cli_sub_opt[]){
 		{ CLI_OPT_JSON, "one JSON object: {\"at\", \"schedules\": [{\"name\",\n"
 		    "\"timezone\", \"now\", \"next\"}]}, UTC times" },
 		{ CLI_OPT_AT, NULL }, { CLI_OPT_SCHEDULE, NULL },
+		{ CLI_OPT_ICS, NULL }, { CLI_OPT_WEEKS, NULL },
 		{ CLI_OPT_TIMEOUT, NULL },
 		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
 	    "  0   printed, up to date\n"
-	    "  64  bad usage (--at that is no time)\n"
+	    "  64  bad usage (--at that is no time, --weeks without --ics)\n"
 	    "  65  there is no schedule NAME\n"
-	    "  74  the database cannot be used\n"
+	    "  74  the database cannot be used, or this machine cannot\n"
+	    "      answer for the schedule (its zone is missing)\n"
 	    "  75  the relay was not reached within --timeout: printed\n"
 	    "      from the stored copy\n"
 	    "  77  the relay refused the token\n",
@@ -829,6 +840,13 @@ cli_parse(int argc, char **argv, struct cli_opts *o,
 		case CLI_OPT_EDIT:	o->pm_edit = 1; break;
 		case CLI_OPT_OPEN:	o->open_only = 1; break;
 		case CLI_OPT_OWNER:	o->owner = optarg; break;
+		case CLI_OPT_ICS:	o->ics = optarg; break;
+		case CLI_OPT_WEEKS:
+			if (cli_parse_int(optarg, 1, 104, &o->weeks) != 0)
+				return cli_bad_usage(err, sub, "--weeks: '%s' "
+				    "is not a number of weeks (1 to 104)",
+				    optarg);
+			break;
 		case 'h':
 			cli_sub_help(out, sub);
 			return CLI_EX_OK;
@@ -919,7 +937,14 @@ static int
 cli_run_oncall(const struct cli_opts *o, const struct cli_sub *sub, int argc,
     char **argv)
 {
-	return cli_no_args(sub, argc, argv) != 0 ? CLI_EX_USAGE : cli_oncall(o);
+	if (cli_no_args(sub, argc, argv) != 0)
+		return CLI_EX_USAGE;
+	if (o->weeks != 0 && o->ics == NULL)
+		return cli_bad_usage(stderr, sub, "%s", "--weeks goes with --ics");
+	if (o->ics != NULL && (o->json || o->schedule != NULL))
+		return cli_bad_usage(stderr, sub, "%s", "--ics SCHEDULE writes a "
+		    "calendar: no --json or --schedule with it");
+	return cli_oncall(o);
 }
 
 static int

@@ -68,6 +68,9 @@ struct cli_opts {
 	/* the postmortem template (config: postmortem-template); NULL: the
 	 * built-in one */
 	const char *pm_template;
+	/* oncall --ics SCHEDULE [--weeks N] (0: WR_ICS_WEEKS) */
+	const char *ics;
+	int weeks;
 	/* the interactive console */
 	const char *theme;
 	int utc;
@@ -113,7 +116,7 @@ enum cli_opt_id {
 	CLI_OPT_THEME, CLI_OPT_UTC, CLI_OPT_DEMO, CLI_OPT_QUIET,
 	CLI_OPT_AT, CLI_OPT_SCHEDULE, CLI_OPT_COMMENT, CLI_OPT_FOR,
 	CLI_OPT_FROM, CLI_OPT_UNTIL, CLI_OPT_SINCE, CLI_OPT_BY, CLI_OPT_PM_VERSION,
-	CLI_OPT_EDIT, CLI_OPT_OPEN, CLI_OPT_OWNER
+	CLI_OPT_EDIT, CLI_OPT_OPEN, CLI_OPT_OWNER, CLI_OPT_ICS, CLI_OPT_WEEKS
 };
 
 struct cli_option {

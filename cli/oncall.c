@@ -4,7 +4,9 @@
  * this console's stored copy of the relay's schedules after catching up
  * (from the copy alone, exit 75, when the relay cannot be reached).  The
  * answers are core/schedule.h's, as the console's pane shows them; each
- * schedule's zone comes from this machine's zoneinfo.
+ * schedule's zone comes from this machine's zoneinfo.  `--ics SCHEDULE
+ * [--weeks N]` writes one schedule's shifts as iCalendar with the relay's
+ * writer (core/ics.c), so it is the calendar GET /oncall/NAME.ics serves.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/session.h"
+#include "core/ics.h"
 #include "core/schedule.h"
 #include "core/timefmt.h"
 #include "core/util.h"
@@ -79,11 +82,10 @@ answer_json(const struct wr_schedule *s, const struct wr_oncall *a,
 	json_object_set_new(o, "from", jtime(a->since));
 	json_object_set_new(o, "until", jtime(a->until));
 	if (with_source) {
-		char *src = a->source == WR_ONCALL_OVERRIDE ? xstrdup("override") :
-		    xasprintf("layer %s", s->layers[a->index].name);
+		char src[160];
 
-		json_object_set_new(o, "source", json_string(src));
-		free(src);
+		json_object_set_new(o, "source", json_string(
+		    wr_oncall_source_text(s, a, src, sizeof src)));
 	}
 	return o;
 }
@@ -109,7 +111,7 @@ static void
 print_text(const struct proto_schedule *ps, int64_t at)
 {
 	struct wr_oncall now, nx;
-	char a[64], b[64];
+	char a[64], b[64], src[160];
 
 	printf("%s (%s)\n", ps->name, ps->timezone);
 	if (ps->s == NULL) {
@@ -121,10 +123,8 @@ print_text(const struct proto_schedule *ps, int64_t at)
 	if (now.person == NULL)
 		printf("  now   nobody on call, until %s\n", b);
 	else
-		printf("  now   %s, until %s (%s%s)\n", now.person, b,
-		    now.source == WR_ONCALL_OVERRIDE ? "override" : "layer ",
-		    now.source == WR_ONCALL_OVERRIDE ? "" :
-		    ps->s->layers[now.index].name);
+		printf("  now   %s, until %s (%s)\n", now.person, b,
+		    wr_oncall_source_text(ps->s, &now, src, sizeof src));
 	if (wr_schedule_next_person(ps->s, at, &nx) == 0) {
 		local_time(nx.since, a, sizeof a);
 		local_time(nx.until, b, sizeof b);
@@ -132,6 +132,39 @@ print_text(const struct proto_schedule *ps, int64_t at)
 	} else {
 		printf("  next  nobody within a year\n");
 	}
+}
+
+/* --ics NAME: the calendar of one schedule, a week before at to weeks
+ * after it. */
+static int
+write_ics(const struct proto_schedules *l, const char *name, int64_t at,
+    int weeks)
+{
+	const struct proto_schedule *ps = NULL;
+	size_t len;
+	char *text;
+
+	for (size_t i = 0; i < l->n && ps == NULL; i++)
+		if (strcmp(l->v[i].name, name) == 0)
+			ps = &l->v[i];
+	if (ps == NULL) {
+		fprintf(stderr, "warroom: no schedule %s\n", name);
+		return CLI_EX_REFUSED;
+	}
+	if (ps->s == NULL) {
+		fprintf(stderr, "warroom: schedule %s: cannot answer here: %s\n",
+		    name, ps->problem);
+		return CLI_EX_IOERR;
+	}
+	text = wr_ics_calendar(ps->s, at - WR_ICS_BACK_MS,
+	    at + (int64_t)(weeks > 0 ? weeks : WR_ICS_WEEKS) * WR_ICS_WEEK_MS,
+	    wr_now_ms(), &len);
+	if (fwrite(text, 1, len, stdout) != len) {
+		free(text);
+		return CLI_EX_IOERR;
+	}
+	free(text);
+	return CLI_EX_OK;
 }
 
 int
@@ -159,7 +192,13 @@ cli_oncall(const struct cli_opts *o)
 		cli_session_close(&s);
 		return CLI_EX_IOERR;
 	}
-	if (o->json) {
+	if (o->ics != NULL) {
+		int wrc = write_ics(&l, o->ics, at, o->weeks);
+
+		if (wrc != CLI_EX_OK)
+			rc = wrc;
+		found = 1;
+	} else if (o->json) {
 		json_t *root = json_object(), *arr = json_array();
 		char *text;
 

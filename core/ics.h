@@ -21,6 +21,13 @@
 struct jbuf;
 struct wr_schedule;
 
+/* The window a calendar covers by default (the relay's GET
+ * /oncall/NAME.ics, `warroom oncall --ics`): a week back, WR_ICS_WEEKS
+ * ahead. */
+#define WR_ICS_BACK_MS		(7LL * 86400 * 1000)
+#define WR_ICS_WEEKS		12
+#define WR_ICS_WEEK_MS		(7LL * 86400 * 1000)
+
 /* A content line's longest run of octets before it is folded. */
 #define WR_ICS_FOLD	75
 

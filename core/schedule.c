@@ -787,3 +787,18 @@ wr_schedule_shifts(const struct wr_schedule *s, int64_t t1, int64_t t2,
 	}
 	return n;
 }
+
+const char *
+wr_oncall_source_text(const struct wr_schedule *s, const struct wr_oncall *a,
+    char *buf, size_t size)
+{
+	if (a->person == NULL || a->source == WR_ONCALL_NOBODY)
+		snprintf(buf, size, "%s", "");
+	else if (a->source == WR_ONCALL_OVERRIDE)
+		snprintf(buf, size, "%s", "override");
+	else if (s->layers[a->index].fixed)
+		snprintf(buf, size, "%s", "ical");
+	else
+		snprintf(buf, size, "layer %s", s->layers[a->index].name);
+	return buf;
+}

@@ -174,5 +174,10 @@ int wr_schedule_next_gap(const struct wr_schedule *s, int64_t t,
  */
 size_t wr_schedule_shifts(const struct wr_schedule *s, int64_t t1,
     int64_t t2, struct wr_oncall **out);
+/* Where an answer comes from, in the words `warroom oncall --json` uses:
+ * "override", "ical" (a layer of explicit shifts: an iCalendar file),
+ * "layer NAME"; "" for a gap.  Into buf, which it returns. */
+const char *wr_oncall_source_text(const struct wr_schedule *s,
+    const struct wr_oncall *a, char *buf, size_t size);
 
 #endif

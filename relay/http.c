@@ -344,10 +344,6 @@ answer_healthz(struct relay *r, struct lws *wsi, struct http_pss *p)
 	json_decref(o);
 }
 
-/* What GET /oncall/NAME.ics covers: a week back, twelve ahead. */
-#define RELAY_ICS_BACK_MS	(7LL * 86400 * 1000)
-#define RELAY_ICS_AHEAD_MS	(12 * 7LL * 86400 * 1000)
-
 /*
  * GET /oncall/NAME.ics?token=T.  The token first, before the name is
  * looked at: only a calendar token (tokens_check_url()) is taken from the
@@ -382,8 +378,8 @@ answer_oncall_ics(struct relay *r, struct lws *wsi, struct http_pss *p,
 		return refuse(wsi, p, 404, "no such schedule");
 	now = wr_now_ms();
 	relay_http_answer(wsi, p, 200, "text/calendar; charset=utf-8",
-	    wr_ics_calendar(rs->s, now - RELAY_ICS_BACK_MS,
-	    now + RELAY_ICS_AHEAD_MS, now, &len));
+	    wr_ics_calendar(rs->s, now - WR_ICS_BACK_MS,
+	    now + WR_ICS_WEEKS * WR_ICS_WEEK_MS, now, &len));
 	return 0;
 }
 
