@@ -13,137 +13,16 @@
 # or the note prompt open.  About 10 s; every wait is bounded (15 s at most).
 . "$(dirname "$0")/lib.sh"
 echo "console: two consoles under tmux: acks live and offline, kill -9, hostile text, resize"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "  FAIL tmux is needed (make deps)"
-	exit 1
-fi
-unset TMUX TMUX_PANE
-SESS=wr
-tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-console_cleanup() {
-	[ -n "${RELAY_PID:-}" ] && kill -CONT "$RELAY_PID" 2>/dev/null
-	tm kill-server >/dev/null 2>&1
-	cleanup
-}
-trap console_cleanup EXIT
-trap 'exit 130' INT TERM HUP
+tmux_init	# lib.sh: tm, cap, wait_screen, wait_row, start_console, pid_of
+CONSOLE_ARGS="--backoff-cap 300"
 
 ESC=$(printf '\033')
-
-# cap WIN: the screen of window WIN, one line per row, in $T/scr.WIN
-cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
-
-# line_of WIN N: row N (1-based; $ is the last) of the last capture
-line_of() { sed -n "$2p" "$T/scr.$1"; }
-
-# wait_screen WIN ERE [ROW]: poll (at most 15 s) until a row of WIN (or row
-# ROW: a number or $) matches ERE; on a timeout show the screen.
-wait_screen() {
-	for _ in $(seq 1 150); do
-		cap "$1"
-		if [ -n "${3:-}" ]; then line_of "$1" "$3"; else cat "$T/scr.$1"; fi |
-		    grep -Eq -- "$2" && return 0
-		sleep 0.1
-	done
-	echo "    screen of $1, waited for /$2/${3:+ on row $3}:"
-	sed 's/^/    |/' "$T/scr.$1"
-	return 1
-}
-
-# wait_gone WIN ERE ROW: the opposite, until row ROW no longer matches ERE.
-wait_gone() {
-	for _ in $(seq 1 150); do
-		cap "$1"
-		line_of "$1" "$3" | grep -Eq -- "$2" || return 0
-		sleep 0.1
-	done
-	echo "    screen of $1, waited for /$2/ to go from row $3:"
-	sed 's/^/    |/' "$T/scr.$1"
-	return 1
-}
-
-# watch_status WIN: from now on, in the background, every status row that
-# WIN shows goes to $T/status.WIN (one line each time it changes), until
-# unwatch_status WIN: a state that lasts a second is seen however slow the
-# foreground is.
-watch_status() {
-	: > "$T/status.$1"
-	rm -f "$T/status.$1.stop"
-	(
-		prev=
-		while [ ! -e "$T/status.$1.stop" ]; do
-			cur=$(tm capture-pane -p -t "$SESS:$1" 2>/dev/null |
-			    sed -n '$p')
-			if [ -n "$cur" ] && [ "$cur" != "$prev" ]; then
-				printf '%s\n' "$cur" >> "$T/status.$1"
-				prev=$cur
-			fi
-			sleep 0.05
-		done
-	) &
-	eval "WATCH_$1=$!"
-	PIDS="$PIDS $!"
-}
-unwatch_status() {
-	touch "$T/status.$1.stop"
-	eval "wait \$WATCH_$1"
-}
-# wait_status WIN ERE: poll (at most 15 s) until the watched status rows of
-# WIN include one matching ERE; on a timeout show them.
-wait_status() {
-	for _ in $(seq 1 150); do
-		grep -Eq -- "$2" "$T/status.$1" && return 0
-		sleep 0.1
-	done
-	echo "    status rows of $1, waited for /$2/:"
-	sed 's/^/    |/' "$T/status.$1"
-	return 1
-}
 
 # A list row: " #ID SEV STATE AGE TITLE... SERVICE F/N [ACK BY] [OP]".
 # The ACK BY and OP columns are what follows the ALERTS column (capture-pane
 # drops trailing blanks): "... 1/1     alice", "... 1/1     queued".
 row() { # row ID SEV STATE TAIL: an ERE for that row
 	printf '^ #%s +%s +%s +[0-9]+[smhd] .* [0-9]+/[0-9]+%s$' "$1" "$2" "$3" "$4"
-}
-
-# start_console WIN USER TOKENFILE [extra args]: the console in a new tmux
-# window, as a person starts it; its exit status goes to $T/WIN.exit.
-start_console() {
-	win=$1 user=$2 tok=$3
-	shift 3
-	rm -f "$T/$win.exit"
-	cmd="env -u NO_COLOR TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC \
-XDG_CONFIG_HOME='$T/xdg-config' XDG_DATA_HOME='$T/xdg-data' \
-'$WARROOM' --feed '$FEED' --token-file '$T/$tok' --user $user \
---db '$T/$user.db' --backoff-cap 300 --log '$T/$win.log' $*; \
-echo \$? > '$T/$win.exit'"
-	if tm has-session -t "$SESS" 2>/dev/null; then
-		tm new-window -d -t "$SESS:" -n "$win" "$cmd"
-	else
-		tm new-session -d -s "$SESS" -x 120 -y 40 -n "$win" "$cmd"
-		# (no `set -g window-size manual`: with no client attached it
-		# kills tmux 3.3a's server; resize-window sets it per window)
-		# an OSC 52 that reached tmux would become a paste buffer
-		tm set -g set-clipboard on
-	fi
-}
-
-# pid_of WIN: the console's pid (the child of the pane's shell)
-pid_of() {
-	sh_pid=$(tm display -p -t "$SESS:$1" '#{pane_pid}' 2>/dev/null)
-	[ -n "$sh_pid" ] || return 1
-	for _ in $(seq 1 50); do
-		p=$(ps -o pid= --ppid "$sh_pid" 2>/dev/null | head -n 1 | tr -d ' ')
-		[ -n "$p" ] && { echo "$p"; return 0; }
-		sleep 0.1
-	done
-	return 1
-}
-
-alive() { # alive PID: running, not a zombie
-	st=$(ps -o stat= -p "$1" 2>/dev/null | tr -d ' ')
-	[ -n "$st" ] && [ "${st#Z}" = "$st" ]
 }
 
 # acks_in FILE ID USER: acknowledged events of incident ID by USER in FILE
@@ -180,8 +59,8 @@ eq "the tmux window is 120x40" \
 ALICE=$(pid_of alice)
 BOB=$(pid_of bob)
 PIDS="$PIDS $ALICE $BOB"
-check "alice's console is LIVE, as alice" wait_screen alice '^ LIVE +as alice' '$'
-check "bob's console is LIVE, as bob" wait_screen bob '^ LIVE +as bob' '$'
+check "alice's console is LIVE, as alice" wait_row alice '$' '^ LIVE +as alice'
+check "bob's console is LIVE, as bob" wait_row bob '$' '^ LIVE +as bob'
 if [ "$FAILS" -gt 0 ]; then
 	echo "  (the consoles did not start; see $T/*.log)"
 	finish
@@ -216,20 +95,20 @@ printf 'not-a-real-token-at-all\n' > "$T/bad.token"
 chmod 644 "$T/bad.token"
 start_console eve eve bad.token
 check "a refused token: the status line says TOKEN REFUSED" \
-    wait_screen eve '^ TOKEN REFUSED +as eve' '$'
+    wait_row eve '$' '^ TOKEN REFUSED +as eve'
 check "a token file open to others: the status line says so" \
-    wait_screen eve 'token file .*bad.token is open to others \(mode 0644\)' '$'
+    wait_row eve '$' 'token file .*bad.token is open to others \(mode 0644\)'
 eq "and the log says it once" \
     "$(grep -c 'token file .*bad.token is open to others' "$T/eve.log")" 1
 eq "alice's token file (0600) is not warned about" \
     "$(grep -c 'open to others' "$T/alice.log")" 0
 sleep 1
 check "and still does a second later (no retrying)" \
-    wait_screen eve '^ TOKEN REFUSED +as eve' '$'
+    wait_row eve '$' '^ TOKEN REFUSED +as eve'
 tm send-keys -t "$SESS:eve" q
 for _ in $(seq 1 50); do [ -s "$T/eve.exit" ] && break; sleep 0.1; done
 check "q leaves it" test -s "$T/eve.exit"
-check "an empty room says so" wait_screen alice 'no incidents' 2
+check "an empty room says so" wait_row alice 2 'no incidents'
 
 # ---- alerts arrive: both consoles show them -----------------------------------
 eq "storm posted" "$(post /hooks/alertmanager "$FIX/alertmanager/storm-40-firing.json")" 200
@@ -259,17 +138,17 @@ for w in alice bob; do
 done
 check "the feed has alice's ack of #1" \
     wait_for "$T/tail.out" '"kind":"acknowledged","incident":1,.*"actor":"alice"' 150
-check "bob's status line still says bob" wait_screen bob '^ LIVE +as bob ' '$'
+check "bob's status line still says bob" wait_row bob '$' '^ LIVE +as bob '
 
 # ---- the relay dies: an ack is queued, then delivered once ---------------------
 kill -9 "$RELAY_PID"; wait "$RELAY_PID" 2>/dev/null
-check "alice's status line says OFFLINE" wait_screen alice '^ OFFLINE' '$'
-check "bob's status line says OFFLINE" wait_screen bob '^ OFFLINE' '$'
+check "alice's status line says OFFLINE" wait_row alice '$' '^ OFFLINE'
+check "bob's status line says OFFLINE" wait_row bob '$' '^ OFFLINE'
 # #1 is acknowledged now, so #2 (triggered) is the first row: g selects it.
 tm send-keys -t "$SESS:alice" g
 check "g selects #2 (the detail pane shows it)" wait_screen alice '^ #2  p99 latency'
 tm send-keys -t "$SESS:alice" a
-check "alice's status line counts 1 queued" wait_screen alice '^ OFFLINE.* 1 queued( |$)' '$'
+check "alice's status line counts 1 queued" wait_row alice '$' '^ OFFLINE.* 1 queued( |$)'
 check "#2's row says queued (OP column), not yet acknowledged" \
     wait_screen alice "$(row 2 WARN triggered ' +queued')"
 eq "the relay has not seen it" "$(acks_in "$T/tail.out" 2 alice)" 0
@@ -277,12 +156,12 @@ sleep 1
 cap alice
 check "still queued a second later" grep -Eq "$(row 2 WARN triggered ' +queued')" "$T/scr.alice"
 start_relay || exit 1
-check "alice is LIVE again" wait_screen alice '^ LIVE' '$'
+check "alice is LIVE again" wait_row alice '$' '^ LIVE'
 for w in alice bob; do
 	check "$w shows #2 acknowledged, ACK BY alice" \
 	    wait_screen $w "$(row 2 WARN acknowledged ' +alice')"
 done
-check "alice's queued count is gone" wait_gone alice ' [0-9]+ queued( |$)' '$'
+check "alice's queued count is gone" wait_row_gone alice '$' ' [0-9]+ queued( |$)'
 check "the feed has alice's ack of #2" \
     wait_for "$T/tail.out" '"kind":"acknowledged","incident":2,.*"actor":"alice"' 150
 
@@ -292,16 +171,16 @@ for w in alice bob; do
 	check "$w sees #3 (info)" wait_screen $w '^ #3 +INFO +triggered +.*TLS cert for api'
 done
 kill -9 "$RELAY_PID"; wait "$RELAY_PID" 2>/dev/null
-check "alice is OFFLINE again" wait_screen alice '^ OFFLINE' '$'
+check "alice is OFFLINE again" wait_row alice '$' '^ OFFLINE'
 tm send-keys -t "$SESS:alice" g
 check "g selects #3, the one triggered incident" wait_screen alice '^ #3  TLS cert'
 tm send-keys -t "$SESS:alice" a
 check "the ack of #3 is shown queued" wait_screen alice "$(row 3 INFO triggered ' +queued')"
 tm send-keys -t "$SESS:alice" n
-check "n asks for a note on #3" wait_screen alice '^note on #3:' '$'
+check "n asks for a note on #3" wait_row alice '$' '^note on #3:'
 tm send-keys -t "$SESS:alice" -l "rolled back deploy 4711"
 tm send-keys -t "$SESS:alice" Enter
-check "alice's status line counts 2 queued" wait_screen alice ' 2 queued( |$)' '$'
+check "alice's status line counts 2 queued" wait_row alice '$' ' 2 queued( |$)'
 kill -9 "$ALICE"
 for _ in $(seq 1 50); do [ -s "$T/alice.exit" ] && break; sleep 0.1; done
 eq "alice's console died of SIGKILL" "$(cat "$T/alice.exit" 2>/dev/null)" 137
@@ -312,16 +191,16 @@ eq "nothing of it reached the relay" "$(acks_in "$T/tail.out" 3 alice)" 0
 start_console alice2 alice ops.token
 ALICE2=$(pid_of alice2)
 PIDS="$PIDS $ALICE2"
-check "the restarted console shows both ops queued" wait_screen alice2 ' 2 queued( |$)' '$'
+check "the restarted console shows both ops queued" wait_row alice2 '$' ' 2 queued( |$)'
 check "and #3's row as queued" wait_screen alice2 "$(row 3 INFO triggered ' +queued')"
-check "and says OFFLINE, not LIVE" wait_screen alice2 '^ (OFFLINE|CONNECTING)' '$'
+check "and says OFFLINE, not LIVE" wait_row alice2 '$' '^ (OFFLINE|CONNECTING)'
 start_relay || exit 1
-check "the restarted console goes LIVE" wait_screen alice2 '^ LIVE +as alice' '$'
+check "the restarted console goes LIVE" wait_row alice2 '$' '^ LIVE +as alice'
 for w in alice2 bob; do
 	check "$w shows #3 acknowledged, ACK BY alice" \
 	    wait_screen $w "$(row 3 INFO acknowledged ' +alice')"
 done
-check "nothing is queued any more" wait_gone alice2 ' [0-9]+ queued( |$)' '$'
+check "nothing is queued any more" wait_row_gone alice2 '$' ' [0-9]+ queued( |$)'
 check "the note reached the feed" wait_for "$T/tail.out" '"text":"rolled back deploy 4711"' 150
 check "the ack of #3 reached the feed" \
     wait_for "$T/tail.out" '"kind":"acknowledged","incident":3,.*"actor":"alice"' 150
@@ -337,10 +216,10 @@ check "the ack of #3 reached the feed" \
 kill -STOP "$RELAY_PID"
 watch_status bob
 tm send-keys -t "$SESS:alice2" g n
-check "n on the first row asks for a note on #1" wait_screen alice2 '^note on #1:' '$'
+check "n on the first row asks for a note on #1" wait_row alice2 '$' '^note on #1:'
 tm send-keys -t "$SESS:alice2" -l "in flight 0042"
 tm send-keys -t "$SESS:alice2" Enter
-check "the note is queued" wait_screen alice2 ' 1 queued( |$)' '$'
+check "the note is queued" wait_row alice2 '$' ' 1 queued( |$)'
 sleep 0.5
 kill -9 "$ALICE2"
 for _ in $(seq 1 50); do [ -s "$T/alice2.exit" ] && break; sleep 0.1; done
@@ -350,7 +229,7 @@ eq "alice's console died of SIGKILL again" "$(cat "$T/alice2.exit" 2>/dev/null)"
 check "a silent relay: bob's console stops saying LIVE" \
     wait_status bob '^ (STALE|OFFLINE|CONNECTING|CATCHING)'
 check "and says STALE n s first" \
-    sh -c "grep -v '^ LIVE ' '$T/status.bob' | head -n 1 | grep -Eq '^ STALE [0-9]+ s '"
+    sh -c "cut -d ' ' -f 2- '$T/status.bob' | grep -v '^ LIVE ' | head -n 1 | grep -Eq '^ STALE [0-9]+ s '"
 kill -CONT "$RELAY_PID"
 unwatch_status bob
 # (whether the note got out before the kill is up to the kernel: say which
@@ -360,12 +239,12 @@ if wait_for "$T/tail.out" '"text":"in flight 0042"' 50; then
 else
 	echo "  note: the note did not get out before the kill; the restarted console sends it"
 fi
-check "bob's console is LIVE again" wait_screen bob '^ LIVE +as bob' '$'
+check "bob's console is LIVE again" wait_row bob '$' '^ LIVE +as bob'
 start_console alice3 alice ops.token
 ALICE3=$(pid_of alice3)
 PIDS="$PIDS $ALICE3"
-check "the restarted console goes LIVE" wait_screen alice3 '^ LIVE +as alice' '$'
-check "and its outbox empties" wait_gone alice3 ' [0-9]+ queued( |$)' '$'
+check "the restarted console goes LIVE" wait_row alice3 '$' '^ LIVE +as alice'
+check "and its outbox empties" wait_row_gone alice3 '$' ' [0-9]+ queued( |$)'
 check "the note is in the feed" wait_for "$T/tail.out" '"text":"in flight 0042"' 150
 
 # ---- hostile text: layout intact, no control sequence from the data -----------
@@ -463,32 +342,32 @@ eq "no BEL from the data in the raw output" "$(tr -cd '\007' < "$raw" | wc -c | 
 # ---- resize: alive and drawn at every size --------------------------------------
 resize() { tm resize-window -t "$SESS:bob" -x "$1" -y "$2"; }
 resize 80 24
-check "80x24: the status line is the last row" wait_screen bob '^ LIVE +as bob' '$'
-check "80x24: the header is the first row" wait_screen bob '^ ID +SEV +STATE' 1
+check "80x24: the status line is the last row" wait_row bob '$' '^ LIVE +as bob'
+check "80x24: the header is the first row" wait_row bob 1 '^ ID +SEV +STATE'
 eq "80x24: 24 rows" "$(wc -l < "$T/scr.bob" | tr -d ' ')" 24
 check "80x24: alive" alive "$BOB"
 resize 40 10
-check "40x10: the status line is the last row" wait_screen bob '^ LIVE +as bob' '$'
-check "40x10: the list alone, header first" wait_screen bob '^ ID ' 1
+check "40x10: the status line is the last row" wait_row bob '$' '^ LIVE +as bob'
+check "40x10: the list alone, header first" wait_row bob 1 '^ ID '
 check "40x10: no detail pane" sh -c "! grep -q 'alertname' '$T/scr.bob'"
 check "40x10: alive" alive "$BOB"
 resize 20 5
-check "20x5: the status line is the last row" wait_screen bob '^ LIVE +as bob' '$'
-check "20x5: the list header first" wait_screen bob '^ ID ' 1
+check "20x5: the status line is the last row" wait_row bob '$' '^ LIVE +as bob'
+check "20x5: the list header first" wait_row bob 1 '^ ID '
 check "20x5: alive" alive "$BOB"
 resize 18 4
-check "18x4: terminal too small" wait_screen bob '^terminal too' 1
+check "18x4: terminal too small" wait_row bob 1 '^terminal too'
 check "18x4: alive" alive "$BOB"
 resize 1 1
 tm display -p -t "$SESS:bob" '#{window_width}x#{window_height}' > "$T/size"
 check "1x1 (tmux gave $(cat "$T/size")): one cell, drawn (the message cut to …)" \
-    wait_screen bob '^(t|…)$' 1
+    wait_row bob 1 '^(t|…)$'
 check "1x1: alive" alive "$BOB"
 resize 300 80
-check "300x80: the status line is the last row" wait_screen bob '^ LIVE +as bob' '$'
-check "300x80: the header is the first row" wait_screen bob '^ ID +SEV +STATE' 1
+check "300x80: the status line is the last row" wait_row bob '$' '^ LIVE +as bob'
+check "300x80: the header is the first row" wait_row bob 1 '^ ID +SEV +STATE'
 check "300x80: list and detail side by side (the detail's bar on row 1)" \
-    wait_screen bob '^ ID +SEV .* [x│] #[0-9]+  disk full' 1
+    wait_row bob 1 '^ ID +SEV .* [x│] #[0-9]+  disk full'
 eq "300x80: 80 rows" "$(wc -l < "$T/scr.bob" | tr -d ' ')" 80
 check "300x80: alive" alive "$BOB"
 # a storm of resizes with the help overlay open, then with the note prompt
@@ -504,17 +383,17 @@ storm
 check "after a storm of resizes, the help at 120x40" wait_screen bob 'warroom keys - Esc'
 check "after the storm: alive" alive "$BOB"
 tm send-keys -t "$SESS:bob" Escape
-check "Esc closes the help; the status line is back" wait_screen bob '^ LIVE +as bob' '$'
+check "Esc closes the help; the status line is back" wait_row bob '$' '^ LIVE +as bob'
 tm send-keys -t "$SESS:bob" n
-check "n opens the note prompt" wait_screen bob '^note on #[0-9]+:' '$'
+check "n opens the note prompt" wait_row bob '$' '^note on #[0-9]+:'
 tm send-keys -t "$SESS:bob" -l "half typed"
 storm
 check "after a storm of resizes, the prompt keeps what was typed" \
-    wait_screen bob '^note on #[0-9]+: half typed' '$'
+    wait_row bob '$' '^note on #[0-9]+: half typed'
 check "after the second storm: alive" alive "$BOB"
 tm send-keys -t "$SESS:bob" Escape
-check "Esc cancels the note" wait_screen bob '^ LIVE +as bob' '$'
-check "alice's console was not disturbed" wait_screen alice3 '^ LIVE +as alice' '$'
+check "Esc cancels the note" wait_row bob '$' '^ LIVE +as bob'
+check "alice's console was not disturbed" wait_row alice3 '$' '^ LIVE +as alice'
 
 # ---- never act on the wrong incident: a teammate's ack moves it ---------------
 # A new critical incident sorts in at the top of alice's list; she selects
@@ -528,7 +407,7 @@ EOT
 # it reaches her console, then stops following)
 tm send-keys -t "$SESS:alice3" f
 check "f: alice's status line says FOLLOWING TOP" \
-    wait_screen alice3 '^ LIVE +as alice +FOLLOWING TOP' '$'
+    wait_row alice3 '$' '^ LIVE +as alice +FOLLOWING TOP'
 eq "a new critical incident posted" "$(post /hooks/alertmanager "$T/x.json")" 200
 check "the feed has it" \
     wait_for "$T/tail.out" '"kind":"triggered","incident":[0-9]*,.*checkout 5xx rate' 150
@@ -536,9 +415,9 @@ X=$(grep '"kind":"triggered"' "$T/tail.out" | grep 'checkout 5xx rate' |
     sed -n 's/.*"incident":\([0-9]*\),.*/\1/p' | head -n 1)
 check "following the top, alice looks at #$X as it arrives" \
     wait_screen alice3 "^ #$X  checkout 5xx rate"
-check "on her first row" wait_screen alice3 "^ #$X +CRIT +triggered" 2
+check "on her first row" wait_row alice3 2 "^ #$X +CRIT +triggered"
 tm send-keys -t "$SESS:alice3" f
-check "f again: no longer following" wait_gone alice3 'FOLLOWING TOP' '$'
+check "f again: no longer following" wait_row_gone alice3 '$' 'FOLLOWING TOP'
 tm send-keys -t "$SESS:bob" -l ":#$X"
 tm send-keys -t "$SESS:bob" Enter
 check "bob selects #$X" wait_screen bob "^ #$X  checkout 5xx rate"
@@ -551,14 +430,14 @@ check "and another incident is on her first row now" \
 check "her selection stayed on #$X (the detail shows it)" \
     grep -Eq "^ #$X  checkout 5xx rate" "$T/scr.alice3"
 tm send-keys -t "$SESS:alice3" n
-check "n asks for a note on #$X" wait_screen alice3 "^note on #$X:" '$'
+check "n asks for a note on #$X" wait_row alice3 '$' "^note on #$X:"
 tm send-keys -t "$SESS:alice3" -l "looked at checkout"
 tm send-keys -t "$SESS:alice3" Enter
 check "the note went to #$X" \
     wait_for "$T/tail.out" "\"kind\":\"note\",\"incident\":$X,.*\"text\":\"looked at checkout\"" 150
 tm send-keys -t "$SESS:alice3" r
 check "r asks about #$X by id and title" \
-    wait_screen alice3 "^resolve #$X \"checkout 5xx rate\"\\? y/n" '$'
+    wait_row alice3 '$' "^resolve #$X \"checkout 5xx rate\"\\? y/n"
 tm send-keys -t "$SESS:alice3" y
 check "the resolve went to #$X" \
     wait_for "$T/tail.out" "\"kind\":\"resolved\",\"incident\":$X,.*\"actor\":\"alice\"" 150

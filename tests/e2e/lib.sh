@@ -26,13 +26,27 @@ ASAN_OPTIONS="detect_leaks=1:log_path=$SAN_LOG:quarantine_size_mb=1:thread_local
 UBSAN_OPTIONS="print_stacktrace=1:log_path=$SAN_LOG${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 export ASAN_OPTIONS UBSAN_OPTIONS
 
+# At exit (and on INT, TERM or HUP): every process the test started is
+# stopped (a stopped one continued, so that it can take its SIGTERM), then
+# what on_exit added runs, then $T goes unless a check failed or KEEP is
+# set.
+EXIT_HOOKS=
+# on_exit COMMAND: one more thing to undo at exit (a line for eval: the
+# tmux server, a file system the test mounted), in the order added, after
+# the processes are stopped and before $T is removed.
+on_exit() {
+	EXIT_HOOKS="$EXIT_HOOKS$1
+"
+}
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do kill "$p" 2>/dev/null; kill -CONT "$p" 2>/dev/null; done
 	sleep 0.2
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	eval "$EXIT_HOOKS"
 	if [ "$FAILS" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T"; else echo "  (kept $T)"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
 
 free_port() {
 	python3 - <<'PY' 2>/dev/null || echo $((20000 + $$ % 20000))
@@ -55,7 +69,7 @@ eq() { # eq NAME GOT WANT
 }
 # alive PID: the process is running (not gone, not a zombie)
 alive() {
-	st=$(ps -o stat= -p "$1" 2>/dev/null)
+	st=$(ps -o stat= -p "$1" 2>/dev/null | tr -d ' ')
 	[ -n "$st" ] && [ "${st#Z}" = "$st" ]
 }
 
@@ -146,9 +160,10 @@ wait_for() {
 
 # ---- consoles under tmux -------------------------------------------------
 # tmux_init: a private tmux server for this test ($T/tmux.sock), killed at
-# exit, with any stopped relay continued first.  Then start_console WIN
-# USER TOKENFILE [args] runs the console in window WIN as a person starts
-# it; cap, wait_screen and watch_status read what it shows.
+# exit.  Then start_console WIN USER TOKENFILE [args] runs the console in
+# window WIN as a person starts it; cap, wait_screen, wait_row and
+# watch_status read what it shows.  A wait polls every 0.1 s, WAIT_TRIES
+# times (150 unless the test sets it) unless the call says how many.
 tmux_init() {
 	if ! command -v tmux >/dev/null 2>&1; then
 		echo "  FAIL tmux is needed (make deps)"
@@ -156,49 +171,87 @@ tmux_init() {
 	fi
 	unset TMUX TMUX_PANE
 	SESS=wr
-	trap tmux_cleanup EXIT
-	trap 'exit 130' INT TERM HUP
+	on_exit 'tm kill-server >/dev/null 2>&1'
 }
 tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-tmux_cleanup() {
-	[ -n "${RELAY_PID:-}" ] && kill -CONT "$RELAY_PID" 2>/dev/null
-	tm kill-server >/dev/null 2>&1
-	cleanup
-}
 
 # cap WIN: the screen of window WIN, one line per row, in $T/scr.WIN
 cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
 
-# wait_screen WIN ERE [TRIES]: poll (every 0.1 s, 150 tries unless told)
-# until a row of WIN matches ERE; on a timeout show the screen.
-wait_screen() {
-	for _ in $(seq 1 "${3:-150}"); do
-		cap "$1"
-		grep -Eq -- "$2" "$T/scr.$1" && return 0
+# screen_poll seen|gone WIN ERE TRIES [ROW]: poll until a row of WIN (or
+# row ROW only: a number from 1, or $ for the status row) matches ERE
+# (seen), or until none does (gone); on a timeout show the screen.
+screen_poll() {
+	case $4 in
+	''|*[!0-9]*)	# a row given where the tries go: say so, loudly
+		echo "    screen_poll: '$4' is not a number of tries (a row? wait_row WIN ROW ERE)"
+		return 1 ;;
+	esac
+	for _ in $(seq 1 "$4"); do
+		cap "$2"
+		if [ -n "${5:-}" ]; then sed -n "${5}p" "$T/scr.$2"; else cat "$T/scr.$2"; fi |
+		    grep -Eq -- "$3"
+		case $1$? in seen0|gone1) return 0 ;; esac
 		sleep 0.1
 	done
-	echo "    screen of $1, waited for /$2/:"
-	sed 's/^/    |/' "$T/scr.$1"
+	if [ "$1" = seen ]; then
+		echo "    screen of $2, waited for /$3/${5:+ on row $5}:"
+	else
+		echo "    screen of $2, waited for /$3/ to go${5:+ from row $5}:"
+	fi
+	sed 's/^/    |/' "$T/scr.$2"
 	return 1
 }
+# wait_screen WIN ERE [TRIES]: until a row of WIN matches ERE
+wait_screen() { screen_poll seen "$1" "$2" "${3:-${WAIT_TRIES:-150}}"; }
+# wait_row WIN ROW ERE [TRIES]: until row ROW (a number, or $) matches ERE
+wait_row() { screen_poll seen "$1" "$3" "${4:-${WAIT_TRIES:-150}}" "$2"; }
+# wait_row_gone WIN ROW ERE [TRIES]: until row ROW no longer matches ERE
+wait_row_gone() { screen_poll gone "$1" "$3" "${4:-${WAIT_TRIES:-150}}" "$2"; }
+# line_of WIN N: row N (from 1; $ is the status row) of WIN's last capture
+line_of() { sed -n "${2}p" "$T/scr.$1"; }
 
 # start_console WIN USER TOKENFILE [args]: the console in a new tmux window
-# (120x40), as a person starts it; its exit status goes to $T/WIN.exit.
+# as a person starts it, on $T/USER.db (or on $CONSOLE_DB where the test
+# sets it; set but empty, on the default file, under XDG_DATA_HOME), with
+# $CONSOLE_ARGS and then ARGS; its exit status goes to $T/WIN.exit.  The
+# first window makes the session, of $CONSOLE_SIZE (WxH, 120x40 unless
+# the test sets it).
 start_console() {
 	win=$1 user=$2 tok=$3
 	shift 3
 	rm -f "$T/$win.exit"
+	db=${CONSOLE_DB-$T/$user.db}
+	[ -n "$db" ] && db="--db '$db'"
 	cmd="env -u NO_COLOR TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC \
 XDG_CONFIG_HOME='$T/xdg-config' XDG_DATA_HOME='$T/xdg-data' \
 '$WARROOM' --feed '$FEED' --token-file '$T/$tok' --user $user \
---db '$T/$user.db' --log '$T/$win.log' $*; echo \$? > '$T/$win.exit'"
+$db --log '$T/$win.log' ${CONSOLE_ARGS:-} $*; \
+echo \$? > '$T/$win.exit'"
 	if tm has-session -t "$SESS" 2>/dev/null; then
 		tm new-window -d -t "$SESS:" -n "$win" "$cmd"
 	else
-		tm new-session -d -s "$SESS" -x 120 -y 40 -n "$win" "$cmd"
+		size=${CONSOLE_SIZE:-120x40}
+		tm new-session -d -s "$SESS" -x "${size%x*}" -y "${size#*x}" \
+		    -n "$win" "$cmd"
+		# (no `set -g window-size manual`: with no client attached it
+		# kills tmux 3.3a's server; resize-window sets it per window)
 		# an OSC 52 that reached tmux would become a paste buffer
 		tm set -g set-clipboard on
 	fi
+}
+
+# pid_of WIN: the console's pid in window WIN (the child of the pane's
+# shell), once it has started (5 s at most)
+pid_of() {
+	sh_pid=$(tm display -p -t "$SESS:$1" '#{pane_pid}' 2>/dev/null)
+	[ -n "$sh_pid" ] || return 1
+	for _ in $(seq 1 50); do
+		p=$(ps -o pid= --ppid "$sh_pid" 2>/dev/null | head -n 1 | tr -d ' ')
+		[ -n "$p" ] && { echo "$p"; return 0; }
+		sleep 0.1
+	done
+	return 1
 }
 
 # watch_status WIN: from now on, in the background, each status row WIN
@@ -227,11 +280,11 @@ unwatch_status() {
 	touch "$T/status.$1.stop"
 	eval "wait \$WATCH_$1"
 }
-# status_at WIN ERE AFTER [TRIES]: poll (every 0.1 s, 150 tries unless
-# told) until a status row of WIN seen at or after the millisecond AFTER
-# matches ERE; print the millisecond it was seen.
+# status_at WIN ERE AFTER [TRIES]: poll until a status row of WIN seen at
+# or after the millisecond AFTER matches ERE; print the millisecond it was
+# seen.
 status_at() {
-	for _ in $(seq 1 "${4:-150}"); do
+	for _ in $(seq 1 "${4:-${WAIT_TRIES:-150}}"); do
 		t=$(awk -v re="$2" -v after="$3" '{
 			ms = $1; sub(/^[0-9]+ /, "")
 			if (ms + 0 >= after + 0 && $0 ~ re) { print ms; exit }
@@ -243,3 +296,8 @@ status_at() {
 	sed 's/^/    |/' "$T/status.$1" >&2
 	return 1
 }
+# wait_status WIN ERE [TRIES]: until a status row WIN showed since
+# watch_status WIN matches ERE
+wait_status() { status_at "$1" "$2" 0 "${3:-}" >/dev/null; }
+# status_rows WIN: the status rows WIN showed since watch_status, in order
+status_rows() { cut -d ' ' -f 2- "$T/status.$1"; }

@@ -13,32 +13,9 @@
 # poll.
 . "$(dirname "$0")/lib.sh"
 echo "made-at: an ack made offline keeps its time; the timeline says it came late"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "  FAIL tmux is needed (make deps)"
-	exit 1
-fi
-unset TMUX TMUX_PANE
+tmux_init	# lib.sh: tm, cap, wait_screen, start_console
 LAG=12
-SESS=wr
-tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-made_cleanup() {
-	tm kill-server >/dev/null 2>&1
-	cleanup
-}
-trap made_cleanup EXIT
-trap 'exit 130' INT TERM HUP
-cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
-# wait_screen WIN ERE: poll (at most 15 s) until a row of WIN matches ERE
-wait_screen() {
-	for _ in $(seq 1 150); do
-		cap "$1"
-		grep -Eq -- "$2" "$T/scr.$1" && return 0
-		sleep 0.1
-	done
-	echo "    screen of $1, waited for /$2/:"
-	sed 's/^/    |/' "$T/scr.$1"
-	return 1
-}
+CONSOLE_SIZE=220x30	# wide: the timeline's rows are not cut
 now_ms() { python3 -c 'import time; print(int(time.time() * 1000))'; }
 ops() { # the one-shot commands, as alice on alice.db
 	"$WARROOM" "$@" --feed "$FEED" --token-file "$T/ops.token" \
@@ -69,11 +46,7 @@ start_relay || exit 1
     --user bob --db "$T/tail.db" >"$T/tail.json" 2>"$T/tail.err" &
 TAIL=$!
 PIDS="$PIDS $TAIL"
-rm -f "$T/alice.exit"
-tm new-session -d -s "$SESS" -x 220 -y 30 -n alice "env -u NO_COLOR \
-TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC XDG_CONFIG_HOME='$T/xdg' \
-XDG_DATA_HOME='$T/xdg' '$WARROOM' --feed '$FEED' --token-file '$T/ops.token' \
---user alice --db '$T/alice.db' --log '$T/alice.log'; echo \$? > '$T/alice.exit'"
+start_console alice alice ops.token
 check "alice's console delivers the queued ack" \
     wait_for "$T/tail.json" '"kind":"acknowledged"' 150
 

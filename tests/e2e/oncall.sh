@@ -9,19 +9,8 @@
 # --check-config (counted by hand, checked with Python's zoneinfo).
 . "$(dirname "$0")/lib.sh"
 echo "oncall: the relay's schedules in the console's pane and in warroom oncall"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "  FAIL tmux is needed (make deps)"
-	exit 1
-fi
-unset TMUX TMUX_PANE
-SESS=wr
-tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-oncall_cleanup() {
-	tm kill-server >/dev/null 2>&1
-	cleanup
-}
-trap oncall_cleanup EXIT
-trap 'exit 130' INT TERM HUP
+tmux_init	# lib.sh: tm, cap, wait_screen, start_console
+WAIT_TRIES=200	# 20 s for each wait on the screen
 
 make_tokens
 cat > "$T/relay.conf" <<EOT
@@ -90,29 +79,13 @@ eq "--at that is no time: exit 64" "$RC" 64
 
 # The console: both schedules in the pane (who is on call now depends on
 # today, so the rows are matched, not spelled out).
-rm -f "$T/alice.exit"
-tm new-session -d -s "$SESS" -x 120 -y 40 -n alice "env -u NO_COLOR \
-TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC XDG_CONFIG_HOME='$T/xdg-config' \
-XDG_DATA_HOME='$T/xdg-data' '$WARROOM' --feed '$FEED' --token-file \
-'$T/ops.token' --user alice --db '$T/alice.db' --backoff-cap 300 \
---log '$T/alice.log'; echo \$? > '$T/alice.exit'"
-# wait_screen ERE: poll (at most 20 s) until a row of the console matches
-wait_screen() {
-	for _ in $(seq 1 200); do
-		tm capture-pane -p -t "$SESS:alice" > "$T/scr" 2>/dev/null
-		grep -Eq -- "$1" "$T/scr" && return 0
-		sleep 0.1
-	done
-	echo "    screen, waited for /$1/:"
-	sed 's/^/    |/' "$T/scr"
-	return 1
-}
+start_console alice alice ops.token --backoff-cap 300
 check "the pane shows primary: who, for how long, who is next" \
-    wait_screen '^ primary +(alice|bob|carol), for [0-9]+[dhm].*; next (alice|bob|carol) from [A-Z][a-z]{2} 0[78]:00'
+    wait_screen alice '^ primary +(alice|bob|carol), for [0-9]+[dhm].*; next (alice|bob|carol) from [A-Z][a-z]{2} 0[78]:00'
 check "and nights: frank or the gap until his next night" \
-    wait_screen '^ nights +(frank|nobody on call), for [0-9]+[dhm]'
+    wait_screen alice '^ nights +(frank|nobody on call), for [0-9]+[dhm]'
 check "the pane no longer says no schedules were announced" \
-    sh -c "! grep -q 'no on-call schedules' '$T/scr'"
+    sh -c "! grep -q 'no on-call schedules' '$T/scr.alice'"
 
 # SIGHUP with a third schedule: the relay sends the schedules again and
 # the console's pane shows it without reconnecting.
@@ -128,7 +101,7 @@ participants = gita
 EOT
 kill -HUP "$RELAY_PID"
 check "after SIGHUP the pane shows the new schedule" \
-    wait_screen '^ tertiary +gita'
+    wait_screen alice '^ tertiary +gita'
 oc reloaded --json --schedule tertiary --at 2026-03-25T12:00:00Z
 check "and warroom oncall answers for it" \
     grep -q '"name":"tertiary","timezone":"Asia/Kolkata","now":{"person":"gita"' "$T/reloaded.out"

@@ -31,7 +31,7 @@
 # --help; every subcommand the exit-status table calls not built exits 69.
 . "$(dirname "$0")/lib.sh"
 echo "readme: the README's \"Running for real\", run as written"
-for prog in tmux amtool openssl awk; do
+for prog in amtool openssl awk; do
 	command -v "$prog" >/dev/null 2>&1 && continue
 	echo "  FAIL $prog is needed (make deps)"
 	exit 1
@@ -42,15 +42,9 @@ if [ -z "$AM" ]; then
 	exit 1
 fi
 README="$ROOT/README.md"
-unset TMUX TMUX_PANE XDG_CONFIG_HOME XDG_DATA_HOME WARROOM_FEED \
-    WARROOM_TOKEN_FILE WARROOM_DB WARROOM_USER
-tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-readme_cleanup() {
-	tm kill-server >/dev/null 2>&1
-	cleanup
-}
-trap readme_cleanup EXIT
-trap 'exit 130' INT TERM HUP
+tmux_init	# lib.sh: tm, cap, wait_screen
+unset XDG_CONFIG_HOME XDG_DATA_HOME WARROOM_FEED WARROOM_TOKEN_FILE \
+    WARROOM_DB WARROOM_USER
 
 # ---- the README's own words ----
 # The quick start stays word for word.
@@ -110,7 +104,7 @@ run_line() {
 		printf '  run (in tmux) %s\n' "$line"
 		CONSOLE_LINE=$line
 		printf '%s\n' "$line" > "$T/console.sh"
-		tm new-session -d -s rd -x 120 -y 40 -n console \
+		tm new-session -d -s "$SESS" -x 120 -y 40 -n console \
 		    "cd '$RUN' && env HOME='$H' TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC sh '$T/console.sh'; echo \$? > '$T/console.exit'" </dev/null
 		;;
 	*)
@@ -148,9 +142,6 @@ poll() {
 	done
 	return 1
 }
-
-cap() { tm capture-pane -p -t rd:console > "$T/screen" 2>/dev/null; }
-screen_has() { cap && grep -Eq -- "$1" "$T/screen"; }
 
 # ---- 1: the token file and the relay ----
 run_block 1
@@ -200,20 +191,16 @@ run_block 3
 eq "the console's token file holds alice's token alone" \
     "$(cat "$H/.config/warroom/token" 2>/dev/null)" "$ALICE_TOKEN"
 check "the README starts the console" [ -n "$CONSOLE_LINE" ]
-if check "its status line says LIVE and as alice" \
-    poll 20 screen_has '^ LIVE +as alice'; then :; else
-	sed 's/^/    |/' "$T/screen"
-fi
+check "its status line says LIVE and as alice" \
+    wait_screen console '^ LIVE +as alice' 200
 # group_wait is 30 s: at most 120 s on a busy machine
 if check "the Alertmanager group arrives as one incident, on the console's list" \
-    poll 120 screen_has '#1 .*disk 97% on db-1'; then
+    wait_screen console '#1 .*disk 97% on db-1' 1200; then
 	echo "  figure group_wait to screen: $(( $(date +%s) - AM_SENT )) s"
-else
-	sed 's/^/    |/' "$T/screen"
 fi
 check "the console keeps its copy in ~/.local/share/warroom/console.db" \
     test -f "$H/.local/share/warroom/console.db"
-tm send-keys -t rd:console q
+tm send-keys -t "$SESS:console" q
 check "q quits the console" poll 20 test -s "$T/console.exit"
 eq "with exit status 0" "$(cat "$T/console.exit" 2>/dev/null)" 0
 

@@ -12,60 +12,13 @@
 # About 5 s; every wait is bounded (15 s at most).
 . "$(dirname "$0")/lib.sh"
 echo "shared-db: three consoles and a one-shot ack on one console.db"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "  FAIL tmux is needed (make deps)"
-	exit 1
-fi
-unset TMUX TMUX_PANE
-SESS=wr
+tmux_init	# lib.sh: tm, cap, wait_screen, wait_row_gone, start_console
 DB="$T/xdg-data/warroom/console.db"
-tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-shared_cleanup() {
-	tm kill-server >/dev/null 2>&1
-	cleanup
-}
-trap shared_cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
-# wait_screen WIN ERE: poll (at most 15 s) until a row of WIN matches ERE
-wait_screen() {
-	for _ in $(seq 1 150); do
-		cap "$1"
-		grep -Eq -- "$2" "$T/scr.$1" && return 0
-		sleep 0.1
-	done
-	echo "    screen of $1, waited for /$2/:"
-	sed 's/^/    |/' "$T/scr.$1"
-	return 1
-}
-# wait_not WIN ERE: poll (at most 15 s) until WIN's status row (the last)
-# no longer matches ERE
-wait_not() {
-	for _ in $(seq 1 150); do
-		cap "$1"
-		sed -n '$p' "$T/scr.$1" | grep -Eq -- "$2" || return 0
-		sleep 0.1
-	done
-	echo "    status row of $1, waited for /$2/ to go:"
-	sed -n '$p' "$T/scr.$1" | sed 's/^/    |/'
-	return 1
-}
+# every console on the default database (the one XDG_DATA_HOME names)
+CONSOLE_DB=
+CONSOLE_ARGS="--backoff-cap 300"
 row() { # row ID SEV STATE TAIL: an ERE for that list row
 	printf '^ #%s +%s +%s +[0-9]+[smhd] .* [0-9]+/[0-9]+%s$' "$1" "$2" "$3" "$4"
-}
-# start_console WIN USER TOKENFILE: a console on the default database (the
-# one XDG_DATA_HOME names), in a new tmux window.
-start_console() {
-	cmd="env -u NO_COLOR TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC \
-XDG_CONFIG_HOME='$T/xdg-config' XDG_DATA_HOME='$T/xdg-data' \
-'$WARROOM' --feed '$FEED' --token-file '$T/$3' --user $2 \
---backoff-cap 300 --log '$T/$1.log'; echo \$? > '$T/$1.exit'"
-	if tm has-session -t "$SESS" 2>/dev/null; then
-		tm new-window -d -t "$SESS:" -n "$1" "$cmd"
-	else
-		tm new-session -d -s "$SESS" -x 120 -y 40 -n "$1" "$cmd"
-	fi
 }
 # connections WIN: how many times WIN's console connected
 connections() { grep -c 'CONNECTING: connecting to' "$T/$1.log"; }
@@ -99,7 +52,7 @@ done
 for w in $WINS; do
 	check "$w's console is LIVE" wait_screen $w '^ LIVE '
 	# the one-shot's op is in the shared outbox: done, not "1 queued"
-	check "$w's console has no op queued" wait_not $w 'queued'
+	check "$w's console has no op queued" wait_row_gone $w '$' 'queued'
 done
 
 for w in $WINS; do

@@ -17,12 +17,7 @@
 . "$(dirname "$0")/../e2e/lib.sh"
 echo "bad-db: read-only, corrupt and truncated files, for each program"
 MNT="$T/ro"
-bad_cleanup() {
-	umount "$MNT" 2>/dev/null
-	cleanup
-}
-trap bad_cleanup EXIT
-trap 'exit 130' INT TERM HUP
+on_exit 'umount "$MNT" 2>/dev/null'
 
 mkdir -p "$MNT"
 if ! mount -t tmpfs -o size=8m tmpfs "$MNT" 2>"$T/mount.err"; then

@@ -18,17 +18,9 @@
 echo "disk-full: the relay's and the console's databases on full file systems"
 RFS="$T/relay-fs"
 CFS="$T/console-fs"
-SESS=wr
-unset TMUX TMUX_PANE
-tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-full_cleanup() {
-	tm kill-server >/dev/null 2>&1
-	umount "$RFS" 2>/dev/null
-	umount "$CFS" 2>/dev/null
-	cleanup
-}
-trap full_cleanup EXIT
-trap 'exit 130' INT TERM HUP
+tmux_init	# lib.sh: tm, cap, wait_screen, start_console
+WAIT_TRIES=200	# 20 s for each wait on the screen
+on_exit 'umount "$RFS" 2>/dev/null; umount "$CFS" 2>/dev/null'
 
 mkdir -p "$RFS" "$CFS"
 for fs in "$RFS" "$CFS"; do
@@ -157,28 +149,16 @@ eq "relay log: seqs 1..head, contiguous" \
 
 # ---- the console's own disk full -----------------------------------------
 CDB="$CFS/console.db"
-tm new-session -d -s "$SESS" -x 120 -y 30 -n con "env -u NO_COLOR \
-TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC '$WARROOM' --feed '$FEED' \
---token-file '$T/ops.token' --user bob --db '$CDB' --backoff-cap 300 \
---log '$T/con.log'; echo \$? > '$T/con.exit'"
-cap() { tm capture-pane -p -t "$SESS:con" > "$T/scr" 2>/dev/null; }
-wait_screen() { # wait_screen ERE: a row matches (20 s at most)
-	for _ in $(seq 1 200); do
-		cap
-		grep -Eq -- "$1" "$T/scr" && return 0
-		sleep 0.1
-	done
-	echo "    screen, waited for /$1/:"; sed 's/^/    |/' "$T/scr"
-	return 1
-}
-check "the console shows #2, triggered" wait_screen '^ #2 .* triggered '
-check "and is LIVE" wait_screen '^ LIVE '
+CONSOLE_DB=$CDB CONSOLE_SIZE=120x30
+start_console con bob ops.token --backoff-cap 300
+check "the console shows #2, triggered" wait_screen con '^ #2 .* triggered '
+check "and is LIVE" wait_screen con '^ LIVE '
 check "the console's file system is full" fill "$CFS"
 tm send-keys -t "$SESS:con" ':ack 2' Enter
 check "the ack is refused on the screen, naming the file" \
-    wait_screen "could not queue ack of #2: .*$(basename "$CFS")/console.db"
-check "never shown as queued" sh -c "! grep -Eq 'ack #2: queued|[0-9]+ queued' '$T/scr'"
-check "#2 is still triggered" grep -Eq '^ #2 .* triggered ' "$T/scr"
+    wait_screen con "could not queue ack of #2: .*$(basename "$CFS")/console.db"
+check "never shown as queued" sh -c "! grep -Eq 'ack #2: queued|[0-9]+ queued' '$T/scr.con'"
+check "#2 is still triggered" grep -Eq '^ #2 .* triggered ' "$T/scr.con"
 eq "nothing is in the outbox" "$(sqlite3 "$CDB" 'SELECT count(*) FROM outbox')" 0
 
 "$WARROOM" ack 2 --feed "$FEED" --token-file "$T/ops.token" --user bob \
@@ -196,11 +176,11 @@ tm send-keys -t "$SESS:con" Escape
 eq "an incident posted while the console's disk is full" \
     "$(post /v2/enqueue "$(ev2 console)")" 202
 check "the console says it cannot save the feed, naming the file" \
-    wait_screen "cannot save the feed: .*$(basename "$CFS")/console.db"
+    wait_screen con "cannot save the feed: .*$(basename "$CFS")/console.db"
 check "and does not blame the relay" \
-    sh -c "! grep -q 'the relay could not resume' '$T/scr'"
+    sh -c "! grep -q 'the relay could not resume' '$T/scr.con'"
 check "and does not show what it could not save" \
-    sh -c "! grep -q 'full console' '$T/scr'"
+    sh -c "! grep -q 'full console' '$T/scr.con'"
 # A one-shot on the same file meets the same failure: the local file
 # (74, at once), not a relay out of reach (75 after --timeout).
 t0=$(date +%s)
@@ -213,10 +193,10 @@ check "without waiting for --timeout" test $(( $(date +%s) - t0 )) -lt 15
 
 unfill "$CFS"
 check "with space back the console has the incident" \
-    wait_screen '^ #[0-9]+ .* full console'
-check "and is LIVE again" wait_screen '^ LIVE '
+    wait_screen con '^ #[0-9]+ .* full console'
+check "and is LIVE again" wait_screen con '^ LIVE '
 tm send-keys -t "$SESS:con" Escape ':ack 2' Enter
-check "the ack is taken" wait_screen '^ #2 .* acknowledged .*bob'
+check "the ack is taken" wait_screen con '^ #2 .* acknowledged .*bob'
 eq "once" "$(sqlite3 "$RFS/relay.db" 'SELECT count(*) FROM events WHERE kind = 4 AND incident = 2')" 1
 tm send-keys -t "$SESS:con" ':q' Enter
 for _ in $(seq 1 100); do [ -e "$T/con.exit" ] && break; sleep 0.1; done
