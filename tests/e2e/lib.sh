@@ -158,6 +158,29 @@ wait_for() {
 	return 1
 }
 
+# hold_lock [SECONDS]: a second connection holds the relay's log
+# ($T/relay.db) write-locked (BEGIN IMMEDIATE: the relay's commits wait,
+# up to its busy timeout) until release_lock, or SECONDS (3 unless told)
+# have passed; returns once the lock is held (5 s at most).
+hold_lock() {
+	rm -f "$T/lock.held" "$T/lock.release"
+	python3 - "$T/relay.db" "$T/lock.held" "$T/lock.release" "${1:-3}" <<'PY' &
+import os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+db.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+for _ in range(int(float(sys.argv[4]) * 100)):
+    if os.path.exists(sys.argv[3]):
+        break
+    time.sleep(0.01)
+db.execute("ROLLBACK")
+PY
+	LOCK=$!
+	for _ in $(seq 1 100); do [ -e "$T/lock.held" ] && return 0; sleep 0.05; done
+	return 1
+}
+release_lock() { touch "$T/lock.release"; wait "$LOCK"; }
+
 # ---- consoles under tmux -------------------------------------------------
 # tmux_init: a private tmux server for this test ($T/tmux.sock), killed at
 # exit.  Then start_console WIN USER TOKENFILE [args] runs the console in

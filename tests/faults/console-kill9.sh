@@ -12,69 +12,9 @@
 # op's kind, on its incident.
 . "$(dirname "$0")/../e2e/lib.sh"
 echo "console kill -9 right after an op is shown saved: delivered exactly once"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "  FAIL tmux is needed (make deps)"
-	exit 1
-fi
-unset TMUX TMUX_PANE
-SESS=wr
-tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-k9_cleanup() {
-	tm kill-server >/dev/null 2>&1
-	cleanup
-}
-trap k9_cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
-
-# wait_screen WIN ERE [last]: poll (at most 20 s) until a row of WIN (or,
-# with "last", its status row) matches ERE; on a timeout show the screen.
-wait_screen() {
-	for _ in $(seq 1 200); do
-		cap "$1"
-		if [ -n "${3:-}" ]; then sed -n '$p' "$T/scr.$1"; else cat "$T/scr.$1"; fi |
-		    grep -Eq -- "$2" && return 0
-		sleep 0.1
-	done
-	echo "    screen of $1, waited for /$2/:"
-	sed 's/^/    |/' "$T/scr.$1"
-	return 1
-}
-wait_gone() { # wait_gone WIN ERE: until the status row no longer matches
-	for _ in $(seq 1 200); do
-		cap "$1"
-		sed -n '$p' "$T/scr.$1" | grep -Eq -- "$2" || return 0
-		sleep 0.1
-	done
-	echo "    screen of $1, waited for /$2/ to go:"
-	sed 's/^/    |/' "$T/scr.$1"
-	return 1
-}
-
-start_console() { # start_console WIN
-	rm -f "$T/$1.exit"
-	cmd="env -u NO_COLOR TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC \
-XDG_CONFIG_HOME='$T/xdg-config' XDG_DATA_HOME='$T/xdg-data' \
-'$WARROOM' --feed '$FEED' --token-file '$T/ops.token' --user alice \
---db '$T/alice.db' --backoff-cap 300 --log '$T/$1.log'; \
-echo \$? > '$T/$1.exit'"
-	if tm has-session -t "$SESS" 2>/dev/null; then
-		tm new-window -d -t "$SESS:" -n "$1" "$cmd"
-	else
-		tm new-session -d -s "$SESS" -x 120 -y 40 -n "$1" "$cmd"
-	fi
-}
-pid_of() { # the console's pid: the child of the pane's shell
-	sh_pid=$(tm display -p -t "$SESS:$1" '#{pane_pid}' 2>/dev/null)
-	[ -n "$sh_pid" ] || return 1
-	for _ in $(seq 1 50); do
-		p=$(ps -o pid= --ppid "$sh_pid" 2>/dev/null | head -n 1 | tr -d ' ')
-		[ -n "$p" ] && { echo "$p"; return 0; }
-		sleep 0.1
-	done
-	return 1
-}
+tmux_init	# lib.sh: tm, cap, wait_screen, wait_row, start_console, pid_of
+WAIT_TRIES=200	# 20 s for each wait on the screen
+CONSOLE_ARGS="--backoff-cap 300"
 
 make_tokens
 start_relay || exit 1
@@ -93,7 +33,7 @@ HELD_STORED=0
 OPS=""		# "KIND:INCIDENT" of every op made, in order
 restart() {
 	WIN=$((WIN + 1))
-	start_console "c$WIN"
+	start_console "c$WIN" alice ops.token
 	CPID=$(pid_of "c$WIN")
 	PIDS="$PIDS $CPID"
 }
@@ -107,12 +47,12 @@ act() {
 	acknowledge) tm send-keys -t "$SESS:c$WIN" a ;;
 	note)
 		tm send-keys -t "$SESS:c$WIN" n
-		wait_screen "c$WIN" "^note on #$2:" last || return 1
+		wait_row "c$WIN" '$' "^note on #$2:" || return 1
 		tm send-keys -t "$SESS:c$WIN" -l "kill -9 note on $2"
 		tm send-keys -t "$SESS:c$WIN" Enter ;;
 	resolve)
 		tm send-keys -t "$SESS:c$WIN" r
-		wait_screen "c$WIN" "^resolve #$2 .*y/n" last || return 1
+		wait_row "c$WIN" '$' "^resolve #$2 .*y/n" || return 1
 		tm send-keys -t "$SESS:c$WIN" y ;;
 	esac
 }
@@ -126,10 +66,10 @@ case_() {
 	# the status line says the op is saved: queued (or, live, done)
 	if [ "$mode" = held ]; then
 		check "held: the screen shows $word #$id queued" \
-		    wait_screen "c$WIN" "$word #$id: queued" last
+		    wait_row "c$WIN" '$' "$word #$id: queued"
 	else
 		check "$mode: the screen shows $word #$id saved" \
-		    wait_screen "c$WIN" "$word #$id: (queued|done)" last
+		    wait_row "c$WIN" '$' "$word #$id: (queued|done)"
 	fi
 	kill -9 "$CPID"
 	[ "$mode" = held ] && release_lock
@@ -144,7 +84,7 @@ case_() {
 		    "$(sqlite3 "$T/relay.db" "SELECT count(*) FROM events WHERE incident = $id AND op_id IS NOT NULL")" 0
 		restart
 		check "down: the restarted console shows it queued, OFFLINE" \
-		    wait_screen "c$WIN" '^ (OFFLINE|CONNECTING).* 1 queued( |$)' last
+		    wait_row "c$WIN" '$' '^ (OFFLINE|CONNECTING).* 1 queued( |$)'
 		start_relay || return 1
 	elif [ "$mode" = held ]; then
 		eq "held: the console had no answer for it" \
@@ -174,17 +114,17 @@ case_() {
 		fi
 		restart
 	fi
-	check "$mode: the restarted console is LIVE" wait_screen "c$WIN" '^ LIVE +as alice' last
-	check "$mode: and its outbox empties" wait_gone "c$WIN" ' [0-9]+ queued( |$)'
+	check "$mode: the restarted console is LIVE" wait_row "c$WIN" '$' '^ LIVE +as alice'
+	check "$mode: and its outbox empties" wait_row_gone "c$WIN" '$' ' [0-9]+ queued( |$)'
 }
 
 restart
-check "the console is LIVE" wait_screen c1 '^ LIVE +as alice' last
+check "the console is LIVE" wait_row c1 '$' '^ LIVE +as alice'
 check "it shows the nine incidents" wait_screen c1 '^ #9 +WARN +triggered'
 # ---- the relay down: the op cannot have gone out ---------------------------
 for c in "acknowledge 1" "note 2" "resolve 3"; do
 	stop_relay
-	check "down: the console says OFFLINE" wait_screen "c$WIN" '^ OFFLINE' last
+	check "down: the console says OFFLINE" wait_row "c$WIN" '$' '^ OFFLINE'
 	case_ down $c
 done
 # ---- the relay up: the op may be in flight when the console dies ----------
@@ -194,27 +134,10 @@ done
 
 # ---- the relay up but its log write-locked: the op is in the relay, not
 # yet stored or answered, when the console dies --------------------------
-# (a second connection holds BEGIN IMMEDIATE on relay.db; the relay's
-# commit waits for it, up to its busy timeout; the lock goes once the
-# console is dead, so the relay stores the op and answers a closed socket)
-hold_lock() {
-	rm -f "$T/lock.held" "$T/lock.release"
-	python3 - "$T/relay.db" "$T/lock.held" "$T/lock.release" <<'PY' &
-import os, sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
-db.execute("BEGIN IMMEDIATE")
-open(sys.argv[2], "w").close()
-for _ in range(300):
-    if os.path.exists(sys.argv[3]):
-        break
-    time.sleep(0.01)
-db.execute("ROLLBACK")
-PY
-	LOCK=$!
-	for _ in $(seq 1 100); do [ -e "$T/lock.held" ] && return 0; sleep 0.05; done
-	return 1
-}
-release_lock() { touch "$T/lock.release"; wait "$LOCK"; }
+# (hold_lock: a second connection holds BEGIN IMMEDIATE on relay.db; the
+# relay's commit waits for it, up to its busy timeout; the lock goes once
+# the console is dead, so the relay stores the op and answers a closed
+# socket)
 for c in "acknowledge 7" "note 8" "resolve 9"; do
 	check "held: the relay's log is write-locked" hold_lock
 	case_ held $c

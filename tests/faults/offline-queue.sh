@@ -16,64 +16,17 @@
 # status line, marks the op failed and does not send it again.
 . "$(dirname "$0")/../e2e/lib.sh"
 echo "offline queue: hundreds of ops made offline, some resent, one event each, in order"
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "  FAIL tmux is needed (make deps)"
-	exit 1
-fi
 N_ONESHOT=${N_ONESHOT:-120}	# one-shot notes, 12 at a time
 N_CONSOLE=${N_CONSOLE:-380}	# notes typed into the console
 N=$((N_ONESHOT + N_CONSOLE))
-unset TMUX TMUX_PANE
-SESS=wr
-tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-oq_cleanup() {
-	tm kill-server >/dev/null 2>&1
-	cleanup
-}
-trap oq_cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
-# wait_status WIN ERE [TRIES]: poll (default 30 s) the status row of WIN
-wait_status() {
-	for _ in $(seq 1 "${3:-300}"); do
-		cap "$1"
-		sed -n '$p' "$T/scr.$1" | grep -Eq -- "$2" && return 0
-		sleep 0.1
-	done
-	echo "    screen of $1, waited for /$2/ on the status row:"
-	sed 's/^/    |/' "$T/scr.$1"
-	return 1
-}
-wait_no_queued() { # wait_no_queued WIN: until its status row counts none
-	for _ in $(seq 1 300); do
-		cap "$1"
-		sed -n '$p' "$T/scr.$1" | grep -Eq ' [0-9]+ queued( |$)' || return 0
-		sleep 0.1
-	done
-	echo "    screen of $1, waited for the queued count to go:"
-	sed -n '$p' "$T/scr.$1" | sed 's/^/    |/'
-	return 1
-}
-start_console() { # start_console WIN
-	rm -f "$T/$1.exit"
-	cmd="env -u NO_COLOR TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC \
-XDG_CONFIG_HOME='$T/xdg-config' XDG_DATA_HOME='$T/xdg-data' \
-'$WARROOM' --feed '$FEED' --token-file '$T/ops.token' --user alice \
---db '$T/alice.db' --backoff-cap 300 --log '$T/$1.log'; \
-echo \$? > '$T/$1.exit'"
-	if tm has-session -t "$SESS" 2>/dev/null; then
-		tm new-window -d -t "$SESS:" -n "$1" "$cmd"
-	else
-		tm new-session -d -s "$SESS" -x 160 -y 40 -n "$1" "$cmd"
-	fi
-	sh_pid=$(tm display -p -t "$SESS:$1" '#{pane_pid}' 2>/dev/null)
-	CPID=
-	for _ in $(seq 1 50); do
-		CPID=$(ps -o pid= --ppid "$sh_pid" 2>/dev/null | head -n 1 | tr -d ' ')
-		[ -n "$CPID" ] && break
-		sleep 0.1
-	done
+tmux_init	# lib.sh: tm, cap, wait_row, start_console, pid_of, hold_lock
+WAIT_TRIES=300	# 30 s for each wait on the screen
+CONSOLE_ARGS="--backoff-cap 300"
+CONSOLE_SIZE=160x40
+# console WIN: alice's console in window WIN, its pid in CPID
+console() {
+	start_console "$1" alice ops.token
+	CPID=$(pid_of "$1")
 	PIDS="$PIDS $CPID"
 }
 wait_exit() { # wait_exit WIN: its exit status, once it has one (20 s)
@@ -83,26 +36,6 @@ wait_exit() { # wait_exit WIN: its exit status, once it has one (20 s)
 op_events() {
 	sqlite3 "$T/relay.db" "SELECT count(*) FROM events WHERE op_id IS NOT NULL"
 }
-# hold_lock / release_lock: a second connection holds the relay's log
-# write-locked (the relay's commit waits, up to its busy timeout)
-hold_lock() {
-	rm -f "$T/lock.held" "$T/lock.release"
-	python3 - "$T/relay.db" "$T/lock.held" "$T/lock.release" <<'PY' &
-import os, sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
-db.execute("BEGIN IMMEDIATE")
-open(sys.argv[2], "w").close()
-for _ in range(400):
-    if os.path.exists(sys.argv[3]):
-        break
-    time.sleep(0.01)
-db.execute("ROLLBACK")
-PY
-	LOCK=$!
-	for _ in $(seq 1 100); do [ -e "$T/lock.held" ] && return 0; sleep 0.05; done
-	return 1
-}
-release_lock() { touch "$T/lock.release"; wait "$LOCK"; }
 # sent_in LOG: how many ops a console's log says it sent
 sent_in() { grep -c 'feed: sending op ' "$1" 2>/dev/null; }
 
@@ -114,10 +47,10 @@ for n in 1 2 3 4 5; do
 EOT
 	eq "incident $n posted" "$(post /hooks/alertmanager "$T/g$n.json")" 200
 done
-start_console c1
-check "the console is LIVE" wait_status c1 '^ LIVE +as alice'
+console c1
+check "the console is LIVE" wait_row c1 '$' '^ LIVE +as alice'
 stop_relay
-check "the relay is down: the console says OFFLINE" wait_status c1 '^ OFFLINE'
+check "the relay is down: the console says OFFLINE" wait_row c1 '$' '^ OFFLINE'
 
 # ---- offline: one-shot notes and typed notes, at the same time ------------
 (
@@ -153,13 +86,13 @@ eq "every one-shot note exited 75 (queued)" \
     "$(grep -c '^75$' "$T/oneshot.codes")" "$N_ONESHOT"
 check "and said it is queued" grep -q 'queued' "$T/oneshot.err"
 check "the console counts all $N queued, its own and the one-shots'" \
-    wait_status c1 "^ OFFLINE.* $N queued( |\$)" 600
+    wait_row c1 '$' "^ OFFLINE.* $N queued( |\$)" 600
 eq "the outbox holds $N ops" "$(sqlite3 "$T/alice.db" "SELECT count(*) FROM outbox WHERE state IN (0, 1)")" "$N"
 
 # ---- back online, the log locked: kill -9 while sending -------------------
 drain_start=$(date +%s%N)
 start_relay || exit 1
-check "the relay's log is write-locked" hold_lock
+check "the relay's log is write-locked" hold_lock 4
 for _ in $(seq 1 300); do [ "$(sent_in "$T/c1.log")" -gt 0 ] && break; sleep 0.1; done
 check "the console is sending its ops" [ "$(sent_in "$T/c1.log")" -gt 0 ]
 kill -9 "$CPID"
@@ -175,8 +108,8 @@ echo "  note: the first console sent $sent1 ops; the relay stored $at_kill of $N
 check "the delivery was cut short ($at_kill of $N stored)" [ "$at_kill" -lt "$N" ]
 
 # ---- a second console, stopped while sending ------------------------------
-check "the relay's log is write-locked again" hold_lock
-start_console c2
+check "the relay's log is write-locked again" hold_lock 4
+console c2
 for _ in $(seq 1 300); do [ "$(sent_in "$T/c2.log")" -gt 0 ] && break; sleep 0.1; done
 check "the second console is sending" [ "$(sent_in "$T/c2.log")" -gt 0 ]
 kill -TERM "$CPID"
@@ -192,8 +125,8 @@ echo "  note: the second console sent $sent2 ops; the relay has stored $at_stop 
 
 # ---- a third delivers the rest ---------------------------------------------
 c3_start=$(date +%s%N)
-start_console c3
-check "the third console is LIVE" wait_status c3 '^ LIVE +as alice'
+console c3
+check "the third console is LIVE" wait_row c3 '$' '^ LIVE +as alice'
 for _ in $(seq 1 600); do
 	[ "$(sqlite3 "$T/alice.db" "SELECT count(*) FROM outbox WHERE state IN (0, 1)")" = 0 ] && break
 	sleep 0.1
@@ -203,7 +136,7 @@ c3_ms=$(( ($(date +%s%N) - c3_start) / 1000000 ))
 c3_left=$((N - at_stop))
 eq "the outbox is drained: every op delivered" \
     "$(sqlite3 "$T/alice.db" "SELECT count(*) FROM outbox WHERE state <> 2")" 0
-check "the console's queued count is gone" wait_no_queued c3
+check "the console's queued count is gone" wait_row_gone c3 '$' ' [0-9]+ queued( |$)'
 sent3=$(sent_in "$T/c3.log")
 eq "the relay's log has $N op events" "$(op_events)" "$N"
 eq "one event per op id" \
@@ -223,9 +156,9 @@ wait_exit c3 >/dev/null
 X=$(sqlite3 "$T/alice.db" "SELECT op_id FROM outbox WHERE kind = 5 ORDER BY ord LIMIT 1 OFFSET 9")
 XT=$(sqlite3 "$T/alice.db" "SELECT text FROM outbox WHERE op_id = '$X'")
 sqlite3 "$T/alice.db" "UPDATE outbox SET text = 'not what was said', state = 0, seq = 0 WHERE op_id = '$X'"
-start_console c4
+console c4
 check "the console shows the op refused, and why, on its status line" \
-    wait_status c4 "refused: its op id was used before for another op"
+    wait_row c4 '$' "refused: its op id was used before for another op"
 eq "the op is marked failed in the outbox" \
     "$(sqlite3 "$T/alice.db" "SELECT state FROM outbox WHERE op_id = '$X'")" 3
 check "with the reason" sh -c "sqlite3 '$T/alice.db' \"SELECT error FROM outbox WHERE op_id = '$X'\" | grep -q 'op id was used before'"
@@ -237,9 +170,9 @@ check "the relay says op_conflict in the console's log" grep -q "op $X: refused:
 # not retried: the console reconnects after a relay restart and does not
 # send it again
 stop_relay
-check "the relay is down again: OFFLINE" wait_status c4 '^ OFFLINE'
+check "the relay is down again: OFFLINE" wait_row c4 '$' '^ OFFLINE'
 start_relay || exit 1
-check "LIVE again" wait_status c4 '^ LIVE +as alice'
+check "LIVE again" wait_row c4 '$' '^ LIVE +as alice'
 eq "the refused op was sent once, not again on the new connection" \
     "$(grep -c "feed: sending op $X" "$T/c4.log")" 1
 eq "nothing is queued" "$(sqlite3 "$T/alice.db" "SELECT count(*) FROM outbox WHERE state IN (0, 1)")" 0
