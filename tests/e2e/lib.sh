@@ -158,6 +158,30 @@ wait_for() {
 	return 1
 }
 
+# post_storm NAME N: N groups of 200 firing alerts each (the storm
+# fixture's first alert on 200 instances), $T/NAME-0.json and on, posted
+# to the relay one after the other: thousands of events.
+post_storm() {
+	python3 - "$FIX/alertmanager/storm-40-firing.json" "$T" "$1" "$2" <<'PY'
+import json, sys
+body = json.load(open(sys.argv[1]))
+base = body["alerts"][0]
+name = sys.argv[3]
+for i in range(int(sys.argv[4])):
+    body["groupKey"] = '{}:{%s="%d"}' % (name, i)
+    body["alerts"] = []
+    for j in range(200):
+        a = json.loads(json.dumps(base))
+        a["fingerprint"] = "%08x%08x" % (i, j)
+        a["labels"]["instance"] = "edge-%d-%d:9100" % (i, j)
+        body["alerts"].append(a)
+    json.dump(body, open("%s/%s-%d.json" % (sys.argv[2], name, i), "w"))
+PY
+	for i in $(seq 0 $(($2 - 1))); do
+		post /hooks/alertmanager "$T/$1-$i.json" >/dev/null
+	done
+}
+
 # hold_lock [SECONDS]: a second connection holds the relay's log
 # ($T/relay.db) write-locked (BEGIN IMMEDIATE: the relay's commits wait,
 # up to its busy timeout) until release_lock, or SECONDS (3 unless told)

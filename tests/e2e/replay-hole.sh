@@ -10,23 +10,7 @@ echo "relay: a replay that cannot read an event closes the console, which resync
 make_tokens
 start_relay --heartbeat 20000 || exit 1
 
-python3 - "$FIX/alertmanager/storm-40-firing.json" "$T" <<'PY'
-import json, sys
-body = json.load(open(sys.argv[1]))
-base = body["alerts"][0]
-for i in range(45):
-    body["groupKey"] = '{}:{hole="%d"}' % i
-    body["alerts"] = []
-    for j in range(200):
-        a = json.loads(json.dumps(base))
-        a["fingerprint"] = "%08x%08x" % (i, j)
-        a["labels"]["instance"] = "edge-%d-%d:9100" % (i, j)
-        body["alerts"].append(a)
-    json.dump(body, open("%s/hole-%d.json" % (sys.argv[2], i), "w"))
-PY
-for i in $(seq 0 44); do
-	post /hooks/alertmanager "$T/hole-$i.json" >/dev/null
-done
+post_storm hole 45
 head=$(head_seq)
 check "the log is longer than the relay's ring of 8192 events ($head)" [ "$head" -gt 9000 ]
 epoch=$(curl -fs "$URL/healthz" | sed -n 's/.*"epoch":"\([0-9a-f]*\)".*/\1/p')

@@ -41,23 +41,7 @@ check "the slow console is upgraded" wait_for "$T/slow.out" "101" 50
 PIDS="$PIDS $!"
 
 # a few thousand events, far more than the slow socket's buffers hold
-python3 - "$FIX/alertmanager/storm-40-firing.json" "$T" <<'PY'
-import json, sys
-body = json.load(open(sys.argv[1]))
-base = body["alerts"][0]
-for i in range(30):
-    body["groupKey"] = '{}:{storm="%d"}' % i
-    body["alerts"] = []
-    for j in range(200):
-        a = json.loads(json.dumps(base))
-        a["fingerprint"] = "%08x%08x" % (i, j)
-        a["labels"]["instance"] = "edge-%d-%d:9100" % (i, j)
-        body["alerts"].append(a)
-    json.dump(body, open("%s/storm-%d.json" % (sys.argv[2], i), "w"))
-PY
-for i in $(seq 0 29); do
-	post /hooks/alertmanager "$T/storm-$i.json" >/dev/null
-done
+post_storm storm 30
 head=$(head_seq)
 check "the log grew to over 6000 events (megabytes of frames)" [ "$head" -gt 6000 ]
 closed=no
