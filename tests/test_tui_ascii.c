@@ -13,60 +13,12 @@
  * TERM=dumb (no cursor addressing) is refused as an unknown TERM is.
  */
 #include "tests/test_tui.h"
-
-#include <jansson.h>
+#include "tests/hostile.h"
 
 #include "core/glyph.h"
 #include "core/schedule.h"
 #include "core/zone.h"
 #include "core/sanitize.h"
-
-#define STRINGS_JSON "tests/fixtures/hostile/strings.json"
-
-struct hcase {
-	char *name;
-	char *text;
-};
-
-static struct hcase *cases;
-static size_t n_cases;
-
-static int
-load_cases(void **state)
-{
-	json_error_t err;
-	json_t *root = json_load_file(STRINGS_JSON, JSON_ALLOW_NUL, &err);
-	size_t i;
-	json_t *v;
-
-	if (root == NULL || !json_is_array(root)) {
-		fprintf(stderr, "%s:%d: %s\n", STRINGS_JSON, err.line, err.text);
-		return -1;
-	}
-	n_cases = json_array_size(root);
-	cases = xcalloc(n_cases, sizeof *cases);
-	json_array_foreach(root, i, v) {
-		const char *name = json_string_value(json_object_get(v, "name"));
-		json_t *text = json_object_get(v, "text");
-
-		cases[i].name = xstrdup(name != NULL ? name : "?");
-		cases[i].text = xstrndup(json_string_value(text),
-		    json_string_length(text));
-	}
-	json_decref(root);
-	return 0;
-}
-
-static int
-free_cases(void **state)
-{
-	for (size_t i = 0; i < n_cases; i++) {
-		free(cases[i].name);
-		free(cases[i].text);
-	}
-	free(cases);
-	return 0;
-}
 
 /* Everything ncurses wrote so far is ASCII. */
 static void
@@ -384,5 +336,5 @@ main(void)
 	};
 
 	h_setup_env();
-	return cmocka_run_group_tests(tests, load_cases, free_cases);
+	return cmocka_run_group_tests(tests, hostile_load, hostile_free);
 }

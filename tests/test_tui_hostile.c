@@ -20,58 +20,11 @@
  * characters only, and the status line still on the last row.
  */
 #include "tests/test_tui.h"
+#include "tests/hostile.h"
 
-#include <jansson.h>
 #include <wctype.h>
 
 #include "core/sanitize.h"
-
-#define STRINGS_JSON "tests/fixtures/hostile/strings.json"
-
-struct hcase {
-	char *name;
-	char *text;		/* up to a NUL: what a model string holds */
-};
-
-static struct hcase *cases;
-static size_t n_cases;
-
-static int
-load_cases(void **state)
-{
-	json_error_t err;
-	json_t *root = json_load_file(STRINGS_JSON, JSON_ALLOW_NUL, &err);
-	size_t i;
-	json_t *v;
-
-	if (root == NULL || !json_is_array(root)) {
-		fprintf(stderr, "%s:%d: %s\n", STRINGS_JSON, err.line, err.text);
-		return -1;
-	}
-	n_cases = json_array_size(root);
-	cases = xcalloc(n_cases, sizeof *cases);
-	json_array_foreach(root, i, v) {
-		const char *name = json_string_value(json_object_get(v, "name"));
-		json_t *text = json_object_get(v, "text");
-
-		cases[i].name = xstrdup(name != NULL ? name : "?");
-		cases[i].text = xstrndup(json_string_value(text),
-		    json_string_length(text));
-	}
-	json_decref(root);
-	return 0;
-}
-
-static int
-free_cases(void **state)
-{
-	for (size_t i = 0; i < n_cases; i++) {
-		free(cases[i].name);
-		free(cases[i].text);
-	}
-	free(cases);
-	return 0;
-}
 
 /* Every character on screen is printable (or a blank). */
 static void
@@ -275,5 +228,5 @@ main(void)
 	};
 
 	h_setup_env();
-	return cmocka_run_group_tests(tests, load_cases, free_cases);
+	return cmocka_run_group_tests(tests, hostile_load, hostile_free);
 }
