@@ -3,7 +3,8 @@
  * a text that may hold any byte but NUL, up to the first NUL), loaded once
  * for the tests that put every case everywhere the feed can put text
  * (tests/test_tui_hostile.c, tests/test_tui_ascii.c).  hostile_load and
- * hostile_free are a cmocka group's setup and teardown.
+ * hostile_free are a cmocka group's setup and teardown; hostile_incident
+ * puts a case's text in a new incident's own fields.
  */
 #ifndef WR_TEST_HOSTILE_H
 #define WR_TEST_HOSTILE_H
@@ -14,6 +15,7 @@
 #include <jansson.h>
 
 #include "core/util.h"
+#include "tests/test_tui.h"
 
 #define HOSTILE_JSON "tests/fixtures/hostile/strings.json"
 
@@ -63,6 +65,28 @@ hostile_free(void **state)
 	}
 	free(cases);
 	return 0;
+}
+
+/* Incident #1, critical, triggered a minute ago, with TEXT as its key,
+ * title, service and the source's severity name; its id. */
+static __attribute__((unused)) int64_t
+hostile_incident(struct harness *h, const char *text)
+{
+	struct wr_event e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_TRIGGERED;
+	e.incident = 1;
+	e.time = H_NOW - 60000;
+	e.actor = (char *)"alertmanager";
+	e.source = (char *)"alertmanager";
+	e.key = (char *)text;
+	e.title = (char *)text;
+	e.service = (char *)text;
+	e.severity = WR_SEV_CRITICAL;
+	e.severity_raw = (char *)text;
+	h_apply(h, &e);
+	return e.incident;
 }
 
 #endif

@@ -80,19 +80,7 @@ populate(struct harness *h, const char *text)
 	struct wr_event e;
 	int64_t id;
 
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_TRIGGERED;
-	e.incident = 1;
-	e.time = H_NOW - 60000;
-	e.actor = (char *)"alertmanager";
-	e.source = (char *)"alertmanager";
-	e.key = (char *)text;
-	e.title = (char *)text;
-	e.service = (char *)text;
-	e.severity = WR_SEV_CRITICAL;
-	e.severity_raw = (char *)text;
-	h_apply(h, &e);
-	id = e.incident;
+	id = hostile_incident(h, text);
 	h_incident(h, "a plain neighbour with a title much too long for its "
 	    "column in the list, so that it is cut", "api", WR_SEV_WARNING, 30);
 	for (int i = 0; i < 7; i++) {

@@ -57,19 +57,7 @@ render_with(const char *name, const char *text, size_t *len)
 	int64_t id;
 
 	h = h_new_cfg(40, 120, &cfg, 1);
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_TRIGGERED;
-	e.incident = 1;
-	e.time = H_NOW - 60000;
-	e.actor = (char *)"alertmanager";
-	e.source = (char *)"alertmanager";
-	e.key = (char *)text;
-	e.title = (char *)text;
-	e.service = (char *)text;
-	e.severity = WR_SEV_CRITICAL;
-	e.severity_raw = (char *)text;
-	h_apply(h, &e);
-	id = e.incident;
+	id = hostile_incident(h, text);
 	h_incident(h, "a plain neighbour", "api", WR_SEV_WARNING, 30);
 
 	memset(&e, 0, sizeof e);
