@@ -106,8 +106,7 @@ sleep 1
 check "and still does a second later (no retrying)" \
     wait_row eve '$' '^ TOKEN REFUSED +as eve'
 tm send-keys -t "$SESS:eve" q
-for _ in $(seq 1 50); do [ -s "$T/eve.exit" ] && break; sleep 0.1; done
-check "q leaves it" test -s "$T/eve.exit"
+check "q leaves it" test -n "$(wait_exit eve)"
 check "an empty room says so" wait_row alice 2 'no incidents'
 
 # ---- alerts arrive: both consoles show them -----------------------------------
@@ -182,8 +181,7 @@ tm send-keys -t "$SESS:alice" -l "rolled back deploy 4711"
 tm send-keys -t "$SESS:alice" Enter
 check "alice's status line counts 2 queued" wait_row alice '$' ' 2 queued( |$)'
 kill -9 "$ALICE"
-for _ in $(seq 1 50); do [ -s "$T/alice.exit" ] && break; sleep 0.1; done
-eq "alice's console died of SIGKILL" "$(cat "$T/alice.exit" 2>/dev/null)" 137
+eq "alice's console died of SIGKILL" "$(wait_exit alice)" 137
 eq "its bell rang once in its life (one new critical incident, not again on reconnect)" \
     "$(tr -cd '\007' < "$T/alice.raw" | wc -c | tr -d ' ')" 1
 eq "nothing of it reached the relay" "$(acks_in "$T/tail.out" 3 alice)" 0
@@ -222,8 +220,7 @@ tm send-keys -t "$SESS:alice2" Enter
 check "the note is queued" wait_row alice2 '$' ' 1 queued( |$)'
 sleep 0.5
 kill -9 "$ALICE2"
-for _ in $(seq 1 50); do [ -s "$T/alice2.exit" ] && break; sleep 0.1; done
-eq "alice's console died of SIGKILL again" "$(cat "$T/alice2.exit" 2>/dev/null)" 137
+eq "alice's console died of SIGKILL again" "$(wait_exit alice2)" 137
 # (watched from the moment the relay stopped, however long the steps above
 # took on a loaded machine: STALE lasts one heartbeat interval, 1 s here)
 check "a silent relay: bob's console stops saying LIVE" \
@@ -524,8 +521,7 @@ check "export: bob's note names no via" \
 tm send-keys -t "$SESS:bob" q
 tm send-keys -t "$SESS:alice3" q
 for w in bob alice3; do
-	for _ in $(seq 1 50); do [ -s "$T/$w.exit" ] && break; sleep 0.1; done
-	eq "q: $w's console exits 0" "$(cat "$T/$w.exit" 2>/dev/null)" 0
+	eq "q: $w's console exits 0" "$(wait_exit $w)" 0
 done
 check "bob's process is gone" sh -c "! kill -0 $BOB 2>/dev/null"
 finish

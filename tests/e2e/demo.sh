@@ -39,8 +39,7 @@ check "the checkout incident's postmortem, started by maya at the end" \
     wait_screen demo 'Postmortem +v1, last saved by maya' 300
 check "and its timeline says so" wait_screen demo 'maya .*postmortem v1 saved'
 tm send-keys -t "$SESS:demo" q
-for _ in $(seq 1 100); do [ -s "$T/demo.exit" ] && break; sleep 0.1; done
-eq "q ends the demo with 0" "$(cat "$T/demo.exit" 2>/dev/null)" 0
+eq "q ends the demo with 0" "$(wait_exit demo)" 0
 check "the demo left no directory behind" \
     sh -c "! ls -d '$T'/warroom-demo.* 2>/dev/null | grep -q ."
 finish

@@ -41,11 +41,8 @@ eq "a 300-alert group posted" "$(post /hooks/alertmanager "$T/storm.json")" 200
     --db "$T/bob.db" --timeout 10 >"$T/note.out" 2>&1
 eq "bob's one-shot note exits 0" "$?" 0
 
-rm -f "$T/alice.exit"
-tm new-session -d -s "$SESS" -x 80 -y 24 -n alice "env -u NO_COLOR \
-TERM=xterm-256color LC_ALL=C.UTF-8 TZ=UTC XDG_CONFIG_HOME='$T/xdg' \
-XDG_DATA_HOME='$T/xdg' '$WARROOM' --feed '$FEED' --token-file '$T/ops.token' \
---user alice --db '$T/alice.db' --log '$T/alice.log'; echo \$? > '$T/alice.exit'"
+CONSOLE_SIZE=80x24
+start_console alice alice ops.token
 eq "the tmux window is 80x24" \
     "$(tm display -p -t "$SESS:alice" '#{window_width}x#{window_height}')" 80x24
 check "alice's console is LIVE and has the storm" \
@@ -74,6 +71,5 @@ done
 check "paging on, the alerts start with what differs across them" \
     wait_screen alice '^  instance: 300 values; pop: ams 100, fra 100, sin 100; severity: critical 300$'
 tm send-keys -t "$SESS:alice" q
-for _ in $(seq 1 100); do [ -s "$T/alice.exit" ] && break; sleep 0.1; done
-eq "q: the console exits 0" "$(cat "$T/alice.exit" 2>/dev/null)" 0
+eq "q: the console exits 0" "$(wait_exit alice)" 0
 finish

@@ -231,7 +231,7 @@ cap() { tm capture-pane -p -t "$SESS:$1" > "$T/scr.$1" 2>/dev/null; }
 screen_poll() {
 	case $4 in
 	''|*[!0-9]*)	# a row given where the tries go: say so, loudly
-		echo "    screen_poll: '$4' is not a number of tries (a row? wait_row WIN ROW ERE)"
+		echo "    screen_poll: '$4' is no number of tries (a row? wait_row)"
 		return 1 ;;
 	esac
 	for _ in $(seq 1 "$4"); do
@@ -299,6 +299,16 @@ pid_of() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# wait_exit WIN [TRIES]: the exit status of WIN's console, once it has
+# one (nothing if it has none by then)
+wait_exit() {
+	for _ in $(seq 1 "${2:-${WAIT_TRIES:-150}}"); do
+		[ -s "$T/$1.exit" ] && break
+		sleep 0.1
+	done
+	cat "$T/$1.exit" 2>/dev/null
 }
 
 # watch_status WIN: from now on, in the background, each status row WIN

@@ -95,6 +95,5 @@ check "export: the time to acknowledge is to the made_at (${tta}s)" \
     grep -q "^- Time to acknowledge: ${tta}s$" "$T/export.md"
 
 tm send-keys -t "$SESS:alice" q
-for _ in $(seq 1 100); do [ -s "$T/alice.exit" ] && break; sleep 0.1; done
-eq "q: the console exits 0" "$(cat "$T/alice.exit" 2>/dev/null)" 0
+eq "q: the console exits 0" "$(wait_exit alice)" 0
 finish

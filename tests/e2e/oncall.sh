@@ -116,6 +116,5 @@ check "with the same answer from the stored copy" \
     grep -q '"now":{"person":"alice","from":"2026-03-23T08:00:00.000Z"' "$T/offline.out"
 
 tm send-keys -t "$SESS:alice" q
-for _ in $(seq 1 100); do [ -e "$T/alice.exit" ] && break; sleep 0.1; done
-eq "the console quits with 0" "$(cat "$T/alice.exit" 2>/dev/null)" 0
+eq "the console quits with 0" "$(wait_exit alice)" 0
 finish

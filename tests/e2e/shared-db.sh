@@ -76,7 +76,6 @@ for w in $WINS; do
 	tm send-keys -t "$SESS:$w" q
 done
 for w in $WINS; do
-	for _ in $(seq 1 100); do [ -s "$T/$w.exit" ] && break; sleep 0.1; done
-	eq "$w's console exits 0 on q" "$(cat "$T/$w.exit" 2>/dev/null)" 0
+	eq "$w's console exits 0 on q" "$(wait_exit $w)" 0
 done
 finish

@@ -75,8 +75,7 @@ case_() {
 	[ "$mode" = held ] && release_lock
 	KILLS=$((KILLS + 1))
 	OPS="$OPS $kind:$id"
-	for _ in $(seq 1 100); do [ -s "$T/c$WIN.exit" ] && break; sleep 0.1; done
-	eq "$mode: the console died of SIGKILL" "$(cat "$T/c$WIN.exit" 2>/dev/null)" 137
+	eq "$mode: the console died of SIGKILL" "$(wait_exit "c$WIN")" 137
 	eq "$mode: the op is in the outbox (saved means committed)" \
 	    "$(sqlite3 "$T/alice.db" "SELECT count(*) FROM outbox WHERE incident = $id")" 1
 	if [ "$mode" = down ]; then

@@ -199,8 +199,7 @@ tm send-keys -t "$SESS:con" Escape ':ack 2' Enter
 check "the ack is taken" wait_screen con '^ #2 .* acknowledged .*bob'
 eq "once" "$(sqlite3 "$RFS/relay.db" 'SELECT count(*) FROM events WHERE kind = 4 AND incident = 2')" 1
 tm send-keys -t "$SESS:con" ':q' Enter
-for _ in $(seq 1 100); do [ -e "$T/con.exit" ] && break; sleep 0.1; done
-eq "the console exits 0" "$(cat "$T/con.exit" 2>/dev/null)" 0
+eq "the console exits 0" "$(wait_exit con)" 0
 
 # Closed, the file has no -shm; on a full disk SQLite cannot make one and
 # says only "disk I/O error": the message says the disk is full.

@@ -29,10 +29,6 @@ console() {
 	CPID=$(pid_of "$1")
 	PIDS="$PIDS $CPID"
 }
-wait_exit() { # wait_exit WIN: its exit status, once it has one (20 s)
-	for _ in $(seq 1 200); do [ -s "$T/$1.exit" ] && break; sleep 0.1; done
-	cat "$T/$1.exit" 2>/dev/null
-}
 op_events() {
 	sqlite3 "$T/relay.db" "SELECT count(*) FROM events WHERE op_id IS NOT NULL"
 }
