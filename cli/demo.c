@@ -90,7 +90,8 @@ demo_console_db(const struct demo *d)
  * seconds after the demo starts, during the recorded outage (its 12-hour
  * turns are counted from a start just that far short of one turn ago);
  * secondary rotates weekly in another zone, so the viewer's zone shows
- * beside it.  Two notifiers, one that takes a page and one that cannot be
+ * beside it.  A policy escalates an unacknowledged critical incident from
+ * primary to secondary after 20 s.  Two notifiers, one that takes a page and one that cannot be
  * reached, show what the timeline says of each.
  */
 #define DEMO_HANDOFF_S	40
@@ -127,6 +128,13 @@ write_conf(struct demo *d, char **cause)
 	    "rotation = 1w\n"
 	    "start = 2026-01-05T09:00\n"
 	    "participants = jordan, lee\n"
+	    "\n"
+	    "# critical incidents page primary at once, then secondary if\n"
+	    "# nobody has acknowledged within 20 s\n"
+	    "[policy critical]\n"
+	    "match = severity=critical\n"
+	    "step = 0m primary\n"
+	    "step = 20s secondary\n"
 	    "\n"
 	    "# the pages: one notifier takes them (a command that reads the\n"
 	    "# page and exits 0), one cannot be reached (nothing listens on\n"

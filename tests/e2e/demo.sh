@@ -7,8 +7,10 @@
 # hours (an override, a schedule-wide op in the recording), which the pane
 # shows, and at the end starts the checkout incident's postmortem, which its
 # detail shows.  maya assigns the edge storm to sam, who is paged through
-# the demo's two notifiers: one takes the page, the other cannot be reached
-# and the timeline says so.  Every wait is bounded.
+# the demo's two notifiers (as maya is, whom the policy's first step
+# assigned): one takes the page, the other cannot be reached and the
+# timeline says so; nobody acknowledges it, and the demo's policy
+# escalates it from primary to secondary.  Every wait is bounded.
 . "$(dirname "$0")/lib.sh"
 echo "demo: the recorded outage with two schedules and a handoff"
 tmux_init	# lib.sh: tm, cap, wait_screen
@@ -30,14 +32,19 @@ check "maya's override of secondary shows in the pane (35 s in)" \
 check "sam takes over primary during the outage" \
     wait_screen demo 'primary +sam, for 1[12]h' 600
 tm send-keys -t "$SESS:demo" ':open 4' Enter
-check "sam, assigned the edge storm, was paged: the pager took it" \
-    wait_screen demo 'warroomd +notified sam via pager: delivered'
+check "the unacknowledged edge storm escalated to secondary (its row)" \
+    wait_screen demo 'EdgeNodeDown .* esc 2/2'
+check "and its detail names the policy and the step" \
+    wait_screen demo 'Escalation +policy critical, step 2 of 2'
+check "step 1 assigned it to primary's maya" \
+    wait_screen demo 'policy critical +assigned to maya, on call for primary'
+check "maya was paged for it: the pager took it" \
+    wait_screen demo 'warroomd +notified maya via pager: delivered'
 check "and the chat webhook nobody answers is retried, then given up" \
-    wait_screen demo 'notified sam via chat: no answer, (retrying in 10 s|gave up)'
+    wait_screen demo 'notified maya via chat: no answer, (retrying in 10 s|gave up)'
 tm send-keys -t "$SESS:demo" ':open 1' Enter
 check "the checkout incident's postmortem, started by maya at the end" \
     wait_screen demo 'Postmortem +v1, last saved by maya' 300
-check "and its timeline says so" wait_screen demo 'maya .*postmortem v1 saved'
 tm send-keys -t "$SESS:demo" q
 eq "q ends the demo with 0" "$(wait_exit demo)" 0
 check "the demo left no directory behind" \
