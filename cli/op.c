@@ -436,11 +436,12 @@ parsed:
 	    strlen(o->user) > PROTO_MAX_ACTOR) {
 		fprintf(stderr, "warroom: who is acting? give --user NAME (1 "
 		    "to %d bytes) or set WARROOM_USER\n", PROTO_MAX_ACTOR);
-		free(op.args.text);
+		wr_event_free(&op.args);
 		return CLI_EX_USAGE;
 	}
 	return op_run(o, &op);
 usage:
+	wr_event_free(&op.args);
 	if (cli_sub_find(name) != NULL)
 		cli_sub_usage(stderr, cli_sub_find(name));
 	return CLI_EX_USAGE;

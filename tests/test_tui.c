@@ -2300,6 +2300,54 @@ test_oncall_overrides_and_cover_requests(void **state)
 	h_free(h);
 }
 
+/*
+ * The schedules are borrowed only until the next tui_set_schedules(): the
+ * feed frees the old ones before it gives the new.  Setting new ones must
+ * not read the old (it did: the pane counted the old ones' overrides for
+ * its height, a use after free that the sanitizer build of override.sh
+ * found).  Here the old schedule is left as freed memory may be: its
+ * override array gone, its count not.
+ */
+static void
+test_oncall_new_schedules_do_not_read_the_old(void **state)
+{
+	struct harness *h = h_new(40, 120);
+	struct wr_schedule *p, *q, *p2;
+	struct wr_override *saved;
+	size_t n;
+
+	oncall_fill(h, &p, &q);
+	wr_schedule_add_override(p, "17", "dave", H_NOW - 3600000,
+	    H_NOW + 7200000);
+	{
+		struct tui_schedule v[1] = { { "primary", "UTC", p, NULL } };
+
+		tui_set_schedules(h->t, v, 1);
+	}
+	h_render(h);
+	h_assert_shows(h, "override 17: dave");
+	saved = p->overrides;
+	n = p->n_overrides;
+	p->overrides = NULL;	/* as good as freed */
+	p->n_overrides = 1000;
+	p2 = oncall_schedule("primary", "2025-12-31T02:00", NULL, "erin",
+	    "frank");
+	{
+		struct tui_schedule v[1] = { { "primary", "UTC", p2, NULL } };
+
+		tui_set_schedules(h->t, v, 1);
+	}
+	h_render(h);
+	h_assert_not_shows(h, "override 17");
+	p->overrides = saved;
+	p->n_overrides = n;
+	tui_set_schedules(h->t, NULL, 0);
+	wr_schedule_free(p);
+	wr_schedule_free(p2);
+	wr_schedule_free(q);
+	h_free(h);
+}
+
 /* At 80x24 there is no room for the pane: the status line still says
  * that a handoff is near, and Tab shows the pane alone. */
 static void
@@ -2535,6 +2583,7 @@ main(void)
 		cmocka_unit_test(test_render_rate_limit_and_idle_frames_write_nothing),
 		cmocka_unit_test(test_oncall_empty_state_and_schedules),
 		cmocka_unit_test(test_oncall_overrides_and_cover_requests),
+		cmocka_unit_test(test_oncall_new_schedules_do_not_read_the_old),
 		cmocka_unit_test(test_oncall_wide_shows_the_next_gap),
 		cmocka_unit_test(test_oncall_80x24_status_line_says_the_handoff),
 		cmocka_unit_test(test_oncall_week_lists_shifts_with_the_schedule_clock_beside),

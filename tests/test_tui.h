@@ -43,8 +43,7 @@ struct h_op {
 	int64_t incident;
 	char *text;
 	char op_id[24];
-	/* a schedule-wide op's arguments (the strings are not freed: the
-	 * harness keeps them for the test's life) */
+	/* a schedule-wide op's arguments */
 	char *schedule, *person;
 	int64_t from, until, ref;
 };
@@ -220,8 +219,11 @@ h_free(struct harness *h)
 		rmdir(h->dbdir);
 	}
 	wr_room_free(&h->room);
-	for (size_t i = 0; i < h->n_ops; i++)
+	for (size_t i = 0; i < h->n_ops; i++) {
 		free(h->ops[i].text);
+		free(h->ops[i].schedule);
+		free(h->ops[i].person);
+	}
 	free(h->ops);
 	free(h);
 }

@@ -27,6 +27,9 @@ struct entry {
 struct oncall {
 	struct entry *v;
 	size_t n;
+	/* lines the pane wants, counted when the schedules were set: the
+	 * old schedules are gone by the next tui_oncall_set() (borrowed) */
+	int lines;
 	int scroll;
 	int week;		/* :oncall week: the next seven days' shifts */
 };
@@ -44,7 +47,10 @@ entries_free(struct oncall *o)
 	free(o->v);
 	o->v = NULL;
 	o->n = 0;
+	o->lines = 0;
 }
+
+static int extra_count(const struct entry *e, int64_t now);
 
 void
 tui_oncall_set(struct tui *t, const struct tui_schedule *v, size_t n)
@@ -62,6 +68,9 @@ tui_oncall_set(struct tui *t, const struct tui_schedule *v, size_t n)
 		o->v[i].s = v[i].s;
 	}
 	o->n = n;
+	o->lines = 0;
+	for (size_t i = 0; i < n; i++)
+		o->lines += 1 + extra_count(&o->v[i], tui_now(t));
 	if (o->scroll > (int)n - 1)
 		o->scroll = (int)n - 1;
 }
@@ -100,12 +109,8 @@ int
 tui_oncall_lines(const struct tui *t)
 {
 	const struct oncall *o = t->pane[PANE_ONCALL].priv;
-	int64_t now = tui_now(t);
-	int n = 0;
 
-	for (size_t i = 0; i < o->n; i++)
-		n += 1 + extra_count(&o->v[i], now);
-	return n > 0 ? n : 1;
+	return o->lines > 0 ? o->lines : 1;
 }
 
 const struct wr_schedule *
