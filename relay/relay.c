@@ -166,6 +166,7 @@ void
 relay_schedules_changed(struct relay *r)
 {
 	schedules_log(r, "SIGHUP: ");
+	relay_oncall_sync(r);		/* the log's overrides, in the new ones */
 	relay_oncall_broadcast(r);	/* every console answers from them */
 	relay_notify_config_changed(r);
 	relay_escalate_changed(r);	/* the policies may have changed too */

@@ -47,6 +47,13 @@ check "bob's pane: dave is on call, for about 2h" \
     wait_screen bob '^ primary +dave, for (1h 5[0-9]m|2h 00m); next '
 check "and the override is listed with the command that removes it" \
     wait_screen bob 'override [0-9]+: dave, .* \(:override rm [0-9]+\)'
+"$WARROOM" tail --feed "$FEED" --token-file "$T/ops.token" --user ops \
+    >"$T/tail.out" 2>"$T/tail.err" &
+TAIL=$!
+PIDS="$PIDS $TAIL"
+check "warroom tail names it by its seq, as :override rm takes it" \
+    wait_for "$T/tail.out" '\[[0-9]*\] dave on call for primary from .* by dave' 200
+kill "$TAIL" 2>/dev/null
 oc json1 oncall --json --user ops
 eq "warroom oncall --json: exit 0" "$RC" 0
 check "it says dave, from the override" \
