@@ -39,10 +39,10 @@ enum wr_stats_by {
  * the person is the event's "person" member (else its "text", else its
  * actor), and an escalation's "policy" member is what --by policy groups
  * by.  A notification is counted once, at its first attempt (count 1):
- * its retries are events too.  Escalations: empty until the escalation
- * engine makes such events; then each kind is one entry here.
+ * its retries are events too.  Escalations: the policy's first step
+ * (policy_assigned) and every later one (escalated).
  */
-#define WR_STATS_ESCALATION_KINDS
+#define WR_STATS_ESCALATION_KINDS	WR_EV_POLICY_ASSIGNED, WR_EV_ESCALATED,
 #define WR_STATS_NOTIFY_KINDS	WR_EV_NOTIFIED,
 
 /* Out of hours: from 22:00 to 08:00 on the local wall clock. */
