@@ -22,41 +22,7 @@
 #include "relay/config.h"
 #include "relay/notify.h"
 
-static char path[64];
-
-static int
-setup(void **state)
-{
-	int fd;
-
-	(void)state;
-	snprintf(path, sizeof path, "/tmp/wr-notify-XXXXXX");
-	if ((fd = mkstemp(path)) < 0)
-		return -1;
-	close(fd);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	unlink(path);
-	return 0;
-}
-
-/* Write text as the config file and load it: 0, or -1 and *cause. */
-static int
-load(struct relay_cfg *cfg, const char *text, char **cause)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	relay_cfg_defaults(cfg);
-	return relay_cfg_load(cfg, path, cause);
-}
+#include "tests/relay_cfg_file.h"
 
 static void
 test_notifier_sections_are_read_whole(void **state)
