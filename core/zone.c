@@ -183,6 +183,16 @@ tz_hms(struct tzp *p, int maxh, int32_t *out)
 	return 0;
 }
 
+/* Steps over c when it is next; never past the string's end. */
+static int
+tz_expect(struct tzp *p, char c)
+{
+	if (*p->s != c)
+		return -1;
+	p->s++;
+	return 0;
+}
+
 static int
 tz_date(struct tzp *p, struct rule_date *d)
 {
@@ -197,8 +207,8 @@ tz_date(struct tzp *p, struct rule_date *d)
 	} else if (*p->s == 'M') {
 		p->s++;
 		d->kind = 'M';
-		if (tz_num(p, 12, &d->a) != 0 || *p->s++ != '.' ||
-		    tz_num(p, 5, &d->b) != 0 || *p->s++ != '.' ||
+		if (tz_num(p, 12, &d->a) != 0 || tz_expect(p, '.') != 0 ||
+		    tz_num(p, 5, &d->b) != 0 || tz_expect(p, '.') != 0 ||
 		    tz_num(p, 6, &d->c) != 0)
 			return tz_fail(p, "a bad Mm.w.d date");
 		if (d->a < 1 || d->b < 1)
@@ -249,8 +259,7 @@ tz_parse(const char *s, struct wr_zone *z, char **cause)
 	p.s++;
 	if (tz_date(&p, &z->start) != 0)
 		goto fail;
-	if (*p.s++ != ',') {
-		p.s--;
+	if (tz_expect(&p, ',') != 0) {
 		tz_fail(&p, "a second date expected");
 		goto fail;
 	}

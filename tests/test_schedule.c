@@ -24,6 +24,7 @@
 
 #include "core/schedule.h"
 #include "core/timefmt.h"
+#include "core/util.h"
 #include "core/zone.h"
 #include "store/tzif.h"
 
@@ -463,6 +464,24 @@ test_zone_rule_strings_checked(void **state)
 	assert_int_equal(wr_zone_check_rule("CET-1CEST,M3.5.0,M10.5.0/200",
 	    &cause), -1);
 	free(cause);
+	/* Every prefix of a rule, each in a buffer of its own size: one
+	 * cut after "M3" or "M3.5" once read past its end (fuzz_tzif found
+	 * it; the sanitizer build sees the read). */
+	{
+		const char *rule = "CET-1CEST,M3.5.0/2,M10.5.0/3";
+
+		for (size_t n = 0; n < strlen(rule); n++) {
+			char *cut = xstrndup(rule, n);
+			int rc = wr_zone_check_rule(cut, &cause);
+
+			if (rc != 0) {
+				assert_non_null(cause);
+				free(cause);
+			}
+			cause = NULL;
+			free(cut);
+		}
+	}
 }
 
 static void
