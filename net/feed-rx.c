@@ -316,6 +316,11 @@ feed_op_settle(struct feed *f, const char *op_id, const char *status,
 
 /* ---- the batch -------------------------------------------------------- */
 
+/*
+ * The relay's caught_up frame, and nothing else, says the console has all
+ * there is: the welcome's head is the head when the console came, and
+ * events committed while a snapshot or a replay was on its way follow it.
+ */
 static void
 feed_caught_up(struct feed *f)
 {
@@ -472,8 +477,6 @@ feed_flush(struct feed *f)
 	if (!f->caught_up && f->wsi != NULL)
 		feed_set_state(f, FEED_SYNCING, "catching up: seq %lld of %lld",
 		    (long long)feed_cursor(f), (long long)f->head);
-	if (feed_cursor(f) >= f->head)
-		feed_caught_up(f);
 	return 0;
 }
 
@@ -584,8 +587,6 @@ rx_welcome(struct feed *f, const json_t *o)
 	else
 		feed_set_state(f, FEED_SYNCING, "catching up: seq %lld of %lld",
 		    (long long)feed_cursor(f), (long long)w.head);
-	if (strcmp(w.mode, "snapshot") != 0 && feed_cursor(f) >= w.head)
-		feed_caught_up(f);
 out:
 	proto_welcome_free(&w);
 	return rc;
@@ -632,8 +633,6 @@ snapshot_done(struct feed *f)
 	if (f->hooks.on_snapshot != NULL)
 		f->hooks.on_snapshot(f->ud, seq, f->welcome_reason ?
 		    f->welcome_reason : "the relay sent a snapshot");
-	if (seq >= f->head)
-		feed_caught_up(f);
 	return 0;
 }
 
