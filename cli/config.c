@@ -23,6 +23,7 @@
 #include "core/inifile.h"
 #include "core/parse.h"
 #include "core/util.h"
+#include "store/file.h"
 
 enum key_type { K_STR, K_BOOL, K_INT };
 
@@ -131,27 +132,18 @@ cli_config_load(struct cli_opts *o, const char *path, char **cause)
 {
 	static const struct wr_inifile_ops ops = { config_section,
 	    config_key };
-	FILE *f;
 	char *text, *why;
 	size_t len;
 	int lineno, err;
 
-	if (path == NULL || (f = fopen(path, "r")) == NULL) {
-		if (path == NULL || errno == ENOENT)
+	if (path == NULL)
+		return 0;
+	if (store_read_file(path, CONFIG_MAX, &text, &len, &err) != 0) {
+		if (err == ENOENT)
 			return 0;	/* no config is fine */
-		*cause = xasprintf("cannot read %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	text = xmalloc(CONFIG_MAX + 1);
-	len = fread(text, 1, CONFIG_MAX + 1, f);
-	err = ferror(f) ? errno : 0;
-	fclose(f);
-	if (err != 0 || len > CONFIG_MAX) {
-		*cause = err != 0 ? xasprintf("cannot read %s: %s", path,
-		    strerror(err)) : xasprintf("%s is larger than 64k; is it "
-		    "a config file?", path);
-		free(text);
+		*cause = err == EFBIG ? xasprintf("%s is larger than 64k; is "
+		    "it a config file?", path) : xasprintf("cannot read %s: "
+		    "%s", path, strerror(err));
 		return -1;
 	}
 	if (wr_inifile_parse(text, len, &ops, o, &lineno, &why) != 0) {

@@ -31,6 +31,7 @@
 #include "core/zone.h"
 #include "relay/config.h"
 #include "relay/tokens.h"
+#include "store/file.h"
 #include "store/ical.h"
 #include "store/tzif.h"
 
@@ -653,6 +654,11 @@ notifier_users(const char *section, struct relay_notifier *n,
 }
 
 /* ca-file = FILE: its PEM certificates, decoded (relative to the config
+ * file's directory).  The system's whole bundle (Debian's is 200k and
+ * growing) is welcome. */
+#define CA_FILE_MAX (4 * 1024 * 1024)
+
+/* ca-file = FILE: its PEM certificates, decoded (relative to the config
  * file's directory). */
 static char *
 notifier_ca(struct load *l, const char *section, struct relay_notifier *n,
@@ -662,23 +668,21 @@ notifier_ca(struct load *l, const char *section, struct relay_notifier *n,
 	static const char end[] = "-----END CERTIFICATE-----";
 	const char *slash = strrchr(l->path, '/'), *p;
 	char *path, *text, *cause = NULL;
-	FILE *f;
 	size_t len;
+	int err;
 
 	if (*value == '\0')
 		return xasprintf("[%s] ca-file: no file named", section);
 	path = value[0] == '/' || slash == NULL ? xstrdup(value) :
 	    xasprintf("%.*s/%s", (int)(slash - l->path), l->path, value);
-	if ((f = fopen(path, "r")) == NULL) {
-		cause = xasprintf("[%s] ca-file: %s: %s", section, path,
-		    strerror(errno));
+	if (store_read_file(path, CA_FILE_MAX, &text, &len, &err) != 0) {
+		cause = err == EFBIG ? xasprintf("[%s] ca-file: %s is larger "
+		    "than 4M; is it a PEM file?", section, path) :
+		    xasprintf("[%s] ca-file: %s: %s", section, path,
+		    strerror(err));
 		free(path);
 		return cause;
 	}
-	text = xmalloc(256 * 1024 + 1);
-	len = fread(text, 1, 256 * 1024, f);
-	fclose(f);
-	text[len] = '\0';
 	for (size_t i = 0; i < n->n_ca; i++)
 		free(n->ca_der[i]);
 	n->n_ca = 0;	/* given twice: the later file */
@@ -1155,25 +1159,14 @@ relay_cfg_load(struct relay_cfg *cfg, const char *path, char **cause)
 {
 	static const struct wr_inifile_ops ops = { load_section, load_key };
 	struct load l;
-	FILE *f;
 	char *text, *why;
 	size_t len;
 	int lineno, err;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		*cause = xasprintf("cannot open config %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	text = xmalloc(CONFIG_MAX + 1);
-	len = fread(text, 1, CONFIG_MAX + 1, f);
-	err = ferror(f) ? errno : 0;
-	fclose(f);
-	if (err != 0 || len > CONFIG_MAX) {
-		*cause = err != 0 ? xasprintf("cannot read %s: %s", path,
-		    strerror(err)) : xasprintf("%s is larger than 1M; is it "
-		    "a config file?", path);
-		free(text);
+	if (store_read_file(path, CONFIG_MAX, &text, &len, &err) != 0) {
+		*cause = err == EFBIG ? xasprintf("%s is larger than 1M; is "
+		    "it a config file?", path) : xasprintf("cannot open "
+		    "config %s: %s", path, strerror(err));
 		return -1;
 	}
 	l.cfg = cfg;

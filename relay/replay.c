@@ -21,6 +21,7 @@
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "relay/relay-int.h"
+#include "store/file.h"
 
 struct replay_line {
 	int64_t at_ms;
@@ -200,29 +201,14 @@ fail:
 int
 relay_replay_load(const char *path, struct relay_replay **out, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t len = 0, cap = 0, n;
+	char *text;
+	size_t len;
 	int rc, err;
 
-	if (f == NULL) {
-		*cause = xasprintf("cannot open scenario %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	do {
-		if (cap - len < 65536)
-			text = xrealloc(text, cap = cap ? cap * 2 : 65536);
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0 && len <= REPLAY_MAX);
-	err = ferror(f) ? errno : 0;
-	fclose(f);
-	if (err != 0 || len > REPLAY_MAX) {
-		*cause = err != 0 ? xasprintf("cannot read scenario %s: %s",
-		    path, strerror(err)) : xasprintf("scenario %s is larger "
-		    "than 64M", path);
-		free(text);
+	if (store_read_file(path, REPLAY_MAX, &text, &len, &err) != 0) {
+		*cause = err == EFBIG ? xasprintf("scenario %s is larger than "
+		    "64M", path) : xasprintf("cannot open scenario %s: %s",
+		    path, strerror(err));
 		return -1;
 	}
 	rc = relay_replay_parse(path, text, len, out, cause);

@@ -2,12 +2,9 @@
  * store/ical.c: on-call shifts from iCalendar, with libical (ical.h).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <libical/ical.h>
 
@@ -15,6 +12,7 @@
 #include "core/schedule.h"
 #include "core/util.h"
 #include "core/zone.h"
+#include "store/file.h"
 #include "store/ical.h"
 
 struct expand {
@@ -552,37 +550,17 @@ store_ical_load(const char *path, enum store_ical_person who,
     const struct wr_zone *z, int64_t t1, int64_t t2, struct wr_layer *l,
     char **cause)
 {
-	struct stat st;
 	char *buf, *why = NULL;
-	ssize_t r;
-	size_t got = 0;
-	int fd, rc;
+	size_t got;
+	int err, rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	if (store_read_file(path, STORE_ICAL_MAX_SIZE, &buf, &got,
+	    &err) != 0) {
+		*cause = xasprintf("%s: %s", path, err == EFBIG ?
+		    "larger than 16 MiB" : err == EISDIR ? "not a file" :
+		    strerror(err));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > STORE_ICAL_MAX_SIZE) {
-		*cause = xasprintf("%s: %s", path, !S_ISREG(st.st_mode) ?
-		    "not a file" : "larger than 16 MiB");
-		close(fd);
-		return -1;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size &&
-	    (r = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			*cause = xasprintf("%s: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		got += (size_t)r;
-	}
-	close(fd);
 	rc = store_ical_parse(buf, got, who, z, t1, t2, l, &why);
 	free(buf);
 	if (rc != 0) {

@@ -10,15 +10,13 @@
  * skipped: zones here count POSIX seconds.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/util.h"
 #include "core/zone.h"
+#include "store/file.h"
 #include "store/tzif.h"
 
 #define HEADER_LEN	44
@@ -253,11 +251,9 @@ int
 store_tzif_load(const char *dir, const char *name, struct wr_zone **out,
     char **cause)
 {
-	char path[4096], *why = NULL;
-	struct stat st;
-	uint8_t *buf;
-	size_t got = 0;
-	int fd, rc;
+	char path[4096], *why = NULL, *buf;
+	size_t got;
+	int err, rc;
 
 	*out = NULL;
 	if (!name_ok(name)) {
@@ -272,40 +268,18 @@ store_tzif_load(const char *dir, const char *name, struct wr_zone **out,
 		*cause = xasprintf("time zone %s: the path is too long", name);
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*cause = errno == ENOENT ?
+	if (store_read_file(path, STORE_TZIF_MAX_SIZE, &buf, &got,
+	    &err) != 0) {
+		*cause = err == ENOENT ?
 		    xasprintf("unknown time zone %s (no %s; is tzdata "
-		    "installed?)", name, path) :
+		    "installed?)", name, path) : err == EFBIG ||
+		    err == EISDIR ? xasprintf("time zone %s: %s is not a "
+		    "zoneinfo file", name, path) :
 		    xasprintf("time zone %s: %s: %s", name, path,
-		    strerror(errno));
+		    strerror(err));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > STORE_TZIF_MAX_SIZE) {
-		*cause = xasprintf("time zone %s: %s is not a zoneinfo file",
-		    name, path);
-		close(fd);
-		return -1;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			*cause = xasprintf("time zone %s: cannot read %s: %s",
-			    name, path, r < 0 ? strerror(errno) :
-			    "it got shorter");
-			close(fd);
-			free(buf);
-			return -1;
-		}
-		got += (size_t)r;
-	}
-	close(fd);
-	rc = store_tzif_parse(buf, got, name, out, &why);
+	rc = store_tzif_parse((const uint8_t *)buf, got, name, out, &why);
 	free(buf);
 	if (rc != 0) {
 		*cause = xasprintf("time zone %s: %s: %s", name, path, why);

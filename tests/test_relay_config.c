@@ -345,6 +345,54 @@ test_a_missing_file_says_so(void **state)
 	relay_cfg_free(&cfg);
 }
 
+/*
+ * A CA bundle is read whole: a certificate after the first 256k (the
+ * system's bundle is about that size) was cut off without a word, and a
+ * file of only the cut-off part said "holds no PEM certificate".  One
+ * larger than the limit is refused and says so.
+ */
+static void
+test_a_large_ca_bundle_is_read_whole(void **state)
+{
+	struct relay_cfg cfg;
+	char ca[128], *text, *cause;
+	FILE *f;
+
+	(void)state;
+	snprintf(ca, sizeof ca, "%s/bundle.pem", dir);
+	assert_non_null(f = fopen(ca, "w"));
+	for (int i = 0; i < 300 * 1024 / 64; i++)
+		fprintf(f, "# a comment line in a large bundle, %24d\n", i);
+	fputs("-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n"
+	    "-----END CERTIFICATE-----\n", f);
+	fclose(f);
+	relay_cfg_defaults(&cfg);
+	text = xasprintf("[notifier p]\ntype = webhook\n"
+	    "url = https://example.test/\nusers = *\nca-file = %s\n", ca);
+	cause = load(&cfg, text);
+	free(text);
+	if (cause != NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(cfg.n_notifiers, 1);
+	assert_int_equal(cfg.notifiers[0].n_ca, 1);
+	relay_cfg_free(&cfg);
+	/* over the limit: refused, by name */
+	assert_non_null(f = fopen(ca, "w"));
+	for (int i = 0; i < 5 * 1024 * 1024 / 64; i++)
+		fprintf(f, "# a comment line in a huge file, %29d\n", i);
+	fclose(f);
+	relay_cfg_defaults(&cfg);
+	text = xasprintf("[notifier p]\ntype = webhook\n"
+	    "url = https://example.test/\nusers = *\nca-file = %s\n", ca);
+	cause = load(&cfg, text);
+	free(text);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "bundle.pem is larger than 4M"));
+	free(cause);
+	relay_cfg_free(&cfg);
+	unlink(ca);
+}
+
 /* The command line and the file give the same reason for the same value. */
 static void
 test_command_line_and_file_share_one_setter(void **state)
@@ -664,6 +712,7 @@ main(void)
 		cmocka_unit_test(test_every_option_is_in_the_table_and_the_manual),
 		cmocka_unit_test(test_a_reload_reads_the_files_again_and_the_command_line_still_wins),
 		cmocka_unit_test(test_a_reload_keeps_what_needs_a_restart),
+		cmocka_unit_test(test_a_large_ca_bundle_is_read_whole),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
