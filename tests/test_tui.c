@@ -2456,6 +2456,27 @@ test_oncall_week_lists_shifts_with_the_schedule_clock_beside(void **state)
 	h_free(h);
 }
 
+/* At 40 columns, the narrowest split layout, each shift still names its
+ * person: the month goes from the times, not the name from the line. */
+static void
+test_oncall_week_at_40_columns_names_each_person(void **state)
+{
+	struct harness *h = h_new(15, 40);
+	struct wr_schedule *p = oncall_schedule("primary", "2025-12-31T02:00",
+	    "daily 00:00-20:00", "alice", "bob");
+	struct tui_schedule v[1] = { { "primary", "UTC", p, NULL } };
+
+	tui_set_schedules(h->t, v, 1);
+	h_type(h, ":oncall week\n");
+	h_render(h);
+	h_assert_shows(h, " Thu 01 00:00-Thu 01 02:00 alice");
+	h_assert_shows(h, " Thu 01 02:00-Thu 01 20:00 bob");
+	h_assert_shows(h, " Thu 01 20:00-Fri 02 00:00 nobody on");
+	tui_set_schedules(h->t, NULL, 0);
+	wr_schedule_free(p);
+	h_free(h);
+}
+
 /* ---- scale ------------------------------------------------------------------------- */
 
 static int64_t
@@ -2587,6 +2608,7 @@ main(void)
 		cmocka_unit_test(test_oncall_wide_shows_the_next_gap),
 		cmocka_unit_test(test_oncall_80x24_status_line_says_the_handoff),
 		cmocka_unit_test(test_oncall_week_lists_shifts_with_the_schedule_clock_beside),
+		cmocka_unit_test(test_oncall_week_at_40_columns_names_each_person),
 		cmocka_unit_test(test_100k_incidents_key_to_frame_is_fast),
 	};
 

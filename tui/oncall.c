@@ -307,9 +307,11 @@ changes_at(const struct entry *e, int64_t now)
 	return now + (at.until - now - 1) % 60000 + 1;
 }
 
-/* "Thu 01 Jan 02:00": a week has the same weekday twice. */
+/* "Thu 01 Jan 02:00" (a week has the same weekday twice), or when narrow
+ * "Thu 01 02:00". */
 static void
-when_date(const struct tui *t, int64_t ms, char *buf, size_t size)
+when_date(const struct tui *t, int64_t ms, int narrow, char *buf,
+    size_t size)
 {
 	time_t secs = (time_t)(ms / 1000);
 	struct tm tm;
@@ -318,7 +320,8 @@ when_date(const struct tui *t, int64_t ms, char *buf, size_t size)
 		gmtime_r(&secs, &tm);
 	else
 		localtime_r(&secs, &tm);
-	if (strftime(buf, size, t->utc ? "%a %d %b %H:%MZ" : "%a %d %b %H:%M",
+	if (strftime(buf, size, narrow ? (t->utc ? "%a %d %H:%MZ" :
+	    "%a %d %H:%M") : t->utc ? "%a %d %b %H:%MZ" : "%a %d %b %H:%M",
 	    &tm) == 0)
 		util_strlcpy(buf, "?", size);
 }
@@ -369,13 +372,19 @@ line_add(struct lines *l, int role, char *text)
 
 /*
  * The next seven days: for each schedule a heading, then one line per
- * shift in the viewer's time ("Thu 02:00 - Thu 20:00  bob"), with the
- * schedule's own clock beside it where the two differ.
+ * shift in the viewer's time ("Thu 01 Jan 02:00 - Thu 01 Jan 20:00  bob"),
+ * with the schedule's own clock beside it where the two differ.  In a
+ * pane narrower than WEEK_WIDE the month goes, so that the person, the
+ * one thing the view is for, still fits at 40 columns.
  */
+#define WEEK_WIDE	60
+
 static void
-week_lines(const struct tui *t, const struct oncall *o, int64_t now,
+week_lines(const struct tui *t, const struct oncall *o, int64_t now, int W,
     struct lines *l)
 {
+	int narrow = W < WEEK_WIDE, wid = narrow ? 12 : 16;
+
 	for (size_t i = 0; i < o->n; i++) {
 		const struct entry *e = &o->v[i];
 		struct wr_oncall *sh = NULL;
@@ -399,12 +408,14 @@ week_lines(const struct tui *t, const struct oncall *o, int64_t now,
 			if (from == INT64_MIN || from < now - WEEK_MS)
 				util_strlcpy(a, "before", sizeof a);
 			else
-				when_date(t, from, a, sizeof a);
+				when_date(t, from, narrow, a, sizeof a);
 			if (to == INT64_MAX)
 				util_strlcpy(b, "on", sizeof b);
 			else
-				when_date(t, to, b, sizeof b);
-			text = xasprintf("  %-16s - %-16s  %s", a, b, who);
+				when_date(t, to, narrow, b, sizeof b);
+			text = narrow ? xasprintf(" %-*s-%-*s %s", wid, a, wid,
+			    b, who) : xasprintf("  %-*s - %-*s  %s", wid, a, wid,
+			    b, who);
 			if (from != INT64_MIN && to != INT64_MAX &&
 			    (viewer_offset(t, from) != wr_zone_offset(e->s->zone,
 			    wr_floordiv(from, 1000)) || viewer_offset(t, to) !=
@@ -431,7 +442,7 @@ week_draw(struct tui *t, struct pane *p, struct oncall *o, int x0, int W,
 {
 	struct lines l = { 0 };
 
-	week_lines(t, o, now, &l);
+	week_lines(t, o, now, W, &l);
 	if (o->scroll > (int)l.n - 1)
 		o->scroll = l.n > 0 ? (int)l.n - 1 : 0;
 	for (int i = 0; i < vis && o->scroll + i < (int)l.n; i++)
