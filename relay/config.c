@@ -1481,6 +1481,33 @@ relay_cfg_schedules_report(const struct relay_cfg *cfg, int64_t at)
 
 /* --- the policies, for --check-config ----------------------------------------- */
 
+/* Whether the config names person anywhere but in a policy: among a
+ * schedule's participants or imported shifts, or a notifier's users. */
+static int
+person_known(const struct relay_cfg *cfg, const char *person)
+{
+	for (size_t i = 0; i < cfg->n_schedules; i++) {
+		const struct wr_schedule *s = cfg->schedules[i].s;
+
+		for (size_t j = 0; j < s->n_layers; j++) {
+			const struct wr_layer *ly = &s->layers[j];
+
+			for (size_t k = 0; k < ly->n_people; k++)
+				if (strcmp(ly->people[k], person) == 0)
+					return 1;
+			for (size_t k = 0; k < ly->n_shifts; k++)
+				if (ly->shifts[k].person != NULL &&
+				    strcmp(ly->shifts[k].person, person) == 0)
+					return 1;
+		}
+	}
+	for (size_t i = 0; i < cfg->n_notifiers; i++)
+		for (size_t k = 0; k < cfg->notifiers[i].n_users; k++)
+			if (strcmp(cfg->notifiers[i].users[k], person) == 0)
+				return 1;
+	return 0;
+}
+
 char *
 relay_cfg_policies_report(const struct relay_cfg *cfg, int64_t at)
 {
@@ -1525,7 +1552,12 @@ relay_cfg_policies_report(const struct relay_cfg *cfg, int64_t at)
 					wr_schedule_at(rs->s, at, &oc);
 					fprintf(f, " (schedule: %s now)",
 					    oc.person ? oc.person : "nobody");
-				}
+				} else if (!person_known(cfg, st->targets[k]))
+					/* a schedule's name mistyped is
+					 * paged as a person nobody is */
+					fprintf(f, " (warning: no schedule of "
+					    "that name, and no schedule or "
+					    "notifier names that person)");
 			}
 			fputc('\n', f);
 		}

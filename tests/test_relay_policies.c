@@ -120,6 +120,9 @@ test_bad_policies_are_refused_at_their_line(void **state)
 	}
 }
 
+/* A target that is no schedule is a person; one the config names nowhere
+ * else is most likely a schedule's name mistyped ("primry"), and every
+ * incident would be assigned to nobody real: --check-config says so. */
 static void
 test_report_names_whom_each_step_pages(void **state)
 {
@@ -132,8 +135,10 @@ test_report_names_whom_each_step_pages(void **state)
 	assert_non_null(strstr(rep, "policy checkout (match "
 	    "service=checkout,cart severity=critical)\n"
 	    "  step 1 after 0m: primary (schedule: alice now)\n"
-	    "  step 2 after 10m: secondary\n"
-	    "  step 3 after 20m: alice, bob\n"
+	    "  step 2 after 10m: secondary (warning: no schedule of that "
+	    "name, and no schedule or notifier names that person)\n"
+	    "  step 3 after 20m: alice, bob (warning: no schedule of that "
+	    "name, and no schedule or notifier names that person)\n"
 	    "  then 1 more round\n"
 	    "  an acknowledgement expires after 30m\n"
 	    "policy default (the default)\n"
