@@ -180,6 +180,8 @@ static const struct cli_option options[] = {
 	    "write SCHEDULE's shifts as iCalendar (RFC 5545)" },
 	{ CLI_OPT_WEEKS, "weeks", "N",
 	    "with --ics: N weeks ahead, 1 to 104 (12), and one back" },
+	{ CLI_OPT_FORMAT, "format", "md|json",
+	    "Markdown (the default) or JSON (as --json)" },
 };
 
 #define CLI_EXITS_OP							\
@@ -335,7 +337,7 @@ static const struct cli_sub subs[] = {
 	    "at most 1w), from now: when it is up the incident is triggered\n"
 	    "again, unless it was resolved, and its escalation starts again.\n"),
 #undef CLI_OP_ROW
-	{ "export", "ID [--json]",
+	{ "export", "ID [--format md|json] [--json]",
 	    "incident ID for its postmortem review",
 	    "Catch up like list, then print incident ID for its review in\n"
 	    "Markdown: state, severity and service; when it started, how long\n"
@@ -346,8 +348,9 @@ static const struct cli_sub subs[] = {
 	    "and no Markdown a summary could use to add headings, links or\n"
 	    "HTML.\n",
 	    (const struct cli_sub_opt[]){
+		{ CLI_OPT_FORMAT, NULL },
 		{ CLI_OPT_JSON, "the incident and its timeline as one JSON\n"
-		    "object" },
+		    "object (--format json)" },
 		{ CLI_OPT_TIMEOUT, NULL },
 		CLI_CONNECTION, { CLI_OPT_NONE, NULL } },
 	    "  0   printed, up to date\n"
@@ -814,6 +817,16 @@ cli_parse(int argc, char **argv, struct cli_opts *o,
 		case CLI_OPT_INSECURE:	o->insecure = 1; break;
 		case CLI_OPT_LOG:	o->log_file = optarg; break;
 		case CLI_OPT_JSON:	o->json = 1; break;
+		case CLI_OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				o->json = 1;
+			else if (strcmp(optarg, "md") == 0 ||
+			    strcmp(optarg, "markdown") == 0)
+				o->json = 0;
+			else
+				return cli_bad_usage(err, sub, "--format: '%s' "
+				    "is not md or json", optarg);
+			break;
 		case CLI_OPT_FROM_NOW:	o->from_now = 1; break;
 		case CLI_OPT_STATE:	o->state = optarg; break;
 		case CLI_OPT_THEME:	o->theme = optarg; break;

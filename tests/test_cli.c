@@ -328,6 +328,24 @@ test_values_are_checked(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out, "warroom " WR_VERSION "\n");
 	done(&r);
+	/* export --format md|json, as the issue gives it; --json is the
+	 * same as --format json */
+	parse(&r, "export", "3", "--format", "json", NULL);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.o.json, 1);
+	done(&r);
+	parse(&r, "export", "3", "--json", "--format", "md", NULL);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.o.json, 0);
+	done(&r);
+	parse(&r, "export", "3", "--format", "pdf", NULL);
+	assert_int_equal(r.rc, CLI_EX_USAGE);
+	assert_starts(r.err, "warroom: export: --format: 'pdf' is not md or "
+	    "json\n");
+	done(&r);
+	parse(&r, "list", "--format", "json", NULL);
+	assert_int_equal(r.rc, CLI_EX_USAGE);
+	done(&r);
 }
 
 static void
