@@ -71,6 +71,10 @@ const char *const tui_help_lines[] = {
 	"  :help  ?            this help",
 	"  :q  q               quit (asks when ops are queued; :q! does not)",
 	"",
+	"Marks in the list",
+	"  S#12                 left of the id: silenced at Alertmanager (until",
+	"                       the silence ends; the detail lists its silences)",
+	"",
 	"Ops are saved to the outbox first and shown \"queued\" until the relay",
 	"confirms them; a refused op shows its reason on the status line.",
 	NULL

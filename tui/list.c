@@ -41,6 +41,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/silence.h"
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "tui/tui-int.h"
@@ -1269,6 +1270,26 @@ tui_list_escalated(const struct wr_incident *inc)
 	    inc->esc_fired > 1 && inc->esc_steps > 0;
 }
 
+/* A silenced incident (a silence at Alertmanager that has not ended) is
+ * marked TUI_LIST_SILENCED in the row's first column, left of its id, at
+ * every width; the mark goes when the silence ends. */
+static void
+silence_mark(struct tui *t, struct pane *p, int y,
+    const struct wr_incident *inc, int selected, int64_t now)
+{
+	int64_t soonest = 0;
+
+	if (!wr_incident_silenced(inc, now))
+		return;
+	for (size_t i = 0; i < inc->n_silences; i++)
+		if (inc->silences[i].ends > now && (soonest == 0 ||
+		    inc->silences[i].ends < soonest))
+			soonest = inc->silences[i].ends;
+	tui_age_changes_at(t, soonest);
+	tui_put(t, p->win, y, 0, 1, selected ? ROLE_SELECTED : ROLE_INFO,
+	    TUI_LIST_SILENCED);
+}
+
 static void
 draw_row(struct tui *t, struct pane *p, const struct cols *c, int y,
     const struct wr_incident *inc, int selected, int64_t now)
@@ -1296,6 +1317,7 @@ draw_row(struct tui *t, struct pane *p, const struct cols *c, int y,
 		op = esc;
 		op_role = ROLE_ERROR;
 	}
+	silence_mark(t, p, y, inc, selected, now);
 	snprintf(buf, sizeof buf, "#%lld", (long long)inc->id);
 	tui_put(t, p->win, y, c->id_x, c->id_w, R(ROLE_DIM), buf);
 	tui_put(t, p->win, y, c->sev_x, c->sev_w, R(tui_sev_role(inc->severity)),

@@ -112,6 +112,9 @@ void tui_list_touch(struct tui *t, int64_t id);
 int64_t tui_list_selected(const struct tui *t);
 /* Escalated past its first step and still triggered: the row's mark. */
 int tui_list_escalated(const struct wr_incident *inc);
+/* A silenced incident's mark, in the row's first column (help and
+ * warroom(1) give its legend). */
+#define TUI_LIST_SILENCED	"S"
 /* The id an action takes: t->shown_id, else the selection. */
 int64_t tui_target(struct tui *t);
 int tui_list_select_id(struct tui *t, int64_t id);
