@@ -95,7 +95,7 @@ json_strict_parse_any(const char *buf, size_t len, char *err, size_t errsz)
 	if (err != NULL && errsz > 0)
 		err[0] = '\0';
 	root = json_loadb(buf != NULL ? buf : "", buf != NULL ? len : 0,
-	    JSON_REJECT_DUPLICATES, &je);
+	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (root == NULL)
 		reason(buf, buf != NULL ? len : 0, &je, err, errsz);
 	return root;

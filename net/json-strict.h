@@ -24,7 +24,8 @@
 json_t *json_strict_parse(const char *buf, size_t len, char *err,
     size_t errsz);
 
-/* The same checks for any top level (an answer that is a list). */
+/* The same checks for any top level: an answer that is a list, or a bare
+ * string (Alertmanager's 400s are one: "silence invalid: ..."). */
 json_t *json_strict_parse_any(const char *buf, size_t len, char *err,
     size_t errsz);
 

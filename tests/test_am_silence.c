@@ -179,6 +179,23 @@ test_hostile_answers_are_refused_or_bounded(void **state)
 	}
 	am_silence_error_text("\"bad \x1b[31m thing\"", 19, err, sizeof err);
 	assert_null(strchr(err, '\x1b'));
+	/* Alertmanager 0.25's 400 is a bare JSON string: its text, decoded
+	 * (it was shown as JSON, quotes and escapes and all), controls and
+	 * non-ASCII as '?', bounded */
+	{
+		static const char am400[] = "\"silence invalid: at least one "
+		    "matcher must not match the empty string\"\n";
+		static const char hostile[] = "\"x \\u001b[31m \\\"q\\\" "
+		    "\\u00e9\\n\\u202e yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\"";
+		char small[24];
+
+		am_silence_error_text(am400, strlen(am400), err, sizeof err);
+		assert_string_equal(err, "silence invalid: at least one matcher "
+		    "must not match the empty string");
+		am_silence_error_text(hostile, strlen(hostile), small,
+		    sizeof small);
+		assert_string_equal(small, "x ?[31m \"q\" ?????? yyyy");
+	}
 	am_silence_error_text("plain text\nsecond line", 22, err, sizeof err);
 	assert_string_equal(err, "plain text");
 }
