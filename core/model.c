@@ -350,6 +350,14 @@ event_value(void *ud, const char *name)
 		    (long long)e->base);
 		return w->num;
 	}
+	/* a silence Alertmanager replaced with a new one */
+	if (strcmp(name, ", now silence") == 0) {
+		if (e->new_silence_id == NULL || e->new_silence_id[0] == '\0')
+			return NULL;
+		snprintf(w->buf, sizeof w->buf, ", now silence %.64s",
+		    e->new_silence_id);
+		return w->buf;
+	}
 	if (strcmp(name, "fingerprint") == 0)
 		return e->alert.fingerprint;
 	if (strcmp(name, "alertname") == 0)

@@ -100,7 +100,9 @@ typedef enum {
 	X(STEP,		step,		"step",		WR_FT_INT, 0)	\
 	X(STEPS,	steps,		"steps",	WR_FT_INT, 0)	\
 	X(ROUND,	round,		"round",	WR_FT_INT, 0)	\
-	X(AFTER,	after_ms,	"after_ms",	WR_FT_INT, 0)
+	X(AFTER,	after_ms,	"after_ms",	WR_FT_INT, 0)	\
+	X(NEW_SILENCE_ID, new_silence_id, "new_silence_id", WR_FT_OPT_STR, \
+	    WR_FIELD_MAX_NAME)
 
 enum wr_field_type {
 	WR_FT_STR,		/* a string, required on the wire ("" allowed;
@@ -241,9 +243,10 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	    WR_EVF(SILENCE_ID) | WR_EVF(ENDS), "silence expired",	\
 	    "silence {silence_id} expired at {ends}", WR_TONE_NORMAL)	\
 	X(SILENCE_CHANGED, 22, "silence_changed", WR_SCOPE_INCIDENT,	\
-	    WR_EVF(SILENCE_ID) | WR_EVF(ENDS) | WR_EVF(MATCHERS),	\
-	    "silence changed", "silence {silence_id} changed at "	\
-	    "Alertmanager: until {ends}, {matchers}", WR_TONE_NORMAL) \
+	    WR_EVF(SILENCE_ID) | WR_EVF(ENDS) | WR_EVF(MATCHERS) |	\
+	    WR_EVF(NEW_SILENCE_ID), "silence changed",			\
+	    "silence {silence_id} changed at Alertmanager{, now silence}: " \
+	    "until {ends}, {matchers}", WR_TONE_NORMAL)			\
 	X(POSTMORTEM, 23, "postmortem", WR_SCOPE_INCIDENT,		\
 	    WR_EVF(DOC) | WR_EVF(VERSION) | WR_EVF(BASE) | WR_EVF(MADE_AT), \
 	    "postmortem saved", "postmortem v{version} saved{based}",	\
@@ -468,6 +471,10 @@ struct wr_event {
 	 * shows it all) */
 	char *notifier;
 	int64_t next_at;
+	/* SILENCE_CHANGED: the silence that replaced silence_id, when
+	 * Alertmanager made a new one for an edit (it does when the
+	 * matchers or the start change); NULL for one changed in place. */
+	char *new_silence_id;
 };
 
 struct wr_evlist {

@@ -449,6 +449,18 @@ wr_silence_apply(struct wr_incident *inc, const struct wr_event *e,
 			ERR("event %lld: incident %lld has no silence %s",
 			    (long long)e->seq, (long long)inc->id,
 			    e->silence_id);
+		if (e->new_silence_id != NULL &&
+		    strcmp(e->new_silence_id, s->id) != 0) {
+			if (e->new_silence_id[0] == '\0' ||
+			    strlen(e->new_silence_id) > WR_SILENCE_ID_MAX)
+				ERR("event %lld: no new silence id",
+				    (long long)e->seq);
+			if (find(inc, e->new_silence_id) != NULL)
+				ERR("event %lld: silence %s is already on "
+				    "incident %lld", (long long)e->seq,
+				    e->new_silence_id, (long long)inc->id);
+			util_set_str(&s->id, e->new_silence_id);
+		}
 		if (e->ends != 0)
 			s->ends = e->ends;
 		if (e->matchers != NULL && e->matchers[0] != '\0')
@@ -501,7 +513,24 @@ wr_silence_plan_seen(const struct wr_incident *inc,
 			s = &inc->silences[i];
 	if (s == NULL || !wr_time_ok(now))
 		return 0;
-	if (seen->gone || seen->expired) {
+	if (seen->replaced_by != NULL && !seen->gone) {
+		/* expired there for an edit, and the edit is this one: the
+		 * incident follows it (unless it holds that one already) */
+		for (size_t i = 0; i < inc->n_silences; i++)
+			if (strcmp(inc->silences[i].id, seen->replaced_by) == 0)
+				goto ended;
+		if (seen->replaced_by[0] == '\0' ||
+		    strlen(seen->replaced_by) > WR_SILENCE_ID_MAX ||
+		    !wr_time_ok(seen->ends) || seen->ends <= 0)
+			goto ended;
+		e = wr_evlist_push(out);
+		e->kind = WR_EV_SILENCE_CHANGED;
+		e->ends = seen->ends;
+		e->matchers = xstrdup(seen->matchers != NULL ?
+		    seen->matchers : s->matchers);
+		e->new_silence_id = xstrdup(seen->replaced_by);
+	} else if (seen->gone || seen->expired) {
+ended:
 		e = wr_evlist_push(out);
 		e->kind = WR_EV_SILENCE_EXPIRED;
 		e->ends = seen->gone || seen->ends <= 0 || seen->ends > now ||

@@ -104,6 +104,9 @@ struct wr_silence_seen {
 	int expired;		/* its state is "expired" */
 	int64_t ends;		/* its endsAt */
 	const char *matchers;	/* wr_matchers_format()'s form, or NULL */
+	/* expired there for an edit: the silence Alertmanager made in its
+	 * place (ends and matchers are then that one's), else NULL */
+	const char *replaced_by;
 	const char *actor;	/* who the events are by ("alertmanager") */
 	const char *via;	/* the sender */
 };
@@ -112,8 +115,10 @@ struct wr_silence_seen {
  * The events that answer makes against inc as it is now, appended to out;
  * how many (0 or 1).  Expired or gone: SILENCE_EXPIRED, its ends when it
  * ended there (now when gone, never after now); its end moved by a second
- * or more, or other matchers: SILENCE_CHANGED.  Nothing for a silence inc
- * no longer holds (an unsilence got there first).
+ * or more, or other matchers: SILENCE_CHANGED.  Replaced by another
+ * (replaced_by): SILENCE_CHANGED with new_silence_id, the new one's end
+ * and matchers (SILENCE_EXPIRED when inc holds that one already).  Nothing
+ * for a silence inc no longer holds (an unsilence got there first).
  */
 size_t wr_silence_plan_seen(const struct wr_incident *inc,
     const struct wr_silence_seen *seen, int64_t now, struct wr_evlist *out);

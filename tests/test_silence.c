@@ -349,6 +349,76 @@ test_refresh_plans_expired_changed_or_nothing(void **state)
 	wr_room_free(&r);
 }
 
+/* Replaced at Alertmanager (an edit of its start or matchers makes a new
+ * silence): the refresh plans silence_changed naming the new id, with the
+ * new end and matchers, and the reducer then holds the new id; the words
+ * say so.  Not when the incident holds the new one already (then the old
+ * one simply expired). */
+static void
+test_refresh_follows_a_silence_replaced_there(void **state)
+{
+	struct wr_room r;
+	struct wr_incident *inc;
+	struct wr_evlist out = { 0 };
+	struct wr_silence_seen seen = { .id = "aaaa-1111", .via = "am",
+		.expired = 1, .replaced_by = "cccc-3333",
+		.matchers = "alertname=\"EdgeNodeDown\", pop=\"ams\"" };
+	int64_t now = T0 + 600000;
+	char *w;
+
+	(void)state;
+	room_with_incident(&r);
+	inc = wr_room_get(&r, 1);
+	assert_int_equal(apply(&r, 2, WR_EV_SILENCED, "aaaa-1111", T0 + 7200000,
+	    "alertname=\"EdgeNodeDown\""), WR_APPLY_OK);
+	seen.ends = T0 + 9000000;
+	assert_int_equal(wr_silence_plan_seen(inc, &seen, now, &out), 1);
+	assert_int_equal(out.v[0].kind, WR_EV_SILENCE_CHANGED);
+	assert_string_equal(out.v[0].silence_id, "aaaa-1111");
+	assert_string_equal(out.v[0].new_silence_id, "cccc-3333");
+	assert_int_equal(out.v[0].ends, T0 + 9000000);
+	w = wr_event_words(&out.v[0]);
+	assert_string_equal(w, "silence aaaa-1111 changed at Alertmanager, now "
+	    "silence cccc-3333: until 2026-11-27T18:27:08.771Z, "
+	    "alertname=\"EdgeNodeDown\", pop=\"ams\"");
+	free(w);
+	out.v[0].seq = 3;
+	assert_int_equal(wr_room_apply(&r, &out.v[0], NULL, 0), WR_APPLY_OK);
+	wr_evlist_clear(&out);
+	assert_int_equal(inc->n_silences, 1);
+	assert_string_equal(inc->silences[0].id, "cccc-3333");
+	assert_int_equal(inc->silences[0].ends, T0 + 9000000);
+	assert_string_equal(inc->silences[0].matchers,
+	    "alertname=\"EdgeNodeDown\", pop=\"ams\"");
+	assert_true(wr_incident_silenced(inc, T0 + 8000000));
+	/* a replacement the incident holds already: the old one expired */
+	assert_int_equal(apply(&r, 4, WR_EV_SILENCED, "dddd-4444", T0 + 7200000,
+	    "a=\"b\""), WR_APPLY_OK);
+	seen.id = "dddd-4444";
+	assert_int_equal(wr_silence_plan_seen(inc, &seen, now, &out), 1);
+	assert_int_equal(out.v[0].kind, WR_EV_SILENCE_EXPIRED);
+	assert_null(out.v[0].new_silence_id);
+	wr_evlist_clear(&out);
+	/* the reducer refuses a rename onto an id the incident holds */
+	{
+		struct wr_event e = { 0 };
+		char err[256];
+
+		e.seq = 5;
+		e.kind = WR_EV_SILENCE_CHANGED;
+		e.incident = 1;
+		e.time = T0 + 5000;
+		e.actor = "alertmanager";
+		e.silence_id = "dddd-4444";
+		e.new_silence_id = "cccc-3333";
+		e.ends = T0 + 1;
+		assert_int_equal(wr_room_apply(&r, &e, err, sizeof err),
+		    WR_APPLY_REFUSED);
+	}
+	wr_evlist_free(&out);
+	wr_room_free(&r);
+}
+
 /* The relay plans a silence op from Alertmanager's answer; without one
  * (a console sending the op straight to the commit) it is refused. */
 static void
@@ -409,6 +479,7 @@ main(void)
 		cmocka_unit_test(test_an_incident_holds_a_bounded_number_of_silences),
 		cmocka_unit_test(test_silence_events_in_words),
 		cmocka_unit_test(test_refresh_plans_expired_changed_or_nothing),
+		cmocka_unit_test(test_refresh_follows_a_silence_replaced_there),
 		cmocka_unit_test(test_silence_op_needs_alertmanagers_answer),
 	};
 
