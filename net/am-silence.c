@@ -224,15 +224,16 @@ matchers_text(const json_t *arr, char **out, char *err, size_t errsz)
 	return 0;
 }
 
-int
-am_silence_parse(const char *body, size_t len, struct am_silence *out,
-    char *err, size_t errsz)
+/* One silence object (its members checked as am_silence_parse says). */
+static int
+parse_object(const json_t *root, struct am_silence *out, char *err,
+    size_t errsz)
 {
-	json_t *root, *st;
+	const json_t *st;
 
 	memset(out, 0, sizeof *out);
-	if ((root = json_strict_parse(body, len, err, errsz)) == NULL)
-		return -1;
+	if (!json_is_object(root))
+		ERR("a silence: expected an object");
 	if (str_member(root, "id", 1, WR_SILENCE_ID_MAX, &out->id, err,
 	    errsz) != 0)
 		goto fail;
@@ -255,15 +256,170 @@ am_silence_parse(const char *body, size_t len, struct am_silence *out,
 	    str_member(root, "comment", 0, 4 * WR_SILENCE_COMMENT_MAX,
 	    &out->comment, err, errsz) != 0)
 		goto fail;
+	if (json_object_get(root, "updatedAt") != NULL &&
+	    time_member(root, "updatedAt", &out->updated, err, errsz) != 0)
+		goto fail;
 	if (matchers_text(json_object_get(root, "matchers"), &out->matchers,
 	    err, errsz) != 0)
 		goto fail;
-	json_decref(root);
 	return 0;
 fail:
-	json_decref(root);
 	am_silence_free(out);
 	return -1;
+}
+
+int
+am_silence_parse(const char *body, size_t len, struct am_silence *out,
+    char *err, size_t errsz)
+{
+	json_t *root;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((root = json_strict_parse(body, len, err, errsz)) == NULL)
+		return -1;
+	rc = parse_object(root, out, err, errsz);
+	json_decref(root);
+	return rc;
+}
+
+int
+am_silence_parse_list(const char *body, size_t len, struct am_silence **out,
+    size_t *n, size_t *skipped, char *err, size_t errsz)
+{
+	json_t *root, *v;
+	size_t i, k = 0;
+	char why[8];
+
+	*out = NULL;
+	*n = 0;
+	*skipped = 0;
+	if ((root = json_strict_parse_any(body, len, err, errsz)) == NULL)
+		return -1;
+	if (!json_is_array(root) || json_array_size(root) > AM_SILENCES_MAX) {
+		if (err != NULL && errsz > 0)
+			snprintf(err, errsz, "silences: expected an array of at "
+			    "most %d", AM_SILENCES_MAX);
+		json_decref(root);
+		return -1;
+	}
+	if (json_array_size(root) > 0)
+		*out = xcalloc(json_array_size(root), sizeof **out);
+	json_array_foreach(root, i, v) {
+		if (parse_object(v, &(*out)[k], why, sizeof why) == 0)
+			k++;
+		else
+			(*skipped)++;
+	}
+	*n = k;
+	json_decref(root);
+	return 0;
+}
+
+void
+am_silence_list_free(struct am_silence *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		am_silence_free(&v[i]);
+	free(v);
+}
+
+/* ---- what the relay writes in a comment, and finds by ---------------------- */
+
+char *
+am_silence_comment(int64_t incident, const char *text, const char *op_id)
+{
+	return xasprintf("warroom #%lld: %s (op %s)", (long long)incident,
+	    text != NULL ? text : "", op_id != NULL ? op_id : "");
+}
+
+int
+am_silence_comment_incident(const char *comment, int64_t incident)
+{
+	char head[40];
+	int n;
+
+	if (comment == NULL)
+		return 0;
+	n = snprintf(head, sizeof head, "warroom #%lld:", (long long)incident);
+	return strncmp(comment, head, (size_t)n) == 0;
+}
+
+int
+am_silence_comment_op(const char *comment, const char *op_id)
+{
+	char tail[80];
+	size_t n, len;
+
+	if (comment == NULL || op_id == NULL || op_id[0] == '\0' ||
+	    strlen(op_id) > 64)
+		return 0;
+	n = (size_t)snprintf(tail, sizeof tail, "(op %s)", op_id);
+	len = strlen(comment);
+	return len >= n && strcmp(comment + len - n, tail) == 0;
+}
+
+static int
+live(const struct am_silence *s)
+{
+	return strcmp(s->state, "active") == 0 ||
+	    strcmp(s->state, "pending") == 0;
+}
+
+const struct am_silence *
+am_silence_find_op(const struct am_silence *v, size_t n, int64_t incident,
+    const char *created_by, const char *op_id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (live(&v[i]) && v[i].created_by != NULL &&
+		    created_by != NULL &&
+		    strcmp(v[i].created_by, created_by) == 0 &&
+		    am_silence_comment_incident(v[i].comment, incident) &&
+		    am_silence_comment_op(v[i].comment, op_id))
+			return &v[i];
+	return NULL;
+}
+
+const struct am_silence *
+am_silence_find_replacement(const struct am_silence *v, size_t n,
+    const struct am_silence *old, int64_t incident,
+    const struct wr_incident *inc)
+{
+	const struct am_silence *best = NULL;
+	int best_same = 0;
+	int64_t best_d = 0;
+
+	if (old->created_by == NULL || strcmp(old->state, "expired") != 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct am_silence *s = &v[i];
+		int same, held = 0;
+		int64_t d;
+
+		if (!live(s) || strcmp(s->id, old->id) == 0 ||
+		    s->created_by == NULL ||
+		    strcmp(s->created_by, old->created_by) != 0 ||
+		    !am_silence_comment_incident(s->comment, incident) ||
+		    s->updated == 0)
+			continue;
+		for (size_t k = 0; inc != NULL && k < inc->n_silences; k++)
+			if (strcmp(inc->silences[k].id, s->id) == 0)
+				held = 1;
+		d = s->updated - old->ends;
+		if (d < 0)
+			d = -d;
+		if (held || d > AM_SILENCE_REPLACED_MS)
+			continue;
+		same = old->comment != NULL && s->comment != NULL &&
+		    strcmp(old->comment, s->comment) == 0;
+		if (best == NULL || same > best_same ||
+		    (same == best_same && d < best_d)) {
+			best = s;
+			best_same = same;
+			best_d = d;
+		}
+	}
+	return best;
 }
 
 void

@@ -42,12 +42,64 @@ struct am_silence {
 	/* the matchers, wr_matchers_format()'s form when all are equality
 	 * ones (others written NAME=~"V", NAME!="V", NAME!~"V") */
 	char *matchers;
+	int64_t updated;	/* its updatedAt; 0 when it has none */
 };
 
 /* 0 with out filled (free with am_silence_free), or -1 with a reason. */
 int am_silence_parse(const char *body, size_t len, struct am_silence *out,
     char *err, size_t errsz);
 void am_silence_free(struct am_silence *s);
+
+/* Silences in one answer, at most. */
+#define AM_SILENCES_MAX		100000
+/*
+ * GET /api/v2/silences's answer, an array of silences: 0 with *out, *n of
+ * them, each read as am_silence_parse() reads one (free with
+ * am_silence_list_free()); one that is not well formed is left out and
+ * counted in *skipped (an Alertmanager holds others' silences too).  -1
+ * with a reason when the answer is not an array of at most
+ * AM_SILENCES_MAX.
+ */
+int am_silence_parse_list(const char *body, size_t len,
+    struct am_silence **out, size_t *n, size_t *skipped, char *err,
+    size_t errsz);
+void am_silence_list_free(struct am_silence *v, size_t n);
+
+/*
+ * The comment the relay gives a silence it makes, which is how it finds
+ * that silence again: "warroom #12: TEXT (op OPID)".  Malloc'd.
+ */
+char *am_silence_comment(int64_t incident, const char *text,
+    const char *op_id);
+/* Whether comment is one of incident's ("warroom #12:" first). */
+int am_silence_comment_incident(const char *comment, int64_t incident);
+/* Whether comment ends with op_id's "(op OPID)". */
+int am_silence_comment_op(const char *comment, const char *op_id);
+
+/*
+ * The active or pending silence that op op_id of created_by made for
+ * incident (its comment says both; created_by is its createdBy), or NULL:
+ * what a silence op sent again after a relay restart finds, so that it
+ * adopts the silence its first try made instead of making a second.
+ */
+const struct am_silence *am_silence_find_op(const struct am_silence *v,
+    size_t n, int64_t incident, const char *created_by, const char *op_id);
+
+/* How far apart the old silence's end and its replacement's updatedAt
+ * may be (Alertmanager sets both in the same edit). */
+#define AM_SILENCE_REPLACED_MS	60000
+/*
+ * The silence that replaced old, expired at Alertmanager for an edit that
+ * could not be made in place (new matchers, a new start): Alertmanager
+ * expires the old one and makes a new one with another id, the same
+ * createdBy and (unless the edit changed it) comment.  The one, active or
+ * pending, of incident's (its comment), by old's creator, updated within
+ * AM_SILENCE_REPLACED_MS of old's end, not held by inc already; one with
+ * old's comment first, then the nearest in time.  NULL for none.
+ */
+const struct am_silence *am_silence_find_replacement(
+    const struct am_silence *v, size_t n, const struct am_silence *old,
+    int64_t incident, const struct wr_incident *inc);
 
 /*
  * What an error answer says, for a reason a person reads: its JSON string

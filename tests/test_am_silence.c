@@ -200,6 +200,108 @@ test_hostile_answers_are_refused_or_bounded(void **state)
 	assert_string_equal(err, "plain text");
 }
 
+/* GET /api/v2/silences from Alertmanager 0.25 after `amtool silence
+ * update --start` of a silence the relay made (api-v2-silences-replaced:
+ * the old one expired, a pending one with a new id, the same creator and
+ * comment, made in the same instant), beside bob's silence for the same
+ * incident and alice's own by hand: the op's silence and the replacement
+ * are found, and nothing else is taken for them. */
+static void
+test_finds_an_ops_silence_and_a_replacement_in_the_real_list(void **state)
+{
+	static const char op[] = "0123456789abcdef0123456789abcdef";
+	struct am_silence *v, *old = NULL;
+	const struct am_silence *f;
+	struct wr_incident inc = { .id = 1 };
+	struct wr_silence held = { .id = (char *)"a075771f-10f3-4533-9529-"
+	    "55c0fbbf117d" };
+	size_t len, n, skipped;
+	char err[160], *body = slurp(FIX "api-v2-silences-replaced.json", &len);
+	char *c;
+
+	(void)state;
+	assert_int_equal(am_silence_parse_list(body, len, &v, &n, &skipped, err,
+	    sizeof err), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(skipped, 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(v[i].updated > 0);
+		if (strcmp(v[i].id, "c13ea120-aafc-4119-a63b-7bee480a3337") == 0)
+			old = &v[i];
+	}
+	assert_non_null(old);
+	assert_string_equal(old->state, "expired");
+	/* the comment the relay writes, and what it is found by */
+	c = am_silence_comment(1, "rolling restart", op);
+	assert_string_equal(c, "warroom #1: rolling restart (op "
+	    "0123456789abcdef0123456789abcdef)");
+	assert_true(am_silence_comment_incident(c, 1));
+	assert_false(am_silence_comment_incident(c, 12));
+	assert_false(am_silence_comment_incident("warroom #12: x", 1));
+	assert_true(am_silence_comment_op(c, op));
+	assert_false(am_silence_comment_op(c, "0123"));
+	assert_false(am_silence_comment_op(c, ""));
+	free(c);
+	/* the op's silence: the live one, by its maker */
+	f = am_silence_find_op(v, n, 1, "alice", op);
+	assert_non_null(f);
+	assert_string_equal(f->id, "a075771f-10f3-4533-9529-55c0fbbf117d");
+	assert_null(am_silence_find_op(v, n, 1, "bob", op));
+	assert_null(am_silence_find_op(v, n, 2, "alice", op));
+	assert_null(am_silence_find_op(v, n, 1, "alice",
+	    "ffffffffffffffffffffffffffffffff"));
+	/* the replacement of the expired one */
+	f = am_silence_find_replacement(v, n, old, 1, &inc);
+	assert_non_null(f);
+	assert_string_equal(f->id, "a075771f-10f3-4533-9529-55c0fbbf117d");
+	assert_string_equal(f->matchers,
+	    "alertname=\"EdgeNodeDown\", service=\"edge\"");
+	/* not when the incident holds it already, nor for another incident,
+	 * nor for a silence that is not expired */
+	inc.silences = &held;
+	inc.n_silences = 1;
+	assert_null(am_silence_find_replacement(v, n, old, 1, &inc));
+	inc.n_silences = 0;
+	assert_null(am_silence_find_replacement(v, n, old, 2, &inc));
+	assert_null(am_silence_find_replacement(v, n, f, 1, &inc));
+	/* made long after the old one ended: not its replacement */
+	old->ends -= AM_SILENCE_REPLACED_MS + 1000;
+	assert_null(am_silence_find_replacement(v, n, old, 1, &inc));
+	am_silence_list_free(v, n);
+	free(body);
+}
+
+/* A list that is not one is refused; a silence in it that is not well
+ * formed is left out, the others kept. */
+static void
+test_a_hostile_list_is_refused_or_its_bad_silences_left_out(void **state)
+{
+	static const char *bad[] = { "{}", "\"x\"", "7", "[1", "" };
+	static const char mixed[] = "[{\"id\":\"x/y\"}, 7, {\"id\":\"ok\","
+	    "\"status\":{\"state\":\"active\"},\"startsAt\":"
+	    "\"2026-01-01T00:00:00Z\",\"endsAt\":\"2026-01-01T01:00:00Z\","
+	    "\"matchers\":[{\"name\":\"a\",\"value\":\"b\",\"isRegex\":false}],"
+	    "\"updatedAt\":\"soon\"}, {\"id\":\"fine\",\"status\":{\"state\":"
+	    "\"pending\"},\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":"
+	    "\"2026-01-01T01:00:00Z\",\"matchers\":[]}]";
+	struct am_silence *v;
+	size_t n, skipped;
+	char err[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		if (am_silence_parse_list(bad[i], strlen(bad[i]), &v, &n,
+		    &skipped, err, sizeof err) != -1)
+			fail_msg("taken: %s", bad[i]);
+	assert_int_equal(am_silence_parse_list(mixed, strlen(mixed), &v, &n,
+	    &skipped, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(skipped, 3);
+	assert_string_equal(v[0].id, "fine");
+	assert_int_equal(v[0].updated, 0);
+	am_silence_list_free(v, n);
+}
+
 int
 main(void)
 {
@@ -207,6 +309,8 @@ main(void)
 		cmocka_unit_test(test_post_body_has_equality_matchers_creator_and_end),
 		cmocka_unit_test(test_reads_the_real_answers),
 		cmocka_unit_test(test_hostile_answers_are_refused_or_bounded),
+		cmocka_unit_test(test_finds_an_ops_silence_and_a_replacement_in_the_real_list),
+		cmocka_unit_test(test_a_hostile_list_is_refused_or_its_bad_silences_left_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,6 +36,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    "matchers");
 		am_silence_free(&s);
 	}
+	{
+		struct am_silence *v;
+		size_t n, skipped;
+
+		if (am_silence_parse_list(body, size, &v, &n, &skipped, err,
+		    sizeof err) == 0) {
+			for (size_t i = 0; i < n; i++)
+				FUZZ_CHECK(am_silence_id_ok(v[i].id), "id");
+			(void)am_silence_find_op(v, n, 1, "alice",
+			    "0123456789abcdef0123456789abcdef");
+			for (size_t i = 0; i < n; i++)
+				(void)am_silence_find_replacement(v, n, &v[i],
+				    1, NULL);
+			am_silence_list_free(v, n);
+		}
+	}
 	am_silence_error_text(body, size, text, sizeof text);
 	FUZZ_CHECK(strlen(text) < sizeof text, "text overflows");
 	for (const char *p = text; *p != '\0'; p++)
