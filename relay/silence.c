@@ -19,7 +19,20 @@
  * every silence-refresh ([sender NAME], the shortest of them) the relay
  * asks again for each silence the room holds (GET /api/v2/silence/ID), at
  * most one request per silence in flight, and what changed becomes an
- * event (wr_silence_plan_seen): "silence ... expired at 14:02".
+ * event (wr_silence_plan_seen): "silence ... expired at 14:02".  An edit
+ * Alertmanager cannot make in place (new matchers, a new start) expires
+ * the silence and makes another with a new id: one seen expired is looked
+ * for among Alertmanager's silences (GET /api/v2/silences) first, and its
+ * replacement (am_silence_find_replacement: the incident's comment, the
+ * same creator, made as the old one ended) is followed with a
+ * silence_changed event that names the new id, not recorded as expired.
+ *
+ * A silence's comment carries the incident and the op's id ("warroom #12:
+ * TEXT (op OPID)").  Before it POSTs, a silence op looks among
+ * Alertmanager's silences for an active one that op made: the relay may
+ * have died after its POST left and before the answer was committed, and
+ * the console then sends the op again; it adopts that silence rather than
+ * make a second.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +50,6 @@
 /* Refresh requests in flight, at most. */
 #define SILENCE_REFRESH_MAX	64
 #define SILENCE_TIMEOUT_MS	10000
-/* What the comment Alertmanager keeps says of the incident. */
-#define SILENCE_COMMENT_FMT	"warroom #%lld: %s"
 
 /* A request to an Alertmanager about a silence: an op waiting for its
  * answer, or a refresh. */
@@ -54,9 +65,16 @@ struct relay_silwait {
 	char host[96];			/* for reasons: HOST:PORT */
 	char *silence_id;		/* unsilence, refresh: the one */
 	char *matchers;			/* silence: what was asked */
+	char *body;			/* silence: the POST, while its op's
+					 * silence is looked for first */
+	struct refresh *seen;		/* refresh: the expired one, while its
+					 * replacement is looked for */
 	int64_t ends;
 	int64_t duration;
 };
+
+struct refresh;
+static void refresh_free(void *data);
 
 /* ---- the op's arguments ---------------------------------------------------- */
 
@@ -106,6 +124,8 @@ wait_free(struct relay_silwait *w)
 		relay_item_free(w->it);
 	free(w->silence_id);
 	free(w->matchers);
+	free(w->body);
+	refresh_free(w->seen);
 	free(w);
 }
 
@@ -195,6 +215,77 @@ made(void *ud, int status, const char *body, size_t len, const char *why)
 	relay_enqueue(r, w->it);
 	w->it = NULL;
 	wait_free(w);
+}
+
+static void am_request(struct relay *r, const struct relay_sender *s,
+    struct relay_silwait *w, const char *method, const char *path,
+    const char *body, relay_httpc_done_fn *done);
+
+/* Alertmanager's silences, as a silence op looks among them for the one
+ * it made before (sent again after a relay restart): adopted, or the POST
+ * goes. */
+static void
+looked(void *ud, int status, const char *body, size_t len, const char *why)
+{
+	struct relay_silwait *w = ud;
+	struct relay *r = w->r;
+	const struct relay_sender *s;
+	const struct am_silence *had;
+	struct am_silence *v = NULL;
+	size_t n = 0, skipped = 0;
+	char err[160], reason[512], who[RELAY_LOG_USER];
+
+	w->hc = NULL;
+	if (r == NULL || r->stopping || w->it == NULL) {
+		wait_free(w);
+		return;
+	}
+	if (failed(w, status, body, len, why, "the silence")) {
+		wait_free(w);
+		return;
+	}
+	if (am_silence_parse_list(body, len, &v, &n, &skipped, err,
+	    sizeof err) != 0) {
+		json_strict_ascii(err);
+		snprintf(reason, sizeof reason, "the Alertmanager of sender "
+		    "%s (%s) answered with a list of silences that cannot be "
+		    "read: %s; nothing was silenced", w->sender, w->host, err);
+		refuse(r, w->it, PROTO_ERR_AM_REFUSED, reason);
+		w->it = NULL;
+		wait_free(w);
+		return;
+	}
+	had = am_silence_find_op(v, n, w->incident, w->it->op.actor,
+	    w->it->op.op_id);
+	if (had != NULL) {
+		relay_log(r, "alertmanager of sender %s: silence %s made for "
+		    "#%lld by %s's op before (the answer was not recorded): "
+		    "adopted, not made again", w->sender, had->id,
+		    (long long)w->incident, util_log_escape(w->it->op.actor,
+		    who, sizeof who));
+		w->it->am_silence_id = xstrdup(had->id);
+		w->it->am_ends = had->ends;
+		w->it->am_matchers = xstrdup(had->matchers);
+		w->it->am_duration = w->duration;
+		relay_enqueue(r, w->it);
+		w->it = NULL;
+		am_silence_list_free(v, n);
+		wait_free(w);
+		return;
+	}
+	am_silence_list_free(v, n);
+	s = relay_cfg_sender(r->cfg, w->sender);
+	if (s == NULL || s->alertmanager == NULL) {
+		snprintf(reason, sizeof reason, "the relay no longer knows an "
+		    "Alertmanager API for sender %s (its config changed); "
+		    "nothing was silenced", w->sender);
+		refuse(r, w->it, PROTO_ERR_NO_ALERTMANAGER, reason);
+		w->it = NULL;
+		wait_free(w);
+		return;
+	}
+	wait_unlink(w);
+	am_request(r, s, w, "POST", "/api/v2/silences", w->body, made);
 }
 
 static void
@@ -315,9 +406,9 @@ ask_silence(struct relay *r, struct relay_silwait *w,
 		return -1;
 	}
 	wr_kvlist_free(&narrow);
-	comment = xasprintf(SILENCE_COMMENT_FMT, (long long)inc->id,
-	    a->comment != NULL && a->comment[0] != '\0' ? a->comment :
-	    inc->title != NULL ? inc->title : "");
+	comment = am_silence_comment(inc->id, a->comment != NULL &&
+	    a->comment[0] != '\0' ? a->comment : inc->title != NULL ?
+	    inc->title : "", w->it->op.op_id);
 	w->duration = a->duration;
 	w->ends = now + a->duration;
 	w->matchers = wr_matchers_format(&m);
@@ -412,10 +503,13 @@ relay_silence_op(struct relay *r, struct relay_item *it)
 		w->silence_id = xstrdup(sil->id);
 		path = silence_path(sil->id);
 	}
-	am_request(r, s, w, body != NULL ? "POST" : "DELETE", path, body,
-	    body != NULL ? made : expired);
+	if (body != NULL) {
+		/* first, whether this op made one already */
+		w->body = body;
+		am_request(r, s, w, "GET", "/api/v2/silences", NULL, looked);
+	} else
+		am_request(r, s, w, "DELETE", path, NULL, expired);
 	free(path);
-	free(body);
 	return 1;
 }
 
@@ -438,6 +532,11 @@ struct refresh {
 	char *id;
 	int gone;
 	struct am_silence seen;
+	/* the silence that replaced it (with its end and matchers), or
+	 * NULL */
+	char *replaced_by;
+	int64_t new_ends;
+	char *new_matchers;
 };
 
 static void
@@ -449,6 +548,8 @@ refresh_free(void *data)
 		return;
 	am_silence_free(&f->seen);
 	free(f->id);
+	free(f->replaced_by);
+	free(f->new_matchers);
 	free(f);
 }
 
@@ -460,11 +561,90 @@ refresh_plan(const struct wr_incident *inc, void *data, int64_t now,
 	struct wr_silence_seen seen = {
 		.id = f->id, .gone = f->gone,
 		.expired = !f->gone && strcmp(f->seen.state, "expired") == 0,
-		.ends = f->seen.ends, .matchers = f->seen.matchers,
+		.ends = f->replaced_by != NULL ? f->new_ends : f->seen.ends,
+		.matchers = f->replaced_by != NULL ? f->new_matchers :
+		    f->seen.matchers,
+		.replaced_by = f->replaced_by,
 		.actor = "alertmanager", .via = f->sender
 	};
 
 	return wr_silence_plan_seen(inc, &seen, now, out);
+}
+
+/* What a refresh read goes to the group commit, which plans its event
+ * against the incident as it is then. */
+static void
+refresh_plan_enqueue(struct relay *r, struct refresh *f)
+{
+	struct relay_item *it = xcalloc(1, sizeof *it);
+
+	it->type = ITEM_PLAN;
+	it->ep = EP_ALERTMANAGER;
+	util_strlcpy(it->via, f->sender, sizeof it->via);
+	it->plan_incident = f->incident;
+	it->plan = refresh_plan;
+	it->plan_data = f;
+	it->plan_free = refresh_free;
+	relay_enqueue(r, it);
+}
+
+/* Alertmanager's silences, looked among for the one that replaced a
+ * silence seen expired.  Not read: nothing is recorded, and the next
+ * refresh asks again. */
+static void
+replacement(void *ud, int status, const char *body, size_t len,
+    const char *why)
+{
+	struct relay_silwait *w = ud;
+	struct relay *r = w->r;
+	struct refresh *f = w->seen;
+	const struct am_silence *rep;
+	struct am_silence *v = NULL;
+	size_t n = 0, skipped = 0;
+	char err[160];
+
+	w->hc = NULL;
+	if (r == NULL || r->stopping || f == NULL) {
+		wait_free(w);
+		return;
+	}
+	if (status != 200 || why != NULL || am_silence_parse_list(body, len,
+	    &v, &n, &skipped, err, sizeof err) != 0) {
+		if (why != NULL)
+			relay_log(r, "alertmanager of sender %s: silence %s of "
+			    "#%lld expired there; its silences not read: %s",
+			    w->sender, w->silence_id, (long long)w->incident,
+			    why);
+		else if (status != 200) {
+			am_silence_error_text(body, len, err, sizeof err);
+			relay_log(r, "alertmanager of sender %s: silence %s of "
+			    "#%lld expired there; its silences not read: it "
+			    "answered %d %s", w->sender, w->silence_id,
+			    (long long)w->incident, status, err);
+		} else {
+			json_strict_ascii(err);
+			relay_log(r, "alertmanager of sender %s: silence %s of "
+			    "#%lld expired there; its silences refused: %s",
+			    w->sender, w->silence_id, (long long)w->incident,
+			    err);
+		}
+		wait_free(w);
+		return;
+	}
+	rep = am_silence_find_replacement(v, n, &f->seen, f->incident,
+	    wr_room_get(&r->room, f->incident));
+	if (rep != NULL) {
+		relay_log(r, "alertmanager of sender %s: silence %s of #%lld "
+		    "was replaced there by %s", w->sender, f->id,
+		    (long long)f->incident, rep->id);
+		f->replaced_by = xstrdup(rep->id);
+		f->new_ends = rep->ends;
+		f->new_matchers = xstrdup(rep->matchers);
+	}
+	am_silence_list_free(v, n);
+	w->seen = NULL;
+	refresh_plan_enqueue(r, f);
+	wait_free(w);
 }
 
 static void
@@ -473,7 +653,6 @@ refreshed(void *ud, int status, const char *body, size_t len,
 {
 	struct relay_silwait *w = ud;
 	struct relay *r = w->r;
-	struct relay_item *it;
 	struct refresh *f;
 	char err[160];
 
@@ -513,15 +692,23 @@ refreshed(void *ud, int status, const char *body, size_t len,
 		wait_free(w);
 		return;
 	}
-	it = xcalloc(1, sizeof *it);
-	it->type = ITEM_PLAN;
-	it->ep = EP_ALERTMANAGER;
-	util_strlcpy(it->via, w->sender, sizeof it->via);
-	it->plan_incident = f->incident;
-	it->plan = refresh_plan;
-	it->plan_data = f;
-	it->plan_free = refresh_free;
-	relay_enqueue(r, it);
+	if (!f->gone && strcmp(f->seen.state, "expired") == 0) {
+		/* expired for an edit?  Its replacement first. */
+		const struct relay_sender *s = relay_cfg_sender(r->cfg,
+		    w->sender);
+
+		if (s == NULL || s->alertmanager == NULL) {
+			refresh_free(f);
+			wait_free(w);
+			return;
+		}
+		w->seen = f;
+		wait_unlink(w);
+		am_request(r, s, w, "GET", "/api/v2/silences", NULL,
+		    replacement);
+		return;
+	}
+	refresh_plan_enqueue(r, f);
 	wait_free(w);
 }
 

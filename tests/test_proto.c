@@ -1323,7 +1323,8 @@ hostile_event(struct wr_event *e, wr_event_kind k, const struct hostile *h)
 		if (k == WR_EV_SILENCED) {
 			e->text = xstrdup(h->text[8 % h->n]);
 			e->duration = 7200000;
-		}
+		} else
+			e->new_silence_id = xstrdup(h->text[10 % h->n]);
 		break;
 	case WR_EV_UNSILENCED:
 	case WR_EV_SILENCE_EXPIRED:
