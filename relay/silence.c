@@ -26,6 +26,8 @@
  * replacement (am_silence_find_replacement: the incident's comment, the
  * same creator, made as the old one ended) is followed with a
  * silence_changed event that names the new id, not recorded as expired.
+ * An unsilence that finds its silence expired there already looks for a
+ * replacement the same way, and expires that one too.
  *
  * A silence's comment carries the incident and the op's id ("warroom #12:
  * TEXT (op OPID)").  Before it POSTs, a silence op looks among
@@ -69,6 +71,10 @@ struct relay_silwait {
 					 * silence is looked for first */
 	struct refresh *seen;		/* refresh: the expired one, while its
 					 * replacement is looked for */
+	char *also;			/* unsilence: the silence that replaced
+					 * the one held, expired too */
+	int chased;			/* unsilence: its replacement looked
+					 * for */
 	int64_t ends;
 	int64_t duration;
 };
@@ -125,6 +131,7 @@ wait_free(struct relay_silwait *w)
 	free(w->silence_id);
 	free(w->matchers);
 	free(w->body);
+	free(w->also);
 	refresh_free(w->seen);
 	free(w);
 }
@@ -288,6 +295,11 @@ looked(void *ud, int status, const char *body, size_t len, const char *why)
 	am_request(r, s, w, "POST", "/api/v2/silences", w->body, made);
 }
 
+static void chased(void *ud, int status, const char *body, size_t len,
+    const char *why);
+static void expired_done(struct relay *r, struct relay_silwait *w);
+static char *silence_path(const char *id);
+
 static void
 expired(void *ud, int status, const char *body, size_t len, const char *why)
 {
@@ -311,8 +323,126 @@ expired(void *ud, int status, const char *body, size_t len, const char *why)
 		wait_free(w);
 		return;
 	}
-	relay_log(r, "alertmanager of sender %s: silence %s of #%lld expired",
-	    w->sender, w->silence_id, (long long)w->incident);
+	expired_done(r, w);
+}
+
+/* Alertmanager's silences, for the replacement of the silence an
+ * unsilence found expired already: expired too, or none. */
+static void
+chased(void *ud, int status, const char *body, size_t len, const char *why)
+{
+	struct relay_silwait *w = ud;
+	struct relay *r = w->r;
+	const struct relay_sender *s;
+	const struct am_silence *old = NULL, *rep = NULL;
+	struct am_silence *v = NULL;
+	size_t n = 0, skipped = 0;
+	char err[160], reason[600], *path;
+
+	w->hc = NULL;
+	if (r == NULL || r->stopping || w->it == NULL) {
+		wait_free(w);
+		return;
+	}
+	if (failed(w, status, body, len, why, "the expiry")) {
+		wait_free(w);
+		return;
+	}
+	if (am_silence_parse_list(body, len, &v, &n, &skipped, err,
+	    sizeof err) != 0) {
+		json_strict_ascii(err);
+		snprintf(reason, sizeof reason, "the Alertmanager of sender "
+		    "%s (%s) had expired silence %s already, and its list of "
+		    "silences, read for one that replaced it, cannot be read: "
+		    "%s; nothing was recorded", w->sender, w->host,
+		    w->silence_id, err);
+		refuse(r, w->it, PROTO_ERR_AM_REFUSED, reason);
+		w->it = NULL;
+		wait_free(w);
+		return;
+	}
+	for (size_t i = 0; i < n && old == NULL; i++)
+		if (strcmp(v[i].id, w->silence_id) == 0)
+			old = &v[i];
+	if (old != NULL)
+		rep = am_silence_find_replacement(v, n, old, w->incident,
+		    wr_room_get(&r->room, w->incident));
+	s = relay_cfg_sender(r->cfg, w->sender);
+	if (rep == NULL || s == NULL || s->alertmanager == NULL) {
+		am_silence_list_free(v, n);
+		expired_done(r, w);
+		return;
+	}
+	relay_log(r, "alertmanager of sender %s: silence %s of #%lld was "
+	    "replaced there by %s: expiring that one", w->sender,
+	    w->silence_id, (long long)w->incident, rep->id);
+	w->also = xstrdup(rep->id);
+	path = silence_path(rep->id);
+	am_silence_list_free(v, n);
+	wait_unlink(w);
+	am_request(r, s, w, "DELETE", path, NULL, expired);
+	free(path);
+}
+
+/* The silence an unsilence expires, read first: expired there already
+ * (for an edit, its replacement silences the same alerts, and the relay
+ * has not read that one yet: the next silence-refresh would), the
+ * replacement is looked for and expired; else it is expired. */
+static void
+checked(void *ud, int status, const char *body, size_t len, const char *why)
+{
+	struct relay_silwait *w = ud;
+	struct relay *r = w->r;
+	const struct relay_sender *s;
+	struct am_silence one;
+	char err[160], *path;
+	int was_expired;
+
+	w->hc = NULL;
+	if (r == NULL || r->stopping || w->it == NULL) {
+		wait_free(w);
+		return;
+	}
+	if (status == 404 && why == NULL) {
+		expired_done(r, w);
+		return;
+	}
+	if (failed(w, status, body, len, why, "the expiry")) {
+		wait_free(w);
+		return;
+	}
+	was_expired = am_silence_parse(body, len, &one, err, sizeof err) == 0 &&
+	    strcmp(one.id, w->silence_id) == 0 &&
+	    strcmp(one.state, "expired") == 0;
+	if (one.id != NULL)
+		am_silence_free(&one);
+	s = relay_cfg_sender(r->cfg, w->sender);
+	if (s == NULL || s->alertmanager == NULL) {
+		refuse(r, w->it, PROTO_ERR_NO_ALERTMANAGER, "the relay no longer "
+		    "knows an Alertmanager API for the incident's sender (its "
+		    "config changed); nothing was expired");
+		w->it = NULL;
+		wait_free(w);
+		return;
+	}
+	wait_unlink(w);
+	if (was_expired) {
+		w->chased = 1;
+		am_request(r, s, w, "GET", "/api/v2/silences", NULL, chased);
+		return;
+	}
+	path = silence_path(w->silence_id);
+	am_request(r, s, w, "DELETE", path, NULL, expired);
+	free(path);
+}
+
+static void
+expired_done(struct relay *r, struct relay_silwait *w)
+{
+	relay_log(r, "alertmanager of sender %s: silence %s of #%lld expired%s%s",
+	    w->sender, w->silence_id, (long long)w->incident,
+	    w->also != NULL ? ", and its replacement " : "",
+	    w->also != NULL ? w->also : "");
 	w->it->am_silence_id = xstrdup(w->silence_id);
 	relay_enqueue(r, w->it);
 	w->it = NULL;
@@ -507,8 +637,8 @@ relay_silence_op(struct relay *r, struct relay_item *it)
 		/* first, whether this op made one already */
 		w->body = body;
 		am_request(r, s, w, "GET", "/api/v2/silences", NULL, looked);
-	} else
-		am_request(r, s, w, "DELETE", path, NULL, expired);
+	} else	/* first, whether it is active there still */
+		am_request(r, s, w, "GET", path, NULL, checked);
 	free(path);
 	return 1;
 }

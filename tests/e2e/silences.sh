@@ -8,7 +8,9 @@
 # Alertmanager replaced it with a new id is followed to the new one
 # (silence_changed, new_silence_id); a silence op whose POST was made and
 # whose answer the relay never recorded (killed -9 while a proxy held the
-# answer) is sent again and adopts that silence, not making a second;
+# answer) is sent again and adopts that silence, not making a second; an
+# unsilence of one replaced there before the relay read it again expires
+# the replacement too;
 # Alertmanager's 400 reaches the person decoded, sanitised and bounded; an
 # Alertmanager that is down refuses the op with its reason and nothing is
 # shown as made.
@@ -307,11 +309,11 @@ PY
 python3 "$T/proxy.py" "$PXPORT" "$AMPORT" "$T/proxy.hold" "$T/proxy.held" \
     "$T/proxy.400" 2>>"$T/proxy.log" &
 PIDS="$PIDS $!"
-relay_via() { # relay_via URL: the relay started again, its Alertmanager URL
+relay_via() { # relay_via URL [SIGNAL [REFRESH]]: the relay started again
 	cat > "$T/relay.conf" <<EOT
 [sender am]
 alertmanager = $1
-silence-refresh = 1s
+silence-refresh = ${3:-1s}
 EOT
 	stop_relay "${2:-TERM}"
 	start_relay --config "$T/relay.conf"
@@ -341,6 +343,24 @@ eq "the one the incident holds" "$(n_silences)" \
 check "the relay says it adopted it" grep -q "adopted, not made again" \
     "$T/relay.log"
 W unsilence 1 >/dev/null 2>&1
+
+# ---- unsilence of a silence replaced there that the relay has not read again
+# (a refresh every hour): the replacement is expired too, not left silencing
+relay_via "$AMURL" TERM 1h || exit 1
+W silence 1 1h --comment "edited then unsilenced" >/dev/null 2>"$T/edit2.err"
+eq "a silence is made" "$?" 0
+OLD2=$(silences_with "edited then unsilenced")
+amt silence update --start="$start" "$OLD2" >/dev/null
+NEW2=$(silences_with "edited then unsilenced")
+check "amtool replaced it" sh -c "[ -n '$NEW2' ] && [ '$NEW2' != '$OLD2' ]"
+eq "the relay has not read it again: the incident holds the old id" \
+    "$(n_silences)" "$OLD2"
+W unsilence 1 >/dev/null 2>"$T/unsilence4.err"
+eq "unsilence exits 0" "$?" 0
+eq "Alertmanager has no silence for it left: the replacement is expired" \
+    "$(silences_with "edited then unsilenced" | wc -l)" 0
+eq "the incident holds none" "$(n_silences)" ""
+relay_via "$AMURL" || exit 1
 
 # ---- Alertmanager's 400: its message, bounded and in plain ASCII ------------
 relay_via "http://127.0.0.1:$PXPORT" || exit 1
