@@ -240,10 +240,68 @@ kv_order(const void *a, const void *b)
 }
 
 int
-wr_silence_matchers(const struct wr_alert *alerts, size_t n,
-    const struct wr_kvlist *narrow, struct wr_kvlist *out, char *err,
-    size_t errsz)
+wr_am_group_labels(const char *key, struct wr_kvlist *out)
 {
+	const char *p = key;
+	char err[128];
+
+	if (p == NULL)
+		return -1;
+	/* the route's key: {...}, then /{...} for each child route */
+	for (;;) {
+		if (*p++ != '{')
+			return -1;
+		while (*p != '}') {
+			if (*p == '\0')
+				return -1;
+			if (*p++ != '"')
+				continue;
+			while (*p != '"') {	/* a quoted value */
+				if (*p == '\0' || (*p == '\\' &&
+				    *++p == '\0'))
+					return -1;
+				p++;
+			}
+			p++;
+		}
+		p++;
+		if (*p == ':')
+			break;
+		if (*p++ != '/')
+			return -1;
+	}
+	p++;
+	if (*p != '{' || p[strlen(p) - 1] != '}' ||
+	    wr_matchers_parse(p, out, err, sizeof err) != 0) {
+		wr_kvlist_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether every alert considered has label key with value v. */
+static int
+all_have(const struct wr_alert *alerts, size_t n, int only_firing,
+    const char *key, const char *v)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *have;
+
+		if (only_firing && !alerts[i].firing)
+			continue;
+		have = wr_kvlist_get(&alerts[i].labels, key);
+		if (have == NULL || strcmp(have, v) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+int
+wr_silence_matchers(const char *group_key, const struct wr_alert *alerts,
+    size_t n, const struct wr_kvlist *narrow, struct wr_kvlist *out,
+    char *err, size_t errsz)
+{
+	struct wr_kvlist group = { 0 };
 	size_t n_firing = 0, first = n;
 	int only_firing;
 
@@ -256,22 +314,25 @@ wr_silence_matchers(const struct wr_alert *alerts, size_t n,
 	only_firing = n_firing > 0;
 	if (!only_firing && n > 0)
 		first = 0;
-	if (first < n) {
+	if (first < n && wr_am_group_labels(group_key, &group) == 0 &&
+	    group.n > 0) {
+		for (size_t k = 0; k < group.n; k++)
+			if (all_have(alerts, n, only_firing, group.v[k].key,
+			    group.v[k].value) && out->n < WR_MATCHERS_MAX &&
+			    wr_kvlist_get(out, group.v[k].key) == NULL)
+				wr_kvlist_add(out, group.v[k].key,
+				    group.v[k].value);
+		if (out->n > 1)
+			qsort(out->v, out->n, sizeof *out->v, kv_order);
+	}
+	wr_kvlist_free(&group);
+	if (first < n && out->n == 0) {
 		const struct wr_kvlist *l = &alerts[first].labels;
 
 		for (size_t k = 0; k < l->n; k++) {
-			int shared = 1;
+			int shared = all_have(alerts, n, only_firing,
+			    l->v[k].key, l->v[k].value);
 
-			for (size_t i = 0; i < n && shared; i++) {
-				const char *v;
-
-				if (only_firing && !alerts[i].firing)
-					continue;
-				v = wr_kvlist_get(&alerts[i].labels,
-				    l->v[k].key);
-				shared = v != NULL &&
-				    strcmp(v, l->v[k].value) == 0;
-			}
 			if (shared && wr_matcher_name_ok(l->v[k].key) &&
 			    value_ok(l->v[k].value, strlen(l->v[k].value)) &&
 			    wr_kvlist_get(out, l->v[k].key) == NULL &&
@@ -309,6 +370,19 @@ wr_silence_matchers(const struct wr_alert *alerts, size_t n,
 			ERR("the incident has no alerts to silence: name the "
 			    "matchers");
 		ERR("its alerts have no label in common: name the matchers");
+	}
+	if (n > 0 && narrow != NULL && narrow->n > 0) {
+		size_t hit = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if ((!only_firing || alerts[i].firing) &&
+			    wr_matchers_match(out, &alerts[i].labels))
+				hit++;
+		if (hit == 0) {
+			wr_kvlist_free(out);
+			ERR("no alert of this incident matches: the silence "
+			    "would silence none of them");
+		}
 	}
 	return 0;
 }

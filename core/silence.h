@@ -57,16 +57,29 @@ char *wr_matchers_format(const struct wr_kvlist *m);
 int wr_matchers_match(const struct wr_kvlist *m, const struct wr_kvlist *labels);
 
 /*
- * The matchers of a silence of these alerts: the labels every firing one
- * has with the same value (all of them when none is firing), in name order
- * with alertname first, then narrow's (a name the alerts share with another
- * value is refused: the silence would not cover this group).  0 with out
- * filled (the caller frees it), or -1 with err: no alerts, nothing in
+ * The matchers of a silence of an incident's alerts: the group's labels,
+ * then narrow's (a name the alerts share with another value is refused:
+ * the silence would not cover this group).  The group's labels are those of
+ * the Alertmanager groupKey group_key names (wr_am_group_labels()) that
+ * every firing alert (every alert when none is firing) has with that value:
+ * a silence of alertname="X" covers the group's next alert too, where the
+ * labels one alert has would name that alert alone.  A key with no group
+ * labels (group_by: []) or none (NULL, another source) falls back to the
+ * labels the alerts share.  In name order with alertname first.  0 with
+ * out filled (the caller frees it), or -1 with err: no alerts, nothing in
  * common and nothing to narrow by, or too many matchers.
  */
-int wr_silence_matchers(const struct wr_alert *alerts, size_t n,
-    const struct wr_kvlist *narrow, struct wr_kvlist *out, char *err,
-    size_t errsz);
+int wr_silence_matchers(const char *group_key, const struct wr_alert *alerts,
+    size_t n, const struct wr_kvlist *narrow, struct wr_kvlist *out,
+    char *err, size_t errsz);
+
+/*
+ * The group labels of an Alertmanager groupKey: the route's key (matcher
+ * sets in braces joined by '/'), a colon, and the label set, as in
+ * '{}/{severity="critical"}:{alertname="X", service="y"}'.  Appends them to
+ * out; 0, or -1 when key is not of that form (out is then emptied).
+ */
+int wr_am_group_labels(const char *key, struct wr_kvlist *out);
 
 /* How many firing alerts among these the matchers match. */
 size_t wr_silence_count(const struct wr_alert *alerts, size_t n,

@@ -529,8 +529,8 @@ ask_silence(struct relay *r, struct relay_silwait *w,
 		return -1;
 	}
 	if (wr_matchers_parse(a->matchers, &narrow, err, sizeof err) != 0 ||
-	    wr_silence_matchers(inc->alerts, inc->alerts_len, &narrow, &m,
-	    err, sizeof err) != 0) {
+	    wr_silence_matchers(inc->key, inc->alerts, inc->alerts_len,
+	    &narrow, &m, err, sizeof err) != 0) {
 		wr_kvlist_free(&narrow);
 		refuse(r, w->it, PROTO_ERR_BAD_OP, err);
 		return -1;

@@ -115,8 +115,70 @@ alert(struct wr_alert *a, int firing, const char *pop, const char *inst)
 	wr_kvlist_add(&a->labels, "instance", inst);
 }
 
-/* The group's silence: the labels its firing alerts share, alertname
- * first, narrowed by the person's; what the preview counts. */
+/*
+ * An Alertmanager group's silence names the group's labels, from its
+ * groupKey, not every label its alerts share: with one alert firing
+ * (group_by: [alertname]) the shared labels were that alert's, instance
+ * and all, and the group's next alert paged again under a silence the
+ * console showed as made.
+ */
+static void
+test_silence_matchers_are_the_groups_labels(void **state)
+{
+	struct wr_alert a[2];
+	struct wr_kvlist m = { 0 }, g = { 0 }, narrow = { 0 };
+	char err[256], *s;
+
+	(void)state;
+	alert(&a[0], 1, "ams", "n1");
+	assert_int_equal(wr_silence_matchers("{}:{alertname=\"EdgeNodeDown\"}",
+	    a, 1, NULL, &m, err, sizeof err), 0);
+	s = wr_matchers_format(&m);
+	assert_string_equal(s, "alertname=\"EdgeNodeDown\"");
+	free(s);
+	wr_kvlist_free(&m);
+	/* a nested route's key, two group labels; narrowed by the person */
+	wr_kvlist_add(&narrow, "pop", "ams");
+	assert_int_equal(wr_silence_matchers("{}/{severity=~\"crit|x}:{\"}:"
+	    "{alertname=\"EdgeNodeDown\", service=\"edge\"}", a, 1, &narrow,
+	    &m, err, sizeof err), 0);
+	s = wr_matchers_format(&m);
+	assert_string_equal(s, "alertname=\"EdgeNodeDown\", service=\"edge\", "
+	    "pop=\"ams\"");
+	free(s);
+	wr_kvlist_free(&m);
+	wr_kvlist_free(&narrow);
+	/* group_by: [] has no group labels: the shared ones, as before */
+	alert(&a[1], 1, "fra", "n2");
+	assert_int_equal(wr_silence_matchers("{}:{}", a, 2, NULL, &m, err,
+	    sizeof err), 0);
+	s = wr_matchers_format(&m);
+	assert_string_equal(s, "alertname=\"EdgeNodeDown\", service=\"edge\"");
+	free(s);
+	wr_kvlist_free(&m);
+	/* a group label the alerts do not carry is not trusted */
+	assert_int_equal(wr_silence_matchers("{}:{alertname=\"Other\"}", a, 2,
+	    NULL, &m, err, sizeof err), 0);
+	s = wr_matchers_format(&m);
+	assert_string_equal(s, "alertname=\"EdgeNodeDown\", service=\"edge\"");
+	free(s);
+	wr_kvlist_free(&m);
+	/* keys that are not groupKeys */
+	assert_int_equal(wr_am_group_labels("payments-db-lag", &g), -1);
+	assert_int_equal(wr_am_group_labels("{}:", &g), -1);
+	assert_int_equal(wr_am_group_labels("{\"}:{a=\"b\"}", &g), -1);
+	assert_int_equal(wr_am_group_labels("{}:{a=\"b\"", &g), -1);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(wr_am_group_labels("{}:{a=\"q\\\"}:{\"}", &g), 0);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(wr_kvlist_get(&g, "a"), "q\"}:{");
+	wr_kvlist_free(&g);
+	for (int i = 0; i < 2; i++)
+		wr_alert_free(&a[i]);
+}
+
+/* Without group labels the silence is the labels its firing alerts share,
+ * alertname first, narrowed by the person's; what the preview counts. */
 static void
 test_silence_matchers_are_the_common_labels_narrowed(void **state)
 {
@@ -129,7 +191,7 @@ test_silence_matchers_are_the_common_labels_narrowed(void **state)
 	alert(&a[1], 1, "ams", "n2");
 	alert(&a[2], 1, "fra", "n3");
 	alert(&a[3], 0, "ams", "n4");	/* resolved: not counted */
-	assert_int_equal(wr_silence_matchers(a, 4, NULL, &m, err, sizeof err),
+	assert_int_equal(wr_silence_matchers(NULL, a, 4, NULL, &m, err, sizeof err),
 	    0);
 	s = wr_matchers_format(&m);
 	assert_string_equal(s, "alertname=\"EdgeNodeDown\", service=\"edge\"");
@@ -138,7 +200,7 @@ test_silence_matchers_are_the_common_labels_narrowed(void **state)
 	wr_kvlist_free(&m);
 
 	wr_kvlist_add(&narrow, "pop", "ams");
-	assert_int_equal(wr_silence_matchers(a, 4, &narrow, &m, err,
+	assert_int_equal(wr_silence_matchers(NULL, a, 4, &narrow, &m, err,
 	    sizeof err), 0);
 	s = wr_matchers_format(&m);
 	assert_string_equal(s, "alertname=\"EdgeNodeDown\", service=\"edge\", "
@@ -150,13 +212,20 @@ test_silence_matchers_are_the_common_labels_narrowed(void **state)
 
 	/* narrowing to another group is not narrowing */
 	wr_kvlist_add(&narrow, "alertname", "Other");
-	assert_int_equal(wr_silence_matchers(a, 4, &narrow, &m, err,
+	assert_int_equal(wr_silence_matchers(NULL, a, 4, &narrow, &m, err,
 	    sizeof err), -1);
 	assert_non_null(strstr(err, "would not silence it"));
 	wr_kvlist_free(&narrow);
 
+	/* a label no alert has with that value silences none of them */
+	wr_kvlist_add(&narrow, "pop", "sin");
+	assert_int_equal(wr_silence_matchers(NULL, a, 4, &narrow, &m, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "would silence none of them"));
+	wr_kvlist_free(&narrow);
+
 	/* nothing to silence by */
-	assert_int_equal(wr_silence_matchers(a, 0, NULL, &m, err, sizeof err),
+	assert_int_equal(wr_silence_matchers(NULL, a, 0, NULL, &m, err, sizeof err),
 	    -1);
 	assert_non_null(strstr(err, "no alerts"));
 	for (int i = 0; i < 4; i++)
@@ -475,6 +544,7 @@ main(void)
 		cmocka_unit_test(test_matchers_parse_bare_quoted_and_braced),
 		cmocka_unit_test(test_matchers_parse_refuses_what_alertmanager_would_not_take),
 		cmocka_unit_test(test_silence_matchers_are_the_common_labels_narrowed),
+		cmocka_unit_test(test_silence_matchers_are_the_groups_labels),
 		cmocka_unit_test(test_reducer_keeps_active_silences_and_the_predicate_follows),
 		cmocka_unit_test(test_an_incident_holds_a_bounded_number_of_silences),
 		cmocka_unit_test(test_silence_events_in_words),

@@ -280,7 +280,7 @@ tui_command_silence(struct tui *t, int64_t id, const char *arg)
 		goto out;
 	}
 	wr_format_duration(ms, how, sizeof how);
-	if (wr_silence_matchers(alerts, n_alerts, &narrow, &m, err,
+	if (wr_silence_matchers(inc->key, alerts, n_alerts, &narrow, &m, err,
 	    sizeof err) != 0) {
 		if (n_alerts > 0 || narrow.n > 0) {
 			tui_error(t, "silence: %s", err);

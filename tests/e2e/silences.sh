@@ -112,10 +112,16 @@ for s in q:
     print("ends_in_2h=%s" % (7190 <= end - before <= 7230))
 PY
 eq "amtool lists one silence" "$(grep -c '^id=' "$T/q1.txt")" 1
-eq "its matchers are the labels its alerts share, equality" \
+eq "its matchers are the group's labels (group_by), equality" \
     "$(sed -n 's/^matchers=//p' "$T/q1.txt")" \
-    'alertname="EdgeNodeDown", service="edge", severity="critical"'
+    'alertname="EdgeNodeDown", service="edge"'
 eq "made by the person" "$(sed -n 's/^by=//p' "$T/q1.txt")" alice
+# The group's next alert, of another severity, is under the silence too:
+# the silence names the group, not the alerts firing when it was made.
+amt alert add EdgeNodeDown service=edge pop=sin instance=sin-1 \
+    severity=warning --annotation=summary="edge node sin-1 down" >/dev/null
+check "a later alert of the group is silenced at Alertmanager" sh -c \
+    "amtool --alertmanager.url='$AMURL' alert query -s -o simple instance=sin-1 | grep -q EdgeNodeDown"
 check "its comment names the incident and the op" sh -c "sed -n 's/^comment=//p' '$T/q1.txt' | grep -Eqx 'warroom #1: rolling restart of the edge \(op [0-9a-f]{32}\)'"
 eq "it ends in 2h" "$(sed -n 's/^ends_in_2h=//p' "$T/q1.txt")" True
 SID1=$(sed -n 's/^id=//p' "$T/q1.txt")
@@ -148,7 +154,7 @@ amt silence query -o json pop=ams >"$T/q2.json"
 SID2=$(python3 -c 'import json,sys; q=json.load(open(sys.argv[1])); print(q[0]["id"] if len(q)==1 else "")' "$T/q2.json")
 check "amtool lists it with pop=\"ams\" too" test -n "$SID2"
 eq "its matchers" "$(python3 -c 'import json,sys; print(", ".join(m["name"]+"="+m["value"] for m in json.load(open(sys.argv[1]))[0]["matchers"]))' "$T/q2.json")" \
-    "alertname=EdgeNodeDown, service=edge, severity=critical, pop=ams"
+    "alertname=EdgeNodeDown, service=edge, pop=ams"
 
 # ---- unsilence -------------------------------------------------------------
 W unsilence 1 >/dev/null 2>"$T/unsilence0.err"
@@ -182,7 +188,7 @@ start_console c1 alice ops.token
 check "the console shows the incident" wait_screen c1 "EdgeNodeDown"
 tm send-keys -t "$SESS:c1" ":silence 2h edge maintenance pop=ams" Enter
 check "it previews what it silences and asks" wait_screen c1 \
-    'silence 2 alerts matching alertname="EdgeNodeDown", service="edge", severity="critical", pop="ams" for 2h\? y/n'
+    'silence 2 alerts matching alertname="EdgeNodeDown", service="edge", pop="ams" for 2h\? y/n'
 tm send-keys -t "$SESS:c1" y
 check "the detail lists the silence with its end and maker" \
     wait_screen c1 "Silenced +until .* by alice: alertname=\"EdgeNodeDown\""
@@ -347,6 +353,10 @@ W unsilence 1 >/dev/null 2>&1
 # ---- unsilence of a silence replaced there that the relay has not read again
 # (a refresh every hour): the replacement is expired too, not left silencing
 relay_via "$AMURL" TERM 1h || exit 1
+# The relay refreshes once when it starts (its first 250 ms tick), then
+# every hour: a silence made before that first tick was read again at
+# once, replacement and all (a flake, seen once in two runs).
+sleep 2
 W silence 1 1h --comment "edited then unsilenced" >/dev/null 2>"$T/edit2.err"
 eq "a silence is made" "$?" 0
 OLD2=$(silences_with "edited then unsilenced")

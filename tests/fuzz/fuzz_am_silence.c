@@ -1,7 +1,8 @@
 /*
  * fuzz_am_silence: what the relay reads from an Alertmanager about
  * silences (net/am-silence.c): the POST's answer, one silence, an error's
- * text.  Invariants: an id taken is one that is safe in a path; a silence
+ * text; and an incident's groupKey read for its group labels
+ * (core/silence.c, wr_am_group_labels).  Invariants: an id taken is one that is safe in a path; a silence
  * taken has a known state, an id and matchers within core/silence.h's
  * bounds; an error text is printable ASCII within its buffer; no leak, no
  * read past the input.
@@ -51,6 +52,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    1, NULL);
 			am_silence_list_free(v, n);
 		}
+	}
+	{
+		char *key = fuzz_str(data, size);
+		struct wr_kvlist g = { 0 };
+
+		if (wr_am_group_labels(key, &g) == 0)
+			for (size_t i = 0; i < g.n; i++)
+				FUZZ_CHECK(wr_matcher_name_ok(g.v[i].key),
+				    "group label name");
+		else
+			FUZZ_CHECK(g.n == 0, "a refused key left labels");
+		wr_kvlist_free(&g);
+		free(key);
 	}
 	am_silence_error_text(body, size, text, sizeof text);
 	FUZZ_CHECK(strlen(text) < sizeof text, "text overflows");
