@@ -287,8 +287,8 @@ tui_command_silence(struct tui *t, int64_t id, const char *arg)
 			goto out;
 		}
 		/* no alerts here: the relay has them */
-		q = xasprintf("silence the alerts of #%lld (the labels they "
-		    "share) for %s? y/n", (long long)id, how);
+		q = xasprintf("silence the alerts of #%lld (the group's "
+		    "labels) for %s? y/n", (long long)id, how);
 	} else {
 		size_t count = wr_silence_count(alerts, n_alerts, &m);
 		char *text = wr_matchers_format(&m);
