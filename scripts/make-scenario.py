@@ -3,10 +3,11 @@
 
 A checkout service's error rate climbs, a database disk fills, an edge-node
 storm of 300 alerts arrives in growing deliveries and then resolves on its
-own, a PagerDuty-style replication alarm fires, and a second responder
-(maya) acknowledges, hands over, writes notes and takes the secondary pager
-for two hours while its owner is busy, and at the end starts the checkout
-incident's postmortem.  Times are "@N": N seconds
+own, a PagerDuty-style replication alarm fires, and a responder (maya)
+acknowledges, hands the edge storm to sam, writes notes and takes the
+secondary pager for two hours while its owner is busy; sam, the checkout
+incident's second responder, adds what he found to it and at the end
+starts its postmortem.  Times are "@N": N seconds
 after the replay starts (see warroom-scenario(5)).  Run it again after a
 change; the output is deterministic.
 """
@@ -86,6 +87,8 @@ am(28, "DiskFull", "postgres", "critical",
            "instance": "db-1:9100", "mountpoint": "/var/lib/postgresql"}, full_ann, 25, "d15cf011000000b2")],
    full_ann["summary"])
 op(31, "ack", "maya", "alertmanager", '{}:{alertname="DiskFull", service="postgres"}')
+# sam, handed the edge, joins checkout too: its second responder
+op(33, "note", "sam", "alertmanager", CK, "only the v2.31 pods return 5xx; v2.30 pods are clean")
 
 out.append({"at": 34, "source": "events-v2", "body": {
     "routing_key": "R0UT1NGK3Y0000000000000000000001", "event_action": "trigger",
@@ -114,14 +117,15 @@ am(58, "QueueBacklog", "orders", "page",
    [alert(weird, {"summary": "orders queue backlog 12k (oldest 9 min)"}, 50, "0bac000000000c01")],
    "orders queue backlog 12k (oldest 9 min)")
 
-# the second responder starts the postmortem once checkout is over: the
-# first version (base 0: made from nothing)
-out.append({"at": 60, "op": "postmortem", "actor": "maya", "source": "alertmanager", "key": CK,
+# checkout's second responder (sam) starts its postmortem once it is
+# over: the first version (base 0: made from nothing)
+out.append({"at": 60, "op": "postmortem", "actor": "sam", "source": "alertmanager", "key": CK,
             "base": 0, "text": "\n".join([
     "# Postmortem: checkout 5xx rate 4.2% (SLO 0.5%)",
     "",
     "## Summary",
-    "The 14:02 deploy of checkout v2.31 raised the 5xx rate to 4.2% for 17 minutes.",
+    "The 14:02 deploy of checkout v2.31 raised the 5xx rate to 4.2% for 17 minutes;",
+    "maya rolled it back, sam found that only the v2.31 pods failed.",
     "",
     "## Impact",
     "About 4% of checkout requests failed between 14:02 and 14:19.",

@@ -3,10 +3,10 @@
 # the recorded outage arrives, and the on-call pane has two schedules, one of
 # which (primary) hands over from maya to sam during the outage: first the
 # status line says "sam takes primary in N min", then the pane says sam is on
-# call; and maya, the second responder, takes the secondary pager for two
-# hours (an override, a schedule-wide op in the recording), which the pane
-# shows, and at the end starts the checkout incident's postmortem, which its
-# detail shows.  maya assigns the edge storm to sam, who is paged through
+# call; and maya takes the secondary pager for two hours (an override, a
+# schedule-wide op in the recording), which the pane shows.  sam, the
+# checkout incident's second responder (maya acknowledged it, he adds a
+# note), starts its postmortem at the end, which its detail shows.  maya assigns the edge storm to sam, who is paged through
 # the demo's two notifiers (as maya is, whom the policy's first step
 # assigned): one takes the page, the other cannot be reached and the
 # timeline says so; nobody acknowledges it, and the demo's policy
@@ -43,8 +43,10 @@ check "maya was paged for it: the pager took it" \
 check "and the chat webhook nobody answers is retried, then given up" \
     wait_screen demo 'notified maya via chat: no answer, (retrying in 10 s|gave up)'
 tm send-keys -t "$SESS:demo" ':open 1' Enter
-check "the checkout incident's postmortem, started by maya at the end" \
-    wait_screen demo 'Postmortem +v1, last saved by maya' 300
+check "the checkout incident's postmortem, started by sam at the end" \
+    wait_screen demo 'Postmortem +v1, last saved by sam' 300
+check "with three notes: maya's two and sam's, its second responder's" \
+    wait_screen demo 'Alerts +0 firing of 1; 3 notes'
 tm send-keys -t "$SESS:demo" q
 eq "q ends the demo with 0" "$(wait_exit demo)" 0
 check "the demo left no directory behind" \
