@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "postmortem.h"
+#include "sanitize.h"
 #include "timefmt.h"
 #include "util.h"
 
@@ -215,6 +216,23 @@ fill_owned(struct fill *f, char *s)
 	return s;
 }
 
+/* Text from the wire, inert in the Markdown the template makes: no
+ * control character reaches the editor's file, and an alert's summary
+ * cannot open a heading, a link or HTML in the document or its export. */
+static char *
+inert(const char *s)
+{
+	return sanitize_markdown(s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+}
+
+static const char *
+fill_inert(struct fill *f, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return NULL;
+	return fill_owned(f, inert(s));
+}
+
 static const char *
 fill_time(struct fill *f, int64_t ms)
 {
@@ -286,7 +304,10 @@ fill_responders(const struct fill *f)
 	char *out = xstrdup(""), *next;
 
 	for (size_t i = 0; i < n; i++) {
-		next = xasprintf("%s%s%s", out, i ? ", " : "", who[i]);
+		char *w = inert(who[i]);
+
+		next = xasprintf("%s%s%s", out, i ? ", " : "", w);
+		free(w);
 		free(out);
 		out = next;
 	}
@@ -305,7 +326,7 @@ fill_timeline(const struct fill *f)
 
 	for (size_t i = 0; i < f->n; i++) {
 		const struct wr_event *e = &f->ev[i];
-		char when[40], *words;
+		char when[40], *words, *actor;
 		size_t run = 1;
 
 		if (e->kind == WR_EV_POSTMORTEM)
@@ -314,17 +335,22 @@ fill_timeline(const struct fill *f)
 			while (i + run < f->n && f->ev[i + run].kind == e->kind)
 				run++;
 		pm_time(wr_event_acted_at(e), when, sizeof when);
-		words = wr_event_words(e);
+		{
+			char *raw = wr_event_words(e);
+
+			words = inert(raw);
+			free(raw);
+		}
+		actor = inert(e->actor ? e->actor : "?");
 		if (run > 1)
 			next = xasprintf("%s%s- %s %s x%zu (by %s)", out,
 			    out[0] ? "\n" : "", when,
-			    wr_event_phrase(e->kind), run,
-			    e->actor ? e->actor : "?");
+			    wr_event_phrase(e->kind), run, actor);
 		else
 			next = xasprintf("%s%s- %s %s: %s", out,
-			    out[0] ? "\n" : "", when,
-			    e->actor ? e->actor : "?", words);
+			    out[0] ? "\n" : "", when, actor, words);
 		free(words);
+		free(actor);
 		free(out);
 		out = next;
 		i += run - 1;
@@ -343,9 +369,9 @@ fill_value(void *ud, const char *name)
 		return f->buf;
 	}
 	if (strcmp(name, "title") == 0)
-		return inc->title;
+		return fill_inert(f, inc->title);
 	if (strcmp(name, "service") == 0)
-		return inc->service;
+		return fill_inert(f, inc->service);
 	if (strcmp(name, "severity") == 0)
 		return wr_severity_name(inc->severity);
 	if (strcmp(name, "state") == 0)
@@ -366,13 +392,13 @@ fill_value(void *ud, const char *name)
 	if (strcmp(name, "acked_by") == 0) {
 		for (size_t i = 0; i < f->n; i++)
 			if (f->ev[i].kind == WR_EV_ACKNOWLEDGED)
-				return f->ev[i].actor;
-		return inc->ack_by;
+				return fill_inert(f, f->ev[i].actor);
+		return fill_inert(f, inc->ack_by);
 	}
 	if (strcmp(name, "resolved_by") == 0)
-		return inc->resolved_by;
+		return fill_inert(f, inc->resolved_by);
 	if (strcmp(name, "assignee") == 0)
-		return inc->assignee;
+		return fill_inert(f, inc->assignee);
 	if (strcmp(name, "responders") == 0)
 		return fill_owned(f, fill_responders(f));
 	if (strcmp(name, "timeline") == 0)

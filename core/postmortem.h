@@ -97,8 +97,10 @@ extern const char wr_pm_default_template[];
  * second), durations "1h 12m"; {timeline} is one Markdown list item per
  * event, a person's with who acted and when they did.  A value not known
  * (no acknowledgement yet) is "-"; a name not in this list expands to
- * nothing.  Malloc'd;
- * untrusted text as it is (a document a person edits, not a screen).
+ * nothing.  Malloc'd.  What came from the wire (a title, a service, names,
+ * the timeline's words) is inert Markdown (sanitize_markdown(): no control
+ * character, no heading, link or HTML an alert could open); the template's
+ * own text is the team's.
  */
 char *wr_pm_template_fill(const char *tmpl, const struct wr_incident *inc,
     const struct wr_event *ev, size_t n);

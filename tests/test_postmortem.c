@@ -320,6 +320,45 @@ test_a_version_out_of_sequence_is_refused_by_the_reducer(void **state)
 	assert_int_equal(wr_room_get(&fx->room, 1)->pm_version, 0);
 }
 
+/*
+ * What the template takes from the wire is made inert Markdown: a summary
+ * cannot put a heading, a link or HTML into the document (and so into
+ * every export, which prints the postmortem as the team's Markdown), nor a
+ * control byte into the file the editor opens.
+ */
+static void
+test_the_template_takes_hostile_text_inert(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_event e;
+	char *doc;
+
+	(void)state;
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_TRIGGERED;
+	e.incident = 2;
+	e.seq = fx->room.last_seq + 1;
+	e.time = T0;
+	e.actor = "alertmanager";
+	e.source = "alertmanager";
+	e.sender = "am";
+	e.key = "k2";
+	e.title = "# pwned [click](http://evil) <img src=x> \x1b[31mRED\n## second";
+	e.service = "svc\xe2\x80\xae" "evil";
+	e.severity = WR_SEV_CRITICAL;
+	apply(fx, &e);
+	doc = wr_pm_template_fill("T {title}\nS {service}\n{timeline}\n",
+	    wr_room_get(&fx->room, 2), NULL, 0);
+	assert_null(strchr(doc, '\x1b'));
+	assert_null(strstr(doc, "\xe2\x80\xae"));
+	assert_null(strstr(doc, "\n#"));
+	assert_null(strstr(doc, "](http"));
+	assert_null(strstr(doc, " <img"));
+	assert_non_null(strstr(doc, " \\<img"));
+	assert_non_null(strstr(doc, "T \\# pwned \\[click\\]"));
+	free(doc);
+}
+
 static void
 test_the_template_is_filled_from_the_events(void **state)
 {
@@ -352,7 +391,7 @@ test_the_template_is_filled_from_the_events(void **state)
 	    "assignee: -\n"
 	    "end\n"
 	    "- 2026-11-27T09:00:00Z alertmanager: triggered: checkout 5xx "
-	    "rate 4.2% (checkout, critical)\n"
+	    "rate 4.2% \\(checkout, critical\\)\n"
 	    "- 2026-11-27T09:02:00Z alice: acknowledged\n"
 	    "- 2026-11-27T09:20:00Z bob: note: rolled back 4f2a\n"
 	    "- 2026-11-27T10:12:00Z bob: resolved\n");
@@ -492,6 +531,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_the_template_is_filled_from_the_events,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_the_template_takes_hostile_text_inert,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_a_run_of_machine_events_is_one_timeline_item,
