@@ -219,7 +219,10 @@ enum cli_pm_edit {
 	CLI_PM_EMPTY,		/* nothing but blanks: nothing to save */
 	CLI_PM_FAILED		/* unreadable, too big, a NUL: *cause */
 };
-/* Read the file back and remove it; compared with what it started as. */
+/* Read the file back, compared with what it started as.  The file stays:
+ * the caller removes it once what it holds is saved (queued in the
+ * outbox) or is nothing to save, and otherwise says where it is, so that
+ * nothing a person wrote is lost to a refusal. */
 enum cli_pm_edit cli_pm_file_take(const char *path, const char *before,
     char **text, char **cause);
 int cli_list(const struct cli_opts *o);

@@ -324,21 +324,26 @@ resume_postmortem(struct console *c, int status)
 	enum cli_pm_edit r;
 
 	c->editor_pm = 0;
+	/* The editor's file goes once what it holds is saved (committed to
+	 * the outbox) or is nothing to save; otherwise it stays, named. */
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		unlink(c->editor_file);
-		tui_message(c->tui, "the editor failed; the postmortem of "
-		    "#%lld was not saved", (long long)c->editor_incident);
+		tui_error(c->tui, "the editor failed; the postmortem of #%lld "
+		    "was not saved, what the editor left is in %s",
+		    (long long)c->editor_incident, c->editor_file);
 		goto out;
 	}
 	r = cli_pm_file_take(c->editor_file, c->editor_before, &text, &cause);
-	if (r == CLI_PM_UNCHANGED)
+	if (r == CLI_PM_UNCHANGED) {
+		unlink(c->editor_file);
 		tui_message(c->tui, "the postmortem of #%lld is unchanged: "
 		    "nothing saved", (long long)c->editor_incident);
-	else if (r == CLI_PM_EMPTY)
+	} else if (r == CLI_PM_EMPTY) {
+		unlink(c->editor_file);
 		tui_message(c->tui, "the postmortem of #%lld is empty: nothing "
 		    "saved", (long long)c->editor_incident);
-	else if (r == CLI_PM_FAILED)
-		tui_error(c->tui, "postmortem not saved: %s", cause);
+	} else if (r == CLI_PM_FAILED)
+		tui_error(c->tui, "postmortem not saved: %s; your text is kept "
+		    "in %s", cause, c->editor_file);
 	else {
 		struct wr_event args;
 
@@ -347,7 +352,10 @@ resume_postmortem(struct console *c, int status)
 		args.base = c->editor_base;
 		if (act_submit(c, WR_OP_POSTMORTEM, c->editor_incident, &args,
 		    &cause) != 0)
-			tui_error(c->tui, "postmortem not saved: %s", cause);
+			tui_error(c->tui, "postmortem not saved: %s; your text "
+			    "is kept in %s", cause, c->editor_file);
+		else
+			unlink(c->editor_file);
 	}
 out:
 	free(cause);

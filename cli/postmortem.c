@@ -34,6 +34,7 @@
 #include "core/sanitize.h"
 #include "core/timefmt.h"
 #include "core/util.h"
+#include "store/file.h"
 #include "store/store.h"
 
 const char *
@@ -143,26 +144,15 @@ enum cli_pm_edit
 cli_pm_file_take(const char *path, const char *before, char **text,
     char **cause)
 {
-	FILE *fp = fopen(path, "r");
 	size_t n;
 	char *buf;
+	int err;
 
 	*text = NULL;
-	if (fp == NULL) {
-		*cause = xasprintf("cannot read %s back: %s", path,
-		    strerror(errno));
-		unlink(path);
-		return CLI_PM_FAILED;
-	}
-	buf = xmalloc(WR_POSTMORTEM_MAX + 2);
-	n = fread(buf, 1, WR_POSTMORTEM_MAX + 1, fp);
-	fclose(fp);
-	unlink(path);
-	buf[n] = '\0';
-	if (n > WR_POSTMORTEM_MAX) {
-		*cause = xasprintf("the postmortem is over %d bytes; nothing "
-		    "was saved", WR_POSTMORTEM_MAX);
-		free(buf);
+	if (store_read_file(path, WR_POSTMORTEM_MAX, &buf, &n, &err) != 0) {
+		*cause = err == EFBIG ? xasprintf("the postmortem is over %d "
+		    "bytes; nothing was saved", WR_POSTMORTEM_MAX) :
+		    xasprintf("cannot read %s back: %s", path, strerror(err));
 		return CLI_PM_FAILED;
 	}
 	if (strlen(buf) != n) {
@@ -367,8 +357,8 @@ pm_edit(const struct cli_opts *o, int64_t id)
 		return CLI_EX_IOERR;
 	}
 	if (run_editor(path, &cause) != 0) {
-		unlink(path);
-		fprintf(stderr, "warroom: %s\n", cause);
+		fprintf(stderr, "warroom: %s; what the editor left is in %s\n",
+		    cause, path);
 		free(cause);
 		free(before);
 		return CLI_EX_SOFTWARE;
@@ -387,12 +377,17 @@ pm_edit(const struct cli_opts *o, int64_t id)
 	case CLI_PM_FAILED:
 		fprintf(stderr, "warroom: %s\n", cause);
 		free(cause);
-		rc = CLI_EX_IOERR;
+		rc = CLI_EX_REFUSED;
 		break;
 	case CLI_PM_CHANGED:
 		rc = cli_op_postmortem(o, id, after, base);
 		break;
 	}
+	/* applied, or queued in the outbox (75): saved; else the text stays */
+	if (rc == CLI_EX_OK || rc == CLI_EX_UNREACHABLE)
+		unlink(path);
+	else
+		fprintf(stderr, "warroom: what you wrote is kept in %s\n", path);
 	free(before);
 	free(after);
 	return rc;

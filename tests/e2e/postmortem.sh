@@ -84,6 +84,23 @@ check "and who responded" grep -q '^- Responders: alice, bob$' "$T/seen.carol.0"
 eq "the file was private" "$(cat "$T/seen.carol.0.mode")" 600
 check "and is gone" test ! -e "$(cat "$T/seen.carol.0.path")"
 
+# A save the console must refuse (over 64k) keeps what was written: the
+# file the editor wrote stays, and the message names it.
+cat > "$T/ed-big.sh" <<'EOF'
+#!/bin/sh
+python3 -c 'import sys; open(sys.argv[1], "a").write("carol wrote this. " * 4000)' "$1"
+EOF
+chmod +x "$T/ed-big.sh"
+VISUAL="$T/ed-big.sh" "$WARROOM" postmortem 1 --edit --feed "$FEED" \
+    --token-file "$T/ops.token" --user carol --db "$T/carol-cli.db" \
+    --timeout 10 >"$T/big.out" 2>"$T/big.err"
+eq "a postmortem over 64k is refused: exit 65" "$?" 65
+check "it says why" grep -q 'over 65536 bytes; nothing was saved' "$T/big.err"
+big=$(sed -n 's/^warroom: what you wrote is kept in //p' "$T/big.err")
+check "and where what was written is kept" test -s "$big"
+check "which holds it" grep -q 'carol wrote this' "$big"
+rm -f "$big"
+
 # alice and bob, each in a console, press P at the same moment
 console() { # console WHO TOKENFILE
 	rm -f "$T/$1.exit"
