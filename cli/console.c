@@ -342,8 +342,8 @@ resume_postmortem(struct console *c, int status)
 		tui_message(c->tui, "the postmortem of #%lld is empty: nothing "
 		    "saved", (long long)c->editor_incident);
 	} else if (r == CLI_PM_FAILED)
-		tui_error(c->tui, "postmortem not saved: %s; your text is kept "
-		    "in %s", cause, c->editor_file);
+		tui_error(c->tui, "postmortem not saved, your text is kept in "
+		    "%s: %s", c->editor_file, cause);
 	else {
 		struct wr_event args;
 
@@ -352,8 +352,8 @@ resume_postmortem(struct console *c, int status)
 		args.base = c->editor_base;
 		if (act_submit(c, WR_OP_POSTMORTEM, c->editor_incident, &args,
 		    &cause) != 0)
-			tui_error(c->tui, "postmortem not saved: %s; your text "
-			    "is kept in %s", cause, c->editor_file);
+			tui_error(c->tui, "postmortem not saved, your text is "
+			    "kept in %s: %s", c->editor_file, cause);
 		else
 			unlink(c->editor_file);
 	}

@@ -147,6 +147,7 @@ cli_pm_file_take(const char *path, const char *before, char **text,
 	size_t n;
 	char *buf;
 	int err;
+	int64_t merge;
 
 	*text = NULL;
 	if (store_read_file(path, WR_POSTMORTEM_MAX, &buf, &n, &err) != 0) {
@@ -164,6 +165,13 @@ cli_pm_file_take(const char *path, const char *before, char **text,
 	if (strcmp(buf, before) == 0) {
 		free(buf);
 		return CLI_PM_UNCHANGED;
+	}
+	if ((merge = wr_pm_merge_block(buf)) != 0) {
+		*cause = xasprintf("it still holds v%lld's marker lines "
+		    "(<<<<<<< v%lld): merge what you keep and delete them; "
+		    "nothing was saved", (long long)merge, (long long)merge);
+		free(buf);
+		return CLI_PM_FAILED;
 	}
 	if (buf[strspn(buf, " \t\r\n")] == '\0') {
 		free(buf);
@@ -417,6 +425,64 @@ cli_postmortem(const struct cli_opts *o, int argc, char **argv)
 
 /* ---- action items -------------------------------------------------------- */
 
+/* Whether item x is among a[0..n) (the same owner, text and state). */
+static int
+item_in(const struct wr_pm_action *x, const struct wr_pm_action *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].done == x->done && strcmp(a[i].owner, x->owner) == 0 &&
+		    strcmp(a[i].text, x->text) == 0)
+			return 1;
+	return 0;
+}
+
+/* The items of version v of incident inc that the options keep; those of
+ * a version saved beside the latest (a conflict not merged yet) are
+ * marked, and left out where the latest has them too. */
+static void
+put_actions(const struct cli_opts *o, json_t *all,
+    const struct wr_incident *inc, const struct wr_pm_version *v,
+    const struct wr_pm_version *latest, const struct wr_pm_action *la,
+    size_t nla)
+{
+	struct wr_pm_action *a = NULL;
+	size_t n = wr_pm_actions_parse(v->text, &a);
+	int beside = v != latest;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((o->open_only && a[i].done) || (o->owner != NULL &&
+		    strcmp(o->owner, a[i].owner) != 0) ||
+		    (beside && item_in(&a[i], la, nla)))
+			continue;
+		if (all != NULL) {
+			json_array_append_new(all, json_pack("{s:I, s:s?, s:I, "
+			    "s:b, s:s, s:s, s:i, s:b}", "incident",
+			    (json_int_t)inc->id, "title", inc->title,
+			    "version", (json_int_t)v->version, "done",
+			    a[i].done, "owner", a[i].owner, "text", a[i].text,
+			    "line", a[i].line, "beside", beside));
+		} else {
+			char *ow = sanitize_text(a[i].owner,
+			    strlen(a[i].owner));
+			char *tx = sanitize_text(a[i].text, strlen(a[i].text));
+
+			if (beside)
+				printf("#%-5lld [%c] %-12s %s (in v%lld, saved "
+				    "beside v%lld)\n", (long long)inc->id,
+				    a[i].done ? 'x' : ' ', ow, tx,
+				    (long long)v->version,
+				    (long long)latest->version);
+			else
+				printf("#%-5lld [%c] %-12s %s\n",
+				    (long long)inc->id, a[i].done ? 'x' : ' ',
+				    ow, tx);
+			free(ow);
+			free(tx);
+		}
+	}
+	wr_pm_actions_free(a, n);
+}
+
 int
 cli_actions(const struct cli_opts *o)
 {
@@ -450,30 +516,12 @@ cli_actions(const struct cli_opts *o)
 		wr_pm_history_build(&h, ev.v, ev.n);
 		v = wr_pm_history_latest(&h);
 		n = v ? wr_pm_actions_parse(v->text, &a) : 0;
-		for (size_t i = 0; i < n; i++) {
-			if ((o->open_only && a[i].done) || (o->owner != NULL &&
-			    strcmp(o->owner, a[i].owner) != 0))
-				continue;
-			if (all != NULL) {
-				json_array_append_new(all, json_pack("{s:I, "
-				    "s:s?, s:I, s:b, s:s, s:s, s:i}",
-				    "incident", (json_int_t)id, "title",
-				    inc->title, "version",
-				    (json_int_t)v->version, "done",
-				    a[i].done, "owner", a[i].owner, "text",
-				    a[i].text, "line", a[i].line));
-			} else {
-				char *ow = sanitize_text(a[i].owner,
-				    strlen(a[i].owner));
-				char *tx = sanitize_text(a[i].text,
-				    strlen(a[i].text));
-
-				printf("#%-5lld [%c] %-12s %s\n",
-				    (long long)id, a[i].done ? 'x' : ' ', ow,
-				    tx);
-				free(ow);
-				free(tx);
-			}
+		if (v != NULL) {
+			put_actions(o, all, inc, v, v, a, n);
+			for (size_t i = 0; i + 1 < h.n; i++)
+				if (!h.v[i].superseded && &h.v[i] != v)
+					put_actions(o, all, inc, &h.v[i], v, a,
+					    n);
 		}
 		wr_pm_actions_free(a, n);
 		wr_pm_history_free(&h);

@@ -154,6 +154,29 @@ wr_pm_editor_text(const struct wr_pm_history *h, int64_t *base)
 	return out;
 }
 
+int64_t
+wr_pm_merge_block(const char *text)
+{
+	for (const char *p = text; p != NULL && *p != '\0';) {
+		long long v;
+		char end[32];
+
+		if (strncmp(p, "<<<<<<< v", 9) == 0 &&
+		    sscanf(p + 9, "%lld", &v) == 1 && v > 0) {
+			int k = snprintf(end, sizeof end, "\n>>>>>>> v%lld", v);
+			const char *q = strstr(p, end);
+
+			if (q != NULL && (q[k] == '\n' || q[k] == '\0' ||
+			    q[k] == '\r'))
+				return v;
+		}
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return 0;
+}
+
 /* ---- the template -------------------------------------------------------- */
 
 void

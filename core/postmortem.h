@@ -83,6 +83,14 @@ void wr_pm_conflict_words(const struct wr_pm_version *v, char *buf,
 char *wr_pm_editor_text(const struct wr_pm_history *h, int64_t *base);
 
 /*
+ * The version whose marker lines wr_pm_editor_text() wrote are still in
+ * text (a line "<<<<<<< vN by ..." and, after it, ">>>>>>> vN"): N, or 0
+ * when there is none.  A save that still holds them merged nothing, and
+ * its action items would count twice.
+ */
+int64_t wr_pm_merge_block(const char *text);
+
+/*
  * The template the first version starts from when a team has none of its
  * own: summary, impact, timeline, root cause, what went well, what went
  * badly, action items.

@@ -326,6 +326,23 @@ test_a_version_out_of_sequence_is_refused_by_the_reducer(void **state)
  * every export, which prints the postmortem as the team's Markdown), nor a
  * control byte into the file the editor opens.
  */
+/* The marker lines wr_pm_editor_text() writes, left in a save, are found
+ * (the save is refused: it merged nothing); lines like them are not. */
+static void
+test_a_merge_block_left_in_is_found(void **state)
+{
+	(void)state;
+	assert_int_equal(wr_pm_merge_block("bob's\n<<<<<<< v2 by alice, saved "
+	    "beside v3: merge\nalice's\n>>>>>>> v2\n"), 2);
+	assert_int_equal(wr_pm_merge_block("<<<<<<< v12 by a\nx\n>>>>>>> v12"),
+	    12);
+	assert_int_equal(wr_pm_merge_block("merged\n"), 0);
+	assert_int_equal(wr_pm_merge_block("<<<<<<< v2 by alice\nno end\n"), 0);
+	assert_int_equal(wr_pm_merge_block("x <<<<<<< v2\n>>>>>>> v2\n"), 0);
+	assert_int_equal(wr_pm_merge_block("<<<<<<< v2 a\n>>>>>>> v21\n"), 0);
+	assert_int_equal(wr_pm_merge_block(""), 0);
+}
+
 static void
 test_the_template_takes_hostile_text_inert(void **state)
 {
@@ -539,6 +556,7 @@ main(void)
 		    test_a_run_of_machine_events_is_one_timeline_item,
 		    setup, teardown),
 		cmocka_unit_test(test_action_items_open_and_done_with_owners),
+		cmocka_unit_test(test_a_merge_block_left_in_is_found),
 		cmocka_unit_test(test_durations_in_two_units),
 	};
 

@@ -104,7 +104,7 @@ rm -f "$big"
 # alice and bob, each in a console, press P at the same moment
 console() { # console WHO TOKENFILE
 	rm -f "$T/$1.exit"
-	cmd="env -u NO_COLOR VISUAL='$T/ed-$1.sh' TERM=xterm-256color \
+	cmd="env -u NO_COLOR TMPDIR='$T' VISUAL='$T/ed-$1.sh' TERM=xterm-256color \
 LC_ALL=C.UTF-8 TZ=UTC XDG_CONFIG_HOME='$T/xdg-config' \
 XDG_DATA_HOME='$T/xdg-data' '$WARROOM' --feed '$FEED' --token-file '$T/$2' \
 --user $1 --db '$T/$1.db' --log '$T/$1.log'; echo \$? > '$T/$1.exit'"
@@ -161,12 +161,13 @@ check "and says why" grep -q 'has a postmortem (v3), but this console.s copy of 
 
 ops carol actions --json >"$T/actions.json" 2>"$T/actions.err"
 eq "actions --json exits 0" "$?" 0
-eq "the latest version's items: carol's and bob's (not alice's), open" "$(python3 -c '
+eq "the latest version's items, then alice's in v2 saved beside it (carol's once)" "$(python3 -c '
 import json, sys
-print(";".join("%d %s %s %s" % (a["incident"], a["version"], a["owner"], a["done"])
-    for a in json.load(open(sys.argv[1]))))' "$T/actions.json")" "1 3 carol False;1 3 bob False"
+print(";".join("%d %s %s %s %s" % (a["incident"], a["version"], a["owner"], a["done"], a["beside"])
+    for a in json.load(open(sys.argv[1]))))' "$T/actions.json")" "1 3 carol False False;1 3 bob False False;1 2 alice False True"
 ops carol actions --owner alice >"$T/actions-alice.txt" 2>&1
-eq "actions --owner alice: none in the latest" "$(wc -l < "$T/actions-alice.txt")" 0
+check "actions --owner alice: hers, marked as in the version beside" \
+    grep -q '^#1 .*alice .*(in v2, saved beside v3)$' "$T/actions-alice.txt"
 
 # P again, left unchanged: nothing is saved, and it says so
 echo keep > "$T/edit.alice"
@@ -178,6 +179,17 @@ check "its editor started from v3 with v2 beside it" sh -c \
     "grep -q '^bob: nobody watched' '$T/seen.alice.1' && grep -q '^<<<<<<< v2 by alice' '$T/seen.alice.1'"
 ops carol postmortem 1 >/dev/null 2>"$T/after.err"
 check "and there is no v4" sh -c "! grep -q 'postmortem v4' '$T/after.err'"
+
+# P again, edited but with v2's block left in: refused, the text kept
+echo "alice: one more line" > "$T/edit.alice"
+touch "$T/go.alice"
+tm send-keys -t "$SESS:alice" P
+check "a save that still holds v2's block is refused, and the file named" \
+    wait_screen alice 'postmortem not saved, your text is kept in .*warroom-postmortem'
+check "the kept file holds the edit" sh -c \
+    "grep -l 'alice: one more line' '$T'/warroom-postmortem.*.md >/dev/null"
+ops carol postmortem 1 >/dev/null 2>"$T/after2.err"
+check "and there is still no v4" sh -c "! grep -q 'postmortem v4' '$T/after2.err'"
 
 # :export FILE from the console
 tm send-keys -t "$SESS:bob" ":export $T/export.md" Enter
