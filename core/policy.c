@@ -338,7 +338,18 @@ wr_policy_next(const struct wr_policy *p, const struct wr_incident *inc,
 	case WR_ST_COUNT:
 		break;
 	}
-	if (p == NULL || silenced || inc->esc_since == 0 || inc->esc_fired < 0 ||
+	if (p == NULL || inc->esc_since == 0)
+		return;
+	/* Held silences: none escalates; the first to end is due, and its
+	 * end starts the round again (core/room.c). */
+	for (size_t i = 0; i < inc->n_silences; i++)
+		if (out->what == WR_DUE_NONE || inc->silences[i].ends <
+		    out->at) {
+			out->what = WR_DUE_SILENCE_END;
+			out->at = inc->silences[i].ends;
+			out->silence = (int)i;
+		}
+	if (out->what != WR_DUE_NONE || silenced || inc->esc_fired < 0 ||
 	    inc->esc_fired >= wr_policy_total(p))
 		return;
 	out->what = WR_DUE_STEP;
@@ -452,6 +463,14 @@ wr_policy_plan(const struct wr_policy *p, const struct wr_incident *inc,
 		return 0;
 	if (nx.what == WR_DUE_SNOOZE_END) {
 		plan_push(out, WR_EV_SNOOZE_OVER, inc, now, "warroomd");
+		return 1;
+	}
+	if (nx.what == WR_DUE_SILENCE_END) {
+		const struct wr_silence *s = &inc->silences[nx.silence];
+
+		e = plan_push(out, WR_EV_SILENCE_EXPIRED, inc, now, "warroomd");
+		e->silence_id = xstrdup(s->id);
+		e->ends = s->ends;
 		return 1;
 	}
 	actor = wr_policy_actor(p->name);

@@ -10,7 +10,8 @@
  * An incident's escalation is a function of its own state, which the
  * reducer keeps from the log (struct wr_incident's esc_* members): when
  * the current round of escalation began (the trigger, an unack, a reopen,
- * a snooze or an acknowledgement that ran out) and how many steps of it
+ * a snooze or an acknowledgement that ran out, the end of a silence) and
+ * how many steps of it
  * have fired.  Nothing else is remembered, so a relay that restarts, or
  * replays its log, knows exactly which step is next and when: it loses
  * none and fires none twice.  wr_policy_next() says what is due and when;
@@ -91,19 +92,27 @@ enum wr_policy_due {
 	WR_DUE_NONE = 0,	/* nothing, ever, unless the incident changes */
 	WR_DUE_STEP,		/* a step of the escalation */
 	WR_DUE_ACK_EXPIRY,	/* the acknowledgement runs out (ack-timeout) */
-	WR_DUE_SNOOZE_END	/* the snooze is over */
+	WR_DUE_SNOOZE_END,	/* the snooze is over */
+	WR_DUE_SILENCE_END	/* a silence it holds runs out (its end) */
 };
 
 struct wr_policy_next {
 	enum wr_policy_due what;
 	int64_t at;		/* Unix ms; may be in the past: due now */
 	int fire;		/* WR_DUE_STEP: the firing (0-based) */
+	int silence;		/* WR_DUE_SILENCE_END: its index in
+				 * inc->silences */
 };
 
 /*
  * What is due next for inc under p (NULL: no policy takes it, and only a
  * snooze can end), and when.  silenced: the incident is silenced at the
- * source (wr_policy_silenced()), and does not escalate while it is.
+ * source (wr_policy_silenced()), and does not escalate while it is.  A
+ * triggered incident that escalates does not while it holds a silence
+ * (the log's, inc->silences) either: the earliest silence's end is due,
+ * and its SILENCE_EXPIRED event, like an unsilence, starts the escalation
+ * again from step 1 (the reducer's rule, core/room.c), so no step fires
+ * between a silence's end and the event that says so.
  */
 void wr_policy_next(const struct wr_policy *p, const struct wr_incident *inc,
     int silenced, struct wr_policy_next *out);
@@ -129,7 +138,8 @@ typedef int (*wr_policy_oncall_fn)(void *ud, const char *target, int64_t now,
  * assigned the incident (it assigns the first person paged), else an
  * ESCALATED one; when several steps fell due (a relay that was down) only
  * the latest fires, once.  An acknowledgement that ran out is an
- * ACK_EXPIRED event, a snooze that is over a SNOOZE_OVER one.
+ * ACK_EXPIRED event, a snooze that is over a SNOOZE_OVER one, a silence
+ * that ran out a SILENCE_EXPIRED one.
  */
 size_t wr_policy_plan(const struct wr_policy *p, const struct wr_incident *inc,
     int64_t now, int silenced, wr_policy_oncall_fn oncall, void *ud,

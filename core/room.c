@@ -436,7 +436,7 @@ wr_room_id_plausible(int64_t next_id, int64_t id)
 
 /* The escalation begins again from its first step, at t (core/policy.h):
  * the trigger, an unack, a reopen, an acknowledgement or a snooze that
- * ran out.  The policy is chosen anew by the step that fires first. */
+ * ran out, the end of the last silence of a triggered incident.  The policy is chosen anew by the step that fires first. */
 static void
 esc_restart(struct wr_incident *inc, int64_t t)
 {
@@ -769,6 +769,13 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 	case WR_EV_SILENCE_CHANGED:
 		if (wr_silence_apply(inc, e, err, errsz) != 0)
 			return WR_APPLY_REFUSED;
+		/* The last silence's end starts the escalation again from
+		 * step 1, as an unack does (core/policy.h). */
+		if ((e->kind == WR_EV_UNSILENCED ||
+		    e->kind == WR_EV_SILENCE_EXPIRED) &&
+		    inc->state == WR_ST_TRIGGERED && inc->esc_since != 0 &&
+		    inc->n_silences == 0)
+			esc_restart(inc, e->time);
 		break;
 	default:
 		REFUSE("event %lld: unknown kind %d", (long long)e->seq,

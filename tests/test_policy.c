@@ -338,6 +338,76 @@ test_silenced_does_not_escalate(void **state)
 	wr_policy_free(p);
 }
 
+/* A silence event on incident 1 at t: SILENCED (until ends) or an end. */
+static void
+silence_event(struct fix *f, wr_event_kind kind, int64_t t, int64_t ends)
+{
+	struct wr_event e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = kind;
+	e.incident = 1;
+	e.time = t;
+	e.actor = "alice";
+	e.silence_id = "s1";
+	e.ends = ends;
+	e.matchers = kind == WR_EV_SILENCED ? "service=\"checkout\"" : NULL;
+	e.duration = kind == WR_EV_SILENCED ? ends - t : 0;
+	apply(f, &e);
+}
+
+/* The end of a silence starts the escalation again from step 1, as if
+ * new (as an unack does): with 0m/10m/20m steps, silenced at 2m until
+ * 22m, the end pages primary again at 22m and secondary at 32m, not the
+ * latest step due since the trigger.  A silence that runs out is an event
+ * of its own, at its end, not only when Alertmanager is next asked. */
+static void
+test_a_silence_end_starts_again_from_step_one(void **state)
+{
+	struct wr_policy *p = checkout();
+	struct wr_policy_next nx;
+	struct fix f;
+	char *w;
+	wr_event_kind kind;
+
+	(void)state;
+	setup_fix(&f);
+	expect_words(&f, p, T0, "assigned to alice, on call for primary");
+	silence_event(&f, WR_EV_SILENCED, T0 + 2 * MIN, T0 + 22 * MIN);
+	expect_nothing(&f, p, T0 + 15 * MIN);
+	wr_policy_next(p, inc(&f), 1, &nx);
+	assert_int_equal(nx.what, WR_DUE_SILENCE_END);
+	assert_int_equal(nx.at, T0 + 22 * MIN);
+	expect_nothing(&f, p, T0 + 22 * MIN - 1);
+	/* its end, an event of the log: no step fires before it */
+	assert_int_equal(tick(&f, p, T0 + 22 * MIN, &w, &kind), 1);
+	assert_int_equal(kind, WR_EV_SILENCE_EXPIRED);
+	free(w);
+	assert_int_equal(inc(&f)->n_silences, 0);
+	assert_int_equal(inc(&f)->esc_since, T0 + 22 * MIN);
+	expect_words(&f, p, T0 + 22 * MIN,
+	    "escalated to alice (on call for primary), step 1 of 3");
+	expect_nothing(&f, p, T0 + 32 * MIN - 1);
+	expect_words(&f, p, T0 + 32 * MIN,
+	    "escalated to bob (on call for secondary), step 2 of 3");
+	/* an unsilence too, from the unsilence on */
+	silence_event(&f, WR_EV_SILENCED, T0 + 33 * MIN, T0 + 93 * MIN);
+	silence_event(&f, WR_EV_UNSILENCED, T0 + 50 * MIN, 0);
+	expect_words(&f, p, T0 + 50 * MIN,
+	    "escalated to alice (on call for primary), step 1 of 3");
+	expect_nothing(&f, p, T0 + 60 * MIN - 1);
+	expect_words(&f, p, T0 + 60 * MIN,
+	    "escalated to bob (on call for secondary), step 2 of 3");
+	/* an acknowledged incident's silence ending does not restart it */
+	event(&f, WR_EV_ACKNOWLEDGED, T0 + 61 * MIN, "alice");
+	silence_event(&f, WR_EV_SILENCED, T0 + 62 * MIN, T0 + 70 * MIN);
+	silence_event(&f, WR_EV_UNSILENCED, T0 + 63 * MIN, 0);
+	assert_int_equal(inc(&f)->state, WR_ST_ACKNOWLEDGED);
+	assert_int_equal(inc(&f)->esc_since, 0);
+	wr_room_free(&f.room);
+	wr_policy_free(p);
+}
+
 static void
 test_a_gap_pages_nobody_and_says_so(void **state)
 {
@@ -584,6 +654,7 @@ main(void)
 		cmocka_unit_test(test_bad_lines_are_refused_with_a_reason),
 		cmocka_unit_test(test_snooze_op_is_planned_only_for_an_acknowledged_incident),
 		cmocka_unit_test(test_names_person_reads_a_list),
+		cmocka_unit_test(test_a_silence_end_starts_again_from_step_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
