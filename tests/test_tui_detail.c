@@ -314,6 +314,60 @@ test_the_detail_says_a_postmortem_exists_and_what_a_save_missed(void **state)
 	h_free(h);
 }
 
+/* A step as the relay's policy plans it (core/policy.c). */
+static void
+policy_step(struct harness *h, int64_t id, wr_event_kind kind, int64_t step,
+    const char *who, int64_t at, int64_t next_at)
+{
+	struct wr_event e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = kind;
+	e.incident = id;
+	e.actor = (char *)"policy checkout";
+	e.time = at;
+	e.policy = (char *)"checkout";
+	e.text = (char *)who;
+	e.why = (char *)"on call for primary";
+	e.step = step;
+	e.steps = 3;
+	e.next_at = next_at;
+	h_apply(h, &e);
+}
+
+/* The issue: "the detail shows its policy, the current step, and when
+ * the next fires", from the assignment by the policy's first step on. */
+static void
+test_the_detail_shows_the_next_step_from_the_assignment(void **state)
+{
+	struct harness *h = h_new_cfg(24, 100, NULL, 1);
+	int64_t id;
+	int y;
+
+	(void)state;
+	id = h_incident(h, "checkout 5xx", "checkout", WR_SEV_CRITICAL, 600);
+	policy_step(h, id, WR_EV_POLICY_ASSIGNED, 1, "alice", H_NOW - 60000,
+	    H_NOW + 540000);
+	h_render(h);
+	h_type(h, "\n");
+	h_render(h);
+	y = h_find(h, "Escalation");
+	if (y < 0 || strstr(h_row(h, y), "policy checkout, step 1 of 3 "
+	    "(paged alice); the next at") == NULL) {
+		h_dump(h);
+		fail_msg("the detail does not say when step 2 fires");
+	}
+	policy_step(h, id, WR_EV_ESCALATED, 3, "erin", H_NOW, 0);
+	h_render(h);
+	y = h_find(h, "Escalation");
+	if (y < 0 || strstr(h_row(h, y), "step 3 of 3 (paged erin), the "
+	    "last") == NULL) {
+		h_dump(h);
+		fail_msg("the detail does not say the last step fired");
+	}
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -323,6 +377,7 @@ main(void)
 		cmocka_unit_test(test_firing_alerts_before_resolved_ones),
 		cmocka_unit_test(test_a_small_group_has_no_summary),
 		cmocka_unit_test(test_an_events_v2_alert_without_a_start_shows_its_arrival),
+		cmocka_unit_test(test_the_detail_shows_the_next_step_from_the_assignment),
 	};
 
 	h_setup_env();
