@@ -365,6 +365,29 @@ test_the_detail_shows_the_next_step_from_the_assignment(void **state)
 		h_dump(h);
 		fail_msg("the detail does not say the last step fired");
 	}
+	/* silenced: no step fires while it is; its end starts the
+	 * escalation again from step 1 (core/policy.h) */
+	{
+		struct wr_event e;
+
+		memset(&e, 0, sizeof e);
+		e.kind = WR_EV_SILENCED;
+		e.incident = id;
+		e.actor = (char *)"alice";
+		e.time = H_NOW - 30000;
+		e.silence_id = (char *)"7f1e2d3c-0000-4000-8000-000000000001";
+		e.ends = H_NOW + 3600000;
+		e.duration = 3630000;
+		e.matchers = (char *)"service=\"checkout\"";
+		h_apply(h, &e);
+	}
+	h_render(h);
+	y = h_find(h, "Escalation");
+	if (y < 0 || strstr(h_row(h, y), "the next at") != NULL ||
+	    strstr(h_row(h, y), "silenced: from step 1 again at") == NULL) {
+		h_dump(h);
+		fail_msg("a silenced incident's detail says when a step fires");
+	}
 	h_free(h);
 }
 

@@ -816,7 +816,8 @@ build_timeline(struct tui *t, struct detail *d, int W)
  */
 /*
  * Its escalation (core/policy.h), as its last step said: the policy, the
- * step it is at, whom that paged and when the next fires; or that it
+ * step it is at, whom that paged and when the next fires (while it holds
+ * a silence: that it starts again at the silence's end); or that it
  * stopped; and a snooze's end.
  */
 static void
@@ -850,7 +851,20 @@ build_escalation(struct tui *t, struct detail *d, int W,
 			    (long long)inc->esc_steps, rbuf,
 			    inc->state == WR_ST_RESOLVED ? "resolved" :
 			    "acknowledged");
-		else if (inc->esc_next_at != 0) {
+		else if (inc->n_silences > 0) {
+			/* no step fires while it holds a silence; the first
+			 * to end starts it again (core/policy.h) */
+			int64_t ends = inc->silences[0].ends;
+
+			for (size_t i = 1; i < inc->n_silences; i++)
+				if (inc->silences[i].ends < ends)
+					ends = inc->silences[i].ends;
+			tui_format_time(t, ends, 1, tbuf, sizeof tbuf);
+			raw = xasprintf("policy %s, step %lld of %lld%s (paged "
+			    "%s); silenced: from step 1 again at %s",
+			    inc->esc_policy, (long long)step,
+			    (long long)inc->esc_steps, rbuf, who, tbuf);
+		} else if (inc->esc_next_at != 0) {
 			tui_format_time(t, inc->esc_next_at, 1, tbuf,
 			    sizeof tbuf);
 			raw = xasprintf("policy %s, step %lld of %lld%s (paged "
