@@ -124,8 +124,9 @@ relay_escalate_tick(struct relay *r, int64_t now)
 		}
 		queue(r, inc->id);
 	}
-	/* Looked at again a minute on at the latest: a silence may end, or
-	 * a schedule's person change, without an event that says so. */
+	/* Looked at again a minute on at the latest: a schedule's person
+	 * may change without an event that says so.  (A silence's end is a
+	 * due time of its own: wr_policy_next().) */
 	r->esc_due = next < now + 60000 ? next : now + 60000;
 }
 

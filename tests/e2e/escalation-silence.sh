@@ -1,0 +1,117 @@
+#!/bin/sh
+# The end of a silence starts the escalation again from step 1, as an
+# unack does, with a real Alertmanager (0.25) on loopback: a policy of
+# 0s alice / 3s bob / 6s erin; the incident is silenced for 8 s just after
+# step 1; no step fires while it is; at its end the relay records
+# "silence expired" itself (its silence-refresh is an hour: it does not
+# wait for it), and the escalation pages alice, then bob, then erin again,
+# not erin at once (the latest step due since the trigger, which it did,
+# so that bob was never paged).
+. "$(dirname "$0")/lib.sh"
+echo "escalation-silence: a silence's end starts the escalation again"
+AM=$(command -v prometheus-alertmanager || command -v alertmanager)
+if [ -z "$AM" ] || ! command -v amtool >/dev/null; then
+	echo "  skipped: prometheus-alertmanager and amtool are not installed" \
+	    "(make deps)"
+	exit 0
+fi
+make_tokens
+AMPORT=$(free_port)
+AMURL="http://127.0.0.1:$AMPORT"
+cat > "$T/relay.conf" <<EOT
+[sender am]
+alertmanager = $AMURL
+silence-refresh = 1h
+
+[policy edge]
+step = 0s alice
+step = 3s bob
+step = 6s erin
+EOT
+start_relay --config "$T/relay.conf" --log "$T/warroomd.log" || exit 1
+printf '%s\n' "$TOK_AM" > "$T/am.token"
+cat > "$T/am.yml" <<EOT
+route:
+  receiver: warroom
+  group_by: [alertname, service]
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: warroom
+    webhook_configs:
+      - url: $URL/hooks/alertmanager
+        send_resolved: true
+        http_config:
+          authorization:
+            type: Bearer
+            credentials_file: $T/am.token
+EOT
+"$AM" --config.file="$T/am.yml" --storage.path="$T/am-data" \
+    --web.listen-address="127.0.0.1:$AMPORT" --cluster.listen-address= \
+    --log.level=warn >>"$T/am.log" 2>&1 &
+PIDS="$PIDS $!"
+am_ready() {
+	for _ in $(seq 1 100); do
+		curl -fs "$AMURL/-/ready" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "alertmanager is ready" am_ready
+"$WARROOM" tail --json --feed "$FEED" --token-file "$T/ops.token" \
+    --backoff-cap 300 --log "$T/tail.log" >"$T/tail.out" 2>"$T/tail.err" &
+PIDS="$PIDS $!"
+
+count() { # count KIND [PATTERN]
+	grep "\"kind\":\"$1\"" "$T/tail.out" | grep -c -- "${2:-}"
+}
+wait_count() { # wait_count KIND PATTERN N (20 s)
+	for _ in $(seq 1 200); do
+		[ "$(count "$1" "$2")" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "    tail so far:"; sed 's/^/    |/' "$T/tail.out"
+	return 1
+}
+# line KIND PATTERN: the tail's line number of the first such event
+line() {
+	grep -n "\"kind\":\"$1\"" "$T/tail.out" | grep -- "$2" | head -1 |
+	    cut -d: -f1
+}
+
+amtool --alertmanager.url="$AMURL" alert add EdgeNodeDown service=edge \
+    instance=ams-1 severity=critical --annotation=summary="edge ams-1 down" \
+    >/dev/null
+check "step 1 assigns alice" wait_count policy_assigned '"targets":"alice"' 1
+"$WARROOM" silence 1 8s --comment "restart" --feed "$FEED" \
+    --token-file "$T/ops.token" --user alice --db "$T/alice.db" \
+    --timeout 20 >"$T/silence.out" 2>"$T/silence.err"
+eq "warroom silence 1 8s exits 0" "$?" 0
+SILENCED_MS=$(date +%s%3N)
+check "the silence is in the log" wait_count silenced '"incident":1' 1
+while [ "$(date +%s%3N)" -lt $((SILENCED_MS + 7000)) ]; do sleep 0.2; done
+eq "no step while it is silenced (3 s and 6 s fell due)" \
+    "$(count escalated)" 0
+check "at its end the relay records it expired" \
+    wait_count silence_expired '"incident":1' 1
+EXPIRED_MS=$(date +%s%3N)
+check "itself, not at the next silence-refresh (an hour)" sh -c \
+    "grep '\"kind\":\"silence_expired\"' '$T/tail.out' | grep -q '\"actor\":\"warroomd\"'"
+check "within 3 s of its end" \
+    test "$EXPIRED_MS" -lt $((SILENCED_MS + 11000))
+check "then step 1 again: alice" \
+    wait_count escalated '"step":1,' 1
+check "paging alice" sh -c \
+    "grep '\"kind\":\"escalated\"' '$T/tail.out' | grep '\"step\":1,' | grep -q '\"targets\":\"alice\"'"
+check "then bob, step 2" wait_count escalated '"targets":"bob"' 1
+check "then erin, step 3" wait_count escalated '"targets":"erin"' 1
+L_EXP=$(line silence_expired '"incident":1')
+L1=$(line escalated '"step":1,')
+L2=$(line escalated '"targets":"bob"')
+L3=$(line escalated '"targets":"erin"')
+check "in that order, after the silence's end" \
+    test "${L_EXP:-0}" -lt "${L1:-0}" -a "${L1:-0}" -lt "${L2:-0}" -a \
+    "${L2:-0}" -lt "${L3:-0}"
+eq "erin is paged once" "$(count escalated '"targets":"erin"')" 1
+finish
