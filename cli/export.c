@@ -81,17 +81,21 @@ put_span(FILE *fp, const char *label, int64_t from, int64_t to)
 
 /*
  * Who was paged about the incident, from the events of its timeline that
- * say so.  The hook for the escalation and notify work: a kind that pages
- * someone (escalated to, notified) names its person here, and the header
- * and the JSON list them; until such kinds exist nobody is listed.
+ * say so: a notifier's attempt (NOTIFIED: its person, whatever became of
+ * it) and the escalation engine's steps (POLICY_ASSIGNED and ESCALATED:
+ * their targets, "alice, bob", split at ", " as the config never puts a
+ * comma in a name).  Each person once, in the order first paged; the
+ * names are borrowed from ev (free the array only).
  */
-static const char *
-paged_person(const struct wr_event *e)
+static void
+paged_add(const char ***out, size_t *n, const char *who, size_t len)
 {
-	/* a notifier's attempt at a page, whatever became of it */
-	if (e->kind == WR_EV_NOTIFIED)
-		return e->person;
-	return NULL;
+	for (size_t k = 0; k < *n; k++)
+		if (strlen((*out)[k]) == len &&
+		    strncmp((*out)[k], who, len) == 0)
+			return;
+	*out = xrealloc(*out, (*n + 1) * sizeof **out);
+	(*out)[(*n)++] = xstrndup(who, len);
 }
 
 static size_t
@@ -101,19 +105,35 @@ paged(const struct wr_evlist *ev, const char ***out)
 
 	*out = NULL;
 	for (size_t i = 0; i < ev->n; i++) {
-		const char *who = paged_person(&ev->v[i]);
-		int seen = 0;
+		const struct wr_event *e = &ev->v[i];
+		const char *p;
 
-		if (who == NULL)
+		if (e->kind == WR_EV_NOTIFIED && e->person != NULL &&
+		    e->person[0] != '\0')
+			paged_add(out, &n, e->person, strlen(e->person));
+		if ((e->kind != WR_EV_ESCALATED &&
+		    e->kind != WR_EV_POLICY_ASSIGNED) || e->text == NULL)
 			continue;
-		for (size_t k = 0; k < n && !seen; k++)
-			seen = strcmp((*out)[k], who) == 0;
-		if (!seen) {
-			*out = xrealloc(*out, (n + 1) * sizeof **out);
-			(*out)[n++] = who;
+		for (p = e->text; *p != '\0';) {
+			const char *sep = strstr(p, ", ");
+			size_t len = sep ? (size_t)(sep - p) : strlen(p);
+
+			if (len > 0)
+				paged_add(out, &n, p, len);
+			p += len;
+			if (sep != NULL)
+				p += 2;
 		}
 	}
 	return n;
+}
+
+static void
+paged_free(const char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)v[i]);
+	free(v);
 }
 
 static void
@@ -240,7 +260,7 @@ export_markdown(FILE *fp, const struct wr_incident *inc,
 	free(who);
 	n_who = paged(ev, &who);
 	put_names(fp, "Paged", who, n_who, "nobody (no page recorded)");
-	free(who);
+	paged_free(who, n_who);
 	fprintf(fp, "- Alerts: %d (%d still firing)\n", inc->n_alerts,
 	    inc->n_firing);
 	if (pm != NULL) {
@@ -407,7 +427,7 @@ export_json(FILE *fp, const struct wr_incident *inc,
 	free(who);
 	n_who = paged(ev, &who);
 	json_object_set_new(o, "paged", names_json(who, n_who));
-	free(who);
+	paged_free(who, n_who);
 	for (size_t i = 0; i < ev->n; i++) {
 		const struct wr_event *e = &ev->v[i];
 

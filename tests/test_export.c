@@ -5,7 +5,8 @@
  * the events a relay would send: opened at 09:00, acknowledged by alice at
  * 09:02 from a console that was offline (the ack reached the relay at
  * 09:05), unacknowledged, acknowledged again by bob at 09:10, assigned to
- * carol.  The time to acknowledge is 2m: to the first acknowledgement, when
+ * carol; the policy paged dave, escalated to erin and dave, and the
+ * notifier paged dave (the header names dave, erin).  The time to acknowledge is 2m: to the first acknowledgement, when
  * alice made it; not 5m (when it arrived) nor 10m (the last ack).
  *
  * The second incident is hostile: every string of
@@ -80,6 +81,41 @@ build(struct wr_room *r, struct wr_evlist *tl, struct wr_alert *a)
 	e.actor = "alertmanager";
 	e.via = "am-prod";
 	e.alert = *a;
+	apply(r, tl, &e);
+
+	/* the policy pages primary's dave, escalates to erin and dave,
+	 * and the notifier pages dave (twice: a retry) */
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_POLICY_ASSIGNED;
+	e.incident = 1;
+	e.time = T0;
+	e.actor = "warroomd";
+	e.text = "dave";
+	e.policy = "checkout";
+	e.why = "on call for primary";
+	e.step = 1;
+	e.steps = 2;
+	apply(r, tl, &e);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_NOTIFIED;
+	e.incident = 1;
+	e.time = T0 + 1000;
+	e.actor = "warroomd";
+	e.person = "dave";
+	e.notifier = "pager";
+	e.text = "dave via pager: delivered";
+	e.count = 1;
+	apply(r, tl, &e);
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ESCALATED;
+	e.incident = 1;
+	e.time = T0 + MIN;
+	e.actor = "warroomd";
+	e.text = "erin, dave";
+	e.policy = "checkout";
+	e.why = "on call for secondary";
+	e.step = 2;
+	e.steps = 2;
 	apply(r, tl, &e);
 
 	/* made offline at 09:02, arrived at 09:05 */
@@ -230,6 +266,20 @@ build_hostile(struct wr_room *r, struct wr_evlist *tl, struct wr_alert *a)
 	wr_alert_copy(&e.alert, a);
 	hostile_push(r, tl, &e);
 	wr_alert_free(&e.alert);
+
+	/* escalated to a hostile name and a link beside mallory */
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ESCALATED;
+	e.incident = 1;
+	e.time = T0 + MIN;
+	e.actor = "warroomd";
+	e.text = xasprintf("%s, %s, mallory", hs[3], md_hostile[1]);
+	e.policy = (char *)md_hostile[2];
+	e.why = (char *)hs[4];
+	e.step = 1;
+	e.steps = 1;
+	hostile_push(r, tl, &e);
+	free(e.text);
 
 	/* acked at 09:04 by a name that is an escape sequence */
 	memset(&e, 0, sizeof e);
@@ -442,8 +492,33 @@ test_export_hostile_markdown_is_inert(void **state)
 	/* both versions saved from v1, the second marked */
 	assert_non_null(strstr(md, "based on v1; v2 by alice came first"));
 	assert_non_null(strstr(md, "bob: a bad deploy"));
+	assert_non_null(strstr(md, ", mallory\n"));
+	assert_null(strstr(md, "- Paged: nobody"));
 	assert_non_null(strstr(md, "alice: the cache ^[[2Jwiped \\<b\\>"));
 	free(md);
+}
+
+/* Who was paged comes from the policy's, the escalation's and the
+ * notifier's events, each person once, in both formats. */
+static void
+test_export_names_who_was_paged(void **state)
+{
+	size_t len;
+	char *md = export_of(0, 0, &len), *js = export_of(1, 0, &len);
+	json_error_t jerr;
+	json_t *o = json_loads(js, 0, &jerr), *p;
+
+	(void)state;
+	assert_non_null(strstr(md, "- Paged: dave, erin\n"));
+	assert_non_null(o);
+	p = json_object_get(o, "paged");
+	assert_true(json_is_array(p));
+	assert_int_equal(json_array_size(p), 2);
+	assert_string_equal(json_string_value(json_array_get(p, 0)), "dave");
+	assert_string_equal(json_string_value(json_array_get(p, 1)), "erin");
+	json_decref(o);
+	free(md);
+	free(js);
 }
 
 int
@@ -455,6 +530,7 @@ main(void)
 		cmocka_unit_test(test_export_hostile_markdown_golden),
 		cmocka_unit_test(test_export_hostile_json_golden),
 		cmocka_unit_test(test_export_hostile_markdown_is_inert),
+		cmocka_unit_test(test_export_names_who_was_paged),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
