@@ -453,7 +453,9 @@ export_json(FILE *fp, const struct wr_incident *inc,
 			json_array_append_new(shown, pm_version_json(&h.v[i]));
 	json_object_set_new(o, "postmortem_beside", shown);
 	wr_pm_history_free(&h);
-	text = json_dumps(o, JSON_COMPACT);
+	/* \uXXXX for all but ASCII: a C1 control (U+009B is a CSI), a bidi
+	 * override or U+2028 never reaches a reader raw */
+	text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(o);
 	if (text == NULL)
 		util_die("out of memory");

@@ -498,6 +498,35 @@ test_export_hostile_markdown_is_inert(void **state)
 	free(md);
 }
 
+/* The JSON export of the hostile incident is valid JSON and carries no
+ * raw control byte (C0, DEL, or C1 as UTF-8: U+009B is a CSI). */
+static void
+test_export_hostile_json_is_inert(void **state)
+{
+	size_t len;
+	char *js = export_of(1, 1, &len);
+	json_error_t jerr;
+	json_t *o;
+
+	(void)state;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)js[i];
+
+		if ((c < 0x20 && !(c == '\n' && i + 1 == len)) || c == 0x7f)
+			fail_msg("control byte 0x%02x at %zu", c, i);
+		if (c == 0xc2 && i + 1 < len &&
+		    (unsigned char)js[i + 1] >= 0x80 &&
+		    (unsigned char)js[i + 1] <= 0x9f)
+			fail_msg("C1 control at %zu: %.30s", i, js + i);
+	}
+	o = json_loadb(js, len, 0, &jerr);
+	if (o == NULL)
+		fail_msg("not JSON: %s", jerr.text);
+	assert_int_equal(json_array_size(json_object_get(o, "paged")), 3);
+	json_decref(o);
+	free(js);
+}
+
 /* Who was paged comes from the policy's, the escalation's and the
  * notifier's events, each person once, in both formats. */
 static void
@@ -531,6 +560,7 @@ main(void)
 		cmocka_unit_test(test_export_hostile_json_golden),
 		cmocka_unit_test(test_export_hostile_markdown_is_inert),
 		cmocka_unit_test(test_export_names_who_was_paged),
+		cmocka_unit_test(test_export_hostile_json_is_inert),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
