@@ -253,7 +253,8 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	    WR_TONE_NORMAL) \
 	X(NOTIFIED, 24, "notified", WR_SCOPE_INCIDENT,			\
 	    WR_EVF(PERSON) | WR_EVF(NOTIFIER) | WR_EVF(TEXT) | WR_EVF(COUNT) | \
-	    WR_EVF(NEXT_AT), "notified", "notified {text}", WR_TONE_NORMAL) \
+	    WR_EVF(NEXT_AT) | WR_EVF(WHY), "notified", "notified {text}", \
+	    WR_TONE_NORMAL) \
 	X(POLICY_ASSIGNED, 25, "policy_assigned", WR_SCOPE_INCIDENT,	\
 	    WR_EVF(TARGETS) | WR_EVF(POLICY) | WR_EVF(WHY) | WR_EVF(STEP) | \
 	    WR_EVF(STEPS) | WR_EVF(ROUND) | WR_EVF(NEXT_AT),		\
@@ -466,7 +467,9 @@ struct wr_event {
 	int64_t base;
 	/* NOTIFIED: whom (person), through which notifier ([notifier
 	 * NAME]), which attempt (count, from 1), when it is tried again
-	 * (next_at, 0: it is not), and the whole of it in words (text: "alice
+	 * (next_at, 0: it is not), the page's reason (why: "assigned by
+	 * bob", the one a retry after a restart says again), and the whole
+	 * of it in words (text: "alice
 	 * via pager: delivered", so that what shows only an event's subject
 	 * shows it all) */
 	char *notifier;

@@ -508,6 +508,7 @@ page_event(struct relay *r, const struct job *j, const char *words,
 	e->text = xasprintf("%s via %s: %s", j->person, j->notifier, words);
 	e->count = j->attempts;
 	e->next_at = next_at;
+	e->why = xstrdup0(j->why);
 	it->type = ITEM_PLAN;
 	it->ep = EP_OTHER;
 	it->plan_incident = j->incident;
@@ -1212,6 +1213,7 @@ relay_notify_start(struct relay *r)
 		j = job_add(r, RELAY_NOTIFY_PAGE, e->notifier, e->person);
 		j->incident = e->incident;
 		j->attempts = (int)e->count;
+		j->why = xstrdup0(e->why);	/* the reason, as the log says */
 		j->due = e->next_at > now ? e->next_at : now;
 		taken++;
 	}

@@ -178,6 +178,20 @@ eq "the delivered attempt is the second" \
         WHERE kind = $NOTIFIED AND json_extract(body, '\$.person') = 'erin'
         ORDER BY seq DESC LIMIT 1")" 2
 eq "alice's delivered page is not sent again" "$(rx_count /hook 200)" 1
+python3 - "$RX.log" >"$T/later.check" 2>&1 <<'PY2'
+import json, sys
+bodies = [json.loads(json.loads(l)["body"]) for l in open(sys.argv[1])
+          if json.loads(l)["path"] == "/later"]
+assert len(bodies) == 2, len(bodies)
+assert [b["why"] for b in bodies] == ["assigned by bob"] * 2, bodies
+print("ok")
+PY2
+check "the retry after the restart says why, as the first attempt did" \
+    grep -qx ok "$T/later.check"
+eq "and every attempt's event says it too" \
+    "$(sqlite3 "$T/relay.db" "SELECT json_extract(body, '\$.why') FROM events
+        WHERE kind = $NOTIFIED AND json_extract(body, '\$.person') = 'erin'
+        ORDER BY seq" | tr '\n' '|')" "assigned by bob|assigned by bob|"
 
 "$WARROOM" export 1 --feed "$FEED" --token-file "$T/ops.token" --timeout 20 \
     --db "$T/ops.db" >"$T/export.md" 2>&1
