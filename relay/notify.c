@@ -334,6 +334,8 @@ struct schedule_state {
 	int seen;		/* the current answer below is known */
 	char *person;		/* on call at the last look (NULL: a gap) */
 	int64_t on_sent;	/* the handoff whose on-call notice went */
+	char *on_person;	/* to whom: an override made since puts
+				 * someone else on call there, told too */
 };
 
 /* An https webhook with a ca-file checks its server against that file
@@ -1115,8 +1117,10 @@ handoffs(struct relay *r, int64_t now)
 		if (wr_schedule_next_person(s, now, &nx) == 0 &&
 		    nx.person != NULL && nx.since > now &&
 		    nx.since - rs->handoff_notice_ms <= now &&
-		    st->on_sent != nx.since) {
+		    (st->on_sent != nx.since || st->on_person == NULL ||
+		    strcmp(st->on_person, nx.person) != 0)) {
 			st->on_sent = nx.since;
+			util_set_str(&st->on_person, nx.person);
 			notice(r, RELAY_NOTIFY_ON_CALL, s->name, nx.person,
 			    nx.since, nx.until, NULL);
 		}
@@ -1269,6 +1273,7 @@ relay_notify_free(struct relay *r)
 	for (size_t i = 0; i < n->n_sched; i++) {
 		free(n->sched[i].name);
 		free(n->sched[i].person);
+		free(n->sched[i].on_person);
 	}
 	free(n->sched);
 	for (size_t i = 0; i < n->n_ca; i++) {

@@ -1,0 +1,62 @@
+#!/bin/sh
+# Handoff notices follow the final schedule (layers plus overrides): an
+# override that takes frank's coming shift for gina has gina told she goes
+# on call, and frank, whose shift it takes, not told.  The handoff is 40 s
+# after the relay starts, handoff-notice = 30s: the override is made before
+# the notice is due.
+. "$(dirname "$0")/lib.sh"
+echo "relay: handoff notices follow the overrides"
+make_tokens
+cat > "$T/notice.sh" <<EOT
+#!/bin/sh
+cat > "$T/in.\$WARROOM_KIND.\$WARROOM_PERSON"
+EOT
+read -r HANDOFF START UNTIL <<EOT
+$(python3 -c '
+import datetime, time
+h = datetime.datetime.fromtimestamp(int(time.time()) + 40, datetime.timezone.utc)
+s = h - datetime.timedelta(hours=1)
+u = h + datetime.timedelta(minutes=30)
+f = "%Y-%m-%dT%H:%M:%S"
+print(h.strftime(f) + "Z", s.strftime(f), u.strftime(f) + "Z")')
+EOT
+cat > "$T/relay.conf" <<EOT
+[schedule primary]
+timezone = UTC
+handoff-notice = 30s
+
+[layer primary.hourly]
+rotation = 1h
+start = $START
+participants = alice, frank
+
+[notifier pager]
+type = command
+command = sh $T/notice.sh
+users = alice, frank, gina, hank
+EOT
+start_relay --config "$T/relay.conf" || exit 1
+"$WARROOM" override primary gina --from "$HANDOFF" --until "$UNTIL" \
+    --feed "$FEED" --token-file "$T/ops.token" --user alice \
+    --db "$T/op.db" >"$T/op.out" 2>&1
+eq "warroom override primary gina over frank's coming shift" "$?" 0
+check "gina is told she goes on call" \
+    wait_for "$T/relay.log" "on-call notice (primary) to gina via pager, attempt 1: delivered" 300
+check "her notice says her shift starts at the handoff" \
+    python3 -c "
+import json, sys
+b = json.load(open('$T/in.on_call.gina'))
+assert b['from'] == '$HANDOFF'.replace('Z', '.000Z'), b
+" 
+# An override made after the notice went: the one it puts on call is told.
+"$WARROOM" override primary hank --from "$HANDOFF" --until "$UNTIL" \
+    --feed "$FEED" --token-file "$T/ops.token" --user alice \
+    --db "$T/op.db" >>"$T/op.out" 2>&1
+eq "warroom override primary hank over the same shift, after gina's notice" "$?" 0
+check "hank is told he goes on call" \
+    wait_for "$T/relay.log" "on-call notice (primary) to hank via pager, attempt 1: delivered" 100
+eq "gina was told once" \
+    "$(grep -c 'notice (primary) to gina' "$T/relay.log")" 1
+eq "frank, whose shift the override takes, is not told" \
+    "$(grep -c 'notice (primary) to frank' "$T/relay.log")" 0
+finish
