@@ -317,6 +317,15 @@ relay_httpc_tick(struct relay *r)
 			finish(c, "timed out after %d s",
 			    (c->timeout_ms + 999) / 1000);
 			kill_conn(c);
+		} else if (!c->complete && c->wsi != NULL && c->body_sent &&
+		    c->status == 0) {
+			/* waiting for the answer: lws's own wait (the
+			 * context's timeout_secs, 5 s) would close it
+			 * before the request's timeout; the deadline above
+			 * decides, this wait is a second past it */
+			lws_set_timeout(c->wsi,
+			    PENDING_TIMEOUT_AWAITING_SERVER_RESPONSE,
+			    (int)((c->deadline - now) / 1000) + 2);
 		}
 	}
 }
