@@ -90,6 +90,7 @@ struct act {
 	int64_t made_at;	/* 0: none (the event's time stands) */
 	int64_t time;
 	int64_t attempt;	/* NOTIFIED: 1 the first, 2 a retry */
+	const char *who2;	/* an escalation's second target, or NULL */
 };
 
 struct ginc {
@@ -98,6 +99,7 @@ struct ginc {
 	const char *service;
 	wr_severity sev;
 	int snapshot;		/* only the summary is stored */
+	const char *policy;	/* of its first escalation event, or NULL */
 	struct act acts[12];
 	int n_acts;
 };
@@ -200,6 +202,41 @@ notified(struct hist *h, struct ginc *g, const char *who, int64_t t,
 		wr_evlist_free(&tmp);
 }
 
+/* The escalation engine's POLICY_ASSIGNED or ESCALATED of g at t under
+ * policy to who (and who2, when not NULL): no op id, no made_at; its
+ * targets are the names joined by ", ". */
+static void
+paged(struct hist *h, struct ginc *g, wr_event_kind kind, const char *policy,
+    const char *who, const char *who2, int64_t t)
+{
+	struct wr_evlist tmp = { 0 }, *l = g->snapshot ? &tmp : &h->ev;
+	struct wr_event *e = wr_evlist_push(l);
+	struct act *a = &g->acts[g->n_acts++];
+	char err[256];
+
+	e->seq = g->snapshot ? 0 : ++h->seq;
+	e->kind = kind;
+	e->incident = g->id;
+	e->time = t;
+	e->actor = xstrdup("warroomd");
+	e->text = who2 != NULL ? xasprintf("%s, %s", who, who2) :
+	    xstrdup(who);
+	e->policy = xstrdup(policy);
+	e->step = kind == WR_EV_POLICY_ASSIGNED ? 1 : 2;
+	e->steps = 2;
+	e->round = 1;
+	a->kind = kind;
+	a->who = who;
+	a->who2 = who2;
+	a->time = t;
+	if (g->policy == NULL && !g->snapshot)
+		g->policy = policy;
+	assert_int_equal(wr_room_apply(&h->room, e, err, sizeof err),
+	    WR_APPLY_OK);
+	if (g->snapshot)
+		wr_evlist_free(&tmp);
+}
+
 static const char *
 someone(void)
 {
@@ -223,6 +260,17 @@ generate(struct hist *h, uint64_t seed)
 		g->snapshot = chance(8);
 		push(h, g, WR_EV_TRIGGERED, NULL, 0, g->created);
 		t = g->created;
+		if (chance(35)) {
+			/* a policy pages one or two, then escalates */
+			const char *pol = chance(50) ? "night" : "day";
+			const char *w1 = someone(), *w2 = someone();
+
+			paged(h, g, WR_EV_POLICY_ASSIGNED, pol, w1,
+			    chance(30) && w2 != w1 ? w2 : NULL, t + 1000);
+			if (chance(50))
+				paged(h, g, WR_EV_ESCALATED, pol, someone(),
+				    NULL, t + rnd_in(30 * MIN));
+		}
 		if (chance(40)) {
 			const char *who = someone();
 			int64_t at = t + rnd_in(10 * MIN);
@@ -457,6 +505,8 @@ key_of(const struct ginc *g, enum wr_stats_by by)
 	case WR_STATS_BY_PERSON:
 		first_ack(g, &who);
 		return who != NULL ? who : "";
+	case WR_STATS_BY_POLICY:
+		return g->policy != NULL ? g->policy : "";
 	default:
 		return "";
 	}
@@ -501,7 +551,7 @@ expect_durations(const struct hist *h, int64_t since, int64_t until,
 }
 
 struct pexp {
-	int64_t acks, resolves, notified, night, oncall_ms;
+	int64_t acks, resolves, notified, escalations, night, oncall_ms;
 };
 
 static void
@@ -528,6 +578,19 @@ expect_people(const struct hist *h, const struct wr_stats *st)
 				;
 			if (a->kind == WR_EV_RESOLVED)
 				e[p].resolves++;
+			if (a->kind == WR_EV_POLICY_ASSIGNED ||
+			    a->kind == WR_EV_ESCALATED) {
+				e[p].escalations++;
+				if (a->who2 != NULL) {
+					int q;
+
+					for (q = 0; strcmp(people[q], a->who2)
+					    != 0; q++)
+						;
+					e[q].escalations++;
+				}
+				continue;	/* paged, not woken here */
+			}
 			if (a->kind == WR_EV_NOTIFIED && a->attempt != 1)
 				continue;	/* a retry */
 			if (a->kind == WR_EV_NOTIFIED)
@@ -564,7 +627,7 @@ expect_people(const struct hist *h, const struct wr_stats *st)
 				got = &st->people[i];
 		if (got == NULL) {
 			if (e[p].acks || e[p].resolves || e[p].notified ||
-			    e[p].oncall_ms)
+			    e[p].escalations || e[p].oncall_ms)
 				fail_msg("%s is missing", people[p]);
 			continue;
 		}
@@ -580,8 +643,10 @@ expect_people(const struct hist *h, const struct wr_stats *st)
 			    (long long)e[p].acks, (long long)e[p].resolves,
 			    (long long)e[p].notified, (long long)e[p].night,
 			    (long long)e[p].oncall_ms);
-		/* no escalation kind is on main yet */
-		assert_int_equal(got->escalations, 0);
+		if (got->escalations != e[p].escalations)
+			fail_msg("%s: escalations %lld, want %lld", people[p],
+			    (long long)got->escalations,
+			    (long long)e[p].escalations);
 	}
 	/* nobody else: the source resolved, it is no person */
 	for (size_t i = 0; i < st->n_people; i++) {
@@ -689,11 +754,9 @@ check_seed(uint64_t seed)
 		/* and every incident is in one group */
 		if (by != WR_STATS_BY_NONE)
 			assert_int_equal(total, st.incidents);
-		if (by == WR_STATS_BY_POLICY) {
-			/* no escalation kind yet: one group, no policy */
-			assert_int_equal(st.n_groups, 1);
-			assert_string_equal(st.groups[0].key, "");
-		}
+		if (by == WR_STATS_BY_POLICY)
+			/* night, day and none */
+			assert_int_equal(st.n_groups, 3);
 		if (by == WR_STATS_BY_SEVERITY)
 			for (size_t i = 0; i < st.n_groups; i++) {
 				wr_severity sev;
