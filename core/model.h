@@ -375,6 +375,10 @@ struct wr_incident {
 	int64_t esc_next_at;
 	/* The assignee is the policy's (POLICY_ASSIGNED), not a person's. */
 	int assigned_by_policy;
+	/* When the relay took the acknowledgement (its event's time; ack_at
+	 * is when the person made it): an ack-timeout runs from it.  0: not
+	 * acknowledged, or a row stored before it was kept. */
+	int64_t ack_seen_at;
 	/* Acknowledged and snoozed until then (Unix ms); 0: not snoozed. */
 	int64_t snooze_until;
 	int n_alerts;		/* occurrences ever joined */

@@ -330,8 +330,11 @@ wr_policy_next(const struct wr_policy *p, const struct wr_incident *inc,
 			out->at = inc->snooze_until;
 		} else if (p != NULL && p->ack_timeout_ms > 0 &&
 		    inc->ack_at != 0) {
+			/* from when the relay took it: an ack queued
+			 * offline counts from its arrival, not its making */
 			out->what = WR_DUE_ACK_EXPIRY;
-			out->at = inc->ack_at + p->ack_timeout_ms;
+			out->at = (inc->ack_seen_at > inc->ack_at ?
+			    inc->ack_seen_at : inc->ack_at) + p->ack_timeout_ms;
 		}
 		return;
 	case WR_ST_TRIGGERED:

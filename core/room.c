@@ -638,6 +638,7 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		inc->state = WR_ST_ACKNOWLEDGED;
 		util_set_str(&inc->ack_by, e->actor);
 		inc->ack_at = wr_event_acted_at(e);
+		inc->ack_seen_at = e->time;
 		count(r, inc, +1);
 		esc_stop(inc);
 		break;
@@ -648,7 +649,7 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		count(r, inc, -1);
 		inc->state = WR_ST_TRIGGERED;
 		util_set_str(&inc->ack_by, NULL);
-		inc->ack_at = 0;
+		inc->ack_at = inc->ack_seen_at = 0;
 		count(r, inc, +1);
 		esc_restart(inc, e->time);
 		break;
@@ -678,7 +679,7 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		inc->state = WR_ST_TRIGGERED;
 		util_set_str(&inc->ack_by, NULL);
 		util_set_str(&inc->resolved_by, NULL);
-		inc->ack_at = inc->resolved_at = 0;
+		inc->ack_at = inc->ack_seen_at = inc->resolved_at = 0;
 		count(r, inc, +1);
 		index_key(r, inc);
 		esc_restart(inc, e->time);
@@ -715,7 +716,7 @@ wr_room_apply(struct wr_room *r, const struct wr_event *e, char *err,
 		count(r, inc, -1);
 		inc->state = WR_ST_TRIGGERED;
 		util_set_str(&inc->ack_by, NULL);
-		inc->ack_at = 0;
+		inc->ack_at = inc->ack_seen_at = 0;
 		count(r, inc, +1);
 		esc_restart(inc, e->time);
 		break;

@@ -407,10 +407,10 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    "n_alerts, n_firing, n_notes, labels_text, sender, severity_by, "
 	    "truncated, silences, pm_version, pm_by, pm_at, esc_since, "
 	    "esc_fired, esc_policy, esc_target, esc_steps, esc_next_at, "
-	    "assigned_by_policy, snooze_until) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-	    "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, "
-	    "?33, ?34, ?35)", cause);
+	    "assigned_by_policy, snooze_until, ack_seen_at) VALUES(?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+	    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, "
+	    "?31, ?32, ?33, ?34, ?35, ?36)", cause);
 	char what[48], *silences;
 	int bad;
 
@@ -451,7 +451,8 @@ incident_upsert(struct wr_store *s, const struct wr_incident *inc,
 	    store_bind_i64(st, 32, inc->esc_steps) ||
 	    store_bind_i64(st, 33, inc->esc_next_at) ||
 	    store_bind_i64(st, 34, inc->assigned_by_policy) ||
-	    store_bind_i64(st, 35, inc->snooze_until)) {
+	    store_bind_i64(st, 35, inc->snooze_until) ||
+	    store_bind_i64(st, 36, inc->ack_seen_at)) {
 		store_fail(s, cause, SQLITE_ERROR, "%s", what);
 		store_stmt_done(st);
 		return -1;

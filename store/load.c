@@ -59,6 +59,7 @@ store_incident_row(sqlite3_stmt *st)
 	inc->esc_next_at = sqlite3_column_int64(st, 32);
 	inc->assigned_by_policy = sqlite3_column_int(st, 33) != 0;
 	inc->snooze_until = sqlite3_column_int64(st, 34);
+	inc->ack_seen_at = sqlite3_column_int64(st, 35);
 	return inc;
 }
 

@@ -190,7 +190,7 @@ int store_alert_row(sqlite3_stmt *st, struct wr_alert *a);
 	"updated, last_seen, n_alerts, n_firing, n_notes, labels_text, " \
 	"sender, severity_by, truncated, silences, pm_version, pm_by, pm_at, " \
 	"esc_since, esc_fired, esc_policy, esc_target, esc_steps, " \
-	"esc_next_at, assigned_by_policy, snooze_until"
+	"esc_next_at, assigned_by_policy, snooze_until, ack_seen_at"
 #define ALERT_COLUMNS \
 	"incident, fingerprint, starts, ends, firing, last_seen, labels, " \
 	"annotations, severity"

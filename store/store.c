@@ -29,7 +29,7 @@
 #define STORE_BUSY_RETRY_MS	10
 
 #define APPLICATION_ID	0x57415252	/* 'WARR' */
-#define SCHEMA_VERSION	8
+#define SCHEMA_VERSION	9
 
 /*
  * Migrations: migrations[v] takes a file from user_version v to v + 1.
@@ -216,6 +216,16 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 */
 	"CREATE INDEX events_kind ON events(kind, incident, seq);"
 	"PRAGMA user_version = 8;",
+
+	/*
+	 * 8 -> 9: when the relay took an incident's acknowledgement (the
+	 * event's time; ack_at is when the person made it): an ack-timeout
+	 * runs from it, so that an ack queued offline is not expired the
+	 * moment it arrives.  0 for the acks before it: ack_at stands in.
+	 */
+	"ALTER TABLE incidents ADD COLUMN ack_seen_at INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"PRAGMA user_version = 9;",
 };
 
 _Static_assert(APPLICATION_ID == 1463898706, "migration 0 spells it out");

@@ -431,6 +431,42 @@ test_a_gap_pages_nobody_and_says_so(void **state)
 	wr_policy_free(p);
 }
 
+/*
+ * An ack made offline at 09:01 that reaches the relay at 09:40 (ack-timeout
+ * 30m) runs until 10:10: from when the relay took it.  Counted from its
+ * making it expired the moment it arrived, and the room was paged again
+ * though the person's console said acknowledged.
+ */
+static void
+test_ack_timeout_runs_from_the_acks_arrival(void **state)
+{
+	struct wr_policy *p = checkout();
+	struct wr_policy_next nx;
+	struct wr_event e;
+	struct fix f;
+
+	(void)state;
+	p->ack_timeout_ms = 30 * MIN;
+	setup_fix(&f);
+	expect_words(&f, p, T0, "assigned to alice, on call for primary");
+	memset(&e, 0, sizeof e);
+	e.kind = WR_EV_ACKNOWLEDGED;
+	e.incident = 1;
+	e.time = T0 + 40 * MIN;		/* arrived */
+	e.made_at = T0 + MIN;		/* made */
+	e.actor = "alice";
+	apply(&f, &e);
+	assert_int_equal(inc(&f)->ack_at, T0 + MIN);	/* MTTA's */
+	wr_policy_next(p, inc(&f), 0, &nx);
+	assert_int_equal(nx.what, WR_DUE_ACK_EXPIRY);
+	assert_int_equal(nx.at, T0 + 70 * MIN);
+	expect_nothing(&f, p, T0 + 40 * MIN);
+	expect_nothing(&f, p, T0 + 70 * MIN - 1);
+	assert_int_equal(inc(&f)->state, WR_ST_ACKNOWLEDGED);
+	wr_room_free(&f.room);
+	wr_policy_free(p);
+}
+
 static void
 test_ack_timeout_returns_to_triggered(void **state)
 {
@@ -649,6 +685,7 @@ main(void)
 		cmocka_unit_test(test_silenced_does_not_escalate),
 		cmocka_unit_test(test_a_gap_pages_nobody_and_says_so),
 		cmocka_unit_test(test_ack_timeout_returns_to_triggered),
+		cmocka_unit_test(test_ack_timeout_runs_from_the_acks_arrival),
 		cmocka_unit_test(test_snooze_ends_in_triggered_and_escalation_again),
 		cmocka_unit_test(test_first_match_wins_else_the_default_and_a_round_keeps_its_policy),
 		cmocka_unit_test(test_bad_lines_are_refused_with_a_reason),

@@ -261,7 +261,7 @@ test_migration_from_empty_file_sets_versions_and_tables(void **state)
 	fclose(f);
 	s = open_ok(path, WR_STORE_RELAY);
 	store_close(s);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 8);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x57415252);
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		char *sql = xasprintf("SELECT count(*) FROM sqlite_master "
@@ -279,7 +279,7 @@ test_migration_from_empty_file_sets_versions_and_tables(void **state)
 	/* Opening again migrates nothing and changes nothing. */
 	s = open_ok(path, WR_STORE_RELAY);
 	store_close(s);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 8);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
 	free(path);
 }
 
@@ -362,7 +362,7 @@ test_newer_schema_is_refused_with_both_versions(void **state)
 	assert_non_null(strstr(cause, fx->path));
 	assert_non_null(strstr(cause, "newer"));
 	assert_non_null(strstr(cause, "99"));
-	assert_non_null(strstr(cause, "> 8"));
+	assert_non_null(strstr(cause, "> 9"));
 	free(cause);
 	/* Refusing wrote nothing: the file is still version 99. */
 	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 99);
@@ -458,7 +458,7 @@ test_migration_from_v1_keeps_every_incident_and_event(void **state)
 
 	make_v1_file(path);
 	s = open_ok(path, WR_STORE_RELAY);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 8);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
 	assert_string_equal(store_epoch(s), "feedc0de00000001");
 	assert_int_equal(store_last_seq(s), 5);
 	/* 3 -> 4: incidents from before the escalation do not escalate */
@@ -1663,6 +1663,7 @@ test_migration_keeps_queued_ops_and_their_text(void **state)
 	    "ALTER TABLE incidents DROP COLUMN esc_next_at;"
 	    "ALTER TABLE incidents DROP COLUMN assigned_by_policy;"
 	    "ALTER TABLE incidents DROP COLUMN snooze_until;"
+	    "ALTER TABLE incidents DROP COLUMN ack_seen_at;"
 	    "DROP INDEX events_kind;"
 	    "INSERT INTO outbox(op_id, kind, incident, epoch, actor, text, "
 	    "  created, ord) VALUES"
@@ -1674,7 +1675,7 @@ test_migration_keeps_queued_ops_and_their_text(void **state)
 	    "   'bob \"the\" builder', 12, 3);"
 	    "PRAGMA user_version = 3;");
 	s = open_ok(path, WR_STORE_CONSOLE);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 8);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
 	assert_int_equal(store_outbox_list(s, 1, &ops, &n, &cause), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(ops[0].kind, WR_OP_NOTE);
