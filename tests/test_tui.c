@@ -2376,6 +2376,12 @@ test_oncall_overrides_and_cover_requests(void **state)
 	h_render(h);
 	h_assert_shows(h, "no open cover request 99");
 	assert_int_equal(h->n_ops, 5);
+	/* a bare number that is no open request (taken a minute ago) is
+	 * refused, never taken as the incident of that number */
+	h_type(h, ":take 1\n");
+	h_render(h);
+	h_assert_shows(h, "no open cover request 1 (taken, or never made");
+	assert_int_equal(h->n_ops, 5);
 
 	/* O in the on-call pane: the prompt begun for its schedule */
 	h_type(h, "\x1b\t\t");

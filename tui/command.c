@@ -785,9 +785,13 @@ cmd_cover(struct tui *t, char *arg)
 }
 
 /*
- * :take ID with ID an open cover request's number: take it.  ":take cover
- * ID" says so whatever incidents there are; "#ID" is always an incident.
- * 1 when it was a cover request (done or refused here), else 0.
+ * :take ID, a bare number, is a cover request's (the pane and the status
+ * line say "(:take 18)"); "#ID" is an incident's, and :take alone the
+ * selected one's.  A bare number that is no open cover request is refused,
+ * never taken as an incident: a request taken a minute ago by someone else
+ * fell through to the incident of that number and assigned it.
+ * ":take cover ID" is the same as the bare number.  1 when it was a cover
+ * request (done or refused here), else 0.
  */
 static int
 cmd_take_cover(struct tui *t, char *arg)
@@ -807,10 +811,13 @@ cmd_take_cover(struct tui *t, char *arg)
 	if (!forced && (*id == '#' || *id == '\0'))
 		return 0;
 	if ((c = tui_oncall_cover(t, id, &schedule)) == NULL) {
-		if (!forced)
-			return 0;
-		tui_error(t, "no open cover request %s (the on-call pane "
-		    "lists them)", id);
+		if (forced)
+			tui_error(t, "no open cover request %s (the on-call "
+			    "pane lists them)", id);
+		else
+			tui_error(t, "no open cover request %s (taken, or "
+			    "never made: the on-call pane lists the open "
+			    "ones); :take #%s takes incident #%s", id, id, id);
 		return 1;
 	}
 	if (strcmp(c->by, t->user) == 0) {
@@ -949,8 +956,8 @@ tui_command_exec(struct tui *t, const char *line)
 	} else if (strcmp(cmd, "take") == 0) {
 		id = *arg != '\0' ? parse_id(arg) : sel;
 		if (*arg != '\0' && id == 0)
-			tui_error(t, ":take takes an incident id (#12), not "
-			    "'%s'", arg);
+			tui_error(t, ":take takes an incident id (#12) or a "
+			    "cover request's number, not '%s'", arg);
 		else
 			tui_command_op(t, WR_OP_ASSIGN, id, t->user);
 	} else if (strcmp(cmd, "postmortem") == 0 || strcmp(cmd, "pm") == 0) {

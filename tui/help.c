@@ -44,7 +44,7 @@ const char *const tui_help_lines[] = {
 	"",
 	"Commands (:)",
 	"  :ack [ID]  :unack [ID]  :resolve [ID]  :reopen [ID]",
-	"  :note [ID] TEXT     :assign [ID] NAME   :take [ID]",
+	"  :note [ID] TEXT     :assign [ID] NAME   :take [#ID]",
 	"  :sev [ID] LEVEL     critical, error, warning or info; it then sticks",
 	"  :silence [ID] DURATION [COMMENT] [NAME=VALUE...]",
 	"                      silence its alerts at Alertmanager (asks first)",
