@@ -52,6 +52,7 @@
 #include "core/jbuf.h"
 #include "core/schedule.h"
 #include "core/timefmt.h"
+#include "core/sanitize.h"
 #include "core/util.h"
 #include "relay/httpc.h"
 #include "relay/notify.h"
@@ -84,15 +85,22 @@ relay_notify_kind_name(enum relay_notify_kind k)
 
 /*
  * s as valid UTF-8 of at most max bytes (malloc'd): an ill-formed byte
- * becomes U+FFFD; with slack, C0 controls and DEL become spaces and &, <
- * and > their entities (Slack's mrkdwn reads <!channel> as a mention).
+ * becomes U+FFFD.  With slack, which people read on a phone, s is first
+ * drawn as the console draws it (sanitize_text(): control characters,
+ * bidi overrides and zero-width characters become visible tokens such as
+ * "<U+202E>", so that a notification cannot show a title reversed), and
+ * &, < and > become their entities (Slack's mrkdwn reads <!channel> as a
+ * mention).  The JSON body keeps the text exact, JSON-escaped, for the
+ * program that reads it.
  */
 static char *
 clean(const char *s, size_t max, int slack)
 {
 	struct jbuf b;
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t n = strlen((const char *)p);
+	char *safe = slack ? sanitize_text(s != NULL ? s : "", s != NULL ?
+	    strlen(s) : 0) : xstrdup(s != NULL ? s : "");
+	const unsigned char *p = (const unsigned char *)safe;
+	size_t n = strlen(safe);
 
 	jbuf_init(&b, n + 16);
 	for (size_t i = 0; i < n && b.len < max;) {
@@ -121,6 +129,7 @@ clean(const char *s, size_t max, int slack)
 			jbuf_char(&b, (char)p[i]);
 		i++;
 	}
+	free(safe);
 	return jbuf_take(&b, NULL);
 }
 

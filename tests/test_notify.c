@@ -341,18 +341,25 @@ test_hostile_text_is_escaped_for_slack(void **state)
 	blocks = json_object_get(o, "blocks");
 	section = json_string_value(json_object_get(json_object_get(
 	    json_array_get(blocks, 0), "text"), "text"));
-	assert_string_equal(text, "#1 x ]0;owned  &lt;!channel&gt; &amp; "
+	/* drawn as the console draws it: ESC, BEL and LF as tokens */
+	assert_string_equal(text, "#1 x^[]0;owned^G^J&lt;!channel&gt; &amp; "
 	    "&lt;@U1|boss&gt; \"q\" \\ \xef\xbf\xbd\xef\xbf\xbd( (s, info): "
 	    "paging &lt;!here&gt;, a &amp; b");
 	/* no mention, no link, no control byte survives anywhere */
 	assert_null(strstr(j, "<!"));
 	assert_null(strstr(j, "<@"));
 	assert_null(strchr(j, '\033'));
-	assert_non_null(strstr(section, "*#1 x ]0;owned  &lt;!channel&gt;"));
+	assert_non_null(strstr(section, "*#1 x^[]0;owned^G^J&lt;!channel&gt;"));
 	/* the one line break is ours, between headline and detail */
 	assert_non_null(strchr(section, '\n'));
 	assert_null(strchr(strchr(section, '\n') + 1, '\n'));
 	json_decref(o);
+	free(j);
+	/* a bidi override would show a phone's notification reversed */
+	m.title = "svc\xe2\x80\xae" "evil";
+	j = relay_notify_slack(&m);
+	assert_null(strstr(j, "\xe2\x80\xae"));
+	assert_non_null(strstr(j, "svc&lt;U+202E&gt;evil"));
 	free(j);
 }
 
