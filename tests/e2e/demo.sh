@@ -1,16 +1,19 @@
 #!/bin/sh
-# `warroom --demo` as the README's quick start runs it, in tmux at 120x40 (at 80x24 the on-call strip does not fit; `:oncall week` shows it there):
+# `warroom --demo` as the README's quick start runs it, in tmux at 120x40
+# (at 80x24 the on-call strip does not fit; `:oncall week` shows it there):
 # the recorded outage arrives, and the on-call pane has two schedules, one of
 # which (primary) hands over from maya to sam during the outage: first the
 # status line says "sam takes primary in N min", then the pane says sam is on
 # call; and maya takes the secondary pager for two hours (an override, a
-# schedule-wide op in the recording), which the pane shows.  sam, the
+# schedule-wide op in the recording), which the pane shows.  maya assigns
+# the edge storm to sam, who is paged through the demo's two notifiers (as
+# maya is, whom the policy's first step assigned): one takes the page, the
+# other cannot be reached and the timeline says so; nobody acknowledges it,
+# and the demo's policy escalates it from primary to secondary.  sam, the
 # checkout incident's second responder (maya acknowledged it, he adds a
-# note), starts its postmortem at the end, which its detail shows.  maya assigns the edge storm to sam, who is paged through
-# the demo's two notifiers (as maya is, whom the policy's first step
-# assigned): one takes the page, the other cannot be reached and the
-# timeline says so; nobody acknowledges it, and the demo's policy
-# escalates it from primary to secondary.  Every wait is bounded.
+# note), starts its postmortem at the end, which its detail shows.  Then,
+# from another shell, the subcommands read the demo's history through the
+# relay address its status line shows.  Every wait is bounded.
 . "$(dirname "$0")/lib.sh"
 echo "demo: the recorded outage with two schedules and a handoff"
 tmux_init	# lib.sh: tm, cap, wait_screen
@@ -47,6 +50,30 @@ check "the checkout incident's postmortem, started by sam at the end" \
     wait_screen demo 'Postmortem +v1, last saved by sam' 300
 check "with three notes: maya's two and sam's, its second responder's" \
     wait_screen demo 'Alerts +0 firing of 1; 3 notes'
+# The status line ends with the demo relay's address, and the subcommands
+# reach it from another shell (each on a database of its own), as
+# warroom(1) and the README say: the numbers of the closing note come so.
+check "the status line names the demo relay's address" \
+    wait_row demo '$' ' ws://127\.0\.0\.1:[0-9]+/feed$'
+FEED=$(line_of demo '$' | grep -Eo 'ws://127\.0\.0\.1:[0-9]+/feed$')
+sub() { # sub NAME ARGS...: a subcommand against the demo, out in $T/NAME
+	n=$1; shift
+	XDG_CONFIG_HOME="$T/xdg" "$WARROOM" --feed "$FEED" --db "$T/sub.db" \
+	    --user lee "$@" >"$T/$n" 2>"$T/$n.err"
+}
+sub stats stats --json
+eq "warroom stats reads the demo's history: 7 incidents, 2 acknowledged" \
+    "$(grep -Eo '"incidents":[0-9]+,"mtta":[{]"n":[0-9]+' "$T/stats")" \
+    '"incidents":7,"mtta":{"n":2'
+sub pm postmortem 1
+check "warroom postmortem 1: the version sam started" \
+    grep -q '^warroom: postmortem v1 of #1, saved by sam at ' "$T/pm.err"
+sub export export 1
+check "warroom export 1 names it in the header" \
+    grep -q '^- Postmortem: v1, saved by sam at ' "$T/export"
+sub actions actions --owner sam
+check "warroom actions --owner sam: his action item" \
+    grep -q '^#1 .*sam .*alert on the 5xx rate per deploy' "$T/actions"
 tm send-keys -t "$SESS:demo" q
 eq "q ends the demo with 0" "$(wait_exit demo)" 0
 check "the demo left no directory behind" \
