@@ -290,12 +290,16 @@ first_ack(const struct fill *f)
 	return wr_pm_first_ack(f->inc, f->ev, f->n);
 }
 
-/* One who responded: a person's event, not the postmortem's. */
+/* One who responded: a person's event, not the postmortem's.  A person's
+ * op always says when it was made (the relay fills made_at in); the same
+ * kind planned from a source (Alertmanager resolving its group) does not,
+ * and its actor is the source, not a responder. */
 static int
 responded(const struct wr_event *e)
 {
-	return by_person(e) && e->kind != WR_EV_POSTMORTEM &&
-	    e->actor != NULL && e->actor[0] != '\0';
+	return by_person(e) && e->made_at != 0 &&
+	    e->kind != WR_EV_POSTMORTEM && e->actor != NULL &&
+	    e->actor[0] != '\0';
 }
 
 size_t

@@ -376,6 +376,33 @@ test_the_template_takes_hostile_text_inert(void **state)
 	free(doc);
 }
 
+/* Alertmanager resolving its group is a resolve with the source as its
+ * actor and no made_at: not a responder (the demo's export listed
+ * "maya, sam, alertmanager"). */
+static void
+test_a_source_is_no_responder(void **state)
+{
+	struct wr_event ev[3];
+	const char **who;
+	size_t n;
+
+	(void)state;
+	memset(ev, 0, sizeof ev);
+	ev[0].kind = WR_EV_ACKNOWLEDGED;
+	ev[0].actor = "maya";
+	ev[0].made_at = T0 + MIN;
+	ev[1].kind = WR_EV_NOTE;
+	ev[1].actor = "sam";
+	ev[1].made_at = T0 + 2 * MIN;
+	ev[2].kind = WR_EV_RESOLVED;
+	ev[2].actor = "alertmanager";	/* planned from the source */
+	n = wr_pm_responders(ev, 3, &who);
+	assert_int_equal(n, 2);
+	assert_string_equal(who[0], "maya");
+	assert_string_equal(who[1], "sam");
+	free(who);
+}
+
 static void
 test_the_template_is_filled_from_the_events(void **state)
 {
@@ -557,6 +584,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test(test_action_items_open_and_done_with_owners),
 		cmocka_unit_test(test_a_merge_block_left_in_is_found),
+		cmocka_unit_test(test_a_source_is_no_responder),
 		cmocka_unit_test(test_durations_in_two_units),
 	};
 
