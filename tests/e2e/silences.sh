@@ -32,36 +32,8 @@ silence-refresh = 1s
 EOT
 start_relay --config "$T/relay.conf" || exit 1
 printf '%s\n' "$TOK_AM" > "$T/am.token"
-cat > "$T/am.yml" <<EOT
-route:
-  receiver: warroom
-  group_by: [alertname, service]
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: warroom
-    webhook_configs:
-      - url: $URL/hooks/alertmanager
-        send_resolved: true
-        http_config:
-          authorization:
-            type: Bearer
-            credentials_file: $T/am.token
-EOT
-start_am() {
-	"$AM" --config.file="$T/am.yml" --storage.path="$T/am-data" \
-	    --web.listen-address="127.0.0.1:$AMPORT" --cluster.listen-address= \
-	    --log.level=warn >>"$T/am.log" 2>&1 &
-	AMPID=$!
-	PIDS="$PIDS $AMPID"
-	for _ in $(seq 1 100); do
-		curl -fs "$AMURL/-/ready" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check "alertmanager is ready" start_am
+am_config '[alertname, service]'
+check "alertmanager is ready" am_start
 amt() { amtool --alertmanager.url="$AMURL" "$@"; }
 for n in ams-1 ams-2 fra-1; do
 	amt alert add EdgeNodeDown service=edge pop="${n%-*}" instance="$n" \
