@@ -78,8 +78,13 @@ ids = {}
 deadline = time.time() + 30
 while time.time() < deadline:
     ids = {}
-    for line in open(T + "/tail.out", encoding="utf-8"):
-        e = json.loads(line)
+    for line in open(T + "/tail.out", "rb"):
+        # the tail is still writing: a line without its newline is one
+        # it has not finished (a long one goes out in several writes,
+        # and may stop inside a character)
+        if not line.endswith(b"\n"):
+            break
+        e = json.loads(line.decode("utf-8"))
         if e.get("kind") == "triggered":
             ids[e["incident"]] = e.get("key", "")
     if len(ids) >= want:
@@ -111,8 +116,10 @@ for n, c in enumerate(cases, 1):
             print("ack", c["name"], inc,
                   oneshot("ack", str(inc), user=text or "-"), flush=True)
 PY
+drive_rc=$?
 cat "$T/posts.out" >> "$T/drive.out"
 sed 's/^/    /' "$T/drive.out" | grep -v ' 20[02]$\| 0$' | head -60
+eq "the driver ran to its end (its exit status)" "$drive_rc" 0
 ncases=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$FIX/hostile/strings.json")
 eq "every Alertmanager post was answered 2xx or 4xx (never 5xx)" \
     "$(grep -c '^am .* [24][0-9][0-9]$' "$T/drive.out")" "$ncases"
