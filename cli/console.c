@@ -273,6 +273,8 @@ show_schedules(struct console *c)
 		v[i] = (struct tui_schedule){ l->v[i].name, l->v[i].timezone,
 			l->v[i].s, l->v[i].problem };
 	tui_set_schedules(c->tui, v, l->n);
+	tui_set_policies(c->tui, (const struct wr_policy *const *)l->policies,
+	    l->n_policies);
 	free(v);
 	kick_render(c);
 }
@@ -909,8 +911,10 @@ teardown(struct console *c)
 {
 	lws_sul_cancel(&c->render_sul);
 	lws_sul_cancel(&c->tick_sul);
-	if (c->tui != NULL)
+	if (c->tui != NULL) {
 		tui_set_schedules(c->tui, NULL, 0);	/* the feed's go */
+		tui_set_policies(c->tui, NULL, 0);
+	}
 	if (c->feed != NULL)
 		feed_free(c->feed);
 	if (c->demo != NULL)

@@ -98,6 +98,16 @@ split_list(const char *p, const char *what, char ***out, size_t *n,
 	}
 }
 
+/* Append s to a growing ", "- or "; "-separated text. */
+static void
+text_add(char **t, const char *sep, const char *s)
+{
+	char *n = *t == NULL ? xstrdup(s) : xasprintf("%s%s%s", *t, sep, s);
+
+	free(*t);
+	*t = n;
+}
+
 int
 wr_policy_add_step(struct wr_policy *p, const char *text, char **cause)
 {
@@ -231,6 +241,36 @@ wr_policy_set_match(struct wr_policy *p, const char *text, char **cause)
 	}
 	p->has_match = 1;
 	return 0;
+}
+
+char *
+wr_policy_match_text(const struct wr_policy *p)
+{
+	char *t = NULL, *sev = NULL, *out;
+
+	for (size_t i = 0; i < p->n_services; i++)
+		text_add(&t, ",", p->services[i]);
+	for (int sv = 0; sv < WR_SEV_COUNT; sv++)
+		if (p->severities & (1u << sv))
+			text_add(&sev, ",", wr_severity_name((wr_severity)sv));
+	out = xasprintf("%s%s%s%s%s", t != NULL ? "service=" : "",
+	    t != NULL ? t : "", t != NULL && sev != NULL ? " " : "",
+	    sev != NULL ? "severity=" : "", sev != NULL ? sev : "");
+	free(t);
+	free(sev);
+	return out;
+}
+
+char *
+wr_policy_step_text(const struct wr_policy_step *st)
+{
+	char *t = st->delay_ms % 1000 == 0 ?
+	    xasprintf("%llds", (long long)(st->delay_ms / 1000)) :
+	    xasprintf("%lldms", (long long)st->delay_ms);
+
+	for (size_t i = 0; i < st->n_targets; i++)
+		text_add(&t, i == 0 ? " " : ", ", st->targets[i]);
+	return t;
 }
 
 int
@@ -393,16 +433,6 @@ wr_policy_names_person(const char *list, const char *person)
 		p += strcspn(p, ",");
 	}
 	return 0;
-}
-
-/* Append s to a growing ", "- or "; "-separated text. */
-static void
-text_add(char **t, const char *sep, const char *s)
-{
-	char *n = *t == NULL ? xstrdup(s) : xasprintf("%s%s%s", *t, sep, s);
-
-	free(*t);
-	*t = n;
 }
 
 /* The people a step pages now, and why: its targets resolved. */

@@ -62,6 +62,16 @@ int wr_policy_add_step(struct wr_policy *p, const char *text, char **cause);
 /* "service=checkout severity=critical", "severity=critical,error": 0, or
  * -1 with *cause. */
 int wr_policy_set_match(struct wr_policy *p, const char *text, char **cause);
+/*
+ * The match and a step in the words of the config file, malloc'd: what
+ * wr_policy_set_match() and wr_policy_add_step() read back as the same
+ * ("service=checkout,cart severity=critical,error"; "600s secondary,
+ * alice").  The match is "" for a policy without one.  The protocol sends
+ * a policy to consoles in these words (net/proto.c), so the console reads
+ * it with the relay's own parsers.
+ */
+char *wr_policy_match_text(const struct wr_policy *p);
+char *wr_policy_step_text(const struct wr_policy_step *st);
 /* What no single line can say: no steps, steps out of order, a repeat
  * with a round of no length.  0, or -1 with *cause. */
 int wr_policy_check(const struct wr_policy *p, char **cause);

@@ -21,7 +21,7 @@
 
 #include "net/proto.h"
 #include "core/jbuf.h"
-#include "core/postmortem.h"
+#include "core/policy.h"
 #include "core/schedule.h"
 #include "core/silence.h"
 #include "core/timefmt.h"
@@ -1573,10 +1573,42 @@ layer_to_json(const struct wr_layer *l)
 	return o;
 }
 
+static json_t *
+policy_to_json(const struct wr_policy *p)
+{
+	json_t *o = new_object(NULL), *steps = new_array();
+	char *match = wr_policy_match_text(p);
+
+	put_str(o, "name", p->name);
+	if (p->has_match)
+		put_str(o, "match", match);
+	free(match);
+	for (size_t i = 0; i < p->n_steps; i++) {
+		char *t = wr_policy_step_text(&p->steps[i]);
+
+		append(steps, json_string(t));
+		free(t);
+	}
+	put(o, "steps", steps);
+	put_int(o, "repeat", p->repeat);
+	if (p->ack_timeout_ms > 0)
+		put_int(o, "ack_timeout_ms", p->ack_timeout_ms);
+	return o;
+}
+
 json_t *
-proto_schedules_to_json(const struct wr_schedule *const *v, size_t n)
+proto_schedules_to_json(const struct wr_schedule *const *v, size_t n,
+    const struct wr_policy *const *policies, size_t n_policies)
 {
 	json_t *o = new_object("schedules"), *arr = new_array();
+
+	if (n_policies > 0) {
+		json_t *pa = new_array();
+
+		for (size_t i = 0; i < n_policies; i++)
+			append(pa, policy_to_json(policies[i]));
+		put(o, "policies", pa);
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		const struct wr_schedule *s = v[i];
@@ -1831,11 +1863,61 @@ fail:
 	return -1;
 }
 
+/* A policy, read with the config file's own parsers (core/policy.h). */
+static int
+policy_from_json(const json_t *o, size_t at, struct wr_policy **out,
+    char *err, size_t errsz)
+{
+	const char *name, *match;
+	struct wr_policy *p = NULL;
+	json_t *steps, *v;
+	char ctx[48], *cause = NULL;
+	int64_t repeat, ack;
+	size_t i;
+
+	*out = NULL;
+	snprintf(ctx, sizeof ctx, "policies[%zu].", at);
+	if (!json_is_object(o))
+		FAIL("policies[%zu]: must be an object", at);
+	TRY(get_str(o, ctx, "name", REQ | NONEMPTY, WR_POLICY_NAME_MAX, &name,
+	    err, errsz));
+	TRY(get_str(o, ctx, "match", 0, 4096, &match, err, errsz));
+	TRY(get_array(o, ctx, "steps", WR_POLICY_STEPS_MAX, &steps, err,
+	    errsz));
+	TRY(get_int(o, ctx, "repeat", 0, 0, WR_POLICY_REPEAT_MAX, &repeat, err,
+	    errsz));
+	TRY(get_int(o, ctx, "ack_timeout_ms", 0, 0, INT64_MAX / 2, &ack, err,
+	    errsz));
+	p = wr_policy_new(name);
+	p->repeat = (int)repeat;
+	p->ack_timeout_ms = ack;
+	if (match != NULL && wr_policy_set_match(p, match, &cause) != 0)
+		goto bad;
+	json_array_foreach(steps, i, v) {
+		if (!json_is_string(v) || strlen(json_string_value(v)) !=
+		    json_string_length(v) || json_string_length(v) > 4096)
+			FAIL("%ssteps[%zu]: must be a string of at most 4096 "
+			    "bytes", ctx, i);
+		if (wr_policy_add_step(p, json_string_value(v), &cause) != 0)
+			goto bad;
+	}
+	if (wr_policy_check(p, &cause) != 0)
+		goto bad;
+	*out = p;
+	return 0;
+bad:
+	seterr(err, errsz, "policies[%zu] (%s): %s", at, name, cause);
+	free(cause);
+fail:
+	wr_policy_free(p);
+	return -1;
+}
+
 int
 proto_schedules_from_json(const json_t *o, proto_zone_fn zone, void *ud,
     struct proto_schedules *out, char *err, size_t errsz)
 {
-	json_t *arr, *v;
+	json_t *arr, *v, *pols;
 	size_t i;
 
 	memset(out, 0, sizeof *out);
@@ -1851,6 +1933,24 @@ proto_schedules_from_json(const json_t *o, proto_zone_fn zone, void *ud,
 			if (strcmp(out->v[j].name, ps->name) == 0)
 				FAIL("schedules[%zu].name: \"%s\" twice", i,
 				    ps->name);
+	}
+	TRY(member(o, "", "policies", 0, &pols, err, errsz));
+	if (pols != NULL && !json_is_array(pols))
+		FAIL("policies: must be an array");
+	if (pols != NULL && json_array_size(pols) > PROTO_MAX_POLICIES)
+		FAIL("policies: more than %d", PROTO_MAX_POLICIES);
+	if (pols != NULL)
+		out->policies = xcalloc(json_array_size(pols) + 1,
+		    sizeof *out->policies);
+	json_array_foreach(pols, i, v) {
+		TRY(policy_from_json(v, i, &out->policies[out->n_policies],
+		    err, errsz));
+		out->n_policies++;
+		for (size_t j = 0; j + 1 < out->n_policies; j++)
+			if (strcmp(out->policies[j]->name, out->policies[
+			    out->n_policies - 1]->name) == 0)
+				FAIL("policies[%zu].name: \"%s\" twice", i,
+				    out->policies[j]->name);
 	}
 	return 0;
 fail:
@@ -1868,6 +1968,9 @@ proto_schedules_free(struct proto_schedules *l)
 		wr_schedule_free(l->v[i].s);
 	}
 	free(l->v);
+	for (size_t i = 0; i < l->n_policies; i++)
+		wr_policy_free(l->policies[i]);
+	free(l->policies);
 	memset(l, 0, sizeof *l);
 }
 

@@ -304,9 +304,20 @@ struct proto_schedule {
 	char *problem;
 };
 
+/* The relay's escalation policies ride in the same frame ("policies",
+ * absent from a relay before them): a console sees which schedules an
+ * incident's policy pages, and when its first step is due, with
+ * core/policy.h.  Each goes in its config file's words and is read back
+ * with the config's parsers. */
+#define PROTO_MAX_POLICIES	256	/* per frame */
+
+struct wr_policy;
+
 struct proto_schedules {
 	struct proto_schedule *v;
 	size_t n;
+	struct wr_policy **policies;	/* owned, in the config's order */
+	size_t n_policies;
 };
 
 /* Gives the zone named name, or NULL with *cause (malloc'd).  The console
@@ -315,14 +326,15 @@ typedef struct wr_zone *(*proto_zone_fn)(void *ud, const char *name,
     char **cause);
 
 json_t *proto_schedules_to_json(const struct wr_schedule *const *v,
-    size_t n);
+    size_t n, const struct wr_policy *const *policies, size_t n_policies);
 /*
  * Decode a schedules frame into *out (overwritten; free with
  * proto_schedules_free()).  Refused (-1, *out empty): a member of the
  * wrong type or past a limit, a schedule name twice, a layer without a
  * rotation of whole hours (1h to 9000w), a start that is not a local time,
  * a restriction out of range, an override whose from is not before its
- * until.  A zone the loader cannot give is not a refusal: that schedule
+ * until, a policy the config file would refuse (core/policy.h), a policy
+ * name twice.  A zone the loader cannot give is not a refusal: that schedule
  * comes back with s NULL and problem set.
  */
 int proto_schedules_from_json(const json_t *o, proto_zone_fn zone, void *ud,

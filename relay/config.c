@@ -1519,19 +1519,11 @@ relay_cfg_policies_report(const struct relay_cfg *cfg, int64_t at)
 		util_die("open_memstream: %s", strerror(errno));
 	for (size_t i = 0; i < cfg->n_policies; i++) {
 		const struct wr_policy *p = cfg->policies[i];
+		char *match = wr_policy_match_text(p);
 
-		fprintf(f, "policy %s (%s", p->name, p->has_match ? "match" :
-		    "the default");
-		for (size_t j = 0; j < p->n_services; j++)
-			fprintf(f, "%s%s", j ? "," : " service=",
-			    p->services[j]);
-		for (int sv = 0, first = 1; sv < WR_SEV_COUNT; sv++)
-			if (p->severities & (1u << sv)) {
-				fprintf(f, "%s%s", first ? " severity=" : ",",
-				    wr_severity_name((wr_severity)sv));
-				first = 0;
-			}
-		fputs(")\n", f);
+		fprintf(f, "policy %s (%s%s%s)\n", p->name, p->has_match ?
+		    "match" : "the default", *match != '\0' ? " " : "", match);
+		free(match);
 		for (size_t j = 0; j < p->n_steps; j++) {
 			const struct wr_policy_step *st = &p->steps[j];
 

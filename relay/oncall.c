@@ -103,7 +103,9 @@ relay_oncall_frame(const struct relay *r)
 	relay_oncall_sync(r);	/* what is open now, after a reload too */
 	for (size_t i = 0; i < n; i++)
 		v[i] = r->cfg->schedules[i].s;
-	o = proto_schedules_to_json(v, n);
+	o = proto_schedules_to_json(v, n,
+	    (const struct wr_policy *const *)r->cfg->policies,
+	    r->cfg->n_policies);
 	free(v);
 	return o;
 }

@@ -28,6 +28,7 @@
 
 #include "core/jbuf.h"
 #include "core/model.h"
+#include "core/policy.h"
 #include "core/room.h"
 #include "core/util.h"
 #include "net/ingest.h"
@@ -2048,7 +2049,7 @@ schedules_round_trip_to_the_same_answers(void **state)
 	    1773046800000LL, "at a wedding");
 	wr_schedule_add_cover(a, "4813", "carol", 1772960400000LL,
 	    1773046800000LL, NULL);
-	o = proto_schedules_to_json(v, 2);
+	o = proto_schedules_to_json(v, 2, NULL, 0);
 	text = proto_dump(o, NULL);
 	back = proto_parse(text, strlen(text), &type, err, sizeof err);
 	assert_non_null(back);
@@ -2175,6 +2176,124 @@ schedules_decoder_refuses_bad_definitions_naming_the_member(void **state)
 	}
 }
 
+/*
+ * The escalation policies ride in the schedules frame in the config file's
+ * words, and come back as the same policies: the match, each step's delay
+ * and targets, the repeats and the ack-timeout; a frame without them (an
+ * older relay) has none, and one the config would refuse is refused.
+ */
+static void
+schedules_frame_carries_the_policies(void **state)
+{
+	struct wr_policy *p = wr_policy_new("checkout"), *d = wr_policy_new(
+	    "default");
+	const struct wr_policy *pv[2];
+	struct proto_schedules got;
+	char err[256], *cause = NULL, *text, *m;
+	enum proto_type type;
+	json_t *o, *back;
+
+	(void)state;
+	assert_int_equal(wr_policy_set_match(p, "service=checkout,cart "
+	    "severity=critical,error", &cause), 0);
+	assert_int_equal(wr_policy_add_step(p, "0m primary", &cause), 0);
+	assert_int_equal(wr_policy_add_step(p, "1500ms bob", &cause), 0);
+	assert_int_equal(wr_policy_add_step(p, "90s secondary, alice",
+	    &cause), 0);
+	p->repeat = 2;
+	p->ack_timeout_ms = 1800000;
+	assert_int_equal(wr_policy_add_step(d, "5m primary", &cause), 0);
+	pv[0] = p;
+	pv[1] = d;
+	o = proto_schedules_to_json(NULL, 0, pv, 2);
+	text = proto_dump(o, NULL);
+	back = proto_parse(text, strlen(text), &type, err, sizeof err);
+	assert_non_null(back);
+	assert_int_equal(proto_schedules_from_json(back, plus_one, NULL, &got,
+	    err, sizeof err), 0);
+	assert_int_equal(got.n_policies, 2);
+	assert_string_equal(got.policies[0]->name, "checkout");
+	assert_true(got.policies[0]->has_match);
+	m = wr_policy_match_text(got.policies[0]);
+	assert_string_equal(m, "service=checkout,cart severity=critical,error");
+	free(m);
+	assert_int_equal(got.policies[0]->n_steps, 3);
+	assert_int_equal(got.policies[0]->steps[0].delay_ms, 0);
+	assert_int_equal(got.policies[0]->steps[1].delay_ms, 1500);
+	assert_string_equal(got.policies[0]->steps[1].targets[0], "bob");
+	assert_int_equal(got.policies[0]->steps[2].delay_ms, 90000);
+	assert_int_equal(got.policies[0]->steps[2].n_targets, 2);
+	assert_string_equal(got.policies[0]->steps[2].targets[0], "secondary");
+	assert_string_equal(got.policies[0]->steps[2].targets[1], "alice");
+	assert_int_equal(got.policies[0]->repeat, 2);
+	assert_int_equal(got.policies[0]->ack_timeout_ms, 1800000);
+	assert_false(got.policies[1]->has_match);
+	assert_int_equal(got.policies[1]->steps[0].delay_ms, 300000);
+	assert_int_equal(got.policies[1]->ack_timeout_ms, 0);
+	proto_schedules_free(&got);
+	json_decref(back);
+	free(text);
+	json_decref(o);
+
+	/* an older relay's frame: no policies */
+	{
+		static const char old[] = "{\"type\":\"schedules\","
+		    "\"schedules\":[]}";
+
+		o = proto_parse(old, strlen(old), &type, err, sizeof err);
+		assert_int_equal(proto_schedules_from_json(o, plus_one, NULL,
+		    &got, err, sizeof err), 0);
+		assert_int_equal(got.n_policies, 0);
+		assert_null(got.policies);
+		proto_schedules_free(&got);
+		json_decref(o);
+	}
+	/* what the config would refuse, the console refuses */
+	{
+		static const struct {
+			const char *frame, *reason;
+		} bad[] = {
+			{ "{\"type\":\"schedules\",\"schedules\":[],"
+			  "\"policies\":[{\"name\":\"p\",\"steps\":[]}]}",
+			  "no steps" },
+			{ "{\"type\":\"schedules\",\"schedules\":[],"
+			  "\"policies\":[{\"name\":\"p\",\"steps\":"
+			  "[\"10m a\",\"5m b\"]}]}", "no later than" },
+			{ "{\"type\":\"schedules\",\"schedules\":[],"
+			  "\"policies\":[{\"name\":\"p\",\"match\":"
+			  "\"severity=dire\",\"steps\":[\"0m a\"]}]}",
+			  "policies[0] (p)" },
+			{ "{\"type\":\"schedules\",\"schedules\":[],"
+			  "\"policies\":[{\"name\":\"p\",\"steps\":"
+			  "[\"0m a\"]},{\"name\":\"p\",\"steps\":"
+			  "[\"0m b\"]}]}", "\"p\" twice" },
+			{ "{\"type\":\"schedules\",\"schedules\":[],"
+			  "\"policies\":[{\"name\":\"p\",\"steps\":[3]}]}",
+			  "steps[0]: must be a string" },
+			{ "{\"type\":\"schedules\",\"schedules\":[],"
+			  "\"policies\":{}}", "policies: must be an array" },
+			{ "{\"type\":\"schedules\",\"schedules\":[],"
+			  "\"policies\":[{\"name\":\"p\",\"steps\":"
+			  "[\"0m a\"],\"repeat\":101}]}", "repeat" },
+		};
+
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			o = proto_parse(bad[i].frame, strlen(bad[i].frame),
+			    &type, err, sizeof err);
+			assert_non_null(o);
+			assert_int_equal(proto_schedules_from_json(o, plus_one,
+			    NULL, &got, err, sizeof err), -1);
+			if (strstr(err, bad[i].reason) == NULL)
+				fail_msg("frame %zu: \"%s\" does not say "
+				    "\"%s\"", i, err, bad[i].reason);
+			assert_int_equal(got.n_policies, 0);
+			json_decref(o);
+		}
+	}
+	wr_policy_free(p);
+	wr_policy_free(d);
+}
+
 static void
 schedules_with_a_zone_the_console_lacks_say_so(void **state)
 {
@@ -2235,6 +2354,7 @@ main(void)
 		cmocka_unit_test(schedules_round_trip_to_the_same_answers),
 		cmocka_unit_test(schedules_decoder_refuses_bad_definitions_naming_the_member),
 		cmocka_unit_test(schedules_with_a_zone_the_console_lacks_say_so),
+		cmocka_unit_test(schedules_frame_carries_the_policies),
 	};
 
 	return cmocka_run_group_tests_name("proto", tests, NULL, NULL);

@@ -11,6 +11,9 @@
  * beside another missed.
  */
 #include "tests/test_tui.h"
+#include "core/policy.h"
+#include "core/schedule.h"
+#include "core/zone.h"
 
 static const char *const pops[] = { "ams", "fra", "sin" };
 
@@ -391,6 +394,128 @@ test_the_detail_shows_the_next_step_from_the_assignment(void **state)
 	h_free(h);
 }
 
+/* A clock the test moves. */
+static int64_t moved_now = H_NOW;
+
+static int64_t
+moved_clock(void)
+{
+	return moved_now;
+}
+
+/*
+ * The issue: "the detail of an incident names who is on call for its
+ * service when a schedule is tied to it" -- tied by the policy that takes
+ * it, as the relay sends it to every console -- and, before the first
+ * step fires, when it does and whom it pages.  At a handoff the line is
+ * built again with the next person.
+ */
+static void
+test_the_detail_names_who_is_on_call_for_its_policy(void **state)
+{
+	struct tui_config cfg = h_config();
+	struct harness *h;
+	struct wr_schedule *p = wr_schedule_new("primary",
+	    wr_zone_fixed("UTC", 0));
+	struct wr_schedule *q = wr_schedule_new("secondary",
+	    wr_zone_fixed("UTC", 0));
+	struct wr_policy *pol = wr_policy_new("checkout"), *other =
+	    wr_policy_new("search");
+	const struct wr_policy *pv[2];
+	char *cause = NULL;
+	int64_t id, other_id;
+	int y;
+
+	(void)state;
+	moved_now = H_NOW;
+	cfg.clock_ms = moved_clock;
+	cfg.utc = 1;
+	h = h_new_cfg(24, 120, &cfg, 1);
+	wr_schedule_add_override(p, "o1", "alice", H_NOW - 3600000,
+	    H_NOW + 2 * 3600000);
+	wr_schedule_add_override(p, "o2", "bob", H_NOW + 2 * 3600000,
+	    H_NOW + 26 * 3600000);
+	/* secondary has nobody now: a gap */
+	wr_schedule_add_override(q, "o3", "carol", H_NOW + 3600000,
+	    H_NOW + 5 * 3600000);
+	assert_int_equal(wr_policy_set_match(other, "service=search", &cause),
+	    0);
+	assert_int_equal(wr_policy_add_step(other, "0m secondary", &cause), 0);
+	assert_int_equal(wr_policy_add_step(pol, "5m primary", &cause), 0);
+	assert_int_equal(wr_policy_add_step(pol, "15m secondary, dave, "
+	    "primary", &cause), 0);
+	pv[0] = other;
+	pv[1] = pol;
+	{
+		struct tui_schedule v[2] = {
+			{ "primary", "UTC", p, NULL },
+			{ "secondary", "UTC", q, NULL },
+		};
+
+		tui_set_schedules(h->t, v, 2);
+	}
+	tui_set_policies(h->t, pv, 2);
+	id = h_incident(h, "checkout 5xx", "checkout", WR_SEV_CRITICAL, 60);
+	other_id = h_incident(h, "search slow", "search", WR_SEV_WARNING, 30);
+	h_render(h);
+	h_type(h, "/checkout\n");
+	h_render(h);
+	h_type(h, "\n");
+	h_render(h);
+	y = h_find(h, "On call");
+	if (y < 0 || strstr(h_row(h, y), "primary: alice until") == NULL ||
+	    strstr(h_row(h, y), "02:00") == NULL ||
+	    strstr(h_row(h, y), "secondary: nobody (a gap) until") == NULL) {
+		h_dump(h);
+		fail_msg("the detail of #%lld does not name who is on call for "
+		    "its policy", (long long)id);
+	}
+	/* primary is named once, though two steps page it */
+	if (strstr(strstr(h_row(h, y), "primary:") + 1, "primary:") != NULL) {
+		h_dump(h);
+		fail_msg("a schedule two steps page is named twice");
+	}
+	/* step 1 fires 5 minutes after the trigger, a minute ago */
+	y = h_find(h, "Escalation");
+	if (y < 0 || strstr(h_row(h, y), "policy checkout, step 1 of 2 pages "
+	    "primary at") == NULL || strstr(h_row(h, y), "00:04") == NULL) {
+		h_dump(h);
+		fail_msg("the detail does not say when the first step fires");
+	}
+	/* the handoff: bob, with nothing else changed but the clock */
+	moved_now = H_NOW + 2 * 3600000 + 1000;
+	tui_tick(h->t, moved_now);
+	h_render(h);
+	y = h_find(h, "On call");
+	if (y < 0 || strstr(h_row(h, y), "primary: bob until") == NULL ||
+	    strstr(h_row(h, y), "secondary: carol until") == NULL) {
+		h_dump(h);
+		fail_msg("at the handoff the detail still names who was on call");
+	}
+	/* the step is due: the line says so until the relay's event comes */
+	y = h_find(h, "Escalation");
+	if (y < 0 || strstr(h_row(h, y), "pages primary at") == NULL) {
+		h_dump(h);
+		fail_msg("the first step's line went away before it fired");
+	}
+	/* resolved: nobody is paged for it; no line */
+	h_event(h, WR_EV_RESOLVED, id, "alice", NULL);
+	h_render(h);
+	if (h_find(h, "On call") >= 0 || h_find(h, "Escalation") >= 0) {
+		h_dump(h);
+		fail_msg("a resolved incident names who is on call");
+	}
+	(void)other_id;
+	tui_set_policies(h->t, NULL, 0);
+	tui_set_schedules(h->t, NULL, 0);
+	wr_policy_free(pol);
+	wr_policy_free(other);
+	wr_schedule_free(p);
+	wr_schedule_free(q);
+	h_free(h);
+	moved_now = H_NOW;
+}
+
 int
 main(void)
 {
@@ -401,6 +526,7 @@ main(void)
 		cmocka_unit_test(test_a_small_group_has_no_summary),
 		cmocka_unit_test(test_an_events_v2_alert_without_a_start_shows_its_arrival),
 		cmocka_unit_test(test_the_detail_shows_the_next_step_from_the_assignment),
+		cmocka_unit_test(test_the_detail_names_who_is_on_call_for_its_policy),
 	};
 
 	h_setup_env();

@@ -30,7 +30,9 @@
 #include <time.h>
 
 #include "core/labelsum.h"
+#include "core/policy.h"
 #include "core/sanitize.h"
+#include "core/schedule.h"
 #include "core/postmortem.h"
 #include "core/util.h"
 #include "store/store.h"
@@ -65,6 +67,8 @@ struct detail {
 	int need_build;
 	int built_w;
 	uint64_t built_sum;	/* summary_hash() of what the lines show */
+	int64_t stale_at;	/* wall ms a line built says something else
+				 * (who is on call, a step due): built again */
 	int scroll;
 };
 
@@ -236,6 +240,14 @@ tui_detail_invalidate(struct tui *t, int reload)
 	else
 		d->need_build = 1;
 	tui_dirty(t, PANE_DETAIL);
+}
+
+int
+tui_detail_stale(const struct tui *t, int64_t now)
+{
+	const struct detail *d = detail_of(t);
+
+	return d != NULL && !d->need_build && now >= d->stale_at;
 }
 
 void
@@ -820,6 +832,110 @@ build_timeline(struct tui *t, struct detail *d, int W)
  * a silence: that it starts again at the silence's end); or that it
  * stopped; and a snooze's end.
  */
+/* A line built now says something else at when: built again then. */
+static void
+stale_at(struct tui *t, struct detail *d, int64_t when)
+{
+	if (when <= tui_now(t) || when >= d->stale_at)
+		return;
+	d->stale_at = when;
+	tui_age_changes_at(t, when);
+}
+
+/* The targets of a step, "primary, alice" (malloc'd, raw). */
+static char *
+step_targets(const struct wr_policy_step *st)
+{
+	char *text = xstrdup("");
+
+	for (size_t i = 0; i < st->n_targets; i++) {
+		char *n = xasprintf("%s%s%s", text, i ? ", " : "",
+		    st->targets[i]);
+
+		free(text);
+		text = n;
+	}
+	return text;
+}
+
+/*
+ * Who is on call for it: the schedules the relay's policy for it pages
+ * (the policy its escalation began under, or the one that takes it:
+ * wr_policy_find(), the relay's own rule), each with its person now and
+ * until when, in the order the steps page them.
+ */
+static void
+build_oncall(struct tui *t, struct detail *d, int W,
+    const struct wr_incident *inc)
+{
+	const struct wr_policy *p = wr_policy_find(t->policies, t->n_policies,
+	    inc);
+	int64_t now = tui_now(t);
+	char *text = NULL;
+
+	if (p == NULL || inc->state == WR_ST_RESOLVED)
+		return;
+	for (size_t i = 0; i < p->n_steps; i++)
+		for (size_t j = 0; j < p->steps[i].n_targets; j++) {
+			const char *name = p->steps[i].targets[j];
+			const struct wr_schedule *s = tui_oncall_find(t, name);
+			struct wr_oncall oc;
+			char when[40] = "", *n;
+			int twice = 0;
+
+			if (s == NULL)
+				continue;	/* a person, or a zone we lack */
+			for (size_t a = 0; a <= i && !twice; a++)
+				for (size_t b = 0; b < (a < i ? p->steps[a].
+				    n_targets : j); b++)
+					if (strcmp(p->steps[a].targets[b],
+					    name) == 0)
+						twice = 1;
+			if (twice)
+				continue;
+			wr_schedule_at(s, now, &oc);
+			if (oc.until != INT64_MAX) {
+				tui_oncall_when(t, oc.until, when,
+				    sizeof when);
+				stale_at(t, d, oc.until);
+			}
+			n = xasprintf("%s%s%s: %s%s%s", text ? text : "",
+			    text ? "; " : "", name, oc.person ? oc.person :
+			    "nobody (a gap)", *when ? " until " : "", when);
+			free(text);
+			text = n;
+		}
+	if (text != NULL)
+		add_kv(d, W, 1, KEY_W, "On call", ROLE_NORMAL, text);
+	free(text);
+}
+
+/* Before its first step fires: which is due, whom it pages, and when
+ * (from the relay's policy, as the relay will fire it). */
+static void
+build_first_step(struct tui *t, struct detail *d, int W,
+    const struct wr_incident *inc)
+{
+	const struct wr_policy *p;
+	struct wr_policy_next nx;
+	char tbuf[40], *who, *raw;
+
+	if (inc->state != WR_ST_TRIGGERED || (p = wr_policy_find(t->policies,
+	    t->n_policies, inc)) == NULL)
+		return;
+	wr_policy_next(p, inc, wr_policy_silenced(inc, tui_now(t)), &nx);
+	if (nx.what != WR_DUE_STEP)
+		return;
+	who = step_targets(&p->steps[(size_t)nx.fire % p->n_steps]);
+	tui_format_time(t, nx.at, 1, tbuf, sizeof tbuf);
+	raw = xasprintf("policy %s, step %d of %zu pages %s at %s", p->name,
+	    nx.fire % (int)p->n_steps + 1, p->n_steps, who, tbuf);
+	add_kv(d, W, 1, KEY_W, "Escalation", ROLE_NORMAL, raw);
+	stale_at(t, d, nx.at);
+	free(raw);
+	free(who);
+}
+
 static void
 build_escalation(struct tui *t, struct detail *d, int W,
     const struct wr_incident *inc)
@@ -831,6 +947,10 @@ build_escalation(struct tui *t, struct detail *d, int W,
 		raw = xasprintf("until %s, then triggered again", tbuf);
 		add_kv(d, W, 1, KEY_W, "Snoozed", ROLE_QUEUED, raw);
 		free(raw);
+	}
+	if (inc->esc_fired < 1 && inc->esc_policy == NULL) {
+		build_first_step(t, d, W, inc);
+		return;
 	}
 	if (inc->esc_policy == NULL || inc->esc_steps < 1 ||
 	    inc->esc_fired < 1)
@@ -893,6 +1013,7 @@ build(struct tui *t, struct detail *d, int W)
 	lines_clear(d);
 	d->built_w = W;
 	d->need_build = 0;
+	d->stale_at = INT64_MAX;
 	d->built_sum = summary_hash(inc);
 	t->stats.detail_builds++;
 	if (inc == NULL) {
@@ -967,6 +1088,7 @@ build(struct tui *t, struct detail *d, int W)
 	if (inc->pm_version > 0)
 		postmortem_row(t, d, W, inc);
 	build_escalation(t, d, W, inc);
+	build_oncall(t, d, W, inc);
 	{
 		int k = snprintf(buf, sizeof buf, "%d firing of %d",
 		    inc->n_firing, inc->n_alerts);
@@ -991,6 +1113,7 @@ build(struct tui *t, struct detail *d, int W)
 		raw = xasprintf("%s %s by %s: %s (%.8s)", s->ends > tui_now(t) ?
 		    "until" : "ended", tbuf, s->by != NULL ? s->by : "?",
 		    s->matchers, s->id);
+		stale_at(t, d, s->ends);
 		add_kv(d, W, 1, KEY_W, "Silenced", ROLE_QUEUED, raw);
 		free(raw);
 	}
@@ -1091,7 +1214,7 @@ prepare(struct tui *t, struct pane *p, struct detail *d)
 		else
 			t0 = 0;
 	}
-	if (d->need_build || W != d->built_w)
+	if (d->need_build || W != d->built_w || tui_now(t) >= d->stale_at)
 		build(t, d, W);
 	if (t0 != 0)
 		d->cost_us = mono_us() - t0;

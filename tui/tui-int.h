@@ -132,6 +132,9 @@ int tui_list_set_sort(struct tui *t, const char *key, char **cause);
 void tui_detail_invalidate(struct tui *t, int reload);
 /* Read the store again at the next draw, whatever the rate. */
 void tui_detail_reload(struct tui *t);
+/* Whether a line of the detail says something else by now (who is on
+ * call, a step due, a silence's end): it is built again when drawn. */
+int tui_detail_stale(const struct tui *t, int64_t now);
 /* The room changed: redraw the pane if the open incident's summary did. */
 void tui_detail_room_changed(struct tui *t);
 /* A store read was put off (rate limit): another frame is wanted. */
@@ -306,6 +309,9 @@ struct tui {
 	int64_t last_frame_ms;
 	int bell_armed, bell_pending;
 	struct tui_banner *banner;	/* banner.c */
+	/* the relay's escalation policies, borrowed (tui_set_policies()) */
+	const struct wr_policy *const *policies;
+	size_t n_policies;
 	int64_t ages_change_ms;	/* wall ms when a shown age changes, 0 none */
 	int redraw_all;
 	int cursor_on;		/* -1 unknown */

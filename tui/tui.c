@@ -226,8 +226,17 @@ tui_set_schedules(struct tui *t, const struct tui_schedule *v, size_t n)
 	tui_oncall_set(t, v, n);
 	if (tui_oncall_lines(t) != before)
 		t->layout_dirty = 1;
+	tui_detail_invalidate(t, 0);	/* who is on call for it */
 	tui_dirty(t, PANE_ONCALL);
 	tui_dirty(t, PANE_STATUS);	/* a near handoff */
+}
+
+void
+tui_set_policies(struct tui *t, const struct wr_policy *const *v, size_t n)
+{
+	t->policies = n > 0 ? v : NULL;
+	t->n_policies = n;
+	tui_detail_invalidate(t, 0);
 }
 
 void
@@ -926,6 +935,8 @@ tui_tick(struct tui *t, int64_t now_wall_ms)
 		tui_dirty(t, PANE_LIST);
 		tui_dirty(t, PANE_ONCALL);
 		tui_dirty(t, PANE_STATUS);	/* a handoff near */
+		if (tui_detail_stale(t, now_wall_ms))
+			tui_dirty(t, PANE_DETAIL);
 	}
 	tui_banner_tick(t, now_wall_ms);
 }

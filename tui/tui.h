@@ -137,6 +137,13 @@ void tui_set_bell_armed(struct tui *t, int armed);
 /* Replace the on-call schedules shown (copied). */
 void tui_set_schedules(struct tui *t, const struct tui_schedule *v,
     size_t n);
+/* The relay's escalation policies, borrowed like the schedules until the
+ * next call: the detail names who is on call for an incident (the
+ * schedules its policy pages) and, before the first step fires, when it
+ * is due. */
+struct wr_policy;
+void tui_set_policies(struct tui *t, const struct wr_policy *const *v,
+    size_t n);
 /* Number of ops in the outbox not yet confirmed. */
 void tui_set_queued_count(struct tui *t, int n);
 

@@ -24,13 +24,17 @@ match = service=checkout
 step = 0s primary
 step = 3s bob
 step = 1h carol
+
+[policy search]
+match = service=search
+step = 1h primary
 EOT
 start_relay --config "$T/relay.conf" --log "$T/warroomd.log" || exit 1
-trigger() { # trigger DEDUP SUMMARY
+trigger() { # trigger DEDUP SUMMARY [SERVICE]
 	curl -s -o "$T/body" -w '%{http_code}' -X POST \
 	    -H "Authorization: Bearer $TOK_AM" \
 	    -H 'Content-Type: application/json' --data-binary \
-	    "{\"routing_key\":\"r1\",\"event_action\":\"trigger\",\"dedup_key\":\"$1\",\"payload\":{\"summary\":\"$2\",\"component\":\"checkout\",\"source\":\"h1\",\"severity\":\"warning\"}}" \
+	    "{\"routing_key\":\"r1\",\"event_action\":\"trigger\",\"dedup_key\":\"$1\",\"payload\":{\"summary\":\"$2\",\"component\":\"${3:-checkout}\",\"source\":\"h1\",\"severity\":\"warning\"}}" \
 	    "$URL/v2/enqueue"
 }
 bell() { tm display -p -t "$SESS:$1" '#{window_bell_flag}'; }
@@ -76,6 +80,8 @@ check "the detail: policy, step, whom it paged, when the next fires" \
     wait_screen alice 'Escalation +policy checkout, step 2 of 3 \(paged bob\); the next at'
 check "and the timeline has the step" \
     wait_screen alice 'escalated to bob, step 2 of 3'
+check "the detail names who is on call for its policy (the relay's policies, sent to consoles)" \
+    wait_screen alice 'On call +primary: alice'
 tm send-keys -t "$SESS:bob" x
 check "x dismisses bob's banner" wait_screen bob 'banner dismissed'
 cap bob
@@ -124,4 +130,14 @@ banner_since() { status_at alice "$1" "$2" >/dev/null; }
 check "and #2 escalates to alice again: her banner" \
     banner_since '#2 escalated to you: cart errors' "$SNOOZED_MS"
 unwatch_status alice
+
+# Before its first step fires (an hour after the trigger), the detail
+# says when it will and whom it pages, from the policy the relay sent.
+tm send-keys -t "$SESS:alice" Escape
+eq "a search incident" "$(trigger s1 'search slow' search)" 202
+check "it is listed" wait_screen alice '^ #3 '
+tm send-keys -t "$SESS:alice" ':3' Enter Enter
+check "before its first step: the step, whom it pages, when" \
+    wait_screen alice 'Escalation +policy search, step 1 of 1 pages primary at'
+check "and who that is now" wait_screen alice 'On call +primary: alice'
 finish

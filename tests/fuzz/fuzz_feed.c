@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "core/policy.h"
 #include "core/room.h"
 #include "core/schedule.h"
 #include "core/util.h"
@@ -49,10 +50,32 @@ schedules(const json_t *o)
 	v = xcalloc(a.n + 1, sizeof *v);
 	for (size_t i = 0; i < a.n; i++)
 		v[i] = a.v[i].s;
-	back = proto_schedules_to_json(v, a.n);
+	back = proto_schedules_to_json(v, a.n,
+	    (const struct wr_policy *const *)a.policies, a.n_policies);
 	FUZZ_CHECK(proto_schedules_from_json(back, any_zone, NULL, &b, err,
 	    sizeof err) == 0, "schedules re-encoded do not decode: %s", err);
 	FUZZ_CHECK(b.n == a.n, "schedules changed in number");
+	FUZZ_CHECK(b.n_policies == a.n_policies, "policies changed in number");
+	for (size_t i = 0; i < a.n_policies; i++) {
+		const struct wr_policy *x = a.policies[i], *y = b.policies[i];
+		char *mx = wr_policy_match_text(x), *my = wr_policy_match_text(y);
+
+		FUZZ_CHECK(strcmp(mx, my) == 0 && x->has_match == y->has_match &&
+		    x->n_steps == y->n_steps && x->repeat == y->repeat &&
+		    x->ack_timeout_ms == y->ack_timeout_ms, "policy %zu "
+		    "changed in its round trip", i);
+		for (size_t k = 0; k < x->n_steps; k++) {
+			char *sx = wr_policy_step_text(&x->steps[k]);
+			char *sy = wr_policy_step_text(&y->steps[k]);
+
+			FUZZ_CHECK(strcmp(sx, sy) == 0, "policy %zu step %zu: "
+			    "'%s' came back '%s'", i, k, sx, sy);
+			free(sx);
+			free(sy);
+		}
+		free(mx);
+		free(my);
+	}
 	for (size_t i = 0; i < a.n; i++) {
 		int64_t t = 1772600000000LL;
 		struct wr_oncall x, y, *shifts = NULL;
