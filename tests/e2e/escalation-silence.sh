@@ -32,21 +32,8 @@ start_relay --config "$T/relay.conf" --log "$T/warroomd.log" || exit 1
 printf '%s\n' "$TOK_AM" > "$T/am.token"
 am_config '[alertname, service]'
 check "alertmanager is ready" am_start
-"$WARROOM" tail --json --feed "$FEED" --token-file "$T/ops.token" \
-    --backoff-cap 300 --log "$T/tail.log" >"$T/tail.out" 2>"$T/tail.err" &
-PIDS="$PIDS $!"
+start_tail
 
-count() { # count KIND [PATTERN]
-	grep "\"kind\":\"$1\"" "$T/tail.out" | grep -c -- "${2:-}"
-}
-wait_count() { # wait_count KIND PATTERN N (20 s)
-	for _ in $(seq 1 200); do
-		[ "$(count "$1" "$2")" -ge "$3" ] && return 0
-		sleep 0.1
-	done
-	echo "    tail so far:"; sed 's/^/    |/' "$T/tail.out"
-	return 1
-}
 # line KIND PATTERN: the tail's line number of the first such event
 line() {
 	grep -n "\"kind\":\"$1\"" "$T/tail.out" | grep -- "$2" | head -1 |

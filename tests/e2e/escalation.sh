@@ -52,10 +52,7 @@ check "with the file, line and reason" grep -q \
     "$T/bad.out"
 
 start_relay --config "$T/relay.conf" --log "$T/warroomd.log" || exit 1
-"$WARROOM" tail --json --feed "$FEED" --token-file "$T/ops.token" \
-    --backoff-cap 300 --log "$T/tail.log" >"$T/tail.out" 2>"$T/tail.err" &
-TAIL=$!
-PIDS="$PIDS $TAIL"
+start_tail
 
 trigger() { # trigger DEDUP SERVICE SUMMARY
 	curl -s -o "$T/body" -w '%{http_code}' -X POST \
@@ -63,19 +60,6 @@ trigger() { # trigger DEDUP SERVICE SUMMARY
 	    -H 'Content-Type: application/json' --data-binary \
 	    "{\"routing_key\":\"r1\",\"event_action\":\"trigger\",\"dedup_key\":\"$1\",\"payload\":{\"summary\":\"$3\",\"component\":\"$2\",\"source\":\"h1\",\"severity\":\"critical\"}}" \
 	    "$URL/v2/enqueue"
-}
-# count KIND [PATTERN]: events of KIND in the tail (whose line has PATTERN)
-count() {
-	grep "\"kind\":\"$1\"" "$T/tail.out" | grep -c -- "${2:-}"
-}
-# wait_count KIND PATTERN N: until there are N such events (20 s)
-wait_count() {
-	for _ in $(seq 1 200); do
-		[ "$(count "$1" "$2")" -ge "$3" ] && return 0
-		sleep 0.1
-	done
-	echo "    tail so far:"; sed 's/^/    |/' "$T/tail.out"
-	return 1
 }
 op() { # op SUBCOMMAND ID [TEXT]
 	"$WARROOM" "$@" --feed "$FEED" --token-file "$T/ops.token" \

@@ -158,6 +158,29 @@ wait_for() {
 	return 1
 }
 
+# start_tail: `warroom tail --json` of the relay at $FEED into $T/tail.out,
+# following it across restarts; count KIND [PATTERN]: the events of KIND
+# it printed (whose line has PATTERN); wait_count KIND PATTERN N: until
+# there are N such (20 s), else 1 with the tail shown.
+start_tail() {
+	"$WARROOM" tail --json --feed "$FEED" --token-file "$T/ops.token" \
+	    --backoff-cap 300 --log "$T/tail.log" >"$T/tail.out" \
+	    2>"$T/tail.err" &
+	TAIL=$!
+	PIDS="$PIDS $TAIL"
+}
+count() {
+	grep "\"kind\":\"$1\"" "$T/tail.out" | grep -c -- "${2:-}"
+}
+wait_count() {
+	for _ in $(seq 1 200); do
+		[ "$(count "$1" "$2")" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "    tail so far:"; sed 's/^/    |/' "$T/tail.out"
+	return 1
+}
+
 # am_config GROUP_BY: $T/am.yml for the real Alertmanager, one route to this
 # relay's Alertmanager hook, grouped by GROUP_BY ("[alertname, service]"),
 # with the ingest token in $T/am.token.  am_start: that Alertmanager on
