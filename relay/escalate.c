@@ -122,6 +122,14 @@ relay_escalate_tick(struct relay *r, int64_t now)
 				next = nx.at;
 			continue;
 		}
+		/* a silence's end: its Alertmanager's word first (it may
+		 * have been extended there); looked at again shortly */
+		if (nx.what == WR_DUE_SILENCE_END &&
+		    relay_silence_end_wait(r, inc, (size_t)nx.silence)) {
+			if (now + 250 < next)
+				next = now + 250;
+			continue;
+		}
 		queue(r, inc->id);
 	}
 	/* Looked at again a minute on at the latest: a schedule's person

@@ -160,6 +160,13 @@ struct relay {
 	struct relay *live_next;	/* the relays not yet freed */
 	struct relay_silwait *silwaits;	/* silence ops asking Alertmanager */
 	int64_t silence_next;		/* mono ms: the next silence refresh */
+	/* silence ends the clock passed that Alertmanager was asked about
+	 * and answered, or could not (relay_silence_end_wait()) */
+	struct relay_silence_asked {
+		char id[64 + 1];	/* WR_SILENCE_ID_MAX */
+		int64_t ends;
+	} silence_asked[32];
+	unsigned silence_asked_next;
 	struct relay_notify *notify;	/* deliveries (notify.c) */
 	/* relay/escalate.c: when to look again (wall clock, ms; 0: at the
 	 * next tick), and how many of its items are in the commit queue */
@@ -243,6 +250,17 @@ void relay_silence_forget(struct relay *r, const void *user);
 /* From the loop's tick (mono ms): every silence-refresh, read the room's
  * silences again from their Alertmanagers. */
 void relay_silence_tick(struct relay *r, int64_t now);
+/*
+ * Whether the end of inc's silence k, which the relay's clock has passed,
+ * is to wait: it may have been extended at its Alertmanager since the
+ * last silence-refresh, so that Alertmanager is asked about it first (1,
+ * while the question is out), and what it answers is recorded as a
+ * refresh would (a later end: silence_changed; expired: silence_expired).
+ * 0 once it has answered and said nothing else, or could not answer, or
+ * there is no Alertmanager to ask: the clock's word stands.
+ */
+int relay_silence_end_wait(struct relay *r, const struct wr_incident *inc,
+    size_t k);
 /* Cancel the requests in flight and forget the ops waiting for them. */
 void relay_silence_free(struct relay *r);
 

@@ -77,6 +77,8 @@ struct relay_silwait {
 					 * for */
 	int64_t ends;
 	int64_t duration;
+	int64_t end_check;		/* refresh: the end the clock passed,
+					 * asked about (0: a periodic one) */
 };
 
 struct refresh;
@@ -123,6 +125,16 @@ wait_unlink(struct relay_silwait *w)
 static void
 wait_free(struct relay_silwait *w)
 {
+	/* an end asked about is answered now, whatever the answer: what
+	 * it changed is queued, and the clock's word stands for the rest */
+	if (w->end_check != 0 && w->r != NULL && !w->r->stopping) {
+		struct relay_silence_asked *a = &w->r->silence_asked[
+		    w->r->silence_asked_next++ % (sizeof w->r->silence_asked /
+		    sizeof w->r->silence_asked[0])];
+
+		util_strlcpy(a->id, w->silence_id, sizeof a->id);
+		a->ends = w->end_check;
+	}
 	wait_unlink(w);
 	if (w->hc != NULL)
 		relay_httpc_cancel(w->hc);
@@ -915,6 +927,38 @@ relay_silence_tick(struct relay *r, int64_t now)
 			free(path);
 		}
 	}
+}
+
+int
+relay_silence_end_wait(struct relay *r, const struct wr_incident *inc,
+    size_t k)
+{
+	const struct wr_silence *sl = &inc->silences[k];
+	const struct relay_sender *s = relay_cfg_sender(r->cfg, inc->sender);
+	struct relay_silwait *w;
+	char *path;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof r->silence_asked /
+	    sizeof r->silence_asked[0]; i++)
+		if (r->silence_asked[i].ends == sl->ends &&
+		    strcmp(r->silence_asked[i].id, sl->id) == 0)
+			return 0;
+	if (s == NULL || s->alertmanager == NULL || !am_silence_id_ok(sl->id))
+		return 0;
+	if (refreshing(r, sl->id, &n))
+		return 1;	/* its answer is on the way */
+	w = xcalloc(1, sizeof *w);
+	w->refresh = 1;
+	w->end_check = sl->ends;
+	w->incident = inc->id;
+	util_strlcpy(w->sender, inc->sender, sizeof w->sender);
+	snprintf(w->host, sizeof w->host, "%s:%d", s->am_host, s->am_port);
+	w->silence_id = xstrdup(sl->id);
+	path = silence_path(sl->id);
+	am_request(r, s, w, "GET", path, NULL, refreshed);
+	free(path);
+	return 1;
 }
 
 void
