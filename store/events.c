@@ -779,25 +779,72 @@ store_incident_events(struct wr_store *s, int64_t incident,
 	return events_read(s, st, out, cause, "reading an incident's events");
 }
 
+/*
+ * Retention.  What goes is every event up to the newest old one (so that
+ * what stays above it is a contiguous tail of the log even if the clock
+ * once stepped back), except the postmortem versions: a version is the
+ * only copy of its text and none is ever lost.  So the log below the tail
+ * is no longer empty but holds those alone, and where the tail begins is
+ * not min(seq): the highest seq cut so far is kept in meta ("pruned"), and
+ * store_first_seq() is the first seq above it.
+ */
 int
 store_prune(struct wr_store *s, int64_t cutoff_ms, char **cause)
 {
 	sqlite3_stmt *st;
+	int64_t cut = 0;
+	int rc;
 
 	if (store_tx_begin(s, 0, cause) == -1)
 		return -1;
-	/* Cut at the newest old event, so that what stays is a contiguous
-	 * tail of the log even if the clock once stepped back. */
-	st = store_stmt(s, ST_EV_PRUNE, "DELETE FROM events WHERE seq <= "
-	    "(SELECT max(seq) FROM events WHERE time < ?1)", cause);
+	/* The kept kind is left out of the cut: an old version's seq is
+	 * below a cut already made, never a reason to move it back. */
+	st = store_stmt(s, ST_EV_PRUNE_CUT, "SELECT max(seq) FROM events "
+	    "WHERE time < ?1 AND kind <> ?2", cause);
 	if (st == NULL)
 		goto fail;
-	if (store_bind_i64(st, 1, cutoff_ms)) {
+	if (store_bind_i64(st, 1, cutoff_ms) ||
+	    store_bind_i64(st, 2, WR_EV_POSTMORTEM)) {
+		store_stmt_done(st);
+		store_fail(s, cause, SQLITE_ERROR, "pruning events");
+		goto fail;
+	}
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		store_fail(s, cause, rc, "pruning events");
+		store_stmt_done(st);
+		goto fail;
+	}
+	cut = sqlite3_column_int64(st, 0);	/* NULL: 0, nothing old */
+	store_stmt_done(st);
+	if (cut <= 0)
+		return store_tx_commit(s, cause);
+	st = store_stmt(s, ST_EV_PRUNE, "DELETE FROM events WHERE seq <= ?1 "
+	    "AND kind <> ?2", cause);
+	if (st == NULL)
+		goto fail;
+	if (store_bind_i64(st, 1, cut) ||
+	    store_bind_i64(st, 2, WR_EV_POSTMORTEM)) {
 		store_stmt_done(st);
 		store_fail(s, cause, SQLITE_ERROR, "pruning events");
 		goto fail;
 	}
 	if (store_step_done(s, st, cause, "pruning events") == -1)
+		goto fail;
+	/* The mark only moves up. */
+	st = store_stmt(s, ST_EV_PRUNED_SET, "INSERT INTO meta(key, value) "
+	    "VALUES('pruned', ?1) ON CONFLICT(key) DO UPDATE SET value = "
+	    "max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+	    cause);
+	if (st == NULL)
+		goto fail;
+	if (store_bind_i64(st, 1, cut)) {
+		store_stmt_done(st);
+		store_fail(s, cause, SQLITE_ERROR, "pruning events");
+		goto fail;
+	}
+	if (store_step_done(s, st, cause, "recording where the log was "
+	    "pruned") == -1)
 		goto fail;
 	return store_tx_commit(s, cause);
 

@@ -951,8 +951,12 @@ store_last_seq(const struct wr_store *s)
 int64_t
 store_first_seq(struct wr_store *s)
 {
+	/* The contiguous tail: postmortem versions stay below a prune
+	 * (store_prune()), so the first seq above the highest one cut. */
 	sqlite3_stmt *st = store_stmt(s, ST_EV_FIRST,
-	    "SELECT min(seq) FROM events", NULL);
+	    "SELECT min(seq) FROM events WHERE seq > COALESCE((SELECT "
+	    "CAST(value AS INTEGER) FROM meta WHERE key = 'pruned'), 0)",
+	    NULL);
 	int64_t first = 0;
 
 	if (st == NULL)

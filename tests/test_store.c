@@ -1495,6 +1495,68 @@ test_prune_drops_old_events_and_keeps_the_cursor(void **state)
 	store_close(s);
 }
 
+/*
+ * Retention never loses a postmortem version: every other old event goes,
+ * the versions stay below the tail, and where the tail begins (what a
+ * replay can start from) is the first seq above the cut, not min(seq).
+ */
+static void
+test_prune_keeps_postmortem_versions_below_the_tail(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_event ev[11];
+	struct wr_batch b = { .events = ev, .n_events = 10 };
+	struct wr_evlist got = { 0 };
+	char *cause = NULL;
+
+	for (int i = 0; i < 11; i++)
+		ev[i] = (struct wr_event){ .seq = i + 1, .kind = WR_EV_NOTE,
+		    .incident = 1, .time = (i + 1) * 1000, .actor = "a",
+		    .text = "n" };
+	ev[1] = (struct wr_event){ .seq = 2, .kind = WR_EV_POSTMORTEM,
+	    .incident = 1, .time = 2000, .actor = "a", .text = "v1",
+	    .version = 1 };
+	ev[3] = (struct wr_event){ .seq = 4, .kind = WR_EV_POSTMORTEM,
+	    .incident = 1, .time = 4000, .actor = "a", .text = "v2",
+	    .version = 2, .base = 1 };
+	commit_ok(s, &b);
+	assert_int_equal(store_prune(s, 6500, &cause), 0);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM events"), 6);
+	assert_int_equal(store_first_seq(s), 7);
+	/* the replay from the tail's start is contiguous */
+	assert_int_equal(store_events_after(s, 6, 0, &got, &cause), 0);
+	assert_int_equal(got.n, 4);
+	assert_int_equal(got.v[0].seq, 7);
+	wr_evlist_free(&got);
+	/* the versions are still the incident's */
+	assert_int_equal(store_incident_events(s, 1, &got, &cause), 0);
+	assert_int_equal(got.n, 6);
+	assert_int_equal(got.v[0].seq, 2);
+	assert_string_equal(got.v[0].text, "v1");
+	assert_int_equal(got.v[1].seq, 4);
+	assert_string_equal(got.v[1].text, "v2");
+	wr_evlist_free(&got);
+
+	/* A clock that went back: an old version is no reason to move the
+	 * tail's start down to it. */
+	assert_int_equal(store_prune(s, 4500, &cause), 0);
+	assert_int_equal(store_first_seq(s), 7);
+	/* Everything old: the tail is empty, the versions stay. */
+	assert_int_equal(store_prune(s, 1000000, &cause), 0);
+	assert_int_equal(store_first_seq(s), 0);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM events"), 2);
+	store_close(s);
+
+	s = open_ok(fx->path, WR_STORE_RELAY);
+	assert_int_equal(store_last_seq(s), 10);
+	assert_int_equal(store_first_seq(s), 0);
+	b = (struct wr_batch){ .events = &ev[10], .n_events = 1 };
+	commit_ok(s, &b);
+	assert_int_equal(store_first_seq(s), 11);
+	store_close(s);
+}
+
 /* ---- console: cursor, reset and outbox ----------------------------------- */
 
 static void
@@ -2175,6 +2237,7 @@ main(void)
 		T(test_failing_batch_leaves_nothing_and_names_the_file),
 		T(test_batch_with_repeated_seq_is_refused_whole),
 		T(test_prune_drops_old_events_and_keeps_the_cursor),
+		T(test_prune_keeps_postmortem_versions_below_the_tail),
 		T(test_outbox_add_list_mark_attempt_in_order),
 		T(test_outbox_keeps_the_arguments_its_kind_carries),
 		T(test_migration_keeps_queued_ops_and_their_text),
