@@ -88,6 +88,9 @@ struct feed {
 	int64_t snap_total;	/* what the relay says it holds (0: unsaid) */
 	struct wr_incident **snap;	/* snapshot frames so far (owned) */
 	size_t n_snap, cap_snap;
+	/* the snapshot's history so far (notes, postmortem versions: events
+	 * at or below snap_seq, stored without being applied) */
+	struct wr_evlist snap_hist;
 
 	/* frames to write */
 	struct feed_out *q_head, *q_tail;

@@ -53,6 +53,7 @@ feed_snap_clear(struct feed *f)
 	free(f->snap);
 	f->snap = NULL;
 	f->n_snap = f->cap_snap = 0;
+	wr_evlist_free(&f->snap_hist);
 	f->in_snapshot = 0;
 	f->snap_seq = 0;
 }
@@ -608,6 +609,8 @@ snapshot_done(struct feed *f)
 		b.n_incidents = f->n_snap;
 		b.write_alerts = 1;
 		b.cursor = seq;
+		b.history = f->snap_hist.v;
+		b.n_history = f->snap_hist.n;
 		if (store_reset_feed(f->store, epoch, &cause) != 0 ||
 		    store_commit_batch(f->store, &b, &cause) != 0) {
 			char why[400];
@@ -652,6 +655,47 @@ rx_count(int64_t n, char *buf, size_t sz)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+/*
+ * A snapshot frame's history (a relay older than it sends none): the
+ * notes and postmortem versions of its incidents, kept until the last
+ * frame and stored with it as history (store.h, struct wr_batch).  Like
+ * an incident, one this console cannot read, or one past the snapshot's
+ * seq (which the replay after it would bring again), is left out and
+ * said so: resynchronising would meet it again.
+ */
+static void
+rx_snapshot_history(struct feed *f, int64_t seq, const json_t *arr)
+{
+	char err[256], what[512];
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v) {
+		struct wr_event e;
+		int64_t at = json_is_object(v) ? rx_id(v, "seq") : 0;
+
+		if (proto_event_from_json(v, &e, err, sizeof err) != 0) {
+			snprintf(what, sizeof what, "the relay sent a note or "
+			    "postmortem this console cannot read (seq %lld, in "
+			    "the snapshot at seq %lld): %s; left it out",
+			    (long long)at, (long long)seq, err);
+			rx_unreadable(f, at, json_is_object(v) ?
+			    rx_id(v, "incident") : 0, what);
+			continue;
+		}
+		if (e.seq > seq) {
+			snprintf(what, sizeof what, "the relay sent event %lld "
+			    "as history of the snapshot at seq %lld, which is "
+			    "before it; left it out", (long long)e.seq,
+			    (long long)seq);
+			rx_unreadable(f, e.seq, e.incident, what);
+			wr_event_free(&e);
+			continue;
+		}
+		*wr_evlist_push(&f->snap_hist) = e;	/* the list owns it */
+	}
 }
 
 static int
@@ -718,6 +762,7 @@ rx_snapshot(struct feed *f, const json_t *o)
 			f->snap_next_id = inc->id + 1;
 		f->snap[f->n_snap++] = inc;
 	}
+	rx_snapshot_history(f, seq, proto_snapshot_events(o));
 	/* Only a count to show: any non-negative integer will do. */
 	if (json_is_integer(total) && json_integer_value(total) >= 0)
 		f->snap_total = json_integer_value(total);

@@ -1406,7 +1406,7 @@ int
 proto_snapshot_from_json(const json_t *o, int64_t *seq, json_t **incidents,
     int *last, char *err, size_t errsz)
 {
-	json_t *a;
+	json_t *a, *a2;
 
 	*incidents = NULL;
 	TRY(check_message(o, "snapshot", err, errsz));
@@ -1415,10 +1415,32 @@ proto_snapshot_from_json(const json_t *o, int64_t *seq, json_t **incidents,
 	if (!json_is_array(a))
 		FAIL("incidents: must be an array");
 	TRY(get_bool(o, "", "last", REQ, last, err, errsz));
+	TRY(member(o, "", "events", 0, &a2, err, errsz));
+	if (a2 != NULL && !json_is_array(a2))
+		FAIL("events: must be an array");
 	*incidents = a;
 	return 0;
 fail:
 	return -1;
+}
+
+json_t *
+proto_snapshot_history_to_json(int64_t seq, json_t *events_array)
+{
+	json_t *o = proto_snapshot_to_json(seq, NULL, 0);
+
+	if (events_array == NULL && (events_array = json_array()) == NULL)
+		util_die("out of memory (jansson)");
+	put(o, "events", events_array);
+	return o;
+}
+
+json_t *
+proto_snapshot_events(const json_t *o)
+{
+	json_t *a = json_object_get(o, "events");
+
+	return json_is_array(a) ? a : NULL;
 }
 
 json_t *

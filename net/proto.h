@@ -256,6 +256,18 @@ json_t *proto_snapshot_to_json(int64_t seq, json_t *incidents_array, int last);
  * proto_incident_from_json()). */
 int proto_snapshot_from_json(const json_t *o, int64_t *seq,
     json_t **incidents, int *last, char *err, size_t errsz);
+/*
+ * A snapshot frame of history: {"type":"snapshot","seq":N,"incidents":[],
+ * "events":[...],"last":false}, the events (stolen; NULL is sent as an
+ * empty array) being ones at or below N whose text only the log keeps
+ * (notes, postmortem versions) of the snapshot's incidents, each as an
+ * event message.  A console stores them without applying them; one
+ * older than the member ignores it.  proto_snapshot_events() is a
+ * checked frame's "events", borrowed, or NULL when it has none (a relay
+ * older than it).
+ */
+json_t *proto_snapshot_history_to_json(int64_t seq, json_t *events_array);
+json_t *proto_snapshot_events(const json_t *o);
 
 json_t *proto_caught_up_to_json(int64_t seq);
 int proto_caught_up_from_json(const json_t *o, int64_t *seq, char *err,

@@ -127,28 +127,65 @@ snapshot_next_waiting(struct relay *r)
 			snapshot_start(r, q);
 }
 
-/* Encode the next window of the snapshot into p->snap (a few frames ahead
- * of the socket, never the whole room). */
+/*
+ * Encode the next window of the snapshot into p->snap (a few frames ahead
+ * of the socket, never the whole room).  Each window of incidents is
+ * followed by its history (store_snapshot_history(): the notes and
+ * postmortem versions, whose text no summary keeps) in frames of their
+ * own, each of at most about SNAPSHOT_HISTORY_BYTES of stored events (one
+ * version alone may be more, up to its bound): a window of long
+ * postmortems is split, never one frame past what a console reads.
+ */
+#define SNAPSHOT_HISTORY_BYTES	(256 * 1024)
+
+/* The store failed mid-snapshot: end it (cause is freed), close the
+ * console (it takes one again when it reconnects). */
+static void
+snapshot_fail(struct relay *r, struct feed_pss *p, char *cause)
+{
+	char ub[RELAY_LOG_USER];
+
+	relay_log(r, "snapshot for %s: %s",
+	    util_log_escape(p->user, ub, sizeof ub), cause);
+	free(cause);
+	snapshot_end(r, p);
+	snapshot_next_waiting(r);
+	close_with(p, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+	    "the relay cannot read its store for a snapshot; "
+	    "reconnect to try again");
+}
+
 static void
 snapshot_fill(struct relay *r, struct feed_pss *p)
 {
 	struct wr_incident **v;
-	char *cause = NULL, ub[RELAY_LOG_USER];
+	struct wr_evlist ev = { 0 };
+	char *cause = NULL;
 	size_t n;
 	json_t *arr, *o;
 
 	while (p->snapshot != NULL && p->snap.n < SNAPSHOT_QUEUED_MAX) {
+		if (store_snapshot_history(p->snapshot, SNAPSHOT_HISTORY_BYTES,
+		    &ev, &cause) != 0) {
+			snapshot_fail(r, p, cause);
+			break;
+		}
+		if (ev.n > 0) {
+			arr = json_array();
+			for (size_t i = 0; i < ev.n; i++)
+				json_array_append_new(arr,
+				    proto_event_to_json(&ev.v[i]));
+			wr_evlist_clear(&ev);
+			o = proto_snapshot_history_to_json(p->snap_seq, arr);
+			json_object_set_new(o, "total",
+			    json_integer(p->snap_total));
+			frameq_push_json(&p->snap, o);
+			continue;
+		}
 		if (store_snapshot_next(p->snapshot, SNAPSHOT_CHUNK, &v, &n,
 		    &cause) != 0) {
-			relay_log(r, "snapshot for %s: %s",
-			    util_log_escape(p->user, ub, sizeof ub), cause);
-			free(cause);
-			snapshot_end(r, p);
-			snapshot_next_waiting(r);
-			close_with(p, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-			    "the relay cannot read its store for a snapshot; "
-			    "reconnect to try again");
-			return;
+			snapshot_fail(r, p, cause);
+			break;
 		}
 		arr = json_array();
 		for (size_t i = 0; i < n; i++) {
@@ -166,6 +203,7 @@ snapshot_fill(struct relay *r, struct feed_pss *p)
 			snapshot_next_waiting(r);
 		}
 	}
+	wr_evlist_free(&ev);
 }
 
 /*

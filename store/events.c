@@ -20,8 +20,6 @@
 #include "core/util.h"
 #include "store/store-int.h"
 
-#define EVENT_COLUMNS "seq, kind, incident, time, actor, via, op_id, body"
-
 /* ---- the body ------------------------------------------------------------ */
 
 /*
@@ -244,9 +242,8 @@ store_event_body_parse(const char *text, struct wr_event *e)
 	return ret;
 }
 
-/* One row of EVENT_COLUMNS into e (zeroed first); -1 on a bad body. */
-static int
-event_row(sqlite3_stmt *st, struct wr_event *e)
+int
+store_event_row(sqlite3_stmt *st, struct wr_event *e)
 {
 	memset(e, 0, sizeof *e);
 	e->seq = sqlite3_column_int64(st, 0);
@@ -353,9 +350,14 @@ alert_resolve(struct wr_store *s, const struct wr_event *e, char **cause)
 	return store_step_done(s, st, cause, what);
 }
 
+/*
+ * Store one event.  history: one of a snapshot's (store.h, struct
+ * wr_batch), below the cursor: kept if it is stored already (the log's
+ * seq is its identity), and it moves no alert rows.
+ */
 static int
 event_insert(struct wr_store *s, struct scratch *sc, const struct wr_event *e,
-    char **cause)
+    int history, char **cause)
 {
 	sqlite3_stmt *st;
 	char what[48];
@@ -368,8 +370,10 @@ event_insert(struct wr_store *s, struct scratch *sc, const struct wr_event *e,
 		    s->path, what);
 		return -1;
 	}
-	st = store_stmt(s, ST_EV_INSERT, "INSERT INTO events(" EVENT_COLUMNS
-	    ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
+	st = history ? store_stmt(s, ST_EV_HISTORY, "INSERT OR IGNORE INTO "
+	    "events(" EVENT_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    cause) : store_stmt(s, ST_EV_INSERT, "INSERT INTO events("
+	    EVENT_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
 	if (st == NULL)
 		return -1;
 	if (store_bind_i64(st, 1, e->seq) ||
@@ -385,8 +389,8 @@ event_insert(struct wr_store *s, struct scratch *sc, const struct wr_event *e,
 		ret = -1;
 	} else
 		ret = store_step_done(s, st, cause, what);
-	if (ret == -1)
-		return -1;
+	if (ret == -1 || history)
+		return ret;
 	/* An event that carries an alert keeps the alert rows in step. */
 	fields = wr_event_kind_info(e->kind)->fields;
 	if (fields & WR_EVF(ALERT))
@@ -585,6 +589,14 @@ store_commit_batch(struct wr_store *s, const struct wr_batch *b, char **cause)
 	}
 	if (b->cursor > end)
 		end = b->cursor;
+	/* History above the cursor would be met again by the replay. */
+	for (size_t i = 0; i < b->n_history; i++)
+		if (b->history[i].seq < 1 || b->history[i].seq > end) {
+			*cause = xasprintf("%s: storing event %lld as history: "
+			    "it is not at or below seq %lld", s->path,
+			    (long long)b->history[i].seq, (long long)end);
+			return -1;
+		}
 
 	if (store_tx_begin(s, 0, cause) == -1)
 		return -1;
@@ -604,7 +616,7 @@ store_commit_batch(struct wr_store *s, const struct wr_batch *b, char **cause)
 	for (size_t i = 0; i < b->n_events; i++) {
 		const struct wr_event *e = &b->events[i];
 
-		if (e->seq > floor && event_insert(s, &sc, e, cause) == -1)
+		if (e->seq > floor && event_insert(s, &sc, e, 0, cause) == -1)
 			goto fail;
 		/* The outbox is shared too: the op an event answers is done,
 		 * stored by this process or another. */
@@ -612,6 +624,10 @@ store_commit_batch(struct wr_store *s, const struct wr_batch *b, char **cause)
 		    store_outbox_settle(s, e->op_id, e->seq, cause) == -1)
 			goto fail;
 	}
+	/* History is below the cursor: stored beside what is there. */
+	for (size_t i = 0; i < b->n_history; i++)
+		if (event_insert(s, &sc, &b->history[i], 1, cause) == -1)
+			goto fail;
 	/* Summaries of a moment before the stored cursor would take the
 	 * incidents back in time. */
 	for (size_t i = 0; fresh && i < b->n_incidents; i++) {
@@ -706,7 +722,7 @@ events_read(struct wr_store *s, sqlite3_stmt *st, struct wr_evlist *out,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct wr_event *e = wr_evlist_push(out);
 
-		if (event_row(st, e) == -1) {
+		if (store_event_row(st, e) == -1) {
 			*cause = xasprintf("%s: %s: event %lld has a damaged "
 			    "body", s->path, what, (long long)e->seq);
 			goto fail;

@@ -4,7 +4,9 @@
  * snapshot has its own connection to the file and holds one read
  * transaction on it (WAL: the writer is not held up), so the incidents of
  * the last window are of the same moment as those of the first and as the
- * cursor read at the start; the console replays from that seq.
+ * cursor read at the start; the console replays from that seq.  After
+ * each window, its history: the events whose text no summary keeps
+ * (notes, postmortem versions), read in parts of a bounded size.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +14,30 @@
 #include "core/util.h"
 #include "store/store-int.h"
 
+/*
+ * The kinds whose text lives only in the log: no summary keeps a note's
+ * words or a postmortem version's text.  A console that begins with a
+ * snapshot gets these events of its incidents as history, so that it can
+ * show the notes and every version (store_snapshot_history()).
+ */
+static const wr_event_kind history_kinds[] = {
+	WR_EV_NOTE, WR_EV_POSTMORTEM
+};
+#define HISTORY_KINDS	(sizeof history_kinds / sizeof history_kinds[0])
+/* Rows one read of history takes at most, whatever their size. */
+#define HISTORY_ROWS	256
+/* What a row costs beside its body: seq, kind, times, actor's quoting. */
+#define HISTORY_ROW_COST	160
+
 struct store_snapshot {
 	struct wr_store *s;	/* the snapshot's own connection */
 	int64_t after;		/* the last id read */
+	/* The history of the last window: its incidents lo..hi, read kind
+	 * by kind (history_kinds[kind]) in (incident, seq) order, the last
+	 * row given at (h_incident, h_seq); kind == HISTORY_KINDS: done. */
+	int64_t lo, hi;
+	size_t kind;
+	int64_t h_incident, h_seq;
 };
 
 void
@@ -37,6 +60,7 @@ store_snapshot_begin(struct wr_store *s, struct store_snapshot **out,
 	int rc;
 
 	*out = NULL;
+	ss->kind = HISTORY_KINDS;	/* no window yet */
 	if (store_open_with(s->path, s->role, 0, &ss->s, cause) != 0) {
 		free(ss);
 		return -1;
@@ -118,6 +142,7 @@ store_snapshot_next(struct store_snapshot *ss, size_t limit,
 		return store_fail(s, cause, rc, "reading a snapshot's "
 		    "incidents after #%lld", (long long)ss->after);
 	}
+	ss->kind = HISTORY_KINDS;
 	if (got == 0) {
 		free(v);
 		return 0;
@@ -161,7 +186,102 @@ store_snapshot_next(struct store_snapshot *ss, size_t limit,
 		return store_fail(s, cause, rc, "reading a snapshot's alerts");
 	}
 	ss->after = v[got - 1]->id;
+	ss->lo = v[0]->id;
+	ss->hi = v[got - 1]->id;
+	ss->kind = 0;
+	ss->h_incident = ss->lo;
+	ss->h_seq = 0;
 	*out = v;
 	*n = got;
+	return 0;
+}
+
+/*
+ * One kind's next rows of the window, by the index on (kind, incident,
+ * seq): a range of it from where the last read stopped, so that a window
+ * of many versions costs each row once.  *full when max_bytes stopped it.
+ */
+static int
+history_read(struct store_snapshot *ss, size_t max_bytes, size_t limit,
+    size_t *used, struct wr_evlist *out, int *full, char **cause)
+{
+	struct wr_store *s = ss->s;
+	sqlite3_stmt *st;
+	size_t rows = 0;
+	int rc;
+
+	*full = 0;
+	if ((st = store_stmt(s, ST_SNAP_HIST, "SELECT " EVENT_COLUMNS " FROM "
+	    "events INDEXED BY events_kind WHERE kind = ?1 AND incident <= ?2 "
+	    "AND (incident, seq) > (?3, ?4) ORDER BY incident, seq LIMIT ?5",
+	    cause)) == NULL)
+		return -1;
+	if (store_bind_i64(st, 1, history_kinds[ss->kind]) ||
+	    store_bind_i64(st, 2, ss->hi) ||
+	    store_bind_i64(st, 3, ss->h_incident) ||
+	    store_bind_i64(st, 4, ss->h_seq) ||
+	    store_bind_i64(st, 5, (int64_t)limit)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "reading a "
+		    "snapshot's history");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t cost = (size_t)sqlite3_column_bytes(st, 7) +
+		    (size_t)sqlite3_column_bytes(st, 4) +
+		    (size_t)sqlite3_column_bytes(st, 5) +
+		    (size_t)sqlite3_column_bytes(st, 6) + HISTORY_ROW_COST;
+		struct wr_event *e;
+
+		rows++;
+		/* At least one row a part, however long: one version is
+		 * bounded (WR_FIELD_MAX_DOC). */
+		if (out->n > 0 && *used + cost > max_bytes) {
+			*full = 1;
+			break;
+		}
+		e = wr_evlist_push(out);
+		if (store_event_row(st, e) == -1) {
+			*cause = xasprintf("%s: reading a snapshot's history: "
+			    "event %lld has a damaged body", s->path,
+			    (long long)e->seq);
+			wr_event_free(e);
+			out->n--;
+			store_stmt_done(st);
+			return -1;
+		}
+		*used += cost;
+		ss->h_incident = e->incident;
+		ss->h_seq = e->seq;
+	}
+	store_stmt_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, cause, rc, "reading a snapshot's "
+		    "history of incidents #%lld to #%lld", (long long)ss->lo,
+		    (long long)ss->hi);
+	if (!*full && rows < limit) {
+		/* this kind is done: the next from the window's start */
+		ss->kind++;
+		ss->h_incident = ss->lo;
+		ss->h_seq = 0;
+	}
+	return 0;
+}
+
+int
+store_snapshot_history(struct store_snapshot *ss, size_t max_bytes,
+    struct wr_evlist *out, char **cause)
+{
+	size_t start = out->n, used = 0;
+	int full = 0;
+
+	while (ss->kind < HISTORY_KINDS && !full && out->n - start <
+	    HISTORY_ROWS) {
+		if (history_read(ss, max_bytes, HISTORY_ROWS - (out->n -
+		    start), &used, out, &full, cause) == -1) {
+			while (out->n > start)
+				wr_event_free(&out->v[--out->n]);
+			return -1;
+		}
+	}
 	return 0;
 }

@@ -34,6 +34,7 @@ enum store_stmt {
 	ST_EV_PRUNE_CUT,
 	ST_EV_PRUNE,
 	ST_EV_PRUNED_SET,
+	ST_EV_HISTORY,
 	ST_EV_CLEAR,
 	ST_INC_UPSERT,
 	ST_INC_ALL,
@@ -58,6 +59,7 @@ enum store_stmt {
 	ST_SNAP_COUNT,
 	ST_SNAP_INC,
 	ST_SNAP_AL,
+	ST_SNAP_HIST,
 	ST_STATS_TEMP_STORE,
 	ST_STATS_TEMP_W,
 	ST_STATS_TEMP_E,
@@ -89,6 +91,10 @@ struct wr_store {
  */
 int store_event_body(struct jbuf *b, const struct wr_event *e);
 int store_event_body_parse(const char *text, struct wr_event *e);
+/* The columns of an event row, in the order store_event_row() reads. */
+#define EVENT_COLUMNS "seq, kind, incident, time, actor, via, op_id, body"
+/* One row of EVENT_COLUMNS into e (zeroed first); -1 on a bad body. */
+int store_event_row(sqlite3_stmt *st, struct wr_event *e);
 
 /*
  * store_open(), and check: 0 for a second connection to a file this

@@ -56,6 +56,13 @@ struct wr_batch {
 	int64_t cursor;		/* console: last applied seq (0: last event's) */
 	int64_t base;		/* console: the cursor this batch continues
 				 * from (events and cursor are after it) */
+	/* Console: events of the log at or below the batch's cursor that
+	 * only the log keeps the text of (a snapshot's notes and postmortem
+	 * versions), stored as history: not applied, no alert rows, the
+	 * cursor not moved by them, one already stored left as it is.  One
+	 * above the cursor is refused (a later replay would meet it). */
+	const struct wr_event *history;
+	size_t n_history;
 };
 
 enum wr_outbox_state {
@@ -192,6 +199,16 @@ int store_snapshot_begin(struct wr_store *s, struct store_snapshot **out,
     int64_t *seq, int64_t *total, char **cause);
 int store_snapshot_next(struct store_snapshot *ss, size_t limit,
     struct wr_incident ***out, size_t *n, char **cause);
+/*
+ * The history of the window next last gave: the events whose text only
+ * the log keeps (notes, postmortem versions) of its incidents, at or
+ * below the snapshot's seq, appended to out a part at a time: each call
+ * the next ones, at least one when any is left, and no more once their
+ * stored bodies add up to max_bytes.  None appended: the window's are all
+ * read (and before the first window).
+ */
+int store_snapshot_history(struct store_snapshot *ss, size_t max_bytes,
+    struct wr_evlist *out, char **cause);
 void store_snapshot_end(struct store_snapshot *ss);
 
 /*

@@ -1203,6 +1203,78 @@ test_feed_leaves_out_a_snapshot_incident_it_cannot_decode(void **state)
 	rig_close(&r);
 }
 
+/*
+ * A snapshot carries the history only the log keeps (the postmortem
+ * versions and notes of its incidents, at or below its seq) in frames of
+ * their own: the console stores them as events without applying them
+ * (the summary already counts them) and without moving its cursor; one
+ * past the snapshot's seq and one it cannot read are left out and said.
+ */
+#define PM_EVENT(seq, ver, text) "{\"type\":\"event\",\"seq\":" #seq "," \
+	"\"kind\":\"postmortem\",\"incident\":4,\"time\":\"" T0 "\"," \
+	"\"actor\":\"alice\",\"text\":\"" text "\",\"version\":" #ver "," \
+	"\"base\":0}"
+
+static void
+script_snapshot_history(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, 10, "snapshot");
+	srv_push(c, "{\"type\":\"snapshot\",\"seq\":9,\"incidents\":[{\"id\":4,"
+	    "\"source\":\"am\",\"key\":\"k4\",\"title\":\"four\",\"service\":"
+	    "\"svc\",\"severity\":\"info\",\"state\":\"triggered\",\"created\":"
+	    "\"" T0 "\",\"updated\":\"" T0 "\",\"last_seen\":\"" T0 "\","
+	    "\"n_alerts\":0,\"n_firing\":0,\"n_notes\":1}],\"total\":1,"
+	    "\"last\":false}");
+	srv_push(c, "{\"type\":\"snapshot\",\"seq\":9,\"incidents\":[],"
+	    "\"events\":[" PM_EVENT(5, 1, "first draft") ","
+	    "{\"type\":\"event\",\"seq\":6,\"kind\":\"note\",\"incident\":4,"
+	    "\"time\":\"" T0 "\",\"actor\":\"bob\",\"text\":\"rolled back\"},"
+	    PM_EVENT(7, 2, "second draft") "," PM_EVENT(12, 3, "the future") ","
+	    "{\"type\":\"event\",\"seq\":8,\"kind\":\"postmortem\"}],"
+	    "\"total\":1,\"last\":false}");
+	srv_push(c, "{\"type\":\"snapshot\",\"seq\":9,\"incidents\":[],"
+	    "\"total\":1,\"last\":true}");
+	srv_push(c, "{\"type\":\"event\",\"seq\":10,\"kind\":\"note\","
+	    "\"incident\":4,\"time\":\"" T0 "\",\"actor\":\"bob\",\"text\":"
+	    "\"after\"}");
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":10}");
+}
+
+static void
+test_feed_snapshot_history_is_stored_not_applied(void **state)
+{
+	struct rig r;
+	struct wr_evlist ev = { 0 };
+	char *cause = NULL;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_snapshot_history;
+	rig_open(&r, NULL, 1);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_caught_up);
+	rig_run(&r, 300, NULL);
+
+	assert_int_equal(srv.connections, 1);
+	assert_int_equal(r.seen.snapshots, 1);
+	/* the summary's note and seq 10's, not the history's note again */
+	assert_int_equal(wr_room_get(&r.room, 4)->n_notes, 2);
+	assert_int_equal(r.room.last_seq, 10);
+	assert_int_equal(store_last_seq(r.store), 10);
+	assert_int_equal(store_incident_events(r.store, 4, &ev, &cause), 0);
+	assert_int_equal(ev.n, 4);
+	assert_int_equal(ev.v[0].seq, 5);
+	assert_string_equal(ev.v[0].text, "first draft");
+	assert_int_equal(ev.v[1].seq, 6);
+	assert_string_equal(ev.v[1].text, "rolled back");
+	assert_int_equal(ev.v[2].seq, 7);
+	assert_int_equal(ev.v[2].version, 2);
+	assert_int_equal(ev.v[3].seq, 10);
+	wr_evlist_free(&ev);
+	/* seq 12 (past the snapshot) and seq 8 (unreadable): left out */
+	assert_int_equal(r.seen.unreadable, 2);
+	rig_close(&r);
+}
+
 /* A hostile relay's snapshot names #1000000000: the console would make a
  * slot for every id up to it (8 GiB).  It gets the bound event ids get:
  * left out and said, #4 taken, no resync over it. */
@@ -1404,6 +1476,7 @@ main(void)
 		cmocka_unit_test(test_feed_says_a_failed_save_is_its_own),
 		cmocka_unit_test(test_feed_leaves_out_a_snapshot_incident_it_cannot_decode),
 		cmocka_unit_test(test_feed_refuses_an_absurd_snapshot_id),
+		cmocka_unit_test(test_feed_snapshot_history_is_stored_not_applied),
 		cmocka_unit_test(test_feed_offline_detail_is_the_reason_alone),
 	};
 

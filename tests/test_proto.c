@@ -1206,8 +1206,45 @@ small_messages_round_trip(void **state)
 		assert_int_equal(proto_snapshot_from_json(o, &v, &arr, &last,
 		    err, sizeof err), -1);
 		assert_non_null(strstr(err, "last"));
+		/* a frame without "events" (a relay older than them) has
+		 * none */
+		assert_null(proto_snapshot_events(o));
 	}
 	json_decref(o);
+
+	/* A frame of history: its events as event messages, never the
+	 * last; "events" that is not an array is refused. */
+	{
+		struct wr_event e = { .seq = 5, .kind = WR_EV_POSTMORTEM,
+		    .incident = 4, .time = T0, .actor = (char *)"alice",
+		    .text = (char *)"# v1\n", .version = 1 }, back;
+		json_t *arr = json_array(), *incs;
+		int last;
+
+		json_array_append_new(arr, proto_event_to_json(&e));
+		o = through_wire(proto_snapshot_history_to_json(9, arr),
+		    PROTO_SNAPSHOT);
+		assert_int_equal(proto_snapshot_from_json(o, &v, &incs, &last,
+		    err, sizeof err), 0);
+		assert_int_equal(v, 9);
+		assert_int_equal(last, 0);
+		assert_int_equal(json_array_size(incs), 0);
+		arr = proto_snapshot_events(o);
+		assert_non_null(arr);
+		assert_int_equal(json_array_size(arr), 1);
+		assert_int_equal(proto_event_from_json(json_array_get(arr, 0),
+		    &back, err, sizeof err), 0);
+		assert_int_equal(back.seq, 5);
+		assert_int_equal(back.kind, WR_EV_POSTMORTEM);
+		assert_string_equal(back.text, "# v1\n");
+		assert_int_equal(back.version, 1);
+		wr_event_free(&back);
+		json_object_set_new(o, "events", json_integer(1));
+		assert_int_equal(proto_snapshot_from_json(o, &v, &incs, &last,
+		    err, sizeof err), -1);
+		assert_non_null(strstr(err, "events"));
+		json_decref(o);
+	}
 }
 
 /* ---- the direct event writer (proto_event_dump) ----------------------------- */

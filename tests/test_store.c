@@ -1495,6 +1495,24 @@ test_prune_drops_old_events_and_keeps_the_cursor(void **state)
 	store_close(s);
 }
 
+/* A postmortem version of incident id (seq, version given), text of n
+ * bytes of c. */
+static void
+make_pm(struct wr_event *e, int64_t seq, int64_t id, int64_t version,
+    size_t n, char c)
+{
+	memset(e, 0, sizeof *e);
+	e->seq = seq;
+	e->kind = WR_EV_POSTMORTEM;
+	e->incident = id;
+	e->time = seq * 1000;
+	e->actor = xstrdup("alice");
+	e->version = version;
+	e->text = xmalloc(n + 1);
+	memset(e->text, c, n);
+	e->text[n] = '\0';
+}
+
 /*
  * Retention never loses a postmortem version: every other old event goes,
  * the versions stay below the tail, and where the tail begins (what a
@@ -1555,6 +1573,153 @@ test_prune_keeps_postmortem_versions_below_the_tail(void **state)
 	commit_ok(s, &b);
 	assert_int_equal(store_first_seq(s), 11);
 	store_close(s);
+}
+
+/*
+ * A snapshot's history: for each window of incidents, the notes and
+ * postmortem versions of those incidents (no other kind, none of another
+ * window; kind by kind, each in incident and seq order), in parts of at most max_bytes of stored bodies (one alone may
+ * be more), each event once, all of the moment the snapshot began.
+ */
+static void
+test_snapshot_history_is_read_by_window_in_bounded_parts(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_incident *inc[3] = { make_incident(1, "a"),
+	    make_incident(2, "b"), make_incident(3, "c") };
+	struct wr_event ev[9];
+	struct wr_batch b = { .events = ev, .n_events = 8, .incidents = inc,
+	    .n_incidents = 3 };
+	struct store_snapshot *ss = NULL;
+	struct wr_incident **v;
+	struct wr_evlist got = { 0 };
+	int64_t seq, total;
+	size_t n;
+	char *cause = NULL;
+
+	for (int i = 0; i < 3; i++)
+		make_triggered(&ev[i], i + 1, i + 1);
+	make_pm(&ev[3], 4, 1, 1, 40000, 'x');
+	ev[4] = (struct wr_event){ .seq = 5, .kind = WR_EV_NOTE,
+	    .incident = 2, .time = 5000, .actor = xstrdup("bob") };
+	ev[4].text = xstrdup("rolled back");
+	make_pm(&ev[5], 6, 1, 2, 40000, 'y');
+	ev[6] = (struct wr_event){ .seq = 7, .kind = WR_EV_ACKNOWLEDGED,
+	    .incident = 3, .time = 7000, .actor = xstrdup("bob") };
+	make_pm(&ev[7], 8, 3, 1, 10, 'z');
+	commit_ok(s, &b);
+
+	assert_int_equal(store_snapshot_begin(s, &ss, &seq, &total, &cause),
+	    0);
+	assert_int_equal(seq, 8);
+	assert_int_equal(total, 3);
+	/* committed after the snapshot began: not in it */
+	make_pm(&ev[8], 9, 3, 2, 10, 'w');
+	b = (struct wr_batch){ .events = &ev[8], .n_events = 1 };
+	commit_ok(s, &b);
+
+	/* before any window: none */
+	assert_int_equal(store_snapshot_history(ss, 50000, &got, &cause), 0);
+	assert_int_equal(got.n, 0);
+	assert_int_equal(store_snapshot_next(ss, 2, &v, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++)
+		wr_incident_free(v[i]);
+	free(v);
+	/* kind by kind: #2's note and v1 fill a part, v2 is the next */
+	assert_int_equal(store_snapshot_history(ss, 50000, &got, &cause), 0);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.v[0].seq, 5);
+	assert_string_equal(got.v[0].text, "rolled back");
+	assert_int_equal(got.v[1].seq, 4);
+	assert_int_equal(strlen(got.v[1].text), 40000);
+	wr_evlist_clear(&got);
+	assert_int_equal(store_snapshot_history(ss, 50000, &got, &cause), 0);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.v[0].seq, 6);
+	assert_int_equal(got.v[0].version, 2);
+	wr_evlist_clear(&got);
+	assert_int_equal(store_snapshot_history(ss, 50000, &got, &cause), 0);
+	assert_int_equal(got.n, 0);
+	/* a part smaller than one version still takes it */
+	assert_int_equal(store_snapshot_next(ss, 2, &v, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0]->id, 3);
+	wr_incident_free(v[0]);
+	free(v);
+	assert_int_equal(store_snapshot_history(ss, 1, &got, &cause), 0);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.v[0].seq, 8);
+	wr_evlist_clear(&got);
+	assert_int_equal(store_snapshot_history(ss, 1, &got, &cause), 0);
+	assert_int_equal(got.n, 0);
+	assert_int_equal(store_snapshot_next(ss, 2, &v, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_snapshot_history(ss, 50000, &got, &cause), 0);
+	assert_int_equal(got.n, 0);
+	store_snapshot_end(ss);
+	wr_evlist_free(&got);
+	for (int i = 0; i < 9; i++)
+		wr_event_free(&ev[i]);
+	for (int i = 0; i < 3; i++)
+		wr_incident_free(inc[i]);
+	store_close(s);
+}
+
+/*
+ * A console stores a snapshot's history as events below its cursor: not
+ * moving it, an event already there left as it is (two processes on one
+ * file, a snapshot taken twice), one above the cursor refused; the
+ * replay after it goes on from the cursor.
+ */
+static void
+test_console_history_is_stored_below_the_cursor_once(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console.db", fx->dir);
+	struct wr_store *s = open_ok(path, WR_STORE_CONSOLE);
+	struct wr_incident *inc = make_incident(1, "a");
+	struct wr_event hist[3], ev[1];
+	struct wr_batch b = { .incidents = &inc, .n_incidents = 1,
+	    .write_alerts = 1, .cursor = 9, .history = hist, .n_history = 2 };
+	struct wr_evlist got = { 0 };
+	char *cause = NULL;
+
+	assert_int_equal(store_reset_feed(s, "aaaaaaaaaaaaaaaa", &cause), 0);
+	make_pm(&hist[0], 5, 1, 1, 5, 'a');
+	make_pm(&hist[1], 7, 1, 2, 5, 'b');
+	make_pm(&hist[2], 12, 1, 3, 5, 'c');
+	commit_ok(s, &b);
+	assert_int_equal(store_last_seq(s), 9);
+	assert_int_equal(raw_int(path, "SELECT value FROM meta WHERE "
+	    "key = 'cursor'"), 9);
+	/* the same again: stored once */
+	commit_ok(s, &b);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 2);
+	/* above the cursor: refused, nothing of the batch stored */
+	b.history = &hist[1];
+	assert_int_equal(store_commit_batch(s, &b, &cause), -1);
+	assert_non_null(strstr(cause, "event 12 as history"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 2);
+	/* the replay goes on from the cursor */
+	make_triggered(&ev[0], 10, 2);
+	b = (struct wr_batch){ .events = ev, .n_events = 1, .base = 9 };
+	commit_ok(s, &b);
+	assert_int_equal(store_last_seq(s), 10);
+	assert_int_equal(store_incident_events(s, 1, &got, &cause), 0);
+	assert_int_equal(got.n, 2);
+	assert_string_equal(got.v[0].text, "aaaaa");
+	assert_string_equal(got.v[1].text, "bbbbb");
+	wr_evlist_free(&got);
+	for (int i = 0; i < 3; i++)
+		wr_event_free(&hist[i]);
+	wr_event_free(&ev[0]);
+	wr_incident_free(inc);
+	store_close(s);
+	free(path);
 }
 
 /* ---- console: cursor, reset and outbox ----------------------------------- */
@@ -2238,6 +2403,8 @@ main(void)
 		T(test_batch_with_repeated_seq_is_refused_whole),
 		T(test_prune_drops_old_events_and_keeps_the_cursor),
 		T(test_prune_keeps_postmortem_versions_below_the_tail),
+		T(test_snapshot_history_is_read_by_window_in_bounded_parts),
+		T(test_console_history_is_stored_below_the_cursor_once),
 		T(test_outbox_add_list_mark_attempt_in_order),
 		T(test_outbox_keeps_the_arguments_its_kind_carries),
 		T(test_migration_keeps_queued_ops_and_their_text),
