@@ -286,11 +286,13 @@ pm_print(const struct cli_opts *o, int64_t id)
 		goto out;
 	wr_pm_history_build(&h, ev.v, ev.n);
 	if (h.n == 0 && inc->pm_version > 0) {
-		/* a copy that began with a snapshot has the summary only */
+		/* A snapshot carries the versions (relay/feed.c); one from
+		 * a relay older than that had the summary only. */
 		fprintf(stderr, "warroom: #%lld has a postmortem (v%lld), but "
 		    "this console's copy of the log does not have its text "
-		    "(it began with a snapshot); a console that has followed "
-		    "the relay since the save has it\n", (long long)id,
+		    "(it began with a snapshot from a relay that did not send "
+		    "the versions with it); a console that has followed the "
+		    "relay since the save has it\n", (long long)id,
 		    (long long)inc->pm_version);
 		rc = CLI_EX_REFUSED;
 		goto out;

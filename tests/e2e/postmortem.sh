@@ -150,7 +150,8 @@ check "the latest print shows both: bob's, then alice's between markers" sh -c \
     "grep -q '^bob: nobody watched' '$T/latest.md' && grep -q '^<<<<<<< v2 by alice' '$T/latest.md' && grep -q '^alice: the cache was cold' '$T/latest.md' && grep -q '^>>>>>>> v2' '$T/latest.md'"
 ops carol postmortem 1 --version 9 >/dev/null 2>"$T/v9.err"
 eq "a version that is not there exits 65" "$?" 65
-# a copy that began with a snapshot has the summary (v3, bob) but not the
+# a copy that began with a snapshot from a relay that did not send the
+# versions (before issue 13) has the summary (v3, bob) but not the
 # versions' events: it says so rather than "no postmortem yet"
 cp "$T/carol-cli.db" "$T/snap-cli.db"
 sqlite3 "$T/snap-cli.db" "DELETE FROM events WHERE kind = 23"	# postmortem
