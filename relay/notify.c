@@ -28,9 +28,12 @@
  * outcomes are logged and counted in /metrics.  Each schedule with a
  * handoff-notice is looked at on every tick: whoever takes over next is
  * told once, within handoff-notice of the handoff; whoever was on call
- * before a handoff the relay saw happen is told once it has.  A relay
- * (re)started inside a notice's window sends it (so a restart may send a
- * notice twice, never lose one that is still ahead).
+ * before a handoff is told once it has happened, within
+ * OFF_CALL_GRACE_MS.  What each notifier has told, once its notice is
+ * delivered or given up, is recorded in the store (store_notice_put):
+ * a relay (re)started inside a notice's window sends it only where that
+ * notifier has not told it (a notice in flight at a kill -9 is sent
+ * again; none delivered before it is).
  *
  * Nothing secret reaches a notifier or the log: no token goes into a body
  * or a command's environment, and a webhook's URL (whose path is often
@@ -338,13 +341,14 @@ struct job {
 	int killed;
 };
 
+static void notice_done(struct relay *r, const struct job *j);
+
 struct schedule_state {
 	char *name;
-	int seen;		/* the current answer below is known */
-	char *person;		/* on call at the last look (NULL: a gap) */
-	int64_t on_sent;	/* the handoff whose on-call notice went */
-	char *on_person;	/* to whom: an override made since puts
-				 * someone else on call there, told too */
+	/* the handoffs whose notices are out, and to whom: an override
+	 * made since puts someone else on or off call there, told too */
+	int64_t on_sent, off_sent;
+	char *on_person, *off_person;
 };
 
 /* An https webhook with a ca-file checks its server against that file
@@ -596,6 +600,8 @@ attempt_over(struct relay *r, struct job *j, int ok, int final,
 		j->due = next_at;
 		return;
 	}
+	if (j->kind != RELAY_NOTIFY_PAGE)
+		notice_done(r, j);
 	job_unlink(r, j);
 	job_free(j);
 }
@@ -1080,7 +1086,66 @@ sched_state(struct relay *r, const char *name)
 	return s;
 }
 
-/* A notice to every notifier serving person. */
+/*
+ * The record of a notifier's notice of a handoff: the key, malloc'd
+ * ("on.pager.primary"), and the value ("1772960400000 frank": the handoff
+ * and the person told).
+ */
+static char *
+notice_key(enum relay_notify_kind kind, const char *notifier,
+    const char *schedule)
+{
+	return xasprintf("%s.%s.%s", kind == RELAY_NOTIFY_ON_CALL ? "on" :
+	    "off", notifier, schedule);
+}
+
+static int64_t
+notice_handoff(enum relay_notify_kind kind, int64_t from, int64_t until)
+{
+	return kind == RELAY_NOTIFY_ON_CALL ? from : until;
+}
+
+/* Whether notifier has told person of this handoff (before a restart). */
+static int
+notice_told(struct relay *r, enum relay_notify_kind kind,
+    const char *notifier, const char *schedule, int64_t handoff,
+    const char *person)
+{
+	char *key = notice_key(kind, notifier, schedule), *v = NULL;
+	char *want = xasprintf("%lld %s", (long long)handoff, person);
+	char *cause = NULL;
+	int told = 0;
+
+	if (store_notice_get(r->store, key, &v, &cause) != 0) {
+		relay_log(r, "handoff notices: %s", cause);
+		free(cause);
+	} else
+		told = v != NULL && strcmp(v, want) == 0;
+	free(v);
+	free(want);
+	free(key);
+	return told;
+}
+
+/* A notice delivered or given up: recorded as told. */
+static void
+notice_done(struct relay *r, const struct job *j)
+{
+	char *key = notice_key(j->kind, j->notifier, j->schedule);
+	char *v = xasprintf("%lld %s", (long long)notice_handoff(j->kind,
+	    j->from, j->until), j->person);
+	char *cause = NULL;
+
+	if (store_notice_put(r->store, key, v, &cause) != 0) {
+		/* the notice went; a restart may send it again */
+		relay_log(r, "handoff notices: not recorded: %s", cause);
+		free(cause);
+	}
+	free(v);
+	free(key);
+}
+
+/* A notice to every notifier serving person that has not told it. */
 static void
 notice(struct relay *r, enum relay_notify_kind kind, const char *schedule,
     const char *person, int64_t from, int64_t until, const char *next)
@@ -1089,7 +1154,9 @@ notice(struct relay *r, enum relay_notify_kind kind, const char *schedule,
 		const struct relay_notifier *nf = &r->cfg->notifiers[i];
 		struct job *j;
 
-		if (!relay_cfg_notifier_serves(nf, person))
+		if (!relay_cfg_notifier_serves(nf, person) ||
+		    notice_told(r, kind, nf->name, schedule,
+		    notice_handoff(kind, from, until), person))
 			continue;
 		j = job_add(r, kind, nf->name, person);
 		j->schedule = xstrdup(schedule);
@@ -1113,15 +1180,25 @@ handoffs(struct relay *r, int64_t now)
 			continue;
 		st = sched_state(r, s->name);
 		wr_schedule_at(s, now, &cur);
-		/* off call: someone was on call, and now someone else is */
-		if (st->seen && st->person != NULL && (cur.person == NULL ||
-		    strcmp(cur.person, st->person) != 0) &&
-		    cur.since != INT64_MIN && now - cur.since <
-		    OFF_CALL_GRACE_MS)
-			notice(r, RELAY_NOTIFY_OFF_CALL, s->name, st->person,
-			    INT64_MIN, cur.since, cur.person);
-		st->seen = 1;
-		util_set_str(&st->person, cur.person);
+		/* off call: someone was on call until a handoff just now,
+		 * and someone else is, or nobody */
+		if (cur.since != INT64_MIN && now - cur.since <
+		    OFF_CALL_GRACE_MS) {
+			struct wr_oncall before;
+
+			wr_schedule_at(s, cur.since - 1, &before);
+			if (before.person != NULL && (cur.person == NULL ||
+			    strcmp(cur.person, before.person) != 0) &&
+			    (st->off_sent != cur.since || st->off_person ==
+			    NULL || strcmp(st->off_person, before.person) !=
+			    0)) {
+				st->off_sent = cur.since;
+				util_set_str(&st->off_person, before.person);
+				notice(r, RELAY_NOTIFY_OFF_CALL, s->name,
+				    before.person, before.since, cur.since,
+				    cur.person);
+			}
+		}
 		/* on call soon: whoever takes over next, once */
 		if (wr_schedule_next_person(s, now, &nx) == 0 &&
 		    nx.person != NULL && nx.since > now &&
@@ -1281,7 +1358,7 @@ relay_notify_free(struct relay *r)
 	}
 	for (size_t i = 0; i < n->n_sched; i++) {
 		free(n->sched[i].name);
-		free(n->sched[i].person);
+		free(n->sched[i].off_person);
 		free(n->sched[i].on_person);
 	}
 	free(n->sched);

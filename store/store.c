@@ -644,6 +644,37 @@ store_schedules_get(struct wr_store *s, char **frame, char **cause)
 	return 0;
 }
 
+int
+store_notice_put(struct wr_store *s, const char *key, const char *value,
+    char **cause)
+{
+	char *k = xasprintf("notice:%s", key);
+	int rc = store_tx_begin(s, 0, cause);
+
+	if (rc == 0 && (rc = store_meta_set(s, k, value, cause)) == -1)
+		store_tx_rollback(s);
+	else if (rc == 0)
+		rc = store_tx_commit(s, cause);
+	free(k);
+	return rc;
+}
+
+int
+store_notice_get(struct wr_store *s, const char *key, char **value,
+    char **cause)
+{
+	char *k = xasprintf("notice:%s", key);
+	int rc = meta_get(s, k, value);
+
+	free(k);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("%s: reading a notice's record: %s",
+		    s->path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 open_fail(struct wr_store *s, char **cause, int rc)
 {

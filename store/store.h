@@ -126,6 +126,15 @@ int store_reset_feed(struct wr_store *s, const char *epoch, char **cause);
  * was ever kept.  0, or -1 with *cause. */
 int store_schedules_put(struct wr_store *s, const char *frame, char **cause);
 int store_schedules_get(struct wr_store *s, char **frame, char **cause);
+/* Relay: which handoff notice each notifier has told, by key
+ * (relay/notify.c says what the key and the value are), so that a relay
+ * that restarts tells none twice.  put replaces it in a transaction of its
+ * own; get gives it malloc'd, *value NULL when none.  0, or -1 with
+ * *cause. */
+int store_notice_put(struct wr_store *s, const char *key, const char *value,
+    char **cause);
+int store_notice_get(struct wr_store *s, const char *key, char **value,
+    char **cause);
 
 /* Load incidents (and alerts, when room->keep_alerts) and last_seq, and
  * take the epoch and cursor as stored (another process may have moved
