@@ -9,6 +9,7 @@
 
 #include "core/model.h"
 #include "core/parse.h"
+#include "core/sanitize.h"
 #include "core/schedule.h"
 #include "core/stats.h"
 #include "core/timefmt.h"
@@ -250,12 +251,32 @@ group_key(const struct wr_stats *st, const struct wr_stats_group *g)
 		return g->key;
 	switch (st->by) {
 	case WR_STATS_BY_PERSON:
-		return "(not acknowledged)";
+		return "(not acked)";
 	case WR_STATS_BY_POLICY:
 		return "(no policy)";
 	default:
 		return "(none)";
 	}
+}
+
+/*
+ * A name in a column of cols: its text made visible (sanitize_text), cut
+ * to the column with an ellipsis, padded to it by display width, not by
+ * bytes, so that the columns after it line up whatever the name holds.
+ */
+static void
+column(const char *name, int cols, char *buf, size_t size)
+{
+	char *clean = sanitize_text(name, strlen(name));
+	int w = sanitize_fit(clean, cols, 1, buf, size);
+	size_t len = strlen(buf);
+
+	while (w < cols && len + 1 < size) {
+		buf[len++] = ' ';
+		w++;
+	}
+	buf[len] = '\0';
+	free(clean);
 }
 
 size_t
@@ -293,8 +314,11 @@ wr_stats_lines(const struct wr_stats *st, char ***out)
 				strcpy(p[0], "-"), strcpy(p[1], "-");
 			if (g->mttr.n == 0)
 				strcpy(p[2], "-"), strcpy(p[3], "-");
-			add(&l, xasprintf("  %-14s %5lld %6lld %8s %8s %6lld "
-			    "%8s %8s", group_key(st, g),
+			char key[14 * 4 + 1];
+
+			column(group_key(st, g), 14, key, sizeof key);
+			add(&l, xasprintf("  %s %5lld %6lld %8s %8s %6lld "
+			    "%8s %8s", key,
 			    (long long)g->incidents, (long long)g->mtta.n,
 			    p[0], p[1], (long long)g->mttr.n, p[2], p[3]));
 		}
@@ -309,11 +333,13 @@ wr_stats_lines(const struct wr_stats *st, char ***out)
 		    "on call"));
 		for (size_t i = 0; i < st->n_people; i++) {
 			const struct wr_stats_person *p = &st->people[i];
+			char name[18 * 4 + 1];
 
 			snprintf(d, sizeof d, "%.1fh",
 			    (double)p->oncall_ms / 3600000.0);
-			add(&l, xasprintf("  %-18s %5lld %8lld %9lld %8lld "
-			    "%6lld %8s", p->name, (long long)p->acks,
+			column(p->name, 18, name, sizeof name);
+			add(&l, xasprintf("  %s %5lld %8lld %9lld %8lld "
+			    "%6lld %8s", name, (long long)p->acks,
 			    (long long)p->resolves, (long long)p->escalations,
 			    (long long)p->notifications, (long long)p->night,
 			    d));

@@ -31,6 +31,7 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@
 
 #include "core/model.h"
 #include "core/room.h"
+#include "core/sanitize.h"
 #include "core/schedule.h"
 #include "core/stats.h"
 #include "core/util.h"
@@ -906,6 +908,75 @@ lines_fit_and_say(void **state)
 	wr_stats_free(&st);
 }
 
+/*
+ * The group and people columns line up whatever the names hold: the
+ * unacknowledged group's label, a name longer than its column, one of
+ * accented letters (more bytes than columns), one of wide characters, and
+ * one with a control character and a bidi override (shown as tokens):
+ * every row of the same numbers is as wide as the others, and none is
+ * wider than the view.
+ */
+static void
+lines_align_whatever_the_names(void **state)
+{
+	static const char *const names[] = { "", "checkout",
+	    "a-service-name-far-too-long-for-it", "Überweisungsdienst",
+	    "\xe6\x94\xaf\xe4\xbb\x98\xe6\x9c\x8d\xe5\x8a\xa1",
+	    "evil\x1b[31m\xe2\x80\xaeright" };
+	const size_t nn = sizeof names / sizeof names[0];
+	struct wr_stats st;
+	char **lines;
+	size_t n;
+	int group_w = -1, person_w = -1, groups = 0, persons = 0;
+
+	(void)state;
+	/* widths as a UTF-8 terminal has them (the program sets its
+	 * locale from the environment) */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		skip();
+	memset(&st, 0, sizeof st);
+	st.since = T0;
+	st.until = T0 + 30 * DAY;
+	st.by = WR_STATS_BY_PERSON;
+	st.groups = xcalloc(nn, sizeof *st.groups);
+	for (size_t i = 0; i < nn; i++) {
+		st.groups[i] = (struct wr_stats_group){ xstrdup(names[i]), 3,
+		    { 2, 60000, 60000, 60000 }, { 1, 600000, 600000, 600000 } };
+		if (names[i][0] != '\0')
+			wr_stats_person(&st, names[i])->acks = 2;
+	}
+	st.n_groups = nn;
+	n = wr_stats_lines(&st, &lines);
+	for (size_t i = 0; i < n; i++) {
+		char *clean = sanitize_text(lines[i], strlen(lines[i]));
+		int w = sanitize_width(clean);
+
+		if (w > 72)
+			fail_msg("%d columns: %s", w, clean);
+		if (strstr(clean, " 3      2   1m 00s") != NULL) {
+			if (group_w >= 0 && w != group_w)
+				fail_msg("a group row %d wide, another %d: "
+				    "'%s'", w, group_w, clean);
+			group_w = w;
+			groups++;
+		} else if (strstr(clean, "     2        0 ") != NULL) {
+			if (person_w >= 0 && w != person_w)
+				fail_msg("a person row %d wide, another %d: "
+				    "'%s'", w, person_w, clean);
+			person_w = w;
+			persons++;
+		}
+		if (strstr(clean, "(not acked)") != NULL && w != group_w)
+			fail_msg("the unacknowledged row is out of line");
+		free(clean);
+	}
+	assert_int_equal(groups, (int)nn);
+	assert_int_equal(persons, (int)nn - 1);
+	wr_stats_lines_free(lines, n);
+	wr_stats_free(&st);
+	setlocale(LC_CTYPE, "C");
+}
+
 static void
 parse_when_and_by(void **state)
 {
@@ -937,6 +1008,7 @@ main(void)
 		cmocka_unit_test(report_matches_seed_3),
 		cmocka_unit_test(mtta_runs_to_the_first_ack),
 		cmocka_unit_test(lines_fit_and_say),
+		cmocka_unit_test(lines_align_whatever_the_names),
 		cmocka_unit_test(parse_when_and_by),
 	};
 

@@ -142,7 +142,7 @@ test_stats_view_300x80(void **state)
 	h_render(h);
 	expect_report(h);
 	if (row_with(h, "  alice", "2m 00s", NULL) < 0 ||
-	    row_with(h, "(not acknowledged)", NULL, NULL) < 0) {
+	    row_with(h, "(not acked)", NULL, NULL) < 0) {
 		h_dump(h);
 		fail_msg("by person: alice's group and the unacknowledged");
 	}
