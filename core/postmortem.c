@@ -342,9 +342,18 @@ fill_responders(const struct fill *f)
 	return out;
 }
 
+/* A kind a storm is made of: an alert's firing or resolving. */
+static int
+storm_kind(const struct wr_event *e)
+{
+	return (wr_event_kind_info(e->kind)->fields & WR_EVF(ALERT)) != 0;
+}
+
 /*
- * One list item per event; a source's run of one kind (300 alerts firing)
- * is one item.  The postmortem's own saves are not part of the outage.
+ * One list item per event; a source's run of one alert kind (300 alerts
+ * firing) is one item.  The relay's own events each say whom they are
+ * about (notified alice, then bob), so they stay items of their own.
+ * The postmortem's own saves are not part of the outage.
  */
 static char *
 fill_timeline(const struct fill *f)
@@ -358,7 +367,7 @@ fill_timeline(const struct fill *f)
 
 		if (e->kind == WR_EV_POSTMORTEM)
 			continue;
-		if (!by_person(e))
+		if (storm_kind(e))
 			while (i + run < f->n && f->ev[i + run].kind == e->kind)
 				run++;
 		pm_time(wr_event_acted_at(e), when, sizeof when);

@@ -496,6 +496,39 @@ test_a_run_of_machine_events_is_one_timeline_item(void **state)
 	free(doc);
 }
 
+/* Two pages in a row are two items, each naming whom it reached: a
+ * postmortem says who was paged, not "notified x2". */
+static void
+test_each_page_is_an_item_naming_whom(void **state)
+{
+	struct fx *fx = *state;
+	const char *who[] = { "alice", "bob" };
+	char *doc;
+
+	for (int i = 0; i < 2; i++) {
+		struct wr_event e;
+
+		memset(&e, 0, sizeof e);
+		e.kind = WR_EV_NOTIFIED;
+		e.incident = 1;
+		e.time = T0 + 1000 * (i + 1);
+		e.actor = "warroomd";
+		e.person = (char *)who[i];
+		e.notifier = "pager";
+		e.text = xasprintf("%s via pager: delivered", who[i]);
+		e.count = 1;
+		apply(fx, &e);
+		free(e.text);
+	}
+	doc = wr_pm_template_fill("{timeline}", wr_room_get(&fx->room, 1),
+	    fx->tl.v, fx->tl.n);
+	if (strstr(doc, "alice via pager: delivered") == NULL ||
+	    strstr(doc, "bob via pager: delivered") == NULL ||
+	    strstr(doc, " x2") != NULL)
+		fail_msg("the timeline does not name each page: %s", doc);
+	free(doc);
+}
+
 static void
 test_action_items_open_and_done_with_owners(void **state)
 {
@@ -581,6 +614,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_a_run_of_machine_events_is_one_timeline_item,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_each_page_is_an_item_naming_whom,
 		    setup, teardown),
 		cmocka_unit_test(test_action_items_open_and_done_with_owners),
 		cmocka_unit_test(test_a_merge_block_left_in_is_found),
