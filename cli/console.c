@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -517,9 +518,10 @@ act_edit_postmortem(void *ud, int64_t incident)
 	return 0;
 }
 
-/* :export FILE: what `warroom export ID` prints, into FILE (0600). */
+/* :export FILE: what `warroom export ID` prints, into FILE (0600): as
+ * --format json when FILE's name ends in .json, else Markdown. */
 static int
-act_export_md(void *ud, int64_t incident, const char *path, char **cause)
+act_export_file(void *ud, int64_t incident, const char *path, char **cause)
 {
 	struct console *c = ud;
 	const struct wr_incident *inc = wr_room_get(&c->room, incident);
@@ -545,7 +547,13 @@ act_export_md(void *ud, int64_t incident, const char *path, char **cause)
 			close(fd);
 		goto out;
 	}
-	cli_export_write(fp, 0, inc, al, n_al, &ev);
+	{
+		size_t len = strlen(path);
+
+		cli_export_write(fp, len >= 5 &&
+		    strcasecmp(path + len - 5, ".json") == 0, inc, al, n_al,
+		    &ev);
+	}
 	if (fclose(fp) != 0)
 		*cause = xasprintf("cannot write %s: %s", path,
 		    strerror(errno));
@@ -860,7 +868,7 @@ setup(struct console *c, char *err, size_t errsz, int *code)
 	ta.submit = act_submit;
 	ta.edit_note = act_edit_note;
 	ta.edit_postmortem = act_edit_postmortem;
-	ta.export_md = act_export_md;
+	ta.export_file = act_export_file;
 	ta.quit = act_quit;
 	ta.set_user = act_set_user;
 	ta.ud = c;

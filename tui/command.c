@@ -974,9 +974,9 @@ tui_command_exec(struct tui *t, const char *line)
 			tui_message(t, "usage: :export [#ID] FILE");
 		else if (id == 0)
 			tui_message(t, "no incident selected");
-		else if (t->act.export_md == NULL)
+		else if (t->act.export_file == NULL)
 			tui_error(t, "no export here");
-		else if (t->act.export_md(t->act.ud, id, arg, &cause) == -1)
+		else if (t->act.export_file(t->act.ud, id, arg, &cause) == -1)
 			tui_error(t, "export: %s", cause != NULL ? cause :
 			    "failed");
 		else

@@ -70,9 +70,10 @@ struct tui_actions {
 	/* P: run $VISUAL/$EDITOR on incident's postmortem and save what was
 	 * written as its next version (the loop's job, as for a note). */
 	int (*edit_postmortem)(void *ud, int64_t incident);
-	/* :export FILE: write incident's export (Markdown) to path.  0, or
-	 * -1 with *cause (malloc'd). */
-	int (*export_md)(void *ud, int64_t incident, const char *path,
+	/* :export FILE: write incident's export to path (JSON when its
+	 * name ends in .json, else Markdown).  0, or -1 with *cause
+	 * (malloc'd). */
+	int (*export_file)(void *ud, int64_t incident, const char *path,
 	    char **cause);
 	void (*quit)(void *ud);
 	/* :user NAME: change the acting user of the ops that follow.  0, or

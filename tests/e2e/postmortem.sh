@@ -200,6 +200,13 @@ check "the export has the latest postmortem and the one beside it" sh -c \
 check "the alert's Markdown is escaped in it" \
     grep -q '4.2% \\\[see\\\]\\(http\\://evil.example\\)' "$T/export.md"
 eq "the export file is private" "$(stat -c %a "$T/export.md")" 600
+tm send-keys -t "$SESS:bob" ":export $T/export.json" Enter
+check ":export FILE.json says where it wrote" \
+    wait_screen bob "exported #1 to $T/export.json"
+ops carol export 1 --format json >"$T/export-cli.json" 2>/dev/null
+check "as warroom export --format json: the same JSON, the postmortem in it" \
+    python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if a == b and a["postmortem"] else 1)' \
+    "$T/export.json" "$T/export-cli.json"
 
 for w in alice bob; do
 	tm send-keys -t "$SESS:$w" q
