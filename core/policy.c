@@ -489,7 +489,7 @@ wr_policy_plan(const struct wr_policy *p, const struct wr_incident *inc,
 	const struct wr_policy_step *st;
 	struct wr_event *e;
 	char *actor;
-	int k, total, n;
+	int k, k0, total, n;
 
 	wr_policy_next(p, inc, silenced, &nx);
 	if (nx.what == WR_DUE_NONE || nx.at > now)
@@ -524,15 +524,35 @@ wr_policy_plan(const struct wr_policy *p, const struct wr_incident *inc,
 	e = plan_push(out, WR_EV_ESCALATED, inc, now, actor);
 	free(actor);
 	e->policy = xstrdup(p->name);
-	e->step = k % n + 1;
 	e->steps = n;
+	step_targets(st, now, oncall, ud, &e->text, &e->why);
+	k0 = k;
+	/* A step that pages nobody (its schedules all in a gap) does not
+	 * hold the escalation up for the next one's delay: the next step
+	 * fires now, as PagerDuty's do, and its why says what was passed. */
+	while (e->text[0] == '\0' && k + 1 < total) {
+		char *passed = xasprintf("step %d paged nobody: %s", k % n + 1,
+		    e->why != NULL ? e->why : "no one");
+		char *why = NULL;
+
+		free(e->text);
+		free(e->why);
+		st = &p->steps[++k % n];
+		step_targets(st, now, oncall, ud, &e->text, &why);
+		e->why = why != NULL ? xasprintf("%s; %s", why, passed) :
+		    passed;
+		if (why != NULL)
+			free(passed);
+		free(why);
+	}
+	e->step = k % n + 1;
 	e->round = k / n;
 	e->next_at = k + 1 < total ? inc->esc_since + wr_policy_offset(p, k + 1) :
 	    0;
-	step_targets(st, now, oncall, ud, &e->text, &e->why);
-	/* The first step assigns its first person, unless a person assigned
+	/* The first step assigns its first person (the first step that
+	 * pages someone, when it paged nobody), unless a person assigned
 	 * the incident (or it is that person's already). */
-	if (k == 0 && e->text[0] != '\0' &&
+	if (k0 == 0 && e->text[0] != '\0' &&
 	    (inc->assignee == NULL || inc->assigned_by_policy) &&
 	    (inc->assignee == NULL || strncmp(inc->assignee, e->text,
 	    strcspn(e->text, ",")) != 0 ||

@@ -432,6 +432,45 @@ test_a_gap_pages_nobody_and_says_so(void **state)
 }
 
 /*
+ * A step whose schedule is in a gap pages nobody: the next step fires at
+ * once rather than after its delay (PagerDuty's rule), assigns the
+ * incident as the first step would have, and says what it passed; the
+ * step after keeps its time from the trigger.
+ */
+static void
+test_a_step_that_pages_nobody_passes_to_the_next_at_once(void **state)
+{
+	struct wr_policy *p = wr_policy_new("thin");
+	char *why = NULL;
+	struct fix f;
+	wr_event_kind k;
+	char *w;
+
+	(void)state;
+	assert_int_equal(wr_policy_add_step(p, "0m empty", &why), 0);
+	assert_int_equal(wr_policy_add_step(p, "10m secondary", &why), 0);
+	assert_int_equal(wr_policy_add_step(p, "20m primary", &why), 0);
+	setup_fix(&f);
+	assert_int_equal(tick(&f, p, T0, &w, &k), 1);
+	assert_int_equal(k, WR_EV_POLICY_ASSIGNED);
+	if (strstr(w, "bob") == NULL || strstr(w, "step 1 paged nobody: a "
+	    "gap in empty") == NULL)
+		fail_msg("the words: %s", w);
+	free(w);
+	assert_string_equal(inc(&f)->assignee, "bob");
+	assert_int_equal(inc(&f)->esc_fired, 2);
+	assert_int_equal(inc(&f)->esc_next_at, T0 + 20 * MIN);
+	/* step 2 fired already: nothing at its own time */
+	expect_nothing(&f, p, T0 + 10 * MIN);
+	assert_int_equal(tick(&f, p, T0 + 20 * MIN, &w, &k), 1);
+	assert_int_equal(k, WR_EV_ESCALATED);
+	assert_non_null(strstr(w, "alice"));
+	free(w);
+	wr_room_free(&f.room);
+	wr_policy_free(p);
+}
+
+/*
  * An ack made offline at 09:01 that reaches the relay at 09:40 (ack-timeout
  * 30m) runs until 10:10: from when the relay took it.  Counted from its
  * making it expired the moment it arrived, and the room was paged again
@@ -684,6 +723,7 @@ main(void)
 		cmocka_unit_test(test_steps_missed_while_down_fire_the_latest_once),
 		cmocka_unit_test(test_silenced_does_not_escalate),
 		cmocka_unit_test(test_a_gap_pages_nobody_and_says_so),
+		cmocka_unit_test(test_a_step_that_pages_nobody_passes_to_the_next_at_once),
 		cmocka_unit_test(test_ack_timeout_returns_to_triggered),
 		cmocka_unit_test(test_ack_timeout_runs_from_the_acks_arrival),
 		cmocka_unit_test(test_snooze_ends_in_triggered_and_escalation_again),
