@@ -2118,6 +2118,99 @@ test_bell_rings_for_a_new_critical_only_when_armed(void **state)
 	}
 }
 
+/* A clock the banner's test moves. */
+static int64_t bell_now = H_NOW;
+
+static int64_t
+bell_clock(void)
+{
+	return bell_now;
+}
+
+/*
+ * The banner's bell: once when a step pages the user, again every 30 s
+ * while the banner stands (tui_banner_tick), not before; x dismisses it
+ * and the bell with it; a later step brings both back; --quiet never
+ * rings it, and keeps the banner.
+ */
+static void
+test_the_banner_rings_again_every_30_seconds_until_dismissed(void **state)
+{
+	struct tui_config cfg = h_config();
+	struct harness *h;
+	struct wr_event e;
+	size_t mark;
+	int64_t id;
+
+	(void)state;
+	for (int quiet = 0; quiet <= 1; quiet++) {
+		bell_now = H_NOW;
+		cfg.clock_ms = bell_clock;
+		cfg.quiet = quiet;
+		h = h_new_cfg(24, 100, &cfg, 0);
+		tui_set_bell_armed(h->t, 1);
+		id = h_incident(h, "checkout 5xx", "checkout", WR_SEV_WARNING,
+		    0);
+		h_render(h);
+		memset(&e, 0, sizeof e);
+		e.kind = WR_EV_POLICY_ASSIGNED;
+		e.incident = id;
+		e.time = H_NOW;
+		e.actor = (char *)"policy checkout";
+		e.text = (char *)"alice";
+		e.policy = (char *)"checkout";
+		e.step = 1;
+		e.steps = 2;
+		e.next_at = H_NOW + 600000;
+		h_apply(h, &e);
+		tui_incident_event(h->t, &e);
+		mark = h_output_size(h);
+		h_render(h);
+		h_assert_shows(h, "#1 escalated to you: checkout 5xx");
+		assert_int_equal(bells_in_new_output(h, mark), !quiet);
+		/* 29 s on: not yet */
+		bell_now = H_NOW + 29999;
+		tui_tick(h->t, bell_now);
+		mark = h_output_size(h);
+		h_render(h);
+		assert_int_equal(bells_in_new_output(h, mark), 0);
+		/* 30 s on: again; and again 30 s after that */
+		for (int k = 1; k <= 2; k++) {
+			bell_now = H_NOW + k * 30000;
+			tui_tick(h->t, bell_now);
+			mark = h_output_size(h);
+			h_render(h);
+			assert_int_equal(bells_in_new_output(h, mark), !quiet);
+		}
+		h_assert_shows(h, "#1 escalated to you: checkout 5xx");
+		/* x: the banner and its bell are gone */
+		h_type(h, "x");
+		h_render(h);
+		bell_now = H_NOW + 120000;
+		tui_tick(h->t, bell_now);
+		mark = h_output_size(h);
+		h_render(h);
+		assert_int_equal(bells_in_new_output(h, mark), 0);
+		if (h_find(h, "escalated to you") >= 0) {
+			h_dump(h);
+			fail_msg("x did not dismiss the banner");
+		}
+		/* the next step pages alice again: both come back */
+		e.kind = WR_EV_ESCALATED;
+		e.step = 2;
+		e.time = bell_now;
+		e.next_at = 0;
+		h_apply(h, &e);
+		tui_incident_event(h->t, &e);
+		mark = h_output_size(h);
+		h_render(h);
+		h_assert_shows(h, "#1 escalated to you: checkout 5xx");
+		assert_int_equal(bells_in_new_output(h, mark), !quiet);
+		h_free(h);
+	}
+	bell_now = H_NOW;
+}
+
 static void
 test_mouse_click_selects_a_row_and_the_wheel_scrolls(void **state)
 {
@@ -2699,6 +2792,7 @@ main(void)
 		cmocka_unit_test(test_detail_scrolls_with_keys),
 		cmocka_unit_test(test_times_are_local_or_utc_with_the_flag),
 		cmocka_unit_test(test_bell_rings_for_a_new_critical_only_when_armed),
+		cmocka_unit_test(test_the_banner_rings_again_every_30_seconds_until_dismissed),
 		cmocka_unit_test(test_mouse_click_selects_a_row_and_the_wheel_scrolls),
 		cmocka_unit_test(test_render_rate_limit_and_idle_frames_write_nothing),
 		cmocka_unit_test(test_oncall_empty_state_and_schedules),
