@@ -370,10 +370,13 @@ event_insert(struct wr_store *s, struct scratch *sc, const struct wr_event *e,
 		    s->path, what);
 		return -1;
 	}
+	/* made_at is the body's too, in a column for store/stats.c (schema
+	 * 10): NULL when the body has none, as put_int leaves 0 out. */
 	st = history ? store_stmt(s, ST_EV_HISTORY, "INSERT OR IGNORE INTO "
-	    "events(" EVENT_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	    cause) : store_stmt(s, ST_EV_INSERT, "INSERT INTO events("
-	    EVENT_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", cause);
+	    "events(" EVENT_COLUMNS ", made_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9)", cause) : store_stmt(s, ST_EV_INSERT, "INSERT INTO "
+	    "events(" EVENT_COLUMNS ", made_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9)", cause);
 	if (st == NULL)
 		return -1;
 	if (store_bind_i64(st, 1, e->seq) ||
@@ -383,7 +386,9 @@ event_insert(struct wr_store *s, struct scratch *sc, const struct wr_event *e,
 	    store_bind_text(st, 5, e->actor) ||
 	    store_bind_text(st, 6, e->via) ||
 	    store_bind_text(st, 7, e->op_id) ||
-	    bind_jbuf(st, 8, &sc->body)) {
+	    bind_jbuf(st, 8, &sc->body) ||
+	    (e->made_at != 0 ? store_bind_i64(st, 9, e->made_at) :
+	    sqlite3_bind_null(st, 9))) {
 		store_fail(s, cause, SQLITE_ERROR, "%s", what);
 		store_stmt_done(st);
 		ret = -1;

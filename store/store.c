@@ -29,7 +29,7 @@
 #define STORE_BUSY_RETRY_MS	10
 
 #define APPLICATION_ID	0x57415252	/* 'WARR' */
-#define SCHEMA_VERSION	9
+#define SCHEMA_VERSION	10
 
 /*
  * Migrations: migrations[v] takes a file from user_version v to v + 1.
@@ -226,6 +226,20 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"ALTER TABLE incidents ADD COLUMN ack_seen_at INTEGER NOT NULL "
 	"  DEFAULT 0;"
 	"PRAGMA user_version = 9;",
+
+	/*
+	 * 9 -> 10: when the person made an event's op (the body's made_at)
+	 * in a column of its own, NULL when the body has none, as
+	 * event_insert (store/events.c) writes it from now on: `warroom
+	 * stats` reads it for every acknowledgement and resolution, and
+	 * parsing each body for it was most of the report's SQL.  Only a
+	 * body that names made_at is parsed (a damaged one is left NULL:
+	 * the event's time stands in, as json_extract would have failed).
+	 */
+	"ALTER TABLE events ADD COLUMN made_at INTEGER;"
+	"UPDATE events SET made_at = json_extract(body, '$.made_at')"
+	"  WHERE instr(body, '\"made_at\"') > 0 AND json_valid(body);"
+	"PRAGMA user_version = 10;",
 };
 
 _Static_assert(APPLICATION_ID == 1463898706, "migration 0 spells it out");

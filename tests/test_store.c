@@ -261,7 +261,7 @@ test_migration_from_empty_file_sets_versions_and_tables(void **state)
 	fclose(f);
 	s = open_ok(path, WR_STORE_RELAY);
 	store_close(s);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 10);
 	assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x57415252);
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		char *sql = xasprintf("SELECT count(*) FROM sqlite_master "
@@ -279,7 +279,7 @@ test_migration_from_empty_file_sets_versions_and_tables(void **state)
 	/* Opening again migrates nothing and changes nothing. */
 	s = open_ok(path, WR_STORE_RELAY);
 	store_close(s);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 10);
 	free(path);
 }
 
@@ -362,7 +362,7 @@ test_newer_schema_is_refused_with_both_versions(void **state)
 	assert_non_null(strstr(cause, fx->path));
 	assert_non_null(strstr(cause, "newer"));
 	assert_non_null(strstr(cause, "99"));
-	assert_non_null(strstr(cause, "> 9"));
+	assert_non_null(strstr(cause, "> 10"));
 	free(cause);
 	/* Refusing wrote nothing: the file is still version 99. */
 	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 99);
@@ -458,7 +458,7 @@ test_migration_from_v1_keeps_every_incident_and_event(void **state)
 
 	make_v1_file(path);
 	s = open_ok(path, WR_STORE_RELAY);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 10);
 	assert_string_equal(store_epoch(s), "feedc0de00000001");
 	assert_int_equal(store_last_seq(s), 5);
 	/* 3 -> 4: incidents from before the escalation do not escalate */
@@ -565,6 +565,143 @@ test_failed_migration_leaves_the_v1_file_untouched(void **state)
 	    "pragma_table_info('incidents') WHERE name = 'sender'"), 0);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM events "
 	    "WHERE body LIKE '%sender%'"), 0);
+	free(path);
+}
+
+/*
+ * A file of schema 9: events whose bodies say when the person made them
+ * (acknowledgements, a resolution) and events that do not (a trigger, a
+ * note whose text merely names made_at, a damaged body), stored by this
+ * warroom and then taken back to what schema 9 was (no made_at column).
+ */
+static void
+make_v9_file(const char *path)
+{
+	struct wr_store *s = open_ok(path, WR_STORE_CONSOLE);
+	struct wr_incident *inc = make_incident(1, "disk full");
+	struct wr_event ev[5];
+	struct wr_batch b = { .events = ev, .n_events = 5, .incidents = &inc,
+	    .n_incidents = 1, .cursor = 5 };
+
+	make_triggered(&ev[0], 1, 1);
+	ev[1] = (struct wr_event){ .seq = 2, .kind = WR_EV_ACKNOWLEDGED,
+	    .incident = 1, .time = 1700000000900, .made_at = 1700000000500,
+	    .actor = xstrdup("alice"), .op_id = xstrdup("0001") };
+	ev[2] = (struct wr_event){ .seq = 3, .kind = WR_EV_UNACKNOWLEDGED,
+	    .incident = 1, .time = 1700000001000, .actor = xstrdup("alice") };
+	ev[3] = (struct wr_event){ .seq = 4, .kind = WR_EV_NOTE,
+	    .incident = 1, .time = 1700000001100, .actor = xstrdup("bob"),
+	    .text = xstrdup("\"made_at\": 12") };
+	ev[4] = (struct wr_event){ .seq = 5, .kind = WR_EV_RESOLVED,
+	    .incident = 1, .time = 1700000002000, .made_at = 1700000001800,
+	    .actor = xstrdup("bob"), .op_id = xstrdup("0002") };
+	commit_ok(s, &b);
+	store_close(s);
+	for (size_t i = 0; i < 5; i++)
+		wr_event_free(&ev[i]);
+	wr_incident_free(inc);
+	raw_exec(path, "ALTER TABLE events DROP COLUMN made_at;"
+	    "INSERT INTO events(seq, kind, incident, time, actor, body)"
+	    "  VALUES(6, 6, 1, 1700000003000, 'carol', '{\"made_at\":17');"
+	    "UPDATE meta SET value = '6' WHERE key = 'cursor';"
+	    "PRAGMA user_version = 9;");
+}
+
+/*
+ * 9 -> 10: made_at moves into a column of its own (store/stats.c reads
+ * it for every acknowledgement and resolution): each event's is what
+ * json_extract finds in its body, NULL where the body has none or cannot
+ * be read, and every event reads back as it was.
+ */
+static void
+test_migration_to_v10_fills_made_at_from_the_bodies(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console-v9.db", fx->dir), *cause = NULL;
+	struct wr_evlist ev = { 0 };
+	struct wr_store *s;
+
+	make_v9_file(path);
+	s = open_ok(path, WR_STORE_CONSOLE);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 10);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 6);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"
+	    " WHERE json_valid(body) AND"
+	    " made_at IS json_extract(body, '$.made_at')"), 5);
+	/* 2 and 5, the acknowledgement and the resolution */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"
+	    " WHERE made_at IS NOT NULL"), 2);
+	assert_int_equal(raw_int(path, "SELECT made_at FROM events"
+	    " WHERE seq = 2"), 1700000000500);
+	assert_int_equal(raw_int(path, "SELECT made_at FROM events"
+	    " WHERE seq = 5"), 1700000001800);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"
+	    " WHERE seq = 6 AND made_at IS NULL"), 1);
+	assert_int_equal(store_events_after(s, 0, 5, &ev, &cause), 0);
+	assert_int_equal(ev.n, 5);
+	assert_int_equal(ev.v[1].made_at, 1700000000500);
+	assert_int_equal(ev.v[2].made_at, 0);
+	assert_string_equal(ev.v[3].text, "\"made_at\": 12");
+	assert_int_equal(ev.v[4].made_at, 1700000001800);
+	wr_evlist_free(&ev);
+	store_close(s);
+	free(path);
+}
+
+/* What this warroom stores fills the column as the migration would. */
+static void
+test_stored_events_carry_made_at_in_its_column(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console.db", fx->dir);
+	struct wr_store *s = open_ok(path, WR_STORE_CONSOLE);
+	struct wr_incident *inc = make_incident(1, "disk full");
+	struct wr_event ev[2];
+	struct wr_batch b = { .events = ev, .n_events = 2, .incidents = &inc,
+	    .n_incidents = 1, .cursor = 2 };
+
+	make_triggered(&ev[0], 1, 1);
+	ev[1] = (struct wr_event){ .seq = 2, .kind = WR_EV_ACKNOWLEDGED,
+	    .incident = 1, .time = 1700000000900, .made_at = 1700000000500,
+	    .actor = xstrdup("alice"), .op_id = xstrdup("0001") };
+	commit_ok(s, &b);
+	store_close(s);
+	for (size_t i = 0; i < 2; i++)
+		wr_event_free(&ev[i]);
+	wr_incident_free(inc);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"
+	    " WHERE made_at IS json_extract(body, '$.made_at')"), 2);
+	assert_int_equal(raw_int(path, "SELECT made_at FROM events"
+	    " WHERE seq = 2"), 1700000000500);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"
+	    " WHERE seq = 1 AND made_at IS NULL"), 1);
+	free(path);
+}
+
+/* The migration to 10 is one transaction: when it fails half way (an
+ * UPDATE refused by a trigger in its way) the column it added is gone
+ * and the file is still version 9. */
+static void
+test_failed_migration_to_v10_leaves_the_v9_file_untouched(void **state)
+{
+	struct fx *fx = *state;
+	char *path = xasprintf("%s/console-v9.db", fx->dir), *cause;
+
+	make_v9_file(path);
+	raw_exec(path, "CREATE TRIGGER in_the_way BEFORE UPDATE ON events"
+	    " BEGIN SELECT RAISE(ABORT, 'in the way'); END;");
+	cause = open_refused(path, WR_STORE_CONSOLE);
+	assert_non_null(strstr(cause, "migrating to schema 10"));
+	assert_non_null(strstr(cause, "in the way"));
+	free(cause);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM "
+	    "pragma_table_info('events') WHERE name = 'made_at'"), 0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 6);
+	/* out of the way, it migrates */
+	raw_exec(path, "DROP TRIGGER in_the_way");
+	store_close(open_ok(path, WR_STORE_CONSOLE));
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 10);
 	free(path);
 }
 
@@ -1690,8 +1827,14 @@ test_console_history_is_stored_below_the_cursor_once(void **state)
 	make_pm(&hist[0], 5, 1, 1, 5, 'a');
 	make_pm(&hist[1], 7, 1, 2, 5, 'b');
 	make_pm(&hist[2], 12, 1, 3, 5, 'c');
+	hist[1].made_at = 6500;
 	commit_ok(s, &b);
 	assert_int_equal(store_last_seq(s), 9);
+	/* made_at in its column as the body has it (schema 10) */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"
+	    " WHERE made_at IS json_extract(body, '$.made_at')"), 2);
+	assert_int_equal(raw_int(path, "SELECT made_at FROM events"
+	    " WHERE seq = 7"), 6500);
 	assert_int_equal(raw_int(path, "SELECT value FROM meta WHERE "
 	    "key = 'cursor'"), 9);
 	/* the same again: stored once */
@@ -1891,6 +2034,7 @@ test_migration_keeps_queued_ops_and_their_text(void **state)
 	    "ALTER TABLE incidents DROP COLUMN assigned_by_policy;"
 	    "ALTER TABLE incidents DROP COLUMN snooze_until;"
 	    "ALTER TABLE incidents DROP COLUMN ack_seen_at;"
+	    "ALTER TABLE events DROP COLUMN made_at;"
 	    "DROP INDEX events_kind;"
 	    "INSERT INTO outbox(op_id, kind, incident, epoch, actor, text, "
 	    "  created, ord) VALUES"
@@ -1902,7 +2046,7 @@ test_migration_keeps_queued_ops_and_their_text(void **state)
 	    "   'bob \"the\" builder', 12, 3);"
 	    "PRAGMA user_version = 3;");
 	s = open_ok(path, WR_STORE_CONSOLE);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 9);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 10);
 	assert_int_equal(store_outbox_list(s, 1, &ops, &n, &cause), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(ops[0].kind, WR_OP_NOTE);
@@ -2383,6 +2527,9 @@ main(void)
 		T(test_newer_schema_is_refused_with_both_versions),
 		T(test_migration_from_v1_keeps_every_incident_and_event),
 		T(test_failed_migration_leaves_the_v1_file_untouched),
+		T(test_migration_to_v10_fills_made_at_from_the_bodies),
+		T(test_stored_events_carry_made_at_in_its_column),
+		T(test_failed_migration_to_v10_leaves_the_v9_file_untouched),
 		T(test_op_answers_are_keyed_by_token_and_pruned_by_age),
 		T(test_incident_sender_and_new_fields_round_trip),
 		T(test_foreign_application_id_is_refused),
