@@ -316,12 +316,15 @@ cli_session_open(struct cli_session *s, const struct cli_opts *o,
 			return CLI_EX_USAGE;
 		}
 		if (store_open(s->db_path, WR_STORE_CONSOLE, &s->store,
-		    &cause) != 0 ||
-		    store_load_room(s->store, &s->room, &cause) != 0) {
+		    &cause) != 0 || (with_store != CLI_STORE_ROOM_LATER &&
+		    store_load_room(s->store, &s->room, &cause) != 0)) {
 			fprintf(stderr, "warroom: %s\n", cause);
 			free(cause);
 			return CLI_EX_IOERR;
 		}
+		/* later: the feed loads it if an event comes (net/feed.h) */
+		if (with_store == CLI_STORE_ROOM_LATER)
+			s->room.last_seq = store_last_seq(s->store);
 	}
 
 	memset(&info, 0, sizeof info);
@@ -345,6 +348,7 @@ cli_session_open(struct cli_session *s, const struct cli_opts *o,
 	cfg.insecure = o->insecure;
 	cfg.backoff_cap_ms = o->backoff_cap_ms;
 	cfg.from_now = from_now;
+	cfg.room_later = with_store == CLI_STORE_ROOM_LATER;
 	s->feed = feed_new(s->ctx, &cfg, s->store, &s->room, &wrap, s,
 	    &cause);
 	if (s->feed == NULL) {
@@ -444,7 +448,8 @@ both_schedules(void *ud)
 }
 
 static int catch_up_with(struct cli_session *s, const struct cli_opts *o,
-    const char *client, const struct feed_hooks *hooks, void *cmd);
+    int with_store, const char *client, const struct feed_hooks *hooks,
+    void *cmd);
 
 int
 cli_catch_up_schedules(struct cli_session *s, const struct cli_opts *o,
@@ -457,7 +462,8 @@ cli_catch_up_schedules(struct cli_session *s, const struct cli_opts *o,
 	static int seen;
 
 	seen = 0;
-	return catch_up_with(s, o, client, &hooks, &seen);
+	return catch_up_with(s, o, CLI_STORE_ROOM_LATER, client, &hooks,
+	    &seen);
 }
 
 int
@@ -468,17 +474,18 @@ cli_catch_up(struct cli_session *s, const struct cli_opts *o,
 		.on_caught_up = catch_up_done,
 	};
 
-	return catch_up_with(s, o, client, &hooks, NULL);
+	return catch_up_with(s, o, CLI_STORE, client, &hooks, NULL);
 }
 
 static int
 catch_up_with(struct cli_session *s, const struct cli_opts *o,
-    const char *client, const struct feed_hooks *hooks, void *cmd)
+    int with_store, const char *client, const struct feed_hooks *hooks,
+    void *cmd)
 {
 	int rc;
 
 	s->cmd = NULL;
-	if ((rc = cli_session_open(s, o, 1, hooks, client, 0)) != 0)
+	if ((rc = cli_session_open(s, o, with_store, hooks, client, 0)) != 0)
 		return rc;
 	s->cmd = cmd;
 	cli_session_run(s, o->timeout_s);

@@ -42,9 +42,21 @@ struct cli_session {
 	lws_sorted_usec_list_t sul_tick;
 };
 
+/* cli_session_open()'s with_store. */
+enum {
+	CLI_STORE_NONE,		/* no store (tail) */
+	CLI_STORE,		/* the store, and the room loaded from it */
+	CLI_STORE_ROOM_LATER	/* the store; the room is loaded only when
+				 * the feed has an event to apply to it (its
+				 * last_seq is set): for the commands that
+				 * read the store alone, so that one with
+				 * nothing to catch up on never loads it */
+};
+
 /*
  * Set up everything but the connection.  with_store: open (create) the
- * console store and load the room from it.  On failure prints the reason
+ * console store and load the room from it (CLI_STORE), or not yet
+ * (CLI_STORE_ROOM_LATER), or neither (CLI_STORE_NONE).  On failure prints the reason
  * (prefixed "warroom: ") and returns the exit code to use; 0 on success.
  * hooks' ud is the session; s->cmd is set by the caller beforehand.
  */
@@ -70,7 +82,10 @@ void cli_session_say_refused(const struct cli_session *s,
 int cli_catch_up(struct cli_session *s, const struct cli_opts *o,
     const char *client);
 /* The same, and done only once the relay's schedules (sent after its
- * welcome, before caught_up may be known) are in the store too. */
+ * welcome, before caught_up may be known) are in the store too; for the
+ * commands that read the store, not the room (oncall, stats): the room
+ * is CLI_STORE_ROOM_LATER's, loaded only if there was something to
+ * catch up on (its last_seq is right either way). */
 int cli_catch_up_schedules(struct cli_session *s, const struct cli_opts *o,
     const char *client);
 

@@ -47,8 +47,16 @@ dur_json(const struct wr_stats_dur *d)
 	    "p90", jsecs(d, d->p90));
 }
 
+/* What stats printed before the window: the incidents as they are now
+ * (store_room_counts: the counts the room would hold) and the seq. */
+struct stats_now {
+	int by_state[WR_ST_COUNT];
+	int open_by_sev[WR_SEV_COUNT];
+	int64_t seq;
+};
+
 static json_t *
-stats_json(const struct wr_stats *st, const struct wr_room *room)
+stats_json(const struct wr_stats *st, const struct stats_now *now)
 {
 	json_t *o = json_object(), *g = json_array(), *p = json_array(),
 	    *h = json_array(), *top = json_array();
@@ -98,22 +106,22 @@ stats_json(const struct wr_stats *st, const struct wr_room *room)
 		    best, "incidents", (json_int_t)st->by_hour[best]));
 	}
 	json_object_set_new(o, "busiest_hours", top);
-	/* what stats printed before the window: the room as it is now */
+	/* what stats printed before the window: the incidents as they are */
 	json_object_set_new(o, "by_state", json_pack("{s:i, s:i, s:i}",
-	    "triggered", room->by_state[WR_ST_TRIGGERED],
-	    "acknowledged", room->by_state[WR_ST_ACKNOWLEDGED],
-	    "resolved", room->by_state[WR_ST_RESOLVED]));
+	    "triggered", now->by_state[WR_ST_TRIGGERED],
+	    "acknowledged", now->by_state[WR_ST_ACKNOWLEDGED],
+	    "resolved", now->by_state[WR_ST_RESOLVED]));
 	json_object_set_new(o, "open_by_severity", json_pack(
 	    "{s:i, s:i, s:i, s:i}",
-	    "critical", room->open_by_sev[WR_SEV_CRITICAL],
-	    "error", room->open_by_sev[WR_SEV_ERROR],
-	    "warning", room->open_by_sev[WR_SEV_WARNING],
-	    "info", room->open_by_sev[WR_SEV_INFO]));
+	    "critical", now->open_by_sev[WR_SEV_CRITICAL],
+	    "error", now->open_by_sev[WR_SEV_ERROR],
+	    "warning", now->open_by_sev[WR_SEV_WARNING],
+	    "info", now->open_by_sev[WR_SEV_INFO]));
 	json_object_set_new(o, "mean_time_to_ack_ms", json_integer(
 	    st->mtta.mean));
 	json_object_set_new(o, "mean_time_to_resolve_ms", json_integer(
 	    st->mttr.mean));
-	json_object_set_new(o, "seq", json_integer(room->last_seq));
+	json_object_set_new(o, "seq", json_integer(now->seq));
 	return o;
 }
 
@@ -189,10 +197,25 @@ cli_stats(const struct cli_opts *o)
 		return CLI_EX_IOERR;
 	}
 	if (o->json) {
-		json_t *j = stats_json(&st, &s.room);
-		char *text = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT |
-		    JSON_REAL_PRECISION(15));
+		struct stats_now now = { .seq = s.room.last_seq };
+		json_t *j;
+		char *text;
 
+		/* the room is not loaded when there was nothing to catch up
+		 * on (CLI_STORE_ROOM_LATER): the store counts */
+		if (store_room_counts(s.store, now.by_state, now.open_by_sev,
+		    &cause) != 0) {
+			fprintf(stderr, "warroom: %s\n", cause);
+			free(cause);
+			wr_stats_free(&st);
+			free(sched);
+			proto_schedules_free(&l);
+			cli_session_close(&s);
+			return CLI_EX_IOERR;
+		}
+		j = stats_json(&st, &now);
+		text = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT |
+		    JSON_REAL_PRECISION(15));
 		json_decref(j);
 		if (text == NULL)
 			util_die("out of memory");

@@ -50,6 +50,7 @@ struct feed {
 
 	struct wr_store *store;	/* may be NULL */
 	struct wr_room *room;
+	int room_later;		/* feed_cfg's: room not loaded yet */
 	struct feed_hooks hooks;
 	void *ud;
 

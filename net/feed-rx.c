@@ -345,6 +345,8 @@ feed_room_empty(struct feed *f)
 
 	wr_room_free(f->room);
 	wr_room_init(f->room, keep);
+	/* what follows (a reload, a new epoch, a snapshot) is all of it */
+	f->room_later = 0;
 }
 
 /* Empty the room (and the store's copy) to follow epoch. */
@@ -383,6 +385,36 @@ feed_reload(struct feed *f, const char *why)
 	f->committed = f->room->last_seq;
 	if (f->hooks.on_reload != NULL)
 		f->hooks.on_reload(f->ud, why);
+}
+
+/*
+ * A room left to load later (feed_cfg.room_later) is loaded before the
+ * first event is applied to it: the reducer needs the incidents it
+ * changes.  The seq it had is kept when it is ahead of the store's (an
+ * event this console could not read moved it).  -1 when the store could
+ * not be read: the room is reloaded, on_reload says why, the connection
+ * closes.
+ */
+static int
+feed_room_need(struct feed *f)
+{
+	int64_t seq = f->room->last_seq;
+	char *cause = NULL, why[400];
+
+	if (!f->room_later)
+		return 0;
+	f->room_later = 0;
+	if (store_load_room(f->store, f->room, &cause) == 0) {
+		if (f->room->last_seq < seq)
+			f->room->last_seq = seq;
+		return 0;
+	}
+	snprintf(why, sizeof why, "cannot load the feed's copy: %s", cause);
+	free(cause);
+	feed_logf("feed: %s", why);
+	feed_reload(f, why);
+	feed_drop(f, "%s", why);
+	return -1;
 }
 
 void
@@ -828,6 +860,10 @@ rx_event(struct feed *f, const json_t *o)
 	}
 	if (proto_event_from_json(o, &e, err, sizeof err) != 0)
 		return rx_event_unreadable(f, o, err);
+	if (feed_room_need(f) != 0) {
+		wr_event_free(&e);
+		return -1;
+	}
 	switch (wr_room_apply(f->room, &e, err, sizeof err)) {
 	case WR_APPLY_OK:
 		feed_touch(f, e.incident);

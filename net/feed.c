@@ -172,6 +172,7 @@ feed_new(struct lws_context *ctx, const struct feed_cfg *cfg,
 	f->max_frame = cfg->max_frame > 0 ? cfg->max_frame : PROTO_MAX_FRAME;
 	f->store = store;
 	f->room = room;
+	f->room_later = store != NULL && cfg->room_later;
 	f->committed = room->last_seq;
 	if (hooks != NULL)
 		f->hooks = *hooks;

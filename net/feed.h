@@ -70,6 +70,11 @@ struct feed_cfg {
 	int from_now;		/* first connect of an empty copy: skip the
 				 * history, start at the relay's head */
 	size_t max_frame;	/* 0: PROTO_MAX_FRAME */
+	int room_later;		/* with a store: the room is not loaded yet
+				 * (only its last_seq is set); it is loaded
+				 * from the store before the first event is
+				 * applied to it, so a command with nothing
+				 * to catch up on never loads it */
 };
 
 struct feed_status {

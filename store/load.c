@@ -1,10 +1,12 @@
 /*
  * load.c: reading state back: every incident summary into a room at
  * start-up (with the alerts too when the room keeps them: the relay), and
- * one incident's alerts when the console opens it.  Start-up reads each
- * table once, in one pass, so a room of 100,000 incidents loads in a
- * fraction of a second.
+ * one incident's alerts when the console opens it; and the counts such a
+ * room would hold, for the commands that need them and no room.  Start-up
+ * reads each table once, in one pass, so a room of 100,000 incidents
+ * loads in a fraction of a second.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +148,52 @@ store_load_room(struct wr_store *s, struct wr_room *room, char **cause)
 fail:
 	store_tx_rollback(s);
 	return -1;
+}
+
+/*
+ * What store_incident_row() makes of a row, counted as wr_room_put()
+ * counts it: a state or a severity out of range is taken as the row
+ * reader takes it, and an id below 1 is not one the room holds.
+ */
+int
+store_room_counts(struct wr_store *s, int by_state[WR_ST_COUNT],
+    int open_by_sev[WR_SEV_COUNT], char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_INC_COUNTS, "SELECT"
+	    " CASE WHEN state >= 0 AND state < ?1 THEN state ELSE ?2 END AS st,"
+	    " CASE WHEN severity >= 0 AND severity < ?3 THEN severity"
+	    "  ELSE ?4 END AS sev, count(*)"
+	    " FROM incidents WHERE id >= 1 GROUP BY st, sev", cause);
+	int rc;
+
+	memset(by_state, 0, WR_ST_COUNT * sizeof *by_state);
+	memset(open_by_sev, 0, WR_SEV_COUNT * sizeof *open_by_sev);
+	if (st == NULL)
+		return -1;
+	if (store_bind_i64(st, 1, WR_ST_COUNT) ||
+	    store_bind_i64(st, 2, WR_ST_TRIGGERED) ||
+	    store_bind_i64(st, 3, WR_SEV_COUNT) ||
+	    store_bind_i64(st, 4, WR_SEV_WARNING)) {
+		store_stmt_done(st);
+		return store_fail(s, cause, SQLITE_ERROR, "counting incidents");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int state = sqlite3_column_int(st, 0);
+		int sev = sqlite3_column_int(st, 1);
+		int64_t n = sqlite3_column_int64(st, 2);
+		int c = n > INT_MAX ? INT_MAX : (int)n;
+
+		if (state < 0 || state >= WR_ST_COUNT || sev < 0 ||
+		    sev >= WR_SEV_COUNT)
+			continue;	/* the CASEs say it cannot be */
+		by_state[state] += c;
+		if (state != WR_ST_RESOLVED)
+			open_by_sev[sev] += c;
+	}
+	store_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, cause, rc, "counting incidents");
+	return 0;
 }
 
 int

@@ -140,6 +140,11 @@ int store_notice_get(struct wr_store *s, const char *key, char **value,
  * take the epoch and cursor as stored (another process may have moved
  * them). */
 int store_load_room(struct wr_store *s, struct wr_room *room, char **cause);
+/* The counts a room loaded now would hold (by state; the open ones by
+ * severity), without loading it: for `warroom stats`, which needs no room
+ * in memory.  Zeroed first; 0, or -1 with *cause. */
+int store_room_counts(struct wr_store *s, int by_state[WR_ST_COUNT],
+    int open_by_sev[WR_SEV_COUNT], char **cause);
 
 /*
  * One BEGIN IMMEDIATE ... COMMIT.  On failure nothing of it is stored.

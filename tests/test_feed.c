@@ -643,6 +643,102 @@ test_feed_keeps_the_relays_schedules_for_offline_answers(void **state)
 	rig_close(&r);
 }
 
+/* Replays what the hello asks for up to script_head, then caught_up. */
+static int64_t script_head;
+
+static void
+script_upto(struct srv *s, struct srv_conn *c, int64_t seq)
+{
+	srv_welcome(c, script_head, "replay");
+	for (int64_t n = seq + 1; n <= script_head; n++)
+		srv_event(c, n, NULL);
+	srv_push(c, "{\"type\":\"caught_up\",\"seq\":%lld}",
+	    (long long)script_head);
+}
+
+/* A new feed on the rig's store whose room is left for later
+ * (feed_cfg.room_later, as `warroom stats` runs): empty, the store's seq. */
+static void
+rig_feed_room_later(struct rig *r)
+{
+	struct feed_cfg cfg;
+	char url[64], *cause = NULL;
+
+	feed_free(r->feed);
+	wr_room_free(&r->room);
+	wr_room_init(&r->room, 0);
+	r->room.last_seq = store_last_seq(r->store);
+	memset(&r->seen, 0, sizeof r->seen);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/feed", r->port);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.url = url;
+	cfg.user = "alice";
+	cfg.backoff_start_ms = 20;
+	cfg.backoff_cap_ms = 100;
+	cfg.room_later = 1;
+	r->feed = feed_new(r->ctx, &cfg, r->store, &r->room, &hooks, &r->seen,
+	    &cause);
+	assert_non_null(r->feed);
+}
+
+/*
+ * A room left for later is loaded from the store before the first event
+ * is applied: an acknowledgement of an incident the store has (and the
+ * room not yet) is applied and stored, not refused; with nothing to catch
+ * up on the room is never loaded, and the cursor is the store's.
+ */
+static void
+test_feed_loads_a_room_left_for_later_before_the_first_event(void **state)
+{
+	struct rig r;
+	struct wr_room back;
+	char *cause = NULL;
+
+	memset(&srv, 0, sizeof srv);
+	srv.script = script_upto;
+	script_head = 3;	/* #1 triggered and acknowledged, #2 triggered */
+	rig_open(&r, NULL, 1);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_caught_up);
+	assert_int_equal(r.seen.caught_up, 1);
+	assert_int_equal(store_last_seq(r.store), 3);
+
+	/* nothing to catch up on: no room */
+	rig_feed_room_later(&r);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_caught_up);
+	assert_int_equal(r.seen.caught_up, 1);
+	assert_int_equal(r.seen.caught_up_seq, 3);
+	assert_int_equal(r.room.n_incidents, 0);
+	assert_int_equal(r.seen.n_applied, 0);
+
+	/* #2 acknowledged meanwhile */
+	script_head = 4;
+	rig_feed_room_later(&r);
+	feed_start(r.feed);
+	rig_run(&r, 5000, until_caught_up);
+	assert_int_equal(r.seen.caught_up, 1);
+	assert_int_equal(r.seen.caught_up_seq, 4);
+	assert_int_equal(r.seen.n_applied, 1);
+	assert_int_equal(r.seen.applied[0], 4);
+	assert_int_equal(r.room.n_incidents, 2);
+	assert_int_equal(wr_room_get(&r.room, 1)->state, WR_ST_ACKNOWLEDGED);
+	assert_int_equal(wr_room_get(&r.room, 2)->state, WR_ST_ACKNOWLEDGED);
+	assert_int_equal(r.room.by_state[WR_ST_ACKNOWLEDGED], 2);
+	feed_free(r.feed);
+	r.feed = NULL;
+	/* and on disk */
+	assert_int_equal(store_last_seq(r.store), 4);
+	wr_room_init(&back, 0);
+	assert_int_equal(store_load_room(r.store, &back, &cause), 0);
+	assert_int_equal(back.n_incidents, 2);
+	assert_int_equal(wr_room_get(&back, 2)->state, WR_ST_ACKNOWLEDGED);
+	assert_non_null(wr_room_get(&back, 2)->ack_by);
+	assert_string_equal(wr_room_get(&back, 2)->ack_by, "alice");
+	wr_room_free(&back);
+	rig_close(&r);
+}
+
 static void
 script_live(struct srv *s, struct srv_conn *c, int64_t seq)
 {
@@ -1464,6 +1560,7 @@ main(void)
 		cmocka_unit_test(test_feed_backoff_spreads_a_room_that_lost_the_relay),
 		cmocka_unit_test(test_feed_resumes_after_a_gap_without_duplicates),
 		cmocka_unit_test(test_feed_keeps_the_relays_schedules_for_offline_answers),
+		cmocka_unit_test(test_feed_loads_a_room_left_for_later_before_the_first_event),
 		cmocka_unit_test(test_feed_replaced_schedules_stay_whole_until_it_has_told),
 		cmocka_unit_test(test_feed_stops_retrying_when_the_token_is_refused),
 		cmocka_unit_test(test_feed_stops_when_its_token_is_taken_back),

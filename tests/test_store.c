@@ -705,6 +705,65 @@ test_failed_migration_to_v10_leaves_the_v9_file_untouched(void **state)
 	free(path);
 }
 
+/*
+ * store_room_counts() gives the counts a room loaded from the file holds
+ * (`warroom stats` prints them without loading one): by state, the open
+ * ones by severity, a state or severity out of range taken as the row
+ * reader takes it, and a row whose id no room can hold left out.
+ */
+static void
+test_room_counts_are_the_loaded_rooms(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_CONSOLE);
+	struct wr_incident *inc[6];
+	struct wr_batch b = { .incidents = inc, .n_incidents = 6,
+	    .cursor = 1 };
+	int by_state[WR_ST_COUNT], open_by_sev[WR_SEV_COUNT];
+	struct wr_room room;
+	char *cause = NULL;
+
+	for (int i = 0; i < 6; i++)
+		inc[i] = make_incident(i + 1, "disk full");
+	inc[1]->state = WR_ST_ACKNOWLEDGED;
+	inc[2]->state = WR_ST_RESOLVED;
+	inc[3]->severity = WR_SEV_CRITICAL;
+	inc[4]->state = WR_ST_RESOLVED;
+	inc[4]->severity = WR_SEV_INFO;
+	commit_ok(s, &b);
+	for (int i = 0; i < 6; i++)
+		wr_incident_free(inc[i]);
+	store_close(s);
+	/* #6 damaged (a state and a severity no warroom wrote), and a row
+	 * numbered 0 */
+	raw_exec(fx->path, "UPDATE incidents SET state = 9, severity = -3"
+	    " WHERE id = 6;"
+	    "INSERT INTO incidents(id, source, key, title, service, severity,"
+	    " state, created, updated, last_seen, n_alerts, n_firing)"
+	    " SELECT 0, source, 'zero', title, service, severity, state,"
+	    " created, updated, last_seen, 0, 0 FROM incidents WHERE id = 1");
+	s = open_ok(fx->path, WR_STORE_CONSOLE);
+	assert_int_equal(store_room_counts(s, by_state, open_by_sev, &cause),
+	    0);
+	wr_room_init(&room, 0);
+	assert_int_equal(store_load_room(s, &room, &cause), 0);
+	assert_int_equal(room.n_incidents, 6);
+	for (int i = 0; i < WR_ST_COUNT; i++)
+		assert_int_equal(by_state[i], room.by_state[i]);
+	for (int i = 0; i < WR_SEV_COUNT; i++)
+		assert_int_equal(open_by_sev[i], room.open_by_sev[i]);
+	/* #1, #4, #6 triggered; #2 acknowledged; #3, #5 resolved */
+	assert_int_equal(by_state[WR_ST_TRIGGERED], 3);
+	assert_int_equal(by_state[WR_ST_ACKNOWLEDGED], 1);
+	assert_int_equal(by_state[WR_ST_RESOLVED], 2);
+	assert_int_equal(open_by_sev[WR_SEV_ERROR], 2);
+	assert_int_equal(open_by_sev[WR_SEV_CRITICAL], 1);
+	assert_int_equal(open_by_sev[WR_SEV_WARNING], 1);
+	assert_int_equal(open_by_sev[WR_SEV_INFO], 0);
+	wr_room_free(&room);
+	store_close(s);
+}
+
 /* One token cannot read (or, by storing first, suppress) another's answer
  * to the same op id; retention prunes answers by age. */
 static void
@@ -2530,6 +2589,7 @@ main(void)
 		T(test_migration_to_v10_fills_made_at_from_the_bodies),
 		T(test_stored_events_carry_made_at_in_its_column),
 		T(test_failed_migration_to_v10_leaves_the_v9_file_untouched),
+		T(test_room_counts_are_the_loaded_rooms),
 		T(test_op_answers_are_keyed_by_token_and_pruned_by_age),
 		T(test_incident_sender_and_new_fields_round_trip),
 		T(test_foreign_application_id_is_refused),
