@@ -2118,6 +2118,57 @@ test_bell_rings_for_a_new_critical_only_when_armed(void **state)
 	}
 }
 
+/*
+ * The ALERTS column at 80 columns says how much of a storm still fires:
+ * 200 of 300 is "200/300", not "200/3…"; bigger ones in round figures;
+ * one of which every alert fires, its count.
+ */
+static void
+test_the_alerts_column_says_a_partial_storm_at_80_columns(void **state)
+{
+	static const struct {
+		int firing, all;
+		const char *want;
+	} c[] = {
+		{ 200, 300, " 200/300" }, { 1234, 3000, " 1.2k/3k" },
+		{ 45000, 45000, " 45k" }, { 12000, 45000, " 12k/45k" },
+		{ 0, 300, " 0/300" },
+	};
+	struct harness *h = h_new(24, 80);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct wr_incident *inc = xcalloc(1, sizeof *inc);
+
+		inc->id = (int64_t)i + 1;
+		inc->source = xstrdup("alertmanager");
+		inc->key = xasprintf("k%zu", i);
+		inc->title = xasprintf("storm %zu", i);
+		inc->service = xstrdup("edge");
+		inc->severity = WR_SEV_CRITICAL;
+		inc->state = WR_ST_TRIGGERED;
+		inc->created = H_NOW - 60000;
+		inc->n_alerts = c[i].all;
+		inc->n_firing = c[i].firing;
+		wr_room_put(&h->room, inc);
+	}
+	tui_model_changed(h->t);
+	h_render(h);
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char title[32];
+		int y;
+
+		snprintf(title, sizeof title, "storm %zu ", i);
+		y = h_find(h, title);
+		if (y < 0 || strstr(h_row(h, y), c[i].want) == NULL) {
+			h_dump(h);
+			fail_msg("%d of %d firing: want '%s'", c[i].firing,
+			    c[i].all, c[i].want);
+		}
+	}
+	h_free(h);
+}
+
 /* A clock the banner's test moves. */
 static int64_t bell_now = H_NOW;
 
@@ -2793,6 +2844,7 @@ main(void)
 		cmocka_unit_test(test_times_are_local_or_utc_with_the_flag),
 		cmocka_unit_test(test_bell_rings_for_a_new_critical_only_when_armed),
 		cmocka_unit_test(test_the_banner_rings_again_every_30_seconds_until_dismissed),
+		cmocka_unit_test(test_the_alerts_column_says_a_partial_storm_at_80_columns),
 		cmocka_unit_test(test_mouse_click_selects_a_row_and_the_wheel_scrolls),
 		cmocka_unit_test(test_render_rate_limit_and_idle_frames_write_nothing),
 		cmocka_unit_test(test_oncall_empty_state_and_schedules),

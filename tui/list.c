@@ -1163,6 +1163,44 @@ ensure_visible(struct list *l, size_t vis)
 
 /* ---- drawing ------------------------------------------------------------------- */
 
+/* A count in at most 4 columns: 999, 1.2k, 12k, 120k, 1.2M. */
+static void
+count_text(int n, char *buf, size_t size)
+{
+	if (n < 1000)
+		snprintf(buf, size, "%d", n);
+	else if (n < 10000 && n / 100 % 10 != 0)
+		snprintf(buf, size, "%d.%dk", n / 1000, n / 100 % 10);
+	else if (n < 1000000)
+		snprintf(buf, size, "%dk", n / 1000);
+	else
+		snprintf(buf, size, "%d.%dM", n / 1000000, n / 100000 % 10);
+}
+
+/*
+ * The ALERTS column, firing of all, in w columns: "200/300"; where that
+ * is too wide, in round figures ("1.2k/3k"); where that is too, "300"
+ * says all of 300 fire, and a storm partly resolved keeps its firing
+ * count first ("1.2k/…") rather than a cut that reads as another number.
+ */
+static void
+alerts_text(int firing, int all, int w, char *buf, size_t size)
+{
+	char f[16], a[16];
+
+	snprintf(buf, size, "%d/%d", firing, all);
+	if ((int)strlen(buf) <= w)
+		return;
+	count_text(firing, f, sizeof f);
+	count_text(all, a, sizeof a);
+	if (firing == all)
+		snprintf(buf, size, "%s", a);
+	else if ((int)(strlen(f) + 1 + strlen(a)) <= w)
+		snprintf(buf, size, "%s/%s", f, a);
+	else
+		snprintf(buf, size, "%s/", f);
+}
+
 struct cols {
 	int id_x, id_w, sev_x, sev_w, st_x, st_w, age_x, age_w;
 	int title_x, title_w, svc_x, svc_w, al_x, al_w, who_x, who_w;
@@ -1185,7 +1223,7 @@ cols_compute(int W, int64_t max_id, struct cols *c)
 	c->st_w = W >= 120 ? 12 : 5;
 	c->age_w = 4;
 	c->svc_w = W >= 140 ? 20 : W >= 100 ? 16 : 12;
-	c->al_w = W >= 100 ? 7 : 6;
+	c->al_w = 7;		/* "200/300": a storm partly resolved */
 	c->who_w = W >= 100 ? 14 : 10;
 	c->op_w = W >= 110 ? 7 : 0;
 	c->asg_w = W >= 140 ? 14 : 0;
@@ -1332,10 +1370,7 @@ draw_row(struct tui *t, struct pane *p, const struct cols *c, int y,
 	    inc->title);
 	tui_put_untrusted(t, p->win, y, c->svc_x, c->svc_w, R(ROLE_NORMAL),
 	    inc->service);
-	snprintf(buf, sizeof buf, "%d/%d", inc->n_firing, inc->n_alerts);
-	/* narrow: "300" says all of 300 fire, rather than "300/3…" */
-	if ((int)strlen(buf) > c->al_w && inc->n_firing == inc->n_alerts)
-		snprintf(buf, sizeof buf, "%d", inc->n_alerts);
+	alerts_text(inc->n_firing, inc->n_alerts, c->al_w, buf, sizeof buf);
 	tui_put(t, p->win, y, c->al_x, c->al_w,
 	    R(inc->n_firing > 0 ? ROLE_NORMAL : ROLE_DIM), buf);
 	if (op != NULL && c->op_w == 0)
