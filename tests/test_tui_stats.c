@@ -150,11 +150,52 @@ test_stats_view_300x80(void **state)
 	wr_schedule_free(s);
 }
 
+/*
+ * At 40 columns the report's lines are wider than the view: l and h
+ * scroll it sideways, so the numbers at a line's end can be read (the
+ * p90 of the time to acknowledge, the people's hours on call), and the
+ * border says so.
+ */
+static void
+test_stats_view_40_columns_scrolls_sideways(void **state)
+{
+	struct harness *h = h_new_cfg(15, 40, NULL, 1);
+	struct wr_schedule *s;
+
+	(void)state;
+	s = fill(h);
+	h_render(h);
+	h_type(h, ":stats\r");
+	h_render(h);
+	h_assert_shows(h, "time to acknowledge");
+	h_assert_shows(h, "h/l scroll");
+	if (row_with(h, "10m 00s", NULL, NULL) >= 0) {
+		h_dump(h);
+		fail_msg("the p90 fits at 40 columns: the test shows nothing");
+	}
+	for (int i = 0; i < 5; i++)
+		h_type(h, "l");
+	h_render(h);
+	if (row_with(h, "10m 00s", NULL, NULL) < 0 ||
+	    row_with(h, "24.0h", NULL, NULL) < 0) {
+		h_dump(h);
+		fail_msg("l did not bring the ends of the lines into view");
+	}
+	/* h goes back; the report stays open */
+	for (int i = 0; i < 10; i++)
+		h_type(h, "h");
+	h_render(h);
+	h_assert_shows(h, "time to acknowledge");
+	h_free(h);
+	wr_schedule_free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stats_view_80x24),
+		cmocka_unit_test(test_stats_view_40_columns_scrolls_sideways),
 		cmocka_unit_test(test_stats_view_300x80),
 	};
 

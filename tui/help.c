@@ -5,6 +5,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+
+#include "core/sanitize.h"
 
 #include "core/util.h"
 #include "tui/tui-int.h"
@@ -82,6 +85,7 @@ const char *const tui_help_lines[] = {
 
 struct help {
 	int scroll;
+	int hscroll;		/* columns of every line passed (h/l) */
 	/* A report shown in the overlay instead of the keys (:stats): its
 	 * title and lines, owned; NULL for the keys. */
 	char *title;
@@ -126,6 +130,7 @@ tui_help_show(struct tui *t, int on)
 
 	t->help_on = on;
 	h->scroll = 0;
+	h->hscroll = 0;
 	report_free(h);
 	/* What was under the overlay must be drawn again. */
 	tui_dirty_all(t);
@@ -143,11 +148,48 @@ tui_help_show_report(struct tui *t, const char *title, char **lines,
 	h->n_lines = n;
 }
 
+/* s past its first cols display columns (a wide character the cut
+ * would halve is passed whole); s is sanitised, valid UTF-8. */
+static const char *
+skip_cols(const char *s, int cols)
+{
+	mbstate_t ps;
+
+	memset(&ps, 0, sizeof ps);
+	while (cols > 0 && *s != '\0') {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s, strlen(s), &ps);
+		int w;
+
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+			break;
+		w = wcwidth(wc);
+		cols -= w > 0 ? w : 0;
+		s += k;
+	}
+	return s;
+}
+
+/* The widest line, in columns. */
+static int
+widest(const struct help *h)
+{
+	int n = help_count(h), max = 0;
+
+	for (int i = 0; i < n; i++) {
+		int w = sanitize_width(help_line(h, i));
+
+		if (w > max)
+			max = w;
+	}
+	return max;
+}
+
 static void
 help_draw(struct tui *t, struct pane *p)
 {
 	struct help *h = p->priv;
-	int n = help_count(h), inner = p->h - 2;
+	int n = help_count(h), inner = p->h - 2, wide = widest(h) > p->w - 4;
 
 	wbkgdset(p->win, ' ' | tui_attr(t, ROLE_HELP));
 	werase(p->win);
@@ -158,12 +200,18 @@ help_draw(struct tui *t, struct pane *p)
 	    h->title : " warroom keys - Esc or ? closes ");
 	if (h->scroll > n - inner)
 		h->scroll = n - inner > 0 ? n - inner : 0;
+	/* lines wider than the overlay (a narrow terminal) scroll sideways
+	 * rather than lose their ends */
+	if (h->hscroll > widest(h) - (p->w - 4))
+		h->hscroll = widest(h) - (p->w - 4) > 0 ? widest(h) -
+		    (p->w - 4) : 0;
 	for (int i = 0; i < inner && h->scroll + i < n; i++)
 		tui_put(t, p->win, i + 1, 2, p->w - 4, ROLE_HELP,
-		    help_line(h, h->scroll + i));
-	if (n > inner && inner > 0)
+		    skip_cols(help_line(h, h->scroll + i), h->hscroll));
+	if ((n > inner || wide) && inner > 0)
 		tui_put(t, p->win, p->h - 1, 2, p->w - 4, ROLE_BORDER,
-		    " j/k scroll ");
+		    n > inner && wide ? " j/k h/l scroll " : wide ?
+		    " h/l scroll " : " j/k scroll ");
 }
 
 static int
@@ -183,6 +231,16 @@ help_key(struct tui *t, struct pane *p, int is_keycode, wint_t ch)
 		h->scroll -= is_keycode && ch == KEY_PPAGE ? p->h - 3 : 1;
 		if (h->scroll < 0)
 			h->scroll = 0;
+		tui_dirty(t, PANE_HELP);
+		return 1;
+	}
+	if ((!is_keycode && (ch == 'l' || ch == 'h')) || (is_keycode &&
+	    (ch == KEY_RIGHT || ch == KEY_LEFT))) {
+		int right = is_keycode ? ch == KEY_RIGHT : ch == 'l';
+
+		h->hscroll += right ? 8 : -8;
+		if (h->hscroll < 0)
+			h->hscroll = 0;
 		tui_dirty(t, PANE_HELP);
 		return 1;
 	}

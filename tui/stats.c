@@ -67,7 +67,7 @@ tui_stats_show(struct tui *t, const char *arg)
 		free(lines[i]);
 		lines[i] = clean;
 	}
-	title = xasprintf(" stats since %s%s%s - j/k scroll, Esc closes ",
+	title = xasprintf(" stats since %s%s%s - Esc closes ",
 	    when, by != WR_STATS_BY_NONE ? " by " : "",
 	    by != WR_STATS_BY_NONE ? wr_stats_by_name(by) : "");
 	{
