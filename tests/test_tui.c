@@ -1485,6 +1485,9 @@ test_help_lists_every_key_and_command(void **state)
 	h_render(h);
 	h_assert_shows(h, "warroom keys");
 	h_assert_shows(h, "acknowledge every triggered incident");
+	/* its first line names the relay, for another shell's subcommands
+	 * (the demo's, whose port is new each time) */
+	h_assert_shows(h, "this console's relay: ws://127.0.0.1:8470/feed");
 	h_type(h, "q");		/* closes help, does not quit */
 	assert_int_equal(h->quit, 0);
 	h_render(h);

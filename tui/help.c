@@ -91,6 +91,9 @@ struct help {
 	char *title;
 	char **lines;
 	size_t n_lines;
+	/* the keys' first line: which relay this console is of (sanitised),
+	 * so that another shell's subcommands can be pointed at it */
+	char *relay;
 };
 
 static void
@@ -114,13 +117,17 @@ help_count(const struct help *h)
 		return (int)h->n_lines;
 	while (tui_help_lines[n] != NULL)
 		n++;
-	return n;
+	return n + (h->relay != NULL ? 2 : 0);
 }
 
 static const char *
 help_line(const struct help *h, int i)
 {
-	return h->title != NULL ? h->lines[i] : tui_help_lines[i];
+	if (h->title != NULL)
+		return h->lines[i];
+	if (h->relay != NULL && i < 2)
+		return i == 0 ? h->relay : "";
+	return tui_help_lines[i - (h->relay != NULL ? 2 : 0)];
 }
 
 void
@@ -132,6 +139,15 @@ tui_help_show(struct tui *t, int on)
 	h->scroll = 0;
 	h->hscroll = 0;
 	report_free(h);
+	free(h->relay);
+	h->relay = NULL;
+	if (on && t->feed_url != NULL) {
+		char *raw = xasprintf("  this console's relay: %s",
+		    t->feed_url);
+
+		h->relay = tui_clean(raw);
+		free(raw);
+	}
 	/* What was under the overlay must be drawn again. */
 	tui_dirty_all(t);
 }
@@ -259,6 +275,7 @@ static void
 help_free(struct tui *t, struct pane *p)
 {
 	report_free(p->priv);
+	free(((struct help *)p->priv)->relay);
 	free(p->priv);
 	p->priv = NULL;
 }

@@ -13,7 +13,7 @@
 # checkout incident's second responder (maya acknowledged it, he adds a
 # note), starts its postmortem at the end, which its detail shows.  Then,
 # from another shell, the subcommands read the demo's history through the
-# relay address its status line shows.  Every wait is bounded.
+# relay address its help (?) names.  Every wait is bounded.
 . "$(dirname "$0")/lib.sh"
 echo "demo: the recorded outage with two schedules and a handoff"
 tmux_init	# lib.sh: tm, cap, wait_screen
@@ -50,12 +50,15 @@ check "the checkout incident's postmortem, started by sam at the end" \
     wait_screen demo 'Postmortem +v1, last saved by sam' 300
 check "with three notes: maya's two and sam's, its second responder's" \
     wait_screen demo 'Alerts +0 firing of 1; 3 notes'
-# The status line ends with the demo relay's address, and the subcommands
-# reach it from another shell (each on a database of its own), as
-# warroom(1) and the README say: the numbers of the closing note come so.
-check "the status line names the demo relay's address" \
-    wait_row demo '$' ' ws://127\.0\.0\.1:[0-9]+/feed$'
-FEED=$(line_of demo '$' | grep -Eo 'ws://127\.0\.0\.1:[0-9]+/feed$')
+# The help names the demo relay's address, and the subcommands reach it
+# from another shell (each on a database of its own), as warroom(1) and
+# the README say: the numbers of the closing note come so.
+tm send-keys -t "$SESS:demo" '?'
+check "the help names the demo relay's address" \
+    wait_screen demo "this console's relay: ws://127\.0\.0\.1:[0-9]+/feed"
+FEED=$(grep -Eo "this console's relay: ws://127\.0\.0\.1:[0-9]+/feed" \
+    "$T/scr.demo" | grep -Eo 'ws://.*')
+tm send-keys -t "$SESS:demo" Escape
 sub() { # sub NAME ARGS...: a subcommand against the demo, out in $T/NAME
 	n=$1; shift
 	XDG_CONFIG_HOME="$T/xdg" "$WARROOM" --feed "$FEED" --db "$T/sub.db" \
