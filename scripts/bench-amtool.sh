@@ -65,7 +65,7 @@ TIME=
 T=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/warroom-bench-amtool.XXXXXX") ||
     exit 1
 relay_pid=
-am_pid=
+AMPID=
 tail_pid=
 stamp_pid=
 poll_pid=
@@ -87,7 +87,7 @@ cleanup() {
 	if [ -S "$T/sock" ]; then
 		tmux -S "$T/sock" kill-server 2>/dev/null
 	fi
-	stop "$am_pid" "$relay_pid" "$dog_pid"
+	stop "$AMPID" "$relay_pid" "$dog_pid"
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -128,6 +128,9 @@ ctx_switches() {
 
 HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
+# am_config, am_start: the tests' Alertmanager ($T/am.yml, am.token, am.log).
+. "$(dirname "$0")/../tests/e2e/lib/alertmanager.sh"
+
 # ---- the relay and Alertmanager ---------------------------------------------
 
 port=$(free_port) || exit 1
@@ -136,37 +139,21 @@ token=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
 	umask 077
 	printf 'bench %s console,ingest users=*\n' "$token" >"$T/tokens"
 	printf '%s\n' "$token" >"$T/token"
+	printf '%s\n' "$token" >"$T/am.token"
 )
-chmod 600 "$T/tokens" "$T/token"
+chmod 600 "$T/tokens" "$T/token" "$T/am.token"
 URL="http://127.0.0.1:$port"
 FEED="ws://127.0.0.1:$port/feed"
 "$BUILD/warroomd" --listen "127.0.0.1:$port" --db "$T/relay.db" \
     --tokens "$T/tokens" --log "$T/relay.log" &
 relay_pid=$!
 
-amport=$(free_port) || exit 1
-AMURL="http://127.0.0.1:$amport"
-cat >"$T/am.yml" <<EOT
-route:
-  receiver: warroom
-  group_by: ['alertname']
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: warroom
-    webhook_configs:
-      - url: $URL/hooks/alertmanager
-        send_resolved: true
-        http_config:
-          authorization:
-            type: Bearer
-            credentials_file: $T/token
-EOT
-"$AM" --config.file="$T/am.yml" --storage.path="$T/am-data" \
-    --web.listen-address="127.0.0.1:$amport" --cluster.listen-address= \
-    --log.level=warn >"$T/am.log" 2>&1 &
-am_pid=$!
+AMPORT=$(free_port) || exit 1
+AMURL="http://127.0.0.1:$AMPORT"
+am_config '[alertname]'
+# am_start: its pid in AMPID, which cleanup stops; the wait below says when
+# it did not come up.
+am_start
 
 up=0
 for _ in $(seq 1 150); do

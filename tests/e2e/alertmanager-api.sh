@@ -20,34 +20,8 @@ alertmanager = $AMURL
 EOT
 start_relay --config "$T/relay.conf" || exit 1
 printf '%s\n' "$TOK_AM" > "$T/am.token"
-cat > "$T/am.yml" <<EOT
-route:
-  receiver: warroom
-  group_by: [alertname, service]
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: warroom
-    webhook_configs:
-      - url: $URL/hooks/alertmanager
-        send_resolved: true
-        max_alerts: 5
-        http_config:
-          authorization:
-            type: Bearer
-            credentials_file: $T/am.token
-EOT
-"$AM" --config.file="$T/am.yml" --storage.path="$T/am-data" \
-    --web.listen-address="127.0.0.1:$AMPORT" --cluster.listen-address= \
-    --log.level=warn >"$T/am.log" 2>&1 &
-AMPID=$!
-PIDS="$PIDS $AMPID"
-for _ in $(seq 1 100); do
-	curl -fs "$AMURL/-/ready" >/dev/null 2>&1 && break
-	sleep 0.1
-done
-check "alertmanager is ready" curl -fs "$AMURL/-/ready" -o /dev/null
+am_config '[alertname, service]' 'max_alerts: 5'
+check "alertmanager is ready" am_start
 
 for i in 01 02 03 04 05 06 07 08 09 10; do
 	amtool --alertmanager.url="$AMURL" alert add HighLatency service=api \

@@ -20,49 +20,22 @@ make_tokens
 TOK_AM2=am2x0123456789abcdef01234567
 echo "am2 $TOK_AM2 ingest" >> "$T/tokens"
 start_relay || exit 1
-printf '%s\n' "$TOK_AM" > "$T/am.token"
-printf '%s\n' "$TOK_AM2" > "$T/am2.token"
-printf '%s\n' "$TOK_OPS" > "$T/am3.token"
 
-# start_am NAME TOKENFILE GROUP_BY: an Alertmanager with max_alerts 5,
-# its URL in $AMURL_NAME.
+# start_am NAME TOKEN GROUP_BY: an Alertmanager with max_alerts 5
+# delivering with TOKEN, its files $T/NAME.*, its URL in $AMURL_NAME;
+# 0 once it is ready.
 start_am() {
-	port=$(free_port)
-	cat > "$T/$1.yml" <<EOT
-route:
-  receiver: warroom
-  group_by: $3
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: warroom
-    webhook_configs:
-      - url: $URL/hooks/alertmanager
-        send_resolved: true
-        max_alerts: 5
-        http_config:
-          authorization:
-            type: Bearer
-            credentials_file: $2
-EOT
-	"$AM" --config.file="$T/$1.yml" --storage.path="$T/$1-data" \
-	    --web.listen-address="127.0.0.1:$port" --cluster.listen-address= \
-	    --log.level=warn >"$T/$1.log" 2>&1 &
-	PIDS="$PIDS $!"
-	eval "AMURL_$1=http://127.0.0.1:$port"
+	AM_NAME=$1
+	AMPORT=$(free_port)
+	AMURL="http://127.0.0.1:$AMPORT"
+	eval "AMURL_$1=\$AMURL"
+	printf '%s\n' "$2" > "$T/$1.token"
+	am_config "$3" 'max_alerts: 5'
+	am_start
 }
-am_ready() {
-	for _ in $(seq 1 100); do
-		curl -fs "$1/-/ready" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
-start_am a "$T/am.token" "[alertname, service]"
-start_am b "$T/am2.token" "[alertname, service]"
-start_am c "$T/am3.token" "[]"
-if am_ready "$AMURL_a" && am_ready "$AMURL_b" && am_ready "$AMURL_c"; then
+if start_am a "$TOK_AM" "[alertname, service]" &&
+    start_am b "$TOK_AM2" "[alertname, service]" &&
+    start_am c "$TOK_OPS" "[]"; then
 	ok "three alertmanagers are ready"
 else
 	fail "an alertmanager did not start"; finish; exit 1

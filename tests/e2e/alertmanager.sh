@@ -14,33 +14,9 @@ make_tokens
 start_relay || exit 1
 printf '%s\n' "$TOK_AM" > "$T/am.token"
 AMPORT=$(free_port)
-cat > "$T/am.yml" <<EOT
-route:
-  receiver: warroom
-  group_by: ['alertname', 'service']
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: warroom
-    webhook_configs:
-      - url: $URL/hooks/alertmanager
-        send_resolved: true
-        http_config:
-          authorization:
-            type: Bearer
-            credentials_file: $T/am.token
-EOT
-"$AM" --config.file="$T/am.yml" --storage.path="$T/am-data" \
-    --web.listen-address="127.0.0.1:$AMPORT" --cluster.listen-address= \
-    --log.level=warn >"$T/am.log" 2>&1 &
-PIDS="$PIDS $!"
 AMURL="http://127.0.0.1:$AMPORT"
-for _ in $(seq 1 100); do
-	curl -fs "$AMURL/-/ready" >/dev/null 2>&1 && break
-	sleep 0.1
-done
-check "alertmanager is ready" curl -fs "$AMURL/-/ready" -o /dev/null
+am_config '[alertname, service]'
+check "alertmanager is ready" am_start
 
 "$WARROOM" tail --json --feed "$FEED" --token-file "$T/ops.token" \
     --db "$T/tail.db" >"$T/tail.out" 2>"$T/tail.err" &

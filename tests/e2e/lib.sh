@@ -181,42 +181,9 @@ wait_count() {
 	return 1
 }
 
-# am_config GROUP_BY: $T/am.yml for the real Alertmanager, one route to this
-# relay's Alertmanager hook, grouped by GROUP_BY ("[alertname, service]"),
-# with the ingest token in $T/am.token.  am_start: that Alertmanager on
-# $AMPORT ($AM, $AMURL set by the script), 0 once it answers ready, its pid
-# in AMPID and PIDS.
-am_config() {
-	cat > "$T/am.yml" <<EOT
-route:
-  receiver: warroom
-  group_by: $1
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: warroom
-    webhook_configs:
-      - url: $URL/hooks/alertmanager
-        send_resolved: true
-        http_config:
-          authorization:
-            type: Bearer
-            credentials_file: $T/am.token
-EOT
-}
-am_start() {
-	"$AM" --config.file="$T/am.yml" --storage.path="$T/am-data" \
-	    --web.listen-address="127.0.0.1:$AMPORT" --cluster.listen-address= \
-	    --log.level=warn >>"$T/am.log" 2>&1 &
-	AMPID=$!
-	PIDS="$PIDS $AMPID"
-	for _ in $(seq 1 100); do
-		curl -fs "$AMURL/-/ready" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# am_config GROUP_BY [LINE...], am_start: a real Alertmanager delivering to
+# this relay (lib/alertmanager.sh, shared with scripts/bench-amtool.sh).
+. "$ROOT/tests/e2e/lib/alertmanager.sh"
 
 # post_storm NAME N: N groups of 200 firing alerts each (the storm
 # fixture's first alert on 200 instances), $T/NAME-0.json and on, posted
