@@ -273,7 +273,11 @@ enum wr_event_tone { WR_TONE_NORMAL = 0, WR_TONE_OPENS, WR_TONE_CLOSES };
 	    WR_EVF(UNTIL) | WR_EVF(MADE_AT), "snoozed",			\
 	    "snoozed until {until}", WR_TONE_NORMAL)			\
 	X(SNOOZE_OVER, 29, "snooze_over", WR_SCOPE_INCIDENT, 0,	\
-	    "snooze over", "snooze over: triggered again", WR_TONE_NORMAL)
+	    "snooze over", "snooze over: triggered again", WR_TONE_NORMAL) \
+	X(COVER_WITHDRAWN, 30, "cover_withdrawn", WR_SCOPE_SCHEDULE,	\
+	    WR_EVF(SCHEDULE) | WR_EVF(REF) | WR_EVF(MADE_AT),		\
+	    "cover request withdrawn",					\
+	    "withdrew cover request {ref} of {schedule}", WR_TONE_NORMAL)
 
 /* The numbers are stored on disk: append rows, never renumber. */
 typedef enum {

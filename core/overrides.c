@@ -90,6 +90,9 @@ wr_overrides_apply(struct wr_overrides *o, const struct wr_event *e)
 		push(o, e->seq, 0, e->schedule, e->person, NULL, e->from,
 		    e->until);
 		break;
+	case WR_EV_COVER_WITHDRAWN:
+		drop(o, e->ref, 1);
+		break;
 	default:
 		break;
 	}
@@ -244,6 +247,21 @@ plan(const struct wr_overrides *o, const struct wr_ov_context *cx,
 		out->person = xstrdup(op->actor);
 		out->from = e->from;
 		out->until = e->until;
+		out->ref = e->id;
+		break;
+	case WR_OP_COVER_RM:
+		/* the one who asked withdraws it: nobody else may take
+		 * back a request that is not theirs */
+		if ((e = wr_overrides_find(o, a->ref)) == NULL || !e->cover)
+			REFUSE(WR_OV_UNKNOWN_COVER, "no cover request %lld is "
+			    "open (it may have been taken or have ended)",
+			    (long long)a->ref);
+		if (strcmp(e->person, op->actor) != 0)
+			REFUSE(WR_OV_BAD, "cover request %lld is %s's: only "
+			    "%s withdraws it", (long long)e->id, e->person,
+			    e->person);
+		out->kind = kind;
+		out->schedule = xstrdup(e->schedule);
 		out->ref = e->id;
 		break;
 	default:

@@ -90,7 +90,11 @@ enum wr_plan_result {
 	    "#{id}: the postmortem changed nothing") \
 	X(SNOOZE, 15, "snooze", WR_SCOPE_INCIDENT, WR_EVF(UNTIL),	\
 	    WR_EV_SNOOZED, "snooze", "snoozed #{id} until {until}",	\
-	    "#{id} was already snoozed until {until}")
+	    "#{id} was already snoozed until {until}")			\
+	X(COVER_RM, 16, "cover_rm", WR_SCOPE_SCHEDULE, WR_EVF(REF),	\
+	    WR_EV_COVER_WITHDRAWN, "withdrawal",			\
+	    "withdrew cover request {ref}",				\
+	    "cover request {ref} was already withdrawn")
 
 typedef enum {
 #define WR_X_(name, num, wire, scope, fields, event, noun, done, noop) \

@@ -288,6 +288,47 @@ cover_request_taken_becomes_an_override(void **state)
 	wr_overrides_free(&f.o);
 }
 
+/* A cover request withdrawn by the one who asked is gone from the
+ * answers; nobody else may withdraw it, and a second withdrawal, or a
+ * take after it, finds no request open. */
+static void
+cover_request_withdrawn_by_its_asker(void **state)
+{
+	struct fx f;
+	struct wr_event a = OV("primary", NULL, "2026-12-20T08:00:00Z",
+	    "2026-12-21T08:00:00Z"), e, t;
+	struct wr_schedule *s = wr_schedule_new("primary", zone("UTC"));
+	int64_t req;
+
+	(void)state;
+	fx_init(&f);
+	assert_int_equal(run(&f, WR_OP_COVER, "dave", &a, &e),
+	    WR_PLAN_EVENT);
+	req = e.seq;
+	wr_event_free(&e);
+	t = (struct wr_event){ .ref = req };
+	assert_int_equal(run(&f, WR_OP_COVER_RM, "carol", &t, NULL),
+	    WR_PLAN_REFUSED);
+	assert_non_null(strstr(f.err, "only dave withdraws it"));
+	assert_int_equal(run(&f, WR_OP_COVER_RM, "dave", &t, &e),
+	    WR_PLAN_EVENT);
+	assert_int_equal(e.kind, WR_EV_COVER_WITHDRAWN);
+	assert_int_equal(e.ref, req);
+	assert_string_equal(e.schedule, "primary");
+	wr_event_free(&e);
+	wr_overrides_put(&f.o, s, f.cx.now);
+	assert_int_equal(s->n_covers, 0);
+	assert_int_equal(s->n_overrides, 0);
+	assert_int_equal(run(&f, WR_OP_COVER_RM, "dave", &t, NULL),
+	    WR_PLAN_REFUSED);
+	assert_string_equal(f.code, "unknown_cover");
+	assert_int_equal(run(&f, WR_OP_TAKE, "carol", &t, NULL),
+	    WR_PLAN_REFUSED);
+	assert_string_equal(f.code, "unknown_cover");
+	wr_schedule_free(s);
+	wr_overrides_free(&f.o);
+}
+
 /* A batch's events not committed yet count: the removal of an override
  * planned before it in the same batch is planned against it. */
 static void
@@ -406,6 +447,7 @@ main(void)
 		cmocka_unit_test(override_wins_over_the_rotation_and_the_last_made_wins),
 		cmocka_unit_test(bad_ops_are_refused_with_a_code),
 		cmocka_unit_test(cover_request_taken_becomes_an_override),
+		cmocka_unit_test(cover_request_withdrawn_by_its_asker),
 		cmocka_unit_test(plan_sees_the_batch_before_it),
 		cmocka_unit_test(what_has_ended_does_not_accumulate),
 		cmocka_unit_test(times_people_write),

@@ -750,7 +750,7 @@ cmd_override(struct tui *t, char *arg)
 	free(what);
 }
 
-/* :cover SCHEDULE FROM UNTIL [REASON] */
+/* :cover SCHEDULE FROM UNTIL [REASON]; :cover rm ID withdraws one's own */
 static void
 cmd_cover(struct tui *t, char *arg)
 {
@@ -761,8 +761,31 @@ cmd_cover(struct tui *t, char *arg)
 	char *what;
 
 	memset(&a, 0, sizeof a);
+	if (n == 2 && strcmp(w[0], "rm") == 0 && *rest == '\0') {
+		const struct wr_cover *c;
+		const char *schedule = NULL;
+
+		if ((c = tui_oncall_cover(t, w[1], &schedule)) == NULL) {
+			tui_error(t, "no open cover request %s (taken, or "
+			    "never made: the on-call pane lists the open "
+			    "ones)", w[1]);
+			return;
+		}
+		if (strcmp(c->by, t->user) != 0) {
+			tui_error(t, "cover request %s is %s's: only %s "
+			    "withdraws it", w[1], c->by, c->by);
+			return;
+		}
+		a.ref = parse_ref(w[1]);
+		what = xasprintf("withdrawal of cover request %s (%s)", w[1],
+		    schedule);
+		schedule_op(t, WR_OP_COVER_RM, &a, what);
+		free(what);
+		return;
+	}
 	if (n != 3) {
-		tui_message(t, "usage: :cover SCHEDULE FROM UNTIL [REASON]");
+		tui_message(t, "usage: :cover SCHEDULE FROM UNTIL [REASON] "
+		    "or :cover rm ID");
 		return;
 	}
 	if ((s = tui_oncall_find(t, w[0])) == NULL) {

@@ -183,6 +183,10 @@ tui_oncall_event(struct tui *t, const struct wr_event *e)
 		tui_message(t, "%s removed override %lld of %s", e->actor,
 		    (long long)e->ref, e->schedule);
 		break;
+	case WR_EV_COVER_WITHDRAWN:
+		tui_message(t, "%s withdrew cover request %lld (%s)", e->actor,
+		    (long long)e->ref, e->schedule);
+		break;
 	default:
 		break;
 	}

@@ -94,6 +94,25 @@ oc json2 oncall --json --user ops --at 2026-12-20T12:00:00Z
 check "warroom oncall --json --at Sunday noon: carol, from the override" \
     grep -q '"now":{"person":"carol","from":"2026-12-20T08:00:00.000Z","until":"2026-12-21T08:00:00.000Z","source":"override"}' "$T/json2.out"
 
+# erin asks for cover, then withdraws it (:cover rm ID): gone from every
+# console; dave cannot withdraw it for her
+tm send-keys -t "$SESS:carol" Escape
+tm send-keys -t "$SESS:carol" \
+    ':user erin' Enter ':cover primary 2026-12-27T09:00 2026-12-28T09:00 dentist' Enter
+check "bob's console shows erin's cover request" \
+    wait_screen bob 'cover [0-9]+: erin asks for cover: primary, Sun 08:00.Mon 08:00, dentist'
+cap bob
+WID=$(sed -n 's/.*cover \([0-9][0-9]*\): erin asks for cover.*/\1/p' "$T/scr.bob" | head -n 1)
+tm send-keys -t "$SESS:dave" ":cover rm $WID" Enter
+check "dave may not withdraw erin's request" \
+    wait_screen dave "cover request $WID is erin's: only erin withdraws it"
+tm send-keys -t "$SESS:carol" ":cover rm $WID" Enter
+check "erin withdraws it: the room is told" \
+    wait_screen bob "erin withdrew cover request $WID \(primary\)"
+check "and it is gone from bob's pane" \
+    screen_poll gone bob 'cover [0-9]+: erin' 150
+tm send-keys -t "$SESS:carol" ':user carol' Enter
+
 # A restart keeps them: a new console database asks the new relay
 stop_relay
 start_relay --config "$T/relay.conf" || exit 1
