@@ -11,14 +11,7 @@
 echo "escalation-banner: escalated to you, in the console of the person paged"
 tmux_init
 make_tokens
-cat > "$T/relay.conf" <<'EOT'
-[schedule primary]
-timezone = UTC
-[layer primary.all]
-rotation = 1w
-start = 2026-03-02T09:00
-participants = alice
-
+{ schedule_always primary alice; cat <<'EOT'
 [policy checkout]
 match = service=checkout
 step = 0s primary
@@ -29,6 +22,7 @@ step = 1h carol
 match = service=search
 step = 1h primary
 EOT
+} > "$T/relay.conf"
 start_relay --config "$T/relay.conf" --log "$T/warroomd.log" || exit 1
 trigger() { # trigger DEDUP SUMMARY [SERVICE]
 	curl -s -o "$T/body" -w '%{http_code}' -X POST \

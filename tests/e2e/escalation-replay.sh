@@ -11,19 +11,13 @@
 echo "escalation-replay: a rehearsal's steps across a kill -9 and a second --replay"
 make_tokens
 
-cat > "$T/relay.conf" <<'EOT'
-[schedule primary]
-timezone = UTC
-[layer primary.all]
-rotation = 1w
-start = 2026-03-02T09:00
-participants = alice
-
+{ schedule_always primary alice; cat <<'EOT'
 [policy rehearsal]
 step = 0s primary
 step = 4s bob
 step = 1h carol
 EOT
+} > "$T/relay.conf"
 cat > "$T/scenario.jsonl" <<'EOT'
 # two incidents, one per sender kind
 {"at":0.2,"source":"events-v2","body":{"routing_key":"rehearsal-key-000000000000000001","event_action":"trigger","dedup_key":"rehearsal-db","payload":{"summary":"replication lag 340s","source":"db-2","severity":"error","component":"postgres"}}}

@@ -14,21 +14,7 @@
 echo "escalation: steps from the log, across a kill -9"
 make_tokens
 
-cat > "$T/relay.conf" <<'EOT'
-[schedule primary]
-timezone = UTC
-[layer primary.all]
-rotation = 1w
-start = 2026-03-02T09:00
-participants = alice
-
-[schedule secondary]
-timezone = UTC
-[layer secondary.all]
-rotation = 1w
-start = 2026-03-02T09:00
-participants = bob
-
+{ schedule_always primary alice; schedule_always secondary bob; cat <<'EOT'
 [policy checkout]
 match = service=checkout
 step = 0s primary
@@ -40,6 +26,7 @@ match = service=db
 step = 0s primary
 ack-timeout = 2s
 EOT
+} > "$T/relay.conf"
 "$WARROOMD" --check-config "$T/relay.conf" --no-auth >"$T/check.out" 2>&1
 eq "--check-config accepts the policies" "$?" 0
 check "and lists whom each step pages now" \

@@ -181,6 +181,21 @@ wait_count() {
 	return 1
 }
 
+# schedule_always NAME WHO: a relay config's [schedule NAME] (UTC) whose
+# one layer has WHO on call at every hour (a weekly rotation of one), and a
+# blank line, on stdout: what a policy's step NAME pages is WHO.
+schedule_always() {
+	cat <<EOT
+[schedule $1]
+timezone = UTC
+[layer $1.all]
+rotation = 1w
+start = 2026-03-02T09:00
+participants = $2
+
+EOT
+}
+
 # am_config GROUP_BY [LINE...], am_start: a real Alertmanager delivering to
 # this relay (lib/alertmanager.sh, shared with scripts/bench-amtool.sh).
 . "$ROOT/tests/e2e/lib/alertmanager.sh"
