@@ -404,12 +404,33 @@ rig_tick(lws_sorted_usec_list_t *sul)
 	lws_sul_schedule(r->ctx, 0, &r->tick, rig_tick, 20000);
 }
 
+/* The rig's feed, to its scripted relay, as alice, with the token given
+ * (NULL: none) and its room loaded at once or left for later
+ * (feed_cfg.room_later). */
+static void
+rig_feed_new(struct rig *r, const char *token, int room_later)
+{
+	struct feed_cfg cfg;
+	char url[64], *cause = NULL;
+
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/feed", r->port);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.url = url;
+	cfg.token = token;
+	cfg.user = "alice";
+	cfg.backoff_start_ms = 20;
+	cfg.backoff_cap_ms = 100;
+	cfg.room_later = room_later;
+	r->feed = feed_new(r->ctx, &cfg, r->store, &r->room, &hooks, &r->seen,
+	    &cause);
+	assert_non_null(r->feed);
+}
+
 static void
 rig_open(struct rig *r, const char *token, int with_store)
 {
 	struct lws_context_creation_info info;
-	struct feed_cfg cfg;
-	char url[64], *cause = NULL;
+	char *cause = NULL;
 
 	memset(r, 0, sizeof *r);
 	feed_log_open(getenv("TEST_FEED_LOG"), 1, &cause);
@@ -441,16 +462,7 @@ rig_open(struct rig *r, const char *token, int with_store)
 		assert_int_equal(store_load_room(r->store, &r->room, &cause),
 		    0);
 	}
-	snprintf(url, sizeof url, "ws://127.0.0.1:%d/feed", r->port);
-	memset(&cfg, 0, sizeof cfg);
-	cfg.url = url;
-	cfg.token = token;
-	cfg.user = "alice";
-	cfg.backoff_start_ms = 20;
-	cfg.backoff_cap_ms = 100;
-	r->feed = feed_new(r->ctx, &cfg, r->store, &r->room, &hooks, &r->seen,
-	    &cause);
-	assert_non_null(r->feed);
+	rig_feed_new(r, token, 0);
 	lws_sul_schedule(r->ctx, 0, &r->tick, rig_tick, 20000);
 }
 
@@ -661,24 +673,12 @@ script_upto(struct srv *s, struct srv_conn *c, int64_t seq)
 static void
 rig_feed_room_later(struct rig *r)
 {
-	struct feed_cfg cfg;
-	char url[64], *cause = NULL;
-
 	feed_free(r->feed);
 	wr_room_free(&r->room);
 	wr_room_init(&r->room, 0);
 	r->room.last_seq = store_last_seq(r->store);
 	memset(&r->seen, 0, sizeof r->seen);
-	snprintf(url, sizeof url, "ws://127.0.0.1:%d/feed", r->port);
-	memset(&cfg, 0, sizeof cfg);
-	cfg.url = url;
-	cfg.user = "alice";
-	cfg.backoff_start_ms = 20;
-	cfg.backoff_cap_ms = 100;
-	cfg.room_later = 1;
-	r->feed = feed_new(r->ctx, &cfg, r->store, &r->room, &hooks, &r->seen,
-	    &cause);
-	assert_non_null(r->feed);
+	rig_feed_new(r, NULL, 1);
 }
 
 /*
