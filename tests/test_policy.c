@@ -39,17 +39,29 @@ oncall(void *ud, const char *target, int64_t now, const char **person)
 	return 1;
 }
 
+/* The policy NAME of the steps given ("10m secondary", ..., NULL), each
+ * accepted, the whole checked; the caller frees it. */
+static struct wr_policy *
+policy_of(const char *name, ...)
+{
+	struct wr_policy *p = wr_policy_new(name);
+	const char *step;
+	char *why = NULL;
+	va_list ap;
+
+	va_start(ap, name);
+	while ((step = va_arg(ap, const char *)) != NULL)
+		assert_int_equal(wr_policy_add_step(p, step, &why), 0);
+	va_end(ap);
+	assert_int_equal(wr_policy_check(p, &why), 0);
+	return p;
+}
+
 static struct wr_policy *
 checkout(void)
 {
-	struct wr_policy *p = wr_policy_new("checkout");
-	char *why = NULL;
-
-	assert_int_equal(wr_policy_add_step(p, "0m primary", &why), 0);
-	assert_int_equal(wr_policy_add_step(p, "10m secondary", &why), 0);
-	assert_int_equal(wr_policy_add_step(p, "20m carol, primary", &why), 0);
-	assert_int_equal(wr_policy_check(p, &why), 0);
-	return p;
+	return policy_of("checkout", "0m primary", "10m secondary",
+	    "20m carol, primary", (char *)NULL);
 }
 
 /* "08:30" in UTC: a describer's clock. */
@@ -411,14 +423,12 @@ test_a_silence_end_starts_again_from_step_one(void **state)
 static void
 test_a_gap_pages_nobody_and_says_so(void **state)
 {
-	struct wr_policy *p = wr_policy_new("thin");
-	char *why = NULL;
+	struct wr_policy *p = policy_of("thin", "1m empty", (char *)NULL);
 	struct fix f;
 	wr_event_kind k;
 	char *w;
 
 	(void)state;
-	assert_int_equal(wr_policy_add_step(p, "1m empty", &why), 0);
 	setup_fix(&f);
 	expect_nothing(&f, p, T0 + MIN - 1);
 	assert_int_equal(tick(&f, p, T0 + MIN, &w, &k), 1);
@@ -440,16 +450,13 @@ test_a_gap_pages_nobody_and_says_so(void **state)
 static void
 test_a_step_that_pages_nobody_passes_to_the_next_at_once(void **state)
 {
-	struct wr_policy *p = wr_policy_new("thin");
-	char *why = NULL;
+	struct wr_policy *p = policy_of("thin", "0m empty", "10m secondary",
+	    "20m primary", (char *)NULL);
 	struct fix f;
 	wr_event_kind k;
 	char *w;
 
 	(void)state;
-	assert_int_equal(wr_policy_add_step(p, "0m empty", &why), 0);
-	assert_int_equal(wr_policy_add_step(p, "10m secondary", &why), 0);
-	assert_int_equal(wr_policy_add_step(p, "20m primary", &why), 0);
 	setup_fix(&f);
 	assert_int_equal(tick(&f, p, T0, &w, &k), 1);
 	assert_int_equal(k, WR_EV_POLICY_ASSIGNED);
