@@ -20,6 +20,36 @@ EOJ
 	post /v2/enqueue "$T/ev.json"
 }
 W() { "$WARROOM" "$@" --feed "$FEED" --token-file "$T/ops.token" --db "$T/c.db"; }
+# py_checks NAME: the Python on stdin, after a prelude that gives it T,
+# load(FILE) (the JSON in $T/FILE, {} when it is not there or not JSON) and
+# say(F, WHAT) (a check: "ok   WHAT" when F() is true, "FAIL WHAT" when it
+# is false or raises); each line it prints ($T/NAME.out) is a check here,
+# a traceback a failed one.
+py_checks() {
+	{ cat <<'EOP'
+import json, sys
+T = sys.argv[1]
+def load(n):
+    try:
+        return json.load(open(f"{T}/{n}"))
+    except Exception:
+        return {}
+def say(f, what):
+    try:
+        ok = f()
+    except Exception as e:
+        ok, what = False, f"{what} ({type(e).__name__}: {e})"
+    print(("ok   " if ok else "FAIL ") + what)
+EOP
+	cat; } | python3 - "$T" >"$T/$1.out" 2>&1
+	[ -s "$T/$1.out" ] || fail "the Python checks ($1) said nothing"
+	while IFS= read -r line; do
+		case $line in
+		"ok   "*) ok "${line#ok   }" ;;
+		*) fail "${line#FAIL }" ;;
+		esac
+	done <"$T/$1.out"
+}
 
 eq "trigger 1" "$(trigger db-lag payments critical)" 202
 eq "trigger 2" "$(trigger api-5xx checkout warning)" 202
@@ -40,22 +70,9 @@ eq "stats --by person exits 0" "$?" 0
 W stats --by severity >"$T/sev.txt" 2>"$T/sev.err"
 eq "stats --by severity (text) exits 0" "$?" 0
 
-python3 - "$T" >"$T/py.out" 2>&1 <<'EOP'
-import json, sys
-T = sys.argv[1]
-def load(n):
-    try:
-        return json.load(open(f"{T}/{n}"))
-    except Exception:
-        return {}
+py_checks py <<'EOP'
 e1, e2, s = load("e1.json"), load("e2.json"), load("s.json")
 svc, per = load("svc.json"), load("per.json")
-def say(f, what):
-    try:
-        ok = f()
-    except Exception as e:
-        ok, what = False, f"{what} ({type(e).__name__}: {e})"
-    print(("ok   " if ok else "FAIL ") + what)
 acks = [ev for ev in e1.get("timeline", []) if ev["kind"] == "acknowledged"]
 say(lambda: len(acks) == 2 and acks[0]["made_at"] != acks[1]["made_at"],
     "#1 has two acknowledgements made at different times")
@@ -96,12 +113,6 @@ say(lambda: set(h) == {"alice", "bob", ""}, f"by person (the first to ack): {sor
 say(lambda: abs(h["alice"]["mtta"]["mean"] - first[0] / 1000) < 0.0015,
     "alice's group has #1's time to her ack")
 EOP
-while IFS= read -r line; do
-	case $line in
-	"ok   "*) ok "${line#ok   }" ;;
-	*) fail "${line#FAIL }" ;;
-	esac
-done <"$T/py.out"
 check "the text has the times to acknowledge" grep -q '^time to acknowledge' "$T/sev.txt"
 check "the text is by severity" grep -q '^  warning' "$T/sev.txt"
 
@@ -118,21 +129,8 @@ W2 stats --json >"$T/b2.json" 2>"$T/b2.err"; eq "it catches up again" "$?" 0
 W2 stats --json >"$T/b3.json" 2>"$T/b3.err"; eq "and once more, nothing new" "$?" 0
 W stats --json >"$T/a2.json" 2>"$T/a2.err"; eq "stats on the first copy" "$?" 0
 W2 list --json >"$T/l2.json" 2>"$T/l2.err"; eq "list on the second copy" "$?" 0
-python3 - "$T" >"$T/py2.out" 2>&1 <<'EOP'
-import json, sys
-T = sys.argv[1]
-def load(n):
-    try:
-        return json.load(open(f"{T}/{n}"))
-    except Exception:
-        return {}
+py_checks py2 <<'EOP'
 b1, b2, b3, a2 = load("b1.json"), load("b2.json"), load("b3.json"), load("a2.json")
-def say(f, what):
-    try:
-        ok = f()
-    except Exception as e:
-        ok, what = False, f"{what} ({type(e).__name__}: {e})"
-    print(("ok   " if ok else "FAIL ") + what)
 def bare(s):
     return {k: v for k, v in s.items() if k not in ("since", "until")}
 say(lambda: b1["by_state"] == {"triggered": 1, "acknowledged": 1, "resolved": 1},
@@ -153,12 +151,6 @@ rows = l2 if isinstance(l2, list) else l2.get("incidents", [])
 say(lambda: sorted(r["state"] for r in rows) == ["acknowledged", "resolved", "resolved"],
     "list on the second copy agrees")
 EOP
-while IFS= read -r line; do
-	case $line in
-	"ok   "*) ok "${line#ok   }" ;;
-	*) fail "${line#FAIL }" ;;
-	esac
-done <"$T/py2.out"
 
 # bad input: 64, a sentence, and nothing printed on stdout
 "$WARROOM" stats --since banana --feed "$FEED" --token-file "$T/ops.token" \
