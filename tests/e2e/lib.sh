@@ -181,6 +181,25 @@ wait_count() {
 	return 1
 }
 
+# notified NAME NOTIFIER: the words of NAME's notified events through
+# NOTIFIER in the relay's log ($T/relay.db), one a line, oldest first
+# ("502, retrying in 1 s", "delivered").  wait_notified NAME NOTIFIER
+# PATTERN: 0 once one of them matches PATTERN (grep), 1 after 30 s.
+NOTIFIED=$(sed -n 's/.*X(NOTIFIED, \([0-9]*\),.*/\1/p' "$ROOT/core/model.h")
+notified() {
+	sqlite3 "$T/relay.db" "SELECT substr(json_extract(body, '\$.text'),
+	    length('$1 via $2: ') + 1) FROM events
+	    WHERE kind = $NOTIFIED AND json_extract(body, '\$.person') = '$1'
+	    AND json_extract(body, '\$.notifier') = '$2' ORDER BY seq"
+}
+wait_notified() {
+	for _ in $(seq 1 300); do
+		notified "$1" "$2" | grep -q -- "$3" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # schedule_always NAME WHO: a relay config's [schedule NAME] (UTC) whose
 # one layer has WHO on call at every hour (a weekly rotation of one), and a
 # blank line, on stdout: what a policy's step NAME pages is WHO.

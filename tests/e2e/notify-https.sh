@@ -9,8 +9,6 @@ echo "relay: https webhooks check the certificate (ca-file: a private CA)"
 if ! command -v openssl >/dev/null 2>&1; then
 	fail "openssl is needed for this test"; finish; exit 1
 fi
-# the event kind's number, from its row in core/model.h
-NOTIFIED=$(sed -n 's/.*X(NOTIFIED, \([0-9]*\),.*/\1/p' "$ROOT/core/model.h")
 make_tokens
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" \
     -out "$T/cert.pem" -days 2 -subj /CN=localhost \

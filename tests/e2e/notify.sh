@@ -12,7 +12,6 @@
 . "$(dirname "$0")/lib.sh"
 echo "relay: notifiers (webhook, slack, command) with retries in the timeline"
 # the event kind's number, from its row in core/model.h
-NOTIFIED=$(sed -n 's/.*X(NOTIFIED, \([0-9]*\),.*/\1/p' "$ROOT/core/model.h")
 make_tokens
 RX="$T/rx"
 : > "$RX.log"
@@ -67,21 +66,6 @@ eq "the alert is taken" \
 
 one() { "$WARROOM" "$@" --feed "$FEED" --token-file "$T/bob.token" \
     --user bob --db "$T/bob.db" --timeout 20 >>"$T/cli.out" 2>&1; }
-# notified NAME NOTIFIER: the words of the notified events, one a line
-notified() {
-	sqlite3 "$T/relay.db" "SELECT substr(json_extract(body, '\$.text'),
-	    length('$1 via $2: ') + 1) FROM events
-	    WHERE kind = $NOTIFIED AND json_extract(body, '\$.person') = '$1'
-	    AND json_extract(body, '\$.notifier') = '$2' ORDER BY seq"
-}
-# wait_notified NAME NOTIFIER PATTERN: until an event's words match
-wait_notified() {
-	for _ in $(seq 1 300); do
-		notified "$1" "$2" | grep -q -- "$3" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 rx_count() { # rx_count PATH STATUS
 	grep -c "\"path\": \"$1\", .*\"status\": $2," "$RX.log"
 }
