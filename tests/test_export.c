@@ -50,17 +50,28 @@ apply(struct wr_room *r, struct wr_evlist *tl, struct wr_event *e)
 	wr_event_copy(wr_evlist_push(tl), e);
 }
 
+/* An event of incident 1: KIND at TIME by ACTOR through VIA (NULL: none),
+ * all else zero, for the caller to fill as its kind wants. */
+static struct wr_event
+ev(wr_event_kind kind, int64_t time, const char *actor, const char *via)
+{
+	struct wr_event e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = kind;
+	e.incident = 1;
+	e.time = time;
+	e.actor = (char *)actor;
+	e.via = (char *)via;
+	return e;
+}
+
 static void
 build(struct wr_room *r, struct wr_evlist *tl, struct wr_alert *a)
 {
 	struct wr_event e;
 
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_TRIGGERED;
-	e.incident = 1;
-	e.time = T0;
-	e.actor = "alertmanager";
-	e.via = "am-prod";
+	e = ev(WR_EV_TRIGGERED, T0, "alertmanager", "am-prod");
 	e.source = "alertmanager";
 	e.sender = "am-prod";
 	e.key = "{}:{alertname=\"CheckoutErrors\"}";
@@ -74,43 +85,26 @@ build(struct wr_room *r, struct wr_evlist *tl, struct wr_alert *a)
 	a->starts = T0 - MIN;
 	a->firing = 1;
 	a->severity = WR_SEV_CRITICAL;
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_ALERT_FIRING;
-	e.incident = 1;
-	e.time = T0;
-	e.actor = "alertmanager";
-	e.via = "am-prod";
+	e = ev(WR_EV_ALERT_FIRING, T0, "alertmanager", "am-prod");
 	e.alert = *a;
 	apply(r, tl, &e);
 
 	/* the policy pages primary's dave, escalates to erin and dave,
 	 * and the notifier pages dave (twice: a retry) */
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_POLICY_ASSIGNED;
-	e.incident = 1;
-	e.time = T0;
-	e.actor = "warroomd";
+	e = ev(WR_EV_POLICY_ASSIGNED, T0, "warroomd", NULL);
 	e.text = "dave";
 	e.policy = "checkout";
 	e.why = "on call for primary";
 	e.step = 1;
 	e.steps = 2;
 	apply(r, tl, &e);
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_NOTIFIED;
-	e.incident = 1;
-	e.time = T0 + 1000;
-	e.actor = "warroomd";
+	e = ev(WR_EV_NOTIFIED, T0 + 1000, "warroomd", NULL);
 	e.person = "dave";
 	e.notifier = "pager";
 	e.text = "dave via pager: delivered";
 	e.count = 1;
 	apply(r, tl, &e);
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_ESCALATED;
-	e.incident = 1;
-	e.time = T0 + MIN;
-	e.actor = "warroomd";
+	e = ev(WR_EV_ESCALATED, T0 + MIN, "warroomd", NULL);
 	e.text = "erin, dave";
 	e.policy = "checkout";
 	e.why = "on call for secondary";
@@ -119,55 +113,30 @@ build(struct wr_room *r, struct wr_evlist *tl, struct wr_alert *a)
 	apply(r, tl, &e);
 
 	/* made offline at 09:02, arrived at 09:05 */
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_ACKNOWLEDGED;
-	e.incident = 1;
-	e.time = T0 + 5 * MIN;
+	e = ev(WR_EV_ACKNOWLEDGED, T0 + 5 * MIN, "alice", "ops-console");
 	e.made_at = T0 + 2 * MIN;
-	e.actor = "alice";
-	e.via = "ops-console";
 	e.op_id = "5d41402abc4b2a76b9719d911017c592";
 	apply(r, tl, &e);
 
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_UNACKNOWLEDGED;
-	e.incident = 1;
-	e.time = T0 + 6 * MIN;
+	e = ev(WR_EV_UNACKNOWLEDGED, T0 + 6 * MIN, "alice", "ops-console");
 	e.made_at = T0 + 6 * MIN - 400;
-	e.actor = "alice";
-	e.via = "ops-console";
 	e.op_id = "0cc175b9c0f1b6a831c399e269772661";
 	apply(r, tl, &e);
 
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_ACKNOWLEDGED;
-	e.incident = 1;
-	e.time = T0 + 10 * MIN;
+	e = ev(WR_EV_ACKNOWLEDGED, T0 + 10 * MIN, "bob", "bob");
 	e.made_at = T0 + 10 * MIN - 300;
-	e.actor = "bob";
-	e.via = "bob";
 	e.op_id = "92eb5ffee6ae2fec3ad71c777531578f";
 	apply(r, tl, &e);
 
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_ASSIGNED;
-	e.incident = 1;
-	e.time = T0 + 11 * MIN;
+	e = ev(WR_EV_ASSIGNED, T0 + 11 * MIN, "bob", "bob");
 	e.made_at = T0 + 11 * MIN;
-	e.actor = "bob";
-	e.via = "bob";
 	e.text = "carol";
 	e.op_id = "4a8a08f09d37b73795649038408b5f33";
 	apply(r, tl, &e);
 
 	/* a note made 2 s before it arrived: no word on the delay */
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_NOTE;
-	e.incident = 1;
-	e.time = T0 + 12 * MIN;
+	e = ev(WR_EV_NOTE, T0 + 12 * MIN, "carol", "ops-console");
 	e.made_at = T0 + 12 * MIN - 2000;
-	e.actor = "carol";
-	e.via = "ops-console";
 	e.text = "rolled back 4f2a; error rate falling";
 	e.op_id = "8277e0910d750195b448797616e091ad";
 	apply(r, tl, &e);
@@ -204,13 +173,6 @@ static const char *const md_hostile[] = {
 	"line one\n# second line heading\n===\n> quote\n- item",
 };
 
-static struct wr_event *
-hostile_push(struct wr_room *r, struct wr_evlist *tl, struct wr_event *e)
-{
-	apply(r, tl, e);
-	return &tl->v[tl->n - 1];
-}
-
 /* Incident 1 again, hostile from end to end (see the top). */
 static void
 build_hostile(struct wr_room *r, struct wr_evlist *tl, struct wr_alert *a)
@@ -236,19 +198,14 @@ build_hostile(struct wr_room *r, struct wr_evlist *tl, struct wr_alert *a)
 	}
 	assert_true(n >= 10);
 
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_TRIGGERED;
-	e.incident = 1;
-	e.time = T0;
-	e.actor = (char *)hs[0];
-	e.via = "am-prod";
+	e = ev(WR_EV_TRIGGERED, T0, hs[0], "am-prod");
 	e.source = "alertmanager";
 	e.sender = "am-prod";
 	e.key = (char *)hs[1];
 	e.title = (char *)md_hostile[0];
 	e.service = (char *)md_hostile[1];
 	e.severity = WR_SEV_CRITICAL;
-	hostile_push(r, tl, &e);
+	apply(r, tl, &e);
 
 	memset(a, 0, sizeof *a);
 	a->fingerprint = "deadbeef00000001";
@@ -257,39 +214,25 @@ build_hostile(struct wr_room *r, struct wr_evlist *tl, struct wr_alert *a)
 	a->severity = WR_SEV_CRITICAL;
 	for (i = 0; i < n; i++)
 		wr_kvlist_add(&a->labels, md_hostile[i % 7], hs[i]);
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_ALERT_FIRING;
-	e.incident = 1;
-	e.time = T0;
-	e.actor = "alertmanager";
-	e.via = "am-prod";
+	e = ev(WR_EV_ALERT_FIRING, T0, "alertmanager", "am-prod");
 	wr_alert_copy(&e.alert, a);
-	hostile_push(r, tl, &e);
+	apply(r, tl, &e);
 	wr_alert_free(&e.alert);
 
 	/* escalated to a hostile name and a link beside mallory */
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_ESCALATED;
-	e.incident = 1;
-	e.time = T0 + MIN;
-	e.actor = "warroomd";
+	e = ev(WR_EV_ESCALATED, T0 + MIN, "warroomd", NULL);
 	e.text = xasprintf("%s, %s, mallory", hs[3], md_hostile[1]);
 	e.policy = (char *)md_hostile[2];
 	e.why = (char *)hs[4];
 	e.step = 1;
 	e.steps = 1;
-	hostile_push(r, tl, &e);
+	apply(r, tl, &e);
 	free(e.text);
 
 	/* acked at 09:04 by a name that is an escape sequence */
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_ACKNOWLEDGED;
-	e.incident = 1;
-	e.time = T0 + 4 * MIN;
+	e = ev(WR_EV_ACKNOWLEDGED, T0 + 4 * MIN, hs[2], "ops");
 	e.made_at = T0 + 4 * MIN;
-	e.actor = (char *)hs[2];
-	e.via = "ops";
-	hostile_push(r, tl, &e);
+	apply(r, tl, &e);
 
 	/* a note with every hostile string, one a line, and the markdown */
 	for (i = 0; i < n; i++)
@@ -305,49 +248,35 @@ build_hostile(struct wr_room *r, struct wr_evlist *tl, struct wr_alert *a)
 		strcat(note, md_hostile[i]);
 		strcat(note, "\n");
 	}
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_NOTE;
-	e.incident = 1;
-	e.time = T0 + 20 * MIN;
+	e = ev(WR_EV_NOTE, T0 + 20 * MIN, "bob", "ops");
 	e.made_at = T0 + 20 * MIN;
-	e.actor = "bob";
-	e.via = "ops";
 	e.text = note;
-	hostile_push(r, tl, &e);
+	apply(r, tl, &e);
 	free(note);
 
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_RESOLVED;
-	e.incident = 1;
-	e.time = T0 + 72 * MIN;
+	e = ev(WR_EV_RESOLVED, T0 + 72 * MIN, "bob", "ops");
 	e.made_at = T0 + 72 * MIN;
-	e.actor = "bob";
-	e.via = "ops";
-	hostile_push(r, tl, &e);
+	apply(r, tl, &e);
 
 	/* v1 by carol; alice (v2) and bob (v3) both edited from v1 */
-	memset(&e, 0, sizeof e);
-	e.kind = WR_EV_POSTMORTEM;
-	e.incident = 1;
-	e.time = e.made_at = T0 + 90 * MIN;
-	e.actor = "carol";
-	e.via = "ops";
+	e = ev(WR_EV_POSTMORTEM, T0 + 90 * MIN, "carol", "ops");
+	e.made_at = e.time;
 	e.text = "# Postmortem\n\ndraft\n";
 	e.version = 1;
-	hostile_push(r, tl, &e);
+	apply(r, tl, &e);
 	e.time = e.made_at = T0 + 100 * MIN;
 	e.actor = "alice";
 	e.text = "# Postmortem\n\nalice: the cache \x1b[2Jwiped <b>it</b>\n"
 	    "\n- [ ] alice: add a canary\n";
 	e.version = 2;
 	e.base = 1;
-	hostile_push(r, tl, &e);
+	apply(r, tl, &e);
 	e.time = e.made_at = T0 + 101 * MIN;
 	e.actor = "bob";
 	e.text = "# Postmortem\n\nbob: a bad deploy\n\n- [x] bob: roll back\n";
 	e.version = 3;
 	e.base = 1;
-	hostile_push(r, tl, &e);
+	apply(r, tl, &e);
 	json_decref(all);
 }
 
