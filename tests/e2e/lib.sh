@@ -200,6 +200,44 @@ wait_notified() {
 	return 1
 }
 
+# handoff_in SECONDS NOTICE USERS: a relay config ($T/relay.conf) whose
+# schedule primary (UTC, handoff-notice NOTICE) hands over from alice to
+# frank SECONDS from now, an hourly rotation that began an hour before;
+# its notifier pager, serving USERS ("alice, frank"), runs
+# $T/notice.sh, which keeps what it is given: the JSON on stdin in
+# $T/in.KIND.PERSON, its environment in $T/env.KIND.PERSON.  Sets HANDOFF
+# and START (UTC, to the second, no zone: 2026-11-27T09:00:00).
+handoff_in() {
+	cat > "$T/notice.sh" <<EOT
+#!/bin/sh
+cat > "$T/in.\$WARROOM_KIND.\$WARROOM_PERSON"
+env > "$T/env.\$WARROOM_KIND.\$WARROOM_PERSON"
+EOT
+	read -r HANDOFF START <<EOT
+$(python3 -c '
+import datetime, sys, time
+h = datetime.datetime.fromtimestamp(int(time.time()) + int(sys.argv[1]),
+                                    datetime.timezone.utc)
+s = h - datetime.timedelta(hours=1)
+print(h.strftime("%Y-%m-%dT%H:%M:%S"), s.strftime("%Y-%m-%dT%H:%M:%S"))' "$1")
+EOT
+	cat > "$T/relay.conf" <<EOT
+[schedule primary]
+timezone = UTC
+handoff-notice = $2
+
+[layer primary.hourly]
+rotation = 1h
+start = $START
+participants = alice, frank
+
+[notifier pager]
+type = command
+command = sh $T/notice.sh
+users = $3
+EOT
+}
+
 # schedule_always NAME WHO: a relay config's [schedule NAME] (UTC) whose
 # one layer has WHO on call at every hour (a weekly rotation of one), and a
 # blank line, on stdout: what a policy's step NAME pages is WHO.

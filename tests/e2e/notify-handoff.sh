@@ -10,34 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 echo "relay: handoff notices to whoever goes on call and off call"
 make_tokens
-cat > "$T/notice.sh" <<EOT
-#!/bin/sh
-cat > "$T/in.\$WARROOM_KIND.\$WARROOM_PERSON"
-env > "$T/env.\$WARROOM_KIND.\$WARROOM_PERSON"
-EOT
-# The handoff from alice to frank 20 s from now (UTC, to the second).
-read -r HANDOFF START <<EOT
-$(python3 -c '
-import datetime, time
-h = datetime.datetime.fromtimestamp(int(time.time()) + 20, datetime.timezone.utc)
-s = h - datetime.timedelta(hours=1)
-print(h.strftime("%Y-%m-%dT%H:%M:%S"), s.strftime("%Y-%m-%dT%H:%M:%S"))')
-EOT
-cat > "$T/relay.conf" <<EOT
-[schedule primary]
-timezone = UTC
-handoff-notice = 5m
-
-[layer primary.hourly]
-rotation = 1h
-start = $START
-participants = alice, frank
-
-[notifier pager]
-type = command
-command = sh $T/notice.sh
-users = alice, frank
-EOT
+# The handoff from alice to frank 20 s from now.
+handoff_in 20 5m "alice, frank"
 start_relay --config "$T/relay.conf" || exit 1
 check "frank is told at once that he goes on call" \
     wait_for "$T/relay.log" "on-call notice (primary) to frank via pager, attempt 1: delivered" 100

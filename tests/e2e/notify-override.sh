@@ -7,34 +7,10 @@
 . "$(dirname "$0")/lib.sh"
 echo "relay: handoff notices follow the overrides"
 make_tokens
-cat > "$T/notice.sh" <<EOT
-#!/bin/sh
-cat > "$T/in.\$WARROOM_KIND.\$WARROOM_PERSON"
-EOT
-read -r HANDOFF START UNTIL <<EOT
-$(python3 -c '
-import datetime, time
-h = datetime.datetime.fromtimestamp(int(time.time()) + 40, datetime.timezone.utc)
-s = h - datetime.timedelta(hours=1)
-u = h + datetime.timedelta(minutes=30)
-f = "%Y-%m-%dT%H:%M:%S"
-print(h.strftime(f) + "Z", s.strftime(f), u.strftime(f) + "Z")')
-EOT
-cat > "$T/relay.conf" <<EOT
-[schedule primary]
-timezone = UTC
-handoff-notice = 30s
-
-[layer primary.hourly]
-rotation = 1h
-start = $START
-participants = alice, frank
-
-[notifier pager]
-type = command
-command = sh $T/notice.sh
-users = alice, frank, gina, hank
-EOT
+handoff_in 40 30s "alice, frank, gina, hank"
+# the override: from the handoff, for half an hour
+UNTIL=$(date -u -d "${HANDOFF}Z + 30 min" +%Y-%m-%dT%H:%M:%SZ)
+HANDOFF=${HANDOFF}Z
 start_relay --config "$T/relay.conf" || exit 1
 "$WARROOM" override primary gina --from "$HANDOFF" --until "$UNTIL" \
     --feed "$FEED" --token-file "$T/ops.token" --user alice \
