@@ -34,6 +34,7 @@
 #include "core/util.h"
 #include "store/store.h"
 #include "store/store-int.h"	/* the connection, for the sync test */
+#include "tests/event_equal.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -167,61 +168,6 @@ make_triggered(struct wr_event *e, int64_t seq, int64_t id)
 	e->title = xstrdup("disk full");
 	e->service = xstrdup("api");
 	e->severity = WR_SEV_ERROR;
-}
-
-static void
-assert_str0_equal(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		assert_ptr_equal(a, b);
-	else
-		assert_string_equal(a, b);
-}
-
-static void
-assert_kv_equal(const struct wr_kvlist *a, const struct wr_kvlist *b)
-{
-	assert_int_equal(a->n, b->n);
-	for (size_t i = 0; i < a->n; i++) {
-		assert_string_equal(a->v[i].key, b->v[i].key);
-		assert_string_equal(a->v[i].value, b->v[i].value);
-	}
-}
-
-static void
-assert_alert_equal(const struct wr_alert *a, const struct wr_alert *b)
-{
-	assert_str0_equal(a->fingerprint, b->fingerprint);
-	assert_int_equal(a->starts, b->starts);
-	assert_int_equal(a->ends, b->ends);
-	assert_int_equal(a->firing, b->firing);
-	assert_int_equal(a->last_seen, b->last_seen);
-	assert_kv_equal(&a->labels, &b->labels);
-	assert_kv_equal(&a->annotations, &b->annotations);
-}
-
-static void
-assert_event_equal(const struct wr_event *a, const struct wr_event *b)
-{
-	assert_int_equal(a->seq, b->seq);
-	assert_int_equal(a->kind, b->kind);
-	assert_int_equal(a->incident, b->incident);
-	assert_int_equal(a->time, b->time);
-	assert_str0_equal(a->actor, b->actor);
-	assert_str0_equal(a->via, b->via);
-	assert_str0_equal(a->op_id, b->op_id);
-	assert_str0_equal(a->source, b->source);
-	assert_str0_equal(a->key, b->key);
-	assert_str0_equal(a->title, b->title);
-	assert_str0_equal(a->service, b->service);
-	assert_int_equal(a->severity, b->severity);
-	assert_str0_equal(a->severity_raw, b->severity_raw);
-	assert_str0_equal(a->text, b->text);
-	assert_alert_equal(&a->alert, &b->alert);
-	assert_int_equal(a->count, b->count);
-	assert_int_equal(a->made_at, b->made_at);
-	assert_int_equal(a->version, b->version);
-	assert_int_equal(a->base, b->base);
 }
 
 /* An alert with labels in a deliberate, unsorted order, a repeated key
