@@ -13,7 +13,7 @@
  * and that refused ops naming no incident leave no row behind.
  */
 #ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700	/* nftw */
+#define _XOPEN_SOURCE 700	/* nftw, in tests/scratch.h */
 #endif
 
 #include <stdarg.h>
@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +37,7 @@
 #include "net/proto.h"
 #include "relay/commit.h"
 #include "store/store.h"
+#include "tests/scratch.h"
 
 /* ---- fixture ------------------------------------------------------------- */
 
@@ -65,13 +65,6 @@ struct fx {
 	int last_finished_ok;
 	int next_tag;
 };
-
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
 
 static void
 hook_committed(void *ud, const struct wr_event *ev, size_t n)
@@ -127,7 +120,7 @@ teardown(void **state)
 	relay_commit_free(&fx->c);
 	store_close(fx->store);
 	wr_room_free(&fx->room);
-	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_rm(fx->dir);
 	free(fx->path);
 	free(fx);
 	return 0;

@@ -21,7 +21,7 @@
  * hours of the day.  Several seeds, and --by each key.
  */
 #ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700	/* nftw */
+#define _XOPEN_SOURCE 700	/* nftw, in tests/scratch.h */
 #endif
 
 #include <stdarg.h>
@@ -30,7 +30,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +45,7 @@
 #include "core/util.h"
 #include "core/zone.h"
 #include "store/store.h"
+#include "tests/scratch.h"
 
 #define DAY	(86400LL * 1000)
 #define HOUR	(3600LL * 1000)
@@ -680,13 +680,6 @@ expect_hours(const struct hist *h, const struct wr_stats *st)
 
 /* ---- the test --------------------------------------------------------------- */
 
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
-
 static void
 store_history(struct wr_store *s, struct hist *h)
 {
@@ -780,7 +773,7 @@ check_seed(uint64_t seed)
 		wr_stats_free(&st);
 	}
 	store_close(s);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_rm(dir);
 	free(path);
 	wr_schedule_free(a);
 	wr_schedule_free(b);
@@ -856,7 +849,7 @@ mtta_runs_to_the_first_ack(void **state)
 	assert_string_equal(st.groups[0].key, "alice");
 	wr_stats_free(&st);
 	store_close(s);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_rm(dir);
 	free(path);
 	wr_evlist_free(&h.ev);
 	wr_room_free(&h.room);

@@ -9,7 +9,7 @@
  * /tmp, removed afterwards.
  */
 #ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700	/* nftw */
+#define _XOPEN_SOURCE 700	/* nftw, in tests/scratch.h */
 #endif
 
 #include <stdarg.h>
@@ -18,7 +18,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include "store/store.h"
 #include "store/store-int.h"	/* the connection, for the sync test */
 #include "tests/event_equal.h"
+#include "tests/scratch.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -42,13 +42,6 @@ struct fx {
 	char dir[64];
 	char *path;		/* DIR/sub/dir/relay.db: parents to create */
 };
-
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
 
 static int
 setup(void **state)
@@ -68,7 +61,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_rm(fx->dir);
 	free(fx->path);
 	free(fx);
 	return 0;

@@ -8,7 +8,7 @@
  * build passes too).
  */
 #ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700	/* nftw */
+#define _XOPEN_SOURCE 700	/* nftw, in tests/scratch.h */
 #endif
 
 #include <stdarg.h>
@@ -17,7 +17,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,17 +27,11 @@
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "store/store.h"
+#include "tests/scratch.h"
 
 #define N_INCIDENTS	100000
 #define BATCH		1000
 #define T0		1764258428771LL
-
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
 
 /* Incident i (from 1), deterministic so the loader can be checked. */
 static wr_state
@@ -204,7 +197,7 @@ test_hundred_thousand_incidents_load_into_a_room_fast(void **state)
 
 	wr_room_free(&room);
 	store_close(s);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_rm(dir);
 	free(path);
 	free(inc);
 	free(ptr);

@@ -10,7 +10,7 @@
  * outbox.
  */
 #ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700	/* nftw */
+#define _XOPEN_SOURCE 700	/* nftw, in tests/scratch.h */
 #endif
 
 #include <stdarg.h>
@@ -20,7 +20,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +35,7 @@
 #include "core/room.h"
 #include "core/util.h"
 #include "store/store.h"
+#include "tests/scratch.h"
 
 #define ROUNDS		8
 #define REPORTS		60	/* commits to wait for, per round */
@@ -50,13 +50,6 @@ struct fx {
 	char dir[64];
 	char *path;
 };
-
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
 
 static int
 setup(void **state)
@@ -76,7 +69,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_rm(fx->dir);
 	free(fx->path);
 	free(fx);
 	return 0;
