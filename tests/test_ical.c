@@ -23,30 +23,9 @@
 #include "core/zone.h"
 #include "store/ical.h"
 #include "store/tzif.h"
+#include "tests/zone_time.h"
 
-#define ZONEINFO	"tests/fixtures/zoneinfo"
 #define FIXTURES	"tests/fixtures/ical"
-
-static struct wr_zone *
-zone(const char *name)
-{
-	struct wr_zone *z = NULL;
-	char *cause = NULL;
-
-	if (store_tzif_load(ZONEINFO, name, &z, &cause) != 0)
-		fail_msg("%s", cause);
-	return z;
-}
-
-static int64_t
-T(const char *iso)
-{
-	int64_t ms;
-
-	if (wr_time_parse(iso, &ms) != 0)
-		fail_msg("bad time in the test: %s", iso);
-	return ms;
-}
 
 /* The schedule of one imported file, in zone zname. */
 static struct wr_schedule *

@@ -27,29 +27,7 @@
 #include "core/util.h"
 #include "core/zone.h"
 #include "store/tzif.h"
-
-#define ZONEINFO	"tests/fixtures/zoneinfo"
-
-static struct wr_zone *
-zone(const char *name)
-{
-	struct wr_zone *z = NULL;
-	char *cause = NULL;
-
-	if (store_tzif_load(ZONEINFO, name, &z, &cause) != 0)
-		fail_msg("%s", cause);
-	return z;
-}
-
-static int64_t
-T(const char *iso)
-{
-	int64_t ms;
-
-	if (wr_time_parse(iso, &ms) != 0)
-		fail_msg("bad time in the test: %s", iso);
-	return ms;
-}
+#include "tests/zone_time.h"
 
 static const char *
 fmt(int64_t ms, char *buf, size_t size)
