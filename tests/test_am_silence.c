@@ -21,27 +21,9 @@
 #include "core/timefmt.h"
 #include "core/util.h"
 #include "net/am-silence.h"
+#include "tests/slurp.h"
 
 #define FIX "tests/fixtures/alertmanager-real/"
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
 
 /* What Alertmanager is sent: equality matchers, the person, the comment. */
 static void

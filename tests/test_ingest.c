@@ -28,6 +28,7 @@
 #include "core/util.h"
 #include "net/ingest.h"
 #include "net/json-strict.h"
+#include "tests/slurp.h"
 
 #define AM_DIR		"tests/fixtures/alertmanager/"
 #define EV2_DIR		"tests/fixtures/pagerduty-events-v2/"
@@ -40,27 +41,6 @@
 static struct ingest_ctx tctx = { T_NOW, NULL };
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s (run from the repository root)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
 
 /* The fixture as a jansson value, read independently of the adapters. */
 static json_t *

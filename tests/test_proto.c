@@ -37,6 +37,7 @@
 #include "core/schedule.h"
 #include "core/zone.h"
 #include "tests/event_equal.h"
+#include "tests/slurp.h"
 
 #define STRINGS_JSON "tests/fixtures/hostile/strings.json"
 
@@ -1660,27 +1661,6 @@ every_kind_of_the_table_round_trips(void **state)
 
 /* ---- what the relay commits, every console decodes ---------------------- */
 
-static char *
-slurp_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s (run from the repository root)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 struct trip {
 	struct wr_room relay, console;
 	size_t events, bodies;
@@ -1740,7 +1720,7 @@ trip_body(struct trip *t, const char *path, int events_v2, int64_t now)
 	struct wr_evlist ev = { 0 };
 	char err[256], **errors = NULL;
 	size_t len, n_errors = 0;
-	char *body = slurp_file(path, &len);
+	char *body = slurp(path, &len);
 	int rc = events_v2 ? ingest_events_v2(body, len, &ctx, &res, err,
 	    sizeof err, &errors, &n_errors) : ingest_alertmanager(body, len,
 	    &ctx, &res, err, sizeof err);
