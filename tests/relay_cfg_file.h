@@ -3,13 +3,15 @@
  * shared by the tests of the config's sections (test_relay_schedules.c,
  * test_relay_policies.c, test_notify.c).  setup and teardown make and
  * remove one temporary file, cfg_path; load writes a text to it and loads
- * it as warroomd would.  Include after cmocka.h.
+ * it as warroomd would; expect_refused checks that texts are refused at
+ * their line, for the reason given.  Include after cmocka.h.
  */
 #ifndef WR_TEST_RELAY_CFG_FILE_H
 #define WR_TEST_RELAY_CFG_FILE_H
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "relay/config.h"
@@ -48,6 +50,34 @@ load(struct relay_cfg *cfg, const char *text, char **cause)
 	fclose(f);
 	relay_cfg_defaults(cfg);
 	return relay_cfg_load(cfg, path, cause);
+}
+
+/* A config text that must be refused: the line its reason names and a
+ * part of that reason. */
+struct cfg_refusal {
+	const char *text;
+	int line;
+	const char *reason;
+};
+
+/* Each of the n texts is refused with "PATH:LINE: ...REASON...". */
+static void
+expect_refused(const struct cfg_refusal *bad, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct relay_cfg cfg;
+		char *cause = NULL, where[96];
+
+		if (load(&cfg, bad[i].text, &cause) == 0)
+			fail_msg("accepted: %s", bad[i].text);
+		snprintf(where, sizeof where, "%s:%d: ", path, bad[i].line);
+		if (strncmp(cause, where, strlen(where)) != 0 ||
+		    strstr(cause, bad[i].reason) == NULL)
+			fail_msg("%zu: got \"%s\", want \"%s%s...\"", i, cause,
+			    where, bad[i].reason);
+		free(cause);
+		relay_cfg_free(&cfg);
+	}
 }
 
 #endif

@@ -95,11 +95,7 @@ test_notifier_sections_are_read_whole(void **state)
 static void
 test_bad_notifiers_are_refused_at_their_line(void **state)
 {
-	static const struct {
-		const char *text;
-		int line;
-		const char *reason;
-	} bad[] = {
+	static const struct cfg_refusal bad[] = {
 		{ "[notifier p]\ntype = pigeon\n", 2,
 		    "[notifier p] type: \"pigeon\" is not webhook or command" },
 		{ "[notifier p]\nusers = *\n", 1,
@@ -155,20 +151,7 @@ test_bad_notifiers_are_refused_at_their_line(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		struct relay_cfg cfg;
-		char *cause = NULL, where[96];
-
-		if (load(&cfg, bad[i].text, &cause) == 0)
-			fail_msg("accepted: %s", bad[i].text);
-		snprintf(where, sizeof where, "%s:%d: ", path, bad[i].line);
-		if (strncmp(cause, where, strlen(where)) != 0 ||
-		    strstr(cause, bad[i].reason) == NULL)
-			fail_msg("%zu: got \"%s\", want \"%s%s...\"", i, cause,
-			    where, bad[i].reason);
-		free(cause);
-		relay_cfg_free(&cfg);
-	}
+	expect_refused(bad, sizeof bad / sizeof bad[0]);
 }
 
 /* A webhook URL's path is often its secret: a refusal never quotes it. */

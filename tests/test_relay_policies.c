@@ -71,11 +71,7 @@ test_sections_build_policies_in_file_order(void **state)
 static void
 test_bad_policies_are_refused_at_their_line(void **state)
 {
-	static const struct {
-		const char *text;
-		int line;
-		const char *why;
-	} cases[] = {
+	static const struct cfg_refusal cases[] = {
 		{ "[policy]\n", 1, "[policy] needs a name" },
 		{ "[policy a b]\n", 1, "a policy's name is one word" },
 		{ "[policy a]\nstep = 0m x\n[policy a]\n", 3,
@@ -105,19 +101,7 @@ test_bad_policies_are_refused_at_their_line(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct relay_cfg cfg;
-		char *cause = NULL, where[96];
-
-		assert_int_equal(load(&cfg, cases[i].text, &cause), -1);
-		snprintf(where, sizeof where, "%s:%d: ", path, cases[i].line);
-		if (strncmp(cause, where, strlen(where)) != 0 ||
-		    strstr(cause, cases[i].why) == NULL)
-			fail_msg("case %zu: want '%s...%s', got '%s'", i, where,
-			    cases[i].why, cause);
-		free(cause);
-		relay_cfg_free(&cfg);
-	}
+	expect_refused(cases, sizeof cases / sizeof cases[0]);
 }
 
 /* A target that is no schedule is a person; one the config names nowhere

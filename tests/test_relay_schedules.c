@@ -87,11 +87,7 @@ test_sections_build_the_model_in_file_order(void **state)
 static void
 test_bad_definitions_are_refused_at_their_line(void **state)
 {
-	static const struct {
-		const char *text;
-		int line;
-		const char *reason;
-	} bad[] = {
+	static const struct cfg_refusal bad[] = {
 		{ "[schedule p]\ntimezone = Europe/Berlln\n", 2,
 		    "[schedule p] timezone: unknown time zone Europe/Berlln" },
 		{ "[schedule p]\ntimezone = /etc/passwd\n", 2,
@@ -145,20 +141,7 @@ test_bad_definitions_are_refused_at_their_line(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		struct relay_cfg cfg;
-		char *cause = NULL, where[96];
-
-		if (load(&cfg, bad[i].text, &cause) == 0)
-			fail_msg("accepted: %s", bad[i].text);
-		snprintf(where, sizeof where, "%s:%d: ", path, bad[i].line);
-		if (strncmp(cause, where, strlen(where)) != 0 ||
-		    strstr(cause, bad[i].reason) == NULL)
-			fail_msg("%zu: got \"%s\", want \"%s%s...\"", i, cause,
-			    where, bad[i].reason);
-		free(cause);
-		relay_cfg_free(&cfg);
-	}
+	expect_refused(bad, sizeof bad / sizeof bad[0]);
 }
 
 static void
