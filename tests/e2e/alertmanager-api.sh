@@ -6,11 +6,7 @@
 # first 5; an alert that resolves among those never sent is resolved too.
 . "$(dirname "$0")/lib.sh"
 echo "relay: the Alertmanager API client reads truncated groups whole"
-AM=$(command -v prometheus-alertmanager || command -v alertmanager)
-if [ -z "$AM" ] || ! command -v amtool >/dev/null; then
-	echo "  FAIL prometheus-alertmanager and amtool are needed (make deps)"
-	exit 1
-fi
+am_need
 make_tokens
 AMPORT=$(free_port)
 AMURL="http://127.0.0.1:$AMPORT"

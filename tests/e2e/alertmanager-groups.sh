@@ -11,11 +11,7 @@
 #    the same groupKeys, but each its own incidents.
 . "$(dirname "$0")/lib.sh"
 echo "relay: real Alertmanager groups (max_alerts, group_by [], two senders)"
-AM=$(command -v prometheus-alertmanager || command -v alertmanager)
-if [ -z "$AM" ] || ! command -v amtool >/dev/null; then
-	echo "  FAIL prometheus-alertmanager and amtool are needed (make deps)"
-	exit 1
-fi
+am_need
 make_tokens
 TOK_AM2=am2x0123456789abcdef01234567
 echo "am2 $TOK_AM2 ingest" >> "$T/tokens"

@@ -5,11 +5,7 @@
 # --start) resolves the incident.
 . "$(dirname "$0")/lib.sh"
 echo "relay: a real Alertmanager delivering to the relay"
-AM=$(command -v prometheus-alertmanager || command -v alertmanager)
-if [ -z "$AM" ] || ! command -v amtool >/dev/null; then
-	echo "  FAIL prometheus-alertmanager and amtool are needed (make deps)"
-	exit 1
-fi
+am_need
 make_tokens
 start_relay || exit 1
 printf '%s\n' "$TOK_AM" > "$T/am.token"

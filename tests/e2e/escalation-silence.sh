@@ -12,12 +12,7 @@
 # asks, and records the new end; the incident does not escalate.
 . "$(dirname "$0")/lib.sh"
 echo "escalation-silence: a silence's end starts the escalation again"
-AM=$(command -v prometheus-alertmanager || command -v alertmanager)
-if [ -z "$AM" ] || ! command -v amtool >/dev/null; then
-	echo "  skipped: prometheus-alertmanager and amtool are not installed" \
-	    "(make deps)"
-	exit 0
-fi
+am_need skip
 make_tokens
 AMPORT=$(free_port)
 AMURL="http://127.0.0.1:$AMPORT"

@@ -253,8 +253,9 @@ participants = $2
 EOT
 }
 
-# am_config GROUP_BY [LINE...], am_start: a real Alertmanager delivering to
-# this relay (lib/alertmanager.sh, shared with scripts/bench-amtool.sh).
+# am_need [skip], am_config GROUP_BY [LINE...], am_start: a real
+# Alertmanager delivering to this relay (lib/alertmanager.sh, shared with
+# scripts/bench-amtool.sh).
 . "$ROOT/tests/e2e/lib/alertmanager.sh"
 
 # post_storm NAME N: N groups of 200 firing alerts each (the storm

@@ -16,12 +16,7 @@
 # shown as made.
 . "$(dirname "$0")/lib.sh"
 echo "silences: made, expired and followed at a real Alertmanager"
-AM=$(command -v prometheus-alertmanager || command -v alertmanager)
-if [ -z "$AM" ] || ! command -v amtool >/dev/null; then
-	echo "  skipped: prometheus-alertmanager and amtool are not installed" \
-	    "(make deps)"
-	exit 0
-fi
+am_need skip
 make_tokens
 AMPORT=$(free_port)
 AMURL="http://127.0.0.1:$AMPORT"

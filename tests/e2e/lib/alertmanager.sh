@@ -1,10 +1,26 @@
 # A real Prometheus Alertmanager delivering to a warroomd: its config and
 # its start.  Sourced by ../lib.sh and by scripts/bench-amtool.sh (a folder
-# of its own: the suite runs tests/e2e/*.sh); defines functions only.  Both
-# read $T (the scratch directory), $AM (the
-# alertmanager binary) and AM_NAME (the instance's name, "am" unless set:
-# its files are $T/NAME.yml, NAME.token, NAME-data and NAME.log).
+# of its own: the suite runs tests/e2e/*.sh); defines functions only.
+# am_config and am_start read $T (the scratch directory), $AM (the
+# alertmanager binary, as am_need finds it) and AM_NAME (the instance's
+# name, "am" unless set: its files are $T/NAME.yml, NAME.token, NAME-data
+# and NAME.log).
 #
+# am_need [skip]: AM, the alertmanager binary (prometheus-alertmanager or
+# alertmanager on PATH); without it or amtool the test fails (exit 1), or
+# with "skip" says it is skipped (exit 0).
+am_need() {
+	AM=$(command -v prometheus-alertmanager || command -v alertmanager)
+	[ -n "$AM" ] && command -v amtool >/dev/null && return 0
+	if [ "${1:-}" = skip ]; then
+		echo "  skipped: prometheus-alertmanager and amtool are not" \
+		    "installed (make deps)"
+		exit 0
+	fi
+	echo "  FAIL prometheus-alertmanager and amtool are needed (make deps)"
+	exit 1
+}
+
 # am_config GROUP_BY [LINE...]: $T/NAME.yml, one route to the relay's
 # Alertmanager hook at $URL, grouped by GROUP_BY ("[alertname, service]"),
 # sent at once (group_wait 0s, group_interval 1s), resolves too, with the
