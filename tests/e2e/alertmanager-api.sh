@@ -25,26 +25,8 @@ for i in 01 02 03 04 05 06 07 08 09 10; do
 	    --annotation=summary="p99 latency high on api-$i" >/dev/null
 done
 
-# seen KIND: how many KIND events the incident's timeline holds
-seen() {
-	"$WARROOM" export 1 --json --feed "$FEED" --token-file "$T/ops.token" \
-	    --db "$T/export.db" 2>>"$T/export.err" | python3 -c '
-import json, sys
-try:
-    o = json.load(sys.stdin)
-except ValueError:
-    print(0); sys.exit()
-print(sum(1 for e in o["timeline"] if e["kind"] == sys.argv[1]))' "$1"
-}
-until_seen() { # until_seen KIND N
-	end=$(( $(date +%s) + 15 ))
-	while [ "$(seen "$1")" != "$2" ]; do
-		[ "$(date +%s)" -ge "$end" ] && return 1
-		sleep 0.3
-	done
-}
 check "all 10 alerts of the group are in the incident, not the 5 sent" \
-    until_seen alert_firing 10
+    until_kinds alert_firing 10
 check "the relay says it read the group whole" \
     grep -q "alertmanager of sender am: read the whole group" "$T/relay.log"
 
@@ -54,7 +36,7 @@ amtool --alertmanager.url="$AMURL" alert add HighLatency service=api \
     --annotation=summary="p99 latency high on api-08" \
     --end="$(date -u -d '-1 second' +%Y-%m-%dT%H:%M:%SZ)" >/dev/null
 check "an alert resolved among those never sent is resolved in the incident" \
-    until_seen alert_resolved 1
+    until_kinds alert_resolved 1
 "$WARROOM" list --json --feed "$FEED" --token-file "$T/ops.token" \
     --db "$T/list.db" >"$T/list.json" 2>/dev/null
 st=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["state"])' "$T/list.json")

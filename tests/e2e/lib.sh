@@ -238,6 +238,28 @@ users = $3
 EOT
 }
 
+# kinds KIND [ID]: how many KIND events incident ID's (1's) timeline
+# holds, as `warroom export --json` gives it (0 while it cannot).
+# until_kinds KIND N: 0 once that is N, 1 after 20 s.
+kinds() {
+	"$WARROOM" export "${2:-1}" --json --feed "$FEED" \
+	    --token-file "$T/ops.token" --db "$T/export.db" --timeout 20 \
+	    2>>"$T/export.err" | python3 -c '
+import json, sys
+try:
+    o = json.load(sys.stdin)
+except ValueError:
+    print(0); sys.exit()
+print(sum(1 for e in o["timeline"] if e["kind"] == sys.argv[1]))' "$1"
+}
+until_kinds() {
+	_end=$(( $(date +%s) + 20 ))
+	while [ "$(kinds "$1")" != "$2" ]; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.3
+	done
+}
+
 # schedule_always NAME WHO: a relay config's [schedule NAME] (UTC) whose
 # one layer has WHO on call at every hour (a weekly rotation of one), and a
 # blank line, on stdout: what a policy's step NAME pages is WHO.

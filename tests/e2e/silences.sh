@@ -39,23 +39,6 @@ W() { "$WARROOM" --feed "$FEED" --token-file "$T/ops.token" --user alice \
     --db "$T/alice.db" --timeout 20 "$@"; }
 # json_timeline: the incident's timeline as export --json gives it
 timeline() { W export "${1:-1}" --json 2>>"$T/export.err"; }
-# kinds: how many events of kind $1 incident 1's timeline holds
-kinds() {
-	timeline | python3 -c '
-import json, sys
-try:
-    o = json.load(sys.stdin)
-except ValueError:
-    print(0); sys.exit()
-print(sum(1 for e in o["timeline"] if e["kind"] == sys.argv[1]))' "$1"
-}
-until_kinds() { # until_kinds KIND N
-	end=$(( $(date +%s) + 20 ))
-	while [ "$(kinds "$1")" != "$2" ]; do
-		[ "$(date +%s)" -ge "$end" ] && return 1
-		sleep 0.3
-	done
-}
 check "the group's 3 alerts are in incident #1" until_kinds alert_firing 3
 
 # ---- a silence made from the war room ------------------------------------
