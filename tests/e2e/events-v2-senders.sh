@@ -9,14 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 echo "relay: Events v2 from six real senders, trigger to resolve"
 make_tokens
-cat >> "$T/tokens" <<'EOT'
-pd-grafana ROUTING_KEY_GRAFANA_0123456789ab ingest
-pd-gopd ROUTING_KEY_GOPD_0123456789abcd ingest
-pd-zabbix ROUTING_KEY_ZBX_0123456789abcdef ingest
-pd-checkmk ROUTING_KEY_CMK_0123456789abcdef ingest
-pd-kapacitor ROUTING_KEY_KAPA_0123456789abcd ingest
-pd-pypd ROUTING_KEY_PYPD_0123456789abcd ingest
-EOT
+pd_tokens
 start_relay || exit 1
 PD="$FIX/pagerduty-events-v2"
 

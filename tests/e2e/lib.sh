@@ -116,6 +116,20 @@ EOT
 	chmod 600 "$T/ops.token" "$T/bob.token"
 }
 
+# pd_tokens: the routing keys of the six PagerDuty senders' fixtures
+# (tests/fixtures/pagerduty-events-v2) added to $T/tokens as ingest tokens
+# (pd-grafana, pd-gopd, ...): their credential is in the body.
+pd_tokens() {
+	cat >> "$T/tokens" <<'EOT'
+pd-grafana ROUTING_KEY_GRAFANA_0123456789ab ingest
+pd-gopd ROUTING_KEY_GOPD_0123456789abcd ingest
+pd-zabbix ROUTING_KEY_ZBX_0123456789abcdef ingest
+pd-checkmk ROUTING_KEY_CMK_0123456789abcdef ingest
+pd-kapacitor ROUTING_KEY_KAPA_0123456789abcd ingest
+pd-pypd ROUTING_KEY_PYPD_0123456789abcd ingest
+EOT
+}
+
 # start_relay [extra args]: sets PORT, RELAY_PID, URL, FEED
 start_relay() {
 	PORT=${PORT:-$(free_port)}

@@ -4,15 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 echo "relay: HTTP ingest, auth, limits, duplicates"
 make_tokens
-# PagerDuty senders' routing keys (tests/fixtures/pagerduty-events-v2) as
-# ingest tokens: their credential is in the body
+pd_tokens
 cat >> "$T/tokens" <<'EOT'
-pd-grafana ROUTING_KEY_GRAFANA_0123456789ab ingest
-pd-gopd ROUTING_KEY_GOPD_0123456789abcd ingest
-pd-zabbix ROUTING_KEY_ZBX_0123456789abcdef ingest
-pd-checkmk ROUTING_KEY_CMK_0123456789abcdef ingest
-pd-kapacitor ROUTING_KEY_KAPA_0123456789abcd ingest
-pd-pypd ROUTING_KEY_PYPD_0123456789abcd ingest
 carol carol0123456789abcdef0123 console
 dana dana0123456789abcdef01234 console users=alice
 EOT
