@@ -2136,6 +2136,9 @@ test_the_alerts_column_says_a_partial_storm_at_80_columns(void **state)
 		{ 200, 300, " 200/300" }, { 1234, 3000, " 1.2k/3k" },
 		{ 45000, 45000, " 45k" }, { 12000, 45000, " 12k/45k" },
 		{ 0, 300, " 0/300" },
+		/* a part never reads as the whole: down, and up */
+		{ 10500, 10900, " 10k/11k" }, { 1000, 1050, " 1k/1.1k" },
+		{ 999, 1000, " 999/1k" }, { 9999, 10000, " 9.9k/" },
 	};
 	struct harness *h = h_new(24, 80);
 
@@ -2167,6 +2170,17 @@ test_the_alerts_column_says_a_partial_storm_at_80_columns(void **state)
 			h_dump(h);
 			fail_msg("%d of %d firing: want '%s'", c[i].firing,
 			    c[i].all, c[i].want);
+		}
+	}
+	/* wide, the counts whole */
+	h_resize(h, 40, 120);
+	h_render(h);
+	{
+		int y = h_find(h, "storm 5 ");
+
+		if (y < 0 || strstr(h_row(h, y), " 10500/10900") == NULL) {
+			h_dump(h);
+			fail_msg("at 120 columns the counts are not whole");
 		}
 	}
 	h_free(h);

@@ -36,6 +36,7 @@
  * comma-separated names or prefixes (`state:open` is not resolved); `#ID`.
  * Free text is matched ASCII case-insensitively.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1163,25 +1164,44 @@ ensure_visible(struct list *l, size_t vis)
 
 /* ---- drawing ------------------------------------------------------------------- */
 
-/* A count in at most 4 columns: 999, 1.2k, 12k, 120k, 1.2M. */
+/*
+ * A count in at most 4 columns: 999, 1.2k, 12k, 120k, 1.2M, rounded down
+ * (up: the total) so that a part of the whole never reads as the whole:
+ * 10500 of 10900 is "10k/11k", not "10k/10k".
+ */
 static void
-count_text(int n, char *buf, size_t size)
+count_text(int n, int up, char *buf, size_t size)
 {
-	if (n < 1000)
-		snprintf(buf, size, "%d", n);
-	else if (n < 10000 && n / 100 % 10 != 0)
-		snprintf(buf, size, "%d.%dk", n / 1000, n / 100 % 10);
-	else if (n < 1000000)
-		snprintf(buf, size, "%dk", n / 1000);
+	static const struct {
+		int below, unit, tenths;
+		const char *suffix;
+	} scale[] = {
+		{ 1000, 1, 0, "" }, { 10000, 100, 1, "k" },
+		{ 1000000, 1000, 0, "k" }, { 10000000, 100000, 1, "M" },
+		{ INT32_MAX, 1000000, 0, "M" },
+	};
+	size_t i = 0;
+	int64_t q;
+
+	while (i + 1 < sizeof scale / sizeof scale[0] && n >= scale[i].below)
+		i++;
+	q = n / scale[i].unit + (up && n % scale[i].unit != 0);
+	if (!scale[i].tenths)
+		snprintf(buf, size, "%lld%s", (long long)q, scale[i].suffix);
+	else if (q % 10 == 0)
+		snprintf(buf, size, "%lld%s", (long long)(q / 10),
+		    scale[i].suffix);
 	else
-		snprintf(buf, size, "%d.%dM", n / 1000000, n / 100000 % 10);
+		snprintf(buf, size, "%lld.%lld%s", (long long)(q / 10),
+		    (long long)(q % 10), scale[i].suffix);
 }
 
 /*
  * The ALERTS column, firing of all, in w columns: "200/300"; where that
- * is too wide, in round figures ("1.2k/3k"); where that is too, "300"
- * says all of 300 fire, and a storm partly resolved keeps its firing
- * count first ("1.2k/…") rather than a cut that reads as another number.
+ * is too wide, in round figures ("1.2k/3k", the firing rounded down and
+ * the total up); where that is too, "300" says all of 300 fire, and a
+ * storm partly resolved keeps its firing count first ("1.2k/") rather
+ * than a cut that reads as another number.
  */
 static void
 alerts_text(int firing, int all, int w, char *buf, size_t size)
@@ -1191,8 +1211,8 @@ alerts_text(int firing, int all, int w, char *buf, size_t size)
 	snprintf(buf, size, "%d/%d", firing, all);
 	if ((int)strlen(buf) <= w)
 		return;
-	count_text(firing, f, sizeof f);
-	count_text(all, a, sizeof a);
+	count_text(firing, 0, f, sizeof f);
+	count_text(all, firing != all, a, sizeof a);
 	if (firing == all)
 		snprintf(buf, size, "%s", a);
 	else if ((int)(strlen(f) + 1 + strlen(a)) <= w)
@@ -1223,7 +1243,8 @@ cols_compute(int W, int64_t max_id, struct cols *c)
 	c->st_w = W >= 120 ? 12 : 5;
 	c->age_w = 4;
 	c->svc_w = W >= 140 ? 20 : W >= 100 ? 16 : 12;
-	c->al_w = 7;		/* "200/300": a storm partly resolved */
+	/* "200/300", a storm partly resolved; wide, "10500/10900" */
+	c->al_w = W >= 100 ? 11 : 7;
 	c->who_w = W >= 100 ? 14 : 10;
 	c->op_w = W >= 110 ? 7 : 0;
 	c->asg_w = W >= 140 ? 14 : 0;
