@@ -120,7 +120,7 @@ for w in alice bob; do
 done
 cap alice
 eq "the header is the first row" "$(line_of alice 1 | cut -c1-18)" " ID SEV  STATE    "
-check "the header has the ACK BY column" grep -q 'ALERTS  ACK BY' "$T/scr.alice"
+check "the header has the ACK BY column" grep -Eq 'ALERTS +ACK BY' "$T/scr.alice"
 # The default order puts triggered before acknowledged, then critical first:
 # #1 is the first row and the selection starts there (the detail shows it).
 eq "the first row is #1, the critical storm" "$(line_of alice 2 | cut -c1-8)" " #1 CRIT"
