@@ -1012,13 +1012,17 @@ mentioned(const struct wr_group_input *in, const struct wr_alert *a)
 /*
  * The alerts the source left out (in->truncated) that the incident has
  * never been sent: the ones it left out, less the known firing ones this
- * delivery did not mention (they may be among them).  A change is a
- * TRUNCATED event for the open incident inc, or for the one this
- * delivery opened (new_id).
+ * delivery did not mention (they may be among them).  A known one this
+ * delivery resolved (events planned from start on) was mentioned, though
+ * the resolve did not repeat its start (Alertmanager's merge of an alert
+ * posted with an end and no start moves the start to that end).  A
+ * change is a TRUNCATED event for the open incident inc, or for the one
+ * this delivery opened (new_id).
  */
 static void
-plan_truncated(struct wr_evlist *out, const struct wr_group_input *in,
-    const struct wr_incident *inc, int64_t new_id)
+plan_truncated(struct wr_evlist *out, size_t start,
+    const struct wr_group_input *in, const struct wr_incident *inc,
+    int64_t new_id)
 {
 	int64_t id = inc != NULL ? inc->id : new_id, unmentioned = 0, hidden;
 
@@ -1027,7 +1031,8 @@ plan_truncated(struct wr_evlist *out, const struct wr_group_input *in,
 	if (inc != NULL && in->truncated > 0)
 		for (size_t i = 0; i < inc->alerts_len; i++)
 			if (inc->alerts[i].firing &&
-			    !mentioned(in, &inc->alerts[i]))
+			    !mentioned(in, &inc->alerts[i]) &&
+			    !planned_occurrence(out, start, &inc->alerts[i]))
 				unmentioned++;
 	hidden = in->truncated > unmentioned ? in->truncated - unmentioned : 0;
 	if (hidden > INT_MAX)
@@ -1126,7 +1131,7 @@ wr_room_plan_group(const struct wr_room *r, const struct wr_group_input *in,
 	}
 	if (is_open)
 		plan_severity(out, start, inc, in);
-	plan_truncated(out, in, is_open ? inc : NULL, opened ? id : 0);
+	plan_truncated(out, start, in, is_open ? inc : NULL, opened ? id : 0);
 	/* The group's title follows its alerts ("NodeDown — 40 alerts"
 	 * becomes "... — 300 alerts"): retitle an open incident that
 	 * changes with this delivery, the count of alerts left out

@@ -2333,6 +2333,51 @@ test_truncated_group_of_ten_stays_open(void **state)
 	wr_evlist_free(&log);
 }
 
+/*
+ * The same, where Alertmanager's resolves do not repeat the alerts'
+ * starts: alerts expired through its API with an end and no start (as
+ * alertmanager-groups.sh does) are merged with the start moved to that
+ * end, before the original start.  The resolves end the firing
+ * occurrences (match_resolve), and they were mentioned: the 5 left out
+ * still count, firing, and the incident stays open.  Before, they were
+ * counted as unmentioned, the 5 left out went to 0, and the incident
+ * showed 5 alerts, none firing, while Alertmanager had 5 firing (1 run in
+ * 3 of alertmanager-groups.sh, by the second the expiry fell in).
+ */
+static void
+test_truncated_resolves_that_move_the_start_keep_the_rest(void **state)
+{
+	struct wr_room *r = *state;
+	struct wr_alert fire[5], done[5];
+	char fps[5][8];
+	struct wr_group_input in;
+	struct wr_evlist log = { 0 };
+	struct wr_incident *inc;
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(fps[i], sizeof fps[i], "fp%d", i);
+		fire[i] = A(fps[i], 1012, 1);
+		done[i] = A(fps[i], 1000, 0);	/* starts = ends = 1000 */
+		done[i].ends = 1000;
+	}
+	in = G(KEY, fire, 5, 2000);
+	in.truncated = 5;
+	deliver_log(r, &in, &log);
+	inc = get(r, 1);
+	assert_int_equal(inc->n_firing, 10);
+	in = G(KEY, done, 5, 3000);
+	in.truncated = 5;
+	deliver_log(r, &in, &log);
+	assert_int_equal(n_kind(&log, WR_EV_ALERT_RESOLVED), 5);
+	assert_int_equal(n_kind(&log, WR_EV_TRUNCATED), 0);
+	assert_int_equal(n_kind(&log, WR_EV_RESOLVED), 0);
+	assert_int_equal(inc->state, WR_ST_TRIGGERED);
+	assert_int_equal(inc->truncated, 5);
+	assert_int_equal(inc->n_alerts, 10);
+	assert_int_equal(inc->n_firing, 5);
+	wr_evlist_free(&log);
+}
+
 /* When nothing is left out any more, the group resolves as usual. */
 static void
 test_truncation_ending_lets_the_group_resolve(void **state)
@@ -2849,6 +2894,9 @@ main(void)
 		    test_two_senders_with_the_same_group_key_get_two_incidents,
 		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_defaults_to_the_token,
+		    setup_relay, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_truncated_resolves_that_move_the_start_keep_the_rest,
 		    setup_relay, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated_group_of_ten_stays_open,
 		    setup_relay, teardown),
