@@ -11,7 +11,7 @@
 echo "escalation-banner: escalated to you, in the console of the person paged"
 tmux_init
 make_tokens
-{ schedule_always primary alice; cat <<'EOT'
+{ schedule_weekly primary UTC alice; cat <<'EOT'
 [policy checkout]
 match = service=checkout
 step = 0s primary

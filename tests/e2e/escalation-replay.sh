@@ -11,7 +11,7 @@
 echo "escalation-replay: a rehearsal's steps across a kill -9 and a second --replay"
 make_tokens
 
-{ schedule_always primary alice; cat <<'EOT'
+{ schedule_weekly primary UTC alice; cat <<'EOT'
 [policy rehearsal]
 step = 0s primary
 step = 4s bob

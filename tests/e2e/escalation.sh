@@ -14,7 +14,10 @@
 echo "escalation: steps from the log, across a kill -9"
 make_tokens
 
-{ schedule_always primary alice; schedule_always secondary bob; cat <<'EOT'
+{
+	schedule_weekly primary UTC alice
+	schedule_weekly secondary UTC bob
+	cat <<'EOT'
 [policy checkout]
 match = service=checkout
 step = 0s primary

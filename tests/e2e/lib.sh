@@ -274,17 +274,19 @@ until_kinds() {
 	done
 }
 
-# schedule_always NAME WHO: a relay config's [schedule NAME] (UTC) whose
-# one layer has WHO on call at every hour (a weekly rotation of one), and a
-# blank line, on stdout: what a policy's step NAME pages is WHO.
-schedule_always() {
+# schedule_weekly NAME ZONE PEOPLE: a relay config's [schedule NAME] in
+# ZONE whose one layer, "weekly", hands over every Monday at 09:00 from
+# Mon 2 March 2026 among PEOPLE ("alice, bob, carol": alice that first
+# week; one person is on call at every hour), and a blank line, on stdout.
+schedule_weekly() {
 	cat <<EOT
 [schedule $1]
-timezone = UTC
-[layer $1.all]
+timezone = $2
+
+[layer $1.weekly]
 rotation = 1w
 start = 2026-03-02T09:00
-participants = $2
+participants = $3
 
 EOT
 }

@@ -13,15 +13,7 @@ tmux_init	# lib.sh: tm, cap, wait_screen, start_console
 WAIT_TRIES=200	# 20 s for each wait on the screen
 
 make_tokens
-cat > "$T/relay.conf" <<EOT
-[schedule primary]
-timezone = Europe/Berlin
-
-[layer primary.weekly]
-rotation = 1w
-start = 2026-03-02T09:00
-participants = alice, bob, carol
-
+{ schedule_weekly primary Europe/Berlin "alice, bob, carol"; cat <<EOT
 [schedule nights]
 timezone = America/New_York
 
@@ -31,6 +23,7 @@ start = 2026-03-02T09:00
 participants = frank
 restrict = daily 20:00-08:00
 EOT
+} > "$T/relay.conf"
 start_relay --config "$T/relay.conf" || exit 1
 
 oc() { # oc NAME ARGS...: warroom oncall as ops, out/err/rc in $T/NAME.*

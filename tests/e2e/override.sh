@@ -14,15 +14,7 @@ echo "override: overrides and cover requests made in one console, seen in all"
 tmux_init	# lib.sh: tm, cap, wait_screen, start_console
 
 make_tokens
-cat > "$T/relay.conf" <<EOT
-[schedule primary]
-timezone = Europe/Berlin
-
-[layer primary.weekly]
-rotation = 1w
-start = 2026-03-02T09:00
-participants = alice, bob, carol
-EOT
+schedule_weekly primary Europe/Berlin "alice, bob, carol" > "$T/relay.conf"
 start_relay --config "$T/relay.conf" || exit 1
 
 oc() { # oc NAME ARGS...: warroom as ops with its own database
