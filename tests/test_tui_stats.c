@@ -91,17 +91,27 @@ expect_report(struct harness *h)
 	}
 }
 
+/* A console of rows x cols holding fill()'s history and schedule (*s,
+ * the caller's to free) that has been typed the command cmd. */
+static struct harness *
+stats_typed(int rows, int cols, const char *cmd, struct wr_schedule **s)
+{
+	struct harness *h = h_new_cfg(rows, cols, NULL, 1);
+
+	*s = fill(h);
+	h_render(h);
+	h_type(h, cmd);
+	h_render(h);
+	return h;
+}
+
 static void
 test_stats_view_80x24(void **state)
 {
-	struct harness *h = h_new_cfg(24, 80, NULL, 1);
 	struct wr_schedule *s;
+	struct harness *h = stats_typed(24, 80, ":stats\r", &s);
 
 	(void)state;
-	s = fill(h);
-	h_render(h);
-	h_type(h, ":stats\r");
-	h_render(h);
 	expect_report(h);
 	h_assert_shows(h, "stats since 30d");
 	/* by service: the header whole, at 80 columns */
@@ -132,14 +142,10 @@ test_stats_view_80x24(void **state)
 static void
 test_stats_view_300x80(void **state)
 {
-	struct harness *h = h_new_cfg(80, 300, NULL, 1);
 	struct wr_schedule *s;
+	struct harness *h = stats_typed(80, 300, ":stats person\r", &s);
 
 	(void)state;
-	s = fill(h);
-	h_render(h);
-	h_type(h, ":stats person\r");
-	h_render(h);
 	expect_report(h);
 	if (row_with(h, "  alice", "2m 00s", NULL) < 0 ||
 	    row_with(h, "(not acked)", NULL, NULL) < 0) {
@@ -159,14 +165,10 @@ test_stats_view_300x80(void **state)
 static void
 test_stats_view_40_columns_scrolls_sideways(void **state)
 {
-	struct harness *h = h_new_cfg(15, 40, NULL, 1);
 	struct wr_schedule *s;
+	struct harness *h = stats_typed(15, 40, ":stats\r", &s);
 
 	(void)state;
-	s = fill(h);
-	h_render(h);
-	h_type(h, ":stats\r");
-	h_render(h);
 	h_assert_shows(h, "time to acknowledge");
 	h_assert_shows(h, "h/l scroll");
 	if (row_with(h, "10m 00s", NULL, NULL) >= 0) {
