@@ -559,12 +559,21 @@ make_parent_dirs(const char *path, char **cause)
 	return ret;
 }
 
-/* Create the file 0600 ourselves: SQLite would use 0644. */
+/*
+ * Create the file 0600 ourselves: SQLite would use 0644.  Only a file that
+ * is not there is opened: close() of any descriptor of a file drops every
+ * POSIX lock this process holds on it, and a second connection in the
+ * process (a snapshot's, store_snapshot_begin()) would take the locks of
+ * the first with it, so that another process closing the file last
+ * deleted the live WAL under the relay.
+ */
 static int
 create_file(const char *path, char **cause)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
+	if (fd == -1 && errno == EEXIST)
+		return 0;
 	if (fd == -1) {
 		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
 		return -1;

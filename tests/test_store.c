@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1716,6 +1717,67 @@ test_prune_keeps_postmortem_versions_below_the_tail(void **state)
  * window; kind by kind, each in incident and seq order), in parts of at most max_bytes of stored bodies (one alone may
  * be more), each event once, all of the moment the snapshot began.
  */
+/*
+ * A snapshot's connection to the file, in the relay's own process, leaves
+ * the relay's locks alone: another process (an operator's sqlite3) that
+ * opens the file and closes it last must not find itself alone with it
+ * and delete the live WAL, whose commits a kill -9 would then lose.
+ * Before, opening the second connection open()ed and close()d the file,
+ * and close() drops every POSIX lock the process holds on it.
+ */
+static void
+test_a_snapshot_keeps_the_relays_locks(void **state)
+{
+	struct fx *fx = *state;
+	struct wr_store *s = open_ok(fx->path, WR_STORE_RELAY);
+	struct wr_incident *inc = make_incident(1, "a");
+	struct wr_event ev[2];
+	struct wr_batch b = { .events = ev, .n_events = 1, .incidents = &inc,
+	    .n_incidents = 1 };
+	struct store_snapshot *ss = NULL;
+	int64_t seq, total;
+	char *cause = NULL, *wal = xasprintf("%s-wal", fx->path);
+	struct stat sb;
+	pid_t pid;
+	int status;
+
+	make_triggered(&ev[0], 1, 1);
+	commit_ok(s, &b);
+	assert_int_equal(store_snapshot_begin(s, &ss, &seq, &total, &cause),
+	    0);
+	store_snapshot_end(ss);
+	assert_int_equal(stat(wal, &sb), 0);
+	/* another process (the sqlite3 shell, a program of its own: a
+	 * forked copy of this one would share its idea of the locks) opens
+	 * the file, reads, and closes it */
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execlp("sqlite3", "sqlite3", fx->path,
+		    "SELECT count(*) FROM events", (char *)NULL);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		skip();		/* no sqlite3 shell (make deps installs it) */
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (stat(wal, &sb) != 0)
+		fail_msg("the relay's WAL was deleted under it: the snapshot's "
+		    "connection dropped the relay's locks");
+	/* and the relay's commits go on into it */
+	make_triggered(&ev[1], 2, 2);
+	b = (struct wr_batch){ .events = &ev[1], .n_events = 1 };
+	commit_ok(s, &b);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM events"), 2);
+	for (int i = 0; i < 2; i++)
+		wr_event_free(&ev[i]);
+	wr_incident_free(inc);
+	store_close(s);
+	free(wal);
+}
+
 static void
 test_snapshot_history_is_read_by_window_in_bounded_parts(void **state)
 {
@@ -2549,6 +2611,7 @@ main(void)
 		T(test_batch_with_repeated_seq_is_refused_whole),
 		T(test_prune_drops_old_events_and_keeps_the_cursor),
 		T(test_prune_keeps_postmortem_versions_below_the_tail),
+		T(test_a_snapshot_keeps_the_relays_locks),
 		T(test_snapshot_history_is_read_by_window_in_bounded_parts),
 		T(test_console_history_is_stored_below_the_cursor_once),
 		T(test_outbox_add_list_mark_attempt_in_order),
