@@ -785,6 +785,25 @@ rx_snapshot(struct feed *f, const json_t *o)
 			rx_unreadable(f, seq, id, what);
 			continue;
 		}
+		/* a part of the incident before it: its alerts are that
+		 * one's (a group too big for one frame) */
+		if (proto_incident_is_part(v) && f->n_snap > 0 &&
+		    f->snap[f->n_snap - 1]->id == inc->id) {
+			struct wr_incident *prev = f->snap[f->n_snap - 1];
+			size_t need = prev->alerts_len + inc->alerts_len;
+
+			if (need > prev->alerts_cap) {
+				prev->alerts = xrealloc(prev->alerts, need *
+				    sizeof *prev->alerts);
+				prev->alerts_cap = need;
+			}
+			memcpy(prev->alerts + prev->alerts_len, inc->alerts,
+			    inc->alerts_len * sizeof *inc->alerts);
+			prev->alerts_len = need;
+			inc->alerts_len = 0;	/* moved */
+			wr_incident_free(inc);
+			continue;
+		}
 		if (f->n_snap == f->cap_snap) {
 			f->cap_snap = f->cap_snap ? f->cap_snap * 2 : 64;
 			f->snap = xrealloc(f->snap,

@@ -686,19 +686,30 @@ feed_established(struct feed *f, struct lws *wsi)
 	    TICK_MS) * 1000);
 }
 
+/*
+ * A piece of a frame.  Never -1 here: libwebsockets 4.1 goes on writing
+ * the rest of what it read into its receive buffer after the callback
+ * said to close in the middle of a frame, past the buffer's end (a
+ * console that refused a 2 MB snapshot frame corrupted its heap and
+ * crashed).  A frame refused is dropped instead, and feed_drop() closes
+ * the connection at the next service.
+ */
 static int
 feed_receive(struct feed *f, struct lws *wsi, const char *in, size_t len)
 {
 	feed_alive(f);
-	if (f->close_why[0] != '\0')
-		return -1;
+	if (f->close_why[0] != '\0') {
+		f->rx_len = 0;		/* closing: nothing more is read */
+		return 0;
+	}
 	if (f->rx_len + len > f->max_frame) {
 		/* No need to read the rest of it first. */
-		feed_drop(f, "the relay sent a frame larger than %zu bytes",
-		    f->max_frame);
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
 		    (unsigned char *)"frame too large", 15);
-		return -1;
+		feed_drop(f, "the relay sent a frame larger than %zu bytes",
+		    f->max_frame);
+		f->rx_len = 0;
+		return 0;
 	} else {
 		if (f->rx_len + len + 1 > f->rx_cap) {
 			size_t cap = f->rx_cap ? f->rx_cap : 4096;
@@ -724,7 +735,8 @@ feed_receive(struct feed *f, struct lws *wsi, const char *in, size_t len)
 	if (feed_rx_frame(f, f->rx, len) != 0) {
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR,
 		    (unsigned char *)"resync", 6);
-		return -1;
+		if (f->close_why[0] == '\0')
+			feed_drop(f, "a frame could not be taken");
 	}
 	return 0;
 }

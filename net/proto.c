@@ -1402,6 +1402,70 @@ proto_snapshot_to_json(int64_t seq, json_t *incidents_array, int last)
 	return o;
 }
 
+static json_t *new_array(void);
+static void append(json_t *a, json_t *v);
+
+/* The bytes of v as compact JSON. */
+static size_t
+json_bytes(const json_t *v)
+{
+	return json_dumpb(v, NULL, 0, JSON_COMPACT);
+}
+
+void
+proto_snapshot_window(int64_t seq, struct wr_incident *const *v, size_t n,
+    size_t budget, void (*push)(void *ud, json_t *frame), void *ud)
+{
+	json_t *arr = new_array();
+	size_t bytes = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct wr_incident *inc = v[i];
+		json_t *io = proto_incident_to_json(inc, 0), *alerts =
+		    new_array();
+		size_t head = json_bytes(io) + 16;	/* its "alerts":[] too */
+
+		if (bytes > 0 && bytes + head > budget) {
+			push(ud, proto_snapshot_to_json(seq, arr, 0));
+			arr = new_array();
+			bytes = 0;
+		}
+		bytes += head;
+		for (size_t k = 0; k < inc->alerts_len; k++) {
+			json_t *ao = alert_to_json(&inc->alerts[k],
+			    AF_INCIDENT);
+			size_t ab = json_bytes(ao) + 1;
+
+			if (bytes + ab > budget && json_array_size(alerts) > 0) {
+				/* this part is full: the rest in the next */
+				put(io, "alerts", alerts);
+				append(arr, io);
+				push(ud, proto_snapshot_to_json(seq, arr, 0));
+				arr = new_array();
+				io = proto_incident_to_json(inc, 0);
+				put(io, "alerts_part", json_true());
+				alerts = new_array();
+				bytes = head + 24;
+			}
+			append(alerts, ao);
+			bytes += ab;
+		}
+		put(io, "alerts", alerts);
+		append(arr, io);
+	}
+	if (json_array_size(arr) > 0)
+		push(ud, proto_snapshot_to_json(seq, arr, 0));
+	else
+		json_decref(arr);
+}
+
+int
+proto_incident_is_part(const json_t *incident)
+{
+	return json_is_object(incident) &&
+	    json_is_true(json_object_get(incident, "alerts_part"));
+}
+
 int
 proto_snapshot_from_json(const json_t *o, int64_t *seq, json_t **incidents,
     int *last, char *err, size_t errsz)

@@ -252,6 +252,23 @@ void proto_result_free(struct proto_result *r);
 /* {"type":"snapshot","seq":N,"incidents":[...],"last":bool}.  The array is
  * stolen (NULL is sent as an empty array). */
 json_t *proto_snapshot_to_json(int64_t seq, json_t *incidents_array, int last);
+/*
+ * A window of a snapshot's incidents as frames of at most about budget
+ * bytes of JSON each, given to push (which owns each frame; none is
+ * "last"): a console reads no frame past its limit (PROTO_MAX_FRAME by
+ * default), and one Alertmanager group can hold thousands of alerts.  An
+ * incident too big for one frame goes in parts: the first with its
+ * summary and the alerts that fit, each later part its summary again with
+ * "alerts_part": true and the next alerts, which a console appends to the
+ * incident before it (proto_incident_is_part()).  One alert alone may be
+ * more than budget, up to the bounds of its own fields.
+ */
+void proto_snapshot_window(int64_t seq, struct wr_incident *const *v,
+    size_t n, size_t budget, void (*push)(void *ud, json_t *frame),
+    void *ud);
+/* Whether an incident of a snapshot frame is a part of the one before it
+ * ("alerts_part": its alerts are that incident's too). */
+int proto_incident_is_part(const json_t *incident);
 /* Check a snapshot frame; *incidents is borrowed from o (decode each with
  * proto_incident_from_json()). */
 int proto_snapshot_from_json(const json_t *o, int64_t *seq,

@@ -137,6 +137,8 @@ snapshot_next_waiting(struct relay *r)
  * postmortems is split, never one frame past what a console reads.
  */
 #define SNAPSHOT_HISTORY_BYTES	(256 * 1024)
+/* A frame of incidents, at most about (half what a console reads). */
+#define SNAPSHOT_FRAME_BYTES	(PROTO_MAX_FRAME / 2)
 
 /* The store failed mid-snapshot: end it (cause is freed), close the
  * console (it takes one again when it reconnects). */
@@ -153,6 +155,16 @@ snapshot_fail(struct relay *r, struct feed_pss *p, char *cause)
 	close_with(p, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
 	    "the relay cannot read its store for a snapshot; "
 	    "reconnect to try again");
+}
+
+/* A snapshot frame to the console's queue, with the count to show. */
+static void
+snapshot_push(void *ud, json_t *o)
+{
+	struct feed_pss *p = ud;
+
+	json_object_set_new(o, "total", json_integer(p->snap_total));
+	frameq_push_json(&p->snap, o);
 }
 
 static void
@@ -187,18 +199,18 @@ snapshot_fill(struct relay *r, struct feed_pss *p)
 			snapshot_fail(r, p, cause);
 			break;
 		}
-		arr = json_array();
-		for (size_t i = 0; i < n; i++) {
-			json_array_append_new(arr,
-			    proto_incident_to_json(v[i], 1));
+		/* frames of at most SNAPSHOT_FRAME_BYTES: a group of
+		 * thousands of alerts in one was more than a console reads
+		 * (it dropped the connection, and could never catch up) */
+		proto_snapshot_window(p->snap_seq, v, n, SNAPSHOT_FRAME_BYTES,
+		    snapshot_push, p);
+		for (size_t i = 0; i < n; i++)
 			wr_incident_free(v[i]);
-		}
 		free(v);
 		p->snap_sent += (int64_t)n;
-		o = proto_snapshot_to_json(p->snap_seq, arr, n == 0);
-		json_object_set_new(o, "total", json_integer(p->snap_total));
-		frameq_push_json(&p->snap, o);
 		if (n == 0) {
+			snapshot_push(p, proto_snapshot_to_json(p->snap_seq,
+			    NULL, 1));
 			snapshot_end(r, p);
 			snapshot_next_waiting(r);
 		}

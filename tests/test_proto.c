@@ -2245,6 +2245,106 @@ schedules_frame_carries_the_policies(void **state)
 	wr_policy_free(d);
 }
 
+/* The frames proto_snapshot_window() pushes, kept. */
+struct frames {
+	json_t *v[64];
+	size_t n;
+};
+
+static void
+keep_frame(void *ud, json_t *frame)
+{
+	struct frames *f = ud;
+
+	assert_true(f->n < 64);
+	f->v[f->n++] = frame;
+}
+
+/*
+ * A window of a snapshot goes in frames of at most about the budget: a
+ * small incident whole, and one of 600 alerts in parts, the later ones
+ * marked, whose alerts read back in order are the incident's, every one.
+ */
+static void
+snapshot_window_splits_a_big_group_into_frames(void **state)
+{
+	struct wr_incident *v[2];
+	struct frames fr = { .n = 0 };
+	size_t alerts = 0, parts = 0, budget = 16384;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct wr_incident *inc = xcalloc(1, sizeof *inc);
+		int n = k == 0 ? 2 : 600;
+
+		inc->id = k + 1;
+		inc->source = xstrdup("alertmanager");
+		inc->key = xasprintf("{}:{alertname=\"G%d\"}", k);
+		inc->title = xstrdup("EdgeNodeDown");
+		inc->service = xstrdup("edge");
+		inc->state = WR_ST_TRIGGERED;
+		inc->created = inc->updated = inc->last_seen = 1764662400000LL;
+		inc->alerts = xcalloc((size_t)n, sizeof *inc->alerts);
+		inc->alerts_cap = (size_t)n;
+		for (int i = 0; i < n; i++) {
+			struct wr_alert *a = &inc->alerts[inc->alerts_len++];
+
+			a->fingerprint = xasprintf("%016x", i);
+			a->starts = 1764662400000LL + i;
+			a->firing = 1;
+			a->last_seen = a->starts;
+			wr_kvlist_add(&a->labels, "instance", "edge-node-42.ams");
+			wr_kvlist_add(&a->annotations, "summary", "edge node "
+			    "down, its BGP sessions gone and its traffic moved");
+		}
+		inc->n_alerts = inc->n_firing = n;
+		v[k] = inc;
+	}
+	proto_snapshot_window(7, v, 2, budget, keep_frame, &fr);
+	assert_true(fr.n > 3);
+	for (size_t i = 0; i < fr.n; i++) {
+		json_t *arr, *inc;
+		int64_t seq;
+		int last;
+		char err[256];
+		size_t k, bytes = json_dumpb(fr.v[i], NULL, 0, JSON_COMPACT);
+
+		if (bytes > budget + 512)
+			fail_msg("frame %zu is %zu bytes, over %zu", i, bytes,
+			    budget);
+		assert_int_equal(proto_snapshot_from_json(fr.v[i], &seq, &arr,
+		    &last, err, sizeof err), 0);
+		assert_int_equal(seq, 7);
+		assert_false(last);
+		json_array_foreach(arr, k, inc) {
+			struct wr_incident *got = NULL;
+
+			assert_int_equal(proto_incident_from_json(inc, &got,
+			    err, sizeof err), 0);
+			if (got->id == 1) {
+				assert_false(proto_incident_is_part(inc));
+				assert_int_equal(got->alerts_len, 2);
+			} else {
+				/* the first part unmarked, the rest marked */
+				assert_int_equal(proto_incident_is_part(inc),
+				    alerts > 0);
+				parts += proto_incident_is_part(inc);
+				for (size_t a = 0; a < got->alerts_len; a++)
+					assert_int_equal(got->alerts[a].starts,
+					    1764662400000LL + (int64_t)(alerts +
+					    a));
+				alerts += got->alerts_len;
+			}
+			wr_incident_free(got);
+		}
+		json_decref(fr.v[i]);
+	}
+	assert_int_equal(alerts, 600);
+	assert_true(parts >= 2);
+	wr_incident_free(v[0]);
+	wr_incident_free(v[1]);
+}
+
 static void
 schedules_with_a_zone_the_console_lacks_say_so(void **state)
 {
@@ -2306,6 +2406,7 @@ main(void)
 		cmocka_unit_test(schedules_decoder_refuses_bad_definitions_naming_the_member),
 		cmocka_unit_test(schedules_with_a_zone_the_console_lacks_say_so),
 		cmocka_unit_test(schedules_frame_carries_the_policies),
+		cmocka_unit_test(snapshot_window_splits_a_big_group_into_frames),
 	};
 
 	return cmocka_run_group_tests_name("proto", tests, NULL, NULL);

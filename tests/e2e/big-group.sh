@@ -23,6 +23,21 @@ case "$BUILD" in
 *) check "the relay's peak RSS stayed under 200 MB ($hwm kB)" test "$hwm" -lt 204800 ;;
 esac
 
+# A console that joins by snapshot takes the group whole: the relay sends
+# it in frames a console reads (at most half of its 1 MiB frame limit),
+# the group in parts.  Before, it was one 16 MB frame: the console refused
+# it, returned from libwebsockets' callback mid-frame, and crashed on the
+# corrupted heap (a 5,000-alert group did it).
+other_epoch_db snap.db ops
+eq "a console db of another epoch" "$?" 0
+"$WARROOM" list --json --feed "$FEED" --token-file "$T/ops.token" \
+    --user ops --db "$T/snap.db" --timeout 60 >"$T/snap.json" 2>"$T/snap.err"
+eq "warroom list on it takes a snapshot and exits 0" "$?" 0
+check "it took a snapshot" grep -q 'console ops .*connected: snapshot' "$T/relay.log"
+eq "the 15,000-alert incident, whole" "$(python3 -c 'import json,sys; print(sorted(i["n_alerts"] for i in json.load(open(sys.argv[1]))))' "$T/snap.json")" "[15000]"
+eq "its alerts are all in the console's store" \
+    "$(sqlite3 "$T/snap.db" "SELECT count(*) FROM alerts WHERE incident = 1")" 15000
+
 # refusals: logged with sender, endpoint, size and reason; once a burst
 head -c 17000000 /dev/zero | tr '\0' ' ' > "$T/over.json"
 eq "a body over 16 MB: 413" "$(post /hooks/alertmanager "$T/over.json")" 413

@@ -172,6 +172,27 @@ wait_for() {
 	return 1
 }
 
+# other_epoch_db DB USER: $T/DB, a console database that followed another
+# relay (another epoch), so that its next connection to this one is a
+# snapshot; 0 when it was made.
+other_epoch_db() {
+	_p=$(free_port)
+	"$WARROOMD" --listen "127.0.0.1:$_p" --db "$T/other-$1" \
+	    --tokens "$T/tokens" >>"$T/other.log" 2>&1 &
+	_o=$!
+	for _ in $(seq 1 100); do
+		curl -fs "http://127.0.0.1:$_p/healthz" >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	"$WARROOM" list --feed "ws://127.0.0.1:$_p/feed" \
+	    --token-file "$T/ops.token" --user "$2" --db "$T/$1" \
+	    --timeout 10 >/dev/null 2>&1
+	_rc=$?
+	kill "$_o"
+	wait "$_o" 2>/dev/null
+	return $_rc
+}
+
 # start_tail: `warroom tail --json` of the relay at $FEED into $T/tail.out,
 # following it across restarts; count KIND [PATTERN]: the events of KIND
 # it printed (whose line has PATTERN); wait_count KIND PATTERN N: until

@@ -64,20 +64,8 @@ eq "v1 is the seq after the early console's" \
     "$((early + 1))"
 
 # ---- (1) a copy of another epoch: a snapshot ----
-P2=$(free_port)
-"$WARROOMD" --listen "127.0.0.1:$P2" --db "$T/other.db" --tokens "$T/tokens" \
-    >>"$T/other.log" 2>&1 &
-OTHER=$!
-PIDS="$PIDS $OTHER"
-for _ in $(seq 1 100); do
-	curl -fs "http://127.0.0.1:$P2/healthz" >/dev/null 2>&1 && break
-	sleep 0.05
-done
-"$WARROOM" list --feed "ws://127.0.0.1:$P2/feed" --token-file "$T/ops.token" \
-    --user carol --db "$T/moved.db" --timeout 10 >/dev/null 2>&1
+other_epoch_db moved.db carol
 eq "a console db that followed another relay" "$?" 0
-kill "$OTHER"
-wait "$OTHER" 2>/dev/null
 
 cli moved.db postmortem 1 --version 1 >"$T/moved-v1.md" 2>"$T/moved-v1.err"
 eq "postmortem 1 --version 1 on it exits 0" "$?" 0
