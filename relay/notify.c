@@ -347,8 +347,8 @@ struct schedule_state {
 	char *name;
 	/* the handoffs whose notices are out, and to whom: an override
 	 * made since puts someone else on or off call there, told too */
-	int64_t on_sent, off_sent;
-	char *on_person, *off_person;
+	int64_t on_sent, off_sent, now_sent;
+	char *on_person, *off_person, *now_person;
 };
 
 /* An https webhook with a ca-file checks its server against that file
@@ -1087,10 +1087,14 @@ sched_state(struct relay *r, const char *name)
 }
 
 /*
- * The record of a notifier's notice of a handoff: the key, malloc'd
- * ("on.pager.primary"), and the value ("1772960400000 frank": the handoff
- * and the person told).
+ * The record of a notifier's notices of a schedule's handoffs: the key,
+ * malloc'd ("on.pager.primary"), and the value, a JSON array of the last
+ * NOTICE_KEPT handoffs told and to whom ([[1772960400000,"frank"], ...]):
+ * several handoffs of one schedule may fall in one window (overrides an
+ * hour apart), each told once.
  */
+#define NOTICE_KEPT	16
+
 static char *
 notice_key(enum relay_notify_kind kind, const char *notifier,
     const char *schedule)
@@ -1105,43 +1109,88 @@ notice_handoff(enum relay_notify_kind kind, int64_t from, int64_t until)
 	return kind == RELAY_NOTIFY_ON_CALL ? from : until;
 }
 
+/* The handoffs recorded under key, a JSON array (empty when none or
+ * unreadable: a notice is then sent again rather than lost). */
+static json_t *
+notice_record(struct relay *r, const char *key)
+{
+	char *v = NULL, *cause = NULL;
+	json_t *a = NULL;
+
+	if (store_notice_get(r->store, key, &v, &cause) != 0) {
+		relay_log(r, "handoff notices: %s", cause);
+		free(cause);
+	} else if (v != NULL)
+		a = json_loads(v, 0, NULL);
+	free(v);
+	if (!json_is_array(a)) {
+		json_decref(a);
+		a = json_array();
+	}
+	return a;
+}
+
+/* Whether record a has the handoff told to person. */
+static int
+notice_in(const json_t *a, int64_t handoff, const char *person)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(a, i, e) {
+		json_t *h = json_array_get(e, 0), *p = json_array_get(e, 1);
+
+		if (json_is_integer(h) && json_integer_value(h) == handoff &&
+		    json_is_string(p) && strcmp(json_string_value(p),
+		    person) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Whether notifier has told person of this handoff (before a restart). */
 static int
 notice_told(struct relay *r, enum relay_notify_kind kind,
     const char *notifier, const char *schedule, int64_t handoff,
     const char *person)
 {
-	char *key = notice_key(kind, notifier, schedule), *v = NULL;
-	char *want = xasprintf("%lld %s", (long long)handoff, person);
-	char *cause = NULL;
-	int told = 0;
+	char *key = notice_key(kind, notifier, schedule);
+	json_t *a = notice_record(r, key);
+	int told = notice_in(a, handoff, person);
 
-	if (store_notice_get(r->store, key, &v, &cause) != 0) {
-		relay_log(r, "handoff notices: %s", cause);
-		free(cause);
-	} else
-		told = v != NULL && strcmp(v, want) == 0;
-	free(v);
-	free(want);
+	json_decref(a);
 	free(key);
 	return told;
 }
 
-/* A notice delivered or given up: recorded as told. */
+/* A notice delivered or given up: recorded as told, with the last
+ * NOTICE_KEPT - 1 before it. */
 static void
 notice_done(struct relay *r, const struct job *j)
 {
-	char *key = notice_key(j->kind, j->notifier, j->schedule);
-	char *v = xasprintf("%lld %s", (long long)notice_handoff(j->kind,
-	    j->from, j->until), j->person);
+	char *key = notice_key(j->kind, j->notifier, j->schedule), *v;
+	int64_t handoff = notice_handoff(j->kind, j->from, j->until);
+	json_t *a = notice_record(r, key);
 	char *cause = NULL;
 
-	if (store_notice_put(r->store, key, v, &cause) != 0) {
+	if (!notice_in(a, handoff, j->person)) {
+		json_t *e = json_array();
+
+		json_array_append_new(e, json_integer(handoff));
+		json_array_append_new(e, json_string(j->person));
+		json_array_append_new(a, e);
+	}
+	while (json_array_size(a) > NOTICE_KEPT)
+		json_array_remove(a, 0);
+	v = json_dumps(a, JSON_COMPACT);
+	if (v == NULL || store_notice_put(r->store, key, v, &cause) != 0) {
 		/* the notice went; a restart may send it again */
-		relay_log(r, "handoff notices: not recorded: %s", cause);
+		relay_log(r, "handoff notices: not recorded: %s",
+		    cause != NULL ? cause : "out of memory");
 		free(cause);
 	}
 	free(v);
+	json_decref(a);
 	free(key);
 }
 
@@ -1198,6 +1247,25 @@ handoffs(struct relay *r, int64_t now)
 				    before.person, before.since, cur.since,
 				    cur.person);
 			}
+		}
+		/* on call now, by a handoff just past that no notice went
+		 * ahead of: an override from now has no window before it
+		 * (one told ahead is in the record, and not told again) */
+		if (cur.person != NULL && cur.since != INT64_MIN &&
+		    now - cur.since < OFF_CALL_GRACE_MS &&
+		    (st->now_sent != cur.since || st->now_person == NULL ||
+		    strcmp(st->now_person, cur.person) != 0)) {
+			struct wr_oncall before;
+
+			st->now_sent = cur.since;
+			util_set_str(&st->now_person, cur.person);
+			wr_schedule_at(s, cur.since - 1, &before);
+			if ((before.person == NULL || strcmp(before.person,
+			    cur.person) != 0) && (st->on_sent != cur.since ||
+			    st->on_person == NULL || strcmp(st->on_person,
+			    cur.person) != 0))
+				notice(r, RELAY_NOTIFY_ON_CALL, s->name,
+				    cur.person, cur.since, cur.until, NULL);
 		}
 		/* on call soon: whoever takes over next, once */
 		if (wr_schedule_next_person(s, now, &nx) == 0 &&
@@ -1360,6 +1428,7 @@ relay_notify_free(struct relay *r)
 		free(n->sched[i].name);
 		free(n->sched[i].off_person);
 		free(n->sched[i].on_person);
+		free(n->sched[i].now_person);
 	}
 	free(n->sched);
 	for (size_t i = 0; i < n->n_ca; i++) {

@@ -35,4 +35,25 @@ eq "gina was told once" \
     "$(grep -c 'notice (primary) to gina' "$T/relay.log")" 1
 eq "frank, whose shift the override takes, is not told" \
     "$(grep -c 'notice (primary) to frank' "$T/relay.log")" 0
+
+# An override from now ("take the pager for 10 minutes"): no notice window
+# comes before it, and its person is told at once; alice, whose shift it
+# takes, is told she is off call.  Before, only she was told.
+"$WARROOM" override primary frank --for 10m \
+    --feed "$FEED" --token-file "$T/ops.token" --user alice \
+    --db "$T/op.db" >>"$T/op.out" 2>&1
+eq "warroom override primary frank --for 10m (from now)" "$?" 0
+check "frank is told he is on call now" \
+    wait_for "$T/relay.log" "on-call notice (primary) to frank via pager, attempt 1: delivered" 100
+check "alice is told she is off call" \
+    wait_for "$T/relay.log" "off-call notice (primary) to alice via pager, attempt 1: delivered" 100
+# stopped and started again: neither is told twice (every handoff of the
+# window is recorded, not only the last)
+stop_relay
+start_relay --config "$T/relay.conf" || exit 1
+sleep 1.5
+eq "after a restart frank was still told once" \
+    "$(grep -c 'on-call notice (primary) to frank' "$T/relay.log")" 1
+eq "and alice once" \
+    "$(grep -c 'off-call notice (primary) to alice' "$T/relay.log")" 1
 finish
