@@ -482,6 +482,45 @@ test_the_detail_names_who_is_on_call_for_its_policy(void **state)
 		h_dump(h);
 		fail_msg("the detail does not say when the first step fires");
 	}
+	/* a first step whose schedule is in a gap: the relay passes to the
+	 * next at once, and the line says so */
+	{
+		struct wr_policy *gappy = wr_policy_new("gappy");
+		const struct wr_policy *gv[1];
+		int64_t gid;
+
+		assert_int_equal(wr_policy_set_match(gappy, "service=gappy",
+		    &cause), 0);
+		assert_int_equal(wr_policy_add_step(gappy, "2m secondary",
+		    &cause), 0);
+		assert_int_equal(wr_policy_add_step(gappy, "10m primary",
+		    &cause), 0);
+		gv[0] = gappy;
+		tui_set_policies(h->t, gv, 1);
+		gid = h_incident(h, "gappy storm", "gappy", WR_SEV_CRITICAL,
+		    0);
+		h_key(h, 27);
+		h_render(h);
+		h_type(h, "/gappy\n");
+		h_render(h);
+		h_type(h, "\n");
+		h_render(h);
+		y = h_find(h, "Escalation");
+		if (y < 0 || strstr(h_row(h, y), "step 1 of 2 pages nobody (a "
+		    "gap in secondary), so step 2 pages primary at") == NULL) {
+			h_dump(h);
+			fail_msg("#%lld: the first step's gap is not said",
+			    (long long)gid);
+		}
+		h_key(h, 27);
+		h_type(h, "/checkout\n");
+		h_render(h);
+		h_type(h, "\n");
+		h_render(h);
+		tui_set_policies(h->t, pv, 2);
+		h_render(h);
+		wr_policy_free(gappy);
+	}
 	/* the handoff: bob, with nothing else changed but the clock */
 	moved_now = H_NOW + 2 * 3600000 + 1000;
 	tui_tick(h->t, moved_now);

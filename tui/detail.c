@@ -910,8 +910,30 @@ build_oncall(struct tui *t, struct detail *d, int W,
 	free(text);
 }
 
+/* Whether a step would page nobody at an instant: each of its targets a
+ * schedule this console knows, in a gap then (the relay then fires the
+ * next step at once, core/policy.c). */
+static int
+step_pages_nobody(const struct tui *t, const struct wr_policy_step *st,
+    int64_t at)
+{
+	for (size_t i = 0; i < st->n_targets; i++) {
+		const struct wr_schedule *s = tui_oncall_find(t,
+		    st->targets[i]);
+		struct wr_oncall oc;
+
+		if (s == NULL)
+			return 0;	/* a person, or a zone we lack */
+		wr_schedule_at(s, at, &oc);
+		if (oc.person != NULL)
+			return 0;
+	}
+	return st->n_targets > 0;
+}
+
 /* Before its first step fires: which is due, whom it pages, and when
- * (from the relay's policy, as the relay will fire it). */
+ * (from the relay's policy, as the relay will fire it: a step that would
+ * page nobody passes to the next at once). */
 static void
 build_first_step(struct tui *t, struct detail *d, int W,
     const struct wr_incident *inc)
@@ -919,6 +941,7 @@ build_first_step(struct tui *t, struct detail *d, int W,
 	const struct wr_policy *p;
 	struct wr_policy_next nx;
 	char tbuf[40], *who, *raw;
+	int k, n, total;
 
 	if (inc->state != WR_ST_TRIGGERED || (p = wr_policy_find(t->policies,
 	    t->n_policies, inc)) == NULL)
@@ -926,10 +949,23 @@ build_first_step(struct tui *t, struct detail *d, int W,
 	wr_policy_next(p, inc, wr_policy_silenced(inc, tui_now(t)), &nx);
 	if (nx.what != WR_DUE_STEP)
 		return;
-	who = step_targets(&p->steps[(size_t)nx.fire % p->n_steps]);
+	n = (int)p->n_steps;
+	total = wr_policy_total(p);
+	for (k = nx.fire; k + 1 < total &&
+	    step_pages_nobody(t, &p->steps[k % n], nx.at); k++)
+		;
+	who = step_targets(&p->steps[k % n]);
 	tui_format_time(t, nx.at, 1, tbuf, sizeof tbuf);
-	raw = xasprintf("policy %s, step %d of %zu pages %s at %s", p->name,
-	    nx.fire % (int)p->n_steps + 1, p->n_steps, who, tbuf);
+	if (k != nx.fire) {
+		char *gap = step_targets(&p->steps[nx.fire % n]);
+
+		raw = xasprintf("policy %s, step %d of %d pages nobody (a gap "
+		    "in %s), so step %d pages %s at %s", p->name, nx.fire % n +
+		    1, n, gap, k % n + 1, who, tbuf);
+		free(gap);
+	} else
+		raw = xasprintf("policy %s, step %d of %d pages %s at %s",
+		    p->name, nx.fire % n + 1, n, who, tbuf);
 	add_kv(d, W, 1, KEY_W, "Escalation", ROLE_NORMAL, raw);
 	stale_at(t, d, nx.at);
 	free(raw);
