@@ -818,14 +818,16 @@ store_prune(struct wr_store *s, int64_t cutoff_ms, char **cause)
 
 	if (store_tx_begin(s, 0, cause) == -1)
 		return -1;
-	/* The kept kind is left out of the cut: an old version's seq is
-	 * below a cut already made, never a reason to move it back. */
+	/* The kept kinds (the people's words: postmortem versions and
+	 * notes) are left out of the cut: an old one's seq is below a cut
+	 * already made, never a reason to move it back. */
 	st = store_stmt(s, ST_EV_PRUNE_CUT, "SELECT max(seq) FROM events "
-	    "WHERE time < ?1 AND kind <> ?2", cause);
+	    "WHERE time < ?1 AND kind NOT IN (?2, ?3)", cause);
 	if (st == NULL)
 		goto fail;
 	if (store_bind_i64(st, 1, cutoff_ms) ||
-	    store_bind_i64(st, 2, WR_EV_POSTMORTEM)) {
+	    store_bind_i64(st, 2, WR_EV_POSTMORTEM) ||
+	    store_bind_i64(st, 3, WR_EV_NOTE)) {
 		store_stmt_done(st);
 		store_fail(s, cause, SQLITE_ERROR, "pruning events");
 		goto fail;
@@ -841,11 +843,12 @@ store_prune(struct wr_store *s, int64_t cutoff_ms, char **cause)
 	if (cut <= 0)
 		return store_tx_commit(s, cause);
 	st = store_stmt(s, ST_EV_PRUNE, "DELETE FROM events WHERE seq <= ?1 "
-	    "AND kind <> ?2", cause);
+	    "AND kind NOT IN (?2, ?3)", cause);
 	if (st == NULL)
 		goto fail;
 	if (store_bind_i64(st, 1, cut) ||
-	    store_bind_i64(st, 2, WR_EV_POSTMORTEM)) {
+	    store_bind_i64(st, 2, WR_EV_POSTMORTEM) ||
+	    store_bind_i64(st, 3, WR_EV_NOTE)) {
 		store_stmt_done(st);
 		store_fail(s, cause, SQLITE_ERROR, "pruning events");
 		goto fail;

@@ -112,8 +112,8 @@ const char *store_epoch(const struct wr_store *s);
 /* The last seq written (the cursor), 0 for none. */
 int64_t store_last_seq(const struct wr_store *s);
 /* Where the contiguous tail of the log begins: the oldest seq a replay
- * can start from (0 when the tail is empty).  Postmortem versions older
- * than it may still be stored below it (store_prune()). */
+ * can start from (0 when the tail is empty).  Postmortem versions and
+ * notes older than it may still be stored below it (store_prune()). */
 int64_t store_first_seq(struct wr_store *s);
 
 /* Console: forget the copy of the feed (events, incidents, alerts) and
@@ -196,7 +196,8 @@ int store_op_prune(struct wr_store *s, int64_t cutoff_ms, char **cause);
 void wr_op_result_free(struct wr_op_result *r);
 
 /* Relay: drop events older than cutoff (Unix ms), except the postmortem
- * versions, which are kept whatever their age (none is ever lost). */
+ * versions and the notes, which are kept whatever their age (the
+ * people's words: none is ever lost). */
 int store_prune(struct wr_store *s, int64_t cutoff_ms, char **cause);
 
 /*

@@ -1606,9 +1606,9 @@ test_prune_drops_old_events_and_keeps_the_cursor(void **state)
 	char *cause = NULL;
 
 	for (int i = 0; i < 10; i++) {
-		ev[i] = (struct wr_event){ .seq = i + 1, .kind = WR_EV_NOTE,
-		    .incident = 1, .time = (i + 1) * 1000, .actor = "a",
-		    .text = "n" };
+		ev[i] = (struct wr_event){ .seq = i + 1,
+		    .kind = WR_EV_ACKNOWLEDGED, .incident = 1,
+		    .time = (i + 1) * 1000, .actor = "a" };
 	}
 	/* A clock that stepped back: seq 6 is older than seq 5. */
 	ev[5].time = 2500;
@@ -1665,41 +1665,49 @@ test_prune_keeps_postmortem_versions_below_the_tail(void **state)
 	char *cause = NULL;
 
 	for (int i = 0; i < 11; i++)
-		ev[i] = (struct wr_event){ .seq = i + 1, .kind = WR_EV_NOTE,
-		    .incident = 1, .time = (i + 1) * 1000, .actor = "a",
-		    .text = "n" };
+		ev[i] = (struct wr_event){ .seq = i + 1,
+		    .kind = WR_EV_ACKNOWLEDGED, .incident = 1,
+		    .time = (i + 1) * 1000, .actor = "a" };
 	ev[1] = (struct wr_event){ .seq = 2, .kind = WR_EV_POSTMORTEM,
 	    .incident = 1, .time = 2000, .actor = "a", .text = "v1",
 	    .version = 1 };
 	ev[3] = (struct wr_event){ .seq = 4, .kind = WR_EV_POSTMORTEM,
 	    .incident = 1, .time = 4000, .actor = "a", .text = "v2",
 	    .version = 2, .base = 1 };
+	/* a note is the people's words too: kept */
+	ev[4] = (struct wr_event){ .seq = 5, .kind = WR_EV_NOTE,
+	    .incident = 1, .time = 5000, .actor = "a", .text = "rolled back" };
 	commit_ok(s, &b);
 	assert_int_equal(store_prune(s, 6500, &cause), 0);
-	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM events"), 6);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM events"), 7);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM events WHERE "
+	    "kind = 6 AND seq = 5"), 1);
 	assert_int_equal(store_first_seq(s), 7);
 	/* the replay from the tail's start is contiguous */
 	assert_int_equal(store_events_after(s, 6, 0, &got, &cause), 0);
 	assert_int_equal(got.n, 4);
 	assert_int_equal(got.v[0].seq, 7);
 	wr_evlist_free(&got);
-	/* the versions are still the incident's */
+	/* the versions and the note are still the incident's */
 	assert_int_equal(store_incident_events(s, 1, &got, &cause), 0);
-	assert_int_equal(got.n, 6);
+	assert_int_equal(got.n, 7);
 	assert_int_equal(got.v[0].seq, 2);
 	assert_string_equal(got.v[0].text, "v1");
 	assert_int_equal(got.v[1].seq, 4);
 	assert_string_equal(got.v[1].text, "v2");
+	assert_int_equal(got.v[2].seq, 5);
+	assert_string_equal(got.v[2].text, "rolled back");
 	wr_evlist_free(&got);
 
 	/* A clock that went back: an old version is no reason to move the
 	 * tail's start down to it. */
 	assert_int_equal(store_prune(s, 4500, &cause), 0);
 	assert_int_equal(store_first_seq(s), 7);
-	/* Everything old: the tail is empty, the versions stay. */
+	/* Everything old: the tail is empty, the versions and the note
+	 * stay. */
 	assert_int_equal(store_prune(s, 1000000, &cause), 0);
 	assert_int_equal(store_first_seq(s), 0);
-	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM events"), 2);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM events"), 3);
 	store_close(s);
 
 	s = open_ok(fx->path, WR_STORE_RELAY);

@@ -6,7 +6,8 @@
 # v1's text (before, the snapshot had the summary only: exit 65, "does not
 # have its text"), v2 and the note are there too, each event once.
 # (2) The log is made two days old and the relay restarted with a
-# retention of one day: every event goes but the two versions.  A fresh
+# retention of one day: every event goes but the two versions and the
+# notes.  A fresh
 # console (replay impossible: a snapshot) prints v1; a console that
 # stopped just before v1 (its seq + 1 is the oldest version's: the
 # relay's oldest stored seq, but no replay can start there) takes a
@@ -83,16 +84,18 @@ cli moved.db list >/dev/null 2>&1
 eq "again: a replay, nothing stored twice" \
     "$(sqlite3 "$T/moved.db" "SELECT count(*) FROM events WHERE kind = 23")" 2
 
-# ---- (2) retention: every old event goes but the versions ----
+# ---- (2) retention: every old event goes but the versions and notes ----
 cli head.db list >/dev/null 2>&1
 eq "a console at the head" "$?" 0
 stop_relay
 sqlite3 "$T/relay.db" "UPDATE events SET time = time - 2 * 86400000"
 start_relay --retention 1d || exit 1
 check "the relay pruned its log" sh -c "for _ in \$(seq 1 100); do \
-    [ \"\$(sqlite3 '$T/relay.db' 'SELECT count(*) FROM events WHERE kind <> 23')\" = 0 ] && exit 0; sleep 0.1; done; exit 1"
+    [ \"\$(sqlite3 '$T/relay.db' 'SELECT count(*) FROM events WHERE kind NOT IN (6, 23)')\" = 0 ] && exit 0; sleep 0.1; done; exit 1"
 eq "but kept both versions" \
     "$(sqlite3 "$T/relay.db" "SELECT group_concat(json_extract(body, '$.version')) FROM events WHERE kind = 23 ORDER BY seq")" "1,2"
+eq "and both notes (the people's words)" \
+    "$(sqlite3 "$T/relay.db" "SELECT count(*) FROM events WHERE kind = 6")" 2
 
 snaps() { grep -c 'connected: snapshot' "$T/relay.log"; }
 n=$(snaps)
@@ -100,12 +103,17 @@ cli fresh.db postmortem 1 --version 1 >"$T/fresh-v1.md" 2>"$T/fresh-v1.err"
 eq "a fresh console: postmortem 1 --version 1 exits 0" "$?" 0
 check "and prints v1's text" grep -q '^v1: a bad deploy$' "$T/fresh-v1.md"
 eq "by a snapshot (past retention)" "$(snaps)" "$((n + 1))"
+cli fresh.db export 1 >"$T/fresh-export.md" 2>/dev/null
+check "its export has the notes (the tester's F-SNAPNOTES)" sh -c \
+    "grep -q 'rolled back 4f2a' '$T/fresh-export.md' && grep -q 'v2 is the one to review' '$T/fresh-export.md'"
 
 cli early.db postmortem 1 --version 1 >"$T/early-v1.md" 2>"$T/early-v1.err"
 eq "the console that stopped before v1 exits 0" "$?" 0
 check "and prints v1's text" grep -q '^v1: a bad deploy$' "$T/early-v1.md"
-eq "by a snapshot" "$(snaps)" "$((n + 2))"
-check "its replay was never tried over the hole" \
+# what it lacked (v1, v2, the notes) was all kept: a replay, no hole
+eq "by a replay (nothing after its position was pruned)" "$(snaps)" \
+    "$((n + 1))"
+check "its replay was never tried over a hole" \
     sh -c "! grep -q 'no longer in the relay.s log' '$T/relay.log'"
 
 head_before=$(sqlite3 "$T/head.db" "SELECT value FROM meta WHERE key = 'cursor'")
