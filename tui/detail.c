@@ -870,6 +870,9 @@ build_oncall(struct tui *t, struct detail *d, int W,
 {
 	const struct wr_policy *p = wr_policy_find(t->policies, t->n_policies,
 	    inc);
+	const struct wr_schedule *shown[WR_POLICY_STEPS_MAX *
+	    WR_POLICY_TARGETS_MAX];
+	size_t n_shown = 0;
 	int64_t now = tui_now(t);
 	char *text = NULL;
 
@@ -881,18 +884,15 @@ build_oncall(struct tui *t, struct detail *d, int W,
 			const struct wr_schedule *s = tui_oncall_find(t, name);
 			struct wr_oncall oc;
 			char when[40] = "", *n;
-			int twice = 0;
+			size_t k;
 
 			if (s == NULL)
 				continue;	/* a person, or a zone we lack */
-			for (size_t a = 0; a <= i && !twice; a++)
-				for (size_t b = 0; b < (a < i ? p->steps[a].
-				    n_targets : j); b++)
-					if (strcmp(p->steps[a].targets[b],
-					    name) == 0)
-						twice = 1;
-			if (twice)
-				continue;
+			for (k = 0; k < n_shown && shown[k] != s; k++)
+				;
+			if (k < n_shown)
+				continue;	/* an earlier step pages it */
+			shown[n_shown++] = s;
 			wr_schedule_at(s, now, &oc);
 			if (oc.until != INT64_MAX) {
 				tui_oncall_when(t, oc.until, when,
