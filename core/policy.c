@@ -262,14 +262,24 @@ wr_policy_match_text(const struct wr_policy *p)
 }
 
 char *
-wr_policy_step_text(const struct wr_policy_step *st)
+wr_policy_targets_text(const struct wr_policy_step *st)
 {
-	char *t = st->delay_ms % 1000 == 0 ?
-	    xasprintf("%llds", (long long)(st->delay_ms / 1000)) :
-	    xasprintf("%lldms", (long long)st->delay_ms);
+	char *t = NULL;
 
 	for (size_t i = 0; i < st->n_targets; i++)
-		text_add(&t, i == 0 ? " " : ", ", st->targets[i]);
+		text_add(&t, ", ", st->targets[i]);
+	return t != NULL ? t : xstrdup("");
+}
+
+char *
+wr_policy_step_text(const struct wr_policy_step *st)
+{
+	char *who = wr_policy_targets_text(st);
+	char *t = st->delay_ms % 1000 == 0 ?
+	    xasprintf("%llds %s", (long long)(st->delay_ms / 1000), who) :
+	    xasprintf("%lldms %s", (long long)st->delay_ms, who);
+
+	free(who);
 	return t;
 }
 

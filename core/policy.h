@@ -72,6 +72,8 @@ int wr_policy_set_match(struct wr_policy *p, const char *text, char **cause);
  */
 char *wr_policy_match_text(const struct wr_policy *p);
 char *wr_policy_step_text(const struct wr_policy_step *st);
+/* A step's targets alone, "secondary, alice" (malloc'd). */
+char *wr_policy_targets_text(const struct wr_policy_step *st);
 /* What no single line can say: no steps, steps out of order, a repeat
  * with a round of no length.  0, or -1 with *cause. */
 int wr_policy_check(const struct wr_policy *p, char **cause);

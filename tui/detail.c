@@ -842,22 +842,6 @@ stale_at(struct tui *t, struct detail *d, int64_t when)
 	tui_age_changes_at(t, when);
 }
 
-/* The targets of a step, "primary, alice" (malloc'd, raw). */
-static char *
-step_targets(const struct wr_policy_step *st)
-{
-	char *text = xstrdup("");
-
-	for (size_t i = 0; i < st->n_targets; i++) {
-		char *n = xasprintf("%s%s%s", text, i ? ", " : "",
-		    st->targets[i]);
-
-		free(text);
-		text = n;
-	}
-	return text;
-}
-
 /*
  * Who is on call for it: the schedules the relay's policy for it pages
  * (the policy its escalation began under, or the one that takes it:
@@ -954,10 +938,10 @@ build_first_step(struct tui *t, struct detail *d, int W,
 	for (k = nx.fire; k + 1 < total &&
 	    step_pages_nobody(t, &p->steps[k % n], nx.at); k++)
 		;
-	who = step_targets(&p->steps[k % n]);
+	who = wr_policy_targets_text(&p->steps[k % n]);
 	tui_format_time(t, nx.at, 1, tbuf, sizeof tbuf);
 	if (k != nx.fire) {
-		char *gap = step_targets(&p->steps[nx.fire % n]);
+		char *gap = wr_policy_targets_text(&p->steps[nx.fire % n]);
 
 		raw = xasprintf("policy %s, step %d of %d pages nobody (a gap "
 		    "in %s), so step %d pages %s at %s", p->name, nx.fire % n +
